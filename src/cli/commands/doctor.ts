@@ -1,0 +1,72 @@
+// `steward doctor`: what this machine and configuration look like to Steward. Every check
+// reports instead of throwing, so one broken part does not hide the others.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { describeCluster, resolveCluster } from '../../chain/cluster.js';
+import { inspectConfig } from '../../config/index.js';
+import { latestSchemaVersion, openStore } from '../../store/index.js';
+import { createContext, type CliIo } from '../context.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  value: string;
+}
+
+async function llamaBackend(): Promise<Check[]> {
+  try {
+    const { getLlama } = await import('node-llama-cpp');
+    const llama = await getLlama({ gpu: 'auto', build: 'never', progressLogs: false, logLevel: 'error' as never });
+    try {
+      const backend = llama.gpu === false ? 'CPU' : llama.gpu.toUpperCase();
+      const checks: Check[] = [{ name: 'llama.cpp backend', ok: true, value: `${backend} (build ${llama.buildType}, ${llama.cpuMathCores} CPU math cores)` }];
+      if (llama.gpu !== false) {
+        const names = await llama.getGpuDeviceNames();
+        const vram = await llama.getVramState();
+        checks.push({ name: 'GPU', ok: true, value: `${names.join(', ') || 'unknown'}; VRAM ${(vram.free / 2 ** 30).toFixed(1)} GiB free of ${(vram.total / 2 ** 30).toFixed(1)} GiB` });
+      }
+      return checks;
+    } finally {
+      await llama.dispose();
+    }
+  } catch (error) {
+    return [{ name: 'llama.cpp backend', ok: false, value: `unavailable: ${(error as Error).message}` }];
+  }
+}
+
+export function registerDoctor(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('doctor')
+    .description('show the Node version, llama.cpp backend and GPU, cluster, database and config health')
+    .option('--json', 'print the checks as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const ctx = createContext(command, io);
+      const checks: Check[] = [];
+      const major = Number(process.versions.node.split('.')[0]);
+      checks.push({ name: 'node', ok: major >= 20, value: `${process.version} on ${process.platform}-${process.arch}` });
+      checks.push(...(await llamaBackend()));
+      try {
+        checks.push({ name: 'cluster', ok: true, value: describeCluster(resolveCluster(ctx.settings.rpcUrl)) });
+      } catch (error) {
+        checks.push({ name: 'cluster', ok: false, value: (error as Error).message });
+      }
+      try {
+        const store = openStore(resolve(ctx.settings.db));
+        checks.push({ name: 'database', ok: true, value: `${store.path} (schema ${store.schemaVersion} of ${latestSchemaVersion()})` });
+        store.close();
+      } catch (error) {
+        checks.push({ name: 'database', ok: false, value: (error as Error).message });
+      }
+      const report = inspectConfig(resolve(ctx.settings.configDir));
+      checks.push({
+        name: 'config',
+        ok: report.problems.length === 0 && report.files.length > 0,
+        value: report.files.length === 0
+          ? `no agents/ or policies/ under ${resolve(ctx.settings.configDir)}`
+          : `${report.config.agents.length} agent(s), ${report.config.policies.length} polic(ies), ${report.problems.length} problem(s)${report.problems.length ? ' — run `steward validate`' : ''}`,
+      });
+      if (options.json) io.stdout(JSON.stringify(checks, null, 2));
+      else for (const check of checks) io.stdout(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(18)} ${check.value}`);
+      setExit(checks.every((check) => check.ok) ? 0 : 1);
+    });
+}

@@ -1,0 +1,14 @@
+// Registration of every command. One file per command (or command group).
+import type { Command } from 'commander';
+import type { CliIo } from '../context.js';
+import { registerDoctor } from './doctor.js';
+import { registerSchemas } from './schemas.js';
+import { registerValidate } from './validate.js';
+
+export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
+
+const commands: Register[] = [registerValidate, registerDoctor, registerSchemas];
+
+export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  for (const register of commands) register(program, io, setExit);
+}

@@ -1,0 +1,55 @@
+// What every command gets: resolved settings (flags > env > defaults), a logger, output
+// streams, and helpers that open the store and the config. Commands stay thin: they parse
+// arguments, call a domain function, and print.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig, loadEnv, resolveSettings, type Settings, type StewardConfig } from '../config/index.js';
+import { createLogger, type Logger } from '../shared/index.js';
+import { openStore, type Store } from '../store/index.js';
+
+export interface GlobalOptions {
+  config?: string;
+  db?: string;
+  url?: string;
+  logLevel?: string;
+  verbose?: boolean;
+}
+
+export interface CliContext {
+  settings: Settings;
+  logger: Logger;
+  verbose: boolean;
+  out: (text: string) => void;
+  openStore(): Store;
+  loadConfig(): StewardConfig;
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+export function createContext(command: Command, io: CliIo): CliContext {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  loadEnv();
+  const settings = resolveSettings({
+    ...(options.config ? { configDir: options.config } : {}),
+    ...(options.db ? { db: options.db } : {}),
+    ...(options.url ? { rpcUrl: options.url } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+  });
+  const logger = createLogger({ level: settings.logLevel });
+  return {
+    settings,
+    logger,
+    verbose: Boolean(options.verbose),
+    out: io.stdout,
+    openStore: () => openStore(settings.db === ':memory:' ? ':memory:' : resolve(settings.db)),
+    loadConfig: () => loadConfig(resolve(settings.configDir)),
+  };
+}

@@ -1,0 +1,58 @@
+// The `steward` command line. Each command lives in its own file under ./commands and is
+// registered here; bad input exits 2, a runtime failure 1, success 0 (some commands define
+// more, e.g. `policy check`). Errors print their message and hint, a stack only with --verbose.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { isStewardError, StewardError, toStewardError } from '../errors/index.js';
+import { redact } from '../shared/index.js';
+import { defaultIo, type CliIo } from './context.js';
+import { registerCommands } from './commands/index.js';
+
+export const EXIT = { ok: 0, runtime: 1, input: 2 } as const;
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** A command action may return an exit code; thrown errors are mapped to 1 or 2. */
+export type CommandResult = number | void;
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('steward')
+    .description('Autonomous AI agents over a DAO treasury on Solana, fenced by policy and on-chain allowances.')
+    .version(packageVersion(), '-V, --version')
+    .option('--config <dir>', 'folder holding agents/ and policies/ (env STEWARD_CONFIG_DIR)')
+    .option('--db <file>', 'SQLite database (env STEWARD_DB)')
+    .option('--url <cluster>', 'RPC URL or mainnet-beta | devnet | testnet | localhost | embedded (env STEWARD_RPC_URL)')
+    .option('--log-level <level>', 'trace | debug | info | warn | error | silent (env STEWARD_LOG_LEVEL)')
+    .option('--verbose', 'print stack traces of errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  registerCommands(program, io, setExit);
+  return program;
+}
+
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.input;
+    }
+    const stewardError = isStewardError(error) ? error : toStewardError(error);
+    io.stderr(String(redact(stewardError.format())));
+    if (verbose && error instanceof Error && error.stack) io.stderr(String(redact(error.stack)));
+    return stewardError.kind === 'input' ? EXIT.input : EXIT.runtime;
+  }
+}
+
+export { StewardError };

@@ -1,0 +1,88 @@
+// The demo DAO's addresses, derived from fixed seeds so that docs, example configs and tests
+// can name them. Never use these keys for anything real: their seeds are public.
+import { createHash } from 'node:crypto';
+import { Keypair, PublicKey } from '@solana/web3.js';
+import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
+
+/** SPL Governance program (mainnet deployment id); on the embedded chain its accounts are data only. */
+export const GOVERNANCE_PROGRAM_ID = new PublicKey('GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw');
+/** Pyth oracle program (mainnet) that owns the legacy price accounts the demo injects. */
+export const PYTH_PROGRAM_ID = new PublicKey('FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH');
+
+export const DEMO_REALM_NAME = 'Steward Demo DAO';
+
+/** A keypair derived from a public seed: deterministic, and therefore for the demo only. */
+export function demoKeypair(label: string): Keypair {
+  const seed = createHash('sha256').update(`steward-demo/v1/${label}`).digest();
+  return Keypair.fromSeed(seed);
+}
+
+export interface DemoMint {
+  symbol: string;
+  decimals: number;
+  program: PublicKey;
+  stable: boolean;
+  /** USD price the demo oracle publishes. */
+  price: number;
+}
+
+/** The demo's tokens. PYUSD is a Token-2022 mint with a permanent delegate: a risk the analysis must flag. */
+export const DEMO_MINTS = {
+  USDC: { symbol: 'USDC', decimals: 6, program: TOKEN_PROGRAM_ID, stable: true, price: 1.0 },
+  USDT: { symbol: 'USDT', decimals: 6, program: TOKEN_PROGRAM_ID, stable: true, price: 0.9915 },
+  JUP: { symbol: 'JUP', decimals: 6, program: TOKEN_PROGRAM_ID, stable: false, price: 0.82 },
+  jitoSOL: { symbol: 'jitoSOL', decimals: 9, program: TOKEN_PROGRAM_ID, stable: false, price: 182.4 },
+  PYUSD: { symbol: 'PYUSD', decimals: 6, program: TOKEN_2022_PROGRAM_ID, stable: true, price: 1.0 },
+} as const satisfies Record<string, DemoMint>;
+
+export type DemoSymbol = keyof typeof DEMO_MINTS;
+export const SOL_PRICE = 150.0;
+
+function pda(seeds: (Buffer | Uint8Array)[], program: PublicKey): PublicKey {
+  return PublicKey.findProgramAddressSync(seeds, program)[0];
+}
+
+const realm = pda([Buffer.from('governance'), Buffer.from(DEMO_REALM_NAME)], GOVERNANCE_PROGRAM_ID);
+const communityMint = demoKeypair('mint/community').publicKey;
+const governedAccount = demoKeypair('governed-account').publicKey;
+const governance = pda([Buffer.from('account-governance'), realm.toBuffer(), governedAccount.toBuffer()], GOVERNANCE_PROGRAM_ID);
+const nativeTreasury = pda([Buffer.from('native-treasury'), governance.toBuffer()], GOVERNANCE_PROGRAM_ID);
+
+const mints = Object.fromEntries(
+  Object.keys(DEMO_MINTS).map((symbol) => [symbol, demoKeypair(`mint/${symbol}`).publicKey]),
+) as Record<DemoSymbol, PublicKey>;
+
+const priceAccounts = Object.fromEntries(
+  ['SOL', ...Object.keys(DEMO_MINTS)].map((symbol) => [symbol, demoKeypair(`pyth/${symbol}`).publicKey]),
+) as Record<DemoSymbol | 'SOL', PublicKey>;
+
+const treasuryTokenAccounts = Object.fromEntries(
+  (Object.keys(DEMO_MINTS) as DemoSymbol[]).map((symbol) => [
+    symbol,
+    getAssociatedTokenAddressSync(mints[symbol], nativeTreasury, true, DEMO_MINTS[symbol].program, ASSOCIATED_TOKEN_PROGRAM_ID),
+  ]),
+) as Record<DemoSymbol, PublicKey>;
+
+/** Every named address of the demo DAO. */
+export const DEMO = {
+  governanceProgram: GOVERNANCE_PROGRAM_ID,
+  pythProgram: PYTH_PROGRAM_ID,
+  realm,
+  communityMint,
+  governedAccount,
+  governance,
+  /** The DAO's native treasury (a governance PDA): owns the SOL, the token accounts and the stake. */
+  nativeTreasury,
+  mints,
+  priceAccounts,
+  treasuryTokenAccounts,
+  /** The agent's signing key: holds a small SOL fee float and delegate allowances, no treasury funds. */
+  agent: demoKeypair('agent').publicKey,
+  /** A validator vote account the treasury stake is delegated to. */
+  voteAccount: demoKeypair('vote').publicKey,
+  stakeAccount: demoKeypair('stake/1').publicKey,
+  /** A service provider the DAO pays routinely (on the policy's allow-list). */
+  grantee: demoKeypair('grantee').publicKey,
+  /** An address the treasury never paid: the hostile proposals' destination. */
+  stranger: demoKeypair('stranger').publicKey,
+} as const;

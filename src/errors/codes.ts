@@ -1,0 +1,27 @@
+// Stable error codes. A code never changes meaning once shipped: operators grep logs for them
+// and scripts branch on them. `kind` decides the CLI exit status: bad input exits 2, a runtime
+// failure exits 1.
+
+export const errorCodes = {
+  // Bad input: config, CLI arguments, files an operator handed us.
+  CONFIG_INVALID: 'input',
+  CONFIG_NOT_FOUND: 'input',
+  ARGUMENT_INVALID: 'input',
+  AMOUNT_INVALID: 'input',
+  ADDRESS_INVALID: 'input',
+  KEYPAIR_INVALID: 'input',
+  MODEL_FILE_INVALID: 'input',
+  // Runtime failures: the world did not cooperate.
+  STORE_NEWER_SCHEMA: 'runtime',
+  STORE_FAILED: 'runtime',
+  RPC_FAILED: 'runtime',
+  RPC_BAD_RESPONSE: 'runtime',
+  CHAIN_FAILED: 'runtime',
+  LLM_FAILED: 'runtime',
+  LLM_OUTPUT_INVALID: 'runtime',
+  POLICY_FAILED: 'runtime',
+  EXECUTION_FAILED: 'runtime',
+  INTERNAL: 'runtime',
+} as const satisfies Record<string, 'input' | 'runtime'>;
+
+export type ErrorCode = keyof typeof errorCodes;

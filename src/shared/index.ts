@@ -1,0 +1,4 @@
+export { parseAmount, formatAmount, describeValue, U64_MAX, type ParseAmountResult } from './amount.js';
+export { isAddress, toAddress, type Address } from './address.js';
+export { redact, redactUrl, REDACTED, SECRET_KEYS } from './redact.js';
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from './log.js';

@@ -1,0 +1,111 @@
+// The SQLite store: one file, WAL, foreign keys on, numbered migrations applied at open inside
+// one transaction. A database written by a newer Steward is refused rather than guessed at.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StewardError } from '../errors/index.js';
+import { migrations as allMigrations, type Migration } from './migrations/index.js';
+
+export type Db = Database.Database;
+
+export interface Store {
+  db: Db;
+  path: string;
+  /** Highest migration applied. */
+  schemaVersion: number;
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+export interface OpenStoreOptions {
+  /** For tests: a different migration list. */
+  migrations?: readonly Migration[];
+  readonly?: boolean;
+}
+
+export function latestSchemaVersion(migrations: readonly Migration[] = allMigrations): number {
+  return migrations.reduce((max, migration) => Math.max(max, migration.version), 0);
+}
+
+/** Opens (creating if needed) the database at `path` (or ':memory:') and migrates it. */
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const migrations = options.migrations ?? allMigrations;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+  } catch (error) {
+    throw new StewardError('STORE_FAILED', `cannot open the database ${path}: ${(error as Error).message}`, {
+      hint: 'check the STEWARD_DB path and its folder permissions',
+      context: { path },
+      cause: error,
+    });
+  }
+  try {
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    if (path !== ':memory:' && !options.readonly) db.pragma('journal_mode = WAL');
+    const schemaVersion = options.readonly ? currentVersion(db) : migrate(db, migrations, path);
+    const store: Store = {
+      db,
+      path,
+      schemaVersion,
+      close: () => {
+        if (db.open) db.close();
+      },
+      [Symbol.dispose]: () => store.close(),
+    };
+    return store;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function currentVersion(db: Db): number {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!exists) return 0;
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+function migrate(db: Db, migrations: readonly Migration[], path: string): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const latest = latestSchemaVersion(migrations);
+  const current = currentVersion(db);
+  if (current > latest) {
+    throw new StewardError(
+      'STORE_NEWER_SCHEMA',
+      `the database ${path} has schema version ${current}, newer than this Steward understands (${latest})`,
+      {
+        hint: 'upgrade Steward to the version that wrote this database, or point STEWARD_DB at another file',
+        context: { path, current, latest },
+      },
+    );
+  }
+  const pending = [...migrations].filter((migration) => migration.version > current).sort((a, b) => a.version - b.version);
+  const apply = db.transaction(() => {
+    for (const migration of pending) {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    }
+  });
+  try {
+    apply();
+  } catch (error) {
+    throw new StewardError('STORE_FAILED', `migrating ${path} failed: ${(error as Error).message}`, {
+      hint: 'the database was left unchanged; report this with the message above',
+      context: { path },
+      cause: error,
+    });
+  }
+  return latest;
+}
