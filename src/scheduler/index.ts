@@ -1,0 +1,1 @@
+export { createScheduler, type Scheduler, type SchedulerOptions, type ScheduledAgent, type TickOutcome } from './scheduler.js';
