@@ -63,6 +63,36 @@ const treasuryTokenAccounts = Object.fromEntries(
   ]),
 ) as Record<DemoSymbol, PublicKey>;
 
+const communityTokenOwnerRecords = Object.fromEntries(
+  (['alice', 'bob', 'carol'] as const).map((member) => [
+    member,
+    pda([Buffer.from('governance'), realm.toBuffer(), communityMint.toBuffer(), demoKeypair(`member/${member}`).publicKey.toBuffer()], GOVERNANCE_PROGRAM_ID),
+  ]),
+) as Record<DemoMember, PublicKey>;
+
+/** The DAO members who hold community votes (deposited in the realm) and authored the proposals. */
+export type DemoMember = 'alice' | 'bob' | 'carol';
+
+/** The demo's open proposals, by what makes each one interesting (see docs/DEMO.md). */
+export const DEMO_PROPOSAL_KEYS = ['routineGrant', 'configChange', 'largeOutflow', 'setAuthority', 'injection'] as const;
+export type DemoProposalKey = (typeof DEMO_PROPOSAL_KEYS)[number];
+
+// SPL Governance v3 derives a proposal's address from a seed chosen by its author.
+const proposalSeeds = Object.fromEntries(
+  DEMO_PROPOSAL_KEYS.map((key) => [key, demoKeypair(`proposal-seed/${key}`).publicKey]),
+) as Record<DemoProposalKey, PublicKey>;
+const proposals = Object.fromEntries(
+  DEMO_PROPOSAL_KEYS.map((key) => [
+    key,
+    pda([Buffer.from('governance'), governance.toBuffer(), communityMint.toBuffer(), proposalSeeds[key].toBuffer()], GOVERNANCE_PROGRAM_ID),
+  ]),
+) as Record<DemoProposalKey, PublicKey>;
+
+const grantee = demoKeypair('grantee').publicKey;
+const stranger = demoKeypair('stranger').publicKey;
+const usdcAta = (owner: PublicKey): PublicKey =>
+  getAssociatedTokenAddressSync(mints.USDC, owner, true, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID);
+
 /** Every named address of the demo DAO. */
 export const DEMO = {
   governanceProgram: GOVERNANCE_PROGRAM_ID,
@@ -82,7 +112,35 @@ export const DEMO = {
   voteAccount: demoKeypair('vote').publicKey,
   stakeAccount: demoKeypair('stake/1').publicKey,
   /** A service provider the DAO pays routinely (on the policy's allow-list). */
-  grantee: demoKeypair('grantee').publicKey,
+  grantee,
   /** An address the treasury never paid: the hostile proposals' destination. */
-  stranger: demoKeypair('stranger').publicKey,
+  stranger,
+  /** The grantee's USDC account (seeded, so the routine grant simulates). */
+  granteeUsdcAccount: usdcAta(grantee),
+  /** The stranger's USDC account: NOT seeded; the large-outflow proposal creates it. */
+  strangerUsdcAccount: usdcAta(stranger),
+  /** Mint authority of every demo mint (a demo key: the DAO does not control the stablecoins). */
+  mintAuthority: demoKeypair('mint-authority').publicKey,
+  /** PYUSD's permanent delegate and transfer-fee authority: can move any holder's PYUSD. */
+  pyusdIssuer: demoKeypair('issuer/PYUSD').publicKey,
+  /** The validator behind `voteAccount`. */
+  validatorIdentity: demoKeypair('validator/identity').publicKey,
+  realmConfig: pda([Buffer.from('realm-config'), realm.toBuffer()], GOVERNANCE_PROGRAM_ID),
+  /** The realm's holding account of deposited community tokens. */
+  communityTokenHolding: pda([Buffer.from('governance'), realm.toBuffer(), communityMint.toBuffer()], GOVERNANCE_PROGRAM_ID),
+  members: {
+    alice: demoKeypair('member/alice').publicKey,
+    bob: demoKeypair('member/bob').publicKey,
+    carol: demoKeypair('member/carol').publicKey,
+  } as Record<DemoMember, PublicKey>,
+  tokenOwnerRecords: communityTokenOwnerRecords,
+  proposalSeeds,
+  proposals,
 } as const;
+
+/** The address of a proposal's transaction (SPL Governance v2+ seeds: proposal, option index u8, transaction index u16 LE). */
+export function proposalTransactionAddress(proposal: PublicKey, optionIndex: number, transactionIndex: number): PublicKey {
+  const index = Buffer.alloc(2);
+  index.writeUInt16LE(transactionIndex);
+  return pda([Buffer.from('governance'), proposal.toBuffer(), Buffer.from([optionIndex]), index], GOVERNANCE_PROGRAM_ID);
+}

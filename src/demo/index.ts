@@ -1,0 +1,21 @@
+// The demo DAO: its fixed addresses, the seed that writes it into an embedded chain, and the
+// oracle that keeps its prices fresh.
+export {
+  DEMO,
+  DEMO_MINTS,
+  DEMO_REALM_NAME,
+  DEMO_PROPOSAL_KEYS,
+  GOVERNANCE_PROGRAM_ID,
+  PYTH_PROGRAM_ID,
+  SOL_PRICE,
+  demoKeypair,
+  proposalTransactionAddress,
+  type DemoMember,
+  type DemoMint,
+  type DemoProposalKey,
+  type DemoSymbol,
+} from './addresses.js';
+export { seedDemoDao, DEMO_SOL_BALANCES, type DemoDao, type SeedDemoOptions } from './seed.js';
+export { DEMO_TREASURY_BALANCES, DEMO_AGENT_ALLOWANCES, DEMO_GRANTEE_USDC, DEMO_PYUSD_TRANSFER_FEE, type SeededTokens, type SeededTokenAccount } from './seed/tokens.js';
+export { DEMO_PRICE_FEEDS, DEMO_PRICE_EXPONENT, DEMO_FEED_SYMBOLS, type DemoFeedSymbol, type DemoPriceFeed } from './seed/pyth.js';
+export { refreshDemoPrices, startDemoOracle, type DemoOracle, type DemoOracleOptions } from './oracle.js';

@@ -1,0 +1,60 @@
+// Seeds the demo DAO into an embedded chain: SOL, mints and treasury token accounts with the
+// agent's allowances, Pyth prices, a delegated stake account, and a Realms DAO with open
+// proposals (one of them hostile). Deterministic: the same chain clock gives the same bytes.
+// Written against the ChainWriter contract only; docs/DEMO.md describes what is seeded.
+import { LAMPORTS_PER_SOL, PublicKey, SystemProgram } from '@solana/web3.js';
+import type { ChainClock, ChainWriter } from '../chain/embedded/types.js';
+import { StewardError } from '../errors/index.js';
+import { DEMO } from './addresses.js';
+import { seedPythPrices, DEMO_FEED_SYMBOLS, type DemoFeedSymbol } from './seed/pyth.js';
+import { seedTokens, type SeededTokens } from './seed/tokens.js';
+
+/** SOL balances (lamports) of the demo's system accounts. */
+export const DEMO_SOL_BALANCES = {
+  nativeTreasury: 5_000n * BigInt(LAMPORTS_PER_SOL),
+  /** The agent's fee float: enough for thousands of transactions, nothing worth stealing. */
+  agent: 1n * BigInt(LAMPORTS_PER_SOL),
+  grantee: 3n * BigInt(LAMPORTS_PER_SOL),
+} as const;
+
+// Proposal and oracle times lie days before the clock; a chain whose clock was never set
+// (Unix time 0) cannot hold them.
+const MIN_CLOCK_SECONDS = 30n * 24n * 3600n;
+
+export interface SeedDemoOptions {
+  /** Clock to seed against; defaults to the chain's. */
+  clock?: ChainClock;
+}
+
+export interface DemoDao {
+  addresses: typeof DEMO;
+  /** The chain clock everything was seeded relative to. */
+  clock: ChainClock;
+  sol: { [K in keyof typeof DEMO_SOL_BALANCES]: { address: PublicKey; lamports: bigint } };
+  tokens: SeededTokens;
+  priceAccounts: Record<DemoFeedSymbol, PublicKey>;
+}
+
+function setSystemAccount(chain: ChainWriter, address: PublicKey, lamports: bigint): void {
+  chain.setAccount(address, { lamports, data: new Uint8Array(0), owner: SystemProgram.programId });
+}
+
+export function seedDemoDao(chain: ChainWriter, options: SeedDemoOptions = {}): DemoDao {
+  const clock = options.clock ?? chain.clock();
+  if (clock.unixTimestamp < MIN_CLOCK_SECONDS) {
+    throw new StewardError('CHAIN_FAILED', `cannot seed the demo DAO: the chain clock reads Unix time ${clock.unixTimestamp}`, {
+      context: { slot: clock.slot.toString(), unixTimestamp: clock.unixTimestamp.toString() },
+      hint: 'set the embedded chain clock to wall time before seeding (the demo places proposals and prices relative to it)',
+    });
+  }
+  const sol = {
+    nativeTreasury: { address: DEMO.nativeTreasury, lamports: DEMO_SOL_BALANCES.nativeTreasury },
+    agent: { address: DEMO.agent, lamports: DEMO_SOL_BALANCES.agent },
+    grantee: { address: DEMO.grantee, lamports: DEMO_SOL_BALANCES.grantee },
+  };
+  for (const { address, lamports } of Object.values(sol)) setSystemAccount(chain, address, lamports);
+  const tokens = seedTokens(chain);
+  seedPythPrices(chain, clock);
+  const priceAccounts = Object.fromEntries(DEMO_FEED_SYMBOLS.map((s) => [s, DEMO.priceAccounts[s]])) as Record<DemoFeedSymbol, PublicKey>;
+  return { addresses: DEMO, clock, sol, tokens, priceAccounts };
+}
