@@ -50,6 +50,8 @@ export const policySchema = z.strictObject({
       destinations: z.array(z.union([z.literal('treasury'), address])).default(['treasury']),
       /** Programs a transaction may touch (besides System, Token, Token-2022, ATA, Memo, Compute Budget). */
       programs: z.array(address).default([]),
+      /** Validator vote accounts a stake may delegate to. Absent: any validator (stake is approval-gated by default). */
+      validators: z.array(address).optional(),
     })
     .default({ actions: ['none'], destinations: ['treasury'], programs: [] }),
   approval: z
@@ -72,7 +74,10 @@ export const policySchema = z.strictObject({
       maxConfidenceBps: z.int().min(0).max(10_000).default(100),
     })
     .default({ maxStaleness: '60s', maxConfidenceBps: 100 }),
-  /** Optional UTC hours when actions may execute, e.g. [{ days: [mon,tue], from: "08:00", to: "18:00" }]. */
+  /**
+   * Optional UTC hours when actions may execute, e.g. [{ days: [mon,tue], from: "08:00", to: "18:00" }].
+   * A range whose `to` is before its `from` runs past midnight into the next day.
+   */
   activeHours: z
     .array(
       z.strictObject({

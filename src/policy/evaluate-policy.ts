@@ -1,0 +1,137 @@
+// evaluatePolicy: one proposed action (untrusted input) + the compiled policy + the context →
+// a verdict. Pure and synchronous: no I/O, no clock but `context.now`. Every rule that applies
+// is evaluated so a deny lists all its reasons; only an action that cannot be resolved at all
+// (invalid shape, unknown token, bad amount) stops early, since later rules would have nothing
+// to measure.
+import { parseProposedAction, type ProposedAction } from './actions.js';
+import type { CompiledPolicy, CompiledToken } from './compile-policy.js';
+import type { PolicyContext } from './context.js';
+import { usdValue } from './price.js';
+import type { Outflow, ResolvedAction } from './resolved-action.js';
+import { checkActiveHours } from './rules/active-hours.js';
+import { checkAddress } from './rules/address.js';
+import { parseActionAmount } from './rules/amount.js';
+import { checkApproval } from './rules/approval.js';
+import { checkDestination, checkValidator } from './rules/destination.js';
+import { checkKillSwitch } from './rules/kill-switch.js';
+import { priceFor, usdRuleNames } from './rules/oracle.js';
+import { checkPerTxLimits } from './rules/per-tx-limits.js';
+import { checkReserve } from './rules/reserves.js';
+import { checkSwapBounds } from './rules/swap-bounds.js';
+import { isRule, nativeToken, resolveToken } from './rules/token.js';
+import { checkWindowLimits } from './rules/window-limits.js';
+import { deny, verdictKind, type FiredRule, type Verdict } from './verdict.js';
+
+export type PolicyVerdict = Verdict<ResolvedAction>;
+
+export function evaluatePolicy(policy: CompiledPolicy, input: unknown, context: PolicyContext): PolicyVerdict {
+  const rules = checkKillSwitch(policy, context.paused);
+  if (rules.length > 0) return { kind: 'deny', rules, action: undefined };
+
+  const parsed = parseProposedAction(input);
+  if (!parsed.ok) {
+    const id = parsed.path === 'kind' ? 'action.kind-unknown' : 'action.invalid';
+    return { kind: 'deny', rules: [deny(id, parsed.reason)], action: undefined };
+  }
+  const action = parsed.action;
+  if (!policy.allowedKinds.has(action.kind)) {
+    rules.push(deny('action.kind-not-allowed', `"${action.kind}" is not in allow.actions (${[...policy.allowedKinds].join(', ')})`));
+  }
+  const hours = checkActiveHours(policy, context.now);
+  if (hours) rules.push(hours);
+
+  const resolved = resolve(policy, action, context, rules);
+  if (resolved && 'outflow' in resolved) checkOutflow(policy, context, resolved.outflow, rules);
+  if (resolved?.kind === 'transfer') {
+    const destination = checkDestination(policy, resolved.to, context.treasuryAddresses);
+    if (destination) rules.push(destination);
+  }
+  if (resolved?.kind === 'stake') {
+    const validator = checkValidator(policy, resolved.validator);
+    if (validator) rules.push(validator);
+  }
+  if (resolved?.kind === 'swap') checkSwapBounds(policy, context, resolved.maxSlippageBps, rules);
+  if (resolved) checkApproval(policy, resolved.kind, 'outflow' in resolved ? resolved.outflow.usd : undefined, rules);
+
+  const kind = verdictKind(rules);
+  if (kind === 'deny' || !resolved) return { kind: 'deny', rules, action: resolved };
+  return { kind, rules, action: resolved };
+}
+
+/** Looks tokens, amounts and addresses up; pushes the reason and returns undefined when it cannot. */
+function resolve(policy: CompiledPolicy, action: ProposedAction, context: PolicyContext, rules: FiredRule[]): ResolvedAction | undefined {
+  const reason = action.reason;
+  const fail = (rule: FiredRule): undefined => {
+    rules.push(rule);
+    return undefined;
+  };
+  switch (action.kind) {
+    case 'none':
+      return { kind: 'none', reason: action.reason };
+    case 'vote': {
+      const proposal = checkAddress(action.proposal, 'proposal');
+      if (typeof proposal !== 'string') return fail(proposal);
+      return { kind: 'vote', proposal, choice: action.choice, reason };
+    }
+    case 'unstake': {
+      const stakeAccount = checkAddress(action.stakeAccount, 'stakeAccount');
+      if (typeof stakeAccount !== 'string') return fail(stakeAccount);
+      if (action.amount === undefined) return { kind: 'unstake', stakeAccount, amount: undefined, reason };
+      const sol = nativeToken(policy);
+      if (isRule(sol)) return fail(sol);
+      const amount = parseActionAmount(sol, action.amount, 'amount');
+      if (typeof amount !== 'bigint') return fail(amount);
+      return { kind: 'unstake', stakeAccount, amount, reason };
+    }
+    case 'transfer': {
+      const token = resolveToken(policy, action.token, 'token');
+      if (isRule(token)) return fail(token);
+      const amount = parseActionAmount(token, action.amount, 'amount');
+      if (typeof amount !== 'bigint') return fail(amount);
+      const to = checkAddress(action.to, 'to');
+      if (typeof to !== 'string') return fail(to);
+      const outflow = priceOutflow(policy, context, token, amount, rules);
+      return { kind: 'transfer', token, amount, to, internal: context.treasuryAddresses.has(to), memo: action.memo, outflow, reason };
+    }
+    case 'swap': {
+      const from = resolveToken(policy, action.from, 'from');
+      if (isRule(from)) return fail(from);
+      const to = resolveToken(policy, action.to, 'to');
+      if (isRule(to)) return fail(to);
+      if (from === to) return fail(deny('swap.same-token', `a swap from ${from.symbol} to ${to.symbol} does nothing but pay fees`));
+      const amount = parseActionAmount(from, action.amount, 'amount');
+      if (typeof amount !== 'bigint') return fail(amount);
+      const outflow = priceOutflow(policy, context, from, amount, rules);
+      return { kind: 'swap', from, to, amount, maxSlippageBps: action.maxSlippageBps, outflow, reason };
+    }
+    case 'stake': {
+      const sol = nativeToken(policy);
+      if (isRule(sol)) return fail(sol);
+      const amount = parseActionAmount(sol, action.amount, 'amount');
+      if (typeof amount !== 'bigint') return fail(amount);
+      const validator = checkAddress(action.validator, 'validator');
+      if (typeof validator !== 'string') return fail(validator);
+      const outflow = priceOutflow(policy, context, sol, amount, rules);
+      return { kind: 'stake', token: sol, amount, validator, outflow, reason };
+    }
+    default:
+      return action satisfies never;
+  }
+}
+
+/** Values an outflow in USD; when a USD rule needs the value and the price is untrusted, denies. */
+function priceOutflow(policy: CompiledPolicy, context: PolicyContext, token: CompiledToken, amount: bigint, rules: FiredRule[]): Outflow {
+  const trust = priceFor(policy, context, token.symbol);
+  if (trust.trusted) return { token, amount, usd: usdValue(amount, token.decimals, trust.quote, 'up') };
+  if (policy.needsUsd) {
+    rules.push(deny('oracle.untrusted', `${usdRuleNames(policy).join(', ')} need(s) a trusted USD price: ${trust.reason}`));
+  }
+  return { token, amount, usd: undefined };
+}
+
+function checkOutflow(policy: CompiledPolicy, context: PolicyContext, outflow: Outflow, rules: FiredRule[]): void {
+  checkPerTxLimits(policy, outflow, rules);
+  checkWindowLimits(policy, context, outflow, rules);
+  const reserve = checkReserve(policy, context, outflow);
+  if (reserve) rules.push(reserve);
+}

@@ -1,0 +1,18 @@
+// Per-transaction caps: one action may not move more than the token cap or the USD cap.
+import { formatAmount } from '../../shared/amount.js';
+import type { CompiledPolicy } from '../compile-policy.js';
+import { formatUsd } from '../price.js';
+import type { Outflow } from '../resolved-action.js';
+import { deny, type FiredRule } from '../verdict.js';
+
+export function checkPerTxLimits(policy: CompiledPolicy, outflow: Outflow, rules: FiredRule[]): void {
+  const { token, amount, usd } = outflow;
+  const tokenCap = policy.perTx.tokens.get(token.symbol);
+  if (tokenCap !== undefined && amount > tokenCap) {
+    rules.push(deny('limit.per-tx.token', `per-transaction ${token.symbol} cap: ${formatAmount(amount, token.decimals)} requested > ${formatAmount(tokenCap, token.decimals)}`));
+  }
+  const usdCap = policy.perTx.usd;
+  if (usdCap !== undefined && usd !== undefined && usd > usdCap) {
+    rules.push(deny('limit.per-tx.usd', `per-transaction USD cap: ${formatUsd(usd)} requested > ${formatUsd(usdCap)}`));
+  }
+}

@@ -1,0 +1,48 @@
+// Rolling windows: what was spent inside each window (executed and in-flight actions, from the
+// ledger) plus this action must stay within the window's token and USD caps. Entries recorded
+// without a USD value are valued at today's trusted price; if there is none, the USD window
+// cannot be checked and denies.
+import { formatAmount } from '../../shared/amount.js';
+import type { CompiledPolicy } from '../compile-policy.js';
+import type { PolicyContext } from '../context.js';
+import { formatUsd, usdValue } from '../price.js';
+import type { Outflow } from '../resolved-action.js';
+import { deny, type FiredRule } from '../verdict.js';
+import { priceFor } from './oracle.js';
+
+export function checkWindowLimits(policy: CompiledPolicy, context: PolicyContext, outflow: Outflow, rules: FiredRule[]): void {
+  const { token, amount, usd } = outflow;
+  for (const window of policy.windows) {
+    const spent = context.spent[window.label];
+    if (!spent) {
+      rules.push(deny('ledger.window-missing', `no ledger figures for the ${window.label} window; spend cannot be checked`));
+      continue;
+    }
+    const tokenCap = window.tokens.get(token.symbol);
+    if (tokenCap !== undefined) {
+      const already = (spent.tokens[token.symbol] ?? 0n);
+      if (already + amount > tokenCap) {
+        const f = (value: bigint) => formatAmount(value, token.decimals);
+        rules.push(deny('limit.window.token', `${window.label} ${token.symbol} window: ${f(already)} spent + ${f(amount)} requested > ${f(tokenCap)}`));
+      }
+    }
+    const usdCap = window.usd;
+    if (usdCap === undefined || usd === undefined) continue; // an untrusted price was denied already
+    let already = spent.usd;
+    let unpricedProblem: string | undefined;
+    for (const [symbol, units] of Object.entries(spent.unpriced)) {
+      if (units === 0n) continue;
+      const entry = policy.tokens.get(symbol);
+      const trust = priceFor(policy, context, symbol);
+      if (!entry || !trust.trusted) {
+        unpricedProblem = `${window.label} USD window: earlier ${symbol} spend has no USD value and ${trust.trusted ? `${symbol} is not in the token table` : trust.reason}`;
+        break;
+      }
+      already += usdValue(units, entry.decimals, trust.quote, 'up');
+    }
+    if (unpricedProblem) rules.push(deny('oracle.untrusted', unpricedProblem));
+    else if (already + usd > usdCap) {
+      rules.push(deny('limit.window.usd', `${window.label} USD window: ${formatUsd(already)} spent + ${formatUsd(usd)} requested > ${formatUsd(usdCap)}`));
+    }
+  }
+}
