@@ -57,12 +57,18 @@ export const modelSchema = z
         apiKeyEnv: envName.default('STEWARD_OPENAI_API_KEY'),
         timeoutMs: z.int().min(1_000).max(600_000).default(60_000),
         maxRetries: z.int().min(0).max(10).default(2),
+        /** How structured answers are requested: response_format json_schema, or a forced tool call for servers without it. */
+        structuredOutput: z.enum(['json_schema', 'tool_calling']).default('json_schema'),
       })
       .optional(),
     temperature: z.number().min(0).max(2).default(0.2),
     maxTokens: z.int().min(16).max(32_768).default(768),
     seed: z.int().min(0).optional(),
     contextSize: z.int().min(256).max(1_048_576).optional(),
+    /** Local only: CPU threads for llama.cpp; default 1 for tiny models, else one per core. */
+    threads: z.int().min(1).max(256).optional(),
+    /** Local only: parallel sequences in the shared context (agents decide concurrently up to this). */
+    sequences: z.int().min(1).max(64).optional(),
   })
   .refine((model) => !(model.local && model.endpoint), {
     error: 'expected either `local` or `endpoint`, not both',
