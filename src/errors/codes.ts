@@ -16,6 +16,8 @@ export const errorCodes = {
   STORE_FAILED: 'runtime',
   RPC_FAILED: 'runtime',
   RPC_BAD_RESPONSE: 'runtime',
+  /** An RPC answered from a slot older than a snapshot already recorded (a lagging or forked node). */
+  RPC_STALE_SLOT: 'runtime',
   CHAIN_FAILED: 'runtime',
   LLM_FAILED: 'runtime',
   LLM_OUTPUT_INVALID: 'runtime',
