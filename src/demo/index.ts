@@ -19,3 +19,7 @@ export { seedDemoDao, DEMO_SOL_BALANCES, type DemoDao, type SeedDemoOptions } fr
 export { DEMO_TREASURY_BALANCES, DEMO_AGENT_ALLOWANCES, DEMO_GRANTEE_USDC, DEMO_PYUSD_TRANSFER_FEE, type SeededTokens, type SeededTokenAccount } from './seed/tokens.js';
 export { DEMO_PRICE_FEEDS, DEMO_PRICE_EXPONENT, DEMO_FEED_SYMBOLS, type DemoFeedSymbol, type DemoPriceFeed } from './seed/pyth.js';
 export { refreshDemoPrices, startDemoOracle, type DemoOracle, type DemoOracleOptions } from './oracle.js';
+export { DEMO_PROPOSALS, INJECTION_ENDS_IN_SECONDS, type DemoProposal } from './seed/proposals.js';
+export { DEMO_MEMBER_TOKENS, type SeededGovernance, type SeededProposal } from './seed/governance.js';
+export { DEMO_GOVERNANCE_RULES, DEMO_VOTING_COOL_OFF_SECONDS, demoGovernanceConfig, type DemoGovernanceRules } from './seed/governance-config.js';
+export { DEMO_STAKE_LAMPORTS, DEMO_VALIDATOR_COMMISSION, type SeededStake } from './seed/stake.js';

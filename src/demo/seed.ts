@@ -2,12 +2,14 @@
 // agent's allowances, Pyth prices, a delegated stake account, and a Realms DAO with open
 // proposals (one of them hostile). Deterministic: the same chain clock gives the same bytes.
 // Written against the ChainWriter contract only; docs/DEMO.md describes what is seeded.
-import { LAMPORTS_PER_SOL, PublicKey, SystemProgram } from '@solana/web3.js';
+import { LAMPORTS_PER_SOL, SystemProgram, type PublicKey } from '@solana/web3.js';
 import type { ChainClock, ChainWriter } from '../chain/embedded/types.js';
 import { StewardError } from '../errors/index.js';
 import { DEMO } from './addresses.js';
 import { seedPythPrices, DEMO_FEED_SYMBOLS, type DemoFeedSymbol } from './seed/pyth.js';
 import { seedTokens, type SeededTokens } from './seed/tokens.js';
+import { seedGovernance, type SeededGovernance } from './seed/governance.js';
+import { seedStake, type SeededStake } from './seed/stake.js';
 
 /** SOL balances (lamports) of the demo's system accounts. */
 export const DEMO_SOL_BALANCES = {
@@ -15,6 +17,8 @@ export const DEMO_SOL_BALANCES = {
   /** The agent's fee float: enough for thousands of transactions, nothing worth stealing. */
   agent: 1n * BigInt(LAMPORTS_PER_SOL),
   grantee: 3n * BigInt(LAMPORTS_PER_SOL),
+  /** Each DAO member: enough to vote and pay fees. */
+  member: 2n * BigInt(LAMPORTS_PER_SOL),
 } as const;
 
 // Proposal and oracle times lie days before the clock; a chain whose clock was never set
@@ -30,9 +34,11 @@ export interface DemoDao {
   addresses: typeof DEMO;
   /** The chain clock everything was seeded relative to. */
   clock: ChainClock;
-  sol: { [K in keyof typeof DEMO_SOL_BALANCES]: { address: PublicKey; lamports: bigint } };
+  sol: Record<'nativeTreasury' | 'agent' | 'grantee' | 'alice' | 'bob' | 'carol', { address: PublicKey; lamports: bigint }>;
   tokens: SeededTokens;
   priceAccounts: Record<DemoFeedSymbol, PublicKey>;
+  stake: SeededStake;
+  governance: SeededGovernance;
 }
 
 function setSystemAccount(chain: ChainWriter, address: PublicKey, lamports: bigint): void {
@@ -51,10 +57,15 @@ export function seedDemoDao(chain: ChainWriter, options: SeedDemoOptions = {}): 
     nativeTreasury: { address: DEMO.nativeTreasury, lamports: DEMO_SOL_BALANCES.nativeTreasury },
     agent: { address: DEMO.agent, lamports: DEMO_SOL_BALANCES.agent },
     grantee: { address: DEMO.grantee, lamports: DEMO_SOL_BALANCES.grantee },
+    alice: { address: DEMO.members.alice, lamports: DEMO_SOL_BALANCES.member },
+    bob: { address: DEMO.members.bob, lamports: DEMO_SOL_BALANCES.member },
+    carol: { address: DEMO.members.carol, lamports: DEMO_SOL_BALANCES.member },
   };
   for (const { address, lamports } of Object.values(sol)) setSystemAccount(chain, address, lamports);
   const tokens = seedTokens(chain);
   seedPythPrices(chain, clock);
   const priceAccounts = Object.fromEntries(DEMO_FEED_SYMBOLS.map((s) => [s, DEMO.priceAccounts[s]])) as Record<DemoFeedSymbol, PublicKey>;
-  return { addresses: DEMO, clock, sol, tokens, priceAccounts };
+  const stake = seedStake(chain);
+  const governance = seedGovernance(chain, clock);
+  return { addresses: DEMO, clock, sol, tokens, priceAccounts, stake, governance };
 }
