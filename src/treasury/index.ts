@@ -31,3 +31,7 @@ export {
   MICRO_USD_DECIMALS,
   PPM,
 } from './fixed-point.js';
+export { getTreasurySnapshot, MAX_ACCOUNTS_PER_REQUEST, type GetTreasurySnapshotParams } from './get-treasury-snapshot.js';
+export { mintRisks, extensionNames } from './mint-risks.js';
+export { parseStakeAccount, STAKE_STAKER_OFFSET, STAKE_WITHDRAWER_OFFSET, STAKE_ACCOUNT_SIZE } from './stake-account.js';
+export { readPythPrice, PYTH_ORACLE_PROGRAMS, type PriceLimits } from './pyth-price.js';
