@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Address } from '../../src/shared/address.js';
 import { checkEffects, evaluatePolicy, type ResolvedAction, type TransactionEffects } from '../../src/policy/index.js';
 import { GRANTEE, JUP_MINT, LOOKALIKE_MINT, STRANGER, TREASURY, TREASURY_JUP, TREASURY_USDC, USDC_MINT, context, policy, transfer } from './policy-fixtures.js';
 
-const compiled = policy((config) => { config.allow.programs = [JUP_MINT as never]; });
+const compiled = policy((config) => { config.allow.programs = [JUP_MINT as Address]; });
 const ctx = context(compiled);
 const TOKEN = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 const GRANTEE_USDC = 'Ho1yus2GaWLuCj1muyXfE8LZAZEzN9AsvQ8BCgF293et';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy, evaluatePolicy, priceQuote, ledgerColumns, verdictKind, type FiredRule } from '../../src/policy/index.js';
 import { isStewardError } from '../../src/errors/index.js';
+import type { Address } from '../../src/shared/address.js';
 import {
   GRANTEE, JUP_MINT, LOOKALIKE_MINT, NOW, STRANGER, TREASURY, USDC_MINT, VALIDATOR,
   context, policy, policyConfig, prices, transfer, usdc,
@@ -153,7 +154,7 @@ describe('evaluatePolicy: oracle', () => {
 describe('evaluatePolicy: destinations, swaps, stakes, approvals, hours', () => {
   it('denies destinations outside the allow-list', () => {
     expect(ids(evaluate(transfer('10', STRANGER)))).toEqual(['destination.not-allowed']);
-    const noTreasury = policy((config) => { config.allow.destinations = [GRANTEE]; });
+    const noTreasury = policy((config) => { config.allow.destinations = [GRANTEE as Address]; });
     expect(ids(evaluate(transfer('10', TREASURY), {}, noTreasury))).toEqual(['destination.not-allowed']);
   });
 
@@ -169,7 +170,7 @@ describe('evaluatePolicy: destinations, swaps, stakes, approvals, hours', () => 
   it('stakes SOL against the SOL limits and an optional validator list', () => {
     expect(evaluate({ kind: 'stake', amount: '10', validator: VALIDATOR }).kind).toBe('allow');
     expect(ids(evaluate({ kind: 'stake', amount: '990.5', validator: VALIDATOR }))).toContain('reserve');
-    const listed = policy((config) => { config.allow.validators = [GRANTEE as never]; });
+    const listed = policy((config) => { config.allow.validators = [GRANTEE as Address]; });
     expect(ids(evaluate({ kind: 'stake', amount: '1', validator: VALIDATOR }, {}, listed))).toEqual(['validator.not-allowed']);
     expect(ids(evaluate({ kind: 'stake', amount: '0.0000000001', validator: VALIDATOR }))).toEqual(['amount.invalid']);
   });
