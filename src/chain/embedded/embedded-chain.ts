@@ -1,0 +1,540 @@
+// The embedded chain: LiteSVM (the real Solana runtime) plus what a cluster has and LiteSVM
+// lacks: slots that advance with wall time, a window of ~150 recent blockhashes, an index of
+// accounts, transaction history and commit events. The JSON-RPC server (rpc-server.ts) and
+// in-process seeders (ChainWriter) both drive this one object.
+import './v8-flags.js';
+import { Account, EpochSchedule, FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
+import type { LiteSvm } from 'litesvm/dist/internal.js';
+import { Keypair, PublicKey, SystemProgram, Transaction, VersionedTransaction } from '@solana/web3.js';
+import { StewardError } from '../../errors/index.js';
+import { AccountIndex } from './account-index.js';
+import { decodeBase58, encodeBase58 } from './base58.js';
+import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM, isTokenAccountData } from './token-parse.js';
+import { TransactionHistory, type TokenSnapshot, type TransactionRecord } from './transaction-history.js';
+import { transactionErrorJson, transactionErrorMessage, type TransactionErrorJson } from './tx-errors.js';
+import type { ChainClock, ChainWriter, InjectedAccount, ProcessedTransaction } from './types.js';
+import { isStaticWritable, parseWireTransaction, type WireTransaction } from './wire.js';
+
+export interface EmbeddedChainOptions {
+  /** Wall clock in milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+  /** Milliseconds per slot (a cluster's ~400 ms). */
+  slotMs?: number;
+  /** Advance slots with the wall clock (default true). Off: only advanceSlots() moves time. */
+  autoAdvance?: boolean;
+  /** Slots a blockhash stays valid (a cluster's 150). */
+  blockhashValiditySlots?: number;
+  /** Landed transactions kept for getTransaction / getSignatureStatuses. */
+  historyCapacity?: number;
+}
+
+export interface RawAccount {
+  lamports: bigint;
+  data: Uint8Array;
+  owner: Uint8Array;
+  executable: boolean;
+}
+
+export interface ExecutionDetails {
+  err: TransactionErrorJson | null;
+  logs: string[];
+  unitsConsumed: bigint;
+  returnData: { programId: string; data: Uint8Array } | null;
+  innerInstructions: InnerInstructionSet[];
+}
+
+export interface InnerInstructionSet {
+  index: number;
+  instructions: { programIdIndex: number; accounts: number[]; data: Uint8Array; stackHeight: number }[];
+}
+
+export type SendOutcome =
+  | { kind: 'landed'; signature: string; record: TransactionRecord }
+  /** skipPreflight with an unknown blockhash: accepted, never lands (as on a cluster). */
+  | { kind: 'dropped'; signature: string }
+  | { kind: 'rejected'; signature: string; reason: 'blockhash' | 'signature' | 'preflight'; details: ExecutionDetails };
+
+export interface SimulationOutcome extends ExecutionDetails {
+  /** Post-simulation state of the accounts the transaction touched (null entry: closed). */
+  postAccounts: Map<string, RawAccount | null>;
+  replacementBlockhash: { blockhash: string; lastValidBlockHeight: bigint } | null;
+  accountKeys: Uint8Array[];
+}
+
+export interface CommitEvent {
+  signature: string;
+  slot: bigint;
+  err: TransactionErrorJson | null;
+  /** Hex of every writable key whose account may have changed. */
+  changed: string[];
+}
+
+export const SLOTS_PER_EPOCH = 432_000n;
+const LAMPORTS_PER_SIGNATURE = 5000n;
+const FAUCET_LAMPORTS = 1n << 62n;
+const ALT_META_SIZE = 56;
+const COMPUTE_BUDGET_PROGRAM = 'ComputeBudget111111111111111111111111111111';
+const TOKEN_PROGRAM_BYTES = new PublicKey(TOKEN_PROGRAM).toBytes();
+const TOKEN_2022_PROGRAM_BYTES = new PublicKey(TOKEN_2022_PROGRAM).toBytes();
+
+const hexOf = (key: Uint8Array) => Buffer.from(key.buffer, key.byteOffset, 32).toString('hex');
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
+
+function tokenProgramOf(owner: Uint8Array): string | null {
+  if (sameBytes(owner, TOKEN_PROGRAM_BYTES)) return TOKEN_PROGRAM;
+  if (sameBytes(owner, TOKEN_2022_PROGRAM_BYTES)) return TOKEN_2022_PROGRAM;
+  return null;
+}
+
+export class EmbeddedChain implements ChainWriter {
+  readonly svm: LiteSVM;
+  /** LiteSVM's native core: raw wire bytes in, no web3.js round trip (and Rust sigverify). */
+  readonly #vm: LiteSvm;
+  readonly index = new AccountIndex();
+  readonly history: TransactionHistory;
+  readonly slotMs: number;
+  readonly blockhashValiditySlots: bigint;
+  readonly genesisHash: string;
+  readonly #now: () => number;
+  readonly #autoAdvance: boolean;
+  readonly #startMs: number;
+  readonly #startSlot = 1n;
+  #offsetMs = 0;
+  #slot: bigint;
+  #transactionCount = 0n;
+  /** blockhash → slot it was produced in, oldest first. */
+  readonly #recent = new Map<string, bigint>();
+  readonly #faucet = Keypair.generate();
+  readonly #mintDecimals = new Map<string, number>();
+  readonly #commitListeners = new Set<(event: CommitEvent) => void>();
+  readonly #slotListeners = new Set<(slot: bigint) => void>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: EmbeddedChainOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.slotMs = options.slotMs ?? 400;
+    this.#autoAdvance = options.autoAdvance ?? true;
+    this.blockhashValiditySlots = BigInt(options.blockhashValiditySlots ?? 150);
+    this.history = new TransactionHistory(options.historyCapacity ?? 20_000);
+    // Blockhash checks are ours (a window, not only the latest hash); history stays small
+    // because duplicates are caught against our own history first.
+    this.svm = new LiteSVM().withBlockhashCheck(false).withTransactionHistory(0n);
+    this.#vm = (this.svm as unknown as { inner: LiteSvm }).inner;
+    this.svm.setEpochSchedule(new EpochSchedule(SLOTS_PER_EPOCH, SLOTS_PER_EPOCH, false, 0n, 0n));
+    this.#startMs = this.#now();
+    this.#slot = 0n;
+    this.genesisHash = this.svm.latestBlockhash();
+    this.#moveToSlot(this.#startSlot);
+    this.#vm.setAccount(this.#faucet.publicKey.toBytes(), new Account(FAUCET_LAMPORTS, new Uint8Array(), SystemProgram.programId.toBytes(), false, 0n));
+    if (this.#autoAdvance) {
+      this.#timer = setInterval(() => this.tick(), this.slotMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Stops the slot timer. The chain stays readable. */
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#commitListeners.clear();
+    this.#slotListeners.clear();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  // ---- time ---------------------------------------------------------------------------
+
+  get slot(): bigint {
+    this.tick();
+    return this.#slot;
+  }
+
+  get transactionCount(): bigint {
+    return this.#transactionCount;
+  }
+
+  /** Catches the slot up with the wall clock (no-op when autoAdvance is off). */
+  tick(): void {
+    if (!this.#autoAdvance) return;
+    const elapsed = this.#now() + this.#offsetMs - this.#startMs;
+    const target = this.#startSlot + BigInt(Math.max(0, Math.floor(elapsed / this.slotMs)));
+    if (target > this.#slot) this.#moveToSlot(target);
+  }
+
+  /** Moves the chain `count` slots ahead (and its clock by count × slotMs): blockhashes expire. */
+  advanceSlots(count: number | bigint): void {
+    const n = BigInt(count);
+    if (n <= 0n) return;
+    this.#offsetMs += Number(n) * this.slotMs;
+    this.#moveToSlot(this.#slot + n);
+  }
+
+  #unixTimestampAt(slot: bigint): bigint {
+    return BigInt(Math.floor((this.#startMs + Number(slot - this.#startSlot) * this.slotMs) / 1000));
+  }
+
+  #moveToSlot(slot: bigint): void {
+    this.#slot = slot;
+    this.svm.warpToSlot(slot);
+    const clock = this.svm.getClock();
+    clock.unixTimestamp = this.#unixTimestampAt(slot);
+    clock.epoch = slot / SLOTS_PER_EPOCH;
+    clock.leaderScheduleEpoch = slot / SLOTS_PER_EPOCH + 1n;
+    clock.epochStartTimestamp = this.#unixTimestampAt((slot / SLOTS_PER_EPOCH) * SLOTS_PER_EPOCH);
+    this.svm.setClock(clock);
+    this.#rotateBlockhash();
+    for (const [hash, produced] of this.#recent) {
+      if (slot - produced <= this.blockhashValiditySlots) break;
+      this.#recent.delete(hash);
+    }
+    for (const listener of this.#slotListeners) listener(slot);
+  }
+
+  #rotateBlockhash(): void {
+    this.svm.expireBlockhash();
+    this.#recent.set(this.svm.latestBlockhash(), this.#slot);
+  }
+
+  latestBlockhash(): string {
+    this.tick();
+    return this.svm.latestBlockhash();
+  }
+
+  /** The latest blockhash and the last block height at which it is still accepted. */
+  latestBlockhashWithHeight(): { blockhash: string; lastValidBlockHeight: bigint } {
+    const blockhash = this.latestBlockhash();
+    return { blockhash, lastValidBlockHeight: (this.#recent.get(blockhash) ?? this.#slot) + this.blockhashValiditySlots };
+  }
+
+  isBlockhashValid(blockhash: string): boolean {
+    this.tick();
+    const produced = this.#recent.get(blockhash);
+    return produced !== undefined && this.#slot - produced <= this.blockhashValiditySlots;
+  }
+
+  clock(): ChainClock {
+    this.tick();
+    return { slot: this.#slot, unixTimestamp: this.#unixTimestampAt(this.#slot) };
+  }
+
+  blockTime(slot: bigint): number {
+    return Number(this.#unixTimestampAt(slot));
+  }
+
+  // ---- accounts -----------------------------------------------------------------------
+
+  /** The account at `key` or null (a validator treats zero lamports as no account). */
+  readRaw(key: Uint8Array): RawAccount | null {
+    const account = this.#vm.getAccount(key);
+    if (!account) return null;
+    const lamports = account.lamports();
+    if (lamports === 0n) return null;
+    return { lamports, data: account.data(), owner: account.owner(), executable: account.executable() };
+  }
+
+  getAccount(address: PublicKey): InjectedAccount | null {
+    const raw = this.readRaw(address.toBytes());
+    return raw && { lamports: raw.lamports, data: raw.data, owner: new PublicKey(raw.owner), executable: raw.executable };
+  }
+
+  setAccount(address: PublicKey, account: InjectedAccount): void {
+    const key = address.toBytes();
+    this.#vm.setAccount(key, new Account(account.lamports, account.data, account.owner.toBytes(), account.executable ?? false, 0n));
+    this.index.add(key);
+    this.#mintDecimals.delete(hexOf(key));
+    this.#emitCommit({ signature: '', slot: this.#slot, err: null, changed: [hexOf(key)] });
+  }
+
+  addProgram(programId: PublicKey, elf: Uint8Array): void {
+    this.svm.addProgram(programId, elf);
+    this.index.add(programId.toBytes());
+  }
+
+  /** Sends lamports from the chain's faucet in a real, signed system transfer. */
+  airdrop(address: PublicKey, lamports: bigint): void {
+    this.requestAirdrop(address, lamports);
+  }
+
+  /** Like airdrop(), returning the transfer's signature (for the RPC's requestAirdrop). */
+  requestAirdrop(address: PublicKey, lamports: bigint): string {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const tx = new Transaction({ feePayer: this.#faucet.publicKey, recentBlockhash: this.latestBlockhash() });
+      tx.add(SystemProgram.transfer({ fromPubkey: this.#faucet.publicKey, toPubkey: address, lamports }));
+      tx.sign(this.#faucet);
+      const outcome = this.submit(tx.serialize(), { skipPreflight: false });
+      if (outcome.kind === 'landed') return outcome.signature;
+      // The same airdrop twice in one slot has the same signature: take a fresh blockhash.
+      if (outcome.kind === 'rejected' && outcome.details.err === 'AlreadyProcessed') {
+        this.#rotateBlockhash();
+        continue;
+      }
+      const err = outcome.kind === 'rejected' ? outcome.details.err : 'dropped';
+      throw new StewardError('CHAIN_FAILED', `airdrop of ${lamports} lamports to ${address.toBase58()} failed: ${JSON.stringify(err)}`, {
+        hint: 'airdrops come from the embedded chain\'s faucet; check the amount fits in a u64',
+        context: { address: address.toBase58(), lamports: lamports.toString() },
+      });
+    }
+    throw new StewardError('INTERNAL', 'airdrop kept colliding with an identical earlier airdrop');
+  }
+
+  /** Decimals of the mint at base-58 `mint`, or null when it is not an initialized mint. */
+  mintDecimals(mint: string): number | null {
+    const cached = this.#mintDecimals.get(mint);
+    if (cached !== undefined) return cached;
+    const key = decodeBase58(mint);
+    if (!key || key.length !== 32) return null;
+    const raw = this.readRaw(key);
+    if (!raw || tokenProgramOf(raw.owner) === null || raw.data.length < 82 || raw.data[45] !== 1) return null;
+    const decimals = raw.data[44] as number;
+    this.#mintDecimals.set(mint, decimals);
+    return decimals;
+  }
+
+  // ---- transactions -------------------------------------------------------------------
+
+  processTransaction(tx: Transaction | VersionedTransaction): ProcessedTransaction {
+    const raw = tx.serialize();
+    const outcome = this.submit(raw, { skipPreflight: false });
+    if (outcome.kind === 'landed') {
+      const meta = outcome.record.meta;
+      return { signature: outcome.signature, logs: meta.logs(), computeUnits: meta.computeUnitsConsumed() };
+    }
+    const details = outcome.kind === 'rejected' ? outcome.details : null;
+    const err = details?.err ?? 'BlockhashNotFound';
+    throw new StewardError('CHAIN_FAILED', `transaction ${outcome.signature} failed: ${transactionErrorMessage(err)}`, {
+      hint: details?.logs.length ? 'see the program logs in the error context' : 'use chain.latestBlockhash() for the recent blockhash and sign with every required signer',
+      context: { signature: outcome.signature, err, logs: details?.logs ?? [] },
+    });
+  }
+
+  /** Resolves the full account key list (static, then loaded writable, then loaded readonly). */
+  #accountKeys(wire: WireTransaction): { keys: Uint8Array[]; loadedWritable: number; loadedReadonly: number } | null {
+    if (wire.lookups.length === 0) return { keys: wire.staticKeys, loadedWritable: 0, loadedReadonly: 0 };
+    const writable: Uint8Array[] = [];
+    const readonly: Uint8Array[] = [];
+    for (const lookup of wire.lookups) {
+      const table = this.readRaw(lookup.accountKey);
+      if (!table) return null;
+      const at = (i: number) => {
+        const start = ALT_META_SIZE + 32 * i;
+        return start + 32 <= table.data.length ? table.data.subarray(start, start + 32) : null;
+      };
+      for (const i of lookup.writableIndexes) {
+        const key = at(i);
+        if (!key) return null;
+        writable.push(key);
+      }
+      for (const i of lookup.readonlyIndexes) {
+        const key = at(i);
+        if (!key) return null;
+        readonly.push(key);
+      }
+    }
+    return { keys: [...wire.staticKeys, ...writable, ...readonly], loadedWritable: writable.length, loadedReadonly: readonly.length };
+  }
+
+  #isWritable(wire: WireTransaction, index: number, loadedWritable: number): boolean {
+    if (index < wire.staticKeys.length) return isStaticWritable(wire, index);
+    return index < wire.staticKeys.length + loadedWritable;
+  }
+
+  /** The fee a validator charges: 5000 lamports per signature plus the priority fee. */
+  feeFor(wire: Pick<WireTransaction, 'header' | 'staticKeys' | 'instructions'>): bigint {
+    let unitLimit: bigint | null = null;
+    let unitPrice = 0n;
+    let others = 0n;
+    for (const ix of wire.instructions) {
+      const program = wire.staticKeys[ix.programIdIndex];
+      if (program && encodeBase58(program) === COMPUTE_BUDGET_PROGRAM) {
+        const view = new DataView(ix.data.buffer, ix.data.byteOffset, ix.data.byteLength);
+        if (ix.data[0] === 2 && ix.data.length >= 5) unitLimit = BigInt(view.getUint32(1, true));
+        if (ix.data[0] === 3 && ix.data.length >= 9) unitPrice = view.getBigUint64(1, true);
+      } else {
+        others++;
+      }
+    }
+    const limit = unitLimit ?? (others * 200_000n > 1_400_000n ? 1_400_000n : others * 200_000n);
+    const priority = (unitPrice * limit + 999_999n) / 1_000_000n;
+    return LAMPORTS_PER_SIGNATURE * BigInt(wire.header.numRequiredSignatures) + priority;
+  }
+
+  #details(result: TransactionMetadata | FailedTransactionMetadata): ExecutionDetails {
+    const failed = result instanceof FailedTransactionMetadata;
+    const meta = failed ? result.meta() : result;
+    return { err: failed ? transactionErrorJson(result.err()) : null, ...describeMeta(meta) };
+  }
+
+  /**
+   * Sends wire bytes as a validator's sendTransaction does: blockhash window, duplicate and
+   * signature checks, optional preflight (a failing preflight does not land), then execution.
+   * A transaction that fails in a program lands with its error and pays its fee.
+   */
+  submit(raw: Uint8Array, options: { skipPreflight: boolean }): SendOutcome {
+    this.tick();
+    const wire = parseWireTransaction(raw);
+    const signature = encodeBase58(wire.signatures[0] as Uint8Array);
+    const empty = (err: TransactionErrorJson): ExecutionDetails => ({ err, logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] });
+    if (!this.isBlockhashValid(encodeBase58(wire.recentBlockhash))) {
+      return options.skipPreflight ? { kind: 'dropped', signature } : { kind: 'rejected', signature, reason: 'blockhash', details: empty('BlockhashNotFound') };
+    }
+    if (this.history.has(signature)) return { kind: 'rejected', signature, reason: 'preflight', details: empty('AlreadyProcessed') };
+    const resolved = this.#accountKeys(wire);
+    if (!resolved) return { kind: 'rejected', signature, reason: 'preflight', details: empty('AddressLookupTableNotFound') };
+    const legacy = wire.version === 'legacy';
+    if (!options.skipPreflight) {
+      const simulated = legacy ? this.#vm.simulateLegacyTransaction(raw) : this.#vm.simulateVersionedTransaction(raw);
+      if (simulated instanceof FailedTransactionMetadata) {
+        const details = this.#details(simulated);
+        return { kind: 'rejected', signature, reason: details.err === 'SignatureFailure' ? 'signature' : 'preflight', details };
+      }
+    }
+    const { keys } = resolved;
+    const preBalances: bigint[] = new Array(keys.length);
+    const preTokens: TokenSnapshot[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as Uint8Array;
+      const account = this.#vm.getAccount(key);
+      preBalances[i] = account?.lamports() ?? 0n;
+      if (account && this.#isWritable(wire, i, resolved.loadedWritable)) {
+        const program = tokenProgramOf(account.owner());
+        if (program) {
+          const data = account.data();
+          if (isTokenAccountData(data)) preTokens.push({ accountIndex: i, programId: program, data });
+        }
+      }
+    }
+    const result = legacy ? this.#vm.sendLegacyTransaction(raw) : this.#vm.sendVersionedTransaction(raw);
+    if (result instanceof FailedTransactionMetadata) {
+      const err = result.err();
+      // Fieldless errors (fee payer, signature, lookup failures) reject the transaction before
+      // it is included in a block; instruction errors land and pay the fee.
+      if (typeof err === 'number') {
+        const details = this.#details(result);
+        return { kind: 'rejected', signature, reason: details.err === 'SignatureFailure' ? 'signature' : 'preflight', details };
+      }
+    }
+    const meta = result instanceof FailedTransactionMetadata ? result.meta() : result;
+    const postBalances: bigint[] = new Array(keys.length);
+    const postTokens: TokenSnapshot[] = [];
+    const changed: string[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as Uint8Array;
+      if (!this.#isWritable(wire, i, resolved.loadedWritable)) {
+        postBalances[i] = preBalances[i] as bigint;
+        this.index.add(key);
+        continue;
+      }
+      const account = this.#vm.getAccount(key);
+      const lamports = account?.lamports() ?? 0n;
+      postBalances[i] = lamports;
+      if (lamports === 0n) this.index.remove(key);
+      else this.index.add(key);
+      if (account && lamports > 0n) {
+        const program = tokenProgramOf(account.owner());
+        if (program) {
+          const data = account.data();
+          if (isTokenAccountData(data)) postTokens.push({ accountIndex: i, programId: program, data });
+        }
+      }
+      changed.push(hexOf(key));
+    }
+    const err = result instanceof FailedTransactionMetadata ? transactionErrorJson(result.err()) : null;
+    const record: TransactionRecord = {
+      signature,
+      slot: this.#slot,
+      blockTime: this.blockTime(this.#slot),
+      raw,
+      accountKeys: keys,
+      loadedWritable: resolved.loadedWritable,
+      loadedReadonly: resolved.loadedReadonly,
+      err,
+      fee: this.feeFor(wire),
+      preBalances,
+      postBalances,
+      preTokens,
+      postTokens,
+      meta,
+    };
+    this.history.add(record);
+    this.#transactionCount++;
+    this.#emitCommit({ signature, slot: this.#slot, err, changed });
+    return { kind: 'landed', signature, record };
+  }
+
+  /**
+   * Simulates wire bytes without changing state. Signatures are checked only with
+   * `sigVerify`; `replaceRecentBlockhash` runs it against the latest blockhash instead.
+   */
+  simulate(raw: Uint8Array, options: { sigVerify: boolean; replaceRecentBlockhash: boolean }): SimulationOutcome {
+    this.tick();
+    const wire = parseWireTransaction(raw);
+    let bytes = raw;
+    let replacementBlockhash: SimulationOutcome['replacementBlockhash'] = null;
+    const base = { postAccounts: new Map<string, RawAccount | null>(), replacementBlockhash, accountKeys: wire.staticKeys };
+    if (options.replaceRecentBlockhash) {
+      replacementBlockhash = this.latestBlockhashWithHeight();
+      bytes = Uint8Array.from(raw);
+      bytes.set(decodeBase58(replacementBlockhash.blockhash) as Uint8Array, wire.blockhashOffset);
+    } else if (!this.isBlockhashValid(encodeBase58(wire.recentBlockhash))) {
+      return { ...base, err: 'BlockhashNotFound', logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] };
+    }
+    const resolved = this.#accountKeys(wire);
+    if (!resolved) return { ...base, err: 'AddressLookupTableNotFound', logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] };
+    const sigVerify = options.sigVerify && !options.replaceRecentBlockhash;
+    if (!sigVerify) this.#vm.setSigverify(false);
+    try {
+      const result = wire.version === 'legacy' ? this.#vm.simulateLegacyTransaction(bytes) : this.#vm.simulateVersionedTransaction(bytes);
+      if (result instanceof FailedTransactionMetadata) {
+        return { ...base, replacementBlockhash, accountKeys: resolved.keys, ...this.#details(result) };
+      }
+      const postAccounts = new Map<string, RawAccount | null>();
+      for (const entry of result.postAccounts()) {
+        const account = entry.account();
+        const lamports = account.lamports();
+        postAccounts.set(hexOf(entry.address), lamports === 0n ? null : { lamports, data: account.data(), owner: account.owner(), executable: account.executable() });
+      }
+      return { postAccounts, replacementBlockhash, accountKeys: resolved.keys, err: null, ...describeMeta(result.meta()) };
+    } finally {
+      if (!sigVerify) this.#vm.setSigverify(true);
+    }
+  }
+
+  // ---- events -------------------------------------------------------------------------
+
+  onCommit(listener: (event: CommitEvent) => void): () => void {
+    this.#commitListeners.add(listener);
+    return () => this.#commitListeners.delete(listener);
+  }
+
+  onSlot(listener: (slot: bigint) => void): () => void {
+    this.#slotListeners.add(listener);
+    return () => this.#slotListeners.delete(listener);
+  }
+
+  #emitCommit(event: CommitEvent): void {
+    for (const listener of this.#commitListeners) listener(event);
+  }
+}
+
+/** Logs, compute units, return data and inner instructions of LiteSVM's metadata. */
+export function describeMeta(meta: TransactionMetadata): Omit<ExecutionDetails, 'err'> {
+  const returned = meta.returnData();
+  const returnBytes = returned.data();
+  return {
+    logs: meta.logs(),
+    unitsConsumed: meta.computeUnitsConsumed(),
+    returnData: returnBytes.length > 0 ? { programId: encodeBase58(returned.programId()), data: returnBytes } : null,
+    innerInstructions: meta
+      .innerInstructions()
+      .map((list, index) => ({
+        index,
+        instructions: list.map((inner) => {
+          const ix = inner.instruction();
+          return { programIdIndex: ix.programIdIndex(), accounts: [...ix.accounts()], data: ix.data(), stackHeight: inner.stackHeight() };
+        }),
+      }))
+      .filter((set) => set.instructions.length > 0),
+  };
+}

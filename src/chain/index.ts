@@ -1,0 +1,15 @@
+// The chain domain: cluster resolution, Connection creation, and the embedded chain.
+export { CLUSTER_URLS, resolveCluster, describeCluster, type ClusterTarget } from './cluster.js';
+export { createConnection, RpcCounter, type CreateConnectionOptions } from './connection.js';
+export {
+  EmbeddedChain,
+  startEmbeddedChain,
+  loadAccountFile,
+  type EmbeddedChainOptions,
+  type StartEmbeddedChainOptions,
+  type RunningEmbeddedChain,
+  type ChainWriter,
+  type ChainClock,
+  type InjectedAccount,
+  type ProcessedTransaction,
+} from './embedded/index.js';
