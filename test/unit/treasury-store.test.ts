@@ -1,0 +1,70 @@
+// Stored observations on a real SQLite database with the real migrations.
+import { PublicKey } from '@solana/web3.js';
+import { describe, expect, it } from 'vitest';
+import { StewardError } from '../../src/errors/index.js';
+import type { Address } from '../../src/shared/index.js';
+import { openStore } from '../../src/store/index.js';
+import { analyzeTreasury, latestObservation, ownersKey, saveObservation, type TreasurySnapshot } from '../../src/treasury/index.js';
+
+const addr = (n: number): Address => new PublicKey(Buffer.alloc(32, n)).toBase58() as Address;
+
+function snapshot(slot: bigint, owners: Address[], lamports: bigint): TreasurySnapshot {
+  return {
+    version: 1,
+    slot,
+    minSlot: slot,
+    observedAt: '2025-01-01T00:00:00.000Z',
+    chainClock: null,
+    agent: null,
+    oracle: { maxStalenessSeconds: 60, maxConfidenceBps: 100 },
+    tokens: [{ symbol: 'SOL', mint: 'native', decimals: 9, pyth: addr(9), stable: false }],
+    owners: owners.map((address) => ({ address, lamports, exists: true })),
+    tokenAccounts: [],
+    mints: [],
+    stakeAccounts: [],
+    prices: [
+      { symbol: 'SOL', account: addr(9), component: 15_000_000_000n, confidenceComponent: 1n, exponent: -8, status: 'Trading', publishSlot: slot, publishTime: 1n, ageSeconds: 1, trusted: true, reasons: [] },
+    ],
+    allowances: [],
+    problems: [],
+    rpcCalls: { getMultipleAccounts: 1 },
+  };
+}
+
+describe('treasury observation store', () => {
+  it('saves observations and returns the latest by slot for the same owner set, in any order', () => {
+    using store = openStore(':memory:');
+    const owners = [addr(1), addr(2)];
+    const first = snapshot(100n, owners, 10n ** 9n);
+    const huge = snapshot(2n ** 60n, owners, (1n << 64n) - 1n);
+    const idA = saveObservation(store.db, { snapshot: huge, analysis: analyzeTreasury(huge, { depegThresholdBps: 50 }), agent: 'treasury-guardian' });
+    const idB = saveObservation(store.db, { snapshot: first, analysis: analyzeTreasury(first, { depegThresholdBps: 50 }) });
+    expect(idB).toBe(idA + 1);
+    const latest = latestObservation(store.db, [addr(2), addr(1), addr(2)]);
+    expect(latest?.id).toBe(idA);
+    expect(latest?.slot).toBe(2n ** 60n);
+    expect(latest?.agent).toBe('treasury-guardian');
+    expect(latest?.snapshot).toEqual(huge);
+    // 2 owners × (2^64 − 1) lamports × $150 = 5,534,023,222,112,865,484.5 USD → micro-USD, exactly.
+    expect(latest?.analysis.totals.trustedMicroUsd).toBe('5534023222112865484500000');
+    expect(latestObservation(store.db, [addr(1)])).toBeNull();
+    expect(ownersKey([addr(2), addr(1)])).toBe(`${addr(1)},${addr(2)}`);
+  });
+
+  it('names the row when a stored snapshot does not read back', () => {
+    using store = openStore(':memory:');
+    const good = snapshot(5n, [addr(1)], 1n);
+    const id = saveObservation(store.db, { snapshot: good, analysis: analyzeTreasury(good, { depegThresholdBps: 50 }) });
+    store.db.prepare('UPDATE treasury_observations SET snapshot = ? WHERE id = ?').run('{"version":1,"slot":"x"}', id);
+    let thrown: unknown;
+    try {
+      latestObservation(store.db, [addr(1)]);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StewardError);
+    expect((thrown as StewardError).code).toBe('STORE_FAILED');
+    expect((thrown as StewardError).message).toContain(`treasury observation ${id}`);
+    expect((thrown as StewardError).hint).toContain('DELETE FROM treasury_observations');
+  });
+});
