@@ -45,8 +45,9 @@ describe('treasury observation store', () => {
     expect(latest?.slot).toBe(2n ** 60n);
     expect(latest?.agent).toBe('treasury-guardian');
     expect(latest?.snapshot).toEqual(huge);
-    // 2 owners × (2^64 − 1) lamports × $150 = 5,534,023,222,112,865,484.5 USD → micro-USD, exactly.
-    expect(latest?.analysis.totals.trustedMicroUsd).toBe('5534023222112865484500000');
+    // 2 × (2^64 − 1) lamports = 36,893,488,147.41910323 SOL × $150 = $5,534,023,222,112.8654845,
+    // truncated to micro-USD.
+    expect(latest?.analysis.totals.trustedMicroUsd).toBe('5534023222112865484');
     expect(latestObservation(store.db, [addr(1)])).toBeNull();
     expect(ownersKey([addr(2), addr(1)])).toBe(`${addr(1)},${addr(2)}`);
   });
