@@ -2,12 +2,14 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
 import { registerDoctor } from './doctor.js';
+import { registerLocalnet } from './localnet.js';
 import { registerSchemas } from './schemas.js';
 import { registerValidate } from './validate.js';
 
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 const commands: Register[] = [registerValidate, registerDoctor, registerSchemas];
+commands.push(registerLocalnet);
 
 export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   for (const register of commands) register(program, io, setExit);
