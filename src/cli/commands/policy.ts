@@ -1,0 +1,184 @@
+// `steward policy check`: runs one proposed action (a JSON file) through a policy file and prints
+// the verdict and every rule that fired. Exit 0 allow, 3 deny, 4 needs-approval, 2 bad input.
+// With --db it reads the spend windows and the kill switch from the database, as a run would.
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatProblem, validateYaml } from '../../config/index.js';
+import { policySchema } from '../../config/schemas/policy.js';
+import { StewardError } from '../../errors/index.js';
+import { parseAmount } from '../../shared/amount.js';
+import { isAddress } from '../../shared/address.js';
+import {
+  compilePolicy,
+  createSpendLedger,
+  evaluatePolicy,
+  isPaused,
+  ledgerColumns,
+  parseProposedAction,
+  priceQuote,
+  proposedActionJsonSchema,
+  readSpendWindows,
+  verdictExitCode,
+  type CompiledPolicy,
+  type PolicyContext,
+  type PriceQuote,
+} from '../../policy/index.js';
+import { createContext, type CliIo, type GlobalOptions } from '../context.js';
+
+interface CheckOptions {
+  policy: string;
+  action: string;
+  at?: string;
+  prices?: string;
+  balances?: string;
+  treasury?: string;
+  json?: boolean;
+}
+
+export function registerPolicy(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const policy = program.command('policy').description('work with policy files');
+  policy
+    .command('schema')
+    .description('print the JSON Schema proposed actions must match (what the model is constrained to)')
+    .action(() => {
+      io.stdout(JSON.stringify(proposedActionJsonSchema(), null, 2));
+    });
+  policy
+    .command('check')
+    .description('judge one proposed action (JSON) against a policy file: exit 0 allow, 3 deny, 4 needs-approval, 2 bad input')
+    .requiredOption('--policy <file>', 'the policy file (policies/*.yaml)')
+    .requiredOption('--action <file>', 'the proposed action as JSON, e.g. {"kind":"transfer","token":"USDC","amount":"250","to":"..."}')
+    .option('--at <iso>', 'judge at this time instead of now (ISO 8601)')
+    .option('--prices <file>', 'JSON: { "SOL": { "price": "150.25", "confidence": "0.05", "publishTime": "ISO" } }')
+    .option('--balances <file>', 'JSON: treasury balances in whole tokens, { "USDC": "300000" }')
+    .option('--treasury <addresses>', 'comma-separated treasury owners and token accounts (the "treasury" destination)')
+    .option('--json', 'print the verdict as JSON')
+    .action((options: CheckOptions, command: Command) => {
+      const ctx = createContext(command, io);
+      const compiled = loadPolicy(options.policy);
+      const action = readJson(options.action, '--action');
+      const parsed = parseProposedAction(action);
+      if (!parsed.ok) {
+        throw new StewardError('ARGUMENT_INVALID', `${options.action}: ${parsed.reason}`, {
+          hint: `fix the field ${parsed.path || '(the whole object)'}; the action schema is printed by \`steward policy schema\``,
+          context: { file: options.action, field: parsed.path },
+        });
+      }
+      const now = options.at === undefined ? Date.now() : parseTime(options.at, '--at');
+      const dbGiven = command.optsWithGlobals<GlobalOptions>().db !== undefined || process.env['STEWARD_DB'] !== undefined;
+      let spent = createSpendLedger().windows(compiled, now);
+      let paused = false;
+      if (dbGiven) {
+        using store = ctx.openStore();
+        spent = readSpendWindows(store.db, compiled.name, compiled, now);
+        paused = isPaused(store.db);
+      }
+      const context: PolicyContext = {
+        now,
+        prices: options.prices ? readPrices(options.prices, now) : {},
+        spent,
+        balances: options.balances ? readBalances(options.balances, compiled) : {},
+        treasuryAddresses: readTreasury(options.treasury),
+        paused,
+      };
+      const verdict = evaluatePolicy(compiled, action, context);
+      if (options.json) {
+        io.stdout(JSON.stringify({ verdict: verdict.kind, rules: verdict.rules, ledger: verdict.action ? ledgerColumns(verdict.action) : null, ledgerSource: dbGiven ? ctx.settings.db : null }, null, 2));
+      } else {
+        io.stdout(`${verdict.kind.toUpperCase()}  ${parsed.action.kind} under policy "${compiled.name}" at ${new Date(now).toISOString()}`);
+        for (const rule of verdict.rules) io.stdout(`  ${rule.effect === 'deny' ? 'deny    ' : 'approval'}  ${rule.id}: ${rule.reason}`);
+        if (!dbGiven) io.stdout('  (no --db: rolling windows counted as empty and the database kill switch as off)');
+      }
+      setExit(verdictExitCode(verdict.kind));
+    });
+}
+
+function loadPolicy(file: string): CompiledPolicy {
+  const path = resolve(file);
+  const shown = relative(process.cwd(), path) || path;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new StewardError('CONFIG_NOT_FOUND', `cannot read the policy file ${shown}: ${(error as Error).message}`, {
+      hint: 'pass --policy with the path of a policies/*.yaml file',
+      context: { file: shown },
+    });
+  }
+  const result = validateYaml(shown, text, policySchema);
+  if (!result.ok) {
+    throw new StewardError('CONFIG_INVALID', `${result.problems.length} problem(s) in ${shown}`, {
+      details: result.problems.map(formatProblem),
+      hint: 'fix the fields named above; `steward validate` re-checks every file',
+      context: { file: shown },
+    });
+  }
+  return compilePolicy(result.value);
+}
+
+function readJson(file: string, flag: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch (error) {
+    throw new StewardError('ARGUMENT_INVALID', `cannot read ${flag} ${file}: ${(error as Error).message}`, { hint: `pass ${flag} with the path of a JSON file`, context: { file } });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new StewardError('ARGUMENT_INVALID', `${file} is not valid JSON: ${(error as Error).message}`, { hint: `${flag} expects a JSON file`, context: { file } });
+  }
+}
+
+function parseTime(text: string, where: string): number {
+  const value = Date.parse(text);
+  if (Number.isNaN(value)) {
+    throw new StewardError('ARGUMENT_INVALID', `${where}: ${JSON.stringify(text)} is not a time`, { hint: 'use ISO 8601, e.g. 2025-06-04T12:00:00Z' });
+  }
+  return value;
+}
+
+function bad(file: string, field: string, expected: string, got: unknown): StewardError {
+  return new StewardError('ARGUMENT_INVALID', `${file}: ${field}: expected ${expected}, got ${JSON.stringify(got)}`, { hint: 'see docs/POLICY.md for the file formats', context: { file, field } });
+}
+
+function readPrices(file: string, now: number): Record<string, PriceQuote> {
+  const data = readJson(file, '--prices');
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw bad(file, '(root)', 'an object of prices by symbol', data);
+  const out: Record<string, PriceQuote> = {};
+  for (const [symbol, entry] of Object.entries(data)) {
+    const e = entry as { price?: unknown; confidence?: unknown; publishTime?: unknown } | null;
+    const decimal = /^\d+(\.\d+)?$/;
+    if (!e || typeof e.price !== 'string' || !decimal.test(e.price)) throw bad(file, `${symbol}.price`, 'a decimal string like "150.25"', e?.price);
+    const confidence = e.confidence ?? '0';
+    if (typeof confidence !== 'string' || !decimal.test(confidence)) throw bad(file, `${symbol}.confidence`, 'a decimal string like "0.05"', confidence);
+    const publishTime = e.publishTime === undefined ? now : typeof e.publishTime === 'string' ? parseTime(e.publishTime, `${file}: ${symbol}.publishTime`) : Number.NaN;
+    if (Number.isNaN(publishTime)) throw bad(file, `${symbol}.publishTime`, 'an ISO 8601 time', e.publishTime);
+    out[symbol] = priceQuote(e.price, confidence, publishTime);
+  }
+  return out;
+}
+
+function readBalances(file: string, policy: CompiledPolicy): Record<string, bigint> {
+  const data = readJson(file, '--balances');
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw bad(file, '(root)', 'an object of balances by symbol', data);
+  const out: Record<string, bigint> = {};
+  for (const [symbol, text] of Object.entries(data)) {
+    const token = policy.tokens.get(symbol);
+    if (!token) throw bad(file, symbol, `a token of the policy (${[...policy.tokens.keys()].join(', ')})`, symbol);
+    const parsed = parseAmount(text, token.decimals, { allowZero: true });
+    if (!parsed.ok) throw new StewardError('ARGUMENT_INVALID', `${file}: ${symbol}: ${parsed.reason}`, { hint: 'balances are whole-token decimal strings, e.g. "300000.50"', context: { file, field: symbol } });
+    out[symbol] = parsed.value;
+  }
+  return out;
+}
+
+function readTreasury(list: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const entry of (list ?? '').split(',').map((text) => text.trim()).filter(Boolean)) {
+    if (!isAddress(entry)) throw new StewardError('ARGUMENT_INVALID', `--treasury: ${JSON.stringify(entry)} is not a Solana address`, { hint: 'pass base58 addresses separated by commas' });
+    out.add(entry);
+  }
+  return out;
+}
