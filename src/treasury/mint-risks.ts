@@ -14,7 +14,7 @@ import {
   type Mint,
 } from '@solana/spl-token';
 import { PublicKey } from '@solana/web3.js';
-import { toAddress, type Address } from '../shared/index.js';
+import { formatAmount, toAddress, type Address } from '../shared/index.js';
 import type { MintRisk } from './snapshot.js';
 
 const ZERO = PublicKey.default;
@@ -46,7 +46,7 @@ export function mintRisks(mint: Mint): MintRisk[] {
         const bps = fee?.transferFeeBasisPoints ?? 0;
         risks.push({
           kind: 'transfer-fee',
-          detail: `every transfer pays a fee of ${bps} bps (at most ${fee?.maximumFee ?? 0n} base units), which its authority can raise`,
+          detail: `every transfer pays a fee of ${bps} bps (at most ${formatAmount(fee?.maximumFee ?? 0n, mint.decimals)} tokens), which its authority can raise`,
           authority: authorityOf(config?.transferFeeConfigAuthority),
         });
         break;

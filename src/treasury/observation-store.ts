@@ -18,6 +18,7 @@ export interface StoredObservation {
   id: number;
   slot: bigint;
   observedAt: string;
+  cluster: string;
   agent: string | null;
   snapshot: TreasurySnapshot;
   /** The analysis as it was stored (amounts as decimal strings). */
@@ -31,16 +32,24 @@ export function ownersKey(owners: readonly string[]): string {
 
 export function saveObservation(
   db: Db,
-  observation: { snapshot: TreasurySnapshot; analysis: TreasuryAnalysis; agent?: string | null | undefined; now?: Date | undefined },
+  observation: {
+    snapshot: TreasurySnapshot;
+    analysis: TreasuryAnalysis;
+    /** Which chain was read: "embedded", a cluster name, or a URL without credentials. */
+    cluster: string;
+    agent?: string | null | undefined;
+    now?: Date | undefined;
+  },
 ): number {
   const { snapshot, analysis } = observation;
   const result = db
     .prepare(
-      `INSERT INTO treasury_observations (owners_key, agent, slot, observed_at, trusted_micro_usd, snapshot, analysis, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO treasury_observations (owners_key, cluster, agent, slot, observed_at, trusted_micro_usd, snapshot, analysis, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       ownersKey(snapshot.owners.map((owner) => owner.address)),
+      observation.cluster,
       observation.agent ?? null,
       snapshot.slot,
       snapshot.observedAt,
@@ -54,6 +63,7 @@ export function saveObservation(
 
 interface Row {
   id: number;
+  cluster: string;
   agent: string | null;
   slot: bigint;
   observed_at: string;
@@ -61,18 +71,26 @@ interface Row {
   analysis: string;
 }
 
-/** The observation of these owners with the highest slot, or null when there is none. */
-export function latestObservation(db: Db, owners: readonly string[]): StoredObservation | null {
+/**
+ * The observation of these owners with the highest slot (on `cluster` when given; slots of
+ * different clusters do not compare), or null when there is none.
+ */
+export function latestObservation(db: Db, owners: readonly string[], options: { cluster?: string } = {}): StoredObservation | null {
+  const byCluster = options.cluster !== undefined;
   const row = db
-    .prepare('SELECT id, agent, slot, observed_at, snapshot, analysis FROM treasury_observations WHERE owners_key = ? ORDER BY slot DESC, id DESC LIMIT 1')
+    .prepare(
+      `SELECT id, cluster, agent, slot, observed_at, snapshot, analysis FROM treasury_observations
+       WHERE owners_key = ?${byCluster ? ' AND cluster = ?' : ''} ORDER BY slot DESC, id DESC LIMIT 1`,
+    )
     .safeIntegers(true)
-    .get(ownersKey(owners)) as (Omit<Row, 'id'> & { id: bigint }) | undefined;
+    .get(...(byCluster ? [ownersKey(owners), options.cluster] : [ownersKey(owners)])) as (Omit<Row, 'id'> & { id: bigint }) | undefined;
   if (!row) return null;
   try {
     return {
       id: Number(row.id),
       slot: row.slot,
       observedAt: row.observed_at,
+      cluster: row.cluster,
       agent: row.agent,
       snapshot: parseSnapshot(JSON.parse(row.snapshot)),
       analysis: JSON.parse(row.analysis) as Jsonified<TreasuryAnalysis>,

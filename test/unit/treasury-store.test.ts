@@ -37,8 +37,8 @@ describe('treasury observation store', () => {
     const owners = [addr(1), addr(2)];
     const first = snapshot(100n, owners, 10n ** 9n);
     const huge = snapshot(2n ** 60n, owners, (1n << 64n) - 1n);
-    const idA = saveObservation(store.db, { snapshot: huge, analysis: analyzeTreasury(huge, { depegThresholdBps: 50 }), agent: 'treasury-guardian' });
-    const idB = saveObservation(store.db, { snapshot: first, analysis: analyzeTreasury(first, { depegThresholdBps: 50 }) });
+    const idA = saveObservation(store.db, { snapshot: huge, analysis: analyzeTreasury(huge, { depegThresholdBps: 50 }), agent: 'treasury-guardian', cluster: 'devnet' });
+    const idB = saveObservation(store.db, { snapshot: first, analysis: analyzeTreasury(first, { depegThresholdBps: 50 }), cluster: 'devnet' });
     expect(idB).toBe(idA + 1);
     const latest = latestObservation(store.db, [addr(2), addr(1), addr(2)]);
     expect(latest?.id).toBe(idA);
@@ -48,6 +48,9 @@ describe('treasury observation store', () => {
     // 2 × (2^64 − 1) lamports = 36,893,488,147.41910323 SOL × $150 = $5,534,023,222,112.8654845,
     // truncated to micro-USD.
     expect(latest?.analysis.totals.trustedMicroUsd).toBe('5534023222112865484');
+    expect(latest?.cluster).toBe('devnet');
+    expect(latestObservation(store.db, owners, { cluster: 'devnet' })?.id).toBe(idA);
+    expect(latestObservation(store.db, owners, { cluster: 'mainnet-beta' })).toBeNull();
     expect(latestObservation(store.db, [addr(1)])).toBeNull();
     expect(ownersKey([addr(2), addr(1)])).toBe(`${addr(1)},${addr(2)}`);
   });
@@ -55,7 +58,7 @@ describe('treasury observation store', () => {
   it('names the row when a stored snapshot does not read back', () => {
     using store = openStore(':memory:');
     const good = snapshot(5n, [addr(1)], 1n);
-    const id = saveObservation(store.db, { snapshot: good, analysis: analyzeTreasury(good, { depegThresholdBps: 50 }) });
+    const id = saveObservation(store.db, { snapshot: good, analysis: analyzeTreasury(good, { depegThresholdBps: 50 }), cluster: 'embedded' });
     store.db.prepare('UPDATE treasury_observations SET snapshot = ? WHERE id = ?').run('{"version":1,"slot":"x"}', id);
     let thrown: unknown;
     try {

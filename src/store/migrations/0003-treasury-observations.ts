@@ -10,6 +10,7 @@ export const migration0003: Migration = {
     CREATE TABLE treasury_observations (
       id INTEGER PRIMARY KEY,
       owners_key TEXT NOT NULL,           -- sorted owner addresses joined by ","
+      cluster TEXT NOT NULL,              -- "embedded", a cluster name or a URL without credentials
       agent TEXT,                         -- agent name, when an agent observed
       slot INTEGER NOT NULL,
       observed_at TEXT NOT NULL,
@@ -18,6 +19,6 @@ export const migration0003: Migration = {
       analysis TEXT NOT NULL,             -- JSON, amounts as decimal strings
       created_at TEXT NOT NULL
     );
-    CREATE INDEX treasury_observations_owners_slot ON treasury_observations (owners_key, slot);
+    CREATE INDEX treasury_observations_owners_slot ON treasury_observations (owners_key, cluster, slot);
   `,
 };
