@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
 import { registerDoctor } from './doctor.js';
 import { registerLocalnet } from './localnet.js';
+import { registerObserve } from './observe.js';
 import { registerPause } from './pause.js';
 import { registerPolicy } from './policy.js';
 import { registerSchemas } from './schemas.js';
@@ -13,6 +14,8 @@ export type Register = (program: Command, io: CliIo, setExit: (code: number) => 
 const commands: Register[] = [registerValidate, registerDoctor, registerSchemas];
 commands.push(registerLocalnet);
 commands.push(registerPolicy, registerPause);
+
+commands.push(registerObserve);
 
 export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   for (const register of commands) register(program, io, setExit);

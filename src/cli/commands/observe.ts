@@ -1,0 +1,155 @@
+// `steward observe`: reads the treasury of an agent from chain, analyzes it, stores the
+// observation and prints a table (or, with --json, the full snapshot and analysis). On the
+// embedded chain the demo DAO is seeded in-process first, so the command works offline.
+import type { Command } from 'commander';
+import { createConnection, describeCluster, resolveCluster, startEmbeddedChain, type RunningEmbeddedChain } from '../../chain/index.js';
+import type { AgentConfig, PolicyConfig } from '../../config/index.js';
+import { DEMO, seedDemoDao } from '../../demo/index.js';
+import { StewardError } from '../../errors/index.js';
+import { formatAmount, isAddress } from '../../shared/index.js';
+import {
+  analyzeTreasury,
+  formatPpmPercent,
+  formatUsdCents,
+  getTreasurySnapshot,
+  latestObservation,
+  saveObservation,
+  toJsonText,
+  type TreasuryAnalysis,
+} from '../../treasury/index.js';
+import { createContext, type CliIo } from '../context.js';
+
+interface ObserveOptions {
+  agent?: string;
+  agentKey?: string;
+  json?: boolean;
+}
+
+function pickAgent(agents: AgentConfig[], name: string | undefined): AgentConfig {
+  if (name !== undefined) {
+    const found = agents.find((agent) => agent.name === name);
+    if (!found) {
+      throw new StewardError('ARGUMENT_INVALID', `no agent named "${name}"`, {
+        hint: `agents defined: ${agents.map((agent) => agent.name).join(', ') || 'none'} (see agents/*.yaml)`,
+      });
+    }
+    return found;
+  }
+  const watching = agents.filter((agent) => agent.tasks.includes('treasury'));
+  const first = watching[0] ?? agents[0];
+  if (!first) throw new StewardError('CONFIG_NOT_FOUND', 'no agent is defined', { hint: 'add an agent file under agents/ (see agents/treasury-guardian.yaml)' });
+  return first;
+}
+
+function signed(ppm: bigint): string {
+  const abs = ppm < 0n ? -ppm : ppm;
+  return `${ppm < 0n ? '-' : '+'}${formatAmount(abs / 100n, 2)}pp`;
+}
+
+function table(analysis: TreasuryAnalysis): string[] {
+  const header = ['asset', 'amount', 'price', 'age', 'value', 'weight', 'target', 'drift', 'flags'];
+  const rows = analysis.assets.map((asset) => [
+    asset.label,
+    formatAmount(asset.amount, asset.decimals),
+    asset.price ? `$${asset.price.text}` : '-',
+    asset.price?.ageSeconds === null || asset.price === null ? '-' : `${asset.price.ageSeconds}s`,
+    asset.valueMicroUsd === null ? '-' : formatUsdCents(asset.valueMicroUsd),
+    asset.weightPpm === null ? '-' : formatPpmPercent(asset.weightPpm),
+    asset.targetPpm === null ? '-' : formatPpmPercent(asset.targetPpm),
+    asset.driftPpm === null ? '-' : signed(asset.driftPpm),
+    [...(asset.price && !asset.price.trusted ? ['untrusted-price'] : []), ...(asset.valueKind === 'unpriced' ? ['unpriced'] : []), ...asset.flags].join(',') || '-',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const right = new Set([1, 2, 3, 4, 5, 6, 7]);
+  const line = (cells: string[]) => cells.map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+export function registerObserve(program: Command, io: CliIo): void {
+  program
+    .command('observe')
+    .description("read an agent's treasury from chain, analyze it, store the observation and print it")
+    .option('--agent <name>', 'the agent whose treasury to observe (default: the first with the treasury task)')
+    .option('--agent-key <address>', "the agent's public key, whose delegate allowances are read (default on the embedded chain: the demo agent)")
+    .option('--json', 'print the full snapshot and analysis as JSON')
+    .action(async (options: ObserveOptions, command: Command) => {
+      const ctx = createContext(command, io);
+      const config = ctx.loadConfig();
+      const agent = pickAgent(config.agents.map((file) => file.config), options.agent);
+      const policy: PolicyConfig | undefined = config.policies.find((file) => file.config.name === agent.policy)?.config;
+      if (!policy) {
+        throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" names policy "${agent.policy}", which does not exist`, { hint: 'run `steward validate`' });
+      }
+      if (options.agentKey !== undefined && !isAddress(options.agentKey)) {
+        throw new StewardError('ARGUMENT_INVALID', `--agent-key "${options.agentKey}" is not a Solana address`, { hint: 'pass the base58 public key of the agent signer' });
+      }
+      const target = resolveCluster(ctx.settings.rpcUrl);
+      const cluster = target.kind === 'embedded' ? 'embedded' : target.name;
+      let running: RunningEmbeddedChain | undefined;
+      const store = ctx.openStore();
+      try {
+        let url: string;
+        if (target.kind === 'embedded') {
+          running = await startEmbeddedChain();
+          seedDemoDao(running.chain);
+          url = running.url;
+        } else {
+          url = target.url;
+        }
+        const agentKey = options.agentKey ?? (target.kind === 'embedded' ? DEMO.agent.toBase58() : null);
+        const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
+        const snapshot = await getTreasurySnapshot(createConnection(url), {
+          owners: agent.treasury.owners,
+          agent: agentKey,
+          tokens: policy.tokens,
+          oracle: policy.oracle,
+          now: new Date(),
+          // Each embedded chain starts again at slot 0; only a real cluster's slots keep rising.
+          minContextSlot: target.kind === 'embedded' ? undefined : previous?.slot,
+        });
+        const analysis = analyzeTreasury(snapshot, {
+          targets: agent.treasury.targets,
+          monthlySpendUsd: agent.treasury.monthlySpendUsd,
+          depegThresholdBps: agent.treasury.depegThresholdBps,
+          previous: previous?.snapshot,
+        });
+        const id = saveObservation(store.db, { snapshot, analysis, cluster, agent: agent.name });
+        if (options.json) {
+          io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis }, 2));
+          return;
+        }
+        const requests = Object.values(snapshot.rpcCalls).reduce((sum, count) => sum + count, 0);
+        io.stdout(`Chain: ${describeCluster(target)} — slot ${snapshot.slot}, ${requests} RPC request(s)`);
+        io.stdout(`Agent: ${agent.name} (policy ${policy.name}); owners: ${agent.treasury.owners.join(', ')}`);
+        if (!agentKey) io.stdout('Agent key: unknown (pass --agent-key to tell its allowances from foreign delegates)');
+        io.stdout('');
+        for (const line of table(analysis)) io.stdout(line);
+        io.stdout('');
+        const { totals } = analysis;
+        io.stdout(`Total (trusted prices): ${formatUsdCents(totals.trustedMicroUsd)}`);
+        if (totals.untrustedMicroUsd > 0n) io.stdout(`Untrusted prices, not counted: ${formatUsdCents(totals.untrustedMicroUsd)}`);
+        if (totals.unpriced.length > 0) io.stdout(`Unpriced: ${totals.unpriced.join(', ')}`);
+        const share = analysis.stableShare.sharePpm;
+        io.stdout(`Stable share: ${share === null ? '-' : formatPpmPercent(share)}   Runway: ${analysis.runway.months ?? '-'} months (stablecoins ${analysis.runway.stableMonths ?? '-'})`);
+        io.stdout(`Concentration: HHI ${analysis.concentration.hhi ?? '-'}${analysis.concentration.largest ? `, largest ${analysis.concentration.largest.label} ${formatPpmPercent(analysis.concentration.largest.weightPpm)}` : ''}`);
+        io.stdout(`Idle SOL: ${formatAmount(analysis.idleSol.idleLamports, 9)}   Stake: ${formatAmount(analysis.stake.ownedLamports, 9)} SOL`);
+        io.stdout(`Agent allowances: ${analysis.allowances.map((allowance) => `${allowance.remainingText} ${allowance.label}`).join(', ') || 'none'}`);
+        if (analysis.flags.length > 0) {
+          io.stdout('');
+          for (const flag of analysis.flags) io.stdout(`${flag.severity.toUpperCase().padEnd(8)} ${flag.message}`);
+        }
+        if (analysis.changes) {
+          const delta = analysis.changes.trustedMicroUsdDelta;
+          io.stdout('');
+          io.stdout(
+            `Since slot ${analysis.changes.previousSlot} (${analysis.changes.previousObservedAt}): ${delta < 0n ? '-' : '+'}${formatUsdCents(delta < 0n ? -delta : delta)}, ` +
+              `${analysis.changes.newAccounts.length} new and ${analysis.changes.vanishedAccounts.length} vanished account(s)`,
+          );
+        }
+        io.stdout(`Saved as observation #${id}.`);
+      } finally {
+        store.close();
+        await running?.close();
+      }
+    });
+}
