@@ -23,3 +23,4 @@ export { DEMO_PROPOSALS, INJECTION_ENDS_IN_SECONDS, type DemoProposal } from './
 export { DEMO_MEMBER_TOKENS, type SeededGovernance, type SeededProposal } from './seed/governance.js';
 export { DEMO_GOVERNANCE_RULES, DEMO_VOTING_COOL_OFF_SECONDS, demoGovernanceConfig, type DemoGovernanceRules } from './seed/governance-config.js';
 export { DEMO_STAKE_LAMPORTS, DEMO_VALIDATOR_COMMISSION, type SeededStake } from './seed/stake.js';
+export { startDemoChain, openCluster, type DemoChain, type OpenCluster } from './demo-chain.js';

@@ -1,0 +1,64 @@
+// The "embedded" cluster: an in-process chain served on 127.0.0.1, seeded with the demo DAO,
+// with the demo oracle keeping its live prices fresh. Commands that read a chain call
+// `openCluster` and get a Connection either way, so the same code runs against mainnet.
+import type { Connection } from '@solana/web3.js';
+import { createConnection, describeCluster, resolveCluster, startEmbeddedChain, type RpcCounter, type RunningEmbeddedChain } from '../chain/index.js';
+import type { Logger } from '../shared/index.js';
+import { startDemoOracle, type DemoOracle } from './oracle.js';
+import { seedDemoDao, type DemoDao } from './seed.js';
+
+export interface DemoChain {
+  running: RunningEmbeddedChain;
+  dao: DemoDao;
+  oracle: DemoOracle;
+  close(): Promise<void>;
+}
+
+/** Starts the embedded chain on a free port, seeds the demo DAO and starts its oracle. */
+export async function startDemoChain(options: { port?: number; logger?: Logger; oracleIntervalMs?: number } = {}): Promise<DemoChain> {
+  const running = await startEmbeddedChain({ port: options.port ?? 0, ...(options.logger ? { logger: options.logger } : {}) });
+  try {
+    const dao = seedDemoDao(running.chain);
+    const oracle = startDemoOracle(running.chain, {
+      intervalMs: options.oracleIntervalMs ?? 2_000,
+      onError: (error) => options.logger?.warn({ err: error }, 'demo oracle publication failed'),
+    });
+    return {
+      running,
+      dao,
+      oracle,
+      close: async () => {
+        oracle.stop();
+        await running.close();
+      },
+    };
+  } catch (error) {
+    await running.close();
+    throw error;
+  }
+}
+
+export interface OpenCluster {
+  connection: Connection;
+  /** Safe to print: the cluster name or URL without credentials. */
+  label: string;
+  /** Present when the cluster is the in-process demo chain. */
+  demo: DemoChain | null;
+  close(): Promise<void>;
+}
+
+/** Connects to the cluster named by `rpcUrl` ("embedded" starts the demo chain in-process). */
+export async function openCluster(rpcUrl: string, options: { counter?: RpcCounter; logger?: Logger } = {}): Promise<OpenCluster> {
+  const target = resolveCluster(rpcUrl);
+  const connectionOptions = options.counter ? { counter: options.counter } : {};
+  if (target.kind === 'url') {
+    return { connection: createConnection(target.url, connectionOptions), label: describeCluster(target), demo: null, close: async () => undefined };
+  }
+  const demo = await startDemoChain(options.logger ? { logger: options.logger } : {});
+  return {
+    connection: createConnection(demo.running.url, { ...connectionOptions, wsUrl: demo.running.wsUrl }),
+    label: `${describeCluster(target)} at ${demo.running.url}`,
+    demo,
+    close: () => demo.close(),
+  };
+}
