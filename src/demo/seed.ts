@@ -39,20 +39,40 @@ export interface DemoDao {
   priceAccounts: Record<DemoFeedSymbol, PublicKey>;
   stake: SeededStake;
   governance: SeededGovernance;
+  /** Every account the seed wrote, in write order (for getMultipleAccounts and determinism checks). */
+  accounts: PublicKey[];
+}
+
+/** Passes writes through to the chain and remembers which accounts were written. */
+function recording(chain: ChainWriter, written: Map<string, PublicKey>): ChainWriter {
+  return {
+    setAccount: (address, account) => {
+      written.set(address.toBase58(), address);
+      chain.setAccount(address, account);
+    },
+    getAccount: (address) => chain.getAccount(address),
+    airdrop: (address, lamports) => chain.airdrop(address, lamports),
+    processTransaction: (tx) => chain.processTransaction(tx),
+    latestBlockhash: () => chain.latestBlockhash(),
+    clock: () => chain.clock(),
+    addProgram: (programId, elf) => chain.addProgram(programId, elf),
+  };
 }
 
 function setSystemAccount(chain: ChainWriter, address: PublicKey, lamports: bigint): void {
   chain.setAccount(address, { lamports, data: new Uint8Array(0), owner: SystemProgram.programId });
 }
 
-export function seedDemoDao(chain: ChainWriter, options: SeedDemoOptions = {}): DemoDao {
-  const clock = options.clock ?? chain.clock();
+export function seedDemoDao(target: ChainWriter, options: SeedDemoOptions = {}): DemoDao {
+  const clock = options.clock ?? target.clock();
   if (clock.unixTimestamp < MIN_CLOCK_SECONDS) {
     throw new StewardError('CHAIN_FAILED', `cannot seed the demo DAO: the chain clock reads Unix time ${clock.unixTimestamp}`, {
       context: { slot: clock.slot.toString(), unixTimestamp: clock.unixTimestamp.toString() },
       hint: 'set the embedded chain clock to wall time before seeding (the demo places proposals and prices relative to it)',
     });
   }
+  const written = new Map<string, PublicKey>();
+  const chain = recording(target, written);
   const sol = {
     nativeTreasury: { address: DEMO.nativeTreasury, lamports: DEMO_SOL_BALANCES.nativeTreasury },
     agent: { address: DEMO.agent, lamports: DEMO_SOL_BALANCES.agent },
@@ -67,5 +87,5 @@ export function seedDemoDao(chain: ChainWriter, options: SeedDemoOptions = {}): 
   const priceAccounts = Object.fromEntries(DEMO_FEED_SYMBOLS.map((s) => [s, DEMO.priceAccounts[s]])) as Record<DemoFeedSymbol, PublicKey>;
   const stake = seedStake(chain);
   const governance = seedGovernance(chain, clock);
-  return { addresses: DEMO, clock, sol, tokens, priceAccounts, stake, governance };
+  return { addresses: DEMO, clock, sol, tokens, priceAccounts, stake, governance, accounts: [...written.values()] };
 }
