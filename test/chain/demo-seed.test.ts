@@ -2,7 +2,7 @@
 // themselves would have written (checked against the real Token-2022, ATA and Stake programs),
 // the agent's allowance must hold on-chain, and every account must parse back.
 import '../../src/chain/embedded/v8-flags.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Authorized, Keypair, LAMPORTS_PER_SOL, Lockup, PublicKey, StakeProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
 import {
   TOKEN_2022_PROGRAM_ID,
@@ -16,7 +16,7 @@ import { GovernanceAccountParser, Proposal, ProposalState, ProposalTransaction, 
 import { PriceStatus, parsePriceData } from '@pythnetwork/client';
 import { EmbeddedChain, createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
 import { GOVERNANCE_PROGRAM_ID, PYTH_PROGRAM_ID } from '../../src/demo/index.js';
-import { DEMO, DEMO_MINTS, demoKeypair, refreshDemoPrices, seedDemoDao, type DemoDao, type DemoSymbol } from '../../src/demo/index.js';
+import { DEMO, DEMO_MINTS, demoKeypair, refreshDemoPrices, seedDemoDao, startDemoOracle, type DemoDao, type DemoSymbol } from '../../src/demo/index.js';
 import { encodeStakeAccount } from '../../src/demo/seed/stake.js';
 import { encodeTokenAccount } from '../../src/demo/seed/token-layouts.js';
 import { rentExemptLamports } from '../../src/demo/seed/rent.js';
@@ -191,5 +191,26 @@ describe('demo DAO on the embedded chain', () => {
     const ours = encodeTokenAccount({ mint: DEMO.mints.PYUSD, owner, amount: 0n, extensions: { immutableOwner: true, transferFeeAmount: true } });
     expect(Buffer.from(real?.data ?? []).equals(Buffer.from(ours))).toBe(true);
     expect(real?.lamports).toBe(rentExemptLamports(ours.length));
+  });
+});
+
+describe('demo oracle', () => {
+  it('re-publishes live prices on its interval until stopped, leaving JUP stale', () => {
+    vi.useFakeTimers();
+    try {
+      const oracle = startDemoOracle(chain, { intervalMs: 1_000 });
+      const publishSlot = (address: PublicKey) => parsePriceData(account(address).data).aggregate.publishSlot;
+      const jupBefore = publishSlot(DEMO.priceAccounts.JUP);
+      chain.advanceSlots(10);
+      vi.advanceTimersByTime(1_000);
+      expect(publishSlot(DEMO.priceAccounts.SOL)).toBe(Number(chain.clock().slot));
+      expect(publishSlot(DEMO.priceAccounts.JUP)).toBe(jupBefore);
+      oracle.stop();
+      chain.advanceSlots(10);
+      vi.advanceTimersByTime(5_000);
+      expect(publishSlot(DEMO.priceAccounts.SOL)).toBe(Number(chain.clock().slot) - 10);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
