@@ -1,0 +1,36 @@
+// The governance domain: read a realm's proposals, decode what their instructions do, flag
+// risks deterministically, simulate them, review them (with or without a model), prepare votes.
+export { indexTreasury, EMPTY_TREASURY, type TreasuryContext, type TreasuryIndex, type ReviewToken, type ReviewTokenAccount } from './treasury-context.js';
+export { treasuryContextFromSnapshot } from './treasury-from-snapshot.js';
+export {
+  decodeInstruction,
+  decodeInstructions,
+  DEFAULT_GOVERNANCE_PROGRAM_ID,
+  formatUsd,
+  type DecodeOptions,
+  type DecodedInstruction,
+  type DecodedInstructionKind,
+  type Amount,
+  type ProgramName,
+} from './decode/index.js';
+export { assessRisks, type RiskInput, type RiskAssessment } from './risk/assess-risks.js';
+export { DEFAULT_RISK_THRESHOLDS, maxSeverity, type RiskFlag, type RiskThresholds, type Severity } from './risk/types.js';
+export { findInjection } from './risk/injection.js';
+export {
+  getProposals,
+  DEFAULT_PROPOSAL_STATES,
+  type GetProposalsParams,
+  type ProposalView,
+  type ProposalsSnapshot,
+  type ProposalTransactionView,
+  type GovernanceView,
+  type RealmView,
+} from './read/get-proposals.js';
+export { simulateProposal, type SimulateProposalParams, type SimulationReport, type AccountChange } from './simulate/simulate-proposal.js';
+export { reviewProposal, type ReviewProposalParams } from './review/review-proposal.js';
+export { reviewRealm, type ReviewRealmParams, type ReviewRealmResult, type ReviewOutcome } from './review/review-realm.js';
+export { renderReviewMarkdown } from './review/render-markdown.js';
+export { buildReviewPrompt, REVIEW_SYSTEM_PROMPT } from './review/review-prompt.js';
+export { findStoredReview, latestStoredReview, saveReview, type StoredReview } from './review/review-store.js';
+export { modelReviewSchema, reviewToJson, moreCautious, recommendations, type ProposalReview, type ModelReview, type ModelPart, type Recommendation } from './review/review-types.js';
+export { buildCastVoteInstruction, prepareVote, voteChoices, type CastVoteParams, type CastVoteInstruction, type PreparedVote, type VoteChoiceName } from './vote/build-cast-vote.js';

@@ -1,0 +1,101 @@
+// Reviews every open proposal of a realm (or one of them): reads them in one batched pass,
+// skips those whose fingerprint was already reviewed, simulates and reviews the rest, writes
+// Markdown and JSON reports and stores each review. What `steward review` and agents call.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Connection, PublicKey } from '@solana/web3.js';
+import { StewardError } from '../../errors/index.js';
+import type { StewardModelExtras } from '../../llm/index.js';
+import type { Db } from '../../store/index.js';
+import { getProposals, type ProposalsSnapshot } from '../read/get-proposals.js';
+import type { RiskThresholds } from '../risk/types.js';
+import { simulateProposal } from '../simulate/simulate-proposal.js';
+import type { TreasuryIndex } from '../treasury-context.js';
+import { renderReviewMarkdown } from './render-markdown.js';
+import { reviewProposal } from './review-proposal.js';
+import { findStoredReview, saveReview } from './review-store.js';
+import { reviewToJson, type ProposalReview } from './review-types.js';
+
+export interface ReviewRealmParams {
+  programId: PublicKey;
+  realm: PublicKey;
+  treasury: TreasuryIndex;
+  /** Only this proposal (base58); all open ones when absent. */
+  proposal?: string;
+  now: number;
+  model?: Pick<StewardModelExtras, 'generateStructured'> | null;
+  db?: Db | null;
+  /** Reports go to `<reportsDir>/reviews/<proposal>.md|.json`; none written when absent. */
+  reportsDir?: string | null;
+  /** Review again even when the stored review matches the fingerprint. */
+  force?: boolean;
+  simulate?: boolean;
+  thresholds?: Partial<RiskThresholds>;
+  maxTokens?: number;
+}
+
+export type ReviewOutcome =
+  | { status: 'reviewed'; review: ProposalReview; markdownPath: string | null; jsonPath: string | null }
+  | { status: 'unchanged'; proposal: string; name: string; recommendation: string; reviewedAt: string; markdownPath: string | null; json: string };
+
+export interface ReviewRealmResult {
+  snapshot: ProposalsSnapshot;
+  outcomes: ReviewOutcome[];
+}
+
+export async function reviewRealm(connection: Connection, params: ReviewRealmParams): Promise<ReviewRealmResult> {
+  const snapshot = await getProposals(connection, { programId: params.programId, realm: params.realm });
+  let proposals = snapshot.proposals;
+  if (params.proposal) {
+    proposals = proposals.filter((p) => p.address === params.proposal);
+    if (proposals.length === 0) {
+      throw new StewardError('ARGUMENT_INVALID', `proposal ${params.proposal} is not an open proposal of realm ${params.realm.toBase58()}`, {
+        hint: `open proposals: ${snapshot.proposals.map((p) => p.address).join(', ') || 'none'}; or use --all`,
+        context: { proposal: params.proposal },
+      });
+    }
+  }
+  const withModel = Boolean(params.model);
+  const outcomes: ReviewOutcome[] = [];
+  for (const proposal of proposals) {
+    const stored = params.db && !params.force ? findStoredReview(params.db, proposal.address, proposal.fingerprint, withModel) : null;
+    if (stored) {
+      outcomes.push({ status: 'unchanged', proposal: proposal.address, name: proposal.name, recommendation: stored.recommendation, reviewedAt: stored.reviewedAt, markdownPath: stored.markdownPath, json: stored.json });
+      continue;
+    }
+    const instructions = proposal.transactions.flatMap((t) => t.instructions);
+    const simulation = params.simulate === false ? { status: 'not-simulated' as const, reason: 'simulation turned off' } : await simulateProposal(connection, { instructions, treasury: params.treasury });
+    const review = await reviewProposal({
+      proposal,
+      treasury: params.treasury,
+      now: params.now,
+      slot: snapshot.slot,
+      simulation,
+      governancePrograms: [params.programId],
+      model: params.model ?? null,
+      ...(params.thresholds ? { thresholds: params.thresholds } : {}),
+      ...(params.maxTokens === undefined ? {} : { maxTokens: params.maxTokens }),
+    });
+    let markdownPath: string | null = null;
+    let jsonPath: string | null = null;
+    if (params.reportsDir) {
+      const dir = join(params.reportsDir, 'reviews');
+      try {
+        mkdirSync(dir, { recursive: true });
+        markdownPath = join(dir, `${proposal.address}.md`);
+        jsonPath = join(dir, `${proposal.address}.json`);
+        writeFileSync(markdownPath, renderReviewMarkdown(review));
+        writeFileSync(jsonPath, `${reviewToJson(review)}\n`);
+      } catch (error) {
+        throw new StewardError('INTERNAL', `cannot write review reports under ${dir}: ${(error as Error).message}`, {
+          hint: 'check STEWARD_REPORTS_DIR and its permissions',
+          context: { dir },
+          cause: error,
+        });
+      }
+    }
+    if (params.db) saveReview(params.db, review, markdownPath);
+    outcomes.push({ status: 'reviewed', review, markdownPath, jsonPath });
+  }
+  return { snapshot, outcomes };
+}
