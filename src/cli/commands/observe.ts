@@ -1,10 +1,10 @@
 // `steward observe`: reads the treasury of an agent from chain, analyzes it, stores the
 // observation and prints a table (or, with --json, the full snapshot and analysis). On the
-// embedded chain the demo DAO is seeded in-process first, so the command works offline.
+// embedded chain the demo DAO is seeded in-process first (with its oracle), so the command works offline.
 import type { Command } from 'commander';
-import { createConnection, describeCluster, resolveCluster, startEmbeddedChain, type RunningEmbeddedChain } from '../../chain/index.js';
+import { resolveCluster, RpcCounter } from '../../chain/index.js';
 import type { AgentConfig, PolicyConfig } from '../../config/index.js';
-import { DEMO, seedDemoDao } from '../../demo/index.js';
+import { DEMO, openCluster, type OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { formatAmount, isAddress } from '../../shared/index.js';
 import {
@@ -85,20 +85,14 @@ export function registerObserve(program: Command, io: CliIo): void {
       }
       const target = resolveCluster(ctx.settings.rpcUrl);
       const cluster = target.kind === 'embedded' ? 'embedded' : target.name;
-      let running: RunningEmbeddedChain | undefined;
       const store = ctx.openStore();
+      const counter = new RpcCounter();
+      let open: OpenCluster | undefined;
       try {
-        let url: string;
-        if (target.kind === 'embedded') {
-          running = await startEmbeddedChain();
-          seedDemoDao(running.chain);
-          url = running.url;
-        } else {
-          url = target.url;
-        }
-        const agentKey = options.agentKey ?? (target.kind === 'embedded' ? DEMO.agent.toBase58() : null);
+        open = await openCluster(ctx.settings.rpcUrl, { counter, logger: ctx.logger });
+        const agentKey = options.agentKey ?? (open.demo ? DEMO.agent.toBase58() : null);
         const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
-        const snapshot = await getTreasurySnapshot(createConnection(url), {
+        const snapshot = await getTreasurySnapshot(open.connection, {
           owners: agent.treasury.owners,
           agent: agentKey,
           tokens: policy.tokens,
@@ -118,8 +112,7 @@ export function registerObserve(program: Command, io: CliIo): void {
           io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis }, 2));
           return;
         }
-        const requests = Object.values(snapshot.rpcCalls).reduce((sum, count) => sum + count, 0);
-        io.stdout(`Chain: ${describeCluster(target)} — slot ${snapshot.slot}, ${requests} RPC request(s)`);
+        io.stdout(`Chain: ${open.label} — slot ${snapshot.slot}, ${counter.requests} RPC request(s)`);
         io.stdout(`Agent: ${agent.name} (policy ${policy.name}); owners: ${agent.treasury.owners.join(', ')}`);
         if (!agentKey) io.stdout('Agent key: unknown (pass --agent-key to tell its allowances from foreign delegates)');
         io.stdout('');
@@ -149,7 +142,7 @@ export function registerObserve(program: Command, io: CliIo): void {
         io.stdout(`Saved as observation #${id}.`);
       } finally {
         store.close();
-        await running?.close();
+        await open?.close();
       }
     });
 }
