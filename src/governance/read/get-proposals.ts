@@ -142,10 +142,13 @@ export async function getProposals(connection: Connection, params: GetProposalsP
   }
   let slot = realmAccounts.context.slot;
   const governances = new Map<string, GovernanceView>();
+  // Raw bytes feed the fingerprint: parsed u64 fields pass through bn.js, raw bytes do not.
+  const governanceRaw = new Map<string, Buffer>();
   for (const { pubkey, account } of realmAccounts.value) {
     if (!GOVERNANCE_TYPES.has(account.data[0] ?? -1)) continue;
     const governance = parse<Governance>(Governance, pubkey, account, problems);
     if (!governance) continue;
+    governanceRaw.set(pubkey.toBase58(), account.data);
     governances.set(pubkey.toBase58(), {
       address: pubkey.toBase58(),
       governedAccount: governance.governedAccount.toBase58(),
@@ -248,7 +251,8 @@ export async function getProposals(connection: Connection, params: GetProposalsP
     const votingAt = toSeconds(proposal.votingAt);
     const votingEndsAt = votingAt === null ? null : votingAt + governance.config.baseVotingTimeSeconds;
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify([proposal.name, proposal.descriptionLink, proposal.state, votingAt, governance.config]))
+      .update(JSON.stringify([proposal.name, proposal.descriptionLink, proposal.state]))
+      .update(governanceRaw.get(governance.address) ?? Buffer.alloc(0))
       .update(Buffer.concat(transactions.raw))
       .digest('hex');
     return {

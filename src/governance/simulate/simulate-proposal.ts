@@ -44,7 +44,7 @@ export type SimulationReport =
 export interface SimulateProposalParams {
   instructions: readonly TransactionInstruction[];
   treasury: TreasuryIndex;
-  /** Accounts to watch besides every writable account of the instructions (default: the treasury's token accounts and owners). */
+  /** Accounts to watch besides every writable account of the instructions. */
   watch?: readonly string[];
 }
 
@@ -94,9 +94,11 @@ export async function simulateProposal(connection: Connection, params: SimulateP
   const { instructions, treasury } = params;
   if (instructions.length === 0) return { status: 'not-simulated', reason: 'the proposal has no instructions' };
   const programs = [...new Set(instructions.map((ix) => ix.programId.toBase58()))];
+  // A node returns post-state only for as many accounts as the transaction has, so watch the
+  // accounts the instructions write (the only ones that can change), plus any asked for.
   const writable = instructions.flatMap((ix) => ix.keys.filter((k) => k.isWritable).map((k) => k.pubkey.toBase58()));
-  const defaults = [...treasury.context.owners, ...treasury.context.tokenAccounts.map((a) => a.address)];
-  const watched = [...new Set([...writable, ...(params.watch ?? defaults)])].slice(0, MAX_WATCHED);
+  const accountCount = new Set([...instructions.flatMap((ix) => [ix.programId.toBase58(), ...ix.keys.map((k) => k.pubkey.toBase58())])]).size;
+  const watched = [...new Set([...writable, ...(params.watch ?? [])])].slice(0, Math.min(MAX_WATCHED, accountCount));
 
   let pre: Array<AccountInfo<Buffer> | null>;
   try {
