@@ -1,10 +1,11 @@
 // Decoding of SPL Token and Token-2022 accounts and mints into the RPC's `jsonParsed` shape
 // (agave account-decoder: parse_token.rs / parse_token_extension.rs), and the small readers
 // the chain needs for token balances. Reads bytes directly: no web3.js objects per account.
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { encodeBase58 } from './base58.js';
 
-export const TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
-export const TOKEN_2022_PROGRAM = 'TokenzQdBNbLqP7VEhdkAfbWNDoZ9QWxFNZD5CR91T8';
+export const TOKEN_PROGRAM = TOKEN_PROGRAM_ID.toBase58();
+export const TOKEN_2022_PROGRAM = TOKEN_2022_PROGRAM_ID.toBase58();
 export const TOKEN_ACCOUNT_SIZE = 165;
 export const MINT_SIZE = 82;
 const MULTISIG_SIZE = 355;
