@@ -23,6 +23,17 @@ export const errorCodes = {
   LLM_OUTPUT_INVALID: 'runtime',
   POLICY_FAILED: 'runtime',
   EXECUTION_FAILED: 'runtime',
+  /** The executor would not sign: effects, kill switch, state or a check before sending said no. */
+  EXECUTION_REFUSED: 'runtime',
+  /** The action is larger than the on-chain delegate allowance (or SOL float) the DAO granted. */
+  ALLOWANCE_EXCEEDED: 'runtime',
+  /** An RPC request did not answer in time (after bounded retries). */
+  RPC_TIMEOUT: 'runtime',
+  /** The RPC answered 429 Too Many Requests (after bounded retries). */
+  RPC_RATE_LIMITED: 'runtime',
+  /** No such approval, or it is no longer pending (decided or expired). */
+  APPROVAL_INVALID: 'input',
+  RUN_ABORTED: 'runtime',
   INTERNAL: 'runtime',
 } as const satisfies Record<string, 'input' | 'runtime'>;
 

@@ -1,0 +1,93 @@
+// Finding the treasury token account the agent may spend from: for each treasury owner, its
+// associated token account for the mint (either token program), read in one request, keeping
+// only accounts whose delegate is the agent. The delegate's remaining allowance is the hard,
+// on-chain limit of what the agent can move, whatever any off-chain check says.
+import { ASSOCIATED_TOKEN_PROGRAM_ID, AccountLayout, ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { PublicKey, type AccountInfo, type Connection } from '@solana/web3.js';
+import { StewardError } from '../../errors/index.js';
+import { rpcCall, type RetryOptions } from '../rpc-errors.js';
+
+export interface DelegatedSource {
+  address: PublicKey;
+  owner: PublicKey;
+  mint: PublicKey;
+  tokenProgram: PublicKey;
+  amount: bigint;
+  /** The agent's remaining allowance on this account (0 when the agent is not its delegate). */
+  delegatedAmount: bigint;
+  delegate: PublicKey | null;
+}
+
+export function decodeTokenAccount(address: PublicKey, info: AccountInfo<Buffer>): DelegatedSource | undefined {
+  const program = info.owner;
+  if (!program.equals(TOKEN_PROGRAM_ID) && !program.equals(TOKEN_2022_PROGRAM_ID)) return undefined;
+  if (info.data.length < ACCOUNT_SIZE) return undefined;
+  const raw = AccountLayout.decode(info.data.subarray(0, ACCOUNT_SIZE));
+  if (raw.state === 0) return undefined;
+  return {
+    address,
+    owner: raw.owner,
+    mint: raw.mint,
+    tokenProgram: program,
+    amount: raw.amount,
+    delegatedAmount: raw.delegateOption ? raw.delegatedAmount : 0n,
+    delegate: raw.delegateOption ? raw.delegate : null,
+  };
+}
+
+export async function getMultipleAccounts(connection: Connection, endpoint: string, keys: readonly PublicKey[], retry: RetryOptions): Promise<(AccountInfo<Buffer> | null)[]> {
+  const out: (AccountInfo<Buffer> | null)[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    const chunk = keys.slice(i, i + 100);
+    out.push(...(await rpcCall('getMultipleAccounts', endpoint, () => connection.getMultipleAccountsInfo([...chunk], 'confirmed'), retry)));
+  }
+  return out;
+}
+
+/** The mint's token program, read from chain (a mint the chain does not have is refused). */
+export async function mintProgram(connection: Connection, endpoint: string, mint: PublicKey, retry: RetryOptions): Promise<PublicKey> {
+  const [info] = await getMultipleAccounts(connection, endpoint, [mint], retry);
+  if (!info || (!info.owner.equals(TOKEN_PROGRAM_ID) && !info.owner.equals(TOKEN_2022_PROGRAM_ID))) {
+    throw new StewardError('EXECUTION_REFUSED', `mint ${mint.toBase58()} is not an SPL token mint on this cluster`, {
+      hint: 'check the policy token table names the mint of this cluster',
+      context: { mint: mint.toBase58() },
+    });
+  }
+  return info.owner;
+}
+
+/** Treasury token accounts of `mint` owned by a treasury address; the one delegated to `agent` with the largest allowance first. */
+export async function findDelegatedSources(
+  connection: Connection,
+  endpoint: string,
+  treasury: ReadonlySet<string>,
+  mint: PublicKey,
+  tokenProgram: PublicKey,
+  agent: PublicKey,
+  retry: RetryOptions,
+): Promise<DelegatedSource[]> {
+  const candidates = new Map<string, PublicKey>();
+  for (const address of treasury) {
+    let key: PublicKey;
+    try {
+      key = new PublicKey(address);
+    } catch {
+      continue;
+    }
+    candidates.set(address, key);
+    const ata = getAssociatedTokenAddressSync(mint, key, true, tokenProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
+    candidates.set(ata.toBase58(), ata);
+  }
+  const keys = [...candidates.values()];
+  const infos = await getMultipleAccounts(connection, endpoint, keys, retry);
+  const sources: DelegatedSource[] = [];
+  keys.forEach((key, i) => {
+    const info = infos[i];
+    if (!info) return;
+    const account = decodeTokenAccount(key, info);
+    if (!account || !account.mint.equals(mint) || !treasury.has(account.owner.toBase58())) return;
+    sources.push(account);
+  });
+  const mine = (s: DelegatedSource) => (s.delegate?.equals(agent) ? s.delegatedAmount : -1n);
+  return sources.sort((a, b) => (mine(b) > mine(a) ? 1 : mine(b) < mine(a) ? -1 : 0));
+}

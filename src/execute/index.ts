@@ -1,0 +1,13 @@
+// The execution domain: a policy-approved action becomes at most one landed transaction,
+// journalled before it is sent and recoverable after any crash. See docs/EXECUTION.md.
+export { executeAction, type ExecuteActionParams, type ExecuteOptions } from './execute-action.js';
+export type { ExecutionOutcome, RefusalStage } from './outcome.js';
+export { recoverPending, type RecoverOptions, type RecoveryReport } from './recover-pending.js';
+export { recordDecision, type RecordDecisionParams } from './record-decision.js';
+export { readAction, transitionAction, type ActionRow } from './action-journal.js';
+export { attemptsOf, liveAttempts, type AttemptRow, type AttemptState } from './attempts.js';
+export { computeEffects, programsFromLogs, type RawAccount } from './effects.js';
+export { classifyRpcError, rpcCall, defaultRetryOptions, type RetryOptions, type RpcFailure } from './rpc-errors.js';
+export { decisionMemo, decisionHash, MEMO_PROGRAM_ID } from './memo.js';
+export { killPoints, type KillPoint } from './test-hooks.js';
+export { defaultConfirmOptions, type ConfirmOptions } from './send-and-confirm.js';

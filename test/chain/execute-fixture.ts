@@ -1,0 +1,82 @@
+// Shared setup of the execution chain tests: the embedded chain served over JSON-RPC with the
+// demo DAO seeded, the demo policy compiled, a fresh journal, and a policy context with fresh
+// prices and the treasury's addresses. Helpers record a verdict and read balances from chain.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Connection } from '@solana/web3.js';
+import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
+import { validateYaml } from '../../src/config/index.js';
+import { policySchema } from '../../src/config/schemas/policy.js';
+import { DEMO, DEMO_MINTS, SOL_PRICE, demoKeypair } from '../../src/demo/addresses.js';
+import { seedDemoDao } from '../../src/demo/seed.js';
+import { recordDecision } from '../../src/execute/index.js';
+import { compilePolicy, createSpendLedger, evaluatePolicy, priceQuote, type CompiledPolicy, type PolicyContext } from '../../src/policy/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { tempDir } from '../helpers/tmp.js';
+
+export const agentKeypair = demoKeypair('agent');
+
+export function demoPolicy(): CompiledPolicy {
+  const path = join(import.meta.dirname, '../../policies/treasury.yaml');
+  const result = validateYaml('policies/treasury.yaml', readFileSync(path, 'utf8'), policySchema);
+  if (!result.ok) throw new Error('policies/treasury.yaml does not validate');
+  return compilePolicy(result.value);
+}
+
+export const treasuryAddresses = new Set<string>([DEMO.nativeTreasury.toBase58(), ...Object.values(DEMO.treasuryTokenAccounts).map((k) => k.toBase58())]);
+
+export function demoContext(policy: CompiledPolicy, now: number, priceOverrides: Record<string, string> = {}): PolicyContext {
+  const prices: PolicyContext['prices'] = {
+    SOL: priceQuote(String(SOL_PRICE), '0.05', now - 1_000),
+    ...Object.fromEntries(Object.values(DEMO_MINTS).map((m) => [m.symbol, priceQuote(priceOverrides[m.symbol] ?? String(m.price), '0.0001', now - 1_000)])),
+  };
+  return {
+    now,
+    prices,
+    spent: createSpendLedger().windows(policy, now),
+    balances: { USDC: 1_200_000_000_000n, USDT: 1_000_000_000_000n, SOL: 5_000_000_000_000n, JUP: 1_000_000_000_000n },
+    treasuryAddresses,
+    paused: false,
+  };
+}
+
+export interface ExecFixture {
+  running: RunningEmbeddedChain;
+  connection: Connection;
+  store: Store;
+  policy: CompiledPolicy;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+export async function startFixture(options: { slotMs?: number } = {}): Promise<ExecFixture> {
+  const running = await startEmbeddedChain({ port: 0, ...(options.slotMs ? { slotMs: options.slotMs } : {}) });
+  seedDemoDao(running.chain);
+  const dbPath = join(tempDir('steward-exec-'), 'steward.db');
+  const store = openStore(dbPath);
+  return {
+    running,
+    connection: createConnection(running.url, { commitment: 'confirmed' }),
+    store,
+    policy: demoPolicy(),
+    dbPath,
+    close: async () => {
+      store.close();
+      await running.close();
+    },
+  };
+}
+
+/** Judges `payload` with the demo policy and journals the verdict; returns the action id. */
+export function propose(fixture: ExecFixture, payload: unknown, now = Date.now(), context = demoContext(fixture.policy, now)): { id: number; verdict: string } {
+  const verdict = evaluatePolicy(fixture.policy, payload, context);
+  const id = recordDecision({ db: fixture.store.db, policy: fixture.policy, agent: 'treasury-guardian', payload, verdict, now: new Date(now) });
+  return { id, verdict: verdict.kind };
+}
+
+export async function tokenBalance(connection: Connection, account: { toBase58(): string }): Promise<bigint> {
+  const info = await connection.getTokenAccountBalance(account as never, 'confirmed');
+  return BigInt(info.value.amount);
+}
+
+export const usdc = (whole: number) => BigInt(whole) * 1_000_000n;
