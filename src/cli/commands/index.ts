@@ -6,6 +6,7 @@ import { registerLocalnet } from './localnet.js';
 import { registerObserve } from './observe.js';
 import { registerPause } from './pause.js';
 import { registerPolicy } from './policy.js';
+import { registerReview } from './review.js';
 import { registerSchemas } from './schemas.js';
 import { registerValidate } from './validate.js';
 
@@ -16,6 +17,7 @@ commands.push(registerLocalnet);
 commands.push(registerPolicy, registerPause);
 
 commands.push(registerObserve);
+commands.push(registerReview);
 
 export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   for (const register of commands) register(program, io, setExit);

@@ -230,7 +230,7 @@ function descriptionFlags(outflows: readonly Outflow[], input: RiskInput): RiskF
       const actual = usd !== null && inUsd.length > 0 && sameToken.length === 0 ? usd : micros;
       if (actual > largest) understated = true;
       unmatched.push(
-        `instruction #${outflow.instruction} moves ${outflow.amount.display}; the text states ${stated.map((s) => JSON.stringify(s.text)).join(', ') || 'nothing'}`,
+        `instruction #${outflow.instruction} moves ${outflow.amount.display}; the text states ${[...new Set(stated.map((s) => JSON.stringify(s.text)))].join(', ') || 'nothing'}`,
       );
     }
     instructions.push(outflow.instruction);

@@ -1,0 +1,131 @@
+// `steward review [PROPOSAL | --all]`: reviews a realm's open proposals. Decodes what each
+// proposal's instructions do, flags risks deterministically, simulates where the chain can,
+// asks the model unless --no-model, writes Markdown and JSON under the reports folder and
+// stores each review; unchanged proposals are not reviewed again (--force to redo). On the
+// embedded chain the demo DAO is seeded in-process first.
+import { resolve } from 'node:path';
+import { PublicKey } from '@solana/web3.js';
+import type { Command } from 'commander';
+import { resolveCluster, RpcCounter } from '../../chain/index.js';
+import type { AgentConfig, PolicyConfig } from '../../config/index.js';
+import { DEMO, GOVERNANCE_PROGRAM_ID, openCluster, type OpenCluster } from '../../demo/index.js';
+import { StewardError } from '../../errors/index.js';
+import {
+  formatUsd,
+  indexTreasury,
+  reviewRealm,
+  treasuryContextFromSnapshot,
+  type ReviewOutcome,
+} from '../../governance/index.js';
+import { createChatModel, type StewardChatModel } from '../../llm/index.js';
+import { isAddress } from '../../shared/index.js';
+import { getTreasurySnapshot } from '../../treasury/index.js';
+import { createContext, type CliIo } from '../context.js';
+
+interface ReviewOptions {
+  all?: boolean;
+  json?: boolean;
+  model: boolean;
+  agent?: string;
+  force?: boolean;
+  simulate: boolean;
+}
+
+function pickAgent(agents: AgentConfig[], name: string | undefined): AgentConfig {
+  const found = name === undefined ? (agents.find((a) => a.tasks.includes('proposals') && a.treasury.realm) ?? agents.find((a) => a.treasury.realm)) : agents.find((a) => a.name === name);
+  if (!found) {
+    throw new StewardError(name === undefined ? 'CONFIG_NOT_FOUND' : 'ARGUMENT_INVALID', name === undefined ? 'no agent names a realm to review' : `no agent named "${name}"`, {
+      hint: `set treasury.realm (and treasury.governanceProgram) in an agent file, e.g. agents/proposal-reviewer.yaml; agents defined: ${agents.map((a) => a.name).join(', ') || 'none'}`,
+    });
+  }
+  return found;
+}
+
+function knownDestinations(policy: PolicyConfig, db: import('../../store/index.js').Db): string[] {
+  const allowed = policy.allow.destinations.filter((d) => d !== 'treasury');
+  const paid = (db.prepare("SELECT DISTINCT destination FROM actions WHERE destination IS NOT NULL AND state IN ('executed', 'confirmed')").all() as { destination: string }[])
+    .map((row) => row.destination)
+    .filter((d) => isAddress(d));
+  return [...new Set([...allowed, ...paid])];
+}
+
+function line(outcome: ReviewOutcome): string {
+  if (outcome.status === 'unchanged') return `${outcome.recommendation.toUpperCase().padEnd(12)} ${outcome.proposal}  ${outcome.name}  (unchanged since ${outcome.reviewedAt}${outcome.markdownPath ? `, ${outcome.markdownPath}` : ''})`;
+  const r = outcome.review;
+  const counts = (['severe', 'warn', 'info'] as const).map((s) => `${r.flags.filter((f) => f.severity === s).length} ${s}`).join(', ');
+  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70)}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros)}; ${r.flags.filter((f) => f.severity !== 'info').map((f) => f.id).join(', ') || 'no warnings'}${outcome.markdownPath ? `\n${' '.repeat(13)}${outcome.markdownPath}` : ''}`;
+}
+
+export function registerReview(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('review')
+    .description('review open governance proposals: decoded instructions, risk flags, simulation, model opinion; reports and DB')
+    .argument('[proposal]', 'the proposal address to review')
+    .option('--all', 'review every open proposal of the realm')
+    .option('--json', 'print the reviews as JSON')
+    .option('--no-model', 'deterministic review only (no model)')
+    .option('--no-simulate', 'do not simulate the instructions')
+    .option('--force', 'review again even when the proposal is unchanged since its last review')
+    .option('--agent <name>', 'the agent whose realm and policy to use (default: the first with a realm)')
+    .action(async (proposalArg: string | undefined, options: ReviewOptions, command: Command) => {
+      if (!proposalArg && !options.all) {
+        throw new StewardError('ARGUMENT_INVALID', 'name a proposal address or pass --all', { hint: 'steward review --all, or steward review <PROPOSAL_ADDRESS>' });
+      }
+      if (proposalArg && options.all) throw new StewardError('ARGUMENT_INVALID', 'give either a proposal or --all, not both', { hint: 'drop one of them' });
+      if (proposalArg && !isAddress(proposalArg)) {
+        throw new StewardError('ARGUMENT_INVALID', `"${proposalArg}" is not a Solana address`, { hint: 'pass the base58 address of the proposal account (see steward review --all)' });
+      }
+      const ctx = createContext(command, io);
+      const config = ctx.loadConfig();
+      const agent = pickAgent(config.agents.map((file) => file.config), options.agent);
+      const policy = config.policies.find((file) => file.config.name === agent.policy)?.config;
+      if (!policy) throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" names policy "${agent.policy}", which does not exist`, { hint: 'run `steward validate`' });
+      const target = resolveCluster(ctx.settings.rpcUrl);
+      const realm = new PublicKey(agent.treasury.realm ?? DEMO.realm);
+      const programId = new PublicKey(agent.treasury.governanceProgram ?? GOVERNANCE_PROGRAM_ID);
+      const store = ctx.openStore();
+      const counter = new RpcCounter();
+      let open: OpenCluster | undefined;
+      let model: StewardChatModel | undefined;
+      try {
+        open = await openCluster(ctx.settings.rpcUrl, { counter, logger: ctx.logger });
+        const snapshot = await getTreasurySnapshot(open.connection, {
+          owners: agent.treasury.owners,
+          agent: open.demo ? DEMO.agent.toBase58() : null,
+          tokens: policy.tokens,
+          oracle: policy.oracle,
+          now: new Date(),
+        });
+        const treasury = indexTreasury(treasuryContextFromSnapshot(snapshot, knownDestinations(policy, store.db)));
+        const now = snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(Date.now() / 1000);
+        if (options.model) model = await createChatModel(agent.model, ctx.settings);
+        const result = await reviewRealm(open.connection, {
+          programId,
+          realm,
+          treasury,
+          now,
+          model: model ?? null,
+          db: store.db,
+          reportsDir: resolve(ctx.settings.reportsDir),
+          force: Boolean(options.force),
+          simulate: options.simulate,
+          ...(proposalArg ? { proposal: proposalArg } : {}),
+        });
+        if (options.json) {
+          const items = result.outcomes.map((o) => (o.status === 'reviewed' ? JSON.parse(JSON.stringify(o.review, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) : { status: 'unchanged', ...JSON.parse(o.json) }));
+          io.stdout(JSON.stringify({ cluster: target.kind === 'embedded' ? 'embedded' : target.name, realm: result.snapshot.realm, slot: result.snapshot.slot, reviews: items }, null, 2));
+        } else {
+          io.stdout(`Realm: ${result.snapshot.realm.name} (${result.snapshot.realm.address}) on ${open.label}, slot ${result.snapshot.slot}`);
+          io.stdout(`${result.snapshot.proposals.length} open proposal(s); ${counter.requests} RPC request(s) in all; model: ${model ? 'yes' : 'no'}`);
+          for (const problem of result.snapshot.problems) io.stdout(`warning: ${problem}`);
+          io.stdout('');
+          for (const outcome of result.outcomes) io.stdout(line(outcome));
+        }
+        setExit(0);
+      } finally {
+        await model?.[Symbol.asyncDispose]();
+        store.close();
+        await open?.close();
+      }
+    });
+}
