@@ -1,44 +1,17 @@
 // Shared setup of the execution chain tests: the embedded chain served over JSON-RPC with the
 // demo DAO seeded, the demo policy compiled, a fresh journal, and a policy context with fresh
 // prices and the treasury's addresses. Helpers record a verdict and read balances from chain.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from '@solana/web3.js';
 import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
-import { validateYaml } from '../../src/config/index.js';
-import { policySchema } from '../../src/config/schemas/policy.js';
-import { DEMO, DEMO_MINTS, SOL_PRICE, demoKeypair } from '../../src/demo/addresses.js';
 import { seedDemoDao } from '../../src/demo/seed.js';
 import { recordDecision } from '../../src/execute/index.js';
-import { compilePolicy, createSpendLedger, evaluatePolicy, priceQuote, type CompiledPolicy, type PolicyContext } from '../../src/policy/index.js';
+import { evaluatePolicy, type CompiledPolicy } from '../../src/policy/index.js';
+import { demoContext, demoPolicy } from './execute-demo-context.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
-export const agentKeypair = demoKeypair('agent');
-
-export function demoPolicy(): CompiledPolicy {
-  const path = join(import.meta.dirname, '../../policies/treasury.yaml');
-  const result = validateYaml('policies/treasury.yaml', readFileSync(path, 'utf8'), policySchema);
-  if (!result.ok) throw new Error('policies/treasury.yaml does not validate');
-  return compilePolicy(result.value);
-}
-
-export const treasuryAddresses = new Set<string>([DEMO.nativeTreasury.toBase58(), ...Object.values(DEMO.treasuryTokenAccounts).map((k) => k.toBase58())]);
-
-export function demoContext(policy: CompiledPolicy, now: number, priceOverrides: Record<string, string> = {}): PolicyContext {
-  const prices: PolicyContext['prices'] = {
-    SOL: priceQuote(String(SOL_PRICE), '0.05', now - 1_000),
-    ...Object.fromEntries(Object.values(DEMO_MINTS).map((m) => [m.symbol, priceQuote(priceOverrides[m.symbol] ?? String(m.price), '0.0001', now - 1_000)])),
-  };
-  return {
-    now,
-    prices,
-    spent: createSpendLedger().windows(policy, now),
-    balances: { USDC: 1_200_000_000_000n, USDT: 1_000_000_000_000n, SOL: 5_000_000_000_000n, JUP: 1_000_000_000_000n },
-    treasuryAddresses,
-    paused: false,
-  };
-}
+export { agentKeypair, demoContext, demoPolicy, treasuryAddresses } from './execute-demo-context.js';
 
 export interface ExecFixture {
   running: RunningEmbeddedChain;

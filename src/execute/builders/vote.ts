@@ -5,7 +5,8 @@
 // the instruction is reported, never sent, and never described as cast.
 import { PublicKey } from '@solana/web3.js';
 import { getProposal, getRealm, getTokenOwnerRecordAddress } from '@solana/spl-governance';
-import { buildCastVoteInstruction } from '../../governance/index.js';
+// Imported from its file, not the governance index: the index pulls in the review pipeline.
+import { buildCastVoteInstruction } from '../../governance/vote/build-cast-vote.js';
 import type { Builder, BuildResult } from './types.js';
 import { rpcCall } from '../rpc-errors.js';
 
