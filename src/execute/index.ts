@@ -11,3 +11,5 @@ export { classifyRpcError, rpcCall, defaultRetryOptions, type RetryOptions, type
 export { decisionMemo, decisionHash, MEMO_PROGRAM_ID } from './memo.js';
 export { killPoints, type KillPoint } from './test-hooks.js';
 export { defaultConfirmOptions, type ConfirmOptions } from './send-and-confirm.js';
+export { approveAction, rejectApproval, listApprovals, getApproval, expireApprovals, type ApprovalRow, type ApprovalDecision } from './approvals.js';
+export { buildGrantInstruction, unsignedGrantTransaction, injectAllowance, readAllowances, type GrantParams, type GrantInstruction, type AllowanceView } from './grant.js';

@@ -1,0 +1,93 @@
+// Human approvals. A needs-approval verdict waits in "pending-approval" with an expiry
+// (policy.approval.expiresAfter). Approving re-runs the policy with the caller's current
+// context (prices and windows move) and only an outcome without a deny proceeds to execution;
+// who approved and when is recorded either way. Expired approvals never execute.
+import { StewardError } from '../errors/index.js';
+import { evaluatePolicy, readSpendWindows, type CompiledPolicy, type FiredRule, type PolicyContext } from '../policy/index.js';
+import type { Db } from '../store/store.js';
+import { readAction, type ActionRow } from './action-journal.js';
+
+export interface ApprovalRow {
+  action_id: number;
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  requested_at: string;
+  expires_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+}
+
+/** Marks every pending approval past its expiry as expired (and its action approval-expired). */
+export function expireApprovals(db: Db, now: Date): number[] {
+  const at = now.toISOString();
+  return db.transaction(() => {
+    const due = db.prepare("SELECT action_id FROM approvals WHERE status = 'pending' AND expires_at <= ?").all(at) as { action_id: number }[];
+    for (const { action_id } of due) {
+      db.prepare("UPDATE approvals SET status = 'expired', decided_at = ? WHERE action_id = ? AND status = 'pending'").run(at, action_id);
+      db.prepare("UPDATE actions SET state = 'approval-expired', updated_at = ? WHERE id = ? AND state = 'pending-approval'").run(at, action_id);
+    }
+    return due.map((d) => d.action_id);
+  }).immediate();
+}
+
+export function listApprovals(db: Db, now: Date, status: ApprovalRow['status'] | 'all' = 'pending'): (ApprovalRow & { action: ActionRow })[] {
+  expireApprovals(db, now);
+  const rows = (status === 'all' ? db.prepare('SELECT * FROM approvals ORDER BY action_id').all() : db.prepare('SELECT * FROM approvals WHERE status = ? ORDER BY action_id').all(status)) as ApprovalRow[];
+  return rows.map((row) => ({ ...row, action: readAction(db, row.action_id) }));
+}
+
+export function getApproval(db: Db, actionId: number, now: Date): ApprovalRow & { action: ActionRow } {
+  expireApprovals(db, now);
+  const row = db.prepare('SELECT * FROM approvals WHERE action_id = ?').get(actionId) as ApprovalRow | undefined;
+  if (!row) {
+    throw new StewardError('APPROVAL_INVALID', `action ${actionId} has no approval request`, { hint: 'list pending approvals with `steward approvals list`', context: { actionId } });
+  }
+  return { ...row, action: readAction(db, actionId) };
+}
+
+function requirePending(db: Db, actionId: number, now: Date): ApprovalRow {
+  const row = getApproval(db, actionId, now);
+  if (row.status !== 'pending') {
+    throw new StewardError('APPROVAL_INVALID', `the approval of action ${actionId} is ${row.status}${row.decided_at ? ` (since ${row.decided_at})` : ''}, not pending`, {
+      hint: row.status === 'expired' ? 'an expired approval never executes; the agent must propose the action again' : 'nothing left to decide',
+      context: { actionId, status: row.status },
+    });
+  }
+  return row;
+}
+
+export function rejectApproval(db: Db, actionId: number, by: string, reason: string | undefined, now: Date): void {
+  requirePending(db, actionId, now);
+  const at = now.toISOString();
+  db.transaction(() => {
+    db.prepare("UPDATE approvals SET status = 'rejected', decided_by = ?, decided_at = ?, reason = ? WHERE action_id = ? AND status = 'pending'").run(by, at, reason ?? null, actionId);
+    db.prepare("UPDATE actions SET state = 'rejected', updated_at = ?, error = ? WHERE id = ? AND state = 'pending-approval'").run(at, `rejected by ${by}${reason ? `: ${reason}` : ''}`, actionId);
+  }).immediate();
+}
+
+export type ApprovalDecision = { kind: 'approved'; actionId: number; rules: readonly FiredRule[] } | { kind: 'denied-on-recheck'; actionId: number; rules: readonly FiredRule[] };
+
+/**
+ * Records the human approval, then re-evaluates the action with `context` (current prices; the
+ * windows are re-read from the journal here). A deny now wins: the action becomes "denied" with
+ * the new reasons. Otherwise it becomes "approved", ready for executeAction.
+ */
+export function approveAction(db: Db, policy: CompiledPolicy, actionId: number, by: string, context: PolicyContext, now: Date): ApprovalDecision {
+  requirePending(db, actionId, now);
+  const row = readAction(db, actionId);
+  const fresh: PolicyContext = { ...context, now: now.getTime(), spent: readSpendWindows(db, row.policy, policy, now.getTime()) };
+  const verdict = evaluatePolicy(policy, JSON.parse(row.payload) as unknown, fresh);
+  const at = now.toISOString();
+  const denied = verdict.kind === 'deny';
+  db.transaction(() => {
+    db.prepare("UPDATE approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE action_id = ? AND status = 'pending'").run(by, at, actionId);
+    db.prepare("UPDATE actions SET state = ?, rules = ?, updated_at = ?, error = ? WHERE id = ? AND state = 'pending-approval'").run(
+      denied ? 'denied' : 'approved',
+      JSON.stringify(verdict.rules),
+      at,
+      denied ? `approved by ${by}, then denied on re-check: ${verdict.rules.filter((r) => r.effect === 'deny').map((r) => r.reason).join('; ')}` : null,
+      actionId,
+    );
+  }).immediate();
+  return { kind: denied ? 'denied-on-recheck' : 'approved', actionId, rules: verdict.rules };
+}
