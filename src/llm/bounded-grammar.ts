@@ -8,12 +8,18 @@ import { StewardError } from '../errors/index.js';
 
 const EXPONENT = / \(\[eE\] \[-\+\]\? \("0" \| \[1-9\] \[0-9\]\{0,15\}\)\)\?/g;
 const TRAILING_NEWLINES = / "\\n\\n\\n\\n" \[\\n\]\*/;
+// Pretty-printing newlines end generation early: chat wrappers stop on newline-led markers
+// (the next turn's header), which cut JSON off mid-array. Compact JSON is also fewer tokens.
+const WHITESPACE_RULE = /^((?:[\w-]+-)?whitespace-[\w-]+-rule) ::= .*$/gm;
 
 /** GBNF text for `schema` with numbers bounded. Throws if node-llama-cpp's rules changed shape. */
 export async function boundedJsonGbnf(llama: Llama, schema: GbnfJsonSchema): Promise<string> {
   const generated = (await llama.createGrammarForJsonSchema(schema as never)).grammar;
-  const gbnf = generated.replace(EXPONENT, '').replace(TRAILING_NEWLINES, '');
-  if (/\[eE\]/.test(gbnf)) {
+  const gbnf = generated
+    .replace(EXPONENT, '')
+    .replace(TRAILING_NEWLINES, '')
+    .replace(WHITESPACE_RULE, (_line, name: string) => (name.startsWith('comma-') ? `${name} ::= "," [ ]?` : `${name} ::= [ ]?`));
+  if (/\[eE\]/.test(gbnf) || /\[\\n\]/.test(gbnf)) {
     throw new StewardError('INTERNAL', 'could not bound the number rules of the llama.cpp JSON grammar (node-llama-cpp changed its grammar format)', {
       context: { grammar: generated.slice(0, 500) },
       hint: 'Pin node-llama-cpp to the version in package.json, or update src/llm/bounded-grammar.ts for the new format.',

@@ -19,3 +19,4 @@ export { fileSha256 } from './model-identity.js';
 export { ensureTestModel, writeTestModel, defaultTestModelDir, type EnsureTestModelOptions } from './test-model.js';
 export { buildTinyLlama, TEST_MODEL_NAME, TEST_MODEL_CHAT_TEMPLATE, type TinyLlamaOptions } from './gguf/tiny-llama.js';
 export { encodeGguf, writeGguf, type GgufValue, type GgufTensor } from './gguf/gguf-writer.js';
+export { startModelServer, type ModelServer, type ModelServerOptions } from './model-server.js';

@@ -7,6 +7,8 @@ import { realpathSync } from 'node:fs';
 import {
   getLlama,
   LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatWrapper,
   type GgufFileInfo,
   type Llama,
   type LlamaContext,
@@ -33,6 +35,8 @@ export interface LoadedModel {
   readonly pool: SequencePool;
   readonly info: GgufFileInfo;
   readonly threads: number;
+  /** Resolved once: resolving a Jinja template tries every known format and costs ~1 s per call. */
+  readonly chatWrapper: ChatWrapper;
 }
 
 export interface ModelLease {
@@ -91,7 +95,7 @@ async function load(path: string, options: LoadOptions): Promise<LoadedModel> {
       contextSize: options.contextSize ?? { min: 256, max: Math.min(4096, model.trainContextSize) },
     });
     const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
-    return { path, llama, model, context, pool, info, threads };
+    return { path, llama, model, context, pool, info, threads, chatWrapper: resolveChatWrapper(model) };
   } catch (error) {
     await model.dispose();
     throw new StewardError('LLM_FAILED', `llama.cpp could not create a context for ${path}: ${(error as Error).message}`, {

@@ -162,7 +162,7 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
     const history = toChatHistory(messages);
     return pool.use(async (sequence) => {
       const before = sequence.contextTokens;
-      const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
+      const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.loaded.chatWrapper, autoDisposeSequence: false });
       let completionTokens = 0;
       let firstTokenAt: number | undefined;
       const start = performance.now();
@@ -186,7 +186,8 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
         // The sequence now holds the prompt followed by the evaluated answer tokens (the last
         // sampled token is not evaluated).
         const promptTokens = Math.max(0, after.length - Math.max(0, completionTokens - 1));
-        const cachedPromptTokens = commonPrefixLength(before, after.slice(0, promptTokens));
+        // llama.cpp always evaluates at least the last prompt token again to get fresh logits.
+        const cachedPromptTokens = Math.min(commonPrefixLength(before, after.slice(0, promptTokens)), Math.max(0, promptTokens - 1));
         return {
           text: result.response,
           usage: {
