@@ -96,7 +96,8 @@ export async function reviewProposal(params: ReviewProposalParams): Promise<Prop
       if (final !== decision.value.recommendation) reasons.push(`the model's "${decision.value.recommendation}" is overruled by the deterministic findings`);
       recommendation = final;
     } catch (error) {
-      model = { status: 'failed', error: error instanceof Error ? error.message : String(error) };
+      const details = error instanceof Error && 'details' in error && Array.isArray(error.details) ? ` (${(error.details as string[]).slice(0, 3).join('; ')})` : '';
+      model = { status: 'failed', error: `${error instanceof Error ? error.message : String(error)}${details}` };
       reasons.push(`model failed (${model.error}); the deterministic review stands alone`);
     }
   }

@@ -11,14 +11,15 @@ export type Recommendation = (typeof recommendations)[number];
 
 /** What the model must answer: schema-constrained JSON, validated again with zod. */
 export const modelReviewSchema = z.strictObject({
-  summary: z.string().min(1).max(1_200).describe('what the proposal does, judged by its instructions'),
+  // Caps keep a worst-case answer near 2,500 tokens: a model that rambles still finishes the JSON.
+  summary: z.string().min(1).max(500).describe('what the proposal does, judged by its instructions'),
   risks: z
-    .array(z.strictObject({ text: z.string().min(1).max(400), evidence: z.string().max(400) }))
-    .max(8)
+    .array(z.strictObject({ text: z.string().min(1).max(160), evidence: z.string().max(160) }))
+    .max(4)
     .describe('risks the deterministic findings missed, each with evidence'),
   recommendation: z.enum(recommendations),
   confidence: z.number().min(0).max(1),
-  questions: z.array(z.string().min(1).max(300)).max(5).describe('what a voter should ask the author'),
+  questions: z.array(z.string().min(1).max(160)).max(3).describe('what a voter should ask the author'),
 });
 export type ModelReview = z.output<typeof modelReviewSchema>;
 
