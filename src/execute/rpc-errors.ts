@@ -43,8 +43,9 @@ export function classifyRpcError(error: unknown): RpcFailure {
   if (error instanceof StewardError) return { code: error.code, retryable: false, status: undefined, text: error.message };
   if (error instanceof RpcTimeout) return { code: 'RPC_TIMEOUT', retryable: true, status: undefined, text: error.message };
   const text = error instanceof Error ? error.message : String(error);
-  // web3.js: `${status} ${statusText}: ${body}` for a non-200 answer (retries on 429 disabled).
-  const status = /^(\d{3}) /.exec(text)?.[1];
+  // web3.js: `${status} ${statusText}: ${body}` for a non-200 answer (retries on 429 disabled),
+  // often wrapped: "failed to get recent blockhash: Error: 429 Too Many Requests: ...".
+  const status = /(?:^|Error: )(\d{3}) [A-Z]/.exec(text)?.[1];
   if (status !== undefined) {
     const n = Number(status);
     if (n === 429) return { code: 'RPC_RATE_LIMITED', retryable: true, status: n, text };
