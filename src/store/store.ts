@@ -69,6 +69,10 @@ function currentVersion(db: Db): number {
   return row.version ?? 0;
 }
 
+function appliedVersions(db: Db): Set<number> {
+  return new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+}
+
 function migrate(db: Db, migrations: readonly Migration[], path: string): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
@@ -87,7 +91,10 @@ function migrate(db: Db, migrations: readonly Migration[], path: string): number
       },
     );
   }
-  const pending = [...migrations].filter((migration) => migration.version > current).sort((a, b) => a.version - b.version);
+  // Apply every known migration the database lacks, in version order, not only those above the
+  // highest applied one: versions may land out of order while several features are developed.
+  const applied = appliedVersions(db);
+  const pending = [...migrations].filter((migration) => !applied.has(migration.version)).sort((a, b) => a.version - b.version);
   const apply = db.transaction(() => {
     for (const migration of pending) {
       db.exec(migration.sql);

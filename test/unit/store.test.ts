@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isStewardError } from '../../src/errors/index.js';
-import { getSetting, latestSchemaVersion, openStore, setSetting, type Migration } from '../../src/store/index.js';
+import { getSetting, latestSchemaVersion, migrations, openStore, setSetting, type Migration } from '../../src/store/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('store', () => {
@@ -16,7 +16,7 @@ describe('store', () => {
       expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
       const versions = store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-      expect(versions).toEqual(Array.from({ length: latestSchemaVersion() }, (_, index) => index + 1));
+      expect(versions).toEqual(migrations.map((migration) => migration.version).sort((a, b) => a - b));
     } finally {
       store.close();
     }
@@ -30,7 +30,7 @@ describe('store', () => {
     const second = openStore(path);
     try {
       expect(getSetting(second.db, 'paused')).toBe('true');
-      expect(second.db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(latestSchemaVersion());
+      expect(second.db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(migrations.length);
     } finally {
       second.close();
     }
@@ -75,5 +75,22 @@ describe('store', () => {
     const store = openStore(path, { migrations: [good] });
     expect(store.schemaVersion).toBe(1);
     store.close();
+  });
+});
+
+describe('store migrations landing out of order', () => {
+  const dir = tempDir();
+  it('applies a lower version that was missing when a higher one was already applied', () => {
+    const path = join(dir, 'gap.db');
+    const one: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE one (id INTEGER PRIMARY KEY)' };
+    const three: Migration = { version: 3, name: 'three', sql: 'CREATE TABLE three (id INTEGER PRIMARY KEY)' };
+    const two: Migration = { version: 2, name: 'two', sql: 'CREATE TABLE two (id INTEGER PRIMARY KEY)' };
+    openStore(path, { migrations: [one, three] }).close();
+    const store = openStore(path, { migrations: [one, two, three] });
+    try {
+      expect(store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
+    } finally {
+      store.close();
+    }
   });
 });

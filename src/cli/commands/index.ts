@@ -1,13 +1,18 @@
 // Registration of every command. One file per command (or command group).
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
+import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerLocalnet } from './localnet.js';
 import { registerObserve } from './observe.js';
 import { registerPause } from './pause.js';
 import { registerPolicy } from './policy.js';
 import { registerReview } from './review.js';
+import { registerRun } from './run.js';
+import { registerRuns } from './runs.js';
 import { registerSchemas } from './schemas.js';
+import { registerStart } from './start.js';
+import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
 
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
@@ -18,6 +23,7 @@ commands.push(registerPolicy, registerPause);
 
 commands.push(registerObserve);
 commands.push(registerReview);
+commands.push(registerRun, registerRuns, registerStatus, registerStart, registerDemo);
 
 export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   for (const register of commands) register(program, io, setExit);

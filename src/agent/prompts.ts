@@ -1,0 +1,52 @@
+// The fixed parts of an agent's prompt. They come first and change only when the agent or its
+// policy changes, so a local model reuses their evaluated prefix from run to run.
+import { UNTRUSTED_DATA_RULE } from '../llm/index.js';
+import type { AgentConfig, PolicyConfig } from '../config/index.js';
+
+export function treasurySystemPrompt(agent: AgentConfig): string {
+  return [
+    `You are "${agent.name}", an agent that proposes actions for a DAO treasury on Solana.`,
+    'You only propose. A deterministic policy engine and on-chain allowances decide what happens;',
+    'anything outside the policy is refused, so propose only what the policy allows.',
+    'Use the figures Steward computed; never invent balances, prices or addresses.',
+    'Amounts are decimal strings in whole tokens (for example "2500.00"), tokens are symbols from the policy table,',
+    'addresses are base58 and must appear in the policy or the analysis.',
+    'Answer with JSON only, matching the schema: {"assessment": string, "actions": [ ... ]}.',
+    'When nothing needs doing, answer with one action {"kind": "none", "reason": "..."}.',
+    UNTRUSTED_DATA_RULE,
+    '',
+    'Operator instructions:',
+    agent.instructions.trim(),
+  ].join('\n');
+}
+
+/** The policy as the model needs it: what it may propose and what will be refused. */
+export function describePolicy(policy: PolicyConfig): string {
+  const lines = [`Policy "${policy.name}"${policy.paused ? ' (PAUSED: every action will be denied)' : ''}:`];
+  lines.push(`- tokens: ${Object.entries(policy.tokens).map(([symbol, token]) => `${symbol} (${token.mint === 'native' ? 'native SOL' : token.mint})`).join(', ')}`);
+  lines.push(`- allowed actions: ${policy.allow.actions.join(', ')}`);
+  lines.push(`- allowed destinations: ${policy.allow.destinations.map((d) => (d === 'treasury' ? 'treasury-owned accounts' : d)).join(', ')}`);
+  const perTx = [
+    policy.limits.perTx.usd ? `$${policy.limits.perTx.usd}` : null,
+    ...Object.entries(policy.limits.perTx.tokens ?? {}).map(([symbol, amount]) => `${amount} ${symbol}`),
+  ].filter(Boolean);
+  if (perTx.length > 0) lines.push(`- per transaction at most: ${perTx.join(', ')}`);
+  for (const window of policy.limits.windows) {
+    const caps = [window.usd ? `$${window.usd}` : null, ...Object.entries(window.tokens ?? {}).map(([s, a]) => `${a} ${s}`)].filter(Boolean);
+    lines.push(`- per ${window.window} at most: ${caps.join(', ')}`);
+  }
+  const reserves = Object.entries(policy.limits.reserves);
+  if (reserves.length > 0) lines.push(`- always keep: ${reserves.map(([s, a]) => `${a} ${s}`).join(', ')}`);
+  const approvals = [policy.approval.aboveUsd ? `above $${policy.approval.aboveUsd}` : null, policy.approval.actions.length ? `every ${policy.approval.actions.join('/')}` : null].filter(Boolean);
+  if (approvals.length > 0) lines.push(`- a human must approve: ${approvals.join('; ')}`);
+  lines.push(`- swaps: slippage at most ${policy.swap.maxSlippageBps} bps`);
+  return lines.join('\n');
+}
+
+export function treasuryTask(maxActions: number): string {
+  return [
+    'Review the treasury analysis above against the targets and the operator instructions.',
+    `Propose at most ${maxActions} action(s) that the policy allows, or one "none" action.`,
+    'Give each action a short reason that cites the figure behind it.',
+  ].join(' ');
+}

@@ -1,0 +1,102 @@
+// The Markdown report of one run, for a human: what was seen (the key figures), what the model
+// proposed and why, each verdict with the rules that fired, the transactions, and the reviews.
+// Untrusted text (model output, proposal names) is quoted as code so it cannot format the page.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatAmount } from '../shared/index.js';
+import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
+import type { RunResult } from './run-agent.js';
+
+function usd(micro: bigint | null | undefined): string {
+  if (micro === null || micro === undefined) return '—';
+  const [whole = '0', fraction = ''] = formatMicroUsd(micro).split('.');
+  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction.padEnd(2, '0').slice(0, 2)}`;
+}
+
+function code(text: unknown): string {
+  const value = typeof text === 'string' ? text : JSON.stringify(text);
+  return `\`${value.replaceAll('`', "'").replaceAll('\n', ' ').slice(0, 300)}\``;
+}
+
+export function explorerLink(signature: string, cluster: string): string | null {
+  if (cluster.startsWith('embedded')) return null;
+  const suffix = cluster === 'mainnet-beta' ? '' : cluster === 'devnet' || cluster === 'testnet' ? `?cluster=${cluster}` : null;
+  return suffix === null ? null : `https://explorer.solana.com/tx/${signature}${suffix}`;
+}
+
+export function renderRunReport(result: RunResult): string {
+  const lines: string[] = [];
+  lines.push(`# Run ${result.runId} — ${result.agent}`, '');
+  lines.push(`- status: **${result.status}**${result.error ? ` — ${result.error}` : ''}`);
+  lines.push(`- mode: ${result.mode}`, `- cluster: ${result.cluster}`, `- started: ${result.startedAt}`);
+  if (result.model) lines.push(`- model: ${result.model.id}${result.model.sha256 ? ` (sha256 ${result.model.sha256.slice(0, 16)}…)` : ''}`);
+  lines.push('', '## Phases', '', '| phase | ms | ok |', '|---|---:|---|');
+  for (const phase of result.phases) lines.push(`| ${phase.name} | ${phase.ms} | ${phase.ok ? 'yes' : `no: ${phase.detail ?? ''}`} |`);
+
+  const analysis = result.analysis;
+  if (analysis) {
+    lines.push('', '## Treasury', '');
+    lines.push(`Observed at slot ${analysis.slot} (${analysis.observedAt}).`, '');
+    lines.push(`- value priced by trusted oracles: **${usd(analysis.totals.trustedMicroUsd)}**`);
+    lines.push(`- value priced by untrusted oracles (not counted): ${usd(analysis.totals.untrustedMicroUsd)}`);
+    if (analysis.runway.months !== null) lines.push(`- runway: ${analysis.runway.months} months (stablecoins alone: ${analysis.runway.stableMonths ?? '—'})`);
+    if (analysis.stableShare.sharePpm !== null) lines.push(`- stable share: ${formatPpmPercent(analysis.stableShare.sharePpm)}`);
+    lines.push('', '| asset | amount | price | value | weight | target | drift | flags |', '|---|---:|---:|---:|---:|---:|---:|---|');
+    for (const asset of analysis.assets) {
+      const price = asset.price ? `${asset.price.text}${asset.price.trusted ? '' : ' (untrusted)'}` : '—';
+      lines.push(
+        `| ${asset.label} | ${formatAmount(asset.amount, asset.decimals)} | ${price} | ${usd(asset.valueMicroUsd)} | ${asset.weightPpm === null ? '—' : formatPpmPercent(asset.weightPpm)} | ${asset.targetPpm === null ? '—' : formatPpmPercent(asset.targetPpm)} | ${asset.driftPpm === null ? '—' : formatPpmPercent(asset.driftPpm)} | ${asset.flags.join(', ')} |`,
+      );
+    }
+    if (analysis.flags.length > 0) {
+      lines.push('', '### Flags', '');
+      for (const flag of analysis.flags) lines.push(`- **${flag.severity}** ${flag.code} (${flag.subject}): ${flag.message}`);
+    }
+  }
+
+  if (result.assessment !== null) {
+    lines.push('', '## Model assessment (untrusted, for the record)', '', `> ${code(result.assessment)}`);
+  }
+
+  if (result.actions.length > 0) {
+    lines.push('', '## Actions', '', '| id | proposed | verdict | state | rules |', '|---|---|---|---|---|');
+    for (const action of result.actions) {
+      const rules = action.rules.map((rule) => `${rule.id}: ${rule.reason}`).join('<br>') || '—';
+      lines.push(`| ${action.actionId ?? '—'} | ${code(action.proposed)} | ${action.verdict} | ${action.state} | ${rules.replaceAll('|', '/')} |`);
+    }
+    const sent = result.actions.filter((action) => action.execution?.signature);
+    if (sent.length > 0) {
+      lines.push('', '### Transactions', '');
+      for (const action of sent) {
+        const signature = action.execution?.signature ?? '';
+        const link = explorerLink(signature, result.cluster);
+        lines.push(`- action ${action.actionId}: ${action.execution?.state} ${link ? `[${signature}](${link})` : `\`${signature}\``}`);
+      }
+    }
+  }
+
+  if (result.reviews.length > 0) {
+    lines.push('', '## Proposal reviews', '');
+    for (const outcome of result.reviews) {
+      if (outcome.status === 'unchanged') {
+        lines.push(`- ${code(outcome.name)} (${outcome.proposal}): unchanged since ${outcome.reviewedAt}, recommendation **${outcome.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`);
+        continue;
+      }
+      const review = outcome.review;
+      const severe = review.flags.filter((flag) => flag.severity === 'severe');
+      lines.push(`- ${code(review.proposal.name)} (${review.proposal.address}): recommendation **${review.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`);
+      for (const flag of severe) lines.push(`  - severe: ${flag.id} — ${flag.title}`);
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Writes the report to `<reportsDir>/runs/<agent>-<runId>.md` and returns the path. */
+export function writeRunReport(result: RunResult, reportsDir: string): string {
+  const dir = join(reportsDir, 'runs');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${result.agent}-${result.runId}.md`);
+  writeFileSync(path, renderRunReport(result));
+  return path;
+}

@@ -1,0 +1,192 @@
+// The journal of agent runs: one row per run with its phases and timings, and one row per
+// model decision with everything needed to reproduce or audit it.
+import { createHash } from 'node:crypto';
+import type { Db } from '../store/index.js';
+
+export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'abandoned';
+export type RunTrigger = 'cron' | 'cli' | 'approval' | 'demo';
+
+export interface PhaseRecord {
+  name: string;
+  ms: number;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface RunRow {
+  id: number;
+  agent: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  phases: PhaseRecord[];
+  reportPath: string | null;
+  observationId: number | null;
+  summary: Record<string, unknown> | null;
+}
+
+interface RawRun {
+  id: number;
+  agent: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  phases: string;
+  report_path: string | null;
+  observation_id: number | null;
+  summary: string | null;
+}
+
+function toRow(raw: RawRun): RunRow {
+  return {
+    id: raw.id,
+    agent: raw.agent,
+    trigger: raw.trigger,
+    status: raw.status,
+    startedAt: raw.started_at,
+    finishedAt: raw.finished_at,
+    error: raw.error,
+    phases: JSON.parse(raw.phases) as PhaseRecord[],
+    reportPath: raw.report_path,
+    observationId: raw.observation_id,
+    summary: raw.summary ? (JSON.parse(raw.summary) as Record<string, unknown>) : null,
+  };
+}
+
+export function startRun(db: Db, agent: string, trigger: RunTrigger, now: Date): number {
+  const result = db
+    .prepare("INSERT INTO runs (agent, trigger, status, started_at) VALUES (?, ?, 'running', ?)")
+    .run(agent, trigger, now.toISOString());
+  return Number(result.lastInsertRowid);
+}
+
+/** A tick the scheduler skipped (overlap or shutdown) is recorded as a finished, skipped run. */
+export function recordSkippedRun(db: Db, agent: string, reason: string, now: Date): number {
+  const result = db
+    .prepare("INSERT INTO runs (agent, trigger, status, started_at, finished_at, error) VALUES (?, 'cron', 'skipped', ?, ?, ?)")
+    .run(agent, now.toISOString(), now.toISOString(), reason);
+  return Number(result.lastInsertRowid);
+}
+
+export function finishRun(
+  db: Db,
+  id: number,
+  outcome: {
+    status: Exclude<RunStatus, 'running'>;
+    phases: readonly PhaseRecord[];
+    error?: string | null;
+    reportPath?: string | null;
+    observationId?: number | null;
+    summary?: Record<string, unknown>;
+  },
+  now: Date,
+): void {
+  db.prepare(
+    'UPDATE runs SET status = ?, finished_at = ?, error = ?, phases = ?, report_path = ?, observation_id = ?, summary = ? WHERE id = ?',
+  ).run(
+    outcome.status,
+    now.toISOString(),
+    outcome.error ?? null,
+    JSON.stringify(outcome.phases),
+    outcome.reportPath ?? null,
+    outcome.observationId ?? null,
+    outcome.summary ? JSON.stringify(outcome.summary, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) : null,
+    id,
+  );
+}
+
+export function setRunReport(db: Db, id: number, reportPath: string): void {
+  db.prepare('UPDATE runs SET report_path = ? WHERE id = ?').run(reportPath, id);
+}
+
+/**
+ * A run left 'running' by a process that died is marked abandoned at the next start. Its signed
+ * transactions, if any, are resolved by the executor's recovery, not here.
+ */
+export function abandonStaleRuns(db: Db, now: Date): number {
+  return db
+    .prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, error = 'the process stopped during the run' WHERE status = 'running'")
+    .run(now.toISOString()).changes;
+}
+
+export function getRun(db: Db, id: number): RunRow | undefined {
+  const raw = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined;
+  return raw ? toRow(raw) : undefined;
+}
+
+export function listRuns(db: Db, options: { agent?: string; limit?: number } = {}): RunRow[] {
+  const limit = options.limit ?? 20;
+  const rows = options.agent
+    ? (db.prepare('SELECT * FROM runs WHERE agent = ? ORDER BY id DESC LIMIT ?').all(options.agent, limit) as RawRun[])
+    : (db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]);
+  return rows.map(toRow);
+}
+
+export function lastRun(db: Db, agent: string): RunRow | undefined {
+  return listRuns(db, { agent, limit: 1 })[0];
+}
+
+export interface DecisionRecord {
+  runId: number;
+  task: string;
+  modelId: string;
+  modelHash: string | null;
+  prompt: unknown;
+  rawOutput: string | null;
+  parsed: unknown;
+  attempts: number;
+  usage: Record<string, unknown>;
+  error: string | null;
+}
+
+export function promptHash(prompt: unknown): string {
+  return createHash('sha256').update(JSON.stringify(prompt)).digest('hex');
+}
+
+export function recordDecision(db: Db, record: DecisionRecord, now: Date): number {
+  const result = db
+    .prepare(
+      `INSERT INTO decisions (run_id, task, model_id, model_hash, prompt_hash, prompt, raw_output, parsed, attempts, usage, error, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      record.runId,
+      record.task,
+      record.modelId,
+      record.modelHash,
+      promptHash(record.prompt),
+      JSON.stringify(record.prompt),
+      record.rawOutput,
+      record.parsed === undefined ? null : JSON.stringify(record.parsed),
+      record.attempts,
+      JSON.stringify(record.usage),
+      record.error,
+      now.toISOString(),
+    );
+  return Number(result.lastInsertRowid);
+}
+
+export function listDecisions(db: Db, runId: number): (DecisionRecord & { id: number; promptHash: string })[] {
+  const rows = db.prepare('SELECT * FROM decisions WHERE run_id = ? ORDER BY id').all(runId) as {
+    id: number; run_id: number; task: string; model_id: string; model_hash: string | null; prompt_hash: string; prompt: string;
+    raw_output: string | null; parsed: string | null; attempts: number; usage: string; error: string | null;
+  }[];
+  return rows.map((row) => ({
+    id: row.id,
+    runId: row.run_id,
+    task: row.task,
+    modelId: row.model_id,
+    modelHash: row.model_hash,
+    promptHash: row.prompt_hash,
+    prompt: JSON.parse(row.prompt) as unknown,
+    rawOutput: row.raw_output,
+    parsed: row.parsed === null ? null : (JSON.parse(row.parsed) as unknown),
+    attempts: row.attempts,
+    usage: JSON.parse(row.usage) as Record<string, unknown>,
+    error: row.error,
+  }));
+}

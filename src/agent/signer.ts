@@ -1,0 +1,59 @@
+// Loads an agent's signing key: a Solana CLI keypair file (a JSON array of 64 bytes), named in
+// the agent file or by an environment variable. The bytes never reach a log or a message.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { Keypair } from '@solana/web3.js';
+import type { AgentConfig } from '../config/index.js';
+import { StewardError } from '../errors/index.js';
+
+function expandHome(path: string): string {
+  return path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : resolve(path);
+}
+
+export function readKeypairFile(path: string, origin: string): Keypair {
+  const full = expandHome(path);
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (error) {
+    throw new StewardError('KEYPAIR_INVALID', `cannot read the keypair file ${full} (${origin}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
+      hint: 'create one with `solana-keygen new -o FILE` and point the agent file or STEWARD_KEYPAIR at it',
+      context: { path: full, origin },
+    });
+  }
+  let bytes: unknown;
+  try {
+    bytes = JSON.parse(text);
+  } catch {
+    bytes = null;
+  }
+  if (!Array.isArray(bytes) || bytes.length !== 64 || !bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+    throw new StewardError('KEYPAIR_INVALID', `${full} (${origin}) is not a Solana CLI keypair file: expected a JSON array of 64 bytes`, {
+      hint: 'the file `solana-keygen new -o FILE` writes has this format',
+      context: { path: full, origin },
+    });
+  }
+  try {
+    return Keypair.fromSecretKey(Uint8Array.from(bytes as number[]));
+  } catch {
+    throw new StewardError('KEYPAIR_INVALID', `${full} (${origin}) holds 64 bytes that are not a valid ed25519 keypair`, {
+      hint: 'regenerate the keypair file',
+      context: { path: full, origin },
+    });
+  }
+}
+
+/**
+ * The agent's keypair: `signer.keypair` from the agent file, else the file named by the variable
+ * in `signer.env`, else STEWARD_KEYPAIR. Null when none is configured (the agent can then only dry-run).
+ */
+export function loadAgentSigner(agent: AgentConfig, env: NodeJS.ProcessEnv, fallbackPath: string): Keypair | null {
+  if (agent.signer && 'keypair' in agent.signer) return readKeypairFile(agent.signer.keypair, `agents/${agent.name}.yaml signer.keypair`);
+  if (agent.signer && 'env' in agent.signer) {
+    const path = env[agent.signer.env];
+    if (path) return readKeypairFile(path, `$${agent.signer.env}`);
+  }
+  if (fallbackPath) return readKeypairFile(fallbackPath, 'STEWARD_KEYPAIR');
+  return null;
+}

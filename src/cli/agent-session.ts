@@ -1,0 +1,64 @@
+// Everything a command needs to run agents: config, store, cluster, runtime (models, signers,
+// executor). Opened once per command and closed in `finally`, whatever happened.
+import type { Keypair } from '@solana/web3.js';
+import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
+import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
+import type { ActionExecutor } from '../agent/run-agent.js';
+import { openCluster, type OpenCluster } from '../demo/index.js';
+import { StewardError } from '../errors/index.js';
+import type { Logger } from '../shared/index.js';
+import type { Store } from '../store/index.js';
+
+export interface AgentSession {
+  config: StewardConfig;
+  store: Store;
+  cluster: OpenCluster;
+  runtime: OwnedRuntime;
+  policyOf(agent: AgentConfig): PolicyConfig;
+  close(): Promise<void>;
+}
+
+export function findAgent(config: StewardConfig, name: string): AgentConfig {
+  const found = config.agents.find((entry) => entry.config.name === name);
+  if (!found) {
+    throw new StewardError('ARGUMENT_INVALID', `no agent named "${name}"`, {
+      hint: `agents defined: ${config.agents.map((entry) => entry.config.name).join(', ') || 'none'} (see agents/*.yaml)`,
+      context: { agent: name },
+    });
+  }
+  return found.config;
+}
+
+export async function openAgentSession(options: {
+  config: StewardConfig;
+  store: Store;
+  settings: Settings;
+  logger: Logger;
+  executor: ActionExecutor | null;
+  signer?: Keypair;
+}): Promise<AgentSession> {
+  const cluster = await openCluster(options.settings.rpcUrl, { logger: options.logger });
+  const runtime = createRuntime({
+    db: options.store.db,
+    cluster,
+    settings: options.settings,
+    logger: options.logger,
+    executor: options.executor,
+    ...(options.signer ? { signer: options.signer } : {}),
+  });
+  return {
+    config: options.config,
+    store: options.store,
+    cluster,
+    runtime,
+    policyOf(agent) {
+      const policy = options.config.policies.find((entry) => entry.config.name === agent.policy);
+      if (!policy) throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" names policy "${agent.policy}", which does not exist`);
+      return policy.config;
+    },
+    async close() {
+      await runtime.close();
+      await cluster.close();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// `steward demo` (what `npm start` runs): an embedded chain with the demo DAO, both example
+// agents run once, then a short scripted scenario through the same policy and executor so the
+// fence can be seen working: a routine payment lands, hostile or oversized ones are refused.
+// Everything runs in this process and is stopped before the command returns.
+import { rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { writeRunReport } from '../../agent/report.js';
+import { runAgent, type RunResult } from '../../agent/run-agent.js';
+import { setRunReport } from '../../agent/run-store.js';
+import { scriptedModel } from '../../agent/scripted-model.js';
+import type { AgentConfig } from '../../config/index.js';
+import { DEMO, demoKeypair } from '../../demo/index.js';
+import { chooseModel, ensureTestModel } from '../../llm/index.js';
+import { formatMicroUsd } from '../../treasury/index.js';
+import { openStore } from '../../store/index.js';
+import { openAgentSession } from '../agent-session.js';
+import { createContext, type CliIo } from '../context.js';
+import { createExecutor } from '../executor.js';
+
+/** Requests an operator might script, from routine to hostile; the policy decides each. */
+export function demoScenario(): unknown {
+  const grantee = DEMO.grantee.toBase58();
+  return {
+    assessment: 'Scripted operator requests (not model output): a routine payment, one above the approval threshold, one to an unknown address, one over the per-transaction cap, and a swap priced by a stale oracle.',
+    actions: [
+      { kind: 'transfer', token: 'USDC', amount: '5000.00', to: grantee, memo: 'November RPC invoice', reason: 'routine invoice within policy' },
+      { kind: 'transfer', token: 'USDC', amount: '12000.00', to: grantee, reason: 'above the approval threshold' },
+      { kind: 'transfer', token: 'USDC', amount: '1000.00', to: DEMO.stranger.toBase58(), reason: 'an address the DAO never paid' },
+      { kind: 'transfer', token: 'USDC', amount: '30000.00', to: grantee, reason: 'over the per-transaction cap' },
+      { kind: 'swap', from: 'JUP', to: 'USDC', amount: '10000', maxSlippageBps: 30, reason: 'JUP is priced by a stale oracle' },
+    ],
+  };
+}
+
+function money(micro: bigint | null | undefined): string {
+  if (micro === null || micro === undefined) return '—';
+  const [whole = '0'] = formatMicroUsd(micro).split('.');
+  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+}
+
+export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('demo')
+    .description('run the demo: embedded chain + demo DAO, both example agents once, and a scripted scenario')
+    .option('--no-model', 'review proposals without a model')
+    .action(async (options: { model: boolean }, command: Command) => {
+      const started = Date.now();
+      const ctx = createContext(command, io);
+      const config = ctx.loadConfig();
+      // The demo never touches the operator's database or cluster: its own file, the embedded chain.
+      const dbPath = join(dirname(resolve(ctx.settings.db)), 'demo.db');
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+      const settings = { ...ctx.settings, rpcUrl: 'embedded', db: dbPath, reportsDir: join(ctx.settings.reportsDir, 'demo') };
+
+      io.stdout('Steward demo: an embedded Solana chain with a demo DAO, two agents, one policy.');
+      const needsModel = config.agents.some(({ config: agent }) => chooseModel(agent.model, settings).kind === 'none');
+      if (needsModel && options.model) {
+        settings.model = await ensureTestModel({ dir: join(ctx.settings.modelsDir, 'test') });
+        io.stdout('');
+        io.stdout('!! No model is configured, so the demo uses a generated tiny test model with RANDOM weights.');
+        io.stdout('!! Its decisions are noise: no weights can be downloaded here. The policy and the chain still decide,');
+        io.stdout('!! which is the point. For real judgement set STEWARD_MODEL to a GGUF file or hf: URI (see README).');
+      }
+      io.stdout('');
+
+      const store = openStore(dbPath);
+      const session = await openAgentSession({ config, store, settings, logger: ctx.logger, executor: createExecutor(ctx.logger), signer: demoKeypair('agent') });
+      const results: { label: string; result: RunResult; report: string }[] = [];
+      try {
+        io.stdout(`chain: ${session.cluster.label}`);
+        io.stdout(`DAO treasury ${DEMO.nativeTreasury.toBase58()}, agent key ${DEMO.agent.toBase58()} (see docs/DEMO.md)`);
+        const run = async (label: string, agent: AgentConfig, runtime = session.runtime) => {
+          io.stdout(`\n${label}`);
+          const result = await runAgent(agent, session.policyOf(agent), runtime, { trigger: 'demo', ...(options.model ? {} : { noModel: true }) });
+          const report = writeRunReport(result, settings.reportsDir);
+          setRunReport(store.db, result.runId, report);
+          results.push({ label, result, report });
+          io.stdout(`  ${result.status}${result.error ? `: ${result.error}` : ''} in ${Math.round(result.phases.reduce((sum, phase) => sum + phase.ms, 0))} ms — report ${report}`);
+          return result;
+        };
+
+        const reviewer = config.agents.find(({ config: agent }) => agent.tasks.includes('proposals'))?.config;
+        const guardian = config.agents.find(({ config: agent }) => agent.tasks.includes('treasury'))?.config;
+        if (reviewer) {
+          const result = await run(`1. ${reviewer.name} reviews every open proposal of the realm`, reviewer);
+          for (const outcome of result.reviews) {
+            if (outcome.status !== 'reviewed') continue;
+            const severe = outcome.review.flags.filter((flag) => flag.severity === 'severe').map((flag) => flag.id);
+            io.stdout(`   - ${JSON.stringify(outcome.review.proposal.name.slice(0, 70))}: ${outcome.review.recommendation}${severe.length ? ` (severe: ${[...new Set(severe)].join(', ')})` : ''}`);
+          }
+        }
+        if (guardian) {
+          const result = await run(`2. ${guardian.name} (${guardian.mode}) watches the treasury and proposes actions`, guardian);
+          for (const action of result.actions) io.stdout(`   - ${action.verdict} → ${action.state}: ${JSON.stringify(action.proposed).slice(0, 120)}`);
+          const scripted = { ...session.runtime, model: async () => scriptedModel('demo-operator', [demoScenario()]) };
+          const scenario = await run(`3. scripted requests through the same policy and executor (not model output)`, { ...guardian, maxActionsPerRun: 5 }, scripted);
+          for (const action of scenario.actions) {
+            const rule = action.rules.find((r) => r.effect === 'deny') ?? action.rules[0];
+            io.stdout(`   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${JSON.stringify(action.proposed).slice(0, 90)}${rule ? `\n       ${rule.id}: ${rule.reason}` : ''}${action.execution?.signature ? `\n       landed: ${action.execution.signature}` : ''}`);
+          }
+        }
+
+        const latest = results.at(-1)?.result.analysis;
+        const actions = results.flatMap(({ result }) => result.actions);
+        io.stdout('\nSummary');
+        if (latest) {
+          io.stdout(`  treasury: ${money(latest.totals.trustedMicroUsd)} priced by trusted oracles, ${money(latest.totals.untrustedMicroUsd)} more at untrusted prices`);
+          for (const flag of latest.flags.filter((f) => f.severity !== 'info')) io.stdout(`  flag (${flag.severity}): ${flag.message}`);
+        }
+        const reviews = results.flatMap(({ result }) => result.reviews);
+        const severeProposals = reviews.filter((outcome) => outcome.status === 'reviewed' && outcome.review.maxSeverity === 'severe').length;
+        io.stdout(`  proposals: ${reviews.length} reviewed, ${severeProposals} with severe flags`);
+        io.stdout(
+          `  actions: ${actions.length} proposed, ${actions.filter((a) => a.verdict === 'allow').length} allowed, ${actions.filter((a) => a.verdict === 'deny').length} denied, ${actions.filter((a) => a.state === 'pending-approval').length} awaiting approval`,
+        );
+        io.stdout(`  transactions landed: ${actions.filter((a) => a.state === 'confirmed').length}`);
+        io.stdout(`  reports: ${results.map((entry) => entry.report).join(', ')}`);
+        io.stdout(`  database: ${dbPath} (inspect with: steward --db ${dbPath} runs list)`);
+        io.stdout(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; the embedded chain is stopped.`);
+        setExit(results.every(({ result }) => result.status === 'ok') ? 0 : 1);
+      } finally {
+        await session.close();
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,59 @@
+// `steward run AGENT`: one run of an agent now (observe → analyze → decide → policy → execute →
+// record), with a Markdown report; `--dry-run` stops every action before signing.
+import type { Command } from 'commander';
+import { writeRunReport } from '../../agent/report.js';
+import { runAgent, type RunResult } from '../../agent/run-agent.js';
+import { setRunReport } from '../../agent/run-store.js';
+import { toJsonText } from '../../treasury/index.js';
+import { findAgent, openAgentSession } from '../agent-session.js';
+import { createContext, type CliIo } from '../context.js';
+import { createExecutor } from '../executor.js';
+
+export function summarizeRun(result: RunResult, reportPath: string): string[] {
+  const lines = [`run ${result.runId} of ${result.agent}: ${result.status}${result.error ? ` — ${result.error}` : ''} (${result.mode}, ${result.cluster})`];
+  const count = (state: string) => result.actions.filter((action) => action.state === state).length;
+  if (result.actions.length > 0) {
+    lines.push(
+      `  actions: ${result.actions.length} proposed, ${result.actions.filter((a) => a.verdict === 'deny').length} denied, ${count('pending-approval')} awaiting approval, ${count('confirmed')} confirmed, ${count('dry-run')} dry-run`,
+    );
+  }
+  if (result.reviews.length > 0) lines.push(`  reviews: ${result.reviews.length} proposal(s)`);
+  lines.push(`  report: ${reportPath}`);
+  return lines;
+}
+
+export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run one agent once now: observe, analyze, decide, check policy, execute, record')
+    .argument('<agent>', 'agent name (agents/*.yaml)')
+    .option('--once', 'run once and exit (the default; `steward start` runs agents on their schedules)')
+    .option('--dry-run', 'simulate and check every action, sign nothing')
+    .option('--no-model', 'review proposals without a model (deterministic review only)')
+    .option('--json', 'print the run result as JSON')
+    .action(async (name: string, options: { dryRun?: boolean; model: boolean; json?: boolean }, command: Command) => {
+      const ctx = createContext(command, io);
+      const config = ctx.loadConfig();
+      const agent = findAgent(config, name);
+      const store = ctx.openStore();
+      try {
+        const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, executor: createExecutor(ctx.logger) });
+        try {
+          const result = await runAgent(agent, session.policyOf(agent), session.runtime, {
+            trigger: 'cli',
+            ...(options.dryRun ? { dryRun: true } : {}),
+            ...(options.model === false ? { noModel: true } : {}),
+          });
+          const reportPath = writeRunReport(result, ctx.settings.reportsDir);
+          setRunReport(store.db, result.runId, reportPath);
+          if (options.json) io.stdout(toJsonText({ ...result, reportPath }, 2));
+          else for (const line of summarizeRun(result, reportPath)) io.stdout(line);
+          setExit(result.status === 'ok' ? 0 : 1);
+        } finally {
+          await session.close();
+        }
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,70 @@
+// `steward runs list | show ID`: the journal of agent runs.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { getRun, listDecisions, listRuns } from '../../agent/run-store.js';
+import { StewardError } from '../../errors/index.js';
+import { createContext, type CliIo } from '../context.js';
+
+export function registerRuns(program: Command, io: CliIo): void {
+  const runs = program.command('runs').description('list and show recorded agent runs');
+  runs
+    .command('list')
+    .description('the most recent runs, newest first')
+    .option('--agent <name>', 'only this agent')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'print JSON')
+    .action((options: { agent?: string; limit: string; json?: boolean }, command: Command) => {
+      const limit = Number.parseInt(options.limit, 10);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+        throw new StewardError('ARGUMENT_INVALID', `--limit expects a whole number from 1 to 10000, got "${options.limit}"`);
+      }
+      const ctx = createContext(command, io);
+      const store = ctx.openStore();
+      try {
+        const rows = listRuns(store.db, { ...(options.agent ? { agent: options.agent } : {}), limit });
+        if (options.json) {
+          io.stdout(JSON.stringify(rows, null, 2));
+          return;
+        }
+        if (rows.length === 0) io.stdout('no runs recorded yet (`steward run AGENT` or `npm start`)');
+        for (const row of rows) {
+          const ms = row.phases.reduce((sum, phase) => sum + phase.ms, 0);
+          const summary = row.summary ? ` ${JSON.stringify(row.summary)}` : '';
+          io.stdout(`${String(row.id).padStart(5)}  ${row.startedAt}  ${row.agent.padEnd(20)} ${row.status.padEnd(9)} ${row.trigger.padEnd(8)} ${Math.round(ms)} ms${row.error ? `  ${row.error}` : ''}${summary}`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+  runs
+    .command('show')
+    .description('one run: phases, decisions, and its report')
+    .argument('<id>', 'run id')
+    .option('--json', 'print JSON')
+    .action((id: string, options: { json?: boolean }, command: Command) => {
+      const runId = Number.parseInt(id, 10);
+      if (!/^\d+$/.test(id)) throw new StewardError('ARGUMENT_INVALID', `run id must be a number, got "${id}"`);
+      const ctx = createContext(command, io);
+      const store = ctx.openStore();
+      try {
+        const run = getRun(store.db, runId);
+        if (!run) throw new StewardError('ARGUMENT_INVALID', `no run ${runId}`, { hint: 'list runs with `steward runs list`' });
+        const decisions = listDecisions(store.db, runId);
+        if (options.json) {
+          io.stdout(JSON.stringify({ run, decisions }, null, 2));
+          return;
+        }
+        if (run.reportPath && existsSync(run.reportPath)) {
+          io.stdout(readFileSync(run.reportPath, 'utf8'));
+        } else {
+          io.stdout(`run ${run.id} of ${run.agent}: ${run.status}${run.error ? ` — ${run.error}` : ''}`);
+          for (const phase of run.phases) io.stdout(`  ${phase.name.padEnd(14)} ${phase.ms} ms ${phase.ok ? '' : `FAILED ${phase.detail ?? ''}`}`);
+        }
+        for (const decision of decisions) {
+          io.stdout(`decision ${decision.id} (${decision.task}): model ${decision.modelId}, prompt sha256 ${decision.promptHash.slice(0, 16)}…, ${decision.attempts} attempt(s)${decision.error ? `, failed: ${decision.error}` : ''}`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,69 @@
+// `steward start`: runs every scheduled agent on its cron until SIGINT/SIGTERM. A tick that
+// finds the agent's previous run still going is skipped and recorded. On shutdown no new run
+// starts; a run that has not signed yet is abandoned cleanly, a signed one is finished.
+import type { Command } from 'commander';
+import { writeRunReport } from '../../agent/report.js';
+import { runAgent } from '../../agent/run-agent.js';
+import { abandonStaleRuns, recordSkippedRun, setRunReport } from '../../agent/run-store.js';
+import { createScheduler } from '../../scheduler/index.js';
+import { StewardError } from '../../errors/index.js';
+import { openAgentSession } from '../agent-session.js';
+import { createContext, type CliIo } from '../context.js';
+import { createExecutor } from '../executor.js';
+import { summarizeRun } from './run.js';
+
+export function registerStart(program: Command, io: CliIo): void {
+  program
+    .command('start')
+    .description('run every scheduled agent on its cron until stopped (Ctrl-C)')
+    .action(async (_options: unknown, command: Command) => {
+      const ctx = createContext(command, io);
+      const config = ctx.loadConfig();
+      const scheduled = config.agents.filter((entry) => entry.config.schedule);
+      if (scheduled.length === 0) {
+        throw new StewardError('CONFIG_INVALID', 'no agent has a schedule', { hint: 'add `schedule: { cron: "0 */15 * * * *" }` to an agent file, or use `steward run AGENT`' });
+      }
+      const store = ctx.openStore();
+      const abandoned = abandonStaleRuns(store.db, new Date());
+      if (abandoned > 0) ctx.logger.warn({ abandoned }, 'runs left running by a stopped process were marked abandoned');
+      const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, executor: createExecutor(ctx.logger) });
+      const scheduler = createScheduler({
+        agents: scheduled.map(({ config: agent }) => ({
+          name: agent.name,
+          cron: agent.schedule!.cron,
+          timezone: agent.schedule!.timezone,
+          jitterSeconds: agent.schedule!.jitterSeconds,
+        })),
+        run: async (name, signal) => {
+          const agent = scheduled.find((entry) => entry.config.name === name)!.config;
+          const result = await runAgent(agent, session.policyOf(agent), session.runtime, { trigger: 'cron', signal });
+          const reportPath = writeRunReport(result, ctx.settings.reportsDir);
+          setRunReport(store.db, result.runId, reportPath);
+          for (const line of summarizeRun(result, reportPath)) io.stdout(line);
+        },
+        onTick: (tick) => {
+          if (tick.kind === 'skipped') {
+            recordSkippedRun(store.db, tick.agent, tick.reason, tick.at);
+            ctx.logger.warn({ agent: tick.agent, reason: tick.reason }, 'tick skipped');
+          }
+        },
+        onError: (agent, error) => ctx.logger.error({ agent, err: error }, 'run failed'),
+      });
+      scheduler.start();
+      for (const [agent, next] of Object.entries(scheduler.nextRuns())) io.stdout(`${agent}: next run ${next?.toISOString() ?? 'never'}`);
+      io.stdout(`Steward is running ${scheduled.length} agent(s) on ${session.cluster.label}. Ctrl-C to stop.`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      io.stdout('stopping: no new runs; waiting for running ones to finish or abandon before signing');
+      await scheduler.stop();
+      await session.close();
+      store.close();
+    });
+}
