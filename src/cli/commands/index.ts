@@ -4,6 +4,7 @@ import type { CliIo } from '../context.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerLocalnet } from './localnet.js';
+import { registerModel } from './model.js';
 import { registerObserve } from './observe.js';
 import { registerPause } from './pause.js';
 import { registerPolicy } from './policy.js';
@@ -11,6 +12,7 @@ import { registerReview } from './review.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
 import { registerSchemas } from './schemas.js';
+import { registerServeModel } from './serve-model.js';
 import { registerStart } from './start.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
@@ -19,6 +21,7 @@ export type Register = (program: Command, io: CliIo, setExit: (code: number) => 
 
 const commands: Register[] = [registerValidate, registerDoctor, registerSchemas];
 commands.push(registerLocalnet);
+commands.push(registerModel, registerServeModel);
 commands.push(registerPolicy, registerPause);
 
 commands.push(registerObserve);
