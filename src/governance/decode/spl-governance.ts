@@ -21,6 +21,9 @@ import type { DecodedInstruction, GovernanceConfigSummary } from './types.js';
 /** Program version whose instruction layout is assumed (v3 is what every current realm runs). */
 export const GOVERNANCE_PROGRAM_VERSION = 3;
 
+// bn.js → decimal via bytes, not bn.js's own base-10 printer (see read/get-proposals.ts).
+const u64 = (value: { toArrayLike(type: typeof Buffer, endian: 'le', length: number): Buffer }): string => value.toArrayLike(Buffer, 'le', 8).readBigUInt64LE(0).toString();
+
 function threshold(value: VoteThreshold): string {
   switch (value.type) {
     case VoteThresholdType.YesVotePercentage:
@@ -43,8 +46,8 @@ export function summarizeGovernanceConfig(config: GovernanceConfig): GovernanceC
     baseVotingTimeSeconds: config.baseVotingTime,
     minInstructionHoldUpTimeSeconds: config.minInstructionHoldUpTime,
     votingCoolOffTimeSeconds: config.votingCoolOffTime,
-    minCommunityTokensToCreateProposal: config.minCommunityTokensToCreateProposal.toString(),
-    minCouncilTokensToCreateProposal: config.minCouncilTokensToCreateProposal.toString(),
+    minCommunityTokensToCreateProposal: u64(config.minCommunityTokensToCreateProposal),
+    minCouncilTokensToCreateProposal: u64(config.minCouncilTokensToCreateProposal),
     depositExemptProposalCount: config.depositExemptProposalCount,
   };
 }
@@ -94,8 +97,8 @@ export function decodeSplGovernance(instruction: TransactionInstruction, index: 
         const config = args.configArgs;
         const changes: Record<string, string> = {
           councilMint: config.useCouncilMint ? (instruction.keys[2]?.pubkey.toBase58() ?? 'named but missing') : 'removed',
-          communityMintMaxVoteWeightSource: `${config.communityMintMaxVoteWeightSource.type === 0 ? 'supply fraction' : 'absolute'} ${config.communityMintMaxVoteWeightSource.value.toString()}`,
-          minCommunityTokensToCreateGovernance: config.minCommunityTokensToCreateGovernance.toString(),
+          communityMintMaxVoteWeightSource: `${config.communityMintMaxVoteWeightSource.type === 0 ? 'supply fraction' : 'absolute'} ${u64(config.communityMintMaxVoteWeightSource.value)}`,
+          minCommunityTokensToCreateGovernance: u64(config.minCommunityTokensToCreateGovernance),
           communityVoterWeightAddin: String(Boolean(config.communityTokenConfigArgs?.useVoterWeightAddin ?? config.useCommunityVoterWeightAddin)),
           communityMaxVoterWeightAddin: String(Boolean(config.communityTokenConfigArgs?.useMaxVoterWeightAddin ?? config.useMaxCommunityVoterWeightAddin)),
           councilVoterWeightAddin: String(Boolean(config.councilTokenConfigArgs?.useVoterWeightAddin)),

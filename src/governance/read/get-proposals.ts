@@ -120,8 +120,11 @@ function parse<T>(classType: Parameters<typeof GovernanceAccountParser>[0], addr
   }
 }
 
-const toBigInt = (value: { toString(): string } | null | undefined): bigint => (value ? BigInt(value.toString()) : 0n);
-const toSeconds = (value: { toString(): string } | null | undefined): number | null => (value ? Number(value.toString()) : null);
+type BnLike = { toArrayLike(type: typeof Buffer, endian: 'le', length: number): Buffer };
+// u64 fields come from borsh as bn.js values. Their base-10 toString was seen to print
+// "1000000000NaN" intermittently in a process that also runs LiteSVM, so read the bytes instead.
+const toBigInt = (value: BnLike | null | undefined): bigint => (value ? value.toArrayLike(Buffer, 'le', 8).readBigUInt64LE(0) : 0n);
+const toSeconds = (value: BnLike | null | undefined): number | null => (value ? Number(toBigInt(value)) : null);
 
 export async function getProposals(connection: Connection, params: GetProposalsParams): Promise<ProposalsSnapshot> {
   const { programId, realm } = params;

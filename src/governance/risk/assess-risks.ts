@@ -1,7 +1,7 @@
 // The deterministic half of a proposal review: every flag computed from the decoded
 // instructions, the treasury context, the proposal's timing and its (untrusted) text.
 // Pure: no I/O, the clock comes in as `now`.
-import { formatUsd } from '../decode/amount.js';
+import { formatUsd, tokenAmount } from '../decode/amount.js';
 import { short } from '../decode/base.js';
 import type { DecodedInstruction, GovernanceConfigSummary } from '../decode/types.js';
 import type { TreasuryIndex } from '../treasury-context.js';
@@ -109,6 +109,14 @@ function governanceConfigSeverity(config: GovernanceConfigSummary): { severity: 
   return { severity: why.length > 0 ? 'severe' : 'warn', why };
 }
 
+/** What a treasury token account holds: the value an authority change puts at stake. */
+function heldBy(account: string, treasury: TreasuryIndex): string[] {
+  const held = treasury.tokenAccounts.get(account);
+  if (!held) return [];
+  const amount = tokenAmount(held.amount, held.mint, treasury);
+  return [`the account holds ${amount.display} (${formatUsd(amount.usdMicros)}), all of it controlled by the new authority`];
+}
+
 function authorityFlags(input: RiskInput): RiskFlag[] {
   const flags: RiskFlag[] = [];
   const { treasury } = input;
@@ -121,7 +129,7 @@ function authorityFlags(input: RiskInput): RiskFlag[] {
             'authority-change',
             toDao ? 'warn' : 'severe',
             `${ix.authorityType} authority of ${short(ix.account)} moves to ${ix.newAuthority === null ? 'nobody' : toDao ? 'another DAO account' : 'an account the DAO does not own'}`,
-            [line(ix), `account ${ix.account}`, `new authority ${ix.newAuthority ?? 'none'}`],
+            [line(ix), `account ${ix.account}`, `new authority ${ix.newAuthority ?? 'none'}`, ...heldBy(ix.account, treasury)],
             [ix.index],
           ),
         );
