@@ -3,7 +3,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describeCluster, resolveCluster } from '../../chain/cluster.js';
-import { inspectConfig } from '../../config/index.js';
+import { inspectConfig, type Settings } from '../../config/index.js';
+import { chooseModel, readModelHeader, missingRequiredKeys, resolveModelPath } from '../../llm/index.js';
+import { redactUrl } from '../../shared/index.js';
 import { latestSchemaVersion, openStore } from '../../store/index.js';
 import { createContext, type CliIo } from '../context.js';
 
@@ -34,6 +36,28 @@ async function llamaBackend(): Promise<Check[]> {
   }
 }
 
+/** The model agents fall back to (STEWARD_MODEL / STEWARD_OPENAI_BASE_URL): where it is and whether llama.cpp can load it. */
+async function configuredModel(settings: Settings): Promise<Check> {
+  try {
+    const choice = chooseModel(undefined, settings);
+    if (choice.kind === 'none') return { name: 'default model', ok: true, value: 'none (agents must name one; the demo uses the generated test model)' };
+    if (choice.kind === 'remote') return { name: 'default model', ok: true, value: `remote ${choice.model} at ${redactUrl(choice.baseUrl)}` };
+    const path = await resolveModelPath(choice.reference, { modelsDir: settings.modelsDir, download: false });
+    const header = await readModelHeader(path);
+    const missing = missingRequiredKeys(header);
+    const architecture = (header.metadata as { general?: { architecture?: string } }).general?.architecture ?? 'unknown';
+    return {
+      name: 'default model',
+      ok: missing.length === 0,
+      value: missing.length === 0
+        ? `local ${path} (${architecture}; GPU layers offloaded automatically to fit free VRAM)`
+        : `local ${path} lacks ${missing.join(', ')}: llama.cpp cannot load it`,
+    };
+  } catch (error) {
+    return { name: 'default model', ok: false, value: (error as Error).message };
+  }
+}
+
 export function registerDoctor(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('doctor')
@@ -45,6 +69,7 @@ export function registerDoctor(program: Command, io: CliIo, setExit: (code: numb
       const major = Number(process.versions.node.split('.')[0]);
       checks.push({ name: 'node', ok: major >= 20, value: `${process.version} on ${process.platform}-${process.arch}` });
       checks.push(...(await llamaBackend()));
+      checks.push(await configuredModel(ctx.settings));
       try {
         checks.push({ name: 'cluster', ok: true, value: describeCluster(resolveCluster(ctx.settings.rpcUrl)) });
       } catch (error) {
