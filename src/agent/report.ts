@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatAmount } from '../shared/index.js';
 import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
-import type { RunResult } from './run-agent.js';
+import { signatureOf, type RunResult } from './run-agent.js';
 
 function usd(micro: bigint | null | undefined): string {
   if (micro === null || micro === undefined) return '—';
@@ -64,13 +64,21 @@ export function renderRunReport(result: RunResult): string {
       const rules = action.rules.map((rule) => `${rule.id}: ${rule.reason}`).join('<br>') || '—';
       lines.push(`| ${action.actionId ?? '—'} | ${code(action.proposed)} | ${action.verdict} | ${action.state} | ${rules.replaceAll('|', '/')} |`);
     }
-    const sent = result.actions.filter((action) => action.execution?.signature);
-    if (sent.length > 0) {
-      lines.push('', '### Transactions', '');
-      for (const action of sent) {
-        const signature = action.execution?.signature ?? '';
-        const link = explorerLink(signature, result.cluster);
-        lines.push(`- action ${action.actionId}: ${action.execution?.state} ${link ? `[${signature}](${link})` : `\`${signature}\``}`);
+    const executed = result.actions.filter((action) => action.execution || action.note);
+    if (executed.length > 0) {
+      lines.push('', '### Execution', '');
+      for (const action of executed) {
+        const signature = signatureOf(action.execution);
+        const link = signature ? explorerLink(signature, result.cluster) : null;
+        const execution = action.execution;
+        const detail =
+          execution?.status === 'refused' ? `refused at ${execution.stage}: ${execution.reason}`
+          : execution?.status === 'failed' || execution?.status === 'expired' ? execution.error
+          : execution?.status === 'prepared' ? execution.reason
+          : execution?.status === 'dry-run' ? `simulated: ${execution.unitsConsumed} compute units, effects checked, nothing signed`
+          : action.note ?? '';
+        const tx = signature ? (link ? ` [${signature}](${link})` : ` \`${signature}\``) : '';
+        lines.push(`- action ${action.actionId}: ${execution?.status ?? action.state}${tx}${detail ? ` — ${detail}` : ''}`);
       }
     }
   }

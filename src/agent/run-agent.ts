@@ -7,7 +7,8 @@ import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import { StewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
-import { compilePolicy, evaluatePolicy, type CompiledPolicy, type PolicyVerdict } from '../policy/index.js';
+import { executeAction, readAction, recordDecision, type ExecutionOutcome } from '../execute/index.js';
+import { compilePolicy, evaluatePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
 import type { Logger } from '../shared/index.js';
 import type { Db } from '../store/index.js';
 import {
@@ -19,27 +20,10 @@ import {
   type TreasuryAnalysis,
   type TreasurySnapshot,
 } from '../treasury/index.js';
-import { initialState, recordActionIntake, type EffectiveMode } from './action-intake.js';
 import { treasuryDecisionSchema } from './decision-schema.js';
 import { buildPolicyContext } from './policy-context.js';
 import { describePolicy, treasurySystemPrompt, treasuryTask } from './prompts.js';
-import { finishRun, recordDecision, startRun, type PhaseRecord, type RunStatus, type RunTrigger } from './run-store.js';
-
-/** Executes (or dry-runs) one journal row that the policy allowed. Supplied by the executor. */
-export type ActionExecutor = (request: {
-  actionId: number;
-  mode: 'dry-run' | 'execute';
-  signer: Keypair;
-  policy: CompiledPolicy;
-  policyConfig: PolicyConfig;
-  signal: AbortSignal | undefined;
-}) => Promise<ActionExecution>;
-
-export interface ActionExecution {
-  state: string;
-  signature?: string | null;
-  detail?: string;
-}
+import { finishRun, recordModelDecision, startRun, type PhaseRecord, type RunStatus, type RunTrigger } from './run-store.js';
 
 /** What a run needs of a chat model: structured answers and an identity for the record. */
 export type AgentModel = Pick<StewardModelExtras, 'generateStructured' | 'modelIdentity'>;
@@ -55,19 +39,22 @@ export interface AgentRuntime {
   model: (agent: AgentConfig) => Promise<AgentModel>;
   /** The agent's signing key, or null when none is configured (then nothing is signed). */
   signer: (agent: AgentConfig) => Keypair | null;
-  executor: ActionExecutor | null;
   /** Where reviews are written; reports of runs are written by the caller from the result. */
   reportsDir: string;
 }
 
 export interface ActionOutcome {
   actionId: number | null;
+  /** Why the action was not taken further, when the journal state alone does not say. */
+  note?: string;
   proposed: unknown;
   verdict: PolicyVerdict['kind'];
   rules: { id: string; effect: string; reason: string }[];
   state: string;
-  execution?: ActionExecution;
+  execution?: ExecutionOutcome;
 }
+
+export type EffectiveMode = AgentConfig['mode'];
 
 export interface RunResult {
   runId: number;
@@ -197,51 +184,54 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
         );
       } catch (error) {
         const failure = toStewardError(error);
-        recordDecision(db, {
+        recordModelDecision(db, {
           runId, task: 'treasury', modelId: identity.model, modelHash: identity.sha256 ?? null, prompt: promptRecord,
           rawOutput: typeof failure.context.raw === 'string' ? failure.context.raw : null, parsed: undefined, attempts: Number(failure.context.attempts ?? 0),
           usage: {}, error: failure.message,
         }, runtime.now());
         throw failure;
       }
-      recordDecision(db, {
+      recordModelDecision(db, {
         runId, task: 'treasury', modelId: identity.model, modelHash: identity.sha256 ?? null, prompt: promptRecord,
         rawOutput: decision.raw, parsed: decision.value, attempts: decision.attempts, usage: { ...decision.usage }, error: null,
       }, runtime.now());
       result.assessment = decision.value.assessment;
 
       // policy: one action at a time, each against the ledger as the previous ones left it, so
-      // splitting a payment cannot slip past a window.
+      // splitting a payment cannot slip past a window. The journal row is written before
+      // anything is built: an allowed action counts against its windows from this moment.
       const proposed = decision.value.actions.filter((action) => action.kind !== 'none');
+      const contexts = new Map<number, PolicyContext>();
       await phases.run('policy', () => {
         for (const action of proposed) {
           const context = buildPolicyContext(db, policyConfig.name, policy, snapshot, runtime.now().getTime());
           const verdict = evaluatePolicy(policy, action, context);
-          const state = initialState(verdict.kind, mode);
-          const actionId = recordActionIntake(db, { runId, agent: agent.name, policy: policyConfig.name, proposed: action, verdict, state, now: runtime.now() });
-          result.actions.push({ actionId, proposed: action, verdict: verdict.kind, rules: verdict.rules.map((rule) => ({ ...rule })), state });
+          const actionId = recordDecision({ db, policy, agent: agent.name, runId, payload: action, verdict, now: runtime.now(), mode });
+          contexts.set(actionId, context);
+          result.actions.push(outcomeOf(actionId, action, verdict, readAction(db, actionId).state));
         }
       });
 
       await phases.run('execute', async () => {
         for (const outcome of result.actions) {
-          if (outcome.actionId === null) continue;
-          const runnable = outcome.state === 'approved' || outcome.state === 'dry-run';
-          if (!runnable) continue;
-          if (!runtime.executor || !signer) {
-            outcome.execution = { state: outcome.state, detail: signer ? 'no executor configured' : 'no signer configured: nothing can be signed' };
+          if (outcome.actionId === null || (outcome.state !== 'approved' && outcome.state !== 'proposed')) continue;
+          if (!signer) {
+            outcome.note = 'not simulated: no signer is configured for this agent';
             continue;
           }
           if (outcome.state === 'approved') checkAborted(options.signal, 'signing');
-          outcome.execution = await runtime.executor({
-            actionId: outcome.actionId,
-            mode: outcome.state === 'dry-run' ? 'dry-run' : 'execute',
-            signer,
+          const context = contexts.get(outcome.actionId) ?? buildPolicyContext(db, policyConfig.name, policy, snapshot, runtime.now().getTime());
+          outcome.execution = await executeAction({
+            db,
+            connection: runtime.connection,
+            agentKeypair: signer,
             policy,
-            policyConfig,
-            signal: options.signal,
+            action: outcome.actionId,
+            mode: outcome.state === 'proposed' ? 'dry-run' : 'execute',
+            context: { ...context, now: runtime.now().getTime() },
+            now: runtime.now,
           });
-          outcome.state = outcome.execution.state;
+          outcome.state = readAction(db, outcome.actionId).state;
         }
       });
     }
@@ -281,9 +271,10 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
           const action = { kind: 'vote' as const, proposal: outcome.review.proposal.address, choice: recommendation === 'for' ? ('yes' as const) : ('no' as const), reason: `review recommends ${recommendation}` };
           const context = buildPolicyContext(db, policyConfig.name, policy, snapshot, runtime.now().getTime());
           const verdict = evaluatePolicy(policy, action, context);
-          const state = initialState(verdict.kind, mode === 'autonomous' ? 'approve-all' : mode);
-          const actionId = recordActionIntake(db, { runId, agent: agent.name, policy: policyConfig.name, proposed: action, verdict, state, now: runtime.now() });
-          result.actions.push({ actionId, proposed: action, verdict: verdict.kind, rules: verdict.rules.map((rule) => ({ ...rule })), state });
+          // A vote is never cast on the reviewer's own authority: at most it waits for a human.
+          const voteMode = mode === 'dry-run' ? 'dry-run' : 'approve-all';
+          const actionId = recordDecision({ db, policy, agent: agent.name, runId, payload: action, verdict, now: runtime.now(), mode: voteMode });
+          result.actions.push(outcomeOf(actionId, action, verdict, readAction(db, actionId).state));
         }
       });
     }
@@ -302,6 +293,15 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
     summary: runSummary(result),
   }, runtime.now());
   return result;
+}
+
+/** The transaction signature of an execution outcome, when one was signed. */
+export function signatureOf(execution: ExecutionOutcome | undefined): string | null {
+  return execution && 'signature' in execution ? execution.signature : null;
+}
+
+function outcomeOf(actionId: number, proposed: unknown, verdict: PolicyVerdict, state: string): ActionOutcome {
+  return { actionId, proposed, verdict: verdict.kind, rules: verdict.rules.map((rule) => ({ ...rule })), state };
 }
 
 /** The key figures of a run, stored with it for `steward status` and `runs list`. */

@@ -147,7 +147,7 @@ export function promptHash(prompt: unknown): string {
   return createHash('sha256').update(JSON.stringify(prompt)).digest('hex');
 }
 
-export function recordDecision(db: Db, record: DecisionRecord, now: Date): number {
+export function recordModelDecision(db: Db, record: DecisionRecord, now: Date): number {
   const result = db
     .prepare(
       `INSERT INTO decisions (run_id, task, model_id, model_hash, prompt_hash, prompt, raw_output, parsed, attempts, usage, error, created_at)

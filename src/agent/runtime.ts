@@ -7,7 +7,7 @@ import type { OpenCluster } from '../demo/index.js';
 import { createChatModel, type StewardChatModel } from '../llm/index.js';
 import type { Logger } from '../shared/index.js';
 import type { Db } from '../store/index.js';
-import type { ActionExecutor, AgentRuntime } from './run-agent.js';
+import type { AgentRuntime } from './run-agent.js';
 import { loadAgentSigner } from './signer.js';
 
 export interface CreateRuntimeOptions {
@@ -15,7 +15,6 @@ export interface CreateRuntimeOptions {
   cluster: OpenCluster;
   settings: Settings;
   logger: Logger;
-  executor: ActionExecutor | null;
   /** Use this key for every agent (the demo's agent key); otherwise each agent's signer config. */
   signer?: Keypair;
   now?: () => Date;
@@ -36,7 +35,6 @@ export function createRuntime(options: CreateRuntimeOptions): OwnedRuntime {
     logger: options.logger,
     now: options.now ?? (() => new Date()),
     reportsDir: options.settings.reportsDir,
-    executor: options.executor,
     model: (agent: AgentConfig) => {
       let model = models.get(agent.name);
       if (!model) {

@@ -3,7 +3,6 @@
 import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
 import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
-import type { ActionExecutor } from '../agent/run-agent.js';
 import { openCluster, type OpenCluster } from '../demo/index.js';
 import { StewardError } from '../errors/index.js';
 import type { Logger } from '../shared/index.js';
@@ -34,7 +33,6 @@ export async function openAgentSession(options: {
   store: Store;
   settings: Settings;
   logger: Logger;
-  executor: ActionExecutor | null;
   signer?: Keypair;
 }): Promise<AgentSession> {
   const cluster = await openCluster(options.settings.rpcUrl, { logger: options.logger });
@@ -43,7 +41,6 @@ export async function openAgentSession(options: {
     cluster,
     settings: options.settings,
     logger: options.logger,
-    executor: options.executor,
     ...(options.signer ? { signer: options.signer } : {}),
   });
   return {

@@ -2,7 +2,11 @@
 // "approved" (counts in windows at once), needs-approval → "pending-approval" with an approvals
 // row that expires after policy.approval.expiresAfter, deny → "denied". Ledger columns come
 // from the resolved action, so windows count exactly what the policy measured.
+// The agent's mode can only make this stricter: "approve-all" sends an allowed action to a
+// human too; "dry-run" journals an allowed action as "proposed" (startable for a dry run, never
+// counted) and one that needs approval as "dry-run" (no approval is requested for a dry run).
 import { ledgerColumns, type CompiledPolicy, type PolicyVerdict } from '../policy/index.js';
+import type { ActionState } from '../store/action-states.js';
 import type { Db } from '../store/store.js';
 
 export interface RecordDecisionParams {
@@ -14,6 +18,8 @@ export interface RecordDecisionParams {
   payload: unknown;
   verdict: PolicyVerdict;
   now: Date;
+  /** The agent's mode (default autonomous: the verdict alone decides). */
+  mode?: 'autonomous' | 'approve-all' | 'dry-run';
 }
 
 export function recordDecision(params: RecordDecisionParams): number {
@@ -23,7 +29,13 @@ export function recordDecision(params: RecordDecisionParams): number {
     ? ledgerColumns(verdict.action)
     : { token: null, mint: null, amount: null, usd: null, destination: null };
   const kind = verdict.action?.kind ?? (typeof (params.payload as { kind?: unknown } | null)?.kind === 'string' ? String((params.payload as { kind: string }).kind).slice(0, 40) : 'invalid');
-  const state = verdict.kind === 'allow' ? 'approved' : verdict.kind === 'needs-approval' ? 'pending-approval' : 'denied';
+  const mode = params.mode ?? 'autonomous';
+  const state: ActionState =
+    verdict.kind === 'deny'
+      ? 'denied'
+      : mode === 'dry-run'
+        ? verdict.kind === 'allow' ? 'proposed' : 'dry-run'
+        : verdict.kind === 'allow' && mode === 'autonomous' ? 'approved' : 'pending-approval';
   const write = db.transaction((): number => {
     const id = Number(
       db

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeRunReport } from '../../agent/report.js';
-import { runAgent, type RunResult } from '../../agent/run-agent.js';
+import { runAgent, signatureOf, type RunResult } from '../../agent/run-agent.js';
 import { setRunReport } from '../../agent/run-store.js';
 import { scriptedModel } from '../../agent/scripted-model.js';
 import type { AgentConfig } from '../../config/index.js';
@@ -16,7 +16,6 @@ import { formatMicroUsd } from '../../treasury/index.js';
 import { openStore } from '../../store/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { createContext, type CliIo } from '../context.js';
-import { createExecutor } from '../executor.js';
 
 /** Requests an operator might script, from routine to hostile; the policy decides each. */
 export function demoScenario(): unknown {
@@ -65,7 +64,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       io.stdout('');
 
       const store = openStore(dbPath);
-      const session = await openAgentSession({ config, store, settings, logger: ctx.logger, executor: createExecutor(ctx.logger), signer: demoKeypair('agent') });
+      const session = await openAgentSession({ config, store, settings, logger: ctx.logger, signer: demoKeypair('agent') });
       const results: { label: string; result: RunResult; report: string }[] = [];
       try {
         io.stdout(`chain: ${session.cluster.label}`);
@@ -97,7 +96,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
           const scenario = await run(`3. scripted requests through the same policy and executor (not model output)`, { ...guardian, maxActionsPerRun: 5 }, scripted);
           for (const action of scenario.actions) {
             const rule = action.rules.find((r) => r.effect === 'deny') ?? action.rules[0];
-            io.stdout(`   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${JSON.stringify(action.proposed).slice(0, 90)}${rule ? `\n       ${rule.id}: ${rule.reason}` : ''}${action.execution?.signature ? `\n       landed: ${action.execution.signature}` : ''}`);
+            io.stdout(`   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${JSON.stringify(action.proposed).slice(0, 90)}${rule ? `\n       ${rule.id}: ${rule.reason}` : ''}${signatureOf(action.execution) ? `\n       ${action.state}: ${signatureOf(action.execution)}` : ''}`);
           }
         }
 

@@ -1,16 +1,26 @@
 // `steward localnet`: serves the embedded chain (LiteSVM) as a local validator would, for
 // dry runs with the Solana CLI or any web3.js client. Runs until Ctrl-C / SIGTERM, then
-// closes its servers and timers.
+// closes its servers and timers. `--demo` seeds the demo DAO and runs its price oracle.
+// `--ready-json` is the mode a parent process uses (spawnEmbeddedChain: the chain runs in its
+// own process because the LiteSVM addon is not memory-safe): exactly one JSON line
+// {"url","wsUrl","pid"} on stdout once serving, everything else on stderr, and an exit when
+// the parent goes away (stdin closed, or this process re-parented).
 import type { Command } from 'commander';
 import { startEmbeddedChain } from '../../chain/index.js';
+import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
-import type { CliIo } from '../context.js';
+import { createContext, type CliIo } from '../context.js';
 
 interface LocalnetOptions {
   port: string;
   program: string[];
   account: string[];
+  demo?: boolean;
+  readyJson?: boolean;
 }
+
+/** How often a --ready-json child checks that its parent is still there. */
+const PARENT_POLL_MS = 1_000;
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -43,6 +53,41 @@ function parseAccounts(values: string[]): { address: string; path: string }[] {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** Resolves when the process is asked to stop: SIGINT, SIGTERM, or (watchParent) its parent gone. */
+function stopRequested(watchParent: boolean): { reason: Promise<string>; dispose(): void } {
+  const cleanups: (() => void)[] = [];
+  const reason = new Promise<string>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => resolve(signal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    cleanups.push(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+    if (!watchParent) return;
+    // The parent holds our stdin's write end: the kernel closes it when the parent dies, even by SIGKILL.
+    const onStdinEnd = () => resolve('stdin closed (parent gone)');
+    process.stdin.on('end', onStdinEnd);
+    process.stdin.on('close', onStdinEnd);
+    process.stdin.on('error', onStdinEnd);
+    process.stdin.resume();
+    // A parent that handed us a stdin it keeps open elsewhere: notice being re-parented.
+    const parent = process.ppid;
+    const poll = setInterval(() => {
+      if (process.ppid !== parent) resolve(`parent ${parent} gone`);
+    }, PARENT_POLL_MS);
+    poll.unref();
+    cleanups.push(() => {
+      clearInterval(poll);
+      process.stdin.off('end', onStdinEnd);
+      process.stdin.off('close', onStdinEnd);
+      process.stdin.off('error', onStdinEnd);
+      process.stdin.destroy();
+    });
+  });
+  return { reason, dispose: () => cleanups.forEach((cleanup) => cleanup()) };
+}
+
 export function registerLocalnet(program: Command, io: CliIo): void {
   program
     .command('localnet')
@@ -50,25 +95,41 @@ export function registerLocalnet(program: Command, io: CliIo): void {
     .option('--port <port>', 'HTTP JSON-RPC port (0 = any free pair)', '8899')
     .option('--program <ID=FILE.so>', 'load a program binary at ID (repeatable)', collect, [])
     .option('--account <ADDRESS FILE.json...>', 'load an account from a `solana account --output json` file (repeatable)', [])
-    .action(async (options: LocalnetOptions) => {
-      const running = await startEmbeddedChain({
-        port: parsePort(options.port),
-        programs: parsePrograms(options.program),
-        accounts: parseAccounts(options.account),
-      });
-      io.stdout(`JSON-RPC URL: ${running.url}`);
-      io.stdout(`WebSocket URL: ${running.wsUrl}`);
-      io.stdout(`embedded chain ready (slot ${running.chain.clock().slot}); Ctrl-C to stop`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      await running.close();
-      io.stdout('embedded chain stopped');
+    .option('--demo', 'seed the demo DAO and keep its live prices fresh (what `--url embedded` serves)')
+    .option('--ready-json', 'for a parent process: print one JSON line {url, wsUrl, pid} on stdout when serving, all else on stderr; exit when stdin closes')
+    .action(async (options: LocalnetOptions, command: Command) => {
+      const readyJson = options.readyJson === true;
+      // With --ready-json, stdout carries the ready line and nothing else.
+      const say = readyJson ? io.stderr : io.stdout;
+      const logger = createContext(command, io).logger;
+      const stop = stopRequested(readyJson);
+      let oracle: DemoOracle | null = null;
+      try {
+        const running = await startEmbeddedChain({
+          port: parsePort(options.port),
+          programs: parsePrograms(options.program),
+          accounts: parseAccounts(options.account),
+          logger,
+        });
+        try {
+          if (options.demo) {
+            const dao = seedDemoDao(running.chain);
+            oracle = startDemoOracle(running.chain, { onError: (error) => logger.warn({ err: error }, 'demo oracle publication failed') });
+            say(`demo DAO seeded: native treasury ${dao.addresses.nativeTreasury.toBase58()}, ${dao.accounts.length} accounts`);
+          }
+          if (readyJson) io.stdout(JSON.stringify({ url: running.url, wsUrl: running.wsUrl, pid: process.pid }));
+          say(`JSON-RPC URL: ${running.url}`);
+          say(`WebSocket URL: ${running.wsUrl}`);
+          say(`embedded chain ready (slot ${running.chain.clock().slot}); Ctrl-C to stop`);
+          const reason = await stop.reason;
+          if (readyJson) say(`embedded chain stopping: ${reason}`);
+        } finally {
+          oracle?.stop();
+          await running.close();
+        }
+      } finally {
+        stop.dispose();
+      }
+      say('embedded chain stopped');
     });
 }

@@ -7,7 +7,6 @@ import { setRunReport } from '../../agent/run-store.js';
 import { toJsonText } from '../../treasury/index.js';
 import { findAgent, openAgentSession } from '../agent-session.js';
 import { createContext, type CliIo } from '../context.js';
-import { createExecutor } from '../executor.js';
 
 export function summarizeRun(result: RunResult, reportPath: string): string[] {
   const lines = [`run ${result.runId} of ${result.agent}: ${result.status}${result.error ? ` — ${result.error}` : ''} (${result.mode}, ${result.cluster})`];
@@ -37,7 +36,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       const agent = findAgent(config, name);
       const store = ctx.openStore();
       try {
-        const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, executor: createExecutor(ctx.logger) });
+        const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger });
         try {
           const result = await runAgent(agent, session.policyOf(agent), session.runtime, {
             trigger: 'cli',

@@ -9,7 +9,6 @@ import { createScheduler } from '../../scheduler/index.js';
 import { StewardError } from '../../errors/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { createContext, type CliIo } from '../context.js';
-import { createExecutor } from '../executor.js';
 import { summarizeRun } from './run.js';
 
 export function registerStart(program: Command, io: CliIo): void {
@@ -26,7 +25,7 @@ export function registerStart(program: Command, io: CliIo): void {
       const store = ctx.openStore();
       const abandoned = abandonStaleRuns(store.db, new Date());
       if (abandoned > 0) ctx.logger.warn({ abandoned }, 'runs left running by a stopped process were marked abandoned');
-      const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, executor: createExecutor(ctx.logger) });
+      const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger });
       const scheduler = createScheduler({
         agents: scheduled.map(({ config: agent }) => ({
           name: agent.name,
