@@ -1,14 +1,33 @@
-// What a treasury agent must answer: a short assessment and at most N proposed actions, each
-// exactly the policy engine's action schema. The same schema constrains local generation (as a
-// llama.cpp grammar) and validates every answer; whatever parses is still only a proposal.
+// What a treasury agent must answer: a short assessment and at most N proposed actions. This is
+// the schema the model is constrained to (a llama.cpp grammar locally, response_format remotely)
+// and validated against. It has the policy's action shapes but is deliberately looser in what a
+// grammar cannot express (address patterns): a malformed address must reach the policy engine,
+// which denies it with a precise reason and journals it, rather than fail the whole decision.
+// Token fields are limited to the policy's symbols, so no model can even name another token.
 import { z } from 'zod';
-import { proposedActionSchema } from '../policy/index.js';
 
-export function treasuryDecisionSchema(maxActions: number) {
+const text = (max: number, description: string) => z.string().min(1).max(max).describe(description);
+const amount = text(40, 'a decimal string in whole tokens, e.g. "250.5" (not base units, no exponent)');
+const address = text(64, 'a base58 Solana address from the policy or the analysis');
+const reason = z.string().max(500).optional().describe('one or two sentences: why this action, citing a computed figure');
+
+export function modelActionSchema(symbols: readonly [string, ...string[]]) {
+  const token = z.enum(symbols).describe('a token symbol from the policy token table');
+  return z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('transfer'), token, amount, to: address, memo: z.string().max(200).optional(), reason }),
+    z.strictObject({ kind: z.literal('swap'), from: token, to: token, amount, maxSlippageBps: z.int().min(0).max(10_000), reason }),
+    z.strictObject({ kind: z.literal('stake'), amount, validator: address, reason }),
+    z.strictObject({ kind: z.literal('unstake'), stakeAccount: address, amount: amount.optional(), reason }),
+    z.strictObject({ kind: z.literal('vote'), proposal: address, choice: z.enum(['yes', 'no', 'abstain']), reason }),
+    z.strictObject({ kind: z.literal('none'), reason: z.string().max(500).describe('why no action is needed') }),
+  ]);
+}
+
+export function treasuryDecisionSchema(maxActions: number, symbols: readonly [string, ...string[]]) {
   return z.strictObject({
     assessment: z.string().min(1).max(1_500).describe('two or three sentences on the treasury state, citing the computed figures'),
     actions: z
-      .array(proposedActionSchema)
+      .array(modelActionSchema(symbols))
       .min(1)
       .max(Math.max(1, maxActions))
       .describe('the actions to propose; a single {"kind":"none"} when nothing needs doing'),

@@ -176,7 +176,9 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
         }),
       );
       const promptRecord = { system: prompt.system, user: prompt.user, truncated: prompt.truncated };
-      const schema = treasuryDecisionSchema(agent.maxActionsPerRun);
+      const symbols = Object.keys(policyConfig.tokens);
+      if (symbols.length === 0) throw new StewardError('CONFIG_INVALID', `policy "${policyConfig.name}" lists no tokens`, { hint: 'add a token table under `tokens:`' });
+      const schema = treasuryDecisionSchema(agent.maxActionsPerRun, symbols as [string, ...string[]]);
       let decision: Awaited<ReturnType<typeof decide<typeof schema>>>;
       try {
         decision = await phases.run('decide', () =>
