@@ -4,10 +4,13 @@ export { createConnection, RpcCounter, type CreateConnectionOptions } from './co
 export {
   EmbeddedChain,
   startEmbeddedChain,
+  spawnEmbeddedChain,
   loadAccountFile,
   type EmbeddedChainOptions,
   type StartEmbeddedChainOptions,
   type RunningEmbeddedChain,
+  type SpawnEmbeddedChainOptions,
+  type EmbeddedChainChild,
   type ChainWriter,
   type ChainClock,
   type InjectedAccount,

@@ -2,3 +2,4 @@
 export { EmbeddedChain, SLOTS_PER_EPOCH, type EmbeddedChainOptions, type RawAccount, type SendOutcome, type SimulationOutcome, type CommitEvent } from './embedded-chain.js';
 export { startEmbeddedChain, loadAccountFile, type StartEmbeddedChainOptions, type RunningEmbeddedChain } from './start.js';
 export type { ChainWriter, ChainClock, InjectedAccount, ProcessedTransaction } from './types.js';
+export { spawnEmbeddedChain, type SpawnEmbeddedChainOptions, type EmbeddedChainChild } from './child.js';

@@ -22,6 +22,7 @@ import {
   stringParam,
   type Params,
 } from './rpc-params.js';
+import { createCheatMethods } from './rpc-cheatcodes.js';
 import { isMintData, isTokenAccountData, isTokenProgram, readMint, readTokenAccount, uiTokenAmount } from './token-parse.js';
 import { transactionErrorMessage } from './tx-errors.js';
 import { WireFormatError, parseWireMessage } from './wire.js';
@@ -425,6 +426,8 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       }
       return out;
     },
+    // Test-chain cheat codes (steward_setAccount, steward_advanceSlots): see rpc-cheatcodes.ts.
+    ...createCheatMethods(chain, context),
   };
   return methods;
 }

@@ -100,7 +100,16 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
   try {
     for (const program of options.programs ?? []) {
       const id = toKey(program.id, 'program id');
-      chain.addProgram(id, readInput(program.path, 'program'));
+      const elf = readInput(program.path, 'program');
+      try {
+        chain.addProgram(id, elf);
+      } catch (error) {
+        throw new StewardError('ARGUMENT_INVALID', `program file ${program.path} cannot be loaded at ${id.toBase58()}: ${(error as Error).message}`, {
+          hint: 'pass a deployable SBF program (.so), e.g. from `cargo build-sbf` or `solana program dump ID FILE.so`',
+          context: { path: program.path, programId: id.toBase58() },
+          cause: error,
+        });
+      }
     }
     for (const account of options.accounts ?? []) loadAccountFile(chain, toKey(account.address, 'account address'), account.path);
     const servers = await serveRpc(chain, {
