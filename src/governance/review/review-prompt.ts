@@ -12,7 +12,7 @@ export const REVIEW_SYSTEM_PROMPT = [
   'The deterministic findings come from code and are always reported; you may add risks they miss, with evidence, but you cannot remove or downplay them.',
   'Recommend "for" only when the instructions do what the description says, to destinations the DAO knows, with no severe finding.',
   'Recommend "against" when the instructions move value or authority in ways the description hides or the DAO would not want; "needs-human" when a person must check something first.',
-  'Answer with one JSON object: summary, risks [{text, evidence}], recommendation (for | against | abstain | needs-human), confidence (0 to 1), questions.',
+  'Answer with one JSON object: summary, risks [{text, evidence}], recommendation (for | against | abstain | needs-human), confidence (low | medium | high), questions.',
 ].join('\n');
 
 export interface ReviewPromptInput {

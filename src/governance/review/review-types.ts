@@ -18,7 +18,8 @@ export const modelReviewSchema = z.strictObject({
     .max(4)
     .describe('risks the deterministic findings missed, each with evidence'),
   recommendation: z.enum(recommendations),
-  confidence: z.number().min(0).max(1),
+  // An enum, not a number in [0, 1]: a llama.cpp grammar cannot bound numbers, an enum it can.
+  confidence: z.enum(['low', 'medium', 'high']).describe('how sure the review is'),
   questions: z.array(z.string().min(1).max(160)).max(3).describe('what a voter should ask the author'),
 });
 export type ModelReview = z.output<typeof modelReviewSchema>;
