@@ -1,5 +1,5 @@
 // Cluster names as the Solana CLI takes them, resolved to RPC URLs. "embedded" means the
-// in-process LiteSVM chain (src/chain/embedded), started on demand.
+// LiteSVM chain (src/chain/embedded), started on demand in a child process.
 import { redactUrl } from '../shared/redact.js';
 import { StewardError } from '../errors/index.js';
 
@@ -31,5 +31,5 @@ export function resolveCluster(value: string): ClusterTarget {
 
 /** A label safe to print: the cluster name or the URL without credentials. */
 export function describeCluster(target: ClusterTarget): string {
-  return target.kind === 'embedded' ? 'embedded chain (in-process LiteSVM, demo DAO)' : target.name;
+  return target.kind === 'embedded' ? 'embedded chain (LiteSVM in a child process, demo DAO)' : target.name;
 }

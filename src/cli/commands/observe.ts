@@ -1,6 +1,6 @@
 // `steward observe`: reads the treasury of an agent from chain, analyzes it, stores the
 // observation and prints a table (or, with --json, the full snapshot and analysis). On the
-// embedded chain the demo DAO is seeded in-process first (with its oracle), so the command works offline.
+// embedded chain the demo DAO is seeded first in the chain's child process (with its oracle), so the command works offline.
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter } from '../../chain/index.js';
 import type { AgentConfig, PolicyConfig } from '../../config/index.js';

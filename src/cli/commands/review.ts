@@ -2,7 +2,7 @@
 // proposal's instructions do, flags risks deterministically, simulates where the chain can,
 // asks the model unless --no-model, writes Markdown and JSON under the reports folder and
 // stores each review; unchanged proposals are not reviewed again (--force to redo). On the
-// embedded chain the demo DAO is seeded in-process first.
+// embedded chain the demo DAO is seeded first, in the chain's child process.
 import { resolve } from 'node:path';
 import { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
