@@ -30,6 +30,8 @@ export interface Completion {
   /** The raw text the model produced, kept verbatim for the record. */
   text: string;
   usage: GenerationUsage;
+  /** Why generation ended: 'length' means the token limit cut the answer off. */
+  finishReason?: 'stop' | 'length' | 'abort';
 }
 
 export interface ModelIdentity {

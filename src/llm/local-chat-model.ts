@@ -188,8 +188,10 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
         const promptTokens = Math.max(0, after.length - Math.max(0, completionTokens - 1));
         // llama.cpp always evaluates at least the last prompt token again to get fresh logits.
         const cachedPromptTokens = Math.min(commonPrefixLength(before, after.slice(0, promptTokens)), Math.max(0, promptTokens - 1));
+        const stop = result.metadata.stopReason;
         return {
           text: result.response,
+          finishReason: stop === 'maxTokens' ? 'length' : stop === 'abort' ? 'abort' : 'stop',
           usage: {
             promptTokens,
             completionTokens,

@@ -123,14 +123,14 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
         response.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
       };
       event({ role: 'assistant', content: '' }, null);
-      await model.complete(messages, {
+      const streamed = await model.complete(messages, {
         ...(jsonSchema ? { jsonSchema } : {}),
         ...(maxTokens === undefined ? {} : { maxTokens }),
         ...(request.seed === undefined ? {} : { seed: request.seed }),
         signal,
         onTextChunk: (text) => event({ content: text }, null),
       });
-      event({}, 'stop');
+      event({}, streamed.finishReason === 'length' ? 'length' : 'stop');
       response.end('data: [DONE]\n\n');
       return;
     }
@@ -147,7 +147,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     send(response, 200, {
       ...base,
       object: 'chat.completion',
-      choices: [{ index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop' }],
+      choices: [{ index: 0, message, finish_reason: completion.finishReason === 'length' ? 'length' : tool ? 'tool_calls' : 'stop' }],
       usage: {
         prompt_tokens: usage.promptTokens,
         completion_tokens: usage.completionTokens,

@@ -116,6 +116,13 @@ describe('remote backend against the local OpenAI-compatible server', () => {
     });
   });
 
+  it('reports finish_reason length when max_tokens cuts the answer', async () => {
+    const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }) });
+    const body = (await response.json()) as { choices: Array<{ finish_reason: string }>; usage: { completion_tokens: number } };
+    expect(body.choices[0]?.finish_reason).toBe('length');
+    expect(body.usage.completion_tokens).toBe(2);
+  });
+
   it('answers bad requests with 400 and an OpenAI-style error', async () => {
     const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', body: '{"messages":[]}' });
     expect(response.status).toBe(400);
