@@ -1,0 +1,105 @@
+// Zero values for Anchor IDL types, so an encoder caller (the demo seed, tests) can start from a
+// complete account of the protocol's published layout and set only the fields it means, and
+// fixed-point helpers for the byte-array numbers some IDLs use (MarginFi's I80F48).
+import { BN, type Idl } from '@coral-xyz/anchor';
+import { PublicKey } from '@solana/web3.js';
+
+type IdlTypeNode = string | { [key: string]: unknown };
+
+function zeroOf(idl: Idl, type: IdlTypeNode): unknown {
+  if (typeof type === 'string') {
+    switch (type) {
+      case 'bool':
+        return false;
+      case 'u8':
+      case 'i8':
+      case 'u16':
+      case 'i16':
+      case 'u32':
+      case 'i32':
+      case 'f32':
+      case 'f64':
+        return 0;
+      case 'u64':
+      case 'i64':
+      case 'u128':
+      case 'i128':
+      case 'u256':
+      case 'i256':
+        return new BN(0);
+      case 'pubkey':
+      case 'publicKey':
+        return PublicKey.default;
+      case 'string':
+        return '';
+      case 'bytes':
+        return Buffer.alloc(0);
+      default:
+        throw new Error(`no zero value for IDL type ${type}`);
+    }
+  }
+  if ('array' in type) {
+    const [inner, length] = type.array as [IdlTypeNode, number];
+    return Array.from({ length }, () => zeroOf(idl, inner));
+  }
+  if ('option' in type || 'coption' in type) return null;
+  if ('vec' in type) return [];
+  if ('defined' in type) {
+    const defined = type.defined as string | { name: string };
+    return zeroOfDefined(idl, typeof defined === 'string' ? defined : defined.name);
+  }
+  throw new Error(`no zero value for IDL type ${JSON.stringify(type)}`);
+}
+
+/** A complete zero value of a named IDL type (struct fields zeroed, enums at their first variant). */
+export function zeroOfDefined(idl: Idl, name: string): Record<string, unknown> {
+  const definition = idl.types?.find((candidate) => candidate.name === name);
+  if (!definition) throw new Error(`IDL ${idl.metadata.name} has no type ${name}`);
+  const type = definition.type as { kind: string; fields?: Array<{ name: string; type: IdlTypeNode }>; variants?: Array<{ name: string }> };
+  if (type.kind === 'struct') return Object.fromEntries((type.fields ?? []).map((field) => [field.name, zeroOf(idl, field.type)]));
+  if (type.kind === 'enum') {
+    const first = type.variants?.[0];
+    if (!first) throw new Error(`IDL enum ${name} has no variants`);
+    return { [first.name]: {} };
+  }
+  throw new Error(`IDL type ${name} is a ${type.kind}, not a struct or enum`);
+}
+
+const I80F48_FRACTION_BITS = 48n;
+const I128_SIGN = 1n << 127n;
+const U128 = 1n << 128n;
+
+/** A signed I80F48 from its 16 little-endian bytes, as the raw bigint (value × 2^48). */
+export function i80f48Raw(bytes: ArrayLike<number>): bigint {
+  let raw = 0n;
+  for (let index = 15; index >= 0; index--) raw = (raw << 8n) | BigInt(bytes[index] ?? 0);
+  return raw >= I128_SIGN ? raw - U128 : raw;
+}
+
+/** 16 little-endian bytes of an I80F48 whose raw value (value × 2^48) is given. */
+export function i80f48Bytes(raw: bigint): number[] {
+  let value = raw < 0n ? raw + U128 : raw;
+  const bytes: number[] = [];
+  for (let index = 0; index < 16; index++) {
+    bytes.push(Number(value & 0xffn));
+    value >>= 8n;
+  }
+  return bytes;
+}
+
+/** ppm (1 000 000 = 1.0) as an I80F48 raw value, exact. */
+export function ppmToI80f48Raw(ppm: bigint): bigint {
+  return (ppm << I80F48_FRACTION_BITS) / 1_000_000n;
+}
+
+/** An I80F48 raw value in ppm, rounded half up (weights: exact enough for risk figures). */
+export function i80f48RawToPpm(raw: bigint): bigint {
+  return (raw * 1_000_000n + (1n << (I80F48_FRACTION_BITS - 1n))) >> I80F48_FRACTION_BITS;
+}
+
+/** shares × share value, both I80F48 raw, as whole base units (truncated toward zero). */
+export function i80f48MulToUnits(sharesRaw: bigint, valueRaw: bigint): bigint {
+  const product = sharesRaw * valueRaw;
+  const shift = I80F48_FRACTION_BITS * 2n;
+  return product >= 0n ? product >> shift : -((-product) >> shift);
+}

@@ -1,0 +1,95 @@
+// The shape every protocol reader returns: a DeFi position as token legs in base units, the
+// protocol's own risk parameters, and figures valued in micro-USD. Plain data (bigint, strings),
+// no SDK type, so nothing outside src/positions ever sees a protocol SDK.
+
+/** price = component × 10^exponent USD, for one mint. */
+export interface MintPrice {
+  symbol: string;
+  component: bigint;
+  exponent: number;
+  /** False when the oracle behind it was stale, wide or not trading: values are then untrusted. */
+  trusted: boolean;
+}
+
+/** USD prices by mint address (base58). Wrapped SOL's mint prices native SOL. */
+export type PriceBook = ReadonlyMap<string, MintPrice>;
+
+export type PositionProtocol = 'marginfi' | 'orca-whirlpools';
+
+/** One token leg of a position, in the mint's base units. */
+export interface PositionLeg {
+  mint: string;
+  decimals: number;
+  amount: bigint;
+}
+
+/** A deposit or a borrow in a lending market, with the protocol's maintenance weights (ppm). */
+export interface LendingLeg extends PositionLeg {
+  side: 'supply' | 'borrow';
+  /** The bank (MarginFi) or reserve the leg lives in. */
+  market: string;
+  /** Supply: share of value that counts toward maintenance health (liquidation threshold). Borrow: liability weight (≥ 1 000 000). */
+  maintWeightPpm: bigint;
+  /** Supply: share that counts toward new borrows (max LTV). Borrow: initial liability weight. */
+  initWeightPpm: bigint;
+}
+
+export interface LendingPosition {
+  kind: 'lending';
+  protocol: 'marginfi';
+  /** The account holding the position (a MarginfiAccount). */
+  account: string;
+  owner: string;
+  legs: LendingLeg[];
+  /** Protocol flags worth an operator's attention (e.g. "disabled", "frozen"). */
+  notes: string[];
+}
+
+export interface LiquidityPosition {
+  kind: 'liquidity';
+  protocol: 'orca-whirlpools';
+  /** The Position account. */
+  account: string;
+  owner: string;
+  pool: string;
+  positionMint: string;
+  tokenA: PositionLeg;
+  tokenB: PositionLeg;
+  /** Uncollected fees (after any Token-2022 transfer fee), base units. */
+  feesA: bigint;
+  feesB: bigint;
+  liquidity: bigint;
+  tickLower: number;
+  tickUpper: number;
+  tickCurrent: number;
+  /** √price × 2^64 of the pool and of the range edges (token B per token A, base units). */
+  sqrtPriceX64: bigint;
+  sqrtPriceLowerX64: bigint;
+  sqrtPriceUpperX64: bigint;
+  inRange: boolean;
+}
+
+/** An account that belongs to a treasury owner but could not be read: never valued. */
+export interface UnreadablePosition {
+  kind: 'unreadable';
+  protocol: PositionProtocol;
+  account: string;
+  owner: string | null;
+  reason: string;
+}
+
+export type DefiPosition = LendingPosition | LiquidityPosition | UnreadablePosition;
+
+export interface ReadPositionsParams {
+  /** Treasury owners (base58). */
+  owners: readonly string[];
+  commitment?: 'processed' | 'confirmed' | 'finalized';
+}
+
+export interface ReadPositionsResult {
+  positions: DefiPosition[];
+  /** Highest context slot of the answers. */
+  slot: bigint;
+  /** RPC calls issued, by method. */
+  rpcCalls: Record<string, number>;
+}
