@@ -119,6 +119,29 @@ describe('spawnEmbeddedChain lifecycle', () => {
     expect(await waitGone(pid, 10_000)).toBe(true);
   });
 
+  it('`steward localnet --ready-json` prints exactly one JSON line on stdout and exits 0 on SIGTERM and on stdin closed', async () => {
+    const bin = join(import.meta.dirname, '../../bin/steward.js');
+    for (const stopBy of ['SIGTERM', 'stdin'] as const) {
+      const child = spawn(process.execPath, ['--no-allocation-site-pretenuring', bin, 'localnet', '--port', '0', '--ready-json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+      const ready = JSON.parse(line) as { url: string; wsUrl: string; pid: number };
+      expect(ready).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), wsUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/), pid: child.pid });
+      expect((await rpc(ready.url, 'getHealth')).result).toBe('ok');
+      if (stopBy === 'SIGTERM') child.kill('SIGTERM');
+      else child.stdin.end();
+      expect(await exit).toBe(0);
+      expect(stdout).toBe(`${line}\n`);
+      expect(stderr).toContain(`JSON-RPC URL: ${ready.url}`);
+      expect(stderr).toContain(stopBy === 'SIGTERM' ? 'embedded chain stopping: SIGTERM' : 'embedded chain stopping: stdin closed (parent gone)');
+      expect(stderr).toContain('embedded chain stopped');
+    }
+  });
+
   it('reports a child that fails to start with CHAIN_FAILED and the cause from its output', async () => {
     const bad = join(tempDir(), 'not-a-program.so');
     writeFileSync(bad, 'this is not an ELF file');
