@@ -1,8 +1,11 @@
 // Registration of every command. One file per command (or command group).
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
+import { registerAllowance } from './allowance.js';
+import { registerApprovals } from './approvals.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
+import { registerGrant } from './grant.js';
 import { registerLocalnet } from './localnet.js';
 import { registerModel } from './model.js';
 import { registerObserve } from './observe.js';
@@ -27,6 +30,7 @@ commands.push(registerPolicy, registerPause);
 commands.push(registerObserve);
 commands.push(registerReview);
 commands.push(registerRun, registerRuns, registerStatus, registerStart, registerDemo);
+commands.push(registerApprovals, registerGrant, registerAllowance);
 
 export function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   for (const register of commands) register(program, io, setExit);

@@ -1,0 +1,187 @@
+// `steward allowance [--agent NAME]`: the SPL delegate allowances on the treasury's token
+// accounts, read from chain: which accounts the DAO granted to the agent key, and how much of
+// each grant remains (the token program's delegated_amount — the chain keeps only what is
+// left, not the amount first approved). Also home of the helpers `grant` and `approvals`
+// share: which agent, which policy, which agent key, and a plain text table.
+import { PublicKey } from '@solana/web3.js';
+import type { Command } from 'commander';
+import { resolveCluster } from '../../chain/index.js';
+import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../../config/index.js';
+import { loadAgentSigner } from '../../agent/signer.js';
+import { DEMO, openCluster, type OpenCluster } from '../../demo/index.js';
+import { StewardError } from '../../errors/index.js';
+import { readAllowances } from '../../execute/index.js';
+import { formatAmount, isAddress } from '../../shared/index.js';
+import { getTreasurySnapshot, toJsonText, type TreasurySnapshot } from '../../treasury/index.js';
+import { createContext, type CliIo } from '../context.js';
+
+/** The agent named, or the first agent with the treasury task, and its policy. */
+export function treasuryAgent(config: StewardConfig, name: string | undefined): { agent: AgentConfig; policy: PolicyConfig } {
+  const agents = config.agents.map((file) => file.config);
+  let agent: AgentConfig | undefined;
+  if (name !== undefined) {
+    agent = agents.find((entry) => entry.name === name);
+    if (!agent) {
+      throw new StewardError('ARGUMENT_INVALID', `no agent named "${name}"`, {
+        hint: `agents defined: ${agents.map((entry) => entry.name).join(', ') || 'none'} (see agents/*.yaml)`,
+        context: { agent: name },
+      });
+    }
+  } else {
+    agent = agents.find((entry) => entry.tasks.includes('treasury')) ?? agents[0];
+    if (!agent) throw new StewardError('CONFIG_NOT_FOUND', 'no agent is defined', { hint: 'add an agent file under agents/ (see agents/treasury-guardian.yaml)' });
+  }
+  const policy = config.policies.find((file) => file.config.name === agent.policy)?.config;
+  if (!policy) {
+    throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" names policy "${agent.policy}", which does not exist`, { hint: 'run `steward validate`' });
+  }
+  return { agent, policy };
+}
+
+export interface AgentKey {
+  key: PublicKey;
+  /** Where the key came from, for the output: "--agent-key", "$STEWARD_KEYPAIR", "the demo agent key". */
+  source: string;
+}
+
+/**
+ * The agent's public key: the explicit address, else the agent's signer (agent file or its env
+ * variable), else — on the embedded demo chain only — the demo agent key. Null when none applies.
+ */
+export function agentKeyOf(agent: AgentConfig, settings: Settings, cluster: OpenCluster, explicit: string | undefined, flag: string): AgentKey | null {
+  if (explicit !== undefined) {
+    if (!isAddress(explicit)) throw new StewardError('ADDRESS_INVALID', `${flag} "${explicit}" is not a Solana address`, { hint: "pass the base58 public key of the agent's signer" });
+    return { key: new PublicKey(explicit), source: flag };
+  }
+  const signer = loadAgentSigner(agent, process.env, settings.keypair);
+  if (signer) return { key: signer.publicKey, source: signerSource(agent) };
+  if (cluster.demo) return { key: DEMO.agent, source: 'the demo agent key (embedded chain; no signer configured)' };
+  return null;
+}
+
+export function signerSource(agent: AgentConfig): string {
+  if (agent.signer && 'keypair' in agent.signer) return `agents/${agent.name}.yaml signer.keypair`;
+  if (agent.signer && 'env' in agent.signer && process.env[agent.signer.env]) return `$${agent.signer.env}`;
+  return '$STEWARD_KEYPAIR';
+}
+
+/** Reads the agent's treasury as observe does (balances, token accounts, prices). */
+export async function readTreasury(cluster: OpenCluster, settings: Settings, agent: AgentConfig, policy: PolicyConfig, agentKey: PublicKey | null, now: Date): Promise<TreasurySnapshot> {
+  return getTreasurySnapshot(cluster.connection, {
+    owners: agent.treasury.owners,
+    agent: agentKey?.toBase58() ?? null,
+    tokens: policy.tokens,
+    oracle: policy.oracle,
+    now,
+    // Each embedded chain starts again at slot 0: no minimum slot from an older observation.
+    minContextSlot: undefined,
+  }).catch((error: unknown) => {
+    if (error instanceof StewardError) throw error;
+    throw new StewardError('RPC_FAILED', `reading the treasury of agent "${agent.name}" from ${cluster.label} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: `check the cluster (${resolveCluster(settings.rpcUrl).kind === 'embedded' ? 'embedded' : '--url'}) is reachable`,
+      cause: error,
+    });
+  });
+}
+
+/** Symbol and decimals of a mint: the policy's token table first, then the mint read from chain. */
+export function tokenOf(snapshot: TreasurySnapshot, mint: string): { symbol: string; decimals: number | null } {
+  const entry = snapshot.tokens.find((token) => token.mint === mint);
+  if (entry) return { symbol: entry.symbol, decimals: entry.decimals };
+  const onChain = snapshot.mints.find((m) => m.address === mint);
+  return { symbol: `${mint.slice(0, 4)}…${mint.slice(-4)}`, decimals: onChain?.decimals ?? null };
+}
+
+/** Columns padded to their widest cell; `right` columns are right-aligned (amounts). */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function amountText(value: bigint, decimals: number | null): string {
+  return decimals === null ? `${value} (base units)` : formatAmount(value, decimals);
+}
+
+interface AllowanceOptions {
+  agent?: string;
+  agentKey?: string;
+  json?: boolean;
+}
+
+export function registerAllowance(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('allowance')
+    .description("the agent key's SPL delegate allowances on the treasury's token accounts, read from chain")
+    .option('--agent <name>', 'the agent (default: the first with the treasury task)')
+    .option('--agent-key <address>', "the agent's public key (default: its signer; on the embedded chain the demo agent)")
+    .option('--json', 'print the allowances as JSON')
+    .action(async (options: AllowanceOptions, command: Command) => {
+      const ctx = createContext(command, io);
+      const { agent, policy } = treasuryAgent(ctx.loadConfig(), options.agent);
+      const cluster = await openCluster(ctx.settings.rpcUrl, { logger: ctx.logger });
+      try {
+        const agentKey = agentKeyOf(agent, ctx.settings, cluster, options.agentKey, '--agent-key');
+        if (!agentKey) {
+          throw new StewardError('KEYPAIR_INVALID', `agent "${agent.name}" has no signer configured, so its key is unknown`, {
+            hint: 'pass --agent-key ADDRESS, or configure signer.keypair / signer.env in the agent file (or STEWARD_KEYPAIR)',
+          });
+        }
+        const snapshot = await readTreasury(cluster, ctx.settings, agent, policy, agentKey.key, new Date());
+        const accounts = snapshot.tokenAccounts.map((account) => new PublicKey(account.address));
+        const views = await readAllowances(cluster.connection, accounts, agentKey.key);
+        const rows = views.map((view) => {
+          const token = tokenOf(snapshot, view.mint);
+          return { ...view, symbol: token.symbol, decimals: token.decimals };
+        });
+        if (options.json) {
+          io.stdout(
+            toJsonText(
+              {
+                cluster: cluster.label,
+                agent: agent.name,
+                agentKey: agentKey.key.toBase58(),
+                agentKeySource: agentKey.source,
+                slot: snapshot.slot,
+                allowances: rows.map((row) => ({
+                  symbol: row.symbol,
+                  account: row.account,
+                  owner: row.owner,
+                  mint: row.mint,
+                  decimals: row.decimals,
+                  balance: row.balance,
+                  delegate: row.delegate,
+                  toAgent: row.toAgent,
+                  remaining: row.remaining,
+                  remainingText: row.decimals === null ? null : formatAmount(row.remaining, row.decimals),
+                })),
+              },
+              2,
+            ),
+          );
+          setExit(0);
+          return;
+        }
+        io.stdout(`Chain: ${cluster.label} — slot ${snapshot.slot}`);
+        io.stdout(`Agent: ${agent.name}, key ${agentKey.key.toBase58()} (${agentKey.source}); owners: ${agent.treasury.owners.join(', ')}`);
+        io.stdout('');
+        const table = rows.map((row) => [
+          row.symbol,
+          row.account,
+          amountText(row.balance, row.decimals),
+          row.delegate === null ? 'none' : row.toAgent ? 'the agent' : `OTHER ${row.delegate}`,
+          row.delegate === null ? '-' : amountText(row.remaining, row.decimals),
+        ]);
+        for (const line of textTable(['TOKEN', 'TREASURY ACCOUNT', 'BALANCE', 'GRANTED TO', 'REMAINING'], table, new Set([2, 4]))) io.stdout(line);
+        io.stdout('');
+        const mine = rows.filter((row) => row.toAgent && row.remaining > 0n);
+        io.stdout(`The agent may move: ${mine.map((row) => `${amountText(row.remaining, row.decimals)} ${row.symbol}`).join(', ') || 'nothing (no allowance)'}`);
+        const foreign = rows.filter((row) => row.delegate !== null && !row.toAgent);
+        if (foreign.length > 0) io.stdout(`WARNING  ${foreign.length} treasury account(s) delegated to another key: ${foreign.map((row) => `${row.symbol} → ${row.delegate}`).join(', ')}`);
+        io.stdout('The chain keeps only what remains of a grant; `steward grant` prints the approve that sets a new one.');
+        setExit(0);
+      } finally {
+        await cluster.close();
+      }
+    });
+}
