@@ -4,6 +4,7 @@ import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
 import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
 import { openCluster, type OpenCluster } from '../demo/index.js';
+import { recoverPending } from '../execute/index.js';
 import { StewardError } from '../errors/index.js';
 import type { Logger } from '../shared/index.js';
 import type { Store } from '../store/index.js';
@@ -36,6 +37,20 @@ export async function openAgentSession(options: {
   signer?: Keypair;
 }): Promise<AgentSession> {
   const cluster = await openCluster(options.settings.rpcUrl, { logger: options.logger });
+  // Transactions a previous process signed but did not see settle are resolved first, by
+  // signature status and block height, before any new work: never by blind resending.
+  try {
+    const recovery = await recoverPending(options.store.db, cluster.connection);
+    if (recovery.settled.length > 0 || recovery.reset.length > 0) {
+      options.logger.warn(
+        { settled: recovery.settled.map((entry) => ({ action: entry.actionId, state: entry.state, signature: entry.signature })), resetBeforeSigning: recovery.reset },
+        'resolved actions a previous process left in flight',
+      );
+    }
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
   const runtime = createRuntime({
     db: options.store.db,
     cluster,
