@@ -1,26 +1,29 @@
-// Throughput of the embedded chain for SPL token transfers (transferChecked), three ways:
-//   in-process   EmbeddedChain.submit on pre-signed wire bytes (preflight on);
-//   send-only    stock web3.js Connection.sendRawTransaction over JSON-RPC (preflight on);
-//   send+confirm sendRawTransaction + confirmTransaction (websocket signatureSubscribe).
-// The served chain runs in a worker thread, as a validator runs in its own process; a
-// same-thread send-only figure is printed too. Transactions are signed before timing (client
-// ed25519 signing in JS costs ~2 ms each and is not the chain's work).
-// Run: node --no-allocation-site-pretenuring --import tsx bench/chain.ts [count]
+// Figure 7 — throughput of the embedded chain for SPL token transfers (transferChecked):
+//   in-process    EmbeddedChain.submit on pre-signed wire bytes (preflight on);
+//   send-only     stock web3.js Connection.sendRawTransaction over JSON-RPC (preflight on);
+//   send+confirm  sendRawTransaction + confirmTransaction (websocket signatureSubscribe).
+// Over JSON-RPC it is measured twice: the chain served from this process, and the chain in a
+// child process (`steward localnet`, what openCluster('embedded') runs), as a validator runs in
+// its own process. (The worker-thread variant this file used to have died with ECONNRESET when
+// the worker was terminated under load; the child process is the deployment shape anyway.)
+// Transactions are signed before timing: client ed25519 signing in JS (~2 ms each) is not the
+// chain's work.
 import '../src/chain/embedded/v8-flags.js';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { Keypair, LAMPORTS_PER_SOL, Transaction, type Connection } from '@solana/web3.js';
+import { Keypair, LAMPORTS_PER_SOL, Transaction, type Connection, type PublicKey } from '@solana/web3.js';
 import { createAccount, createMint, createTransferCheckedInstruction, mintTo } from '@solana/spl-token';
-import { EmbeddedChain, createConnection, startEmbeddedChain } from '../src/chain/index.js';
+import { createConnection, spawnEmbeddedChain, startEmbeddedChain } from '../src/chain/index.js';
+import { round, type BenchOptions, type Figure } from './lib.js';
 
-const COUNT = Number(process.argv[2] ?? 2000);
+const GROUP = '7. Embedded chain';
 const IN_FLIGHT = 32;
+const CHUNK = 250;
 
 interface Fixture {
   payer: Keypair;
   owner: Keypair;
-  mint: import('@solana/web3.js').PublicKey;
-  from: import('@solana/web3.js').PublicKey;
-  to: import('@solana/web3.js').PublicKey;
+  mint: PublicKey;
+  from: PublicKey;
+  to: PublicKey;
 }
 
 async function fixture(connection: Connection): Promise<Fixture> {
@@ -45,23 +48,19 @@ function signTransfers(f: Fixture, blockhash: string, count: number, salt: numbe
   return out;
 }
 
-async function pool<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await run(items[next++] as T);
+    while (next < items.length) await work(items[next++] as T);
   }));
 }
 
-const rate = (count: number, ms: number) => `${((count / ms) * 1000).toFixed(0)} tx/s (${count} in ${(ms / 1000).toFixed(2)} s)`;
-
-const CHUNK = 250;
-
-/** Signs and sends in chunks, each on a fresh blockhash, so slow runs never outlive it. */
-async function timed(connection: Connection, f: Fixture, salt: number, send: (raw: Buffer, blockhash: string, lastValidBlockHeight: number) => Promise<void>): Promise<number> {
+/** Signs and sends in chunks, each on a fresh blockhash, so slow runs never outlive it. Returns ms spent sending. */
+async function timed(connection: Connection, f: Fixture, count: number, salt: number, send: (raw: Buffer, blockhash: string, lastValidBlockHeight: number) => Promise<void>): Promise<number> {
   let elapsed = 0;
-  for (let done = 0; done < COUNT; done += CHUNK) {
+  for (let done = 0; done < count; done += CHUNK) {
     const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash();
-    const txs = signTransfers(f, blockhash, Math.min(CHUNK, COUNT - done), salt * 1000 + done);
+    const txs = signTransfers(f, blockhash, Math.min(CHUNK, count - done), salt * 1000 + done);
     const t0 = performance.now();
     await pool(txs, IN_FLIGHT, (raw) => send(raw, blockhash, lastValidBlockHeight));
     elapsed += performance.now() - t0;
@@ -69,54 +68,64 @@ async function timed(connection: Connection, f: Fixture, salt: number, send: (ra
   return elapsed;
 }
 
-async function overRpc(url: string, label: string): Promise<void> {
-  const connection = createConnection(url, { commitment: 'confirmed' });
+async function overRpc(url: string, wsUrl: string, count: number): Promise<{ sendOnly: number; confirmed: number }> {
+  const connection = createConnection(url, { commitment: 'confirmed', wsUrl });
   const f = await fixture(connection);
-  const sendOnly = await timed(connection, f, 1, async (raw) => {
+  const sendOnly = await timed(connection, f, count, 1, async (raw) => {
     await connection.sendRawTransaction(raw);
   });
-  console.log(`${label} send-only:    ${rate(COUNT, sendOnly)}`);
-  const confirmed = await timed(connection, f, 2, async (raw, blockhash, lastValidBlockHeight) => {
+  const confirmed = await timed(connection, f, count, 2, async (raw, blockhash, lastValidBlockHeight) => {
     const signature = await connection.sendRawTransaction(raw);
     const result = await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight });
     if (result.value.err) throw new Error(`transfer failed: ${JSON.stringify(result.value.err)}`);
   });
-  console.log(`${label} send+confirm: ${rate(COUNT, confirmed)}`);
+  await quiesce(connection);
+  return { sendOnly: (count / sendOnly) * 1000, confirmed: (count / confirmed) * 1000 };
 }
 
-async function inProcess(): Promise<void> {
+/**
+ * web3.js's confirmTransaction leaves block-height pollers and one-shot status reads running for
+ * up to a second after it resolves, and keeps reconnecting its websocket: a chain closed under
+ * them resets those requests, and one of the resets escapes as an unhandled rejection (the
+ * ECONNRESET that killed this bench's worker-thread variant). Let them finish, then close the socket.
+ */
+async function quiesce(connection: Connection): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket?.close();
+}
+
+export async function run(options: BenchOptions): Promise<Figure[]> {
+  const count = options.size === 'smoke' ? 20 : 1000;
+  const figures: Figure[] = [];
+  const figure = (id: string, name: string, value: number, method: string): void => {
+    figures.push({ id, group: GROUP, name, value: round(value, 0), unit: 'tx/s', method: `${method}; ${count} SPL transferChecked, signed before timing` });
+  };
+
   const running = await startEmbeddedChain({ port: 0 });
   try {
-    const connection = createConnection(running.url);
+    const connection = createConnection(running.url, { wsUrl: running.wsUrl });
     const f = await fixture(connection);
-    const chain: EmbeddedChain = running.chain;
-    const txs = signTransfers(f, chain.latestBlockhash(), COUNT, 3);
+    const txs = signTransfers(f, running.chain.latestBlockhash(), count, 3);
     const t0 = performance.now();
     for (const raw of txs) {
-      const outcome = chain.submit(raw, { skipPreflight: false });
+      const outcome = running.chain.submit(raw, { skipPreflight: false });
       if (outcome.kind !== 'landed') throw new Error(`not landed: ${outcome.kind}`);
     }
-    console.log(`in-process submit:       ${rate(COUNT, performance.now() - t0)}`);
-    await overRpc(running.url, 'same thread');
+    figure('chain.in-process-tps', 'in-process submit (no RPC)', (count / (performance.now() - t0)) * 1000, 'EmbeddedChain.submit with preflight, one after another');
+    const same = await overRpc(running.url, running.wsUrl, count);
+    figure('chain.rpc-send-tps', 'JSON-RPC send-only, chain in this process', same.sendOnly, `web3.js sendRawTransaction (preflight on), ${IN_FLIGHT} in flight`);
+    figure('chain.rpc-confirm-tps', 'JSON-RPC send+confirm, chain in this process', same.confirmed, `sendRawTransaction + confirmTransaction (websocket), ${IN_FLIGHT} in flight`);
   } finally {
     await running.close();
   }
-}
 
-if (isMainThread) {
-  console.log(`embedded chain bench: ${COUNT} SPL transferChecked per run, ${IN_FLIGHT} in flight, Node ${process.version}`);
-  await inProcess();
-  const worker = new Worker(new URL(import.meta.url), { workerData: { serve: true } });
-  const url = await new Promise<string>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
+  const child = await spawnEmbeddedChain({ demo: false });
   try {
-    await overRpc(url, 'worker chain');
+    const apart = await overRpc(child.url, child.wsUrl, count);
+    figure('chain.child-send-tps', 'JSON-RPC send-only, chain in a child process', apart.sendOnly, `steward localnet child (as openCluster('embedded')), sendRawTransaction, ${IN_FLIGHT} in flight`);
+    figure('chain.child-confirm-tps', 'JSON-RPC send+confirm, chain in a child process', apart.confirmed, `steward localnet child, sendRawTransaction + confirmTransaction (websocket), ${IN_FLIGHT} in flight`);
   } finally {
-    await worker.terminate();
+    await child.close();
   }
-} else if ((workerData as { serve?: boolean }).serve) {
-  const running = await startEmbeddedChain({ port: 0 });
-  parentPort?.postMessage(running.url);
+  return figures;
 }

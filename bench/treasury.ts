@@ -1,20 +1,25 @@
-// Treasury observation bench: RPC requests and wall time of getTreasurySnapshot against the
-// embedded chain, next to the per-account approach common agent toolkits take (discover the
-// token accounts, then one getTokenAccountBalance / getAccountInfo per account, mint and price).
-//   node --no-allocation-site-pretenuring --import tsx bench/treasury.ts
-import { AccountLayout, MintLayout, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, getMint } from '@solana/spl-token';
-import { Keypair, PublicKey, type Connection } from '@solana/web3.js';
-import { createConnection, RpcCounter, startEmbeddedChain } from '../src/chain/index.js';
-import { DEMO, PYTH_PROGRAM_ID, seedDemoDao } from '../src/demo/index.js';
-import type { PolicyConfig } from '../src/config/index.js';
+// Figure 3 — RPC requests to observe the demo treasury (tokens, stake, prices) and its realm's
+// open proposals, counted at the endpoint (RpcCounter on the Connection's fetch), at the demo's
+// own size and scaled to 100 more token accounts over 20 more mints and 10 open proposals; next
+// to the per-account approach common agent toolkits take (discover the accounts, then one
+// request per account, mint, price, proposal and proposal transaction).
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, getMint } from '@solana/spl-token';
+import { PublicKey, type Connection } from '@solana/web3.js';
+import { createConnection, RpcCounter } from '../src/chain/index.js';
+import { loadConfig, type PolicyConfig } from '../src/config/index.js';
+import { DEMO, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID, startDemoChain } from '../src/demo/index.js';
+import { getProposals } from '../src/governance/index.js';
 import { analyzeTreasury, getTreasurySnapshot } from '../src/treasury/index.js';
+import { injectProposals, scaleTreasury } from './fixtures.js';
+import { atLeast, atMost, median, round, type BenchOptions, type Figure } from './lib.js';
 
+const GROUP = '3. RPC requests';
 const ACCOUNTS = 100;
 const MINTS = 20;
-const RUNS = 10;
+const PROPOSALS = 10;
 
-/** What a per-account toolkit does: list accounts, then read each account, mint and price on its own. */
-async function perAccount(connection: Connection, owner: PublicKey, tokens: PolicyConfig['tokens']): Promise<number> {
+/** What a per-account toolkit does for tokens: list accounts, then read each account, mint and price on its own. */
+export async function perAccountTokens(connection: Connection, owner: PublicKey, tokens: PolicyConfig['tokens']): Promise<number> {
   await connection.getBalance(owner);
   // One listing request per token program, as such toolkits do.
   const classic = await connection.getTokenAccountsByOwner(owner, { programId: TOKEN_PROGRAM_ID });
@@ -22,80 +27,132 @@ async function perAccount(connection: Connection, owner: PublicKey, tokens: Poli
   const accounts = [...classic.value, ...token2022];
   for (const { pubkey } of accounts) await connection.getTokenAccountBalance(pubkey);
   for (const entry of Object.values(tokens)) {
-    if (entry.mint !== 'native') await getMint(connection, new PublicKey(entry.mint));
+    // A Token-2022 mint read as a classic one still costs its request; the owner check then throws.
+    if (entry.mint !== 'native') await getMint(connection, new PublicKey(entry.mint)).catch(() => undefined);
     if (entry.pyth) await connection.getAccountInfo(new PublicKey(entry.pyth));
   }
   return accounts.length;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-async function main(): Promise<void> {
-  const running = await startEmbeddedChain();
-  try {
-    const chain = running.chain;
-    seedDemoDao(chain);
-    const owner = Keypair.generate().publicKey;
-    const tokens: PolicyConfig['tokens'] = {};
-    const price = chain.getAccount(DEMO.priceAccounts.USDC)!;
-    const mints = Array.from({ length: MINTS }, (_, index) => {
-      const mint = Keypair.generate().publicKey;
-      const data = Buffer.alloc(MintLayout.span);
-      MintLayout.encode({ mintAuthorityOption: 0, mintAuthority: PublicKey.default, supply: 10n ** 18n, decimals: 6, isInitialized: true, freezeAuthorityOption: 0, freezeAuthority: PublicKey.default }, data);
-      chain.setAccount(mint, { lamports: 1_461_600n, data, owner: TOKEN_PROGRAM_ID });
-      const pyth = Keypair.generate().publicKey;
-      chain.setAccount(pyth, { lamports: price.lamports, data: price.data, owner: PYTH_PROGRAM_ID });
-      tokens[`T${index}`] = { mint: mint.toBase58() as never, decimals: 6, pyth: pyth.toBase58() as never, stable: false };
-      return mint;
-    });
-    for (let index = 0; index < ACCOUNTS; index++) {
-      const data = Buffer.alloc(AccountLayout.span);
-      AccountLayout.encode(
-        { mint: mints[index % MINTS]!, owner, amount: 1_000_000n, delegateOption: 0, delegate: PublicKey.default, state: 1, isNativeOption: 0, isNative: 0n, delegatedAmount: 0n, closeAuthorityOption: 0, closeAuthority: PublicKey.default },
-        data,
-      );
-      chain.setAccount(Keypair.generate().publicKey, { lamports: 2_039_280n, data, owner: TOKEN_PROGRAM_ID });
-    }
-    const oracle = { maxStaleness: '120s', maxConfidenceBps: 100 };
-
-    const counter = new RpcCounter();
-    const connection = createConnection(running.url, { counter });
-    const times: number[] = [];
-    let analysisMs = 0;
-    for (let run = 0; run < RUNS; run++) {
-      counter.reset();
-      const started = performance.now();
-      const snapshot = await getTreasurySnapshot(connection, { owners: [owner.toBase58()], tokens, oracle, now: new Date() });
-      times.push(performance.now() - started);
-      const analysisStart = performance.now();
-      analyzeTreasury(snapshot, { depegThresholdBps: 50 });
-      analysisMs += performance.now() - analysisStart;
-    }
-    const stewardRequests = counter.requests;
-    const stewardMethods = JSON.stringify(counter.methods);
-
-    const naiveCounter = new RpcCounter();
-    const naive = createConnection(running.url, { counter: naiveCounter });
-    const naiveTimes: number[] = [];
-    let found = 0;
-    for (let run = 0; run < 3; run++) {
-      naiveCounter.reset();
-      const started = performance.now();
-      found = await perAccount(naive, owner, tokens);
-      naiveTimes.push(performance.now() - started);
-    }
-
-    console.log(`treasury observation: 1 owner, ${ACCOUNTS} token accounts across ${MINTS} mints, ${MINTS} Pyth prices (embedded chain, localhost)`);
-    console.log(`  getTreasurySnapshot: ${stewardRequests} RPC requests ${stewardMethods}, median ${median(times).toFixed(1)} ms over ${RUNS} runs`);
-    console.log(`  per-account approach: ${naiveCounter.requests} RPC requests for ${found} accounts, median ${median(naiveTimes).toFixed(1)} ms over 3 runs`);
-    console.log(`  analyzeTreasury: ${(analysisMs / RUNS).toFixed(2)} ms per snapshot`);
-    console.log(`  target: <= 4 requests per owner — ${stewardRequests <= 4 ? 'met' : 'MISSED'}`);
-  } finally {
-    await running.close();
+/** Per-account proposals: list the realm's proposals, then read each proposal and each of its transactions on its own. */
+export async function perAccountProposals(connection: Connection, programId: PublicKey, realm: PublicKey, proposals: readonly { address: string; transactions: readonly { address: string }[] }[]): Promise<void> {
+  await connection.getAccountInfo(realm);
+  await connection.getProgramAccounts(programId, { filters: [{ memcmp: { offset: 1, bytes: realm.toBase58() } }], dataSlice: { offset: 0, length: 0 } });
+  for (const proposal of proposals) {
+    await connection.getAccountInfo(new PublicKey(proposal.address));
+    for (const transaction of proposal.transactions) await connection.getAccountInfo(new PublicKey(transaction.address));
   }
 }
 
-await main();
+export async function run(options: BenchOptions): Promise<Figure[]> {
+  const runs = options.size === 'smoke' ? 1 : 10;
+  const config = loadConfig(process.cwd());
+  const guardian = config.agents.find(({ config: agent }) => agent.tasks.includes('treasury'))?.config;
+  if (!guardian) throw new Error('no treasury agent under agents/');
+  const policy = config.policies.find(({ config: p }) => p.name === guardian.policy)?.config;
+  if (!policy) throw new Error(`no policy named ${guardian.policy}`);
+  const owners = guardian.treasury.owners;
+  const realm = new PublicKey(guardian.treasury.realm ?? DEMO.realm);
+  const programId = new PublicKey(guardian.treasury.governanceProgram ?? GOVERNANCE_PROGRAM_ID);
+
+  const demo = await startDemoChain({ oracleIntervalMs: 1_000 });
+  try {
+    const counter = new RpcCounter();
+    const connection = createConnection(demo.running.url, { counter, wsUrl: demo.running.wsUrl });
+    const observe = async (tokens: PolicyConfig['tokens']) => {
+      const times: number[] = [];
+      let tokenRequests = 0;
+      let proposalRequests = 0;
+      let proposals = 0;
+      let methods: Record<string, number> = {};
+      let snapshotAccounts = 0;
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        counter.reset();
+        const snapshot = await getTreasurySnapshot(connection, { owners, agent: DEMO.agent.toBase58(), tokens, oracle: policy.oracle, now: new Date() });
+        tokenRequests = counter.requests;
+        methods = { ...counter.methods };
+        counter.reset();
+        const read = await getProposals(connection, { programId, realm });
+        proposalRequests = counter.requests;
+        for (const [method, n] of Object.entries(counter.methods)) methods[`proposals:${method}`] = n;
+        times.push(performance.now() - started);
+        analyzeTreasury(snapshot, { depegThresholdBps: 50 });
+        proposals = read.proposals.length;
+        snapshotAccounts = snapshot.tokenAccounts.length;
+      }
+      return { tokenRequests, proposalRequests, proposals, methods, ms: median(times), snapshotAccounts };
+    };
+
+    const base = await observe(policy.tokens);
+    const extraTokens = scaleTreasury(demo.running.chain, new PublicKey(owners[0]!), { accounts: ACCOUNTS, mints: MINTS, priceTemplate: demo.dao.priceAccounts.USDC });
+    injectProposals(demo.running.chain, Math.max(0, PROPOSALS - DEMO_PROPOSALS.length));
+    const tokens = { ...policy.tokens, ...extraTokens };
+    const scaled = await observe(tokens);
+
+    // The per-account approach on the same scaled treasury.
+    const naiveCounter = new RpcCounter();
+    const naive = createConnection(demo.running.url, { counter: naiveCounter });
+    const read = await getProposals(connection, { programId, realm });
+    const naiveTimes: number[] = [];
+    let found = 0;
+    for (let i = 0; i < Math.min(runs, 3); i++) {
+      naiveCounter.reset();
+      const started = performance.now();
+      found = 0;
+      for (const owner of owners) found += await perAccountTokens(naive, new PublicKey(owner), tokens);
+      await perAccountProposals(naive, programId, realm, read.proposals);
+      naiveTimes.push(performance.now() - started);
+    }
+    const naiveRequests = naiveCounter.requests;
+    const stewardTotal = scaled.tokenRequests + scaled.proposalRequests;
+    const perOwnerTokens = scaled.tokenRequests / owners.length;
+    const scale = `${owners.length} owner(s), ${scaled.snapshotAccounts} token accounts (${ACCOUNTS} added) over ${Object.keys(tokens).length} policy tokens (${MINTS} added, each with a Pyth account), ${scaled.proposals} open proposals`;
+    const independent = base.tokenRequests === scaled.tokenRequests && base.proposalRequests === scaled.proposalRequests;
+    return [
+      {
+        id: 'rpc.tokens-per-owner',
+        group: GROUP,
+        name: 'treasury observation (tokens, stake, prices), per owner',
+        value: perOwnerTokens,
+        unit: 'requests/owner',
+        target: '≤ 4',
+        met: atMost(perOwnerTokens, 4),
+        method: `getTreasurySnapshot over the in-process embedded chain, HTTP requests counted at the Connection (RpcCounter); ${scale}`,
+        details: { methods: scaled.methods, medianMs: round(scaled.ms), demoSizeRequests: base.tokenRequests },
+      },
+      {
+        id: 'rpc.proposals',
+        group: GROUP,
+        name: 'open proposals with their transactions',
+        value: scaled.proposalRequests,
+        unit: 'requests',
+        target: '≤ 3',
+        met: atMost(scaled.proposalRequests, 3),
+        method: `getProposals for the demo realm with ${scaled.proposals} open proposals (${base.proposals} at demo size: ${base.proposalRequests} requests)`,
+      },
+      {
+        id: 'rpc.independent-of-size',
+        group: GROUP,
+        name: 'requests at demo size → scaled (same count = independent of accounts/mints/proposals)',
+        value: stewardTotal,
+        unit: 'requests',
+        target: 'same as demo size',
+        met: independent,
+        method: `demo size: ${base.tokenRequests} + ${base.proposalRequests} (${base.snapshotAccounts} token accounts, ${base.proposals} proposals); scaled: ${scaled.tokenRequests} + ${scaled.proposalRequests}`,
+      },
+      {
+        id: 'rpc.fewer-than-per-account',
+        group: GROUP,
+        name: `Steward vs per-account approach (${naiveRequests} requests)`,
+        value: round(naiveRequests / stewardTotal, 1),
+        unit: '× fewer',
+        target: '≥ 10×',
+        met: atLeast(naiveRequests / stewardTotal, 10),
+        method: `per-account: getBalance, one listing per token program, getTokenAccountBalance per account (${found}), getMint + Pyth getAccountInfo per token, realm + proposal listing, getAccountInfo per proposal and per proposal transaction; wall ${round(median(naiveTimes))} ms vs Steward ${round(scaled.ms)} ms (median)`,
+      },
+    ];
+  } finally {
+    await demo.close();
+  }
+}
