@@ -1,8 +1,12 @@
 // Zero values for Anchor IDL types, so an encoder caller (the demo seed, tests) can start from a
 // complete account of the protocol's published layout and set only the fields it means, and
 // fixed-point helpers for the byte-array numbers some IDLs use (MarginFi's I80F48).
-import { BN, type Idl } from '@coral-xyz/anchor';
+import anchor, { type BorshAccountsCoder, type Idl } from '@coral-xyz/anchor';
 import { PublicKey } from '@solana/web3.js';
+
+// anchor is CommonJS: Node's ESM loader sees BN only on the default export.
+export const BN = anchor.BN;
+export type BN = InstanceType<typeof anchor.BN>;
 
 type IdlTypeNode = string | { [key: string]: unknown };
 
@@ -49,6 +53,15 @@ function zeroOf(idl: Idl, type: IdlTypeNode): unknown {
     return zeroOfDefined(idl, typeof defined === 'string' ? defined : defined.name);
   }
   throw new Error(`no zero value for IDL type ${JSON.stringify(type)}`);
+}
+
+/** snake_case → camelCase, as anchor converts the IDLs it builds coders from (Orca's coder). */
+export function camelCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelCaseKeys);
+  if (value && typeof value === 'object' && value.constructor === Object) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()), camelCaseKeys(item)]));
+  }
+  return value;
 }
 
 /** A complete zero value of a named IDL type (struct fields zeroed, enums at their first variant). */
@@ -102,4 +115,21 @@ export function i80f48MulToUnits(sharesRaw: bigint, valueRaw: bigint): bigint {
   const product = sharesRaw * valueRaw;
   const shift = I80F48_FRACTION_BITS * 2n;
   return product >= 0n ? product >> shift : -((-product) >> shift);
+}
+
+interface AccountLayoutEntry {
+  layout: { span: number; encode(value: unknown, buffer: Buffer): number };
+}
+
+/**
+ * Encodes an account with the IDL's own layout, as BorshAccountsCoder.encode does, but
+ * synchronously and into a buffer of the account's size (anchor's encode writes into a fixed
+ * 1000-byte buffer, too small for accounts like MarginfiAccount).
+ */
+export function encodeAccount(coder: BorshAccountsCoder, name: string, value: unknown): Buffer {
+  const entry = (coder as unknown as { accountLayouts: Map<string, AccountLayoutEntry> }).accountLayouts.get(name);
+  if (!entry) throw new Error(`unknown account ${name}`);
+  const buffer = Buffer.alloc(Math.max(entry.layout.span, 0) || 10_240);
+  const length = entry.layout.encode(value, buffer);
+  return Buffer.concat([coder.accountDiscriminator(name), buffer.subarray(0, length)]);
 }

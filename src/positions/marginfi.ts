@@ -7,16 +7,16 @@
 // it for two account layouts. Reads: 1 getProgramAccounts per owner, 1 getMultipleAccounts for
 // the banks.
 import { readFileSync } from 'node:fs';
-import { BorshAccountsCoder, type Idl } from '@coral-xyz/anchor';
+import anchor, { type Idl } from '@coral-xyz/anchor';
 import { PublicKey } from '@solana/web3.js';
-import { utils } from '@coral-xyz/anchor';
-import { i80f48Bytes, i80f48MulToUnits, i80f48Raw, i80f48RawToPpm, ppmToI80f48Raw, zeroOfDefined } from './idl-values.js';
+import { encodeAccount, i80f48Bytes, i80f48MulToUnits, i80f48Raw, i80f48RawToPpm, ppmToI80f48Raw, zeroOfDefined } from './idl-values.js';
 import { multipleAccounts, programAccounts, type PositionRpc } from './rpc.js';
 import type { DefiPosition, LendingLeg, UnreadablePosition } from './types.js';
 
 export const MARGINFI_IDL = JSON.parse(readFileSync(new URL('./idl/marginfi-0.1.8.accounts.json', import.meta.url), 'utf8')) as Idl;
 export const MARGINFI_PROGRAM_ID = new PublicKey(MARGINFI_IDL.address);
-const coder = new BorshAccountsCoder(MARGINFI_IDL);
+// anchor is CommonJS: take its classes from the default export, which Node's ESM loader always sees.
+const coder = new anchor.BorshAccountsCoder(MARGINFI_IDL);
 
 const ACCOUNT = 'MarginfiAccount';
 const BANK = 'Bank';
@@ -84,7 +84,7 @@ function decode<T>(name: string, expectedSize: number, data: Buffer): { ok: true
 }
 
 export async function readMarginfiPositions(rpc: PositionRpc, owners: readonly string[]): Promise<DefiPosition[]> {
-  const discriminator = utils.bytes.bs58.encode(coder.accountDiscriminator(ACCOUNT));
+  const discriminator = anchor.utils.bytes.bs58.encode(coder.accountDiscriminator(ACCOUNT));
   const found = await Promise.all(
     owners.map(async (owner) => ({
       owner,
@@ -160,7 +160,7 @@ export interface MarginfiBankFields {
 
 const wrap = (raw: bigint): Wrapped => ({ value: i80f48Bytes(raw) });
 
-export async function encodeMarginfiBank(fields: MarginfiBankFields): Promise<Buffer> {
+export function encodeMarginfiBank(fields: MarginfiBankFields): Buffer {
   const bank = zeroOfDefined(MARGINFI_IDL, BANK);
   const config = bank.config as Record<string, unknown>;
   Object.assign(bank, {
@@ -177,7 +177,7 @@ export async function encodeMarginfiBank(fields: MarginfiBankFields): Promise<Bu
     liability_weight_maint: wrap(ppmToI80f48Raw(fields.liabilityWeightMaintPpm)),
     operational_state: { Operational: {} },
   });
-  return coder.encode(BANK, bank);
+  return encodeAccount(coder, BANK, bank);
 }
 
 export interface MarginfiBalanceFields {
@@ -194,7 +194,7 @@ export function sharesFor(amount: bigint, shareValuePpm: bigint): bigint {
   return ((amount << 96n) + valueRaw - 1n) / valueRaw;
 }
 
-export async function encodeMarginfiAccount(fields: { group: PublicKey; authority: PublicKey; balances: MarginfiBalanceFields[] }): Promise<Buffer> {
+export function encodeMarginfiAccount(fields: { group: PublicKey; authority: PublicKey; balances: MarginfiBalanceFields[] }): Buffer {
   if (fields.balances.length > 16) throw new Error('a MarginfiAccount holds at most 16 balances');
   const account = zeroOfDefined(MARGINFI_IDL, ACCOUNT);
   account.group = fields.group;
@@ -210,5 +210,5 @@ export async function encodeMarginfiAccount(fields: { group: PublicKey; authorit
       liability_shares: wrap(balance.liabilitySharesRaw),
     });
   });
-  return coder.encode(ACCOUNT, account);
+  return encodeAccount(coder, ACCOUNT, account);
 }

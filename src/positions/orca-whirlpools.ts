@@ -7,7 +7,6 @@
 // Reads: 2 getProgramAccounts per owner (SPL Token, Token-2022), then 3 getMultipleAccounts.
 import { AccountLayout, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, unpackMint } from '@solana/spl-token';
 import { PublicKey, SYSVAR_CLOCK_PUBKEY, type AccountInfo } from '@solana/web3.js';
-import { BN } from '@coral-xyz/anchor';
 import {
   AccountName,
   ORCA_WHIRLPOOL_PROGRAM_ID,
@@ -25,7 +24,7 @@ import {
   type PositionData,
   type WhirlpoolData,
 } from '@orca-so/whirlpools-sdk';
-import { zeroOfDefined } from './idl-values.js';
+import { BN, camelCaseKeys, encodeAccount, zeroOfDefined } from './idl-values.js';
 import { multipleAccounts, programAccounts, type PositionRpc } from './rpc.js';
 import type { DefiPosition, UnreadablePosition } from './types.js';
 
@@ -195,8 +194,8 @@ function valuePosition(
 
 type Fields = Record<string, unknown>;
 
-async function encode(name: AccountName, idlType: string, fields: Fields): Promise<Buffer> {
-  return WHIRLPOOL_CODER.encode(name, { ...zeroOfDefined(WHIRLPOOL_IDL, idlType), ...fields });
+function encode(name: AccountName, idlType: string, fields: Fields): Buffer {
+  return encodeAccount(WHIRLPOOL_CODER, name, { ...(camelCaseKeys(zeroOfDefined(WHIRLPOOL_IDL, idlType)) as Fields), ...fields });
 }
 
 export interface WhirlpoolPoolFields {
@@ -211,18 +210,18 @@ export interface WhirlpoolPoolFields {
   feeGrowthGlobalB?: bigint;
 }
 
-export function encodeWhirlpool(fields: WhirlpoolPoolFields): Promise<Buffer> {
+export function encodeWhirlpool(fields: WhirlpoolPoolFields): Buffer {
   return encode(AccountName.Whirlpool, 'Whirlpool', {
-    tick_spacing: fields.tickSpacing,
-    fee_tier_index_seed: [fields.tickSpacing & 0xff, fields.tickSpacing >> 8],
-    fee_rate: fields.feeRate,
+    tickSpacing: fields.tickSpacing,
+    feeTierIndexSeed: [fields.tickSpacing & 0xff, fields.tickSpacing >> 8],
+    feeRate: fields.feeRate,
     liquidity: new BN(fields.liquidity.toString()),
-    sqrt_price: new BN(fields.sqrtPriceX64.toString()),
-    tick_current_index: PriceMath.sqrtPriceX64ToTickIndex(new BN(fields.sqrtPriceX64.toString())),
-    token_mint_a: fields.tokenMintA,
-    token_mint_b: fields.tokenMintB,
-    fee_growth_global_a: new BN((fields.feeGrowthGlobalA ?? 0n).toString()),
-    fee_growth_global_b: new BN((fields.feeGrowthGlobalB ?? 0n).toString()),
+    sqrtPrice: new BN(fields.sqrtPriceX64.toString()),
+    tickCurrentIndex: PriceMath.sqrtPriceX64ToTickIndex(new BN(fields.sqrtPriceX64.toString())),
+    tokenMintA: fields.tokenMintA,
+    tokenMintB: fields.tokenMintB,
+    feeGrowthGlobalA: new BN((fields.feeGrowthGlobalA ?? 0n).toString()),
+    feeGrowthGlobalB: new BN((fields.feeGrowthGlobalB ?? 0n).toString()),
   });
 }
 
@@ -234,13 +233,13 @@ export interface WhirlpoolPositionFields {
   tickUpper: number;
 }
 
-export function encodeWhirlpoolPosition(fields: WhirlpoolPositionFields): Promise<Buffer> {
+export function encodeWhirlpoolPosition(fields: WhirlpoolPositionFields): Buffer {
   return encode(AccountName.Position, 'Position', {
     whirlpool: fields.whirlpool,
-    position_mint: fields.positionMint,
+    positionMint: fields.positionMint,
     liquidity: new BN(fields.liquidity.toString()),
-    tick_lower_index: fields.tickLower,
-    tick_upper_index: fields.tickUpper,
+    tickLowerIndex: fields.tickLower,
+    tickUpperIndex: fields.tickUpper,
   });
 }
 
@@ -253,8 +252,8 @@ export interface TickFields {
 }
 
 /** A fixed tick array starting at `startTick` with the given initialized ticks. */
-export function encodeTickArray(fields: { whirlpool: PublicKey; startTick: number; tickSpacing: number; ticks: TickFields[] }): Promise<Buffer> {
-  const zero = zeroOfDefined(WHIRLPOOL_IDL, 'TickArray') as { ticks: Fields[] };
+export function encodeTickArray(fields: { whirlpool: PublicKey; startTick: number; tickSpacing: number; ticks: TickFields[] }): Buffer {
+  const zero = camelCaseKeys(zeroOfDefined(WHIRLPOOL_IDL, 'TickArray')) as { ticks: Fields[] };
   const ticks = zero.ticks;
   for (const tick of fields.ticks) {
     const offset = (tick.index - fields.startTick) / fields.tickSpacing;
@@ -262,13 +261,13 @@ export function encodeTickArray(fields: { whirlpool: PublicKey; startTick: numbe
     ticks[offset] = {
       ...ticks[offset],
       initialized: true,
-      liquidity_net: new BN(tick.liquidityNet.toString()),
-      liquidity_gross: new BN(tick.liquidityGross.toString()),
-      fee_growth_outside_a: new BN((tick.feeGrowthOutsideA ?? 0n).toString()),
-      fee_growth_outside_b: new BN((tick.feeGrowthOutsideB ?? 0n).toString()),
+      liquidityNet: new BN(tick.liquidityNet.toString()),
+      liquidityGross: new BN(tick.liquidityGross.toString()),
+      feeGrowthOutsideA: new BN((tick.feeGrowthOutsideA ?? 0n).toString()),
+      feeGrowthOutsideB: new BN((tick.feeGrowthOutsideB ?? 0n).toString()),
     };
   }
-  return WHIRLPOOL_CODER.encode(AccountName.TickArray, { start_tick_index: fields.startTick, ticks, whirlpool: fields.whirlpool });
+  return encodeAccount(WHIRLPOOL_CODER, AccountName.TickArray, { startTickIndex: fields.startTick, ticks, whirlpool: fields.whirlpool });
 }
 
 /** Start tick and address of the tick array holding `tick`. */
