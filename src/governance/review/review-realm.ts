@@ -32,6 +32,12 @@ export interface ReviewRealmParams {
   simulate?: boolean;
   thresholds?: Partial<RiskThresholds>;
   maxTokens?: number;
+  /**
+   * Proposals reviewed at the same time (default 4, the local model's sequence count): each
+   * review waits on the model most of its time, and a local model answers several sequences
+   * in one batch. Outcomes keep the proposals' order.
+   */
+  concurrency?: number;
 }
 
 export type ReviewOutcome =
@@ -56,12 +62,10 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
     }
   }
   const withModel = Boolean(params.model);
-  const outcomes: ReviewOutcome[] = [];
-  for (const proposal of proposals) {
+  const reviewOne = async (proposal: (typeof proposals)[number]): Promise<ReviewOutcome> => {
     const stored = params.db && !params.force ? findStoredReview(params.db, proposal.address, proposal.fingerprint, withModel) : null;
     if (stored) {
-      outcomes.push({ status: 'unchanged', proposal: proposal.address, name: proposal.name, recommendation: stored.recommendation, reviewedAt: stored.reviewedAt, markdownPath: stored.markdownPath, json: stored.json });
-      continue;
+      return { status: 'unchanged', proposal: proposal.address, name: proposal.name, recommendation: stored.recommendation, reviewedAt: stored.reviewedAt, markdownPath: stored.markdownPath, json: stored.json };
     }
     const instructions = proposal.transactions.flatMap((t) => t.instructions);
     const simulation = params.simulate === false ? { status: 'not-simulated' as const, reason: 'simulation turned off' } : await simulateProposal(connection, { instructions, treasury: params.treasury });
@@ -95,7 +99,17 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
       }
     }
     if (params.db) saveReview(params.db, review, markdownPath);
-    outcomes.push({ status: 'reviewed', review, markdownPath, jsonPath });
-  }
+    return { status: 'reviewed', review, markdownPath, jsonPath };
+  };
+  // A bounded pool of workers, each taking the next proposal; outcomes land at their index.
+  const outcomes: ReviewOutcome[] = new Array<ReviewOutcome>(proposals.length);
+  let next = 0;
+  const workers = Math.max(1, Math.min(Math.floor(params.concurrency ?? 4), proposals.length));
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < proposals.length) {
+      const index = next++;
+      outcomes[index] = await reviewOne(proposals[index]!);
+    }
+  }));
   return { snapshot, outcomes };
 }
