@@ -116,6 +116,10 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
 
       const cluster = await openCluster(ctx.settings.rpcUrl, { logger: ctx.logger });
       try {
+        // Refused before anything is read: a real cluster is never sent the cheat RPC.
+        const refusal = `--execute applies a grant only on Steward's embedded chain; ${cluster.label} is not one, and only the treasury can sign this`;
+        const refusalHint = 'sign the unsigned transaction with the treasury wallet or multisig, or put the instruction in a Realms proposal; both are printed without --execute';
+        if (options.execute && !mayInject(ctx.settings.rpcUrl, cluster)) throw new StewardError('ARGUMENT_INVALID', refusal, { hint: refusalHint });
         const agentKey = agentKeyOf(agent, ctx.settings, cluster, options.agent, '--agent');
         if (!agentKey) {
           throw new StewardError('KEYPAIR_INVALID', `agent "${agent.name}" has no signer configured, so the key to approve is unknown`, {
@@ -154,9 +158,6 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
 
         let executed: { applied: boolean; note: string; remaining: bigint | null } | null = null;
         if (options.execute) {
-          const refusal = `--execute applies a grant only on Steward's embedded chain; ${cluster.label} is not one, and only the treasury (${account.owner}) can sign this`;
-          const refusalHint = 'sign the unsigned transaction with the treasury wallet or multisig, or put the instruction in a Realms proposal; both are printed without --execute';
-          if (!mayInject(ctx.settings.rpcUrl, cluster)) throw new StewardError('ARGUMENT_INVALID', refusal, { hint: refusalHint });
           const applied = await injectOverRpc(cluster.connection, new PublicKey(account.address), options.revoke ? null : agentKey.key, amount);
           if (!applied) throw new StewardError('ARGUMENT_INVALID', `${refusal} (it does not answer steward_setAccount)`, { hint: refusalHint });
           const [after] = await readAllowances(cluster.connection, [new PublicKey(account.address)], agentKey.key);
