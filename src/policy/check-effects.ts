@@ -14,6 +14,11 @@ import { priceFor } from './rules/oracle.js';
 import { deny, verdictKind, type FiredRule, type Verdict } from './verdict.js';
 
 const NATIVE = 'native';
+/** Programs an allowed action of this kind cannot do without (stake/unstake are Stake program instructions). */
+const KIND_PROGRAMS: Partial<Record<ResolvedAction['kind'], readonly string[]>> = {
+  stake: ['Stake11111111111111111111111111111111111111'],
+  unstake: ['Stake11111111111111111111111111111111111111'],
+};
 
 export function checkEffects(
   policy: CompiledPolicy,
@@ -26,7 +31,7 @@ export function checkEffects(
   const isTreasury = (address: string, owner?: string) => treasury.has(address) || (owner !== undefined && treasury.has(owner));
 
   for (const program of new Set(effects.programs)) {
-    if (!policy.programs.has(program)) {
+    if (!policy.programs.has(program) && !KIND_PROGRAMS[action.kind]?.includes(program)) {
       rules.push(deny('effects.program-not-allowed', `the transaction invokes program ${program}, which is not in the base set or allow.programs`));
     }
   }
