@@ -145,7 +145,7 @@ async function measureModel(path: string, generated: boolean, options: BenchOpti
       return { ms, tokens };
     };
 
-    const warmups = options.size === 'smoke' ? 1 : 2;
+    const warmups = options.size === 'smoke' ? 0 : 2;
     const measured = options.size === 'smoke' ? 1 : 8;
     const samples: RunSample[] = [];
     for (let i = 0; i < warmups + measured; i++) {
