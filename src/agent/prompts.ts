@@ -2,6 +2,8 @@
 // policy changes, so a local model reuses their evaluated prefix from run to run.
 import { UNTRUSTED_DATA_RULE } from '../llm/index.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
+import type { PositionsAnalysis } from '../positions/index.js';
+import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
 
 export function treasurySystemPrompt(agent: AgentConfig): string {
   return [
@@ -49,4 +51,21 @@ export function treasuryTask(maxActions: number): string {
     `Propose at most ${maxActions} action(s) that the policy allows, or one "none" action.`,
     'Give each action a short reason that cites the figure behind it.',
   ].join(' ');
+}
+
+/** DeFi positions for the prompt: computed figures only, no on-chain text. */
+export function summarizePositions(positions: PositionsAnalysis | null): string {
+  if (!positions || positions.positions.length === 0) return '';
+  const lines = [`DeFi positions (computed by Steward): assets $${formatMicroUsd(positions.assetsMicroUsd)}, debt $${formatMicroUsd(positions.debtMicroUsd)}, net $${formatMicroUsd(positions.netMicroUsd)}.`];
+  for (const figure of positions.positions) {
+    if (figure.kind === 'lending') {
+      lines.push(`- ${figure.protocol} lending ${figure.account}: supplied $${formatMicroUsd(figure.suppliedMicroUsd)}, borrowed $${formatMicroUsd(figure.borrowedMicroUsd)}, health ${figure.healthFactorPpm === null ? 'no debt' : formatPpmPercent(figure.healthFactorPpm)}, ${figure.distanceToLiquidationPpm === null ? '' : `liquidation after a ${formatPpmPercent(figure.distanceToLiquidationPpm)} collateral fall`}`);
+    } else if (figure.kind === 'liquidity') {
+      lines.push(`- ${figure.protocol} liquidity ${figure.account}: $${formatMicroUsd(figure.netMicroUsd)} (fees $${formatMicroUsd(figure.feesMicroUsd)}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
+    } else {
+      lines.push(`- ${figure.protocol} ${figure.account}: unreadable, not valued`);
+    }
+  }
+  for (const flag of positions.flags) lines.push(`- flag (${flag.severity}): ${flag.message}`);
+  return lines.join('\n');
 }

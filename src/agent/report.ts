@@ -54,6 +54,23 @@ export function renderRunReport(result: RunResult): string {
     }
   }
 
+  const positions = result.positions;
+  if (positions && positions.positions.length > 0) {
+    lines.push('', '## DeFi positions', '');
+    lines.push(`Assets ${usd(positions.assetsMicroUsd)}, debt ${usd(positions.debtMicroUsd)}, net ${usd(positions.netMicroUsd)}.`, '');
+    lines.push('| protocol | account | kind | net value | health / range |', '|---|---|---|---:|---|');
+    for (const figure of positions.positions) {
+      const state =
+        figure.kind === 'lending' ? (figure.healthFactorPpm === null ? 'no debt' : `health ${formatAmount(figure.healthFactorPpm, 6)}`)
+        : figure.kind === 'liquidity' ? (figure.inRange ? 'in range' : '**out of range**')
+        : `unreadable: ${figure.reason}`;
+      const net = figure.kind === 'unreadable' ? '—' : usd(figure.netMicroUsd);
+      lines.push(`| ${figure.protocol} | \`${figure.account}\` | ${figure.kind} | ${net} | ${state} |`);
+    }
+    if (positions.stress) lines.push('', `Stress (SOL −30%): net ${usd(positions.stress.netBeforeMicroUsd)} → ${usd(positions.stress.netAfterMicroUsd)}.`);
+    for (const flag of positions.flags) lines.push(`- **${flag.severity}** ${flag.kind}: ${flag.message}`);
+  }
+
   if (result.assessment !== null) {
     lines.push('', '## Model assessment (untrusted, for the record)', '', `> ${code(result.assessment)}`);
   }

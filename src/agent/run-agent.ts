@@ -7,6 +7,7 @@ import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import { StewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
+import { analyzePositions, priceBookFromSnapshot, readPositions, type PositionsAnalysis } from '../positions/index.js';
 import { executeAction, readAction, recordDecision, type ExecutionOutcome } from '../execute/index.js';
 import { compilePolicy, evaluatePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
 import type { Logger } from '../shared/index.js';
@@ -22,7 +23,7 @@ import {
 } from '../treasury/index.js';
 import { treasuryDecisionSchema } from './decision-schema.js';
 import { buildPolicyContext } from './policy-context.js';
-import { describePolicy, treasurySystemPrompt, treasuryTask } from './prompts.js';
+import { describePolicy, summarizePositions, treasurySystemPrompt, treasuryTask } from './prompts.js';
 import { finishRun, recordModelDecision, startRun, type PhaseRecord, type RunStatus, type RunTrigger } from './run-store.js';
 
 /** What a run needs of a chat model: structured answers and an identity for the record. */
@@ -68,6 +69,8 @@ export interface RunResult {
   observationId: number | null;
   snapshot: TreasurySnapshot | null;
   analysis: TreasuryAnalysis | null;
+  /** DeFi positions (lending, liquidity) found for the treasury owners, analyzed. */
+  positions: PositionsAnalysis | null;
   assessment: string | null;
   model: { id: string; sha256: string | null } | null;
   actions: ActionOutcome[];
@@ -82,6 +85,9 @@ export interface RunOptions {
   /** Skip the model for proposal reviews (deterministic reviews only). */
   noModel?: boolean;
 }
+
+/** The stress every run reports: SOL (and wrapped SOL) 30% lower. */
+const SOL_SHOCK: Record<string, bigint> = { So11111111111111111111111111111111111111112: -300_000n };
 
 class Phases {
   readonly records: PhaseRecord[] = [];
@@ -126,6 +132,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
     observationId: null,
     snapshot: null,
     analysis: null,
+    positions: null,
     assessment: null,
     model: null,
     actions: [],
@@ -150,14 +157,22 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
         minContextSlot: previous?.snapshot.slot,
       }),
     );
-    const analysis = await phases.run('analyze', () =>
-      analyzeTreasury(snapshot, {
+    const positions = await phases.run('positions', () => readPositions(runtime.connection, { owners }));
+    const { analysis, positionsAnalysis } = await phases.run('analyze', () => {
+      const treasury = analyzeTreasury(snapshot, {
         targets: agent.treasury.targets,
         monthlySpendUsd: agent.treasury.monthlySpendUsd,
         depegThresholdBps: agent.treasury.depegThresholdBps,
         previous: previous?.snapshot,
-      }),
-    );
+        positionMints: new Set(positions.positions.flatMap((position) => ('positionMint' in position ? [position.positionMint] : []))),
+      });
+      const defi = analyzePositions(positions.positions, priceBookFromSnapshot(snapshot), {
+        treasuryMicroUsd: treasury.totals.trustedMicroUsd,
+        shocks: SOL_SHOCK,
+      });
+      return { analysis: treasury, positionsAnalysis: defi };
+    });
+    result.positions = positionsAnalysis;
     result.snapshot = snapshot;
     result.analysis = analysis;
     result.observationId = saveObservation(db, { snapshot, analysis, cluster: runtime.clusterLabel, agent: agent.name, now: runtime.now() });
@@ -171,7 +186,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
         buildPrompt({
           system: treasurySystemPrompt(agent),
           policy: describePolicy(policyConfig),
-          analysis: summarizeForPrompt(analysis),
+          analysis: [summarizeForPrompt(analysis), summarizePositions(result.positions)].filter(Boolean).join('\n\n'),
           task: treasuryTask(agent.maxActionsPerRun),
         }),
       );

@@ -17,6 +17,8 @@ export interface CreateRuntimeOptions {
   logger: Logger;
   /** Use this key for every agent (the demo's agent key); otherwise each agent's signer config. */
   signer?: Keypair;
+  /** Used when an agent has no signer configured (the demo agent key on the embedded chain). */
+  fallbackSigner?: Keypair;
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
 }
@@ -45,7 +47,7 @@ export function createRuntime(options: CreateRuntimeOptions): OwnedRuntime {
       }
       return model;
     },
-    signer: (agent: AgentConfig) => options.signer ?? loadAgentSigner(agent, env, options.settings.keypair),
+    signer: (agent: AgentConfig) => options.signer ?? loadAgentSigner(agent, env, options.settings.keypair) ?? options.fallbackSigner ?? null,
     close: async () => {
       const opened = await Promise.allSettled(models.values());
       models.clear();

@@ -3,7 +3,7 @@
 import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
 import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
-import { openCluster, type OpenCluster } from '../demo/index.js';
+import { demoKeypair, openCluster, type OpenCluster } from '../demo/index.js';
 import { recoverPending } from '../execute/index.js';
 import { StewardError } from '../errors/index.js';
 import type { Logger } from '../shared/index.js';
@@ -57,6 +57,9 @@ export async function openAgentSession(options: {
     settings: options.settings,
     logger: options.logger,
     ...(options.signer ? { signer: options.signer } : {}),
+    // On the embedded demo chain an agent without a configured key signs with the demo agent key,
+    // whose seed is public: it exists only there.
+    ...(cluster.demo ? { fallbackSigner: demoKeypair('agent') } : {}),
   });
   return {
     config: options.config,

@@ -8,6 +8,7 @@ import { StewardError } from '../errors/index.js';
 import { DEMO } from './addresses.js';
 import { seedPythPrices, DEMO_FEED_SYMBOLS, type DemoFeedSymbol } from './seed/pyth.js';
 import { seedTokens, type SeededTokens } from './seed/tokens.js';
+import { seedDemoPositions, type SeededPositions } from './seed/positions.js';
 import { seedGovernance, type SeededGovernance } from './seed/governance.js';
 import { seedStake, type SeededStake } from './seed/stake.js';
 
@@ -39,6 +40,8 @@ export interface DemoDao {
   priceAccounts: Record<DemoFeedSymbol, PublicKey>;
   stake: SeededStake;
   governance: SeededGovernance;
+  /** DeFi positions: a healthy and a nearly liquidated MarginFi account, Orca LPs in and out of range. */
+  positions: SeededPositions;
   /** Every account the seed wrote, in write order (for getMultipleAccounts and determinism checks). */
   accounts: PublicKey[];
 }
@@ -87,5 +90,6 @@ export function seedDemoDao(target: ChainWriter, options: SeedDemoOptions = {}):
   const priceAccounts = Object.fromEntries(DEMO_FEED_SYMBOLS.map((s) => [s, DEMO.priceAccounts[s]])) as Record<DemoFeedSymbol, PublicKey>;
   const stake = seedStake(chain);
   const governance = seedGovernance(chain, clock);
-  return { addresses: DEMO, clock, sol, tokens, priceAccounts, stake, governance, accounts: [...written.values()] };
+  const positions = seedDemoPositions(chain);
+  return { addresses: DEMO, clock, sol, tokens, priceAccounts, stake, governance, positions, accounts: [...written.values()] };
 }

@@ -33,6 +33,8 @@ export interface AnalyzeTreasuryOptions {
   feeReserveLamports?: bigint | undefined;
   /** The previous stored snapshot, for changes since then. */
   previous?: TreasurySnapshot | undefined;
+  /** Mints of position NFTs (e.g. Orca positions) valued by the DeFi position readers, not here. */
+  positionMints?: ReadonlySet<string> | undefined;
 }
 
 export const DEFAULT_FEE_RESERVE_LAMPORTS = 100_000_000n;
@@ -198,6 +200,9 @@ export function analyzeTreasury(snapshot: TreasurySnapshot, options: AnalyzeTrea
         subject: bucket.label,
         message: `${bucket.label} is valued at an untrusted price (${priceView?.reasons.join('; ') ?? 'unknown'}); its value is left out of the trusted total`,
       });
+    } else if (options.positionMints?.has(bucket.mint)) {
+      // A position NFT: its value is the position's, computed with the DeFi positions.
+      bucket.flags.push('position-nft');
     } else {
       unpriced.push(bucket.label);
       flags.push({

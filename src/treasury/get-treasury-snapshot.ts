@@ -195,8 +195,10 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
     problems.push({ code, account: account === null ? null : toAddress(account), message });
   };
 
-  // Round 1, all in parallel: the per-owner program scans and one batch of every account whose
-  // address is already known (owners, Clock, the table's mints and price accounts).
+  // Round 1, in parallel: the per-owner program scans. Round 2: one batch of every other account
+  // (owners, Clock, the table's mints and price accounts, and mints the scans found that the
+  // table does not name). Two rounds always, so the request count depends on the owners only,
+  // never on how many accounts or unknown mints the treasury holds.
   const knownMints = tokens.flatMap((entry) => (entry.mint === 'native' ? [] : [entry.mint]));
   const priceKeys = tokens.flatMap((entry) => (entry.pyth ? [entry.pyth] : []));
   const firstBatch = [...new Set([...owners.map((owner) => owner.toBase58()), SYSVAR_CLOCK_PUBKEY.toBase58(), ...knownMints, ...priceKeys])].map(
@@ -215,10 +217,7 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
     ]);
     return { owner, classic: classic ?? [], token2022: token2022 ?? [], stakes: stakes.map((found, index) => ({ offset: stakeOffsets[index], found })) };
   });
-  const [known, scans] = await Promise.all([multipleAccounts(reader, firstBatch, 'owners, mints and prices'), Promise.all(ownerScans)]);
-
-  const chainClock = readClock(known.get(SYSVAR_CLOCK_PUBKEY.toBase58()));
-  if (!chainClock) problem('clock-missing', null, 'the Clock sysvar was not returned: stake activation is unknown');
+  const scans = await Promise.all(ownerScans);
 
   // Token accounts: parsed with the token program's own layout, kept only when they really are
   // token accounts of the owner that was asked for.
@@ -256,11 +255,14 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
     }
   }
 
-  // Round 2 only when the treasury holds mints the table did not name.
   const heldMints = new Set([...tokenAccounts.values()].map((account) => account.mint as string));
-  const missingMints = [...heldMints].filter((mint) => !known.has(mint)).map((mint) => new PublicKey(mint));
-  const extra = missingMints.length > 0 ? await multipleAccounts(reader, missingMints, 'mints not in the token table') : new Map<string, AccountInfo<Buffer> | null>();
-  const accountInfo = (key: string): AccountInfo<Buffer> | null => known.get(key) ?? extra.get(key) ?? null;
+  const firstKeys = new Set(firstBatch.map((key) => key.toBase58()));
+  const missingMints = [...heldMints].filter((mint) => !firstKeys.has(mint)).map((mint) => new PublicKey(mint));
+  const known = await multipleAccounts(reader, [...firstBatch, ...missingMints], 'owners, mints and prices');
+  const accountInfo = (key: string): AccountInfo<Buffer> | null => known.get(key) ?? null;
+
+  const chainClock = readClock(known.get(SYSVAR_CLOCK_PUBKEY.toBase58()));
+  if (!chainClock) problem('clock-missing', null, 'the Clock sysvar was not returned: stake activation is unknown');
 
   const mints: SnapshotMint[] = [];
   for (const address of [...new Set([...knownMints, ...heldMints])]) {

@@ -27,7 +27,8 @@ describe('steward observe', () => {
     const json = JSON.parse(second.stdout) as { id: number; cluster: string; snapshot: unknown; analysis: { changes: { newAccounts: string[]; vanishedAccounts: string[] } | null } };
     expect(json.id).toBe(2);
     expect(json.cluster).toBe('embedded');
-    expect(parseSnapshot(json.snapshot).tokenAccounts).toHaveLength(5);
+    // five treasury token accounts and the two Orca position NFTs it holds
+    expect(parseSnapshot(json.snapshot).tokenAccounts).toHaveLength(7);
     expect(json.analysis.changes).toMatchObject({ newAccounts: [], vanishedAccounts: [] });
   });
 

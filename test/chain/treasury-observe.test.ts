@@ -16,6 +16,7 @@ import {
   DEMO_TREASURY_BALANCES,
   PYTH_PROGRAM_ID,
   seedDemoDao,
+  type DemoDao,
   type DemoSymbol,
 } from '../../src/demo/index.js';
 import { StewardError } from '../../src/errors/index.js';
@@ -23,6 +24,7 @@ import { parseAmount } from '../../src/shared/index.js';
 import { analyzeTreasury, getTreasurySnapshot, type TreasurySnapshot } from '../../src/treasury/index.js';
 
 let running: RunningEmbeddedChain;
+let dao: DemoDao;
 let policy: PolicyConfig;
 let agent: AgentConfig;
 
@@ -34,7 +36,7 @@ const units = (text: string, decimals: number): bigint => {
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  seedDemoDao(running.chain);
+  dao = seedDemoDao(running.chain);
   const config = loadConfig(resolve(import.meta.dirname, '../..'));
   policy = config.policies.find((file) => file.config.name === 'treasury')!.config;
   agent = config.agents.find((file) => file.config.name === 'treasury-guardian')!.config;
@@ -62,13 +64,19 @@ describe('treasury observation of the demo DAO', () => {
 
     const symbols = Object.keys(DEMO_MINTS) as DemoSymbol[];
     expect(snapshot.owners).toEqual([{ address: DEMO.nativeTreasury.toBase58(), lamports: DEMO_SOL_BALANCES.nativeTreasury, exists: true }]);
-    expect(snapshot.tokenAccounts.map((account) => account.address).sort()).toEqual(symbols.map((symbol) => DEMO.treasuryTokenAccounts[symbol].toBase58()).sort());
+    // The treasury's token accounts, plus the two Orca position NFTs it holds (valued as DeFi positions).
+    const positionNfts = Object.values(dao.positions.whirlpool.positions);
+    expect(snapshot.tokenAccounts.map((account) => account.address).sort()).toEqual(
+      [...symbols.map((symbol) => DEMO.treasuryTokenAccounts[symbol].toBase58()), ...positionNfts.map((position) => position.tokenAccount.toBase58())].sort(),
+    );
     for (const symbol of symbols) {
       const account = snapshot.tokenAccounts.find((entry) => entry.address === DEMO.treasuryTokenAccounts[symbol].toBase58());
       expect(account?.amount).toBe(units(DEMO_TREASURY_BALANCES[symbol], DEMO_MINTS[symbol].decimals));
       expect(account?.program).toBe(DEMO_MINTS[symbol].program.equals(TOKEN_2022_PROGRAM_ID) ? 'token-2022' : 'spl-token');
     }
-    expect(snapshot.mints.map((mint) => mint.address).sort()).toEqual(symbols.map((symbol) => DEMO.mints[symbol].toBase58()).sort());
+    expect(snapshot.mints.map((mint) => mint.address).sort()).toEqual(
+      [...symbols.map((symbol) => DEMO.mints[symbol].toBase58()), ...positionNfts.map((position) => position.mint.toBase58())].sort(),
+    );
     expect(snapshot.stakeAccounts.map((stake) => [stake.address, stake.voter, stake.role])).toEqual([[DEMO.stakeAccount.toBase58(), DEMO.voteAccount.toBase58(), 'withdrawer']]);
     expect(snapshot.allowances.map((allowance) => [allowance.symbol, allowance.delegate, allowance.remaining])).toEqual(
       (Object.entries(DEMO_AGENT_ALLOWANCES) as [DemoSymbol, string][])
