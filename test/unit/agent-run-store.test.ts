@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import {
+  abandonStaleRuns,
+  finishRun,
+  getRun,
+  lastRun,
+  listDecisions,
+  listRuns,
+  promptHash,
+  recordModelDecision,
+  recordSkippedRun,
+  startRun,
+} from '../../src/agent/run-store.js';
+import { openStore } from '../../src/store/index.js';
+
+describe('run journal', () => {
+  it('records a run with its phases, summary and decisions, and lists runs newest first', () => {
+    using store = openStore(':memory:');
+    const t0 = new Date('2026-11-25T10:00:00.000Z');
+    const id = startRun(store.db, 'treasury-guardian', 'cli', t0);
+    expect(getRun(store.db, id)).toMatchObject({ status: 'running', finishedAt: null, phases: [] });
+    const prompt = { system: 'rules', user: 'figures' };
+    recordModelDecision(store.db, { runId: id, task: 'treasury', modelId: 'm.gguf', modelHash: 'ab', prompt, rawOutput: '{"x":1}', parsed: { x: 1 }, attempts: 1, usage: { promptTokens: 10 }, error: null }, t0);
+    finishRun(store.db, id, { status: 'ok', phases: [{ name: 'observe', ms: 12.5, ok: true }], summary: { trustedMicroUsd: 10n ** 20n } }, new Date('2026-11-25T10:00:02.000Z'));
+    const run = getRun(store.db, id);
+    expect(run).toMatchObject({ status: 'ok', finishedAt: '2026-11-25T10:00:02.000Z', phases: [{ name: 'observe', ms: 12.5, ok: true }], summary: { trustedMicroUsd: '100000000000000000000' } });
+    expect(listDecisions(store.db, id)).toEqual([
+      expect.objectContaining({ task: 'treasury', promptHash: promptHash(prompt), prompt, rawOutput: '{"x":1}', parsed: { x: 1 }, attempts: 1, error: null }),
+    ]);
+    const second = startRun(store.db, 'proposal-reviewer', 'cron', t0);
+    expect(listRuns(store.db).map((row) => row.id)).toEqual([second, id]);
+    expect(listRuns(store.db, { agent: 'treasury-guardian' }).map((row) => row.id)).toEqual([id]);
+    expect(lastRun(store.db, 'treasury-guardian')?.id).toBe(id);
+  });
+
+  it('records skipped ticks, and marks runs a dead process left running as abandoned at the next start', () => {
+    using store = openStore(':memory:');
+    const now = new Date('2026-11-25T10:00:00.000Z');
+    const skipped = recordSkippedRun(store.db, 'a', 'previous run still in progress', now);
+    const left = startRun(store.db, 'a', 'cron', now);
+    const done = startRun(store.db, 'b', 'cron', now);
+    finishRun(store.db, done, { status: 'ok', phases: [] }, now);
+    expect(abandonStaleRuns(store.db, new Date('2026-11-25T11:00:00.000Z'))).toBe(1);
+    expect(getRun(store.db, skipped)).toMatchObject({ status: 'skipped', error: 'previous run still in progress' });
+    expect(getRun(store.db, left)).toMatchObject({ status: 'abandoned', error: 'the process stopped during the run' });
+    expect(getRun(store.db, done)?.status).toBe('ok');
+  });
+});
