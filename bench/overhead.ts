@@ -110,7 +110,7 @@ async function measureModel(path: string, generated: boolean, options: BenchOpti
     // The model really reads the run's prompt; the policy gets a scripted routine payment.
     const hybrid: AgentModel = {
       async generateStructured(request) {
-        last = { messages: request.messages, jsonSchema: request.jsonSchema };
+        last = { messages: [...request.messages], jsonSchema: request.jsonSchema };
         const completion = await local.generateStructured({ ...request, maxTokens: ANSWER_TOKENS });
         amountCents += 1;
         const answer = {
@@ -210,17 +210,21 @@ async function measureModel(path: string, generated: boolean, options: BenchOpti
     };
     const fromPhase = (name: string) => med((s) => s.phases[name] ?? 0);
     const fromRun = `runAgent's timed phase (RunResult.phases), ${how}, ${label}`;
-    phase('observe', fromPhase('observe'), `${fromRun}: getTreasurySnapshot over JSON-RPC`);
-    phase('analyze', fromPhase('analyze'), fromRun);
-    phase('prompt', fromPhase('prompt'), fromRun);
-    phase('prefill', med((s) => s.usage.prefillMs ?? 0), `GenerationUsage.prefillMs (time to the first token), ${promptTokens} prompt tokens of which ${cached} were cached`);
-    phase('decode', med((s) => s.usage.decodeMs ?? 0), `GenerationUsage.decodeMs, ${completion} tokens`);
-    phase('decide (rest)', med((s) => (s.phases['decide'] ?? 0) - (s.usage.prefillMs ?? 0) - (s.usage.decodeMs ?? 0)), 'decide phase − prefill − decode: grammar, chat template, validation, sequence pool');
-    phase('policy', fromPhase('policy'), `${fromRun}: evaluatePolicy + journal row`);
-    phase('build (execute rest)', med((s) => (s.phases['execute'] ?? 0) - s.steps.simulate - s.steps.send - s.steps.confirm), 'execute phase − simulate − send − confirm: journal reads, instruction building, allowance reads');
-    phase('simulate', med((s) => s.steps.simulate), 'RPC boundary: from the getLatestBlockhash before simulateTransaction to the one before signing (simulation + effects check)');
-    phase('send', med((s) => s.steps.send), 'RPC boundary: blockhash, sign, journal the signed attempt, sendRawTransaction');
-    phase('confirm', med((s) => s.steps.confirm), 'RPC boundary: after sendRawTransaction to the last getSignatureStatuses');
+    // Every phase the run reports, in its order; decide and execute are split further.
+    for (const name of Object.keys(samples[0]?.phases ?? {})) {
+      if (name === 'decide') {
+        phase('prefill', med((s) => s.usage.prefillMs ?? 0), `GenerationUsage.prefillMs (time to the first token), ${promptTokens} prompt tokens of which ${cached} were cached`);
+        phase('decode', med((s) => s.usage.decodeMs ?? 0), `GenerationUsage.decodeMs, ${completion} tokens`);
+        phase('decide (rest)', med((s) => (s.phases['decide'] ?? 0) - (s.usage.prefillMs ?? 0) - (s.usage.decodeMs ?? 0)), 'decide phase − prefill − decode: grammar, chat template, validation, sequence pool');
+      } else if (name === 'execute') {
+        phase('build (execute rest)', med((s) => (s.phases['execute'] ?? 0) - s.steps.simulate - s.steps.send - s.steps.confirm), 'execute phase − simulate − send − confirm: journal reads, instruction building, allowance reads');
+        phase('simulate', med((s) => s.steps.simulate), 'RPC boundary: from the getLatestBlockhash before simulateTransaction to the one before signing (simulation + effects check)');
+        phase('send', med((s) => s.steps.send), 'RPC boundary: blockhash, sign, journal the signed attempt, sendRawTransaction');
+        phase('confirm', med((s) => s.steps.confirm), 'RPC boundary: after sendRawTransaction to the last getSignatureStatuses');
+      } else {
+        phase(name, fromPhase(name), name === 'observe' ? `${fromRun}: getTreasurySnapshot over JSON-RPC` : fromRun);
+      }
+    }
     phase('record', med((s) => s.wallMs - Object.values(s.phases).reduce((a, b) => a + b, 0)), 'run wall time − all phases: startRun, saveObservation, recordModelDecision, finishRun (SQLite)');
     phase('total', wall, `runAgent wall time, ${how}`);
     return figures;

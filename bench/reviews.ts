@@ -66,7 +66,7 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     const recording = {
       async generateStructured(request: StructuredRequest): Promise<Completion> {
         const completion = await model.generateStructured(request);
-        calls.push({ messages: request.messages, promptTokens: completion.usage.promptTokens, cachedPromptTokens: completion.usage.cachedPromptTokens ?? 0, completionTokens: completion.usage.completionTokens });
+        calls.push({ messages: [...request.messages], promptTokens: completion.usage.promptTokens, cachedPromptTokens: completion.usage.cachedPromptTokens ?? 0, completionTokens: completion.usage.completionTokens });
         return completion;
       },
     };
@@ -102,7 +102,11 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     let unique = 0;
     let total = 0;
     let previous: Token[] | null = null;
-    for (const call of sequential.calls) {
+    // A review's first attempt (the prompt alone); retries after an invalid answer extend the same
+    // conversation (decide's feedback turn) and would flatter the cache.
+    const base = Math.min(...sequential.calls.map((call) => call.messages.length));
+    const firsts = sequential.calls.filter((call) => call.messages.length === base);
+    for (const call of firsts) {
       const current = tokens(call.messages);
       if (previous) {
         evaluated += call.promptTokens - call.cachedPromptTokens;
@@ -112,7 +116,7 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
       previous = current;
     }
     const prefixRatio = unique > 0 ? evaluated / unique : Number.NaN;
-    const later = Math.max(1, sequential.calls.length - 1);
+    const later = Math.max(1, firsts.length - 1);
     const label = modelLabel(path, true);
     return [
       {
@@ -133,7 +137,7 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
         unit: '×',
         target: '≤ 1.1×',
         met: atMost(prefixRatio, 1.1),
-        method: `one-by-one pass, reviews 2..${sequential.calls.length}: evaluated = promptTokens − cachedPromptTokens from GenerationUsage (${round(evaluated / later, 1)}/review); unique = prompt tokens (chat template applied, model tokenizer) after the common prefix with the previous review's prompt (${round(unique / later, 1)}/review) of ${round(total / later, 1)} prompt tokens/review`,
+        method: `one-by-one pass, first attempts of reviews 2..${firsts.length} (${sequential.calls.length - firsts.length} retry calls after invalid answers not counted): evaluated = promptTokens − cachedPromptTokens from GenerationUsage (${round(evaluated / later, 1)}/review); unique = prompt tokens (chat template applied, model tokenizer) after the common prefix with the previous review's prompt (${round(unique / later, 1)}/review) of ${round(total / later, 1)} prompt tokens/review`,
       },
     ];
   } finally {
