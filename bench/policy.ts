@@ -10,7 +10,14 @@ import { atLeast, round, type BenchOptions, type Figure } from './lib.js';
 
 const GROUP = '6. Policy';
 
-export async function run(options: BenchOptions): Promise<Figure[]> {
+/** The bench's inputs: the shipped policy, a 10,000-entry ledger, prices, balances and 8 action shapes. */
+export function benchMix(): {
+  policy: ReturnType<typeof compilePolicy>;
+  now: number;
+  entries: LedgerEntry[];
+  actions: unknown[];
+  base: Omit<PolicyContext, 'spent'>;
+} {
   const parsed = validateYaml('policies/treasury.yaml', readFileSync('policies/treasury.yaml', 'utf8'), policySchema);
   if (!parsed.ok) throw new Error('policies/treasury.yaml does not validate');
   const policy = compilePolicy(parsed.value);
@@ -23,10 +30,6 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     const token = symbols[i % symbols.length] as string;
     entries.push({ at: now - ((i * 7_919) % (30 * 86_400_000)), token, amount: BigInt(1_000 + (i % 97)), usd: i % 13 === 0 ? undefined : BigInt(1_000 + i) });
   }
-  const t0 = performance.now();
-  const ledger = createSpendLedger(entries);
-  const buildMs = performance.now() - t0;
-
   const prices = Object.fromEntries(
     [['SOL', '150'], ['USDC', '1'], ['USDT', '0.9995'], ['JUP', '0.82'], ['jitoSOL', '182.4']].map(([symbol, price]) => [symbol, priceQuote(price as string, '0.01', now - 2_000)]),
   );
@@ -48,6 +51,14 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     treasuryAddresses: new Set([grantee]),
     paused: false,
   };
+  return { policy, now, entries, actions, base };
+}
+
+export async function run(options: BenchOptions): Promise<Figure[]> {
+  const { policy, now, entries, actions, base } = benchMix();
+  const t0 = performance.now();
+  const ledger = createSpendLedger(entries);
+  const buildMs = performance.now() - t0;
 
   const verdicts = (iterations: number): Record<string, number> => {
     const kinds: Record<string, number> = {};
