@@ -46,10 +46,15 @@ function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
 }
 
 export async function run(options: BenchOptions): Promise<Figure[]> {
+  const figures = await measure(await ensureTestModel(), true, options);
+  if (options.model) figures.push(...(await measure(options.model, false, options)));
+  return figures;
+}
+
+async function measure(path: string, generated: boolean, options: BenchOptions): Promise<Figure[]> {
   const smoke = options.size === 'smoke';
   const count = smoke ? DEMO_PROPOSALS.length : 16;
   const maxTokens = smoke ? 8 : 48;
-  const path = await ensureTestModel();
   const config = loadConfig(process.cwd());
   const reviewer = config.agents.find(({ config: agent }) => agent.tasks.includes('proposals'))?.config;
   const policy = config.policies.find(({ config: p }) => p.name === reviewer?.policy)?.config;
@@ -117,10 +122,11 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     }
     const prefixRatio = unique > 0 ? evaluated / unique : Number.NaN;
     const later = Math.max(1, firsts.length - 1);
-    const label = modelLabel(path, true);
+    const label = modelLabel(path, generated);
+    const suffix = generated ? '' : '.given';
     return [
       {
-        id: 'reviews.parallel-speedup',
+        id: `reviews.parallel-speedup${suffix}`,
         group: PARALLEL,
         name: `${count} reviews, ${SEQUENCES} sequences of one model vs one by one (${label})`,
         value: round(ratio, 2),
@@ -130,9 +136,9 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
         method: `reviewRealm (decode, flags, simulation over the in-process embedded chain, model review capped at ${maxTokens} tokens) with concurrency ${SEQUENCES} vs concurrency 1, after one warm-up pass: ${round(sequential.ms / 1000, 2)} s one by one, ${round(parallel.ms / 1000, 2)} s in parallel (${round((count / parallel.ms) * 1000, 2)} vs ${round((count / sequential.ms) * 1000, 2)} reviews/s; ${answered(parallel.calls)} vs ${answered(sequential.calls)} answer tokens)`,
       },
       {
-        id: 'reviews.prefix-evaluated-vs-unique',
+        id: `reviews.prefix-evaluated-vs-unique${suffix}`,
         group: PREFIX,
-        name: 'prompt tokens evaluated per review after the first ÷ its unique tokens',
+        name: `prompt tokens evaluated per review after the first ÷ its unique tokens (${label})`,
         value: round(prefixRatio, 3),
         unit: '×',
         target: '≤ 1.1×',

@@ -18,10 +18,10 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   policy: async () => (await import('./policy.js')).run,
   chain: async () => (await import('./chain.js')).run,
   memory: async () => (await import('./memory.js')).run,
-  // bench/llm.ts (the LLM layer's own bench) names its group itself; the table numbers it.
+  // bench/llm.ts is the LLM layer's own bench (it also runs standalone); the table numbers its group.
   llm: async () => {
     const { run } = await import('./llm.js');
-    return async (options) => (await run(options)).map((figure) => ({ ...figure, group: `9. Model throughput (${figure.group})` }));
+    return async (options) => (await run(options)).map((figure) => ({ ...figure, group: '9. Model throughput (bench/llm.ts)' }));
   },
 };
 
@@ -92,6 +92,9 @@ export async function runBench(options: BenchOptions & { only?: readonly string[
     }
     seconds[name] = Math.round((performance.now() - started) / 100) / 10;
   }
+  // Figures of one issue figure together (a --model adds rows to several), in figure order.
+  const order = (figure: Figure) => Number.parseInt(figure.group, 10) || Number.MAX_SAFE_INTEGER;
+  figures.sort((a, b) => order(a) - order(b));
   return { figures, failures, seconds };
 }
 
