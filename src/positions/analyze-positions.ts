@@ -1,13 +1,20 @@
 // Pure analysis of DeFi positions: value (micro-USD, trusted prices only), lending health,
 // liquidity-range status, exposure by protocol and by asset, flags, and a price-shock stress
 // that re-values every position (lending health, and LP token amounts at the shocked pool
-// price). No I/O, no SDK, no floats: the same positions and prices give the same figures.
-import { PPM, sharePpm, valueMicroUsd } from '../treasury/index.js';
-import type { DefiPosition, LendingPosition, LiquidityPosition, MintPrice, PositionLeg, PositionProtocol, PriceBook } from './types.js';
+// price), and liquid-staking tokens at their stake pool's rate against their market price (a
+// separate section: the tokens are treasury holdings, so they are not added to position assets).
+// No I/O, no SDK, no floats: the same positions and prices give the same figures.
+import { formatAmount } from '../shared/index.js';
+import { PPM, formatMicroUsd, sharePpm, valueMicroUsd } from '../treasury/index.js';
+import type { DefiPosition, LendingPosition, LiquidityPosition, LiquidStakingPosition, MintPrice, PositionLeg, PositionProtocol, PriceBook } from './types.js';
 
 export const DEFAULT_HEALTH_FACTOR_MIN_PPM = 1_250_000n;
 export const DEFAULT_MAX_PROTOCOL_SHARE_PPM = 500_000n;
+export const DEFAULT_LST_DEPEG_THRESHOLD_BPS = 100;
 const Q64 = 1n << 64n;
+/** Wrapped SOL's mint: the price book prices native SOL under it. */
+const SOL_MINT = 'So11111111111111111111111111111111111111112';
+const LAMPORTS_DECIMALS = 9;
 
 export interface AnalyzePositionsOptions {
   /** Flag lending positions whose health factor is below this (ppm; 1 000 000 = liquidation). Default 1.25. */
@@ -18,6 +25,40 @@ export interface AnalyzePositionsOptions {
   treasuryMicroUsd?: bigint;
   /** Price moves to stress with, by mint, in ppm (−300 000 = −30 %). */
   shocks?: Readonly<Record<string, bigint>>;
+  /** Flag an LST whose market price is this far (bps, either way) from its stake-pool rate × SOL, or farther. Default 100. */
+  lstDepegThresholdBps?: number;
+}
+
+export interface LiquidStakingFigures {
+  kind: 'liquid-staking';
+  protocol: PositionProtocol;
+  /** The stake pool account. */
+  account: string;
+  symbol: string;
+  mint: string;
+  decimals: number;
+  amount: bigint;
+  totalLamports: bigint;
+  poolTokenSupply: bigint;
+  /** Lamports one whole token redeems for at the pool rate (truncated): 1 250 000 000 = 1.25 SOL. */
+  lamportsPerToken: bigint;
+  /** The holding in lamports at the pool rate (truncated). */
+  solLamports: bigint;
+  /** solLamports at the SOL price (null without a trusted SOL price). */
+  fairMicroUsd: bigint | null;
+  /** The holding at the LST's own price (null without a trusted one). */
+  marketMicroUsd: bigint | null;
+  /** Per whole token, micro-USD (truncated). */
+  fairPriceMicroUsd: bigint | null;
+  marketPriceMicroUsd: bigint | null;
+  /** (market − fair) / fair in bps, truncated toward zero; negative = trades below its rate. */
+  depegBps: bigint | null;
+  /** |market − fair| ≥ threshold × fair, compared exactly. */
+  depegged: boolean;
+  /** The pool's totals were last updated in an earlier epoch than the chain's: the rate lags rewards. */
+  rateStale: boolean;
+  /** fairMicroUsd at the stressed SOL price (null without shocks or a SOL price). */
+  stressedFairMicroUsd: bigint | null;
 }
 
 export interface LendingFigures {
@@ -64,7 +105,7 @@ export interface UnreadableFigures {
 export type PositionFigures = LendingFigures | LiquidityFigures | UnreadableFigures;
 
 export interface PositionFlag {
-  kind: 'health-low' | 'liquidatable' | 'lp-out-of-range' | 'protocol-concentration' | 'unreadable' | 'price-missing';
+  kind: 'health-low' | 'liquidatable' | 'lp-out-of-range' | 'protocol-concentration' | 'unreadable' | 'price-missing' | 'lst-depeg' | 'lst-rate-stale';
   severity: 'info' | 'warning' | 'critical';
   protocol: PositionProtocol;
   account: string | null;
@@ -100,7 +141,10 @@ export interface StressedPosition {
 }
 
 export interface PositionsAnalysis {
+  /** Lending, liquidity and unreadable positions (liquid-staking ones are in `liquidStaking`). */
   positions: PositionFigures[];
+  /** Held liquid-staking tokens at their stake-pool rate vs their market price. Not in the totals below. */
+  liquidStaking: LiquidStakingFigures[];
   assetsMicroUsd: bigint;
   debtMicroUsd: bigint;
   netMicroUsd: bigint;
@@ -228,6 +272,8 @@ function figures(position: DefiPosition, prices: PriceBook): PositionFigures {
       return lendingFigures(position, prices);
     case 'liquidity':
       return liquidityFigures(position, prices);
+    case 'liquid-staking':
+      throw new Error('liquid-staking positions are analyzed by liquidStakingFigures');
     case 'unreadable':
       return { kind: 'unreadable', protocol: position.protocol, account: position.account, reason: position.reason };
     default:
@@ -244,9 +290,11 @@ function hhi(values: bigint[]): bigint | null {
 const ppmText = (ppm: bigint): string => `${(Number(ppm) / 10_000).toFixed(2)}%`;
 const ratioText = (ppm: bigint): string => (Number(ppm) / 1_000_000).toFixed(3);
 
-export function analyzePositions(positions: readonly DefiPosition[], prices: PriceBook, options: AnalyzePositionsOptions = {}): PositionsAnalysis {
+export function analyzePositions(input: readonly DefiPosition[], prices: PriceBook, options: AnalyzePositionsOptions = {}): PositionsAnalysis {
   const minHealth = options.healthFactorMinPpm ?? DEFAULT_HEALTH_FACTOR_MIN_PPM;
   const maxShare = options.maxProtocolSharePpm ?? DEFAULT_MAX_PROTOCOL_SHARE_PPM;
+  const staking = input.filter((position): position is LiquidStakingPosition => position.kind === 'liquid-staking');
+  const positions = input.filter((position) => position.kind !== 'liquid-staking');
   const all = positions.map((position) => figures(position, prices));
   const flags: PositionFlag[] = [];
   const protocols = new Map<PositionProtocol, { gross: bigint; net: bigint }>();
@@ -325,8 +373,30 @@ export function analyzePositions(positions: readonly DefiPosition[], prices: Pri
   }
   const byAsset: AssetExposure[] = [...assets].map(([mint, { assets: value, borrowed }]) => ({ mint, symbol: prices.get(mint)?.symbol ?? null, assetsMicroUsd: value, borrowedMicroUsd: borrowed, netMicroUsd: value - borrowed }));
 
+  const thresholdBps = BigInt(options.lstDepegThresholdBps ?? DEFAULT_LST_DEPEG_THRESHOLD_BPS);
+  const liquidStaking = staking.map((position) => liquidStakingFigures(position, prices, thresholdBps, options.shocks));
+  for (const figure of liquidStaking) {
+    const where = `${figure.symbol} (stake pool ${figure.account})`;
+    if (figure.depegBps === null) {
+      flags.push({ kind: 'price-missing', severity: 'warning', protocol: figure.protocol, account: figure.account, message: `no trusted ${figure.marketPriceMicroUsd === null ? figure.symbol : 'SOL'} price: ${where} cannot be checked against its stake-pool rate` });
+    } else if (figure.depegged) {
+      const below = figure.depegBps < 0n;
+      flags.push({
+        kind: 'lst-depeg',
+        severity: 'warning',
+        protocol: figure.protocol,
+        account: figure.account,
+        message: `${where} trades at $${formatMicroUsd(figure.marketPriceMicroUsd ?? 0n)}, ${below ? -figure.depegBps : figure.depegBps} bps ${below ? 'below' : 'above'} its stake-pool value $${formatMicroUsd(figure.fairPriceMicroUsd ?? 0n)} (${formatAmount(figure.lamportsPerToken, LAMPORTS_DECIMALS)} SOL per token; threshold ${thresholdBps} bps)`,
+      });
+    }
+    if (figure.rateStale) {
+      flags.push({ kind: 'lst-rate-stale', severity: 'info', protocol: figure.protocol, account: figure.account, message: `${where} was last updated in an earlier epoch: its rate lags this epoch's rewards until the pool is updated` });
+    }
+  }
+
   return {
     positions: all,
+    liquidStaking,
     assetsMicroUsd: assetsTotal,
     debtMicroUsd: debtTotal,
     netMicroUsd: assetsTotal - debtTotal,
@@ -336,6 +406,58 @@ export function analyzePositions(positions: readonly DefiPosition[], prices: Pri
     hhiByAsset: hhi(byAsset.map((a) => a.assetsMicroUsd)),
     flags,
     stress: options.shocks ? stress(positions, all, prices, options.shocks) : null,
+  };
+}
+
+const pow10 = (exponent: number): bigint => 10n ** BigInt(exponent);
+
+/**
+ * An LST at its pool rate vs its market price. market / fair per whole token =
+ *   (Lc·10^Le) / ((totalLamports / supply) · 10^(decimals − 9) · Sc·10^Se), kept as an exact N / D.
+ */
+export function liquidStakingFigures(position: LiquidStakingPosition, prices: PriceBook, thresholdBps: bigint = BigInt(DEFAULT_LST_DEPEG_THRESHOLD_BPS), shocks?: Readonly<Record<string, bigint>>): LiquidStakingFigures {
+  const { mint, decimals, amount } = position.holding;
+  const { totalLamports, poolTokenSupply } = position;
+  const sol = prices.get(SOL_MINT);
+  const lst = prices.get(mint);
+  const solTrusted = sol?.trusted ? sol : null;
+  const lstTrusted = lst?.trusted ? lst : null;
+  const solLamports = (amount * totalLamports) / poolTokenSupply;
+  const lamportsPerToken = (pow10(decimals) * totalLamports) / poolTokenSupply;
+  let depegBps: bigint | null = null;
+  let depegged = false;
+  if (solTrusted && lstTrusted && solTrusted.component > 0n && totalLamports > 0n) {
+    let numerator = lstTrusted.component * poolTokenSupply * pow10(LAMPORTS_DECIMALS);
+    let denominator = totalLamports * solTrusted.component * pow10(decimals);
+    const shift = lstTrusted.exponent - solTrusted.exponent;
+    if (shift >= 0) numerator *= pow10(shift);
+    else denominator *= pow10(-shift);
+    const gap = numerator - denominator;
+    depegBps = (gap * 10_000n) / denominator;
+    depegged = (gap < 0n ? -gap : gap) * 10_000n >= thresholdBps * denominator;
+  }
+  const solShock = shocks?.[SOL_MINT];
+  return {
+    kind: 'liquid-staking',
+    protocol: position.protocol,
+    account: position.account,
+    symbol: position.symbol,
+    mint,
+    decimals,
+    amount,
+    totalLamports,
+    poolTokenSupply,
+    lamportsPerToken,
+    solLamports,
+    fairMicroUsd: solTrusted ? valueMicroUsd(solLamports, LAMPORTS_DECIMALS, solTrusted.component, solTrusted.exponent) : null,
+    marketMicroUsd: lstTrusted ? valueMicroUsd(amount, decimals, lstTrusted.component, lstTrusted.exponent) : null,
+    fairPriceMicroUsd: solTrusted ? valueMicroUsd(totalLamports * pow10(decimals), LAMPORTS_DECIMALS, solTrusted.component, solTrusted.exponent) / poolTokenSupply : null,
+    marketPriceMicroUsd: lstTrusted ? valueMicroUsd(pow10(decimals), decimals, lstTrusted.component, lstTrusted.exponent) : null,
+    depegBps,
+    depegged,
+    rateStale: position.epoch !== null && position.lastUpdateEpoch < position.epoch,
+    stressedFairMicroUsd:
+      solTrusted && solShock !== undefined ? valueMicroUsd(solLamports, LAMPORTS_DECIMALS, (solTrusted.component * (PPM + solShock)) / PPM, solTrusted.exponent) : null,
   };
 }
 

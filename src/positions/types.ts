@@ -14,7 +14,7 @@ export interface MintPrice {
 /** USD prices by mint address (base58). Wrapped SOL's mint prices native SOL. */
 export type PriceBook = ReadonlyMap<string, MintPrice>;
 
-export type PositionProtocol = 'marginfi' | 'orca-whirlpools';
+export type PositionProtocol = 'marginfi' | 'orca-whirlpools' | 'spl-stake-pool';
 
 /** One token leg of a position, in the mint's base units. */
 export interface PositionLeg {
@@ -69,6 +69,39 @@ export interface LiquidityPosition {
   inRange: boolean;
 }
 
+/**
+ * A liquid-staking token the treasury holds, with its stake pool's exchange rate as read on-chain.
+ * The tokens themselves are treasury holdings (valued at market by the treasury analysis); this
+ * adds what they are worth in SOL at the pool's rate.
+ */
+export interface LiquidStakingPosition {
+  kind: 'liquid-staking';
+  protocol: 'spl-stake-pool';
+  /** The stake pool account. */
+  account: string;
+  owner: null;
+  symbol: string;
+  /** The LST held by all treasury owners together. */
+  holding: PositionLeg;
+  /** SOL (lamports) the pool holds and pool tokens outstanding: rate = totalLamports / poolTokenSupply. */
+  totalLamports: bigint;
+  poolTokenSupply: bigint;
+  /** The epoch the pool's totals were last updated, and the chain's epoch (null when the Clock was not served). */
+  lastUpdateEpoch: bigint;
+  epoch: bigint | null;
+  /** The pool's epoch fee on rewards (ppm). */
+  epochFeePpm: bigint;
+}
+
+/** An LST holding and the stake pool that issues it (policy token table, `stakePool`). */
+export interface StakePoolHolding {
+  symbol: string;
+  mint: string;
+  decimals: number;
+  amount: bigint;
+  pool: string;
+}
+
 /** An account that belongs to a treasury owner but could not be read: never valued. */
 export interface UnreadablePosition {
   kind: 'unreadable';
@@ -78,11 +111,13 @@ export interface UnreadablePosition {
   reason: string;
 }
 
-export type DefiPosition = LendingPosition | LiquidityPosition | UnreadablePosition;
+export type DefiPosition = LendingPosition | LiquidityPosition | LiquidStakingPosition | UnreadablePosition;
 
 export interface ReadPositionsParams {
   /** Treasury owners (base58). */
   owners: readonly string[];
+  /** LSTs held, with their stake pools (`stakePoolHoldings(snapshot, policy.tokens)`): read in one more getMultipleAccounts. */
+  stakePools?: readonly StakePoolHolding[];
   commitment?: 'processed' | 'confirmed' | 'finalized';
 }
 

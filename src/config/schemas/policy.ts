@@ -11,6 +11,11 @@ export const tokenEntrySchema = z.strictObject({
   pyth: address.optional(),
   /** Stablecoins are checked for depeg and count toward the stable share. */
   stable: z.boolean().default(false),
+  /**
+   * For a liquid-staking token: the SPL stake pool account that issues it. Its on-chain rate
+   * (total lamports / pool tokens) values the holding in SOL and is checked against the token's price.
+   */
+  stakePool: address.optional(),
 });
 
 const perTokenAmounts = z.record(tokenSymbol, decimalString);

@@ -1,14 +1,18 @@
 // The demo DAO's DeFi positions, written with each protocol's own layout and owned by its real
 // program id: two MarginFi accounts of the native treasury (one healthy, one a few percent from
 // liquidation) over a SOL and a USDC bank, and two Orca Whirlpools positions in a SOL/USDC pool
-// (one in range with uncollected fees, one out of range), each held through its position NFT.
+// (one in range with uncollected fees, one out of range), each held through its position NFT;
+// and jitoSOL's stake pool (StakePoolLayout, owned by the SPL stake pool program) at a rate of
+// 1.25 SOL per jitoSOL, so the 182.40 market price reads 272 bps below its $187.50 pool value.
 // docs/POSITIONS.md describes the figures the demo should show.
 import { ASSOCIATED_TOKEN_PROGRAM_ID, NATIVE_MINT, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
-import { LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js';
+import { LAMPORTS_PER_SOL, PublicKey, SYSVAR_CLOCK_PUBKEY } from '@solana/web3.js';
 import type { ChainWriter } from '../../chain/embedded/types.js';
 import {
   MARGINFI_PROGRAM_ID,
+  SPL_STAKE_POOL_PROGRAM_ID,
   WHIRLPOOL_PROGRAM_ID,
+  encodeStakePool,
   encodeMarginfiAccount,
   encodeMarginfiBank,
   encodeTickArray,
@@ -50,6 +54,12 @@ export const DEMO_WHIRLPOOL = {
   outOfRange: { fromUsd: 170, toUsd: 210, liquidity: 200_000_000_000n },
 } as const;
 
+/** jitoSOL's stake pool: lamports per whole jitoSOL (1.25 SOL), over the jitoSOL mint's supply. */
+export const DEMO_STAKE_POOL = {
+  address: demoKeypair('stake-pool/jitoSOL').publicKey,
+  lamportsPerToken: 1_250_000_000n,
+} as const;
+
 export interface SeededPositions {
   marginfi: { group: PublicKey; banks: Record<'SOL' | 'USDC', PublicKey>; accounts: Record<'healthy' | 'nearLiquidation', PublicKey> };
   whirlpool: {
@@ -62,6 +72,7 @@ export interface SeededPositions {
     feeGrowthGlobalA: bigint;
     feeGrowthGlobalB: bigint;
   };
+  stakePool: { address: PublicKey; poolMint: PublicKey; totalLamports: bigint; poolTokenSupply: bigint; lastUpdateEpoch: bigint };
 }
 
 function write(chain: ChainWriter, address: PublicKey, owner: PublicKey, data: Uint8Array): void {
@@ -144,5 +155,33 @@ export function seedDemoPositions(chain: ChainWriter): SeededPositions {
   for (const { address, start, ticks } of ticksByArray.values()) {
     write(chain, address, WHIRLPOOL_PROGRAM_ID, encodeTickArray({ whirlpool: pool, startTick: start, tickSpacing, ticks }));
   }
-  return { marginfi: { group, banks, accounts }, whirlpool: { pool, mintA, mintB, sqrtPriceX64: poolSqrt, positions, feeGrowthGlobalA, feeGrowthGlobalB } };
+  return {
+    marginfi: { group, banks, accounts },
+    whirlpool: { pool, mintA, mintB, sqrtPriceX64: poolSqrt, positions, feeGrowthGlobalA, feeGrowthGlobalB },
+    stakePool: seedStakePool(chain),
+  };
+}
+
+function seedStakePool(chain: ChainWriter): SeededPositions['stakePool'] {
+  const poolMint = DEMO.mints.jitoSOL;
+  // Pool tokens outstanding = the jitoSOL mint's supply (u64 at offset 36), so the pool and the mint agree.
+  const mint = chain.getAccount(poolMint);
+  const poolTokenSupply = mint && mint.data.length >= 44 ? Buffer.from(mint.data).readBigUInt64LE(36) : 2_000n * SOL;
+  const totalLamports = (poolTokenSupply * DEMO_STAKE_POOL.lamportsPerToken) / SOL;
+  // Updated this epoch: a fresh rate.
+  const clock = chain.getAccount(SYSVAR_CLOCK_PUBKEY);
+  const lastUpdateEpoch = clock && clock.data.length >= 24 ? Buffer.from(clock.data).readBigUInt64LE(16) : 0n;
+  const data = encodeStakePool({
+    poolMint,
+    totalLamports,
+    poolTokenSupply,
+    lastUpdateEpoch,
+    manager: demoKeypair('stake-pool/manager').publicKey,
+    reserveStake: demoKeypair('stake-pool/reserve').publicKey,
+    validatorList: demoKeypair('stake-pool/validator-list').publicKey,
+    managerFeeAccount: demoKeypair('stake-pool/manager-fee').publicKey,
+    tokenProgramId: TOKEN_PROGRAM_ID,
+  });
+  write(chain, DEMO_STAKE_POOL.address, SPL_STAKE_POOL_PROGRAM_ID, data);
+  return { address: DEMO_STAKE_POOL.address, poolMint, totalLamports, poolTokenSupply, lastUpdateEpoch };
 }
