@@ -61,62 +61,64 @@ export function evaluatePolicy(policy: CompiledPolicy, input: unknown, context: 
 /** Looks tokens, amounts and addresses up; pushes the reason and returns undefined when it cannot. */
 function resolve(policy: CompiledPolicy, action: ProposedAction, context: PolicyContext, rules: FiredRule[]): ResolvedAction | undefined {
   const reason = action.reason;
-  const fail = (rule: FiredRule): undefined => {
-    rules.push(rule);
-    return undefined;
-  };
   switch (action.kind) {
     case 'none':
       return { kind: 'none', reason: action.reason };
     case 'vote': {
       const proposal = checkAddress(action.proposal, 'proposal');
-      if (typeof proposal !== 'string') return fail(proposal);
+      if (typeof proposal !== 'string') return fail(rules, proposal);
       return { kind: 'vote', proposal, choice: action.choice, reason };
     }
     case 'unstake': {
       const stakeAccount = checkAddress(action.stakeAccount, 'stakeAccount');
-      if (typeof stakeAccount !== 'string') return fail(stakeAccount);
+      if (typeof stakeAccount !== 'string') return fail(rules, stakeAccount);
       if (action.amount === undefined) return { kind: 'unstake', stakeAccount, amount: undefined, reason };
       const sol = nativeToken(policy);
-      if (isRule(sol)) return fail(sol);
+      if (isRule(sol)) return fail(rules, sol);
       const amount = parseActionAmount(sol, action.amount, 'amount');
-      if (typeof amount !== 'bigint') return fail(amount);
+      if (typeof amount !== 'bigint') return fail(rules, amount);
       return { kind: 'unstake', stakeAccount, amount, reason };
     }
     case 'transfer': {
       const token = resolveToken(policy, action.token, 'token');
-      if (isRule(token)) return fail(token);
+      if (isRule(token)) return fail(rules, token);
       const amount = parseActionAmount(token, action.amount, 'amount');
-      if (typeof amount !== 'bigint') return fail(amount);
+      if (typeof amount !== 'bigint') return fail(rules, amount);
       const to = checkAddress(action.to, 'to');
-      if (typeof to !== 'string') return fail(to);
+      if (typeof to !== 'string') return fail(rules, to);
       const outflow = priceOutflow(policy, context, token, amount, rules);
       return { kind: 'transfer', token, amount, to, internal: context.treasuryAddresses.has(to), memo: action.memo, outflow, reason };
     }
     case 'swap': {
       const from = resolveToken(policy, action.from, 'from');
-      if (isRule(from)) return fail(from);
+      if (isRule(from)) return fail(rules, from);
       const to = resolveToken(policy, action.to, 'to');
-      if (isRule(to)) return fail(to);
-      if (from === to) return fail(deny('swap.same-token', `a swap from ${from.symbol} to ${to.symbol} does nothing but pay fees`));
+      if (isRule(to)) return fail(rules, to);
+      if (from === to) return fail(rules, deny('swap.same-token', `a swap from ${from.symbol} to ${to.symbol} does nothing but pay fees`));
       const amount = parseActionAmount(from, action.amount, 'amount');
-      if (typeof amount !== 'bigint') return fail(amount);
+      if (typeof amount !== 'bigint') return fail(rules, amount);
       const outflow = priceOutflow(policy, context, from, amount, rules);
       return { kind: 'swap', from, to, amount, maxSlippageBps: action.maxSlippageBps, outflow, reason };
     }
     case 'stake': {
       const sol = nativeToken(policy);
-      if (isRule(sol)) return fail(sol);
+      if (isRule(sol)) return fail(rules, sol);
       const amount = parseActionAmount(sol, action.amount, 'amount');
-      if (typeof amount !== 'bigint') return fail(amount);
+      if (typeof amount !== 'bigint') return fail(rules, amount);
       const validator = checkAddress(action.validator, 'validator');
-      if (typeof validator !== 'string') return fail(validator);
+      if (typeof validator !== 'string') return fail(rules, validator);
       const outflow = priceOutflow(policy, context, sol, amount, rules);
       return { kind: 'stake', token: sol, amount, validator, outflow, reason };
     }
     default:
       return action satisfies never;
   }
+}
+
+/** Records why an action cannot be resolved (a plain function: no closure per verdict). */
+function fail(rules: FiredRule[], rule: FiredRule): undefined {
+  rules.push(rule);
+  return undefined;
 }
 
 /** Values an outflow in USD; when a USD rule needs the value and the price is untrusted, denies. */

@@ -14,7 +14,7 @@ import { parseAmount } from '../shared/amount.js';
 import type { Db } from '../store/store.js';
 import { spendingStates } from '../store/action-states.js';
 import { outflowKinds } from './actions.js';
-import type { CompiledPolicy } from './compile-policy.js';
+import type { CompiledPolicy, CompiledWindow } from './compile-policy.js';
 import type { SpendWindows, WindowSpend } from './context.js';
 import { USD_DECIMALS } from './price.js';
 
@@ -40,34 +40,49 @@ export interface SpendLedger {
 export function createSpendLedger(entries: Iterable<LedgerEntry> = []): SpendLedger {
   const sorted = [...entries].sort((a, b) => a.at - b.at);
   const times: number[] = [];
-  // Running totals: index i holds the sum of entries [0, i).
+  // Running totals: index i holds the sum of entries [0, i). Symbols are kept in the order
+  // they were first seen (that is the key order of the window records), each with its series.
   let usd: bigint[] = [0n];
-  const tokens = new Map<string, bigint[]>();
-  const unpriced = new Map<string, bigint[]>();
+  const tokenSymbols: string[] = [];
+  const tokenSeries: bigint[][] = [];
+  const unpricedSymbols: string[] = [];
+  const unpricedSeries: bigint[][] = [];
+  // Bumped on every change: cached window figures are valid only for the version they read.
+  let version = 0;
+  const cache = new WeakMap<CompiledPolicy, WindowsCache>();
 
-  const series = (map: Map<string, bigint[]>, symbol: string): bigint[] => {
-    let values = map.get(symbol);
-    if (!values) {
-      values = new Array<bigint>(times.length + 1).fill(0n);
-      map.set(symbol, values);
-    }
-    return values;
+  const seriesIndex = (symbols: string[], series: bigint[][], symbol: string): number => {
+    const index = symbols.indexOf(symbol);
+    if (index >= 0) return index;
+    symbols.push(symbol);
+    series.push(new Array<bigint>(times.length + 1).fill(0n));
+    return symbols.length - 1;
   };
   const push = (entry: LedgerEntry): void => {
     const n = times.length;
-    series(tokens, entry.token);
-    if (entry.usd === undefined) series(unpriced, entry.token);
+    const token = seriesIndex(tokenSymbols, tokenSeries, entry.token);
+    const unpriced = entry.usd === undefined ? seriesIndex(unpricedSymbols, unpricedSeries, entry.token) : -1;
     times.push(entry.at);
     usd.push((usd[n] as bigint) + (entry.usd ?? 0n));
-    for (const [symbol, values] of tokens) values.push((values[n] as bigint) + (symbol === entry.token ? entry.amount : 0n));
-    for (const [symbol, values] of unpriced) values.push((values[n] as bigint) + (symbol === entry.token && entry.usd === undefined ? entry.amount : 0n));
+    for (let i = 0; i < tokenSeries.length; i++) {
+      const values = tokenSeries[i] as bigint[];
+      values.push(i === token ? (values[n] as bigint) + entry.amount : (values[n] as bigint));
+    }
+    for (let i = 0; i < unpricedSeries.length; i++) {
+      const values = unpricedSeries[i] as bigint[];
+      values.push(i === unpriced ? (values[n] as bigint) + entry.amount : (values[n] as bigint));
+    }
+    version++;
   };
   const rebuild = (): void => {
     times.length = 0;
     usd = [0n];
-    tokens.clear();
-    unpriced.clear();
+    tokenSymbols.length = 0;
+    tokenSeries.length = 0;
+    unpricedSymbols.length = 0;
+    unpricedSeries.length = 0;
     for (const entry of sorted) push(entry);
+    version++;
   };
   rebuild();
 
@@ -82,15 +97,22 @@ export function createSpendLedger(entries: Iterable<LedgerEntry> = []): SpendLed
     }
     return lo;
   };
-  const sumSince = (map: Map<string, bigint[]>, from: number): Record<string, bigint> => {
+  const sumSince = (symbols: readonly string[], series: readonly bigint[][], from: number): Record<string, bigint> => {
     const out: Record<string, bigint> = {};
     const end = times.length;
-    for (const [symbol, values] of map) {
+    for (let i = 0; i < series.length; i++) {
+      const values = series[i] as bigint[];
       const value = (values[end] as bigint) - (values[from] as bigint);
-      if (value !== 0n) out[symbol] = value;
+      if (value !== 0n) out[symbols[i] as string] = value;
     }
-    return out;
+    return Object.freeze(out);
   };
+  const windowSpend = (from: number): WindowSpend =>
+    Object.freeze({
+      tokens: sumSince(tokenSymbols, tokenSeries, from),
+      usd: (usd[times.length] as bigint) - (usd[from] as bigint),
+      unpriced: sumSince(unpricedSymbols, unpricedSeries, from),
+    });
 
   return {
     get size() {
@@ -106,18 +128,40 @@ export function createSpendLedger(entries: Iterable<LedgerEntry> = []): SpendLed
       }
     },
     windows(policy, now) {
-      const out: Record<string, WindowSpend> = {};
-      for (const window of policy.windows) {
-        const from = firstAfter(now - window.ms);
-        out[window.label] = {
-          tokens: sumSince(tokens, from),
-          usd: (usd[times.length] as bigint) - (usd[from] as bigint),
-          unpriced: sumSince(unpriced, from),
-        };
+      // A window's figures depend only on where it starts in the ledger and on the ledger's
+      // contents, so when no window start moved and nothing was appended since the last read,
+      // the last (frozen) figures are the answer. A run re-reads before every verdict.
+      const windows = policy.windows;
+      let cached = cache.get(policy);
+      if (!cached || cached.version !== version || cached.froms.length !== windows.length) {
+        cached = { version, froms: new Array<number>(windows.length).fill(-1), spends: new Array<WindowSpend | undefined>(windows.length), result: undefined };
+        cache.set(policy, cached);
       }
-      return out;
+      let moved = false;
+      for (let i = 0; i < windows.length; i++) {
+        const from = firstAfter(now - (windows[i] as CompiledWindow).ms);
+        if (cached.froms[i] !== from) {
+          cached.froms[i] = from;
+          cached.spends[i] = windowSpend(from);
+          moved = true;
+        }
+      }
+      if (moved || !cached.result) {
+        const out: Record<string, WindowSpend> = {};
+        for (let i = 0; i < windows.length; i++) out[(windows[i] as CompiledWindow).label] = cached.spends[i] as WindowSpend;
+        cached.result = Object.freeze(out);
+      }
+      return cached.result;
     },
   };
+}
+
+interface WindowsCache {
+  version: number;
+  /** Ledger index each window started at when its figures were computed (-1: not yet). */
+  froms: number[];
+  spends: (WindowSpend | undefined)[];
+  result: SpendWindows | undefined;
 }
 
 interface ActionRow {

@@ -44,12 +44,16 @@ export function assessPrice(symbol: string, quote: PriceQuote | undefined, bound
   return { trusted: true, quote };
 }
 
+/** 10^n for the shifts prices and decimals produce (computed once, not per valuation). */
+const POWERS_OF_TEN: readonly bigint[] = Array.from({ length: 64 }, (_, n) => 10n ** BigInt(n));
+const powerOfTen = (n: number): bigint => POWERS_OF_TEN[n] ?? 10n ** BigInt(n);
+
 /** The micro-USD value of `amount` base units of a token with `decimals`. */
 export function usdValue(amount: bigint, decimals: number, quote: PriceQuote, round: 'up' | 'down'): bigint {
   const shift = quote.expo + USD_DECIMALS - decimals;
   const product = amount * quote.mantissa;
-  if (shift >= 0) return product * 10n ** BigInt(shift);
-  const divisor = 10n ** BigInt(-shift);
+  if (shift >= 0) return product * powerOfTen(shift);
+  const divisor = powerOfTen(-shift);
   const floor = product / divisor;
   return round === 'up' && floor * divisor !== product ? floor + 1n : floor;
 }

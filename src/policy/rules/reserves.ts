@@ -11,12 +11,11 @@ export function checkReserve(policy: CompiledPolicy, context: PolicyContext, out
   const { token, amount } = outflow;
   const floor = policy.reserves.get(token.symbol) ?? 0n;
   const balance = context.balances[token.symbol];
-  const f = (value: bigint) => formatAmount(value, token.decimals);
   if (balance === undefined) {
-    return floor > 0n ? deny('reserve.balance-unknown', `the treasury's ${token.symbol} balance is unknown, so the ${f(floor)} ${token.symbol} reserve cannot be checked`) : undefined;
+    return floor > 0n ? deny('reserve.balance-unknown', `the treasury's ${token.symbol} balance is unknown, so the ${formatAmount(floor, token.decimals)} ${token.symbol} reserve cannot be checked`) : undefined;
   }
   if (balance - amount < floor) {
-    return deny('reserve', `${token.symbol} reserve: ${f(balance)} held - ${f(amount)} requested < ${f(floor)} reserve`);
+    return deny('reserve', `${token.symbol} reserve: ${formatAmount(balance, token.decimals)} held - ${formatAmount(amount, token.decimals)} requested < ${formatAmount(floor, token.decimals)} reserve`);
   }
   return undefined;
 }

@@ -22,15 +22,17 @@ export function checkWindowLimits(policy: CompiledPolicy, context: PolicyContext
     if (tokenCap !== undefined) {
       const already = (spent.tokens[token.symbol] ?? 0n);
       if (already + amount > tokenCap) {
-        const f = (value: bigint) => formatAmount(value, token.decimals);
-        rules.push(deny('limit.window.token', `${window.label} ${token.symbol} window: ${f(already)} spent + ${f(amount)} requested > ${f(tokenCap)}`));
+        rules.push(deny('limit.window.token', `${window.label} ${token.symbol} window: ${formatAmount(already, token.decimals)} spent + ${formatAmount(amount, token.decimals)} requested > ${formatAmount(tokenCap, token.decimals)}`));
       }
     }
     const usdCap = window.usd;
     if (usdCap === undefined || usd === undefined) continue; // an untrusted price was denied already
     let already = spent.usd;
     let unpricedProblem: string | undefined;
-    for (const [symbol, units] of Object.entries(spent.unpriced)) {
+    const unpriced = spent.unpriced;
+    for (const symbol in unpriced) {
+      if (!Object.hasOwn(unpriced, symbol)) continue;
+      const units = unpriced[symbol] as bigint;
       if (units === 0n) continue;
       const entry = policy.tokens.get(symbol);
       const trust = priceFor(policy, context, symbol);
