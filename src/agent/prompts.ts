@@ -4,6 +4,7 @@ import { UNTRUSTED_DATA_RULE } from '../llm/index.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import type { PositionsAnalysis } from '../positions/index.js';
 import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
+import { formatAmount } from '../shared/index.js';
 
 export function treasurySystemPrompt(agent: AgentConfig): string {
   return [
@@ -55,7 +56,7 @@ export function treasuryTask(maxActions: number): string {
 
 /** DeFi positions for the prompt: computed figures only, no on-chain text. */
 export function summarizePositions(positions: PositionsAnalysis | null): string {
-  if (!positions || positions.positions.length === 0) return '';
+  if (!positions || (positions.positions.length === 0 && positions.liquidStaking.length === 0)) return '';
   const lines = [`DeFi positions (computed by Steward): assets $${formatMicroUsd(positions.assetsMicroUsd)}, debt $${formatMicroUsd(positions.debtMicroUsd)}, net $${formatMicroUsd(positions.netMicroUsd)}.`];
   for (const figure of positions.positions) {
     if (figure.kind === 'lending') {
@@ -65,6 +66,12 @@ export function summarizePositions(positions: PositionsAnalysis | null): string 
     } else {
       lines.push(`- ${figure.protocol} ${figure.account}: unreadable, not valued`);
     }
+  }
+  for (const lst of positions.liquidStaking) {
+    lines.push(
+      `- ${lst.symbol} (liquid staking, stake pool ${lst.account}): ${formatAmount(lst.lamportsPerToken, 9)} SOL per token at the pool rate, held ${formatAmount(lst.amount, lst.decimals)} = ${formatAmount(lst.solLamports, 9)} SOL; ` +
+        `$${lst.fairMicroUsd === null ? '?' : formatMicroUsd(lst.fairMicroUsd)} at the rate vs $${lst.marketMicroUsd === null ? '?' : formatMicroUsd(lst.marketMicroUsd)} at market (${lst.depegBps === null ? 'depeg unknown' : `${lst.depegBps} bps`})`,
+    );
   }
   for (const flag of positions.flags) lines.push(`- flag (${flag.severity}): ${flag.message}`);
   return lines.join('\n');

@@ -55,7 +55,7 @@ export function renderRunReport(result: RunResult): string {
   }
 
   const positions = result.positions;
-  if (positions && positions.positions.length > 0) {
+  if (positions && (positions.positions.length > 0 || positions.liquidStaking.length > 0)) {
     lines.push('', '## DeFi positions', '');
     lines.push(`Assets ${usd(positions.assetsMicroUsd)}, debt ${usd(positions.debtMicroUsd)}, net ${usd(positions.netMicroUsd)}.`, '');
     lines.push('| protocol | account | kind | net value | health / range |', '|---|---|---|---:|---|');
@@ -66,6 +66,15 @@ export function renderRunReport(result: RunResult): string {
         : `unreadable: ${figure.reason}`;
       const net = figure.kind === 'unreadable' ? '—' : usd(figure.netMicroUsd);
       lines.push(`| ${figure.protocol} | \`${figure.account}\` | ${figure.kind} | ${net} | ${state} |`);
+    }
+    if (positions.liquidStaking.length > 0) {
+      lines.push('', '| liquid-staking token | stake pool | SOL per token | held (SOL at rate) | at rate | at market | market vs rate |', '|---|---|---:|---:|---:|---:|---:|');
+      for (const lst of positions.liquidStaking) {
+        const depeg = lst.depegBps === null ? '—' : `${lst.depegBps} bps${lst.depegged ? ' **depeg**' : ''}`;
+        lines.push(
+          `| ${lst.symbol} | \`${lst.account}\` | ${formatAmount(lst.lamportsPerToken, 9)} | ${formatAmount(lst.amount, lst.decimals)} (${formatAmount(lst.solLamports, 9)} SOL) | ${lst.fairMicroUsd === null ? '—' : usd(lst.fairMicroUsd)} | ${lst.marketMicroUsd === null ? '—' : usd(lst.marketMicroUsd)} | ${depeg} |`,
+        );
+      }
     }
     if (positions.stress) lines.push('', `Stress (SOL −30%): net ${usd(positions.stress.netBeforeMicroUsd)} → ${usd(positions.stress.netAfterMicroUsd)}.`);
     for (const flag of positions.flags) lines.push(`- **${flag.severity}** ${flag.kind}: ${flag.message}`);

@@ -1,11 +1,14 @@
-// `steward observe`: reads the treasury of an agent from chain, analyzes it, stores the
-// observation and prints a table (or, with --json, the full snapshot and analysis). On the
+// `steward observe`: reads the treasury of an agent from chain, and its DeFi positions (lending,
+// liquidity, liquid-staking tokens at their stake-pool rate), analyzes both as a run does, stores
+// the observation and prints a table (or, with --json, the full snapshot and analyses). On the
 // embedded chain the demo DAO is seeded first in the chain's child process (with its oracle), so the command works offline.
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter } from '../../chain/index.js';
 import type { AgentConfig, PolicyConfig } from '../../config/index.js';
 import { DEMO, openCluster, type OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
+import { NATIVE_MINT } from '@solana/spl-token';
+import { analyzePositions, priceBookFromSnapshot, readPositions, stakePoolHoldings, type PositionsAnalysis } from '../../positions/index.js';
 import { formatAmount, isAddress } from '../../shared/index.js';
 import {
   analyzeTreasury,
@@ -65,13 +68,53 @@ function table(analysis: TreasuryAnalysis): string[] {
   return [line(header), ...rows.map(line)];
 }
 
+/** The stress every run applies to positions: SOL −30 %. */
+const SOL_SHOCK = { [NATIVE_MINT.toBase58()]: -300_000n };
+
+function positionLines(positions: PositionsAnalysis): string[] {
+  const lines = ['DeFi positions (net ' + formatUsdCents(positions.netMicroUsd) + `: assets ${formatUsdCents(positions.assetsMicroUsd)}, debt ${formatUsdCents(positions.debtMicroUsd)})`];
+  for (const figure of positions.positions) {
+    if (figure.kind === 'lending') {
+      const health = figure.healthFactorPpm === null ? 'no debt' : `health ${formatAmount(figure.healthFactorPpm, 6)}`;
+      const distance = figure.distanceToLiquidationPpm === null ? '' : `, ${formatPpmPercent(figure.distanceToLiquidationPpm)} from liquidation`;
+      lines.push(`  ${figure.protocol} lending ${figure.account}: supplied ${formatUsdCents(figure.suppliedMicroUsd)}, borrowed ${formatUsdCents(figure.borrowedMicroUsd)}, ${health}${distance}`);
+    } else if (figure.kind === 'liquidity') {
+      lines.push(`  ${figure.protocol} LP ${figure.account}: ${formatUsdCents(figure.netMicroUsd)} (fees ${formatUsdCents(figure.feesMicroUsd)}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
+    } else {
+      lines.push(`  ${figure.protocol} ${figure.account}: unreadable, not valued (${figure.reason})`);
+    }
+  }
+  for (const lst of positions.liquidStaking) {
+    const depeg = lst.depegBps === null ? 'depeg unknown (no trusted price)' : `market ${lst.depegBps < 0n ? '' : '+'}${lst.depegBps} bps vs rate${lst.depegged ? ' DEPEGGED' : ''}`;
+    lines.push(
+      `  ${lst.symbol} stake pool ${lst.account}: ${formatAmount(lst.lamportsPerToken, 9)} SOL per token; ${formatAmount(lst.amount, lst.decimals)} ${lst.symbol} = ${formatAmount(lst.solLamports, 9)} SOL = ` +
+        `${lst.fairMicroUsd === null ? '-' : formatUsdCents(lst.fairMicroUsd)} at the rate, ${lst.marketMicroUsd === null ? '-' : formatUsdCents(lst.marketMicroUsd)} at market; ${depeg}`,
+    );
+  }
+  if (positions.stress) {
+    lines.push(`  Stress SOL -30%: positions net ${formatUsdCents(positions.stress.netBeforeMicroUsd)} -> ${formatUsdCents(positions.stress.netAfterMicroUsd)}`);
+    for (const row of positions.stress.positions) {
+      const state =
+        row.healthAfterPpm !== null ? `health ${formatAmount(row.healthBeforePpm ?? 0n, 6)} -> ${formatAmount(row.healthAfterPpm, 6)}${row.healthAfterPpm < 1_000_000n ? ' (liquidatable)' : ''}`
+        : row.inRangeAfter !== null ? `${row.inRangeBefore ? 'in range' : 'out of range'} -> ${row.inRangeAfter ? 'in range' : 'out of range'}`
+        : '';
+      lines.push(`    ${row.account}: ${formatUsdCents(row.netBeforeMicroUsd)} -> ${formatUsdCents(row.netAfterMicroUsd)}${state ? `, ${state}` : ''}`);
+    }
+    for (const lst of positions.liquidStaking) {
+      if (lst.fairMicroUsd !== null && lst.stressedFairMicroUsd !== null) lines.push(`    ${lst.symbol} at the rate: ${formatUsdCents(lst.fairMicroUsd)} -> ${formatUsdCents(lst.stressedFairMicroUsd)}`);
+    }
+  }
+  for (const flag of positions.flags) lines.push(`${flag.severity.toUpperCase().padEnd(8)} ${flag.message}`);
+  return lines;
+}
+
 export function registerObserve(program: Command, io: CliIo): void {
   program
     .command('observe')
     .description("read an agent's treasury from chain, analyze it, store the observation and print it")
     .option('--agent <name>', 'the agent whose treasury to observe (default: the first with the treasury task)')
     .option('--agent-key <address>', "the agent's public key, whose delegate allowances are read (default on the embedded chain: the demo agent)")
-    .option('--json', 'print the full snapshot and analysis as JSON')
+    .option('--json', 'print the full snapshot, analysis and DeFi positions as JSON')
     .action(async (options: ObserveOptions, command: Command) => {
       const ctx = createContext(command, io);
       const config = ctx.loadConfig();
@@ -101,18 +144,25 @@ export function registerObserve(program: Command, io: CliIo): void {
           // Each embedded chain starts again at slot 0; only a real cluster's slots keep rising.
           minContextSlot: target.kind === 'embedded' ? undefined : previous?.slot,
         });
+        const treasuryRequests = counter.requests;
+        const read = await readPositions(open.connection, { owners: agent.treasury.owners, stakePools: stakePoolHoldings(snapshot, policy.tokens) });
         const analysis = analyzeTreasury(snapshot, {
           targets: agent.treasury.targets,
           monthlySpendUsd: agent.treasury.monthlySpendUsd,
           depegThresholdBps: agent.treasury.depegThresholdBps,
           previous: previous?.snapshot,
+          positionMints: new Set(read.positions.flatMap((position) => ('positionMint' in position ? [position.positionMint] : []))),
+        });
+        const positions = analyzePositions(read.positions, priceBookFromSnapshot(snapshot), {
+          treasuryMicroUsd: analysis.totals.trustedMicroUsd,
+          shocks: SOL_SHOCK,
         });
         const id = saveObservation(store.db, { snapshot, analysis, cluster, agent: agent.name });
         if (options.json) {
-          io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis }, 2));
+          io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis, positions }, 2));
           return;
         }
-        io.stdout(`Chain: ${open.label} — slot ${snapshot.slot}, ${counter.requests} RPC request(s)`);
+        io.stdout(`Chain: ${open.label} — slot ${snapshot.slot}, ${treasuryRequests} RPC request(s) for the treasury, ${counter.requests - treasuryRequests} for DeFi positions`);
         io.stdout(`Agent: ${agent.name} (policy ${policy.name}); owners: ${agent.treasury.owners.join(', ')}`);
         if (!agentKey) io.stdout('Agent key: unknown (pass --agent-key to tell its allowances from foreign delegates)');
         io.stdout('');
@@ -130,6 +180,10 @@ export function registerObserve(program: Command, io: CliIo): void {
         if (analysis.flags.length > 0) {
           io.stdout('');
           for (const flag of analysis.flags) io.stdout(`${flag.severity.toUpperCase().padEnd(8)} ${flag.message}`);
+        }
+        if (positions.positions.length > 0 || positions.liquidStaking.length > 0 || positions.flags.length > 0) {
+          io.stdout('');
+          for (const line of positionLines(positions)) io.stdout(line);
         }
         if (analysis.changes) {
           const delta = analysis.changes.trustedMicroUsdDelta;
