@@ -90,7 +90,7 @@ async function overRpc(url: string, wsUrl: string, count: number): Promise<{ sen
  * ECONNRESET that killed this bench's worker-thread variant). Let them finish, then close the socket.
  */
 async function quiesce(connection: Connection): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
   (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket?.close();
 }
 
