@@ -7,7 +7,7 @@ import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import { StewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
-import { analyzePositions, priceBookFromSnapshot, readPositions, type PositionsAnalysis } from '../positions/index.js';
+import { analyzePositions, positionRpc, priceBookFromSnapshot, readPositions, readStakePoolPositions, stakePoolHoldings, type PositionsAnalysis } from '../positions/index.js';
 import { executeAction, readAction, recordDecision, type ExecutionOutcome } from '../execute/index.js';
 import { compilePolicy, evaluatePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
 import type { Logger } from '../shared/index.js';
@@ -147,26 +147,34 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
 
     // observe + analyze: both tasks need the treasury (reviews value outflows with it).
     const previous = latestObservation(db, owners, { cluster: runtime.clusterLabel });
-    const snapshot = await phases.run('observe', () =>
-      getTreasurySnapshot(runtime.connection, {
-        owners,
-        agent: signer?.publicKey.toBase58() ?? null,
-        tokens: policyConfig.tokens,
-        oracle: policyConfig.oracle,
-        now: runtime.now(),
-        minContextSlot: previous?.snapshot.slot,
-      }),
-    );
-    const positions = await phases.run('positions', () => readPositions(runtime.connection, { owners }));
+    // The treasury's accounts and its DeFi positions are independent reads: one phase, in parallel.
+    // The treasury's accounts and its DeFi positions are independent reads: one phase, in parallel.
+    // Liquid-staking tokens are valued at their pool's rate, which needs the holdings first.
+    const [snapshot, positions] = await phases.run('observe', async () => {
+      const [treasury, defi] = await Promise.all([
+        getTreasurySnapshot(runtime.connection, {
+          owners,
+          agent: signer?.publicKey.toBase58() ?? null,
+          tokens: policyConfig.tokens,
+          oracle: policyConfig.oracle,
+          now: runtime.now(),
+          minContextSlot: previous?.snapshot.slot,
+        }),
+        readPositions(runtime.connection, { owners }),
+      ]);
+      const holdings = stakePoolHoldings(treasury, policyConfig.tokens);
+      const staking = holdings.length > 0 ? await readStakePoolPositions(positionRpc(runtime.connection), holdings) : [];
+      return [treasury, [...defi.positions, ...staking]] as const;
+    });
     const { analysis, positionsAnalysis } = await phases.run('analyze', () => {
       const treasury = analyzeTreasury(snapshot, {
         targets: agent.treasury.targets,
         monthlySpendUsd: agent.treasury.monthlySpendUsd,
         depegThresholdBps: agent.treasury.depegThresholdBps,
         previous: previous?.snapshot,
-        positionMints: new Set(positions.positions.flatMap((position) => ('positionMint' in position ? [position.positionMint] : []))),
+        positionMints: new Set(positions.flatMap((position) => ('positionMint' in position ? [position.positionMint] : []))),
       });
-      const defi = analyzePositions(positions.positions, priceBookFromSnapshot(snapshot), {
+      const defi = analyzePositions(positions, priceBookFromSnapshot(snapshot), {
         treasuryMicroUsd: treasury.totals.trustedMicroUsd,
         shocks: SOL_SHOCK,
       });

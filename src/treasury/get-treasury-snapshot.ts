@@ -16,6 +16,7 @@ import {
 } from '@solana/web3.js';
 import { durationMs } from '../config/index.js';
 import type { PolicyConfig } from '../config/index.js';
+import { createAccountReader, MAX_ACCOUNTS_PER_REQUEST, readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as Reader } from '../chain/account-reader.js';
 import { StewardError } from '../errors/index.js';
 import { redactUrl, toAddress } from '../shared/index.js';
 import { extensionNames, mintRisks } from './mint-risks.js';
@@ -54,95 +55,9 @@ export interface GetTreasurySnapshotParams {
   commitment?: Commitment | undefined;
 }
 
-export const MAX_ACCOUNTS_PER_REQUEST = 100;
+export { MAX_ACCOUNTS_PER_REQUEST };
 const TOKEN_OWNER_OFFSET = 32;
 const TOKEN_ACCOUNT_SIZE = 165;
-
-interface Reader {
-  connection: Connection;
-  commitment: Commitment;
-  minContextSlot: bigint | undefined;
-  calls: Record<string, number>;
-  slots: bigint[];
-}
-
-function describeRpcError(error: unknown): { code: 'RPC_FAILED' | 'RPC_BAD_RESPONSE' | 'RPC_STALE_SLOT'; text: string } {
-  const text = error instanceof Error ? error.message : String(error);
-  const rpcCode = (error as { code?: unknown } | null)?.code;
-  if (rpcCode === -32016 || /minimum context slot/i.test(text)) return { code: 'RPC_STALE_SLOT', text };
-  if ((error as Error | null)?.name === 'SolanaJSONRPCError' || /fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket|network/i.test(text)) {
-    return { code: 'RPC_FAILED', text };
-  }
-  // web3.js validates every answer's shape; what is left is an answer that did not match it.
-  return { code: 'RPC_BAD_RESPONSE', text };
-}
-
-async function call<T>(reader: Reader, method: string, what: string, run: () => Promise<T>): Promise<T> {
-  reader.calls[method] = (reader.calls[method] ?? 0) + 1;
-  try {
-    return await run();
-  } catch (error) {
-    const { code, text } = describeRpcError(error);
-    const endpoint = redactUrl(reader.connection.rpcEndpoint);
-    throw new StewardError(code, `${method} for ${what} failed at ${endpoint}: ${text}`, {
-      hint:
-        code === 'RPC_STALE_SLOT'
-          ? 'the RPC node is behind the last recorded snapshot; retry in a few seconds or use another endpoint'
-          : code === 'RPC_BAD_RESPONSE'
-            ? 'the endpoint answered with something that is not a valid Solana RPC response; check that --url points at a Solana RPC'
-            : 'check the RPC URL and that the endpoint allows getProgramAccounts (many public endpoints disable it)',
-      context: { method, what, endpoint },
-      cause: error,
-    });
-  }
-}
-
-async function programAccounts(
-  reader: Reader,
-  programId: PublicKey,
-  filters: GetProgramAccountsFilter[],
-  what: string,
-): Promise<ReadonlyArray<{ pubkey: PublicKey; account: AccountInfo<Buffer> }>> {
-  const answer = await call(reader, 'getProgramAccounts', what, () =>
-    reader.connection.getProgramAccounts(programId, {
-      commitment: reader.commitment,
-      encoding: 'base64',
-      filters,
-      withContext: true,
-      ...(reader.minContextSlot === undefined ? {} : { minContextSlot: Number(reader.minContextSlot) }),
-    }),
-  );
-  reader.slots.push(BigInt(answer.context.slot));
-  return answer.value;
-}
-
-async function multipleAccounts(reader: Reader, keys: PublicKey[], what: string): Promise<Map<string, AccountInfo<Buffer> | null>> {
-  const result = new Map<string, AccountInfo<Buffer> | null>();
-  const chunks: PublicKey[][] = [];
-  for (let index = 0; index < keys.length; index += MAX_ACCOUNTS_PER_REQUEST) chunks.push(keys.slice(index, index + MAX_ACCOUNTS_PER_REQUEST));
-  const answers = await Promise.all(
-    chunks.map((chunk) =>
-      call(reader, 'getMultipleAccounts', what, () =>
-        reader.connection.getMultipleAccountsInfoAndContext(chunk, {
-          commitment: reader.commitment,
-          ...(reader.minContextSlot === undefined ? {} : { minContextSlot: Number(reader.minContextSlot) }),
-        }),
-      ),
-    ),
-  );
-  answers.forEach((answer, index) => {
-    const chunk = chunks[index] ?? [];
-    if (answer.value.length !== chunk.length) {
-      throw new StewardError('RPC_BAD_RESPONSE', `getMultipleAccounts for ${what} returned ${answer.value.length} accounts for ${chunk.length} keys`, {
-        hint: 'the endpoint answered inconsistently; retry or use another RPC endpoint',
-        context: { requested: chunk.length, returned: answer.value.length },
-      });
-    }
-    reader.slots.push(BigInt(answer.context.slot));
-    chunk.forEach((key, position) => result.set(key.toBase58(), answer.value[position] ?? null));
-  });
-  return result;
-}
 
 function toKey(text: string, field: string): PublicKey {
   try {
@@ -183,13 +98,7 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
     pyth: entry.pyth ?? null,
     stable: entry.stable,
   }));
-  const reader: Reader = {
-    connection,
-    commitment: params.commitment ?? 'confirmed',
-    minContextSlot: params.minContextSlot,
-    calls: {},
-    slots: [],
-  };
+  const reader: Reader = createAccountReader(connection, { commitment: params.commitment, minContextSlot: params.minContextSlot });
   const problems: SnapshotProblem[] = [];
   const problem = (code: SnapshotProblem['code'], account: string | null, message: string): void => {
     problems.push({ code, account: account === null ? null : toAddress(account), message });
