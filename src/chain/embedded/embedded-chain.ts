@@ -405,7 +405,17 @@ export class EmbeddedChain implements ChainWriter {
         }
       }
     }
-    const result = legacy ? this.#vm.sendLegacyTransaction(raw) : this.#vm.sendVersionedTransaction(raw);
+    // A passed preflight has just verified these exact bytes' signatures and account locks
+    // (LiteSVM's sanitize-with-verify), and nothing ran since: verifying them again cannot
+    // change the answer, so the send skips only that (its execution and checks are all done).
+    const verified = !options.skipPreflight;
+    if (verified) this.#vm.setSigverify(false);
+    let result: TransactionMetadata | FailedTransactionMetadata;
+    try {
+      result = legacy ? this.#vm.sendLegacyTransaction(raw) : this.#vm.sendVersionedTransaction(raw);
+    } finally {
+      if (verified) this.#vm.setSigverify(true);
+    }
     if (result instanceof FailedTransactionMetadata) {
       const err = result.err();
       // Fieldless errors (fee payer, signature, lookup failures) reject the transaction before
