@@ -125,6 +125,8 @@ async function measureModel(path: string, generated: boolean, options: BenchOpti
       db: store.db,
       connection: timedConnection(cluster.connection, events),
       clusterLabel: cluster.label,
+      clusterKey: 'embedded',
+      embedded: true,
       logger,
       now: () => new Date(),
       model: async () => hybrid,

@@ -7,14 +7,12 @@ import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import { StewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
-import { analyzePositions, positionRpc, priceBookFromSnapshot, readPositions, readStakePoolPositions, stakePoolHoldings, type PositionsAnalysis } from '../positions/index.js';
+import type { PositionsAnalysis } from '../positions/index.js';
 import { executeAction, readAction, recordDecision, type ExecutionOutcome } from '../execute/index.js';
 import { compilePolicy, evaluatePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
 import type { Logger } from '../shared/index.js';
 import type { Db } from '../store/index.js';
 import {
-  analyzeTreasury,
-  getTreasurySnapshot,
   latestObservation,
   saveObservation,
   summarizeForPrompt,
@@ -22,6 +20,7 @@ import {
   type TreasurySnapshot,
 } from '../treasury/index.js';
 import { treasuryDecisionSchema } from './decision-schema.js';
+import { analyzeTreasuryRead, readTreasury } from './observe-treasury.js';
 import { buildPolicyContext } from './policy-context.js';
 import { describePolicy, summarizePositions, treasurySystemPrompt, treasuryTask } from './prompts.js';
 import { finishRun, recordModelDecision, startRun, type PhaseRecord, type RunStatus, type RunTrigger } from './run-store.js';
@@ -34,6 +33,10 @@ export interface AgentRuntime {
   connection: Connection;
   /** Printable name of the cluster (no credentials). */
   clusterLabel: string;
+  /** Stable name of the cluster for comparing observations ("embedded", "devnet", a redacted URL). */
+  clusterKey: string;
+  /** The embedded chain restarts at slot 0 with every process. */
+  embedded: boolean;
   logger: Logger;
   now: () => Date;
   /** The agent's chat model (shared per model file by the LLM layer). */
@@ -85,9 +88,6 @@ export interface RunOptions {
   /** Skip the model for proposal reviews (deterministic reviews only). */
   noModel?: boolean;
 }
-
-/** The stress every run reports: SOL (and wrapped SOL) 30% lower. */
-const SOL_SHOCK: Record<string, bigint> = { So11111111111111111111111111111111111111112: -300_000n };
 
 class Phases {
   readonly records: PhaseRecord[] = [];
@@ -146,44 +146,16 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
     const owners = agent.treasury.owners;
 
     // observe + analyze: both tasks need the treasury (reviews value outflows with it).
-    const previous = latestObservation(db, owners, { cluster: runtime.clusterLabel });
-    // The treasury's accounts and its DeFi positions are independent reads: one phase, in parallel.
-    // The treasury's accounts and its DeFi positions are independent reads: one phase, in parallel.
-    // Liquid-staking tokens are valued at their pool's rate, which needs the holdings first.
-    const [snapshot, positions] = await phases.run('observe', async () => {
-      const [treasury, defi] = await Promise.all([
-        getTreasurySnapshot(runtime.connection, {
-          owners,
-          agent: signer?.publicKey.toBase58() ?? null,
-          tokens: policyConfig.tokens,
-          oracle: policyConfig.oracle,
-          now: runtime.now(),
-          minContextSlot: previous?.snapshot.slot,
-        }),
-        readPositions(runtime.connection, { owners }),
-      ]);
-      const holdings = stakePoolHoldings(treasury, policyConfig.tokens);
-      const staking = holdings.length > 0 ? await readStakePoolPositions(positionRpc(runtime.connection), holdings) : [];
-      return [treasury, [...defi.positions, ...staking]] as const;
-    });
-    const { analysis, positionsAnalysis } = await phases.run('analyze', () => {
-      const treasury = analyzeTreasury(snapshot, {
-        targets: agent.treasury.targets,
-        monthlySpendUsd: agent.treasury.monthlySpendUsd,
-        depegThresholdBps: agent.treasury.depegThresholdBps,
-        previous: previous?.snapshot,
-        positionMints: new Set(positions.flatMap((position) => ('positionMint' in position ? [position.positionMint] : []))),
-      });
-      const defi = analyzePositions(positions, priceBookFromSnapshot(snapshot), {
-        treasuryMicroUsd: treasury.totals.trustedMicroUsd,
-        shocks: SOL_SHOCK,
-      });
-      return { analysis: treasury, positionsAnalysis: defi };
-    });
+    const previous = latestObservation(db, owners, { cluster: runtime.clusterKey });
+    const read = await phases.run('observe', () =>
+      readTreasury(runtime.connection, { agent, policy: policyConfig, agentKey: signer?.publicKey.toBase58() ?? null, now: runtime.now(), previous, embedded: runtime.embedded }),
+    );
+    const snapshot = read.snapshot;
+    const { analysis, positions: positionsAnalysis } = await phases.run('analyze', () => analyzeTreasuryRead(agent, read, previous));
     result.positions = positionsAnalysis;
     result.snapshot = snapshot;
     result.analysis = analysis;
-    result.observationId = saveObservation(db, { snapshot, analysis, cluster: runtime.clusterLabel, agent: agent.name, now: runtime.now() });
+    result.observationId = saveObservation(db, { snapshot, analysis, cluster: runtime.clusterKey, agent: agent.name, now: runtime.now() });
 
     if (agent.tasks.includes('treasury') && agent.maxActionsPerRun > 0) {
       checkAborted(options.signal, 'asking the model');

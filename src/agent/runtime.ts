@@ -34,6 +34,8 @@ export function createRuntime(options: CreateRuntimeOptions): OwnedRuntime {
     db: options.db,
     connection: options.cluster.connection,
     clusterLabel: options.cluster.label,
+    clusterKey: options.cluster.demo ? 'embedded' : options.cluster.label,
+    embedded: options.cluster.demo !== null,
     logger: options.logger,
     now: options.now ?? (() => new Date()),
     reportsDir: options.settings.reportsDir,

@@ -7,14 +7,12 @@ import { resolveCluster, RpcCounter } from '../../chain/index.js';
 import type { AgentConfig, PolicyConfig } from '../../config/index.js';
 import { DEMO, openCluster, type OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
-import { NATIVE_MINT } from '@solana/spl-token';
-import { analyzePositions, priceBookFromSnapshot, readPositions, stakePoolHoldings, type PositionsAnalysis } from '../../positions/index.js';
+import type { PositionsAnalysis } from '../../positions/index.js';
+import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
 import { formatAmount, isAddress } from '../../shared/index.js';
 import {
-  analyzeTreasury,
   formatPpmPercent,
   formatUsdCents,
-  getTreasurySnapshot,
   latestObservation,
   saveObservation,
   toJsonText,
@@ -69,7 +67,6 @@ function table(analysis: TreasuryAnalysis): string[] {
 }
 
 /** The stress every run applies to positions: SOL −30 %. */
-const SOL_SHOCK = { [NATIVE_MINT.toBase58()]: -300_000n };
 
 function positionLines(positions: PositionsAnalysis): string[] {
   const lines = ['DeFi positions (net ' + formatUsdCents(positions.netMicroUsd) + `: assets ${formatUsdCents(positions.assetsMicroUsd)}, debt ${formatUsdCents(positions.debtMicroUsd)})`];
@@ -135,28 +132,10 @@ export function registerObserve(program: Command, io: CliIo): void {
         open = await openCluster(ctx.settings.rpcUrl, { counter, logger: ctx.logger });
         const agentKey = options.agentKey ?? (open.demo ? DEMO.agent.toBase58() : null);
         const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
-        const snapshot = await getTreasurySnapshot(open.connection, {
-          owners: agent.treasury.owners,
-          agent: agentKey,
-          tokens: policy.tokens,
-          oracle: policy.oracle,
-          now: new Date(),
-          // Each embedded chain starts again at slot 0; only a real cluster's slots keep rising.
-          minContextSlot: target.kind === 'embedded' ? undefined : previous?.slot,
-        });
-        const treasuryRequests = counter.requests;
-        const read = await readPositions(open.connection, { owners: agent.treasury.owners, stakePools: stakePoolHoldings(snapshot, policy.tokens) });
-        const analysis = analyzeTreasury(snapshot, {
-          targets: agent.treasury.targets,
-          monthlySpendUsd: agent.treasury.monthlySpendUsd,
-          depegThresholdBps: agent.treasury.depegThresholdBps,
-          previous: previous?.snapshot,
-          positionMints: new Set(read.positions.flatMap((position) => ('positionMint' in position ? [position.positionMint] : []))),
-        });
-        const positions = analyzePositions(read.positions, priceBookFromSnapshot(snapshot), {
-          treasuryMicroUsd: analysis.totals.trustedMicroUsd,
-          shocks: SOL_SHOCK,
-        });
+        const read = await readTreasury(open.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: target.kind === 'embedded' });
+        const treasuryRequests = Object.values(read.snapshot.rpcCalls).reduce((sum: number, count: number) => sum + count, 0);
+        const { snapshot } = read;
+        const { analysis, positions } = analyzeTreasuryRead(agent, read, previous);
         const id = saveObservation(store.db, { snapshot, analysis, cluster, agent: agent.name });
         if (options.json) {
           io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis, positions }, 2));

@@ -1,0 +1,78 @@
+// One observation of an agent's treasury, as runs and `steward observe` make it: the treasury's
+// accounts and its DeFi positions read in parallel (liquid-staking pools once the holdings are
+// known), then the pure analyses. Numbers come from here; the model only ever reads them.
+import type { Connection } from '@solana/web3.js';
+import type { AgentConfig, PolicyConfig } from '../config/index.js';
+import {
+  analyzePositions,
+  positionRpc,
+  priceBookFromSnapshot,
+  readPositions,
+  readStakePoolPositions,
+  stakePoolHoldings,
+  type DefiPosition,
+  type PositionsAnalysis,
+} from '../positions/index.js';
+import { analyzeTreasury, getTreasurySnapshot, type StoredObservation, type TreasuryAnalysis, type TreasurySnapshot } from '../treasury/index.js';
+
+/** The stress every observation reports: SOL (and wrapped SOL) 30% lower. */
+export const SOL_SHOCK: Readonly<Record<string, bigint>> = { So11111111111111111111111111111111111111112: -300_000n };
+
+export interface ReadTreasuryParams {
+  agent: AgentConfig;
+  policy: PolicyConfig;
+  /** The agent's public key: allowances delegated to it are the on-chain limit, others are flagged. */
+  agentKey: string | null;
+  now: Date;
+  /** The previous observation of this treasury on this cluster: an older answer is refused. */
+  previous: StoredObservation | null;
+  /** The embedded chain restarts at slot 0 with every process: its slots are not compared. */
+  embedded: boolean;
+}
+
+export interface TreasuryRead {
+  snapshot: TreasurySnapshot;
+  positions: DefiPosition[];
+}
+
+export async function readTreasury(connection: Connection, params: ReadTreasuryParams): Promise<TreasuryRead> {
+  const owners = params.agent.treasury.owners;
+  const [snapshot, defi] = await Promise.all([
+    getSnapshot(connection, params),
+    readPositions(connection, { owners }),
+  ]);
+  const holdings = stakePoolHoldings(snapshot, params.policy.tokens);
+  const staking = holdings.length > 0 ? await readStakePoolPositions(positionRpc(connection), holdings) : [];
+  return { snapshot, positions: [...defi.positions, ...staking] };
+}
+
+function getSnapshot(connection: Connection, params: ReadTreasuryParams): Promise<TreasurySnapshot> {
+  return getTreasurySnapshot(connection, {
+    owners: params.agent.treasury.owners,
+    agent: params.agentKey,
+    tokens: params.policy.tokens,
+    oracle: params.policy.oracle,
+    now: params.now,
+    minContextSlot: params.embedded ? undefined : params.previous?.snapshot.slot,
+  });
+}
+
+export interface TreasuryAnalyses {
+  analysis: TreasuryAnalysis;
+  positions: PositionsAnalysis;
+}
+
+export function analyzeTreasuryRead(agent: AgentConfig, read: TreasuryRead, previous: StoredObservation | null): TreasuryAnalyses {
+  const analysis = analyzeTreasury(read.snapshot, {
+    targets: agent.treasury.targets,
+    monthlySpendUsd: agent.treasury.monthlySpendUsd,
+    depegThresholdBps: agent.treasury.depegThresholdBps,
+    previous: previous?.snapshot,
+    positionMints: new Set(read.positions.flatMap((position) => ('positionMint' in position ? [position.positionMint] : []))),
+  });
+  const positions = analyzePositions(read.positions, priceBookFromSnapshot(read.snapshot), {
+    treasuryMicroUsd: analysis.totals.trustedMicroUsd,
+    shocks: SOL_SHOCK,
+  });
+  return { analysis, positions };
+}
