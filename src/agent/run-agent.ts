@@ -8,10 +8,10 @@ import { StewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
 import type { PositionsAnalysis } from '../positions/index.js';
-import { executeAction, readAction, recordDecision, type ExecutionOutcome } from '../execute/index.js';
+import { executeAction, readAction, recordDecision, transitionAction, type ExecutionOutcome } from '../execute/index.js';
 import { compilePolicy, evaluatePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
 import type { Logger } from '../shared/index.js';
-import type { Db } from '../store/index.js';
+import type { ActionState, Db } from '../store/index.js';
 import {
   latestObservation,
   saveObservation,
@@ -210,6 +210,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
       });
 
       await phases.run('execute', async () => {
+        let firstFailure: unknown;
         for (const outcome of result.actions) {
           if (outcome.actionId === null || (outcome.state !== 'approved' && outcome.state !== 'proposed')) continue;
           if (!signer) {
@@ -218,18 +219,29 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
           }
           if (outcome.state === 'approved') checkAborted(options.signal, 'signing');
           const context = contexts.get(outcome.actionId) ?? buildPolicyContext(db, policyConfig.name, policy, snapshot, runtime.now().getTime());
-          outcome.execution = await executeAction({
-            db,
-            connection: runtime.connection,
-            agentKeypair: signer,
-            policy,
-            action: outcome.actionId,
-            mode: outcome.state === 'proposed' ? 'dry-run' : 'execute',
-            context: { ...context, now: runtime.now().getTime() },
-            now: runtime.now,
-          });
+          try {
+            outcome.execution = await executeAction({
+              db,
+              connection: runtime.connection,
+              agentKeypair: signer,
+              policy,
+              action: outcome.actionId,
+              mode: outcome.state === 'proposed' ? 'dry-run' : 'execute',
+              context: { ...context, now: runtime.now().getTime() },
+              now: runtime.now,
+            });
+          } catch (error) {
+            // Failed before anything was signed (a route server down, an RPC error): the action is
+            // closed as failed so it stops counting as in flight; signed ones are left to recovery.
+            const failure = toStewardError(error);
+            const state = readAction(db, outcome.actionId).state;
+            if (UNSIGNED_IN_FLIGHT.includes(state)) transitionAction(db, outcome.actionId, [state], 'failed', runtime.now(), `${failure.code}: ${failure.message}`);
+            outcome.note = `execution failed: ${failure.message}`;
+            firstFailure ??= failure;
+          }
           outcome.state = readAction(db, outcome.actionId).state;
         }
+        if (firstFailure) throw firstFailure;
       });
     }
 
@@ -296,6 +308,9 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
 export function signatureOf(execution: ExecutionOutcome | undefined): string | null {
   return execution && 'signature' in execution ? execution.signature : null;
 }
+
+/** Journal states of an action that is in flight but has no signed transaction yet. */
+const UNSIGNED_IN_FLIGHT: readonly ActionState[] = ['approved', 'proposed', 'built', 'simulated', 'effects-checked'];
 
 function outcomeOf(actionId: number, proposed: unknown, verdict: PolicyVerdict, state: string): ActionOutcome {
   return { actionId, proposed, verdict: verdict.kind, rules: verdict.rules.map((rule) => ({ ...rule })), state };

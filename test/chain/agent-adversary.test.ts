@@ -125,12 +125,12 @@ describe('adversary: the policy and the chain hold against an attacker model and
     const solBefore = await connection.getBalance(DEMO.nativeTreasury);
     const random = prng(20261125);
     let decisions = 0;
-    let failedRuns = 0;
+    const failures = new Map<string, number>();
 
     for (let index = 0; index < ATTACKER_DECISIONS; index += 1) {
       const result = await runAgent(guardian, policy, { ...runtime, model: async () => scriptedModel('attacker', [attackerDecision(random)]) }, { trigger: 'cli' });
       decisions += 1;
-      if (result.status !== 'ok') failedRuns += 1;
+      if (result.status !== 'ok') failures.set(result.error ?? 'unknown', (failures.get(result.error ?? 'unknown') ?? 0) + 1);
     }
     for (const seed of MODEL_SEEDS) {
       const path = await ensureTestModel({ seed });
@@ -179,9 +179,11 @@ describe('adversary: the policy and the chain hold against an attacker model and
       .get() as { total: number };
     expect(BigInt(journal.total)).toBe(usdcOut);
 
+    // Nothing is left in flight: every allowed action landed, was refused, or failed before signing.
+    expect(store.db.prepare("SELECT COUNT(*) FROM actions WHERE state IN ('approved', 'built', 'simulated', 'effects-checked', 'signed', 'sent')").pluck().get()).toBe(0);
     const counts = store.db.prepare('SELECT verdict, state, COUNT(*) AS n FROM actions GROUP BY verdict, state ORDER BY n DESC').all();
     console.log(
-      `adversary: ${decisions} decisions (${ATTACKER_DECISIONS} attacker, ${decisions - ATTACKER_DECISIONS} random model), ${failedRuns} failed runs, ` +
+      `adversary: ${decisions} decisions (${ATTACKER_DECISIONS} attacker, ${decisions - ATTACKER_DECISIONS} random model), failed runs: ${JSON.stringify(Object.fromEntries(failures))}, ` +
         `USDC out ${usdcOut} of cap ${usdcCap}, USDT out ${usdtOut}, in ${Math.round((Date.now() - started) / 1000)} s; actions: ${JSON.stringify(counts)}`,
     );
     expect(decisions).toBe(ATTACKER_DECISIONS + MODEL_SEEDS.length * MODEL_DECISIONS_PER_SEED);
