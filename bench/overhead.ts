@@ -11,12 +11,13 @@
 // simulate/send/confirm are timed at the executor's RPC boundary: a Connection proxy notes when
 // each getLatestBlockhash / simulateTransaction / sendRawTransaction / getSignatureStatuses call
 // starts and ends (no hooks in the executor needed).
+import { toChatHistory } from '../src/llm/chat-history.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { Connection } from '@solana/web3.js';
-import { LlamaChat, type ChatHistoryItem, type Token } from 'node-llama-cpp';
+import { LlamaChat, type Token } from 'node-llama-cpp';
 import { runAgent, type AgentModel, type AgentRuntime, type RunResult } from '../src/agent/run-agent.js';
 import { loadConfig } from '../src/config/index.js';
 import { DEMO, demoKeypair, openCluster } from '../src/demo/index.js';
@@ -51,18 +52,6 @@ export function timedConnection(connection: Connection, events: RpcEvent[]): Con
       };
     },
   });
-}
-
-function toChatHistory(messages: readonly BaseMessage[]): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = messages.map((message): ChatHistoryItem => {
-    const text = typeof message.content === 'string' ? message.content : message.text;
-    const type = message.getType();
-    if (type === 'system' || type === 'developer') return { type: 'system', text };
-    if (type === 'ai') return { type: 'model', response: [text] };
-    return { type: 'user', text };
-  });
-  history.push({ type: 'model', response: [] });
-  return history;
 }
 
 /** simulate / send / confirm from the RPC events of one execution, in ms. */

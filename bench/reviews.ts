@@ -4,9 +4,10 @@
 // prompt tokens each review after the first really evaluates, against the tokens its prompt
 // does not share with the previous review's (the system rules are a shared prefix that a
 // sequence keeps evaluated between calls).
+import { commonPrefixLength, toChatHistory } from '../src/llm/chat-history.js';
 import { PublicKey } from '@solana/web3.js';
 import type { BaseMessage } from '@langchain/core/messages';
-import type { ChatHistoryItem, Token } from 'node-llama-cpp';
+import type { Token } from 'node-llama-cpp';
 import { createConnection } from '../src/chain/index.js';
 import { DEMO, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID, startDemoChain } from '../src/demo/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot } from '../src/governance/index.js';
@@ -25,24 +26,6 @@ interface Call {
   promptTokens: number;
   cachedPromptTokens: number;
   completionTokens: number;
-}
-
-function toChatHistory(messages: readonly BaseMessage[]): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = messages.map((message): ChatHistoryItem => {
-    const text = typeof message.content === 'string' ? message.content : message.text;
-    const type = message.getType();
-    if (type === 'system' || type === 'developer') return { type: 'system', text };
-    if (type === 'ai') return { type: 'model', response: [text] };
-    return { type: 'user', text };
-  });
-  history.push({ type: 'model', response: [] });
-  return history;
-}
-
-function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
 }
 
 export async function run(options: BenchOptions): Promise<Figure[]> {
@@ -115,7 +98,7 @@ async function measure(path: string, generated: boolean, options: BenchOptions):
       const current = tokens(call.messages);
       if (previous) {
         evaluated += call.promptTokens - call.cachedPromptTokens;
-        unique += current.length - commonPrefix(previous, current);
+        unique += current.length - commonPrefixLength(previous, current);
         total += call.promptTokens;
       }
       previous = current;

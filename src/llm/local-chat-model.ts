@@ -4,12 +4,13 @@
 // evaluated tokens of a sequence, and the next prompt that starts with the same fixed prefix
 // (system prompt, policy) only evaluates what differs — the saving is reported as
 // `cachedPromptTokens`.
+import { commonPrefixLength, toChatHistory } from './chat-history.js';
 import { basename } from 'node:path';
 import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import { AIMessage, type BaseMessage, type UsageMetadata } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import { LlamaChat, type ChatHistoryItem, type LlamaGrammar, type Token, type TokenBias } from 'node-llama-cpp';
+import { LlamaChat, type LlamaGrammar, type TokenBias } from 'node-llama-cpp';
 import { StewardError } from '../errors/index.js';
 import { boundedJsonGrammar } from './bounded-grammar.js';
 import type { Completion, ModelIdentity, StewardModelExtras, StructuredRequest } from './chat-model.js';
@@ -46,25 +47,6 @@ export interface LocalCompleteOptions {
   seed?: number;
   signal?: AbortSignal;
   onTextChunk?: (text: string) => void;
-}
-
-function toChatHistory(messages: readonly BaseMessage[]): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = messages.map((message): ChatHistoryItem => {
-    const text = typeof message.content === 'string' ? message.content : message.text;
-    const type = message.getType();
-    if (type === 'system' || type === 'developer') return { type: 'system', text };
-    if (type === 'ai') return { type: 'model', response: [text] };
-    return { type: 'user', text };
-  });
-  history.push({ type: 'model', response: [] });
-  return history;
-}
-
-function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
-  const limit = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < limit && a[i] === b[i]) i++;
-  return i;
 }
 
 export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements StewardModelExtras {

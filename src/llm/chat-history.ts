@@ -1,0 +1,25 @@
+// LangChain messages as node-llama-cpp chat history, and the token prefix two prompts share:
+// what the local chat model sends and how it counts reused prefill (benches measure the same way).
+import type { BaseMessage } from '@langchain/core/messages';
+import type { ChatHistoryItem, Token } from 'node-llama-cpp';
+
+/** The history for one answer: the messages, then an empty model turn for the answer to fill. */
+export function toChatHistory(messages: readonly BaseMessage[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((message): ChatHistoryItem => {
+    const text = typeof message.content === 'string' ? message.content : message.text;
+    const type = message.getType();
+    if (type === 'system' || type === 'developer') return { type: 'system', text };
+    if (type === 'ai') return { type: 'model', response: [text] };
+    return { type: 'user', text };
+  });
+  history.push({ type: 'model', response: [] });
+  return history;
+}
+
+/** How many leading tokens `a` and `b` share. */
+export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+  const limit = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < limit && a[i] === b[i]) i++;
+  return i;
+}
