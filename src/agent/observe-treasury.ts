@@ -1,15 +1,16 @@
 // One observation of an agent's treasury, as runs and `steward observe` make it: the treasury's
-// accounts and its DeFi positions read in parallel (liquid-staking pools once the holdings are
-// known), then the pure analyses. Numbers come from here; the model only ever reads them.
+// accounts, its DeFi positions and the configured liquid-staking pools read in parallel, then
+// the pure analyses. Numbers come from here; the model only ever reads them.
 import type { Connection } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import {
   analyzePositions,
+  fetchStakePools,
   positionRpc,
   priceBookFromSnapshot,
   readPositions,
-  readStakePoolPositions,
   stakePoolHoldings,
+  stakePoolPositions,
   type DefiPosition,
   type PositionsAnalysis,
 } from '../positions/index.js';
@@ -37,12 +38,14 @@ export interface TreasuryRead {
 
 export async function readTreasury(connection: Connection, params: ReadTreasuryParams): Promise<TreasuryRead> {
   const owners = params.agent.treasury.owners;
-  const [snapshot, defi] = await Promise.all([
+  // The pools' addresses are configuration: read them alongside, value the holdings after.
+  const pools = Object.entries(params.policy.tokens).flatMap(([symbol, entry]) => (entry.stakePool ? [{ symbol, pool: entry.stakePool }] : []));
+  const [snapshot, defi, fetchedPools] = await Promise.all([
     getSnapshot(connection, params),
     readPositions(connection, { owners }),
+    fetchStakePools(positionRpc(connection), pools),
   ]);
-  const holdings = stakePoolHoldings(snapshot, params.policy.tokens);
-  const staking = holdings.length > 0 ? await readStakePoolPositions(positionRpc(connection), holdings) : [];
+  const staking = stakePoolPositions(stakePoolHoldings(snapshot, params.policy.tokens), fetchedPools);
   return { snapshot, positions: [...defi.positions, ...staking] };
 }
 

@@ -70,6 +70,9 @@ export {
 } from './orca-whirlpools.js';
 export {
   readStakePoolPositions,
+  fetchStakePools,
+  stakePoolPositions,
+  type FetchedStakePools,
   stakePoolHoldings,
   encodeStakePool,
   SPL_STAKE_POOL_PROGRAM_ID,

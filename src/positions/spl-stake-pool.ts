@@ -43,20 +43,26 @@ export function stakePoolHoldings(
   return holdings;
 }
 
-/** Reads every holding's stake pool (and the Clock, for the pool's update epoch) in one getMultipleAccounts. */
-export async function readStakePoolPositions(
-  rpc: PositionRpc,
-  holdings: readonly StakePoolHolding[],
-  programIds: readonly PublicKey[] = [SPL_STAKE_POOL_PROGRAM_ID],
-): Promise<Array<LiquidStakingPosition | UnreadablePosition>> {
-  if (holdings.length === 0) return [];
-  const keys = holdings.map((holding) => {
+/** Stake pool accounts and the Clock's epoch, as read in one getMultipleAccounts. */
+export interface FetchedStakePools {
+  infos: ReadonlyMap<string, AccountInfo<Buffer> | null>;
+  epoch: bigint | null;
+}
+
+/**
+ * Reads the given stake pools (and the Clock, for the pool's update epoch) in one
+ * getMultipleAccounts. The addresses come from configuration, so this can run before the
+ * holdings are known, in parallel with the treasury scan.
+ */
+export async function fetchStakePools(rpc: PositionRpc, pools: readonly { symbol: string; pool: string }[]): Promise<FetchedStakePools> {
+  if (pools.length === 0) return { infos: new Map(), epoch: null };
+  const keys = pools.map(({ symbol, pool }) => {
     try {
-      return new PublicKey(holding.pool);
+      return new PublicKey(pool);
     } catch (error) {
-      throw new StewardError('CONFIG_INVALID', `stake pool "${holding.pool}" of ${holding.symbol} is not a Solana address`, {
-        hint: `fix tokens.${holding.symbol}.stakePool in the policy file (the pool account, e.g. Jito4APyf642JPZPx3hGc6WWJ8zPKtRbRs4P815Awbb for jitoSOL)`,
-        context: { symbol: holding.symbol, stakePool: holding.pool },
+      throw new StewardError('CONFIG_INVALID', `stake pool "${pool}" of ${symbol} is not a Solana address`, {
+        hint: `fix tokens.${symbol}.stakePool in the policy file (the pool account, e.g. Jito4APyf642JPZPx3hGc6WWJ8zPKtRbRs4P815Awbb for jitoSOL)`,
+        context: { symbol, stakePool: pool },
         cause: error,
       });
     }
@@ -64,7 +70,26 @@ export async function readStakePoolPositions(
   const infos = await multipleAccounts(rpc, [...keys, SYSVAR_CLOCK_PUBKEY], 'stake pools and Clock');
   const clock = infos.get(SYSVAR_CLOCK_PUBKEY.toBase58());
   const epoch = clock && clock.data.length >= 24 ? clock.data.readBigUInt64LE(16) : null;
-  return holdings.map((holding) => decodeHolding(holding, infos.get(holding.pool) ?? null, epoch, programIds));
+  return { infos, epoch };
+}
+
+/** Values each holding at its pool's rate, from pools already read with fetchStakePools. */
+export function stakePoolPositions(
+  holdings: readonly StakePoolHolding[],
+  fetched: FetchedStakePools,
+  programIds: readonly PublicKey[] = [SPL_STAKE_POOL_PROGRAM_ID],
+): Array<LiquidStakingPosition | UnreadablePosition> {
+  return holdings.map((holding) => decodeHolding(holding, fetched.infos.get(holding.pool) ?? null, fetched.epoch, programIds));
+}
+
+/** Reads every holding's stake pool (and the Clock) in one getMultipleAccounts and values it. */
+export async function readStakePoolPositions(
+  rpc: PositionRpc,
+  holdings: readonly StakePoolHolding[],
+  programIds: readonly PublicKey[] = [SPL_STAKE_POOL_PROGRAM_ID],
+): Promise<Array<LiquidStakingPosition | UnreadablePosition>> {
+  if (holdings.length === 0) return [];
+  return stakePoolPositions(holdings, await fetchStakePools(rpc, holdings), programIds);
 }
 
 function decodeHolding(
