@@ -9,19 +9,7 @@ import { parseArgs } from 'node:util';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { LlamaChat, type ChatHistoryItem, type LlamaContextSequence, type Token } from 'node-llama-cpp';
 import { buildPrompt, ensureTestModel, LocalChatModel } from '../src/llm/index.js';
-
-/** Structurally the Figure of bench/lib.ts, kept local so this file stands on its own. */
-interface Figure {
-  id: string;
-  group: string;
-  name: string;
-  value: number | null;
-  unit: string;
-  target?: string;
-  met?: boolean | null;
-  method: string;
-  details?: Record<string, unknown>;
-}
+import type { Figure } from './lib.js';
 
 interface LlmBenchOptions {
   size: 'full' | 'smoke';
