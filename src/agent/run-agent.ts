@@ -2,7 +2,7 @@
 // and recorded; a phase that fails ends the run with a recorded error, and nothing that was
 // not decided and checked is executed. Model output reaches execution only as actions that
 // passed the policy engine and were written to the journal.
-import { PublicKey, type Connection, type Keypair } from '@solana/web3.js';
+import type { Connection, Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import { StewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
@@ -20,6 +20,7 @@ import {
   type TreasurySnapshot,
 } from '../treasury/index.js';
 import { treasuryDecisionSchema } from './decision-schema.js';
+import { knownDestinations, reviewTarget } from './review-target.js';
 import { analyzeTreasuryRead, readTreasury } from './observe-treasury.js';
 import { buildPolicyContext } from './policy-context.js';
 import { describePolicy, summarizePositions, treasurySystemPrompt, treasuryTask } from './prompts.js';
@@ -246,12 +247,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
     }
 
     if (agent.tasks.includes('proposals')) {
-      const { realm, governanceProgram } = agent.treasury;
-      if (!realm || !governanceProgram) {
-        throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" reviews proposals but names no treasury.realm and treasury.governanceProgram`, {
-          hint: 'add both addresses under `treasury:` in the agent file',
-        });
-      }
+      const { realm, programId } = reviewTarget(agent);
       checkAborted(options.signal, 'reviewing proposals');
       const model = options.noModel ? null : await phases.run('load-model', () => runtime.model(agent));
       if (model && !result.model) {
@@ -260,10 +256,11 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
       }
       const review = await phases.run('review', () =>
         reviewRealm(runtime.connection, {
-          programId: new PublicKey(governanceProgram),
-          realm: new PublicKey(realm),
-          treasury: indexTreasury(treasuryContextFromSnapshot(snapshot)),
-          now: Math.floor(runtime.now().getTime() / 1000),
+          programId,
+          realm,
+          treasury: indexTreasury(treasuryContextFromSnapshot(snapshot, knownDestinations(policyConfig, db))),
+          // Voting deadlines are chain time.
+          now: snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(runtime.now().getTime() / 1000),
           model,
           db,
           reportsDir: runtime.reportsDir,

@@ -5,7 +5,7 @@ import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../conf
 import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
 import { demoKeypair, openCluster, type OpenCluster } from '../demo/index.js';
 import { recoverPending } from '../execute/index.js';
-import { StewardError } from '../errors/index.js';
+import { policyOf } from './agents.js';
 import type { Logger } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 
@@ -16,17 +16,6 @@ export interface AgentSession {
   runtime: OwnedRuntime;
   policyOf(agent: AgentConfig): PolicyConfig;
   close(): Promise<void>;
-}
-
-export function findAgent(config: StewardConfig, name: string): AgentConfig {
-  const found = config.agents.find((entry) => entry.config.name === name);
-  if (!found) {
-    throw new StewardError('ARGUMENT_INVALID', `no agent named "${name}"`, {
-      hint: `agents defined: ${config.agents.map((entry) => entry.config.name).join(', ') || 'none'} (see agents/*.yaml)`,
-      context: { agent: name },
-    });
-  }
-  return found.config;
 }
 
 export async function openAgentSession(options: {
@@ -66,11 +55,7 @@ export async function openAgentSession(options: {
     store: options.store,
     cluster,
     runtime,
-    policyOf(agent) {
-      const policy = options.config.policies.find((entry) => entry.config.name === agent.policy);
-      if (!policy) throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" names policy "${agent.policy}", which does not exist`);
-      return policy.config;
-    },
+    policyOf: (agent) => policyOf(options.config, agent),
     async close() {
       await runtime.close();
       await cluster.close();

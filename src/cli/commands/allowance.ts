@@ -2,67 +2,23 @@
 // accounts, read from chain: which accounts the DAO granted to the agent key, and how much of
 // each grant remains (the token program's delegated_amount — the chain keeps only what is
 // left, not the amount first approved). Also home of the helpers `grant` and `approvals`
-// share: which agent, which policy, which agent key, and a plain text table.
+// share: reading the treasury for allowances, token names, and a plain text table.
 import { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { resolveCluster } from '../../chain/index.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../../config/index.js';
-import { loadAgentSigner } from '../../agent/signer.js';
-import { DEMO, openCluster, type OpenCluster } from '../../demo/index.js';
+import { openCluster, type OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { readAllowances } from '../../execute/index.js';
-import { formatAmount, isAddress } from '../../shared/index.js';
+import { formatAmount } from '../../shared/index.js';
 import { getTreasurySnapshot, toJsonText, type TreasurySnapshot } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
+import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 
 /** The agent named, or the first agent with the treasury task, and its policy. */
 export function treasuryAgent(config: StewardConfig, name: string | undefined): { agent: AgentConfig; policy: PolicyConfig } {
-  const agents = config.agents.map((file) => file.config);
-  let agent: AgentConfig | undefined;
-  if (name !== undefined) {
-    agent = agents.find((entry) => entry.name === name);
-    if (!agent) {
-      throw new StewardError('ARGUMENT_INVALID', `no agent named "${name}"`, {
-        hint: `agents defined: ${agents.map((entry) => entry.name).join(', ') || 'none'} (see agents/*.yaml)`,
-        context: { agent: name },
-      });
-    }
-  } else {
-    agent = agents.find((entry) => entry.tasks.includes('treasury')) ?? agents[0];
-    if (!agent) throw new StewardError('CONFIG_NOT_FOUND', 'no agent is defined', { hint: 'add an agent file under agents/ (see agents/treasury-guardian.yaml)' });
-  }
-  const policy = config.policies.find((file) => file.config.name === agent.policy)?.config;
-  if (!policy) {
-    throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" names policy "${agent.policy}", which does not exist`, { hint: 'run `steward validate`' });
-  }
-  return { agent, policy };
-}
-
-export interface AgentKey {
-  key: PublicKey;
-  /** Where the key came from, for the output: "--agent-key", "$STEWARD_KEYPAIR", "the demo agent key". */
-  source: string;
-}
-
-/**
- * The agent's public key: the explicit address, else the agent's signer (agent file or its env
- * variable), else — on the embedded demo chain only — the demo agent key. Null when none applies.
- */
-export function agentKeyOf(agent: AgentConfig, settings: Settings, cluster: OpenCluster, explicit: string | undefined, flag: string): AgentKey | null {
-  if (explicit !== undefined) {
-    if (!isAddress(explicit)) throw new StewardError('ADDRESS_INVALID', `${flag} "${explicit}" is not a Solana address`, { hint: "pass the base58 public key of the agent's signer" });
-    return { key: new PublicKey(explicit), source: flag };
-  }
-  const signer = loadAgentSigner(agent, process.env, settings.keypair);
-  if (signer) return { key: signer.publicKey, source: signerSource(agent) };
-  if (cluster.demo) return { key: DEMO.agent, source: 'the demo agent key (embedded chain; no signer configured)' };
-  return null;
-}
-
-export function signerSource(agent: AgentConfig): string {
-  if (agent.signer && 'keypair' in agent.signer) return `agents/${agent.name}.yaml signer.keypair`;
-  if (agent.signer && 'env' in agent.signer && process.env[agent.signer.env]) return `$${agent.signer.env}`;
-  return '$STEWARD_KEYPAIR';
+  const agent = pickAgent(config, name, 'treasury');
+  return { agent, policy: policyOf(config, agent) };
 }
 
 /** Reads the agent's treasury as observe does (balances, token accounts, prices). */

@@ -14,9 +14,9 @@ import { StewardError } from '../../errors/index.js';
 import { approveAction, executeAction, getApproval, listApprovals, rejectApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../../execute/index.js';
 import { compilePolicy } from '../../policy/index.js';
 import { toJsonText } from '../../treasury/index.js';
-import { findAgent } from '../agent-session.js';
+import { findAgent, signerSource } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
-import { readTreasury, signerSource, textTable } from './allowance.js';
+import { readTreasury, textTable } from './allowance.js';
 
 export const APPROVAL_DENIED_EXIT = 3;
 

@@ -15,7 +15,8 @@ import { buildGrantInstruction, readAllowances, unsignedGrantTransaction } from 
 import { formatAmount, isAddress, parseAmount } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { agentKeyOf, readTreasury, treasuryAgent } from './allowance.js';
+import { agentKeyOf } from '../agents.js';
+import { readTreasury, treasuryAgent } from './allowance.js';
 
 interface GrantOptions {
   token: string;

@@ -4,12 +4,10 @@
 // embedded chain the demo DAO is seeded first in the chain's child process (with its oracle), so the command works offline.
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter } from '../../chain/index.js';
-import type { AgentConfig, PolicyConfig } from '../../config/index.js';
-import { DEMO, openCluster, type OpenCluster } from '../../demo/index.js';
-import { StewardError } from '../../errors/index.js';
+import { openCluster, type OpenCluster } from '../../demo/index.js';
 import type { PositionsAnalysis } from '../../positions/index.js';
 import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
-import { formatAmount, isAddress } from '../../shared/index.js';
+import { formatAmount } from '../../shared/index.js';
 import {
   formatPpmPercent,
   formatUsdCents,
@@ -18,28 +16,13 @@ import {
   toJsonText,
   type TreasuryAnalysis,
 } from '../../treasury/index.js';
+import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 
 interface ObserveOptions {
   agent?: string;
   agentKey?: string;
   json?: boolean;
-}
-
-function pickAgent(agents: AgentConfig[], name: string | undefined): AgentConfig {
-  if (name !== undefined) {
-    const found = agents.find((agent) => agent.name === name);
-    if (!found) {
-      throw new StewardError('ARGUMENT_INVALID', `no agent named "${name}"`, {
-        hint: `agents defined: ${agents.map((agent) => agent.name).join(', ') || 'none'} (see agents/*.yaml)`,
-      });
-    }
-    return found;
-  }
-  const watching = agents.filter((agent) => agent.tasks.includes('treasury'));
-  const first = watching[0] ?? agents[0];
-  if (!first) throw new StewardError('CONFIG_NOT_FOUND', 'no agent is defined', { hint: 'add an agent file under agents/ (see agents/treasury-guardian.yaml)' });
-  return first;
 }
 
 function signed(ppm: bigint): string {
@@ -115,14 +98,8 @@ export function registerObserve(program: Command, io: CliIo): void {
     .action(async (options: ObserveOptions, command: Command) => {
       const ctx = createContext(command, io);
       const config = ctx.loadConfig();
-      const agent = pickAgent(config.agents.map((file) => file.config), options.agent);
-      const policy: PolicyConfig | undefined = config.policies.find((file) => file.config.name === agent.policy)?.config;
-      if (!policy) {
-        throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" names policy "${agent.policy}", which does not exist`, { hint: 'run `steward validate`' });
-      }
-      if (options.agentKey !== undefined && !isAddress(options.agentKey)) {
-        throw new StewardError('ARGUMENT_INVALID', `--agent-key "${options.agentKey}" is not a Solana address`, { hint: 'pass the base58 public key of the agent signer' });
-      }
+      const agent = pickAgent(config, options.agent, 'treasury');
+      const policy = policyOf(config, agent);
       const target = resolveCluster(ctx.settings.rpcUrl);
       const cluster = target.kind === 'embedded' ? 'embedded' : target.name;
       const store = ctx.openStore();
@@ -130,7 +107,7 @@ export function registerObserve(program: Command, io: CliIo): void {
       let open: OpenCluster | undefined;
       try {
         open = await openCluster(ctx.settings.rpcUrl, { counter, logger: ctx.logger });
-        const agentKey = options.agentKey ?? (open.demo ? DEMO.agent.toBase58() : null);
+        const agentKey = agentKeyOf(agent, ctx.settings, open, options.agentKey, '--agent-key')?.key.toBase58() ?? null;
         const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
         const read = await readTreasury(open.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: target.kind === 'embedded' });
         const treasuryRequests = Object.values(read.snapshot.rpcCalls).reduce((sum: number, count: number) => sum + count, 0);

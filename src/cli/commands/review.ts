@@ -4,11 +4,9 @@
 // stores each review; unchanged proposals are not reviewed again (--force to redo). On the
 // embedded chain the demo DAO is seeded first, in the chain's child process.
 import { resolve } from 'node:path';
-import { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter } from '../../chain/index.js';
-import type { AgentConfig, PolicyConfig } from '../../config/index.js';
-import { DEMO, GOVERNANCE_PROGRAM_ID, openCluster, type OpenCluster } from '../../demo/index.js';
+import { openCluster, type OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import {
   formatUsd,
@@ -20,6 +18,8 @@ import {
 import { createChatModel, type StewardChatModel } from '../../llm/index.js';
 import { isAddress } from '../../shared/index.js';
 import { getTreasurySnapshot } from '../../treasury/index.js';
+import { knownDestinations, reviewTarget } from '../../agent/review-target.js';
+import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 
 interface ReviewOptions {
@@ -29,24 +29,6 @@ interface ReviewOptions {
   agent?: string;
   force?: boolean;
   simulate: boolean;
-}
-
-function pickAgent(agents: AgentConfig[], name: string | undefined): AgentConfig {
-  const found = name === undefined ? (agents.find((a) => a.tasks.includes('proposals') && a.treasury.realm) ?? agents.find((a) => a.treasury.realm)) : agents.find((a) => a.name === name);
-  if (!found) {
-    throw new StewardError(name === undefined ? 'CONFIG_NOT_FOUND' : 'ARGUMENT_INVALID', name === undefined ? 'no agent names a realm to review' : `no agent named "${name}"`, {
-      hint: `set treasury.realm (and treasury.governanceProgram) in an agent file, e.g. agents/proposal-reviewer.yaml; agents defined: ${agents.map((a) => a.name).join(', ') || 'none'}`,
-    });
-  }
-  return found;
-}
-
-function knownDestinations(policy: PolicyConfig, db: import('../../store/index.js').Db): string[] {
-  const allowed = policy.allow.destinations.filter((d) => d !== 'treasury');
-  const paid = (db.prepare("SELECT DISTINCT destination FROM actions WHERE destination IS NOT NULL AND state IN ('executed', 'confirmed')").all() as { destination: string }[])
-    .map((row) => row.destination)
-    .filter((d) => isAddress(d));
-  return [...new Set([...allowed, ...paid])];
 }
 
 function line(outcome: ReviewOutcome): string {
@@ -77,12 +59,10 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
       }
       const ctx = createContext(command, io);
       const config = ctx.loadConfig();
-      const agent = pickAgent(config.agents.map((file) => file.config), options.agent);
-      const policy = config.policies.find((file) => file.config.name === agent.policy)?.config;
-      if (!policy) throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" names policy "${agent.policy}", which does not exist`, { hint: 'run `steward validate`' });
+      const agent = pickAgent(config, options.agent, 'proposals');
+      const policy = policyOf(config, agent);
       const target = resolveCluster(ctx.settings.rpcUrl);
-      const realm = new PublicKey(agent.treasury.realm ?? DEMO.realm);
-      const programId = new PublicKey(agent.treasury.governanceProgram ?? GOVERNANCE_PROGRAM_ID);
+      const { realm, programId } = reviewTarget(agent);
       const store = ctx.openStore();
       const counter = new RpcCounter();
       let open: OpenCluster | undefined;
@@ -91,7 +71,7 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
         open = await openCluster(ctx.settings.rpcUrl, { counter, logger: ctx.logger });
         const snapshot = await getTreasurySnapshot(open.connection, {
           owners: agent.treasury.owners,
-          agent: open.demo ? DEMO.agent.toBase58() : null,
+          agent: agentKeyOf(agent, ctx.settings, open, undefined, '--agent')?.key.toBase58() ?? null,
           tokens: policy.tokens,
           oracle: policy.oracle,
           now: new Date(),

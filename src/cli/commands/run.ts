@@ -5,7 +5,8 @@ import { writeRunReport } from '../../agent/report.js';
 import { runAgent, type RunResult } from '../../agent/run-agent.js';
 import { setRunReport } from '../../agent/run-store.js';
 import { toJsonText } from '../../treasury/index.js';
-import { findAgent, openAgentSession } from '../agent-session.js';
+import { openAgentSession } from '../agent-session.js';
+import { findAgent } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 
 export function summarizeRun(result: RunResult, reportPath: string): string[] {

@@ -1,0 +1,28 @@
+// What a proposal review needs from configuration and the journal, the same for `steward
+// review` and an agent's run: which realm under which governance program, and which
+// destinations the DAO already pays (so a never-paid destination is flagged, a routine one not).
+import { PublicKey } from '@solana/web3.js';
+import type { AgentConfig, PolicyConfig } from '../config/index.js';
+import { StewardError } from '../errors/index.js';
+import { isAddress } from '../shared/index.js';
+import type { Db } from '../store/index.js';
+
+export function reviewTarget(agent: AgentConfig): { realm: PublicKey; programId: PublicKey } {
+  const { realm, governanceProgram } = agent.treasury;
+  if (!realm || !governanceProgram) {
+    throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" reviews proposals but names no treasury.realm and treasury.governanceProgram`, {
+      hint: `add both addresses under \`treasury:\` in agents/${agent.name}.yaml (see agents/proposal-reviewer.yaml)`,
+      context: { agent: agent.name },
+    });
+  }
+  return { realm: new PublicKey(realm), programId: new PublicKey(governanceProgram) };
+}
+
+/** The policy's allow-listed destinations and every destination a confirmed action paid. */
+export function knownDestinations(policy: PolicyConfig, db: Db): string[] {
+  const allowed = policy.allow.destinations.filter((destination) => destination !== 'treasury');
+  const paid = (db.prepare("SELECT DISTINCT destination FROM actions WHERE destination IS NOT NULL AND state = 'confirmed'").pluck().all() as string[]).filter(
+    (destination) => isAddress(destination),
+  );
+  return [...new Set([...allowed, ...paid])];
+}
