@@ -51,19 +51,27 @@ export async function unsignedGrantTransaction(connection: Connection, grant: Gr
   return Buffer.from(new VersionedTransaction(message).serialize()).toString('base64');
 }
 
+/**
+ * A token account's bytes with its delegate and allowance replaced, as an approve (or, with a
+ * null delegate, a revoke) would leave them. Extensions past the base layout are kept as they are.
+ */
+export function withDelegate(accountData: Uint8Array, delegate: PublicKey | null, amount: bigint): Buffer {
+  const data = Buffer.from(accountData);
+  const raw = AccountLayout.decode(data.subarray(0, ACCOUNT_SIZE));
+  raw.delegateOption = delegate ? 1 : 0;
+  raw.delegate = delegate ?? new PublicKey(new Uint8Array(32));
+  raw.delegatedAmount = delegate ? amount : 0n;
+  AccountLayout.encode(raw, data, 0);
+  return data;
+}
+
 /** Embedded chain only: rewrites the token account's delegate and allowance in place. */
 export function injectAllowance(chain: ChainWriter, tokenAccount: PublicKey, delegate: PublicKey | null, amount: bigint): void {
   const account = chain.getAccount(tokenAccount);
   if (!account || account.data.length < ACCOUNT_SIZE) {
     throw new StewardError('ARGUMENT_INVALID', `${tokenAccount.toBase58()} is not a token account on the embedded chain`, { hint: 'name a treasury token account' });
   }
-  const data = Buffer.from(account.data);
-  const raw = AccountLayout.decode(data.subarray(0, ACCOUNT_SIZE));
-  raw.delegateOption = delegate ? 1 : 0;
-  raw.delegate = delegate ?? new PublicKey(new Uint8Array(32));
-  raw.delegatedAmount = delegate ? amount : 0n;
-  AccountLayout.encode(raw, data, 0);
-  chain.setAccount(tokenAccount, { ...account, data });
+  chain.setAccount(tokenAccount, { ...account, data: withDelegate(account.data, delegate, amount) });
 }
 
 export interface AllowanceView {

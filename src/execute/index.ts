@@ -12,4 +12,4 @@ export { decisionMemo, decisionHash, MEMO_PROGRAM_ID } from './memo.js';
 export { killPoints, type KillPoint } from './test-hooks.js';
 export { defaultConfirmOptions, type ConfirmOptions } from './send-and-confirm.js';
 export { approveAction, rejectApproval, listApprovals, getApproval, expireApprovals, type ApprovalRow, type ApprovalDecision } from './approvals.js';
-export { buildGrantInstruction, unsignedGrantTransaction, injectAllowance, readAllowances, type GrantParams, type GrantInstruction, type AllowanceView } from './grant.js';
+export { buildGrantInstruction, unsignedGrantTransaction, injectAllowance, withDelegate, readAllowances, type GrantParams, type GrantInstruction, type AllowanceView } from './grant.js';

@@ -5,13 +5,13 @@
 // multisig. `--execute` applies it only on Steward's embedded chain, where the treasury is a
 // governance PDA without a key: the token account is rewritten in the chain's state through the
 // `steward_setAccount` cheat RPC — an injection, not a signature, which no real cluster allows.
-import { ACCOUNT_SIZE, AccountLayout, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, type Connection } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { resolveCluster } from '../../chain/index.js';
 import { openCluster, type OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
-import { buildGrantInstruction, readAllowances, unsignedGrantTransaction } from '../../execute/index.js';
+import { buildGrantInstruction, readAllowances, unsignedGrantTransaction, withDelegate } from '../../execute/index.js';
 import { formatAmount, isAddress, parseAmount } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
@@ -52,12 +52,7 @@ async function injectOverRpc(connection: Connection, tokenAccount: PublicKey, de
   if (!info || info.data.length < ACCOUNT_SIZE) {
     throw new StewardError('EXECUTION_FAILED', `${tokenAccount.toBase58()} is not a token account on this chain`, { hint: 'the treasury account changed since it was read; run the command again' });
   }
-  const data = Buffer.from(info.data);
-  const raw = AccountLayout.decode(data.subarray(0, ACCOUNT_SIZE));
-  raw.delegateOption = delegate ? 1 : 0;
-  raw.delegate = delegate ?? new PublicKey(new Uint8Array(32));
-  raw.delegatedAmount = delegate ? amount : 0n;
-  AccountLayout.encode(raw, data, 0);
+  const data = withDelegate(info.data, delegate, amount);
   const response = await fetch(connection.rpcEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
