@@ -17,8 +17,8 @@ interface Check {
 
 async function llamaBackend(): Promise<Check[]> {
   try {
-    const { getLlama } = await import('node-llama-cpp');
-    const llama = await getLlama({ gpu: 'auto', build: 'never', progressLogs: false, logLevel: 'error' as never });
+    const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+    const llama = await getLlama({ gpu: 'auto', build: 'never', progressLogs: false, logLevel: LlamaLogLevel.error });
     try {
       const backend = llama.gpu === false ? 'CPU' : llama.gpu.toUpperCase();
       const checks: Check[] = [{ name: 'llama.cpp backend', ok: true, value: `${backend} (build ${llama.buildType}, ${llama.cpuMathCores} CPU math cores)` }];
