@@ -1,8 +1,15 @@
-// Turns the pre-state (read just before simulating) and the simulated post-state of every
-// account a transaction names into the policy's TransactionEffects: token balance deltas with
-// owner and mint, lamport deltas, the programs invoked (top-level and CPI, from the runtime's
-// "Program X invoke [n]" log lines), and every change of who controls an account. This is the
-// only view of an opaque transaction (a Jupiter route) the effects check trusts.
+// Turns the pre-state and the simulated post-state of every account a transaction names into
+// the policy's TransactionEffects: token balance deltas with owner and mint, lamport deltas,
+// the programs invoked (top-level and CPI, from the runtime's "Program X invoke [n]" log
+// lines), and every change of who controls an account. This is the only view of an opaque
+// transaction (a Jupiter route) the effects check trusts.
+//
+// The pre-state may be several reads bracketing the simulation (before and after it): nothing
+// ties one RPC read to the slot another one ran at, so a payment landing in between would
+// otherwise show up in the delta and hide an outflow. Each account's pre-balance is then taken
+// conservatively: for a treasury account the largest observed (outflows are never understated,
+// inflows never overstated), for any other account the smallest (what it gains is never
+// understated, so a credit to a stranger cannot hide).
 import { AccountLayout, MintLayout, ACCOUNT_SIZE, MINT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, StakeProgram } from '@solana/web3.js';
 import type { AuthorityChange, LamportChange, TokenAccountChange, TransactionEffects } from '../policy/index.js';
@@ -83,13 +90,65 @@ export function programsFromLogs(logs: readonly string[]): string[] | undefined 
   return [...programs];
 }
 
-export function computeEffects(addresses: readonly string[], pre: AccountStates, post: AccountStates, programs: readonly string[]): TransactionEffects {
+export interface ComputeEffectsOptions {
+  /**
+   * Whether the account at `address` (a token account: owned by `owner`) belongs to the
+   * treasury. Decides which way a pre-balance observed differently in several reads is taken;
+   * without it every account is treated as the treasury's (largest pre-balance).
+   */
+  isTreasury?: (address: string, owner: string | null) => boolean;
+}
+
+/** Token amount of an account, 0 when it is not an initialized token account (or missing). */
+const tokenAmountOf = (account: RawAccount | null): bigint => tokenAccount(account)?.amount ?? 0n;
+
+/**
+ * One pre-state account out of several observations of it: lamports and token amount each the
+ * largest observed (`larger`) or the smallest, authorities from the observation whose token
+ * amount (or, for other accounts, lamports) was taken. A missing account counts as zero.
+ */
+export function boundPreState(observations: readonly (RawAccount | null)[], larger: boolean): RawAccount | null {
+  const first = observations[0];
+  if (observations.length <= 1) return first ?? null;
+  const pick = (value: (a: RawAccount | null) => bigint) =>
+    observations.reduce((best, next) => ((larger ? value(next) > value(best) : value(next) < value(best)) ? next : best), first ?? null);
+  const byLamports = pick((a) => a?.lamports ?? 0n);
+  const isToken = observations.some((a) => tokenAccount(a) !== undefined);
+  const byShape = isToken ? pick(tokenAmountOf) : byLamports;
+  if (!byShape) return null; // the smallest token amount observed is "no account"
+  return { lamports: byLamports?.lamports ?? 0n, owner: byShape.owner, data: byShape.data };
+}
+
+/** The owner of the first initialized token account among `observations`, or null. */
+export function tokenOwnerOf(observations: readonly (RawAccount | null | undefined)[]): string | null {
+  for (const account of observations) {
+    const view = tokenAccount(account);
+    if (view) return view.owner;
+  }
+  return null;
+}
+
+/**
+ * `pre` is one read of the accounts, or several reads taken around the simulation; with
+ * several, each account's pre-state is bounded as described at the top of this file.
+ */
+export function computeEffects(
+  addresses: readonly string[],
+  pre: AccountStates | readonly AccountStates[],
+  post: AccountStates,
+  programs: readonly string[],
+  options: ComputeEffectsOptions = {},
+): TransactionEffects {
+  const reads: readonly AccountStates[] = Array.isArray(pre) ? pre : [pre as AccountStates];
   const tokenAccounts: TokenAccountChange[] = [];
   const lamports: LamportChange[] = [];
   const authorityChanges: AuthorityChange[] = [];
 
   for (const address of addresses) {
-    const before = pre.get(address) ?? null;
+    const observed = reads.map((read) => read.get(address) ?? null);
+    const owner = tokenOwnerOf([...observed, post.get(address)]);
+    const treasury = options.isTreasury ? options.isTreasury(address, owner) : true;
+    const before = boundPreState(observed, treasury);
     const after = post.has(address) ? (post.get(address) ?? null) : before;
     const beforeLamports = before?.lamports ?? 0n;
     const afterLamports = after?.lamports ?? 0n;

@@ -28,6 +28,7 @@ import { decisionMemo } from './memo.js';
 import type { ExecutionOutcome, RefusalStage } from './outcome.js';
 import { defaultRetryOptions, rpcCall, type RetryOptions } from './rpc-errors.js';
 import { defaultConfirmOptions, settleAttempt, type ChainIo, type ConfirmOptions } from './send-and-confirm.js';
+import { recordEffectCheck, type EffectCheckOutcome } from './effect-checks.js';
 import { simulateWithEffects } from './simulate.js';
 import { maybeKill } from './test-hooks.js';
 import { formatAmount } from '../shared/index.js';
@@ -43,6 +44,8 @@ export interface ExecuteOptions {
   jupiter?: { baseUrl?: string; fetch?: typeof fetch };
   /** Lamports the agent keeps for fees out of its SOL float (default 0.01 SOL). */
   solFeeReserveLamports?: bigint;
+  /** Rounds of read → simulate → read again while treasury accounts move meanwhile, before refusing (default 3). */
+  effectsRounds?: number;
   /** Monotonic clock and sleep for waits (tests inject fast ones). */
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -170,21 +173,41 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
   let logs: string[] = [];
   let unitsConsumed = 0;
   if (!bypass) {
-    const simulation = await simulateWithEffects(connection, io.endpoint, draft, built.lookupTables, retry);
+    const treasury = params.context.treasuryAddresses;
+    const simulation = await simulateWithEffects(connection, io.endpoint, draft, built.lookupTables, {
+      retry,
+      isTreasury: (address, owner) => treasury.has(address) || (owner !== null && treasury.has(owner)),
+      ...(options.effectsRounds !== undefined ? { maxRounds: options.effectsRounds } : {}),
+    });
     logs = simulation.logs;
     unitsConsumed = simulation.unitsConsumed;
+    const journal = (outcome: EffectCheckOutcome, detail?: string) =>
+      recordEffectCheck(db, { actionId: id, mode: params.mode, outcome, rounds: simulation.rounds, slots: simulation.slots, effects: simulation.effects, ...(detail !== undefined ? { detail } : {}) }, now());
     step('simulated');
     if (simulation.err !== null) {
-      return refuse('simulation', `the simulated transaction fails: ${JSON.stringify(simulation.err)}`, 'see the program logs; nothing was signed', [], logs, [state]);
+      const reason = `the simulated transaction fails: ${JSON.stringify(simulation.err)}`;
+      journal('simulation-failed', reason);
+      return refuse('simulation', reason, 'see the program logs; nothing was signed', [], logs, [state]);
+    }
+    if (simulation.unstable.length > 0) {
+      const { pre, simulation: at, recheck } = simulation.slots;
+      const reason = `treasury account${simulation.unstable.length === 1 ? '' : 's'} ${simulation.unstable.join(', ')} changed between the reads around the simulation in each of ${simulation.rounds} rounds (last: slots ${pre}, ${at}, ${recheck}), so the effects cannot be measured from one moment`;
+      journal('unstable', reason);
+      return refuse('simulation', reason, 'nothing was signed; something else is moving the treasury right now (another executor or incoming payments): run again shortly', [], logs, [state]);
     }
     if (!simulation.effects) {
-      return refuse('simulation', 'the runtime truncated the simulation logs, so the programs the transaction invokes cannot be proven', 'nothing was signed; a smaller transaction (fewer hops) avoids this', [], logs, [state]);
+      const reason = 'the runtime truncated the simulation logs, so the programs the transaction invokes cannot be proven';
+      journal('logs-truncated', reason);
+      return refuse('simulation', reason, 'nothing was signed; a smaller transaction (fewer hops) avoids this', [], logs, [state]);
     }
     effects = simulation.effects;
     const verdict = checkEffects(policy, resolved, effects, { ...params.context, paused: isPaused(db) });
     if (verdict.kind === 'deny') {
-      return refuse('effects', verdict.rules.map((r) => r.reason).join('; '), 'the transaction would do more than the action claimed; nothing was signed', verdict.rules, logs, [state]);
+      const reason = verdict.rules.map((r) => r.reason).join('; ');
+      journal('denied', reason);
+      return refuse('effects', reason, 'the transaction would do more than the action claimed; nothing was signed', verdict.rules, logs, [state]);
     }
+    journal('passed');
     unitLimit = computeUnitLimitFor(unitsConsumed, options.computeUnitMargin ?? 1.2);
   } else {
     step('simulated');

@@ -6,7 +6,9 @@ export { recoverPending, type RecoverOptions, type RecoveryReport } from './reco
 export { recordDecision, type RecordDecisionParams } from './record-decision.js';
 export { readAction, transitionAction, type ActionRow } from './action-journal.js';
 export { attemptsOf, liveAttempts, type AttemptRow, type AttemptState } from './attempts.js';
-export { computeEffects, programsFromLogs, type RawAccount } from './effects.js';
+export { boundPreState, computeEffects, programsFromLogs, type ComputeEffectsOptions, type RawAccount } from './effects.js';
+export { effectChecksOf, type EffectCheckOutcome, type EffectCheckRow } from './effect-checks.js';
+export { DEFAULT_EFFECTS_ROUNDS, type EffectsSlots, type SimulationResult } from './simulate.js';
 export { classifyRpcError, rpcCall, defaultRetryOptions, type RetryOptions, type RpcFailure } from './rpc-errors.js';
 export { decisionMemo, decisionHash, MEMO_PROGRAM_ID } from './memo.js';
 export { killPoints, type KillPoint } from './test-hooks.js';

@@ -1,21 +1,69 @@
-// Simulation with the post-state of every account the transaction names, and the pre-state of
-// the same accounts read just before: the raw material of TransactionEffects. The programs
+// Simulation with the post-state of every account the transaction names, and a pre-state of the
+// same moment: the raw material of TransactionEffects. The pre-state is read before and again
+// after the simulation (simulateBetweenReads, src/chain); a treasury account that moved in
+// between repeats the round, and one that keeps moving leaves `unstable` set so the caller
+// refuses. Otherwise each pre-balance is bounded from both reads (computeEffects). The programs
 // invoked come from the message (top level) and the runtime's invoke log lines (CPI); if the
 // runtime truncated the logs, the CPI set is unknown and the caller must refuse.
-import type { AddressLookupTableAccount, Connection, VersionedTransaction } from '@solana/web3.js';
+import type { AccountInfo, AddressLookupTableAccount, Connection, PublicKey, SimulatedTransactionResponse, VersionedTransaction } from '@solana/web3.js';
+import { DEFAULT_SIMULATION_ROUNDS, simulateBetweenReads, type AccountsRead, type BetweenReadsSlots } from '../chain/simulate-between-reads.js';
 import type { TransactionEffects } from '../policy/index.js';
 import { accountKeysOf } from './assemble.js';
-import { getMultipleAccounts } from './builders/token-accounts.js';
-import { computeEffects, programsFromLogs, type RawAccount } from './effects.js';
+import { computeEffects, programsFromLogs, tokenOwnerOf, type RawAccount } from './effects.js';
 import { rpcCall, type RetryOptions } from './rpc-errors.js';
+
+export type EffectsSlots = BetweenReadsSlots;
 
 export interface SimulationResult {
   err: unknown;
   logs: string[];
   unitsConsumed: number;
-  /** Undefined when the simulation failed (no post-state) or the logs were truncated. */
+  /** Undefined when the simulation failed (no post-state), the logs were truncated or the treasury never held still. */
   effects: TransactionEffects | undefined;
   logsTruncated: boolean;
+  /** Slots of the last round: the reads the effects (or the refusal) came from. */
+  slots: EffectsSlots;
+  /** Rounds taken (read, simulate, read again); more than one when a treasury account moved meanwhile. */
+  rounds: number;
+  /** Treasury accounts that changed between the reads in every round (then effects is undefined). */
+  unstable: string[];
+}
+
+export interface SimulateWithEffectsOptions {
+  retry: RetryOptions;
+  /** Whether an account (a token account: owned by `owner`) is the treasury's; these must hold still across a round. */
+  isTreasury: (address: string, owner: string | null) => boolean;
+  /** Rounds before giving up on a treasury that keeps moving (default 3). */
+  maxRounds?: number;
+}
+
+export const DEFAULT_EFFECTS_ROUNDS = DEFAULT_SIMULATION_ROUNDS;
+
+async function readAccounts(connection: Connection, endpoint: string, keys: readonly PublicKey[], retry: RetryOptions, minContextSlot: number | undefined): Promise<AccountsRead> {
+  const accounts: (AccountInfo<Buffer> | null)[] = [];
+  let minSlot = Number.MAX_SAFE_INTEGER;
+  let maxSlot = 0;
+  for (let i = 0; i < keys.length; i += 100) {
+    const chunk = keys.slice(i, i + 100);
+    const config = { commitment: 'confirmed' as const, ...(minContextSlot !== undefined ? { minContextSlot } : {}) };
+    const answer = await rpcCall('getMultipleAccounts', endpoint, () => connection.getMultipleAccountsInfoAndContext([...chunk], config), retry);
+    minSlot = Math.min(minSlot, answer.context.slot);
+    maxSlot = Math.max(maxSlot, answer.context.slot);
+    accounts.push(...chunk.map((_, j) => answer.value[j] ?? null));
+  }
+  return { accounts, minSlot: keys.length === 0 ? 0 : minSlot, maxSlot };
+}
+
+const rawOf = (info: AccountInfo<Buffer> | null | undefined): RawAccount | null => (info ? { lamports: BigInt(info.lamports), owner: info.owner.toBase58(), data: info.data } : null);
+
+function postStates(addresses: readonly string[], value: SimulatedTransactionResponse): Map<string, RawAccount | null> {
+  const post = new Map<string, RawAccount | null>();
+  (value.accounts ?? []).forEach((account, i) => {
+    const address = addresses[i];
+    if (address === undefined) return;
+    post.set(address, account ? { lamports: BigInt(account.lamports), owner: account.owner, data: Buffer.from(account.data[0] ?? '', 'base64') } : null);
+  });
+  return post;
 }
 
 export async function simulateWithEffects(
@@ -23,35 +71,40 @@ export async function simulateWithEffects(
   endpoint: string,
   tx: VersionedTransaction,
   lookupTables: readonly AddressLookupTableAccount[],
-  retry: RetryOptions,
+  options: SimulateWithEffectsOptions,
 ): Promise<SimulationResult> {
+  const { retry, isTreasury } = options;
   const keys = accountKeysOf(tx, lookupTables);
   const addresses = keys.map((key) => key.toBase58());
-  const preInfos = await getMultipleAccounts(connection, endpoint, keys, retry);
-  const pre = new Map<string, RawAccount | null>();
-  addresses.forEach((address, i) => {
-    const info = preInfos[i];
-    pre.set(address, info ? { lamports: BigInt(info.lamports), owner: info.owner.toBase58(), data: info.data } : null);
+  const topLevel = tx.message.compiledInstructions.map((ix) => keys[ix.programIdIndex]?.toBase58()).filter((id): id is string => id !== undefined);
+
+  const round = await simulateBetweenReads({
+    read: (minContextSlot) => readAccounts(connection, endpoint, keys, retry, minContextSlot),
+    simulate: async (minContextSlot) => {
+      const response = await rpcCall(
+        'simulateTransaction',
+        endpoint,
+        () => connection.simulateTransaction(tx, { sigVerify: false, replaceRecentBlockhash: false, commitment: 'confirmed', minContextSlot, accounts: { encoding: 'base64', addresses } }),
+        retry,
+      );
+      return { slot: response.context.slot, result: { value: response.value, post: postStates(addresses, response.value) } };
+    },
+    matters: (i, before, after, { post }) => {
+      const address = addresses[i] ?? '';
+      return isTreasury(address, tokenOwnerOf([rawOf(before), rawOf(after), post.get(address)]));
+    },
+    final: ({ value }) => value.err !== null,
+    maxRounds: options.maxRounds ?? DEFAULT_EFFECTS_ROUNDS,
   });
-  const response = await rpcCall(
-    'simulateTransaction',
-    endpoint,
-    () => connection.simulateTransaction(tx, { sigVerify: false, replaceRecentBlockhash: false, commitment: 'confirmed', accounts: { encoding: 'base64', addresses } }),
-    retry,
-  );
-  const value = response.value;
+
+  const { value, post } = round.simulation;
   const logs = value.logs ?? [];
-  const unitsConsumed = value.unitsConsumed ?? 0;
-  if (value.err !== null) return { err: value.err, logs, unitsConsumed, effects: undefined, logsTruncated: false };
-  const post = new Map<string, RawAccount | null>();
-  (value.accounts ?? []).forEach((account, i) => {
-    const address = addresses[i];
-    if (address === undefined) return;
-    post.set(address, account ? { lamports: BigInt(account.lamports), owner: account.owner, data: Buffer.from(account.data[0] ?? '', 'base64') } : null);
-  });
+  const base = { logs, unitsConsumed: value.unitsConsumed ?? 0, slots: round.slots, rounds: round.rounds, logsTruncated: false, unstable: [] as string[] };
+  if (value.err !== null) return { ...base, err: value.err, effects: undefined };
+  if (round.moved.length > 0) return { ...base, err: null, effects: undefined, unstable: round.moved.map((i) => addresses[i] ?? '') };
   const cpi = programsFromLogs(logs);
-  const message = tx.message;
-  const topLevel = message.compiledInstructions.map((ix) => keys[ix.programIdIndex]?.toBase58()).filter((id): id is string => id !== undefined);
-  if (cpi === undefined) return { err: null, logs, unitsConsumed, effects: undefined, logsTruncated: true };
-  return { err: null, logs, unitsConsumed, effects: computeEffects(addresses, pre, post, [...topLevel, ...cpi]), logsTruncated: false };
+  if (cpi === undefined) return { ...base, err: null, effects: undefined, logsTruncated: true };
+  const states = (read: AccountsRead) => new Map(addresses.map((address, i) => [address, rawOf(read.accounts[i])]));
+  const effects = computeEffects(addresses, [states(round.before), states(round.after)], post, [...topLevel, ...cpi], { isTreasury });
+  return { ...base, err: null, effects };
 }

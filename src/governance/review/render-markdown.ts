@@ -38,7 +38,8 @@ export function renderReviewMarkdown(review: ProposalReview): string {
   const sim = review.simulation;
   if (sim.status === 'not-simulated') lines.push(`Not simulated: ${sim.reason}.`);
   else {
-    lines.push(`${sim.ok ? 'Succeeds' : `Fails: ${sim.error}`} (fee payer \`${sim.feePayer}\`, ${sim.unitsConsumed ?? '?'} compute units).`, '');
+    lines.push(`${sim.ok ? 'Succeeds' : `Fails: ${sim.error}`} (fee payer \`${sim.feePayer}\`, ${sim.unitsConsumed ?? '?'} compute units).`);
+    lines.push(`Simulated at slot ${sim.slots.simulation}, against the pre-state read at slots ${sim.slots.pre} and ${sim.slots.recheck}${sim.rounds > 1 ? ` (${sim.rounds} rounds: the treasury moved meanwhile)` : ''}.`, '');
     for (const change of sim.changes) {
       const parts = [`lamports ${change.lamportsDelta >= 0n ? '+' : ''}${formatAmount(change.lamportsDelta, 9)} SOL`];
       if (change.tokenDelta !== null) parts.push(`tokens ${change.tokenDelta >= 0n ? '+' : ''}${change.tokenDelta} base units of ${change.mint}`);

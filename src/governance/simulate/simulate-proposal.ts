@@ -4,7 +4,8 @@
 // Where the chain cannot run them (a program is not deployed, e.g. SPL Governance on the
 // embedded chain), the report says so instead of guessing.
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, unpackAccount, type Account } from '@solana/spl-token';
-import { PublicKey, TransactionMessage, VersionedTransaction, type AccountInfo, type Connection, type TransactionInstruction } from '@solana/web3.js';
+import { PublicKey, TransactionMessage, VersionedTransaction, type AccountInfo, type Connection, type SimulatedTransactionResponse, type TransactionInstruction } from '@solana/web3.js';
+import { DEFAULT_SIMULATION_ROUNDS, simulateBetweenReads, type BetweenReadsSlots } from '../../chain/simulate-between-reads.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
 import type { TreasuryIndex } from '../treasury-context.js';
@@ -38,7 +39,19 @@ export interface AccountChange {
 }
 
 export type SimulationReport =
-  | { status: 'simulated'; ok: boolean; error: string | null; logs: string[]; unitsConsumed: number | null; feePayer: string; changes: AccountChange[] }
+  | {
+      status: 'simulated';
+      ok: boolean;
+      error: string | null;
+      logs: string[];
+      unitsConsumed: number | null;
+      feePayer: string;
+      changes: AccountChange[];
+      /** Context slots of the pre-state reads around the simulation and of the simulation itself. */
+      slots: BetweenReadsSlots;
+      /** Rounds taken; more than one when a treasury account moved during a round. */
+      rounds: number;
+    }
   | { status: 'not-simulated'; reason: string };
 
 export interface SimulateProposalParams {
@@ -46,6 +59,23 @@ export interface SimulateProposalParams {
   treasury: TreasuryIndex;
   /** Accounts to watch besides every writable account of the instructions. */
   watch?: readonly string[];
+  /** Rounds of read → simulate → read again while treasury accounts move meanwhile (default 3). */
+  maxRounds?: number;
+}
+
+type Simulated = { kind: 'ran'; value: SimulatedTransactionResponse } | { kind: 'refused'; reason: string } | { kind: 'skipped' };
+
+/** One pre-state from several reads: lamports and token amount the largest (`larger`) or smallest observed. */
+function boundState(observed: readonly (AccountState | null)[], larger: boolean): AccountState | null {
+  const better = (a: bigint, b: bigint) => (larger ? a > b : a < b);
+  const [first, ...rest] = observed;
+  let shape = first ?? null;
+  let lamports = first?.lamports ?? 0n;
+  for (const next of rest) {
+    if (better(next?.token?.amount ?? 0n, shape?.token?.amount ?? 0n)) shape = next;
+    if (better(next?.lamports ?? 0n, lamports)) lamports = next?.lamports ?? 0n;
+  }
+  return shape && { ...shape, lamports };
 }
 
 /** Most accounts a simulation is asked to return (RPC nodes cap the list). */
@@ -100,15 +130,54 @@ export async function simulateProposal(connection: Connection, params: SimulateP
   const accountCount = new Set([...instructions.flatMap((ix) => [ix.programId.toBase58(), ...ix.keys.map((k) => k.pubkey.toBase58())])]).size;
   const watched = [...new Set([...writable, ...(params.watch ?? [])])].slice(0, Math.min(MAX_WATCHED, accountCount));
 
-  let pre: Array<AccountInfo<Buffer> | null>;
-  try {
-    pre = await connection.getMultipleAccountsInfo([...programs, ...watched].map((a) => new PublicKey(a)), { commitment: 'confirmed' });
-  } catch (error) {
-    throw new StewardError('RPC_FAILED', `reading accounts before simulating from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
-      hint: 'check the cluster URL (--url)',
-      cause: error,
-    });
-  }
+  const signers = instructions.flatMap((ix) => ix.keys.filter((k) => k.isSigner).map((k) => k.pubkey.toBase58()));
+  // The governance program signs for its PDAs when it executes; with signature checks off the
+  // simulation may let the treasury itself pay the fee, as it funds the execution anyway.
+  const feePayer = signers.find((s) => treasury.owners.has(s)) ?? signers[0] ?? treasury.context.owners[0];
+  const message = feePayer ? new TransactionMessage({ payerKey: new PublicKey(feePayer), recentBlockhash: PLACEHOLDER_BLOCKHASH, instructions: [...instructions] }).compileToLegacyMessage() : undefined;
+  const transaction = message && new VersionedTransaction(message);
+  const keys = [...programs, ...watched].map((a) => new PublicKey(a));
+  const isTreasuryAccount = (address: string, info: AccountInfo<Buffer> | null) => {
+    const token = info ? tokenState(new PublicKey(address), info) : null;
+    return treasury.isTreasury(address, token?.mint ?? null) || (token !== null && treasury.owners.has(token.owner));
+  };
+
+  // Pre-state read before and again after the simulation (see src/chain/simulate-between-reads.ts):
+  // a treasury account moving meanwhile would otherwise show up as the proposal's doing.
+  const round = await simulateBetweenReads<Simulated>({
+    read: async (minContextSlot) => {
+      let answer;
+      try {
+        answer = await connection.getMultipleAccountsInfoAndContext(keys, { commitment: 'confirmed', ...(minContextSlot !== undefined ? { minContextSlot } : {}) });
+      } catch (error) {
+        throw new StewardError('RPC_FAILED', `reading accounts around the simulation from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
+          hint: 'check the cluster URL (--url)',
+          cause: error,
+        });
+      }
+      return { accounts: answer.value, minSlot: answer.context.slot, maxSlot: answer.context.slot };
+    },
+    simulate: async (minContextSlot, before) => {
+      if (!transaction || programs.some((_, i) => !before.accounts[i]?.executable)) return { slot: minContextSlot, result: { kind: 'skipped' } };
+      try {
+        const result = await connection.simulateTransaction(transaction, {
+          sigVerify: false,
+          replaceRecentBlockhash: true,
+          commitment: 'confirmed',
+          minContextSlot,
+          accounts: { encoding: 'base64', addresses: watched },
+        });
+        return { slot: result.context.slot, result: { kind: 'ran', value: result.value } };
+      } catch (error) {
+        return { slot: minContextSlot, result: { kind: 'refused', reason: `the node refused the simulation: ${error instanceof Error ? error.message : String(error)}` } };
+      }
+    },
+    // Undeployed programs, no fee payer or a refused simulation end the review of the simulation at once.
+    final: (result) => result.kind !== 'ran',
+    matters: (i, before, after) => i >= programs.length && (isTreasuryAccount(watched[i - programs.length] ?? '', before) || isTreasuryAccount(watched[i - programs.length] ?? '', after)),
+    maxRounds: params.maxRounds ?? DEFAULT_SIMULATION_ROUNDS,
+  });
+  const pre = round.before.accounts;
   const missing = programs.filter((_, i) => !pre[i]?.executable);
   if (missing.length > 0) {
     return {
@@ -116,35 +185,31 @@ export async function simulateProposal(connection: Connection, params: SimulateP
       reason: `program ${missing.join(', ')} is not deployed on this cluster, so the proposal cannot run here; the review relies on decoding alone`,
     };
   }
-  const signers = instructions.flatMap((ix) => ix.keys.filter((k) => k.isSigner).map((k) => k.pubkey.toBase58()));
-  // The governance program signs for its PDAs when it executes; with signature checks off the
-  // simulation may let the treasury itself pay the fee, as it funds the execution anyway.
-  const feePayer = signers.find((s) => treasury.owners.has(s)) ?? signers[0] ?? treasury.context.owners[0];
   if (!feePayer) return { status: 'not-simulated', reason: 'no instruction names a signer and the treasury has no owner to pay the fee' };
-
-  const message = new TransactionMessage({ payerKey: new PublicKey(feePayer), recentBlockhash: PLACEHOLDER_BLOCKHASH, instructions: [...instructions] }).compileToLegacyMessage();
-  const transaction = new VersionedTransaction(message);
-  let result;
-  try {
-    result = await connection.simulateTransaction(transaction, {
-      sigVerify: false,
-      replaceRecentBlockhash: true,
-      commitment: 'confirmed',
-      accounts: { encoding: 'base64', addresses: watched },
-    });
-  } catch (error) {
-    return { status: 'not-simulated', reason: `the node refused the simulation: ${error instanceof Error ? error.message : String(error)}` };
+  const simulated = round.simulation;
+  if (simulated.kind === 'refused') return { status: 'not-simulated', reason: simulated.reason };
+  if (simulated.kind === 'skipped') return { status: 'not-simulated', reason: 'nothing to simulate' };
+  const { slots, rounds } = round;
+  if (round.moved.length > 0) {
+    const moved = round.moved.map((i) => watched[i - programs.length]).join(', ');
+    return {
+      status: 'not-simulated',
+      reason: `treasury account(s) ${moved} changed between the reads around the simulation in each of ${rounds} rounds (last: slots ${slots.pre}, ${slots.simulation}, ${slots.recheck}), so the proposal's effect on them cannot be measured from one moment; review again shortly`,
+    };
   }
-  const value = result.value;
+  const value = simulated.value;
   const post = value.accounts ?? [];
   const changes: AccountChange[] = [];
   watched.forEach((address, i) => {
     const key = new PublicKey(address);
-    const before = state(key, pre[programs.length + i] ?? null);
+    const observed = [state(key, pre[programs.length + i] ?? null), state(key, round.after.accounts[programs.length + i] ?? null)];
     const raw = post[i];
     const afterInfo: AccountInfo<Buffer> | null = raw
       ? { lamports: raw.lamports, owner: new PublicKey(raw.owner), executable: raw.executable, rentEpoch: raw.rentEpoch ?? 0, data: Buffer.from(raw.data[0] ?? '', 'base64') }
       : null;
+    const treasuryAccount = isTreasuryAccount(address, pre[programs.length + i] ?? null) || isTreasuryAccount(address, afterInfo);
+    // Outflows against the larger observed balance for the treasury, gains against the smaller elsewhere.
+    const before = boundState(observed, treasuryAccount);
     const after = value.err ? before : state(key, afterInfo);
     const lamportsDelta = (after?.lamports ?? 0n) - (before?.lamports ?? 0n);
     const tokenDelta = before?.token || after?.token ? (after?.token?.amount ?? 0n) - (before?.token?.amount ?? 0n) : null;
@@ -161,5 +226,7 @@ export async function simulateProposal(connection: Connection, params: SimulateP
     unitsConsumed: value.unitsConsumed ?? null,
     feePayer,
     changes,
+    slots,
+    rounds,
   };
 }
