@@ -1,9 +1,10 @@
 // The Markdown report of one run, for a human: what was seen (the key figures), what the model
 // proposed and why, each verdict with the rules that fired, the transactions, and the reviews.
-// Untrusted text (model output, proposal names) is quoted as code so it cannot format the page.
+// Untrusted text (model output, proposal names, token labels, errors, chain logs) goes through
+// `markdownText`, so it can neither format the page nor break a table, nor carry a control character.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatAmount } from '../shared/index.js';
+import { formatAmount, markdownText } from '../shared/index.js';
 import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
 import { signatureOf, type RunResult } from './run-agent.js';
 
@@ -13,9 +14,10 @@ function usd(micro: bigint | null | undefined): string {
   return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction.padEnd(2, '0').slice(0, 2)}`;
 }
 
-function code(text: unknown): string {
-  const value = typeof text === 'string' ? text : JSON.stringify(text);
-  return `\`${value.replaceAll('`', "'").replaceAll('\n', ' ').slice(0, 300)}\``;
+/** Untrusted text (or a value shown as JSON), escaped for Markdown and cut at 300 characters. */
+function md(text: unknown, max = 300): string {
+  const value = typeof text === 'string' ? text : (JSON.stringify(text) ?? String(text));
+  return markdownText(value.length > max ? `${value.slice(0, max)}…` : value);
 }
 
 export function explorerLink(signature: string, cluster: string): string | null {
@@ -27,11 +29,11 @@ export function explorerLink(signature: string, cluster: string): string | null 
 export function renderRunReport(result: RunResult): string {
   const lines: string[] = [];
   lines.push(`# Run ${result.runId} — ${result.agent}`, '');
-  lines.push(`- status: **${result.status}**${result.error ? ` — ${result.error}` : ''}`);
-  lines.push(`- mode: ${result.mode}`, `- cluster: ${result.cluster}`, `- started: ${result.startedAt}`);
-  if (result.model) lines.push(`- model: ${result.model.id}${result.model.sha256 ? ` (sha256 ${result.model.sha256.slice(0, 16)}…)` : ''}`);
+  lines.push(`- status: **${result.status}**${result.error ? ` — ${md(result.error, 2000)}` : ''}`);
+  lines.push(`- mode: ${result.mode}`, `- cluster: ${md(result.cluster)}`, `- started: ${result.startedAt}`);
+  if (result.model) lines.push(`- model: ${md(result.model.id)}${result.model.sha256 ? ` (sha256 ${result.model.sha256.slice(0, 16)}…)` : ''}`);
   lines.push('', '## Phases', '', '| phase | ms | ok |', '|---|---:|---|');
-  for (const phase of result.phases) lines.push(`| ${phase.name} | ${phase.ms} | ${phase.ok ? 'yes' : `no: ${phase.detail ?? ''}`} |`);
+  for (const phase of result.phases) lines.push(`| ${phase.name} | ${phase.ms} | ${phase.ok ? 'yes' : `no: ${md(phase.detail ?? '')}`} |`);
 
   const analysis = result.analysis;
   if (analysis) {
@@ -45,12 +47,12 @@ export function renderRunReport(result: RunResult): string {
     for (const asset of analysis.assets) {
       const price = asset.price ? `${asset.price.text}${asset.price.trusted ? '' : ' (untrusted)'}` : '—';
       lines.push(
-        `| ${asset.label} | ${formatAmount(asset.amount, asset.decimals)} | ${price} | ${usd(asset.valueMicroUsd)} | ${asset.weightPpm === null ? '—' : formatPpmPercent(asset.weightPpm)} | ${asset.targetPpm === null ? '—' : formatPpmPercent(asset.targetPpm)} | ${asset.driftPpm === null ? '—' : formatPpmPercent(asset.driftPpm)} | ${asset.flags.join(', ')} |`,
+        `| ${md(asset.label)} | ${formatAmount(asset.amount, asset.decimals)} | ${price} | ${usd(asset.valueMicroUsd)} | ${asset.weightPpm === null ? '—' : formatPpmPercent(asset.weightPpm)} | ${asset.targetPpm === null ? '—' : formatPpmPercent(asset.targetPpm)} | ${asset.driftPpm === null ? '—' : formatPpmPercent(asset.driftPpm)} | ${md(asset.flags.join(', '))} |`,
       );
     }
     if (analysis.flags.length > 0) {
       lines.push('', '### Flags', '');
-      for (const flag of analysis.flags) lines.push(`- **${flag.severity}** ${flag.code} (${flag.subject}): ${flag.message}`);
+      for (const flag of analysis.flags) lines.push(`- **${flag.severity}** ${flag.code} (${md(flag.subject)}): ${md(flag.message, 1000)}`);
     }
   }
 
@@ -63,7 +65,7 @@ export function renderRunReport(result: RunResult): string {
       const state =
         figure.kind === 'lending' ? (figure.healthFactorPpm === null ? 'no debt' : `health ${formatAmount(figure.healthFactorPpm, 6)}`)
         : figure.kind === 'liquidity' ? (figure.inRange ? 'in range' : '**out of range**')
-        : `unreadable: ${figure.reason}`;
+        : `unreadable: ${md(figure.reason)}`;
       const net = figure.kind === 'unreadable' ? '—' : usd(figure.netMicroUsd);
       lines.push(`| ${figure.protocol} | \`${figure.account}\` | ${figure.kind} | ${net} | ${state} |`);
     }
@@ -72,23 +74,23 @@ export function renderRunReport(result: RunResult): string {
       for (const lst of positions.liquidStaking) {
         const depeg = lst.depegBps === null ? '—' : `${lst.depegBps} bps${lst.depegged ? ' **depeg**' : ''}`;
         lines.push(
-          `| ${lst.symbol} | \`${lst.account}\` | ${formatAmount(lst.lamportsPerToken, 9)} | ${formatAmount(lst.amount, lst.decimals)} (${formatAmount(lst.solLamports, 9)} SOL) | ${lst.fairMicroUsd === null ? '—' : usd(lst.fairMicroUsd)} | ${lst.marketMicroUsd === null ? '—' : usd(lst.marketMicroUsd)} | ${depeg} |`,
+          `| ${md(lst.symbol)} | \`${lst.account}\` | ${formatAmount(lst.lamportsPerToken, 9)} | ${formatAmount(lst.amount, lst.decimals)} (${formatAmount(lst.solLamports, 9)} SOL) | ${lst.fairMicroUsd === null ? '—' : usd(lst.fairMicroUsd)} | ${lst.marketMicroUsd === null ? '—' : usd(lst.marketMicroUsd)} | ${depeg} |`,
         );
       }
     }
     if (positions.stress) lines.push('', `Stress (SOL −30%): net ${usd(positions.stress.netBeforeMicroUsd)} → ${usd(positions.stress.netAfterMicroUsd)}.`);
-    for (const flag of positions.flags) lines.push(`- **${flag.severity}** ${flag.kind}: ${flag.message}`);
+    for (const flag of positions.flags) lines.push(`- **${flag.severity}** ${flag.kind}: ${md(flag.message, 1000)}`);
   }
 
   if (result.assessment !== null) {
-    lines.push('', '## Model assessment (untrusted, for the record)', '', `> ${code(result.assessment)}`);
+    lines.push('', '## Model assessment (untrusted, for the record)', '', `> ${md(result.assessment, 2000)}`);
   }
 
   if (result.actions.length > 0) {
     lines.push('', '## Actions', '', '| id | proposed | verdict | state | rules |', '|---|---|---|---|---|');
     for (const action of result.actions) {
-      const rules = action.rules.map((rule) => `${rule.id}: ${rule.reason}`).join('<br>') || '—';
-      lines.push(`| ${action.actionId ?? '—'} | ${code(action.proposed)} | ${action.verdict} | ${action.state} | ${rules.replaceAll('|', '/')} |`);
+      const rules = action.rules.map((rule) => `${rule.id}: ${md(rule.reason)}`).join('<br>') || '—';
+      lines.push(`| ${action.actionId ?? '—'} | ${md(action.proposed)} | ${action.verdict} | ${action.state} | ${rules} |`);
     }
     const executed = result.actions.filter((action) => action.execution || action.note);
     if (executed.length > 0) {
@@ -104,7 +106,7 @@ export function renderRunReport(result: RunResult): string {
           : execution?.status === 'dry-run' ? `simulated: ${execution.unitsConsumed} compute units, effects checked, nothing signed`
           : action.note ?? '';
         const tx = signature ? (link ? ` [${signature}](${link})` : ` \`${signature}\``) : '';
-        lines.push(`- action ${action.actionId}: ${execution?.status ?? action.state}${tx}${detail ? ` — ${detail}` : ''}`);
+        lines.push(`- action ${action.actionId}: ${execution?.status ?? action.state}${tx}${detail ? ` — ${md(detail, 1000)}` : ''}`);
       }
     }
   }
@@ -113,13 +115,13 @@ export function renderRunReport(result: RunResult): string {
     lines.push('', '## Proposal reviews', '');
     for (const outcome of result.reviews) {
       if (outcome.status === 'unchanged') {
-        lines.push(`- ${code(outcome.name)} (${outcome.proposal}): unchanged since ${outcome.reviewedAt}, recommendation **${outcome.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`);
+        lines.push(`- ${md(outcome.name)} (${outcome.proposal}): unchanged since ${outcome.reviewedAt}, recommendation **${outcome.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`);
         continue;
       }
       const review = outcome.review;
       const severe = review.flags.filter((flag) => flag.severity === 'severe');
-      lines.push(`- ${code(review.proposal.name)} (${review.proposal.address}): recommendation **${review.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`);
-      for (const flag of severe) lines.push(`  - severe: ${flag.id} — ${flag.title}`);
+      lines.push(`- ${md(review.proposal.name)} (${review.proposal.address}): recommendation **${review.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`);
+      for (const flag of severe) lines.push(`  - severe: ${flag.id} — ${md(flag.title)}`);
     }
   }
   lines.push('');

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, loadEnv, resolveSettings, type Settings, type StewardConfig } from '../config/index.js';
-import { createLogger, type Logger } from '../shared/index.js';
+import { createLogger, neutraliseOutput, type Logger } from '../shared/index.js';
 import { openStore, type Store } from '../store/index.js';
 
 export interface GlobalOptions {
@@ -29,9 +29,11 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
+/** The process's streams. Whatever a command prints passes `neutraliseOutput` on its way out, so
+ * no control character from untrusted text reaches a terminal even where a field was missed. */
 export const defaultIo: CliIo = {
-  stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  stdout: (text) => process.stdout.write(neutraliseOutput(text.endsWith('\n') ? text : `${text}\n`)),
+  stderr: (text) => process.stderr.write(neutraliseOutput(text.endsWith('\n') ? text : `${text}\n`)),
 };
 
 export function createContext(command: Command, io: CliIo): CliContext {

@@ -1,6 +1,7 @@
 // The one error class of Steward: a stable code, the message, a typed context (what and where)
 // and a hint that tells the operator what to do. Third-party failures are wrapped into it at
 // one boundary per domain so nothing above that boundary sees a raw library error.
+import { terminalBlock, terminalText } from '../shared/untrusted-text.js';
 import { errorCodes, type ErrorCode } from './codes.js';
 
 export interface StewardErrorOptions {
@@ -35,9 +36,10 @@ export class StewardError extends Error {
 
   /** The text the CLI prints: message, every detail, then the hint. Never a stack. */
   format(): string {
-    const lines = [`error[${this.code}]: ${this.message}`];
-    for (const detail of this.details) lines.push(`  ${detail}`);
-    if (this.hint) lines.push(`hint: ${this.hint}`);
+    // Messages quote untrusted input (file contents, RPC answers, model output): controls shown escaped.
+    const lines = [`error[${this.code}]: ${terminalBlock(this.message)}`];
+    for (const detail of this.details) lines.push(`  ${terminalText(detail)}`);
+    if (this.hint) lines.push(`hint: ${terminalBlock(this.hint)}`);
     return lines.join('\n');
   }
 }

@@ -2,3 +2,4 @@ export { parseAmount, formatAmount, describeValue, U64_MAX, type ParseAmountResu
 export { isAddress, toAddress, type Address } from './address.js';
 export { redact, redactUrl, REDACTED, SECRET_KEYS } from './redact.js';
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from './log.js';
+export { terminalText, terminalBlock, fromTerminalText, neutraliseOutput, markdownText, markdownFence } from './untrusted-text.js';

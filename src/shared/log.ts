@@ -1,8 +1,18 @@
 // Logging: pino, human-readable on a TTY and JSON lines otherwise. Every record and message
-// passes through `redact`, so keypair bytes, API keys and URL credentials never reach a log.
+// passes through `redact`, so keypair bytes, API keys and URL credentials never reach a log,
+// and through `neutraliseOutput`, so no control character from untrusted text reaches a terminal.
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { redact } from './redact.js';
+import { neutraliseOutput } from './untrusted-text.js';
+
+/** Redacted, and no control character left in any string: log lines reach terminals too. */
+function forLog(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return neutraliseOutput(value);
+  if (depth > 12 || value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((item) => forLog(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, forLog(item, depth + 1)]));
+}
 
 export type { Logger } from 'pino';
 
@@ -23,10 +33,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       base: null,
-      formatters: { log: (object) => redact(object) as Record<string, unknown> },
+      formatters: { log: (object) => forLog(redact(object)) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
-          const cleaned = args.map((arg) => (typeof arg === 'string' ? redact(arg) : arg)) as Parameters<typeof method>;
+          const cleaned = args.map((arg) => (typeof arg === 'string' ? forLog(redact(arg)) : arg)) as Parameters<typeof method>;
           method.apply(this, cleaned);
         },
       },

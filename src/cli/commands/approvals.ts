@@ -13,6 +13,7 @@ import { demoKeypair, openCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { approveAction, executeAction, getApproval, listApprovals, rejectApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../../execute/index.js';
 import { compilePolicy } from '../../policy/index.js';
+import { terminalText } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { findAgent, signerSource } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
@@ -38,6 +39,10 @@ function parseId(text: string): number {
 }
 
 function whatOf(action: ActionRow): string {
+  return terminalText(whatOfPayload(action));
+}
+
+function whatOfPayload(action: ActionRow): string {
   const payload = JSON.parse(action.payload) as Record<string, unknown>;
   switch (action.kind) {
     case 'transfer':
@@ -60,36 +65,36 @@ function showLines(row: Listed): string[] {
   const rules = JSON.parse(action.rules) as { id: string; effect: string; reason: string }[];
   const payload = JSON.parse(action.payload) as Record<string, unknown>;
   return [
-    `Action ${action.id} (${action.kind}) of agent ${action.agent}, policy ${action.policy}${action.run_id === null ? '' : `, run ${action.run_id}`}`,
+    `Action ${action.id} (${action.kind}) of agent ${terminalText(action.agent)}, policy ${terminalText(action.policy)}${action.run_id === null ? '' : `, run ${action.run_id}`}`,
     `  what:       ${whatOf(action)}`,
-    ...(typeof payload['reason'] === 'string' ? [`  reason:     ${payload['reason']}`] : []),
+    ...(typeof payload['reason'] === 'string' ? [`  reason:     ${terminalText(payload['reason'])}`] : []),
     ...(action.usd === null ? [] : [`  value:      ${action.usd} USD (at the prices of the proposal)`]),
-    `  approval:   ${row.status}${row.decided_by ? ` by ${row.decided_by}` : ''}${row.decided_at ? ` at ${row.decided_at}` : ''}${row.reason ? ` — ${row.reason}` : ''}`,
+    `  approval:   ${row.status}${row.decided_by ? ` by ${terminalText(row.decided_by)}` : ''}${row.decided_at ? ` at ${row.decided_at}` : ''}${row.reason ? ` — ${terminalText(row.reason)}` : ''}`,
     `  requested:  ${row.requested_at}`,
     `  expires:    ${row.expires_at}`,
-    `  state:      ${action.state}${action.error ? ` — ${action.error}` : ''}`,
+    `  state:      ${action.state}${action.error ? ` — ${terminalText(action.error)}` : ''}`,
     '  rules:',
-    ...(rules.length === 0 ? ['    (none fired)'] : rules.map((rule) => `    ${rule.effect.padEnd(14)} ${rule.id}: ${rule.reason}`)),
+    ...(rules.length === 0 ? ['    (none fired)'] : rules.map((rule) => `    ${rule.effect.padEnd(14)} ${rule.id}: ${terminalText(rule.reason)}`)),
   ];
 }
 
 function outcomeLines(outcome: ExecutionOutcome): string[] {
   switch (outcome.status) {
     case 'confirmed':
-      return [`Executed: confirmed in slot ${outcome.slot ?? '?'}, signature ${outcome.signature} (attempt ${outcome.attempt})`, ...outcome.notes.map((note) => `  ${note}`), `  memo ${outcome.memo}`];
+      return [`Executed: confirmed in slot ${outcome.slot ?? '?'}, signature ${outcome.signature} (attempt ${outcome.attempt})`, ...outcome.notes.map((note) => `  ${terminalText(note)}`), `  memo ${outcome.memo}`];
     case 'failed':
-      return [`Execution FAILED on chain: ${outcome.error} (signature ${outcome.signature})`, ...outcome.logs.slice(-8).map((log) => `  ${log}`)];
+      return [`Execution FAILED on chain: ${terminalText(outcome.error)} (signature ${outcome.signature})`, ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`)];
     case 'expired':
-      return [`Execution EXPIRED: ${outcome.error} (signature ${outcome.signature}); nothing landed`];
+      return [`Execution EXPIRED: ${terminalText(outcome.error)} (signature ${outcome.signature}); nothing landed`];
     case 'pending':
       return [`Sent, not settled yet: signature ${outcome.signature}. \`steward start\` (recoverPending) settles it; do not approve again.`];
     case 'refused':
-      return [`Execution REFUSED at ${outcome.stage}: ${outcome.reason}`, `hint: ${outcome.hint}`, ...outcome.logs.slice(-8).map((log) => `  ${log}`)];
+      return [`Execution REFUSED at ${outcome.stage}: ${terminalText(outcome.reason)}`, `hint: ${terminalText(outcome.hint)}`, ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`)];
     case 'dry-run':
       return [`Dry run only: ${outcome.unitsConsumed} compute units; nothing was signed`];
     case 'prepared':
       return [
-        `PREPARED, NOT SENT: ${outcome.reason}`,
+        `PREPARED, NOT SENT: ${terminalText(outcome.reason)}`,
         ...outcome.instructions.map((ix) => `  instruction ${ix.programId} accounts [${ix.accounts.join(', ')}] data ${ix.data} (base64)`),
       ];
     default:
@@ -118,7 +123,7 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
         } else if (rows.length === 0) {
           io.stdout(`No ${status === 'all' ? '' : `${status} `}approval requests.`);
         } else {
-          const table = rows.map((row) => [String(row.action_id), row.action.agent, row.action.kind, whatOf(row.action), row.action.usd ?? '-', row.status, row.expires_at]);
+          const table = rows.map((row) => [String(row.action_id), terminalText(row.action.agent), row.action.kind, whatOf(row.action), row.action.usd ?? '-', row.status, row.expires_at]);
           for (const line of textTable(['ID', 'AGENT', 'KIND', 'WHAT', 'USD', 'STATUS', 'EXPIRES'], table, new Set([0, 4]))) io.stdout(line);
         }
         setExit(0);
@@ -159,7 +164,7 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
       const store = ctx.openStore();
       try {
         rejectApproval(store.db, id, by, options.reason, new Date());
-        io.stdout(`Action ${id} rejected by ${by}${options.reason ? `: ${options.reason}` : ''}. It will not execute.`);
+        io.stdout(`Action ${id} rejected by ${terminalText(by)}${options.reason ? `: ${terminalText(options.reason)}` : ''}. It will not execute.`);
         setExit(0);
       } finally {
         store.close();
@@ -211,10 +216,10 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
           const snapshot = await readTreasury(cluster, ctx.settings, agent, policyConfig, signer.publicKey, now);
           const context = buildPolicyContext(store.db, policyConfig.name, policy, snapshot, now.getTime());
           const decision = approveAction(store.db, policy, id, by, context, now);
-          io.stdout(`Action ${id} approved by ${by} at ${now.toISOString()}; re-checked against ${cluster.label} (slot ${snapshot.slot}).`);
+          io.stdout(`Action ${id} approved by ${terminalText(by)} at ${now.toISOString()}; re-checked against ${cluster.label} (slot ${snapshot.slot}).`);
           if (decision.kind === 'denied-on-recheck') {
             io.stdout('DENIED on re-check (prices or spend windows moved since the request); nothing was sent:');
-            for (const rule of decision.rules.filter((r) => r.effect === 'deny')) io.stdout(`  ${rule.id}: ${rule.reason}`);
+            for (const rule of decision.rules.filter((r) => r.effect === 'deny')) io.stdout(`  ${rule.id}: ${terminalText(rule.reason)}`);
             setExit(APPROVAL_DENIED_EXIT);
             return;
           }

@@ -12,6 +12,7 @@ import { scriptedModel } from '../../agent/scripted-model.js';
 import type { AgentConfig } from '../../config/index.js';
 import { DEMO, demoKeypair } from '../../demo/index.js';
 import { chooseModel, ensureTestModel } from '../../llm/index.js';
+import { terminalText } from '../../shared/index.js';
 import { formatMicroUsd } from '../../treasury/index.js';
 import { openStore } from '../../store/index.js';
 import { openAgentSession } from '../agent-session.js';
@@ -75,7 +76,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
           const report = writeRunReport(result, settings.reportsDir);
           setRunReport(store.db, result.runId, report);
           results.push({ label, result, report });
-          io.stdout(`  ${result.status}${result.error ? `: ${result.error}` : ''} in ${Math.round(result.phases.reduce((sum, phase) => sum + phase.ms, 0))} ms — report ${report}`);
+          io.stdout(`  ${result.status}${result.error ? `: ${terminalText(result.error)}` : ''} in ${Math.round(result.phases.reduce((sum, phase) => sum + phase.ms, 0))} ms — report ${report}`);
           return result;
         };
 
@@ -86,17 +87,17 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
           for (const outcome of result.reviews) {
             if (outcome.status !== 'reviewed') continue;
             const severe = outcome.review.flags.filter((flag) => flag.severity === 'severe').map((flag) => flag.id);
-            io.stdout(`   - ${JSON.stringify(outcome.review.proposal.name.slice(0, 70))}: ${outcome.review.recommendation}${severe.length ? ` (severe: ${[...new Set(severe)].join(', ')})` : ''}`);
+            io.stdout(`   - ${terminalText(JSON.stringify(outcome.review.proposal.name.slice(0, 70)))}: ${outcome.review.recommendation}${severe.length ? ` (severe: ${[...new Set(severe)].join(', ')})` : ''}`);
           }
         }
         if (guardian) {
           const result = await run(`2. ${guardian.name} (${guardian.mode}) watches the treasury and proposes actions`, guardian);
-          for (const action of result.actions) io.stdout(`   - ${action.verdict} → ${action.state}: ${JSON.stringify(action.proposed).slice(0, 120)}`);
+          for (const action of result.actions) io.stdout(`   - ${action.verdict} → ${action.state}: ${terminalText(JSON.stringify(action.proposed).slice(0, 120))}`);
           const scripted = { ...session.runtime, model: async () => scriptedModel('demo-operator', [demoScenario()]) };
           const scenario = await run(`3. scripted requests through the same policy and executor (not model output)`, { ...guardian, maxActionsPerRun: 5 }, scripted);
           for (const action of scenario.actions) {
             const rule = action.rules.find((r) => r.effect === 'deny') ?? action.rules[0];
-            io.stdout(`   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${JSON.stringify(action.proposed).slice(0, 90)}${rule ? `\n       ${rule.id}: ${rule.reason}` : ''}${signatureOf(action.execution) ? `\n       ${action.state}: ${signatureOf(action.execution)}` : ''}`);
+            io.stdout(`   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${terminalText(JSON.stringify(action.proposed).slice(0, 90))}${rule ? `\n       ${rule.id}: ${terminalText(rule.reason)}` : ''}${signatureOf(action.execution) ? `\n       ${action.state}: ${signatureOf(action.execution)}` : ''}`);
           }
         }
 
@@ -105,7 +106,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
         io.stdout('\nSummary');
         if (latest) {
           io.stdout(`  treasury: ${money(latest.totals.trustedMicroUsd)} priced by trusted oracles, ${money(latest.totals.untrustedMicroUsd)} more at untrusted prices`);
-          for (const flag of latest.flags.filter((f) => f.severity !== 'info')) io.stdout(`  flag (${flag.severity}): ${flag.message}`);
+          for (const flag of latest.flags.filter((f) => f.severity !== 'info')) io.stdout(`  flag (${flag.severity}): ${terminalText(flag.message)}`);
         }
         const reviews = results.flatMap(({ result }) => result.reviews);
         const severeProposals = reviews.filter((outcome) => outcome.status === 'reviewed' && outcome.review.maxSeverity === 'severe').length;

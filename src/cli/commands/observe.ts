@@ -7,7 +7,7 @@ import { resolveCluster, RpcCounter } from '../../chain/index.js';
 import { openCluster, type OpenCluster } from '../../demo/index.js';
 import type { PositionsAnalysis } from '../../positions/index.js';
 import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
-import { formatAmount } from '../../shared/index.js';
+import { formatAmount, terminalText } from '../../shared/index.js';
 import {
   formatPpmPercent,
   formatUsdCents,
@@ -33,7 +33,7 @@ function signed(ppm: bigint): string {
 function table(analysis: TreasuryAnalysis): string[] {
   const header = ['asset', 'amount', 'price', 'age', 'value', 'weight', 'target', 'drift', 'flags'];
   const rows = analysis.assets.map((asset) => [
-    asset.label,
+    terminalText(asset.label),
     formatAmount(asset.amount, asset.decimals),
     asset.price ? `$${asset.price.text}` : '-',
     asset.price?.ageSeconds === null || asset.price === null ? '-' : `${asset.price.ageSeconds}s`,
@@ -61,7 +61,7 @@ function positionLines(positions: PositionsAnalysis): string[] {
     } else if (figure.kind === 'liquidity') {
       lines.push(`  ${figure.protocol} LP ${figure.account}: ${formatUsdCents(figure.netMicroUsd)} (fees ${formatUsdCents(figure.feesMicroUsd)}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
     } else {
-      lines.push(`  ${figure.protocol} ${figure.account}: unreadable, not valued (${figure.reason})`);
+      lines.push(`  ${figure.protocol} ${figure.account}: unreadable, not valued (${terminalText(figure.reason)})`);
     }
   }
   for (const lst of positions.liquidStaking) {
@@ -84,7 +84,7 @@ function positionLines(positions: PositionsAnalysis): string[] {
       if (lst.fairMicroUsd !== null && lst.stressedFairMicroUsd !== null) lines.push(`    ${lst.symbol} at the rate: ${formatUsdCents(lst.fairMicroUsd)} -> ${formatUsdCents(lst.stressedFairMicroUsd)}`);
     }
   }
-  for (const flag of positions.flags) lines.push(`${flag.severity.toUpperCase().padEnd(8)} ${flag.message}`);
+  for (const flag of positions.flags) lines.push(`${flag.severity.toUpperCase().padEnd(8)} ${terminalText(flag.message)}`);
   return lines;
 }
 
@@ -127,7 +127,7 @@ export function registerObserve(program: Command, io: CliIo): void {
         const { totals } = analysis;
         io.stdout(`Total (trusted prices): ${formatUsdCents(totals.trustedMicroUsd)}`);
         if (totals.untrustedMicroUsd > 0n) io.stdout(`Untrusted prices, not counted: ${formatUsdCents(totals.untrustedMicroUsd)}`);
-        if (totals.unpriced.length > 0) io.stdout(`Unpriced: ${totals.unpriced.join(', ')}`);
+        if (totals.unpriced.length > 0) io.stdout(`Unpriced: ${terminalText(totals.unpriced.join(', '))}`);
         const share = analysis.stableShare.sharePpm;
         io.stdout(`Stable share: ${share === null ? '-' : formatPpmPercent(share)}   Runway: ${analysis.runway.months ?? '-'} months (stablecoins ${analysis.runway.stableMonths ?? '-'})`);
         io.stdout(`Concentration: HHI ${analysis.concentration.hhi ?? '-'}${analysis.concentration.largest ? `, largest ${analysis.concentration.largest.label} ${formatPpmPercent(analysis.concentration.largest.weightPpm)}` : ''}`);
@@ -135,7 +135,7 @@ export function registerObserve(program: Command, io: CliIo): void {
         io.stdout(`Agent allowances: ${analysis.allowances.map((allowance) => `${allowance.remainingText} ${allowance.label}`).join(', ') || 'none'}`);
         if (analysis.flags.length > 0) {
           io.stdout('');
-          for (const flag of analysis.flags) io.stdout(`${flag.severity.toUpperCase().padEnd(8)} ${flag.message}`);
+          for (const flag of analysis.flags) io.stdout(`${flag.severity.toUpperCase().padEnd(8)} ${terminalText(flag.message)}`);
         }
         if (positions.positions.length > 0 || positions.liquidStaking.length > 0 || positions.flags.length > 0) {
           io.stdout('');

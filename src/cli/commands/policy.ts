@@ -9,6 +9,7 @@ import { policySchema } from '../../config/schemas/policy.js';
 import { StewardError } from '../../errors/index.js';
 import { parseAmount } from '../../shared/amount.js';
 import { isAddress } from '../../shared/address.js';
+import { terminalText } from '../../shared/untrusted-text.js';
 import {
   compilePolicy,
   createSpendLedger,
@@ -87,7 +88,7 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
         io.stdout(JSON.stringify({ verdict: verdict.kind, rules: verdict.rules, ledger: verdict.action ? ledgerColumns(verdict.action) : null, ledgerSource: dbGiven ? ctx.settings.db : null }, null, 2));
       } else {
         io.stdout(`${verdict.kind.toUpperCase()}  ${parsed.action.kind} under policy "${compiled.name}" at ${new Date(now).toISOString()}`);
-        for (const rule of verdict.rules) io.stdout(`  ${rule.effect === 'deny' ? 'deny    ' : 'approval'}  ${rule.id}: ${rule.reason}`);
+        for (const rule of verdict.rules) io.stdout(`  ${rule.effect === 'deny' ? 'deny    ' : 'approval'}  ${rule.id}: ${terminalText(rule.reason)}`);
         if (!dbGiven) io.stdout('  (no --db: rolling windows counted as empty and the database kill switch as off)');
       }
       setExit(verdictExitCode(verdict.kind));

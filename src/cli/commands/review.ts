@@ -16,7 +16,7 @@ import {
   type ReviewOutcome,
 } from '../../governance/index.js';
 import { createChatModel, type StewardChatModel } from '../../llm/index.js';
-import { isAddress } from '../../shared/index.js';
+import { isAddress, terminalText } from '../../shared/index.js';
 import { getTreasurySnapshot } from '../../treasury/index.js';
 import { knownDestinations, reviewTarget } from '../../agent/review-target.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
@@ -32,10 +32,10 @@ interface ReviewOptions {
 }
 
 function line(outcome: ReviewOutcome): string {
-  if (outcome.status === 'unchanged') return `${outcome.recommendation.toUpperCase().padEnd(12)} ${outcome.proposal}  ${outcome.name}  (unchanged since ${outcome.reviewedAt}${outcome.markdownPath ? `, ${outcome.markdownPath}` : ''})`;
+  if (outcome.status === 'unchanged') return `${outcome.recommendation.toUpperCase().padEnd(12)} ${outcome.proposal}  ${terminalText(outcome.name)}  (unchanged since ${outcome.reviewedAt}${outcome.markdownPath ? `, ${outcome.markdownPath}` : ''})`;
   const r = outcome.review;
   const counts = (['severe', 'warn', 'info'] as const).map((s) => `${r.flags.filter((f) => f.severity === s).length} ${s}`).join(', ');
-  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70)}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros)}; ${r.flags.filter((f) => f.severity !== 'info').map((f) => f.id).join(', ') || 'no warnings'}${outcome.markdownPath ? `\n${' '.repeat(13)}${outcome.markdownPath}` : ''}`;
+  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${terminalText(r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70))}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros)}; ${r.flags.filter((f) => f.severity !== 'info').map((f) => f.id).join(', ') || 'no warnings'}${outcome.markdownPath ? `\n${' '.repeat(13)}${outcome.markdownPath}` : ''}`;
 }
 
 export function registerReview(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -95,9 +95,9 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
           const items = result.outcomes.map((o) => (o.status === 'reviewed' ? JSON.parse(JSON.stringify(o.review, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) : { status: 'unchanged', ...JSON.parse(o.json) }));
           io.stdout(JSON.stringify({ cluster: target.kind === 'embedded' ? 'embedded' : target.name, realm: result.snapshot.realm, slot: result.snapshot.slot, reviews: items }, null, 2));
         } else {
-          io.stdout(`Realm: ${result.snapshot.realm.name} (${result.snapshot.realm.address}) on ${open.label}, slot ${result.snapshot.slot}`);
+          io.stdout(`Realm: ${terminalText(result.snapshot.realm.name)} (${result.snapshot.realm.address}) on ${open.label}, slot ${result.snapshot.slot}`);
           io.stdout(`${result.snapshot.proposals.length} open proposal(s); ${counter.requests} RPC request(s) in all; model: ${model ? 'yes' : 'no'}`);
-          for (const problem of result.snapshot.problems) io.stdout(`warning: ${problem}`);
+          for (const problem of result.snapshot.problems) io.stdout(`warning: ${terminalText(problem)}`);
           io.stdout('');
           for (const outcome of result.outcomes) io.stdout(line(outcome));
         }

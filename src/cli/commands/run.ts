@@ -4,13 +4,14 @@ import type { Command } from 'commander';
 import { writeRunReport } from '../../agent/report.js';
 import { runAgent, type RunResult } from '../../agent/run-agent.js';
 import { setRunReport } from '../../agent/run-store.js';
+import { terminalText } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { findAgent } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 
 export function summarizeRun(result: RunResult, reportPath: string): string[] {
-  const lines = [`run ${result.runId} of ${result.agent}: ${result.status}${result.error ? ` — ${result.error}` : ''} (${result.mode}, ${result.cluster})`];
+  const lines = [`run ${result.runId} of ${result.agent}: ${result.status}${result.error ? ` — ${terminalText(result.error)}` : ''} (${result.mode}, ${result.cluster})`];
   const count = (state: string) => result.actions.filter((action) => action.state === state).length;
   if (result.actions.length > 0) {
     lines.push(

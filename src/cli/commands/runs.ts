@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getRun, listDecisions, listRuns } from '../../agent/run-store.js';
 import { StewardError } from '../../errors/index.js';
+import { terminalText } from '../../shared/index.js';
 import { createContext, type CliIo } from '../context.js';
 
 export function registerRuns(program: Command, io: CliIo): void {
@@ -30,7 +31,7 @@ export function registerRuns(program: Command, io: CliIo): void {
         for (const row of rows) {
           const ms = row.phases.reduce((sum, phase) => sum + phase.ms, 0);
           const summary = row.summary ? ` ${JSON.stringify(row.summary)}` : '';
-          io.stdout(`${String(row.id).padStart(5)}  ${row.startedAt}  ${row.agent.padEnd(20)} ${row.status.padEnd(9)} ${row.trigger.padEnd(8)} ${Math.round(ms)} ms${row.error ? `  ${row.error}` : ''}${summary}`);
+          io.stdout(`${String(row.id).padStart(5)}  ${row.startedAt}  ${terminalText(row.agent).padEnd(20)} ${row.status.padEnd(9)} ${row.trigger.padEnd(8)} ${Math.round(ms)} ms${row.error ? `  ${terminalText(row.error)}` : ''}${terminalText(summary)}`);
         }
       } finally {
         store.close();
@@ -55,13 +56,15 @@ export function registerRuns(program: Command, io: CliIo): void {
           return;
         }
         if (run.reportPath && existsSync(run.reportPath)) {
+          // The report escaped untrusted text when it was written; the output stream neutralises any
+          // control character a hand-edited report may carry.
           io.stdout(readFileSync(run.reportPath, 'utf8'));
         } else {
-          io.stdout(`run ${run.id} of ${run.agent}: ${run.status}${run.error ? ` — ${run.error}` : ''}`);
-          for (const phase of run.phases) io.stdout(`  ${phase.name.padEnd(14)} ${phase.ms} ms ${phase.ok ? '' : `FAILED ${phase.detail ?? ''}`}`);
+          io.stdout(`run ${run.id} of ${terminalText(run.agent)}: ${run.status}${run.error ? ` — ${terminalText(run.error)}` : ''}`);
+          for (const phase of run.phases) io.stdout(`  ${phase.name.padEnd(14)} ${phase.ms} ms ${phase.ok ? '' : `FAILED ${terminalText(phase.detail ?? '')}`}`);
         }
         for (const decision of decisions) {
-          io.stdout(`decision ${decision.id} (${decision.task}): model ${decision.modelId}, prompt sha256 ${decision.promptHash.slice(0, 16)}…, ${decision.attempts} attempt(s)${decision.error ? `, failed: ${decision.error}` : ''}`);
+          io.stdout(`decision ${decision.id} (${decision.task}): model ${decision.modelId}, prompt sha256 ${decision.promptHash.slice(0, 16)}…, ${decision.attempts} attempt(s)${decision.error ? `, failed: ${terminalText(decision.error)}` : ''}`);
         }
       } finally {
         store.close();

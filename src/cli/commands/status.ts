@@ -3,7 +3,7 @@
 import { Cron } from 'croner';
 import type { Command } from 'commander';
 import { lastRun } from '../../agent/run-store.js';
-import { formatAmount } from '../../shared/index.js';
+import { formatAmount, terminalText } from '../../shared/index.js';
 import { latestObservation } from '../../treasury/index.js';
 import { isPaused } from '../../policy/index.js';
 import { createContext, type CliIo } from '../context.js';
@@ -54,7 +54,7 @@ export function registerStatus(program: Command, io: CliIo): void {
         if (paused) io.stdout('KILL SWITCH ON: every action is denied (`steward resume` to lift it)');
         for (const row of rows) {
           io.stdout(`${row.agent} (${row.mode})`);
-          io.stdout(`  last run:  ${row.lastRun ? `#${row.lastRun.id} ${row.lastRun.status} at ${row.lastRun.at}${row.lastRun.error ? ` — ${row.lastRun.error}` : ''}` : 'never'}`);
+          io.stdout(`  last run:  ${row.lastRun ? `#${row.lastRun.id} ${row.lastRun.status} at ${row.lastRun.at}${row.lastRun.error ? ` — ${terminalText(row.lastRun.error)}` : ''}` : 'never'}`);
           io.stdout(`  next run:  ${row.nextRun ?? 'on demand only (no schedule)'}`);
           io.stdout(`  approvals: ${row.pendingApprovals} pending${row.pendingApprovals ? ' (`steward approvals list`)' : ''}`);
           if (row.allowances.length === 0) io.stdout(`  allowances: none seen${row.allowancesAsOfSlot ? '' : ' (no observation yet)'}`);

@@ -1,14 +1,10 @@
 // The Markdown report of one review, for DAO members. Untrusted text (title, description,
-// model output) is shown inside code fences so it cannot render as links, images or headings.
-import { formatAmount } from '../../shared/index.js';
+// model output) is shown inside code fences so it cannot render as links, images or headings, and
+// untrusted text inside a line goes through `markdownText`; neither can carry a control character.
+import { formatAmount, markdownFence, markdownText } from '../../shared/index.js';
 import { formatUsd } from '../decode/amount.js';
 import type { ProposalReview } from './review-types.js';
 
-function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}text\n${text}\n${fence}`;
-}
 
 const ICON = { severe: 'SEVERE', warn: 'WARN', info: 'info' } as const;
 
@@ -17,7 +13,7 @@ export function renderReviewMarkdown(review: ProposalReview): string {
   const lines: string[] = [];
   lines.push(`# Review: proposal ${p.address}`, '');
   lines.push(`**Recommendation: ${review.recommendation.toUpperCase()}**`, '');
-  for (const reason of review.reasons) lines.push(`- ${reason}`);
+  for (const reason of review.reasons) lines.push(`- ${markdownText(reason)}`);
   lines.push('');
   lines.push('| | |', '|---|---|');
   lines.push(`| realm | \`${p.realm}\` |`, `| governance | \`${p.governance}\` |`, `| state | ${p.state} |`);
@@ -25,35 +21,35 @@ export function renderReviewMarkdown(review: ProposalReview): string {
   lines.push(`| votes | yes ${p.yesVotes}, no ${p.noVotes} (base units of the governing token) |`);
   lines.push(`| value leaving the treasury | ${formatUsd(review.outflow.usdMicros)}${review.outflow.shareBps === null ? '' : ` (${(review.outflow.shareBps / 100).toFixed(2)}%)`} |`);
   lines.push(`| reviewed | ${review.reviewedAt}${review.slot === null ? '' : ` at slot ${review.slot}`} |`, '');
-  lines.push('## Title and description (untrusted, as written by the author)', '', fenced(p.name), '', fenced(p.description), '');
+  lines.push('## Title and description (untrusted, as written by the author)', '', markdownFence(p.name), '', markdownFence(p.description), '');
   lines.push(`## What the instructions do (${review.instructions.length})`, '');
-  for (const ix of review.instructions) lines.push(`${ix.index}. \`${ix.program}\` ${ix.summary}`);
+  for (const ix of review.instructions) lines.push(`${ix.index}. \`${ix.program}\` ${markdownText(ix.summary)}`);
   lines.push('', `## Findings (${review.flags.length})`, '');
   if (review.flags.length === 0) lines.push('No deterministic finding.');
   for (const flag of review.flags) {
-    lines.push(`- **${ICON[flag.severity]}** \`${flag.id}\`: ${flag.title}`);
-    for (const evidence of flag.evidence) lines.push(`  - ${evidence.replaceAll('\n', ' ')}`);
+    lines.push(`- **${ICON[flag.severity]}** \`${flag.id}\`: ${markdownText(flag.title)}`);
+    for (const evidence of flag.evidence) lines.push(`  - ${markdownText(evidence)}`);
   }
   lines.push('', '## Simulation', '');
   const sim = review.simulation;
-  if (sim.status === 'not-simulated') lines.push(`Not simulated: ${sim.reason}.`);
+  if (sim.status === 'not-simulated') lines.push(`Not simulated: ${markdownText(sim.reason)}.`);
   else {
-    lines.push(`${sim.ok ? 'Succeeds' : `Fails: ${sim.error}`} (fee payer \`${sim.feePayer}\`, ${sim.unitsConsumed ?? '?'} compute units).`);
+    lines.push(`${sim.ok ? 'Succeeds' : `Fails: ${markdownText(sim.error)}`} (fee payer \`${sim.feePayer}\`, ${sim.unitsConsumed ?? '?'} compute units).`);
     lines.push(`Simulated at slot ${sim.slots.simulation}, against the pre-state read at slots ${sim.slots.pre} and ${sim.slots.recheck}${sim.rounds > 1 ? ` (${sim.rounds} rounds: the treasury moved meanwhile)` : ''}.`, '');
     for (const change of sim.changes) {
       const parts = [`lamports ${change.lamportsDelta >= 0n ? '+' : ''}${formatAmount(change.lamportsDelta, 9)} SOL`];
       if (change.tokenDelta !== null) parts.push(`tokens ${change.tokenDelta >= 0n ? '+' : ''}${change.tokenDelta} base units of ${change.mint}`);
-      parts.push(...change.authorityChanges);
+      parts.push(...change.authorityChanges.map((change) => markdownText(change)));
       lines.push(`- \`${change.address}\`${change.treasury ? ' (treasury)' : ''}: ${parts.join('; ')}`);
     }
   }
   lines.push('', '## Model review', '');
   const model = review.model;
-  if (model.status === 'skipped') lines.push(`Skipped: ${model.reason}.`);
-  else if (model.status === 'failed') lines.push(`Failed: ${model.error}. The deterministic findings above stand alone.`);
+  if (model.status === 'skipped') lines.push(`Skipped: ${markdownText(model.reason)}.`);
+  else if (model.status === 'failed') lines.push(`Failed: ${markdownText(model.error)}. The deterministic findings above stand alone.`);
   else {
     lines.push(`Recommendation ${model.review.recommendation}, confidence ${model.review.confidence} (model output, untrusted):`, '');
-    lines.push(fenced(JSON.stringify(model.review, null, 2)));
+    lines.push(markdownFence(JSON.stringify(model.review, null, 2), 'json'));
   }
   lines.push('');
   return lines.join('\n');
