@@ -1,27 +1,14 @@
 // JSON-RPC over HTTP and the PubSub websocket for the embedded chain, as a validator serves
 // them: single and batch requests, -32700/-32600/-32601/-32602 errors, a body size limit, and
-// signature/account/slot subscriptions that web3.js's confirmTransaction relies on.
+// the subscriptions of rpc-subscriptions.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Logger } from '../../shared/index.js';
-import type { CommitEvent, EmbeddedChain } from './embedded-chain.js';
-import { accountJson, closedAccountJson } from './rpc-encoding.js';
+import type { EmbeddedChain } from './embedded-chain.js';
 import { createRpcMethods, type RpcMethod } from './rpc-methods.js';
-import {
-  RPC_INTERNAL_ERROR,
-  RPC_INVALID_REQUEST,
-  RPC_METHOD_NOT_FOUND,
-  RPC_PARSE_ERROR,
-  RpcError,
-  accountEncoding,
-  asParams,
-  configParam,
-  invalidParam,
-  pubkeyParam,
-  stringParam,
-  integerParam,
-} from './rpc-params.js';
+import { RPC_INTERNAL_ERROR, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, RPC_PARSE_ERROR, RpcError, asParams } from './rpc-params.js';
+import { attachPubSub } from './rpc-subscriptions.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -128,7 +115,7 @@ export async function serveRpc(chain: EmbeddedChain, options: ServeOptions): Pro
     }
   }
   const ws = new WebSocketServer({ server: wsHttp, maxPayload: maxBody });
-  const detach = attachPubSub(chain, ws, options.logger);
+  const detach = attachPubSub(chain, ws, (id, error) => errorResponse(id, error, options.logger), options.logger);
   const port = (http.address() as AddressInfo).port;
   return {
     http,
@@ -181,138 +168,4 @@ function handleHttp(methods: Record<string, RpcMethod>, maxBody: number, request
     const text = handleBody(methods, body, logger);
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
   });
-}
-
-interface Subscription {
-  kind: 'signature' | 'account' | 'slot';
-  socket: WebSocket;
-  key?: string;
-  encoding?: ReturnType<typeof accountEncoding>;
-}
-
-/** signatureSubscribe / accountSubscribe / slotSubscribe and their unsubscribes. */
-function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, logger?: Logger): () => void {
-  const subscriptions = new Map<number, Subscription>();
-  const bySignature = new Map<string, Set<number>>();
-  const byAccount = new Map<string, Set<number>>();
-  let nextId = 0;
-  const send = (socket: WebSocket, payload: unknown) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(payload));
-  };
-  const notify = (id: number, method: string, result: unknown) => {
-    const sub = subscriptions.get(id);
-    if (sub) send(sub.socket, { jsonrpc: '2.0', method, params: { result, subscription: id } });
-  };
-  const remove = (id: number) => {
-    const sub = subscriptions.get(id);
-    if (!sub) return false;
-    subscriptions.delete(id);
-    const index = sub.kind === 'signature' ? bySignature : byAccount;
-    if (sub.key) {
-      index.get(sub.key)?.delete(id);
-      if (index.get(sub.key)?.size === 0) index.delete(sub.key);
-    }
-    return true;
-  };
-  const signatureDone = (id: number, slot: bigint, err: unknown) => {
-    notify(id, 'signatureNotification', { context: { slot: Number(slot) }, value: { err } });
-    remove(id);
-  };
-  const accountNotification = (id: number, hex: string) => {
-    const sub = subscriptions.get(id);
-    if (!sub) return;
-    const account = chain.readRaw(Buffer.from(hex, 'hex'));
-    notify(id, 'accountNotification', { context: { slot: Number(chain.slot) }, value: account ? accountJson(chain, account, sub.encoding ?? 'base64') : closedAccountJson() });
-  };
-
-  const offCommit = chain.onCommit((event: CommitEvent) => {
-    if (event.signature) {
-      const ids = bySignature.get(event.signature);
-      if (ids) for (const id of [...ids]) signatureDone(id, event.slot, event.err);
-    }
-    if (byAccount.size > 0) for (const hex of event.changed) for (const id of byAccount.get(hex) ?? []) accountNotification(id, hex);
-  });
-  const offSlot = chain.onSlot((slot) => {
-    for (const [id, sub] of subscriptions) {
-      if (sub.kind === 'slot') notify(id, 'slotNotification', { parent: Number(slot - 1n), root: Number(slot), slot: Number(slot) });
-    }
-  });
-
-  const subscribeMethods: Record<string, (params: readonly unknown[], socket: WebSocket) => unknown> = {
-    signatureSubscribe: (params, socket) => {
-      const signature = stringParam(params, 0, 'signature');
-      const config = configParam(params, 1);
-      const id = ++nextId;
-      subscriptions.set(id, { kind: 'signature', socket, key: signature });
-      const record = chain.history.get(signature);
-      // A validator notifies at once when the signature has already reached the commitment.
-      if (record) queueMicrotask(() => signatureDone(id, record.slot, record.err));
-      else {
-        let set = bySignature.get(signature);
-        if (!set) bySignature.set(signature, (set = new Set()));
-        set.add(id);
-        if (config.enableReceivedNotification === true) queueMicrotask(() => notify(id, 'signatureNotification', { context: { slot: Number(chain.slot) }, value: 'receivedSignature' }));
-      }
-      return id;
-    },
-    accountSubscribe: (params, socket) => {
-      const key = pubkeyParam(params, 0, 'pubkey');
-      const config = configParam(params, 1);
-      const id = ++nextId;
-      const hex = Buffer.from(key).toString('hex');
-      subscriptions.set(id, { kind: 'account', socket, key: hex, encoding: accountEncoding(config, 'base64') });
-      let set = byAccount.get(hex);
-      if (!set) byAccount.set(hex, (set = new Set()));
-      set.add(id);
-      return id;
-    },
-    slotSubscribe: (_params, socket) => {
-      const id = ++nextId;
-      subscriptions.set(id, { kind: 'slot', socket });
-      return id;
-    },
-  };
-  for (const kind of ['signature', 'account', 'slot'] as const) {
-    subscribeMethods[`${kind}Unsubscribe`] = (params) => {
-      const id = integerParam(params, 0, 'subscription id');
-      const sub = subscriptions.get(id);
-      if (!sub || sub.kind !== kind) throw invalidParam('Invalid subscription id.');
-      return remove(id);
-    };
-  }
-
-  wss.on('connection', (socket) => {
-    socket.on('message', (data) => {
-      let request: Record<string, unknown>;
-      try {
-        request = JSON.parse(data.toString()) as Record<string, unknown>;
-      } catch {
-        send(socket, { jsonrpc: '2.0', error: { code: RPC_PARSE_ERROR, message: 'Parse error' }, id: null });
-        return;
-      }
-      const id = typeof request.id === 'number' || typeof request.id === 'string' ? request.id : null;
-      // web3.js sends a `ping` notification every few seconds to keep the socket alive.
-      if (request.id === undefined) return;
-      const method = typeof request.method === 'string' ? request.method : '';
-      const handler = Object.hasOwn(subscribeMethods, method) ? subscribeMethods[method] : undefined;
-      if (!handler) {
-        send(socket, { jsonrpc: '2.0', error: { code: RPC_METHOD_NOT_FOUND, message: 'Method not found' }, id });
-        return;
-      }
-      try {
-        send(socket, { jsonrpc: '2.0', result: handler(asParams(request.params), socket), id });
-      } catch (error) {
-        send(socket, errorResponse(id, error, logger));
-      }
-    });
-    socket.on('close', () => {
-      for (const [id, sub] of subscriptions) if (sub.socket === socket) remove(id);
-    });
-  });
-
-  return () => {
-    offCommit();
-    offSlot();
-    subscriptions.clear();
-  };
 }
