@@ -212,10 +212,15 @@ export function amountsFromLiquidity(liquidity: bigint, sqrtPrice: bigint, sqrtL
 export function isqrt(value: bigint): bigint {
   if (value < 0n) throw new RangeError('square root of a negative number');
   if (value < 2n) return value;
-  let x = BigInt(Math.floor(Math.sqrt(Number(value))));
-  while (x * x > value) x--;
-  while ((x + 1n) * (x + 1n) <= value) x++;
-  return x;
+  // Integer Newton from a power of two at or above the root: the iterates fall monotonically to
+  // floor(sqrt(value)), with quadratic convergence, so O(log bits) steps at any size (a float
+  // start would lose the low bits past 2^53 and then need one step per unit of the error).
+  let x = 1n << BigInt(Math.ceil(value.toString(2).length / 2));
+  for (;;) {
+    const next = (x + value / x) >> 1n;
+    if (next >= x) return x;
+    x = next;
+  }
 }
 
 export function liquidityFigures(position: LiquidityPosition, prices: PriceBook): LiquidityFigures {

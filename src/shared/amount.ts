@@ -12,8 +12,9 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
 /**
  * Parses a decimal string such as "2500.25" into base units of a token with `decimals`
- * decimals. Rejects (with a reason) negative values, zero unless `allowZero`, exponents,
- * NaN, more fraction digits than the token has, and values past u64.
+ * decimals. Only the canonical form is accepted ("0.5", "25000.00"): it rejects (with a reason)
+ * surrounding spaces, signs, superfluous leading zeros ("00005"), zero unless `allowZero`,
+ * exponents, NaN, more fraction digits than the token has, and values past u64.
  */
 export function parseAmount(
   input: unknown,
@@ -23,24 +24,29 @@ export function parseAmount(
   if (typeof input !== 'string') {
     return { ok: false, reason: `expected a decimal string like "2500.00", got ${describeValue(input)}` };
   }
-  const text = input.trim();
-  if (text.startsWith('-')) return { ok: false, reason: `amount must not be negative, got "${input}"` };
+  // Canonical form only: an amount that moves money is read exactly as written or not at all.
+  const shown = JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
+  if (input !== input.trim()) return { ok: false, reason: `amount must not have spaces around it, got ${shown}` };
+  const text = input;
+  if (text.startsWith('-')) return { ok: false, reason: `amount must not be negative, got ${shown}` };
+  if (text.startsWith('+')) return { ok: false, reason: `amount must not carry a sign, got ${shown}` };
   if (/[eE]/.test(text) && /\d/.test(text)) {
-    return { ok: false, reason: `exponent notation is not accepted, write the amount out in full ("${input}")` };
+    return { ok: false, reason: `exponent notation is not accepted, write the amount out in full (${shown})` };
   }
   const match = DECIMAL.exec(text);
-  if (!match) return { ok: false, reason: `expected a decimal string like "2500.00", got "${input}"` };
+  if (!match) return { ok: false, reason: `expected a decimal string like "2500.00", got ${shown}` };
+  if (/^0\d/.test(text)) return { ok: false, reason: `amount must not have superfluous leading zeros, got ${shown} (write ${JSON.stringify(text.replace(/^0+(?=\d)/, ''))})` };
   const whole = match[1] ?? '0';
   const fraction = match[2] ?? '';
   if (fraction.length > decimals) {
     return {
       ok: false,
-      reason: `"${input}" has ${fraction.length} decimal places but the token has only ${decimals}; it will not be rounded`,
+      reason: `${shown} has ${fraction.length} decimal places but the token has only ${decimals}; it will not be rounded`,
     };
   }
   const value = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
-  if (value > U64_MAX) return { ok: false, reason: `"${input}" exceeds the largest token amount (u64)` };
-  if (value === 0n && !options.allowZero) return { ok: false, reason: `amount must be greater than zero, got "${input}"` };
+  if (value > U64_MAX) return { ok: false, reason: `${shown} exceeds the largest token amount (u64)` };
+  if (value === 0n && !options.allowZero) return { ok: false, reason: `amount must be greater than zero, got ${shown}` };
   return { ok: true, value };
 }
 

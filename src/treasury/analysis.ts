@@ -49,6 +49,7 @@ export interface TreasuryFlag {
     | 'depeg'
     | 'foreign-delegate'
     | 'frozen-account'
+    | 'balance-above-supply'
     | 'targets-not-100'
     | 'observation-problem';
   severity: 'critical' | 'warning' | 'info';

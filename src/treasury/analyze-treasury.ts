@@ -123,6 +123,16 @@ export function analyzeTreasury(snapshot: TreasurySnapshot, options: AnalyzeTrea
     }
     bucket.amount += account.amount;
     bucket.sources.push({ kind: 'token-account', address: account.address, amount: account.amount });
+    // No account can hold more than the mint ever issued: the account or the mint data is forged.
+    if (mint && account.amount > mint.supply) {
+      if (!bucket.flags.includes('balance-above-supply')) bucket.flags.push('balance-above-supply');
+      flags.push({
+        code: 'balance-above-supply',
+        severity: 'critical',
+        subject: account.address,
+        message: `token account ${account.address} (${bucket.label}) claims ${formatAmount(account.amount, bucket.decimals)}, more than the mint's whole supply of ${formatAmount(mint.supply, bucket.decimals)}; its value is not trusted`,
+      });
+    }
     if (account.frozen) {
       bucket.flags.push('frozen-account');
       flags.push({ code: 'frozen-account', severity: 'warning', subject: account.address, message: `token account ${account.address} (${bucket.label}) is frozen: its funds cannot move` });
@@ -176,7 +186,7 @@ export function analyzeTreasury(snapshot: TreasurySnapshot, options: AnalyzeTrea
       value = 0n;
     }
     if (price && price.component !== null && price.exponent !== null) {
-      const suspect = bucket.flags.includes('mint-missing') || bucket.flags.includes('decimals-mismatch');
+      const suspect = bucket.flags.includes('mint-missing') || bucket.flags.includes('decimals-mismatch') || bucket.flags.includes('balance-above-supply');
       const reasons = [...price.reasons, ...(suspect ? [`the mint ${bucket.flags.join(', ')}`] : [])];
       priceView = {
         component: price.component,

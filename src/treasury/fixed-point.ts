@@ -23,8 +23,16 @@ export function sharePpm(part: bigint, whole: bigint): bigint | null {
   return (part * PPM * 2n + whole) / (whole * 2n);
 }
 
-/** An exact decimal string of component × 10^exponent ("0.9915"). */
+/** Beyond this many digits a price is not written out: hostile exponents stay cheap to print. */
+const MAX_PRICE_EXPONENT_DIGITS = 40;
+
+/**
+ * An exact decimal string of component × 10^exponent ("0.9915"). An exponent past ±40 (only
+ * hostile or corrupt oracle data has one) is shown in scientific form ("5e2147483647") instead of
+ * being expanded.
+ */
 export function formatPrice(component: bigint, exponent: number): string {
+  if (!Number.isInteger(exponent) || Math.abs(exponent) > MAX_PRICE_EXPONENT_DIGITS) return `${component}e${exponent}`;
   return exponent >= 0 ? (component * pow10(exponent)).toString() : formatAmount(component, -exponent);
 }
 

@@ -10,6 +10,14 @@ import type { SnapshotPrice } from './snapshot.js';
 /** Pyth's legacy oracle program on mainnet-beta (and the demo) and on devnet. */
 export const PYTH_ORACLE_PROGRAMS = new Set(['FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH', 'gSbePebfvPy7tRqimPoVecS2UsBvYv46ynrzWocc92s']);
 
+/**
+ * Sane bounds for a price: Pyth publishes exponents from -18 to 0, and no token this treasury
+ * holds is worth more than 10^12 USD a unit. Outside them the bytes are hostile or corrupt:
+ * the exponent alone could make exact arithmetic build a number of gigabytes.
+ */
+export const PRICE_EXPONENT_RANGE = { min: -18, max: 0 } as const;
+export const MAX_SANE_PRICE_USD = 10n ** 12n;
+
 export interface PriceLimits {
   maxStalenessSeconds: number;
   maxConfidenceBps: number;
@@ -51,13 +59,19 @@ export function readPythPrice(
     return untrusted(symbol, account, `price account ${account} does not parse: ${(error as Error).message}`);
   }
   const { aggregate, exponent } = parsed;
+  if (!Number.isInteger(exponent) || exponent < PRICE_EXPONENT_RANGE.min || exponent > PRICE_EXPONENT_RANGE.max) {
+    return untrusted(symbol, account, `price account ${account} has exponent ${exponent}, outside ${PRICE_EXPONENT_RANGE.min}..${PRICE_EXPONENT_RANGE.max}; the price is not used`);
+  }
   const reasons: string[] = [];
   const owner = info.owner.toBase58();
   if (!PYTH_ORACLE_PROGRAMS.has(owner)) reasons.push(`owned by ${owner}, not the Pyth oracle program`);
   const status = PriceStatus[aggregate.status] ?? `Status(${aggregate.status})`;
   if (aggregate.status !== PriceStatus.Trading) reasons.push(`status is ${status}, not Trading`);
   if (aggregate.priceComponent <= 0n) reasons.push(`price is not positive (${aggregate.priceComponent})`);
-  if (exponent > 0 || exponent < -18) reasons.push(`exponent ${exponent} is outside -18..0`);
+  // price = component × 10^exponent > MAX_SANE_PRICE_USD, compared exactly.
+  if (aggregate.priceComponent > MAX_SANE_PRICE_USD * 10n ** BigInt(-exponent)) {
+    reasons.push(`price ${aggregate.priceComponent}e${exponent} of account ${account} is above the sane bound of ${MAX_SANE_PRICE_USD} USD`);
+  }
   const age = nowSeconds - parsed.timestamp;
   if (age > BigInt(limits.maxStalenessSeconds)) reasons.push(`stale: published ${age}s ago, limit ${limits.maxStalenessSeconds}s`);
   // A publish time ahead of our clock by more than a minute is a clock or data fault, not freshness.

@@ -1,7 +1,5 @@
 // A lying RPC endpoint: a real HTTP proxy in front of the embedded chain that rewrites chosen
 // answers. The observation must flag or refuse them, never crash or count them.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
@@ -9,11 +7,10 @@ import { loadConfig, type PolicyConfig } from '../../src/config/index.js';
 import { DEMO, seedDemoDao } from '../../src/demo/index.js';
 import { StewardError } from '../../src/errors/index.js';
 import { analyzeTreasury, getTreasurySnapshot } from '../../src/treasury/index.js';
-
-type Tamper = (request: { method: string; params: unknown[] }, answer: Record<string, unknown>) => Record<string, unknown>;
+import { startRpcProxy, type RpcProxy, type Tamper } from '../helpers/rpc-proxy.js';
 
 let running: RunningEmbeddedChain;
-let proxy: Server;
+let proxy: RpcProxy;
 let proxyUrl: string;
 let tamper: Tamper = (_request, answer) => answer;
 let policy: PolicyConfig;
@@ -22,23 +19,11 @@ beforeAll(async () => {
   running = await startEmbeddedChain();
   seedDemoDao(running.chain);
   policy = loadConfig(resolve(import.meta.dirname, '../..')).policies.find((file) => file.config.name === 'treasury')!.config;
-  proxy = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      void (async () => {
-        const request = JSON.parse(body) as { method: string; params: unknown[] };
-        const upstream = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        const answer = tamper(request, (await upstream.json()) as Record<string, unknown>);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-      })();
-    });
-  });
-  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startRpcProxy(() => running.url, () => tamper);
+  proxyUrl = proxy.url;
 });
 afterAll(async () => {
-  await new Promise((done) => proxy?.close(done));
+  await proxy?.close();
   await running?.close();
 });
 

@@ -7,6 +7,9 @@ describe('decimal amounts', () => {
     expect(parseAmount('1', 9)).toEqual({ ok: true, value: 1_000_000_000n });
     expect(parseAmount('18446744073709.551615', 6)).toEqual({ ok: true, value: U64_MAX });
     expect(parseAmount('0', 6, { allowZero: true })).toEqual({ ok: true, value: 0n });
+    expect(parseAmount('0.5', 6)).toEqual({ ok: true, value: 500_000n });
+    expect(parseAmount('25000.00', 6)).toEqual({ ok: true, value: 25_000_000_000n });
+    expect(parseAmount('10', 6)).toEqual({ ok: true, value: 10_000_000n });
   });
 
   it.each([
@@ -17,6 +20,12 @@ describe('decimal amounts', () => {
     ['1.2345678', 6, '"1.2345678" has 7 decimal places but the token has only 6; it will not be rounded'],
     ['18446744073709.551616', 6, '"18446744073709.551616" exceeds the largest token amount (u64)'],
     ['', 6, 'expected a decimal string like "2500.00", got ""'],
+    [' 5', 6, 'amount must not have spaces around it, got " 5"'],
+    ['5 ', 6, 'amount must not have spaces around it, got "5 "'],
+    ['5\n', 6, 'amount must not have spaces around it, got "5\\n"'],
+    ['+5', 6, 'amount must not carry a sign, got "+5"'],
+    ['00005', 6, 'amount must not have superfluous leading zeros, got "00005" (write "5")'],
+    ['00.5', 6, 'amount must not have superfluous leading zeros, got "00.5" (write "0.5")'],
   ] as const)('refuses %j with a reason', (input, decimals, reason) => {
     expect(parseAmount(input, decimals)).toEqual({ ok: false, reason });
   });

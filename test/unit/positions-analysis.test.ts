@@ -1,6 +1,7 @@
 // analyzePositions and its math, pure: lending health by hand, concentrated-liquidity amounts at
 // and around the range edges, stress direction, concentration and unreadable flags, I80F48.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   amountsFromLiquidity,
   analyzePositions,
@@ -123,5 +124,25 @@ describe('MarginFi fixed point', () => {
     expect(i80f48RawToPpm(ppmToI80f48Raw(800_000n))).toBe(800_000n);
     expect(i80f48MulToUnits(5n << 48n, 3n << 48n)).toBe(15n);
     expect(MARGINFI_AUTHORITY_OFFSET).toBe(40);
+  });
+});
+
+describe('isqrt', () => {
+  it('is the exact floor square root at any size (integer Newton, no float start)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 600n) - 1n }), (n) => {
+        const r = isqrt(n);
+        expect(r * r <= n && (r + 1n) * (r + 1n) > n).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const n of [0n, 1n, 2n, 3n, 4n, 15n, 16n, 17n, (1n << 106n) - 1n, 1n << 106n, (1n << 160n) + 12345n]) {
+      const r = isqrt(n);
+      expect(r * r <= n && (r + 1n) * (r + 1n) > n).toBe(true);
+    }
+    // A pool priced far away (a hostile or corrupt sqrt price): a 4096-bit radicand is still exact.
+    const big = (1n << 4096n) - 1n;
+    expect(isqrt(big)).toBe((1n << 2048n) - 1n);
+    expect(() => isqrt(-1n)).toThrow(RangeError);
   });
 });

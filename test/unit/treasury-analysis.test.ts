@@ -58,7 +58,7 @@ function snapshot(overrides: Partial<TreasurySnapshot> = {}): TreasurySnapshot {
       address: mint,
       program: 'spl-token' as const,
       decimals: 6,
-      supply: 10n ** 15n,
+      supply: (1n << 64n) - 1n,
       mintAuthority: null,
       freezeAuthority: null,
       extensions: [],
@@ -222,7 +222,7 @@ describe('analyzeTreasury', () => {
             address: ODD,
             program: 'token-2022',
             decimals: 0,
-            supply: 1n,
+            supply: 1_000n,
             mintAuthority: null,
             freezeAuthority: null,
             extensions: ['PermanentDelegate'],
@@ -246,6 +246,23 @@ describe('analyzeTreasury', () => {
     expect(usdt?.decimals).toBe(9);
     expect(analysis.totals.trustedMicroUsd).toBe(1_000_000n);
     expect(analysis.totals.unpriced).toEqual([`${ODD.slice(0, 4)}…${ODD.slice(-4)}`]);
+  });
+
+  it('flags a balance above the mint supply and does not trust its value', () => {
+    const base = snapshot();
+    const analysis = analyzeTreasury(
+      snapshot({
+        tokenAccounts: [tokenAccount(20, USDC, 18_400_000_000_000n * 10n ** 6n), tokenAccount(21, USDC, 1n)],
+        mints: base.mints.map((mint) => (mint.address === USDC ? { ...mint, supply: 10n ** 12n } : mint)),
+      }),
+      { depegThresholdBps: 50 },
+    );
+    const flag = analysis.flags.find((f) => f.code === 'balance-above-supply');
+    expect(flag).toMatchObject({ severity: 'critical', subject: addr(20) });
+    expect(flag?.message).toContain("more than the mint's whole supply of 1000000");
+    expect(analysis.flags.filter((f) => f.code === 'balance-above-supply')).toHaveLength(1);
+    expect(analysis.assets.find((asset) => asset.label === 'USDC')?.flags).toContain('balance-above-supply');
+    expect(analysis.totals.trustedMicroUsd).toBe(0n);
   });
 
   it('reports changes since the previous snapshot', () => {

@@ -7,7 +7,7 @@ import { PYTH_PROGRAM_ID } from '../../src/demo/addresses.js';
 import { encodePythPriceAccount, PythStatus } from '../../src/demo/seed/pyth-price-account.js';
 import { encodeMint } from '../../src/demo/seed/token-layouts.js';
 import type { Address } from '../../src/shared/index.js';
-import { mintRisks, parseStakeAccount, readPythPrice } from '../../src/treasury/index.js';
+import { formatPrice, mintRisks, parseStakeAccount, readPythPrice } from '../../src/treasury/index.js';
 
 const key = (n: number) => new PublicKey(Buffer.alloc(32, n));
 const U64_MAX = (1n << 64n) - 1n;
@@ -102,6 +102,25 @@ describe('readPythPrice', () => {
     expect(reasons({ timestamp: now + 3_600n })).toEqual(['published 3600s in the future']);
     const stranger = Keypair.generate().publicKey;
     expect(reasons({}, stranger)).toEqual([`owned by ${stranger.toBase58()}, not the Pyth oracle program`]);
+  });
+
+  it('refuses hostile exponents and distrusts absurd magnitudes, naming the account, without failing', () => {
+    for (const exponent of [2_147_483_647, -2_147_483_648, 1, -19]) {
+      expect(readPythPrice('X', account, info({ exponent }), now, limits)).toMatchObject({
+        component: null,
+        trusted: false,
+        reasons: [`price account ${account} has exponent ${exponent}, outside -18..0; the price is not used`],
+      });
+    }
+    // 2^63 − 1 at exponent 0: about 9.2e18 USD a unit.
+    const absurd = readPythPrice('X', account, info({ exponent: 0, price: (1n << 63n) - 1n, confidence: 0n }), now, limits);
+    expect(absurd.trusted).toBe(false);
+    expect(absurd.reasons).toEqual([`price ${(1n << 63n) - 1n}e0 of account ${account} is above the sane bound of 1000000000000 USD`]);
+    expect(readPythPrice('X', account, info({ exponent: -6, price: 10n ** 18n, confidence: 0n }), now, limits).trusted).toBe(true);
+    // Formatting never expands a hostile exponent.
+    expect(formatPrice(5n, 2_147_483_647)).toBe('5e2147483647');
+    expect(formatPrice(5n, -2_147_483_648)).toBe('5e-2147483648');
+    expect(formatPrice(99_150_000n, -8)).toBe('0.9915');
   });
 
   it('reports a missing or non-Pyth account without a price', () => {
