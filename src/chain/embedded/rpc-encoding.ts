@@ -2,6 +2,7 @@
 // (base58 / base64 / jsonParsed with data slices) and EncodedConfirmedTransactionWithStatusMeta.
 import type { EmbeddedChain, InnerInstructionSet, RawAccount } from './embedded-chain.js';
 import { describeMeta } from './embedded-chain.js';
+import { parsedInstructionJson } from './instruction-parse.js';
 import { encodeBase58 } from './base58.js';
 import { RpcError, invalidParam, type AccountEncoding } from './rpc-params.js';
 import { parseTokenData, readTokenAccount, uiTokenAmount, type TokenAccountFields } from './token-parse.js';
@@ -71,10 +72,18 @@ function tokenBalances(chain: EmbeddedChain, snapshots: TokenSnapshot[]): Record
   return out;
 }
 
-export function innerInstructionsJson(sets: InnerInstructionSet[]): Record<string, unknown>[] {
+/**
+ * Inner instructions compiled (indexes into the account keys, as `json` encoding gives them) or,
+ * with `keys`, parsed as jsonParsed gives them (and simulateTransaction always does).
+ */
+export function innerInstructionsJson(sets: InnerInstructionSet[], keys?: readonly string[]): Record<string, unknown>[] {
   return sets.map((set) => ({
     index: set.index,
-    instructions: set.instructions.map((ix) => ({ programIdIndex: ix.programIdIndex, accounts: ix.accounts, data: encodeBase58(ix.data), stackHeight: ix.stackHeight })),
+    instructions: set.instructions.map((ix) =>
+      keys
+        ? parsedInstructionJson({ programId: keys[ix.programIdIndex] ?? '', accounts: ix.accounts.map((i) => keys[i] ?? ''), data: ix.data, stackHeight: ix.stackHeight })
+        : { programIdIndex: ix.programIdIndex, accounts: ix.accounts, data: encodeBase58(ix.data), stackHeight: ix.stackHeight },
+    ),
   }));
 }
 
@@ -91,11 +100,12 @@ export function transactionJson(chain: EmbeddedChain, record: TransactionRecord,
   }
   const details = describeMeta(record.meta);
   const loaded = record.accountKeys.slice(wire.staticKeys.length);
+  const parsedKeys = encoding === 'jsonParsed' ? record.accountKeys.map(encodeBase58) : undefined;
   const meta: Record<string, unknown> = {
     computeUnitsConsumed: Number(details.unitsConsumed),
     err: record.err,
     fee: Number(record.fee),
-    innerInstructions: innerInstructionsJson(details.innerInstructions),
+    innerInstructions: innerInstructionsJson(details.innerInstructions, parsedKeys),
     loadedAddresses: {
       writable: loaded.slice(0, record.loadedWritable).map(encodeBase58),
       readonly: loaded.slice(record.loadedWritable).map(encodeBase58),
@@ -126,13 +136,9 @@ export function transactionJson(chain: EmbeddedChain, record: TransactionRecord,
         source: i < staticKeys.length ? 'transaction' : 'lookupTable',
         writable: i < staticKeys.length ? isStaticWritable(wire, i) : i < staticKeys.length + record.loadedWritable,
       }));
-      // Partially decoded instructions: the shape web3.js's getParsedTransaction accepts.
-      message.instructions = wire.instructions.map((ix) => ({
-        accounts: [...ix.accounts].map((i) => allKeys[i]),
-        data: encodeBase58(ix.data),
-        programId: allKeys[ix.programIdIndex],
-        stackHeight: null,
-      }));
+      message.instructions = wire.instructions.map((ix) =>
+        parsedInstructionJson({ programId: allKeys[ix.programIdIndex] ?? '', accounts: [...ix.accounts].map((i) => allKeys[i] ?? ''), data: ix.data, stackHeight: null }),
+      );
     } else {
       message.accountKeys = staticKeys;
       message.instructions = wire.instructions.map((ix) => ({ accounts: [...ix.accounts], data: encodeBase58(ix.data), programIdIndex: ix.programIdIndex, stackHeight: null }));

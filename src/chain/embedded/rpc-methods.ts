@@ -318,7 +318,7 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
               return account && accountJson(chain, account, encoding);
             })
           : null;
-      const innerInstructions = optionalBoolean(config, 'innerInstructions') ? innerInstructionsJson(outcome.innerInstructions) : null;
+      const innerInstructions = optionalBoolean(config, 'innerInstructions') ? innerInstructionsJson(outcome.innerInstructions, outcome.accountKeys.map(encodeBase58)) : null;
       return withContext({
         accounts,
         err: outcome.err,
