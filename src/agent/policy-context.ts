@@ -2,6 +2,7 @@
 // published them; the policy judges their trust with its own bounds), liquid balances per
 // token, the treasury's own addresses, the spend windows from the ledger and the kill switch.
 // This is the one place where the treasury snapshot meets the policy engine.
+import type { ObservedContext } from '../execute/index.js';
 import { isPaused, readSpendWindows, type CompiledPolicy, type PolicyContext, type PriceQuote } from '../policy/index.js';
 import type { Db } from '../store/index.js';
 import type { TreasurySnapshot } from '../treasury/index.js';
@@ -40,6 +41,18 @@ export function balancesFromSnapshot(snapshot: TreasurySnapshot): Record<string,
 /** The "treasury" destination: the owners and every token account they own. */
 export function treasuryAddresses(snapshot: TreasurySnapshot): Set<string> {
   return new Set<string>([...snapshot.owners.map((owner) => owner.address), ...snapshot.tokenAccounts.map((account) => account.address)]);
+}
+
+/** What the chain said, for decisions taken inside the journal's write transaction (src/execute/fence.ts). */
+export function observedContext(snapshot: TreasurySnapshot, now: number): ObservedContext {
+  const observedAt = Date.parse(snapshot.observedAt);
+  return {
+    now,
+    prices: pricesFromSnapshot(snapshot),
+    balances: balancesFromSnapshot(snapshot),
+    treasuryAddresses: treasuryAddresses(snapshot),
+    observedAt: Number.isNaN(observedAt) ? now : observedAt,
+  };
 }
 
 export function buildPolicyContext(db: Db, policyName: string, policy: CompiledPolicy, snapshot: TreasurySnapshot, now: number): PolicyContext {

@@ -8,8 +8,8 @@ import { StewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
 import type { PositionsAnalysis } from '../positions/index.js';
-import { executeAction, readAction, recordDecision, transitionAction, type ExecutionOutcome } from '../execute/index.js';
-import { compilePolicy, evaluatePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
+import { decideAndRecord, executeAction, readAction, transitionAction, type ConfirmEndpoint, type ExecutionOutcome } from '../execute/index.js';
+import { compilePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
 import type { Logger } from '../shared/index.js';
 import type { ActionState, Db } from '../store/index.js';
 import {
@@ -22,7 +22,7 @@ import {
 import { treasuryDecisionSchema } from './decision-schema.js';
 import { knownDestinations, reviewTarget } from './review-target.js';
 import { analyzeTreasuryRead, readTreasury } from './observe-treasury.js';
-import { buildPolicyContext } from './policy-context.js';
+import { observedContext } from './policy-context.js';
 import { describePolicy, summarizePositions, treasurySystemPrompt, treasuryTask } from './prompts.js';
 import { finishRun, recordModelDecision, startRun, type PhaseRecord, type RunStatus, type RunTrigger } from './run-store.js';
 
@@ -46,6 +46,8 @@ export interface AgentRuntime {
   signer: (agent: AgentConfig) => Keypair | null;
   /** Where reviews are written; reports of runs are written by the caller from the result. */
   reportsDir: string;
+  /** Second RPC endpoint that must agree before a sent transaction is settled. */
+  confirmWith?: ConfirmEndpoint | undefined;
 }
 
 export interface ActionOutcome {
@@ -195,17 +197,19 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
       }, runtime.now());
       result.assessment = decision.value.assessment;
 
-      // policy: one action at a time, each against the ledger as the previous ones left it, so
-      // splitting a payment cannot slip past a window. The journal row is written before
-      // anything is built: an allowed action counts against its windows from this moment.
+      // policy: one action at a time, each against the ledger as the previous ones (and every
+      // other process) left it, so splitting a payment cannot slip past a window. Windows and
+      // reserves are read, the policy evaluated and the verdict journalled in one write
+      // transaction: an allowed action counts against its windows from that moment, and a
+      // concurrent run sees it or waits.
       const proposed = decision.value.actions.filter((action) => action.kind !== 'none');
-      const contexts = new Map<number, PolicyContext>();
+      const contexts = new Map<number, PolicyContext & { observedAt?: number | undefined }>();
       await phases.run('policy', () => {
         for (const action of proposed) {
-          const context = buildPolicyContext(db, policyConfig.name, policy, snapshot, runtime.now().getTime());
-          const verdict = evaluatePolicy(policy, action, context);
-          const actionId = recordDecision({ db, policy, agent: agent.name, runId, payload: action, verdict, now: runtime.now(), mode });
-          contexts.set(actionId, context);
+          const now = runtime.now();
+          const observed = observedContext(snapshot, now.getTime());
+          const { id: actionId, verdict, context } = decideAndRecord({ db, policy, agent: agent.name, runId, payload: action, observed, now, mode });
+          contexts.set(actionId, { ...context, observedAt: observed.observedAt });
           result.actions.push(outcomeOf(actionId, action, verdict, readAction(db, actionId).state));
         }
       });
@@ -219,7 +223,8 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
             continue;
           }
           if (outcome.state === 'approved') checkAborted(options.signal, 'signing');
-          const context = contexts.get(outcome.actionId) ?? buildPolicyContext(db, policyConfig.name, policy, snapshot, runtime.now().getTime());
+          const context = contexts.get(outcome.actionId);
+          if (!context) throw new StewardError('INTERNAL', `no policy context kept for action ${outcome.actionId}`);
           try {
             outcome.execution = await executeAction({
               db,
@@ -230,6 +235,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
               mode: outcome.state === 'proposed' ? 'dry-run' : 'execute',
               context: { ...context, now: runtime.now().getTime() },
               now: runtime.now,
+              ...(runtime.confirmWith ? { options: { confirmWith: runtime.confirmWith } } : {}),
             });
           } catch (error) {
             // Failed before anything was signed (a route server down, an RPC error): the action is
@@ -275,11 +281,10 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
           const recommendation = outcome.review.recommendation;
           if (recommendation !== 'for' && recommendation !== 'against') continue;
           const action = { kind: 'vote' as const, proposal: outcome.review.proposal.address, choice: recommendation === 'for' ? ('yes' as const) : ('no' as const), reason: `review recommends ${recommendation}` };
-          const context = buildPolicyContext(db, policyConfig.name, policy, snapshot, runtime.now().getTime());
-          const verdict = evaluatePolicy(policy, action, context);
           // A vote is never cast on the reviewer's own authority: at most it waits for a human.
           const voteMode = mode === 'dry-run' ? 'dry-run' : 'approve-all';
-          const actionId = recordDecision({ db, policy, agent: agent.name, runId, payload: action, verdict, now: runtime.now(), mode: voteMode });
+          const now = runtime.now();
+          const { id: actionId, verdict } = decideAndRecord({ db, policy, agent: agent.name, runId, payload: action, observed: observedContext(snapshot, now.getTime()), now, mode: voteMode });
           result.actions.push(outcomeOf(actionId, action, verdict, readAction(db, actionId).state));
         }
       });

@@ -1,6 +1,7 @@
 // The journal of agent runs: one row per run with its phases and timings, and one row per
 // model decision with everything needed to reproduce or audit it.
 import { createHash } from 'node:crypto';
+import { currentProcess } from '../shared/index.js';
 import type { Db } from '../store/index.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'abandoned';
@@ -58,9 +59,10 @@ function toRow(raw: RawRun): RunRow {
 }
 
 export function startRun(db: Db, agent: string, trigger: RunTrigger, now: Date): number {
+  const me = currentProcess();
   const result = db
-    .prepare("INSERT INTO runs (agent, trigger, status, started_at) VALUES (?, ?, 'running', ?)")
-    .run(agent, trigger, now.toISOString());
+    .prepare("INSERT INTO runs (agent, trigger, status, started_at, pid, host, process_started) VALUES (?, ?, 'running', ?, ?, ?, ?)")
+    .run(agent, trigger, now.toISOString(), me.pid, me.host, me.started);
   return Number(result.lastInsertRowid);
 }
 
@@ -101,16 +103,6 @@ export function finishRun(
 
 export function setRunReport(db: Db, id: number, reportPath: string): void {
   db.prepare('UPDATE runs SET report_path = ? WHERE id = ?').run(reportPath, id);
-}
-
-/**
- * A run left 'running' by a process that died is marked abandoned at the next start. Its signed
- * transactions, if any, are resolved by the executor's recovery, not here.
- */
-export function abandonStaleRuns(db: Db, now: Date): number {
-  return db
-    .prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, error = 'the process stopped during the run' WHERE status = 'running'")
-    .run(now.toISOString()).changes;
 }
 
 export function getRun(db: Db, id: number): RunRow | undefined {

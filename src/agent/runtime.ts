@@ -4,6 +4,7 @@
 import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, Settings } from '../config/index.js';
 import type { OpenCluster } from '../demo/index.js';
+import type { ConfirmEndpoint } from '../execute/index.js';
 import { createChatModel, type StewardChatModel } from '../llm/index.js';
 import type { Logger } from '../shared/index.js';
 import type { Db } from '../store/index.js';
@@ -21,6 +22,8 @@ export interface CreateRuntimeOptions {
   fallbackSigner?: Keypair;
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
+  /** Second RPC endpoint that must agree before a sent transaction is settled. */
+  confirmWith?: ConfirmEndpoint | undefined;
 }
 
 export interface OwnedRuntime extends AgentRuntime {
@@ -39,6 +42,7 @@ export function createRuntime(options: CreateRuntimeOptions): OwnedRuntime {
     logger: options.logger,
     now: options.now ?? (() => new Date()),
     reportsDir: options.settings.reportsDir,
+    confirmWith: options.confirmWith,
     model: (agent: AgentConfig) => {
       let model = models.get(agent.name);
       if (!model) {

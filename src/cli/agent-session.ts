@@ -4,9 +4,11 @@ import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
 import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
 import { demoKeypair, openCluster, type OpenCluster } from '../demo/index.js';
-import { recoverPending } from '../execute/index.js';
+import { createConnection, resolveCluster } from '../chain/index.js';
+import { StewardError } from '../errors/index.js';
+import { recoverPending, type ConfirmEndpoint } from '../execute/index.js';
 import { policyOf } from './agents.js';
-import type { Logger } from '../shared/index.js';
+import { redactUrl, type Logger } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 
 export interface AgentSession {
@@ -18,6 +20,18 @@ export interface AgentSession {
   close(): Promise<void>;
 }
 
+/** The second endpoint of --confirm-url / STEWARD_CONFIRM_URL, or undefined when none is set. */
+export function confirmEndpoint(settings: Settings): ConfirmEndpoint | undefined {
+  if (settings.confirmUrl === '') return undefined;
+  const target = resolveCluster(settings.confirmUrl);
+  if (target.kind !== 'url') {
+    throw new StewardError('ARGUMENT_INVALID', `--confirm-url "${redactUrl(settings.confirmUrl)}" is not an RPC URL`, {
+      hint: 'give a second endpoint of the same cluster, from another provider: an http(s) URL or mainnet-beta | devnet | testnet | localhost',
+    });
+  }
+  return { connection: createConnection(target.url, { commitment: 'confirmed' }), endpoint: target.url };
+}
+
 export async function openAgentSession(options: {
   config: StewardConfig;
   store: Store;
@@ -25,14 +39,15 @@ export async function openAgentSession(options: {
   logger: Logger;
   signer?: Keypair;
 }): Promise<AgentSession> {
+  const confirmWith = confirmEndpoint(options.settings);
   const cluster = await openCluster(options.settings.rpcUrl, { logger: options.logger });
   // Transactions a previous process signed but did not see settle are resolved first, by
   // signature status and block height, before any new work: never by blind resending.
   try {
-    const recovery = await recoverPending(options.store.db, cluster.connection);
-    if (recovery.settled.length > 0 || recovery.reset.length > 0) {
+    const recovery = await recoverPending(options.store.db, cluster.connection, { confirmWith });
+    if (recovery.settled.length > 0) {
       options.logger.warn(
-        { settled: recovery.settled.map((entry) => ({ action: entry.actionId, state: entry.state, signature: entry.signature })), resetBeforeSigning: recovery.reset },
+        { settled: recovery.settled.map((entry) => ({ action: entry.actionId, state: entry.state, signature: entry.signature })) },
         'resolved actions a previous process left in flight',
       );
     }
@@ -45,6 +60,7 @@ export async function openAgentSession(options: {
     cluster,
     settings: options.settings,
     logger: options.logger,
+    confirmWith,
     ...(options.signer ? { signer: options.signer } : {}),
     // On the embedded demo chain an agent without a configured key signs with the demo agent key,
     // whose seed is public: it exists only there.

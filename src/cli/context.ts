@@ -5,12 +5,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, loadEnv, resolveSettings, type Settings, type StewardConfig } from '../config/index.js';
 import { createLogger, neutraliseOutput, type Logger } from '../shared/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { closeCrashLeftovers, openStore, type Store } from '../store/index.js';
 
 export interface GlobalOptions {
   config?: string;
   db?: string;
   url?: string;
+  confirmUrl?: string;
   logLevel?: string;
   verbose?: boolean;
 }
@@ -43,6 +44,7 @@ export function createContext(command: Command, io: CliIo): CliContext {
     ...(options.config ? { configDir: options.config } : {}),
     ...(options.db ? { db: options.db } : {}),
     ...(options.url ? { rpcUrl: options.url } : {}),
+    ...(options.confirmUrl ? { confirmUrl: options.confirmUrl } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
   const logger = createLogger({ level: settings.logLevel });
@@ -51,7 +53,21 @@ export function createContext(command: Command, io: CliIo): CliContext {
     logger,
     verbose: Boolean(options.verbose),
     out: io.stdout,
-    openStore: () => openStore(settings.db === ':memory:' ? ':memory:' : resolve(settings.db)),
+    openStore: () => {
+      const store = openStore(settings.db === ':memory:' ? ':memory:' : resolve(settings.db));
+      // Every command closes what killed processes left (their runs, their unsigned actions)
+      // before doing anything else; rows of live processes are never touched.
+      try {
+        const leftovers = closeCrashLeftovers(store.db, new Date());
+        if (leftovers.runs.length > 0 || leftovers.actions.length > 0) {
+          logger.warn({ runs: leftovers.runs.map((run) => run.id), actions: leftovers.actions.map((action) => action.id) }, 'closed runs and unsigned actions of processes that are gone, as abandoned');
+        }
+      } catch (error) {
+        store.close();
+        throw error;
+      }
+      return store;
+    },
     loadConfig: () => loadConfig(resolve(settings.configDir)),
   };
 }

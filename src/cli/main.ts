@@ -25,6 +25,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--config <dir>', 'folder holding agents/ and policies/ (env STEWARD_CONFIG_DIR)')
     .option('--db <file>', 'SQLite database (env STEWARD_DB)')
     .option('--url <cluster>', 'RPC URL or mainnet-beta | devnet | testnet | localhost | embedded (env STEWARD_RPC_URL)')
+    .option('--confirm-url <url>', 'second RPC endpoint that must agree before a sent transaction is settled (env STEWARD_CONFIRM_URL)')
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent (env STEWARD_LOG_LEVEL)')
     .option('--verbose', 'print stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')

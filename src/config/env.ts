@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 /** Every environment variable Steward reads, with its default and meaning (mirrored in .env.example). */
 export const ENV_VARS = {
   STEWARD_RPC_URL: { default: 'embedded', help: 'cluster: a URL, mainnet-beta | devnet | testnet | localhost, or "embedded"' },
+  STEWARD_CONFIRM_URL: { default: '', help: 'a second RPC endpoint that must agree before a sent transaction is settled (landed or expired)' },
   STEWARD_KEYPAIR: { default: '', help: 'path to the agent keypair (Solana CLI JSON) when an agent file names none' },
   STEWARD_MODEL: { default: '', help: 'local GGUF path or hf: URI used when an agent names no model' },
   STEWARD_OPENAI_BASE_URL: { default: '', help: 'OpenAI-compatible endpoint used when an agent names no model' },
@@ -22,6 +23,8 @@ export type EnvVar = keyof typeof ENV_VARS;
 
 export interface Settings {
   rpcUrl: string;
+  /** Second RPC endpoint for settling sent transactions; '' for none. */
+  confirmUrl: string;
   keypair: string;
   model: string;
   openaiBaseUrl: string;
@@ -52,6 +55,7 @@ export function resolveSettings(
   };
   return {
     rpcUrl: pick(flags.rpcUrl, 'STEWARD_RPC_URL'),
+    confirmUrl: pick(flags.confirmUrl, 'STEWARD_CONFIRM_URL'),
     keypair: pick(flags.keypair, 'STEWARD_KEYPAIR'),
     model: pick(flags.model, 'STEWARD_MODEL'),
     openaiBaseUrl: pick(flags.openaiBaseUrl, 'STEWARD_OPENAI_BASE_URL'),

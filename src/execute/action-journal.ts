@@ -4,6 +4,7 @@
 // executors cannot both drive one action.
 import { StewardError } from '../errors/index.js';
 import type { ActionState } from '../store/action-states.js';
+import { currentProcess } from '../shared/process-identity.js';
 import type { Db } from '../store/store.js';
 
 export interface ActionRow {
@@ -24,6 +25,9 @@ export interface ActionRow {
   created_at: string;
   updated_at: string;
   error: string | null;
+  owner_pid?: number | null;
+  owner_host?: string | null;
+  owner_started?: string | null;
 }
 
 export function readAction(db: Db, id: number): ActionRow {
@@ -49,4 +53,13 @@ export function transitionAction(db: Db, id: number, from: readonly ActionState[
     hint: 'another process may be executing this action; check `steward approvals show ID` and retry once it settles',
     context: { actionId: id, state: row?.state, wanted: to },
   });
+}
+
+/** transitionAction that also makes this process the action's owner (the one driving it to a signature). */
+export function claimAction(db: Db, id: number, from: readonly ActionState[], to: ActionState, now: Date): void {
+  db.transaction(() => {
+    transitionAction(db, id, from, to, now);
+    const owner = currentProcess();
+    db.prepare('UPDATE actions SET owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?').run(owner.pid, owner.host, owner.started, id);
+  }).immediate();
 }

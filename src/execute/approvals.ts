@@ -3,9 +3,11 @@
 // context (prices and windows move) and only an outcome without a deny proceeds to execution;
 // who approved and when is recorded either way. Expired approvals never execute.
 import { StewardError } from '../errors/index.js';
-import { evaluatePolicy, readSpendWindows, type CompiledPolicy, type FiredRule, type PolicyContext } from '../policy/index.js';
+import { evaluatePolicy, pauseState, type CompiledPolicy, type FiredRule } from '../policy/index.js';
+import { currentProcess } from '../shared/process-identity.js';
 import type { Db } from '../store/store.js';
 import { readAction, type ActionRow } from './action-journal.js';
+import { journalContext, type ObservedContext } from './fence.js';
 
 export interface ApprovalRow {
   action_id: number;
@@ -65,29 +67,49 @@ export function rejectApproval(db: Db, actionId: number, by: string, reason: str
   }).immediate();
 }
 
-export type ApprovalDecision = { kind: 'approved'; actionId: number; rules: readonly FiredRule[] } | { kind: 'denied-on-recheck'; actionId: number; rules: readonly FiredRule[] };
+export type ApprovalDecision =
+  | { kind: 'approved'; actionId: number; rules: readonly FiredRule[] }
+  | { kind: 'denied-on-recheck'; actionId: number; rules: readonly FiredRule[] }
+  /** The kill switch is on: nothing was written, the request stays pending. */
+  | { kind: 'paused'; actionId: number; reason: string; since: string | undefined };
 
 /**
- * Records the human approval, then re-evaluates the action with `context` (current prices; the
- * windows are re-read from the journal here). A deny now wins: the action becomes "denied" with
- * the new reasons. Otherwise it becomes "approved", ready for executeAction.
+ * Records the human approval and re-evaluates the action, in one write transaction: the windows,
+ * reserves and kill switch are read from the journal inside it, `observed` brings current prices
+ * and balances. While paused nothing is written (the request stays pending). A deny wins: the
+ * action becomes "denied" with the new reasons. Otherwise it becomes "approved", owned by this
+ * process, ready for executeAction.
  */
-export function approveAction(db: Db, policy: CompiledPolicy, actionId: number, by: string, context: PolicyContext, now: Date): ApprovalDecision {
-  requirePending(db, actionId, now);
-  const row = readAction(db, actionId);
-  const fresh: PolicyContext = { ...context, now: now.getTime(), spent: readSpendWindows(db, row.policy, policy, now.getTime()) };
-  const verdict = evaluatePolicy(policy, JSON.parse(row.payload) as unknown, fresh);
-  const at = now.toISOString();
-  const denied = verdict.kind === 'deny';
-  db.transaction(() => {
-    db.prepare("UPDATE approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE action_id = ? AND status = 'pending'").run(by, at, actionId);
-    db.prepare("UPDATE actions SET state = ?, rules = ?, updated_at = ?, error = ? WHERE id = ? AND state = 'pending-approval'").run(
-      denied ? 'denied' : 'approved',
-      JSON.stringify(verdict.rules),
-      at,
-      denied ? `approved by ${by}, then denied on re-check: ${verdict.rules.filter((r) => r.effect === 'deny').map((r) => r.reason).join('; ')}` : null,
-      actionId,
-    );
-  }).immediate();
-  return { kind: denied ? 'denied-on-recheck' : 'approved', actionId, rules: verdict.rules };
+export function approveAction(db: Db, policy: CompiledPolicy, actionId: number, by: string, observed: ObservedContext, now: Date): ApprovalDecision {
+  // Expiry is committed on its own: a request found expired stays expired even though the
+  // approval below is refused (and its transaction rolled back).
+  expireApprovals(db, now);
+  return db
+    .transaction((): ApprovalDecision => {
+      requirePending(db, actionId, now);
+      const pause = pauseState(db);
+      if (pause.paused || policy.paused) {
+        const reason = pause.paused ? (pause.reason ?? 'no reason given') : `paused: true in policy "${policy.name}"`;
+        return { kind: 'paused', actionId, reason, since: pause.paused ? pause.since : undefined };
+      }
+      const row = readAction(db, actionId);
+      const fresh = journalContext(db, policy, { ...observed, now: now.getTime() }, actionId);
+      const verdict = evaluatePolicy(policy, JSON.parse(row.payload) as unknown, fresh);
+      const at = now.toISOString();
+      const denied = verdict.kind === 'deny';
+      const owner = currentProcess();
+      db.prepare("UPDATE approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE action_id = ? AND status = 'pending'").run(by, at, actionId);
+      db.prepare("UPDATE actions SET state = ?, rules = ?, updated_at = ?, error = ?, owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ? AND state = 'pending-approval'").run(
+        denied ? 'denied' : 'approved',
+        JSON.stringify(verdict.rules),
+        at,
+        denied ? `approved by ${by}, then denied on re-check: ${verdict.rules.filter((r) => r.effect === 'deny').map((r) => r.reason).join('; ')}` : null,
+        owner.pid,
+        owner.host,
+        owner.started,
+        actionId,
+      );
+      return { kind: denied ? 'denied-on-recheck' : 'approved', actionId, rules: verdict.rules };
+    })
+    .immediate();
 }

@@ -4,7 +4,8 @@
 import { StewardError } from '../errors/index.js';
 import type { Db } from '../store/store.js';
 
-export type AttemptState = 'signed' | 'sent' | 'confirmed' | 'failed' | 'expired';
+/** 'unknown': sent, and the RPC answers could not settle it; live (re-checked by recovery), counts as spent. */
+export type AttemptState = 'signed' | 'sent' | 'unknown' | 'confirmed' | 'failed' | 'expired';
 
 export interface AttemptRow {
   id: number;
@@ -20,6 +21,7 @@ export interface AttemptRow {
   logs: string | null;
   memo: string;
   sends: number;
+  rpc_fault?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -41,7 +43,7 @@ export interface NewAttempt {
 export function recordSignedAttempt(db: Db, attempt: NewAttempt, now: Date): AttemptRow {
   const at = now.toISOString();
   const write = db.transaction((): AttemptRow => {
-    const live = db.prepare("SELECT signature FROM transactions WHERE action_id = ? AND state IN ('signed', 'sent')").get(attempt.actionId) as { signature: string } | undefined;
+    const live = db.prepare("SELECT signature FROM transactions WHERE action_id = ? AND state IN ('signed', 'sent', 'unknown')").get(attempt.actionId) as { signature: string } | undefined;
     if (live) {
       throw new StewardError('EXECUTION_REFUSED', `action ${attempt.actionId} already has a live signed transaction ${live.signature}`, {
         hint: 'run recovery (`recoverPending`) to resolve it first; a second transaction could double-spend',
@@ -53,6 +55,13 @@ export function recordSignedAttempt(db: Db, attempt: NewAttempt, now: Date): Att
       throw new StewardError('EXECUTION_REFUSED', `action ${attempt.actionId} left "effects-checked" before it was signed`, {
         hint: 'another process touched this action; inspect it before retrying',
         context: { actionId: attempt.actionId },
+      });
+    }
+    const claimed = db.prepare('SELECT action_id FROM transactions WHERE signature = ?').get(attempt.signature) as { action_id: number } | undefined;
+    if (claimed) {
+      throw new StewardError('EXECUTION_REFUSED', `signature ${attempt.signature} is already journalled for action ${claimed.action_id}; action ${attempt.actionId} cannot claim it`, {
+        hint: 'two actions built byte-identical transactions; nothing was sent for the second one. Report this: memos carry the action id and install id so this should not happen',
+        context: { actionId: attempt.actionId, signature: attempt.signature, claimedBy: claimed.action_id },
       });
     }
     const next = (db.prepare('SELECT COALESCE(MAX(attempt), 0) + 1 AS n FROM transactions WHERE action_id = ?').get(attempt.actionId) as { n: number }).n;
@@ -68,7 +77,7 @@ export function recordSignedAttempt(db: Db, attempt: NewAttempt, now: Date): Att
 }
 
 export function liveAttempts(db: Db): AttemptRow[] {
-  return db.prepare("SELECT * FROM transactions WHERE state IN ('signed', 'sent') ORDER BY id").all() as AttemptRow[];
+  return db.prepare("SELECT * FROM transactions WHERE state IN ('signed', 'sent', 'unknown') ORDER BY id").all() as AttemptRow[];
 }
 
 export function attemptsOf(db: Db, actionId: number): AttemptRow[] {
@@ -85,7 +94,7 @@ export function markSent(db: Db, id: number, now: Date): void {
 }
 
 export interface AttemptResolution {
-  state: 'confirmed' | 'failed' | 'expired';
+  state: 'confirmed' | 'failed' | 'expired' | 'unknown';
   slot?: bigint | undefined;
   error?: string | undefined;
   logs?: readonly string[] | undefined;
@@ -96,7 +105,7 @@ export function resolveAttempt(db: Db, id: number, resolution: AttemptResolution
   const at = now.toISOString();
   db.transaction(() => {
     const row = db.prepare('SELECT action_id, state FROM transactions WHERE id = ?').get(id) as { action_id: number; state: string } | undefined;
-    if (!row || (row.state !== 'signed' && row.state !== 'sent')) return;
+    if (!row || (row.state !== 'signed' && row.state !== 'sent' && row.state !== 'unknown')) return;
     db.prepare('UPDATE transactions SET state = ?, slot = ?, error = ?, logs = ?, updated_at = ? WHERE id = ?').run(
       resolution.state,
       resolution.slot === undefined ? null : Number(resolution.slot),
@@ -105,6 +114,11 @@ export function resolveAttempt(db: Db, id: number, resolution: AttemptResolution
       at,
       id,
     );
-    db.prepare("UPDATE actions SET state = ?, updated_at = ?, error = ? WHERE id = ? AND state IN ('signed', 'sent')").run(resolution.state, at, resolution.error ?? null, row.action_id);
+    db.prepare("UPDATE actions SET state = ?, updated_at = ?, error = ? WHERE id = ? AND state IN ('signed', 'sent', 'unknown')").run(resolution.state, at, resolution.error ?? null, row.action_id);
   }).immediate();
+}
+
+/** Records what an RPC answered that cannot be true (a signature other than the signed one). */
+export function recordRpcFault(db: Db, id: number, fault: string, now: Date): void {
+  db.prepare('UPDATE transactions SET rpc_fault = ?, updated_at = ? WHERE id = ?').run(fault.slice(0, 500), now.toISOString(), id);
 }

@@ -13,9 +13,12 @@ import { PublicKey } from '@solana/web3.js';
 import { encodeBase58 } from '../chain/embedded/base58.js';
 import { StewardError } from '../errors/index.js';
 import { checkEffects, evaluatePolicy, isPaused, ledgerColumns, type CompiledPolicy, type FiredRule, type PolicyContext, type ResolvedAction } from '../policy/index.js';
+import { installId } from '../store/install-id.js';
 import type { ActionState } from '../store/action-states.js';
 import type { Db } from '../store/store.js';
-import { readAction, transitionAction, type ActionRow } from './action-journal.js';
+import { claimAction, readAction, transitionAction, type ActionRow } from './action-journal.js';
+import { readAllowanceNow } from './allowance-now.js';
+import { recheckBeforeSigning, type ObservedContext } from './fence.js';
 import { SIMULATION_CU_LIMIT, assembleTransaction, computeUnitLimitFor } from './assemble.js';
 import { attemptsOf, recordSignedAttempt } from './attempts.js';
 import { buildStake } from './builders/stake.js';
@@ -27,7 +30,7 @@ import { buildVote } from './builders/vote.js';
 import { decisionMemo } from './memo.js';
 import type { ExecutionOutcome, RefusalStage } from './outcome.js';
 import { defaultRetryOptions, rpcCall, type RetryOptions } from './rpc-errors.js';
-import { defaultConfirmOptions, settleAttempt, type ChainIo, type ConfirmOptions } from './send-and-confirm.js';
+import { defaultConfirmOptions, settleAttempt, type ChainIo, type ConfirmEndpoint, type ConfirmOptions } from './send-and-confirm.js';
 import { recordEffectCheck, type EffectCheckOutcome } from './effect-checks.js';
 import { simulateWithEffects } from './simulate.js';
 import { maybeKill } from './test-hooks.js';
@@ -46,6 +49,8 @@ export interface ExecuteOptions {
   solFeeReserveLamports?: bigint;
   /** Rounds of read → simulate → read again while treasury accounts move meanwhile, before refusing (default 3). */
   effectsRounds?: number;
+  /** A second RPC endpoint that must agree before a sent transaction is settled. */
+  confirmWith?: ConfirmEndpoint | undefined;
   /** Monotonic clock and sleep for waits (tests inject fast ones). */
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -66,8 +71,12 @@ export interface ExecuteActionParams {
   /** The action row or its id. Its verdict must be allow (state approved) or human-approved. */
   action: number | ActionRow;
   mode: 'dry-run' | 'execute';
-  /** Prices, treasury addresses and balances the effects check needs (as for evaluatePolicy). */
-  context: PolicyContext;
+  /**
+   * Prices, treasury addresses and balances the effects check needs (as for evaluatePolicy);
+   * `observedAt` (when the balances were read) lets the pre-signing re-check count outflows
+   * confirmed since. Windows and the kill switch are re-read from the journal before signing.
+   */
+  context: PolicyContext & Pick<ObservedContext, 'observedAt'>;
   now?: () => Date;
   options?: ExecuteOptions;
 }
@@ -91,6 +100,7 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
     now,
     clock: options.clock ?? (() => performance.now()),
     sleep: options.sleep ?? retry.sleep,
+    confirmWith: options.confirmWith,
   };
   const refuse = (stage: RefusalStage, reason: string, hint: string, rules: readonly FiredRule[] = [], logs: readonly string[] = [], record?: ActionState[]): ExecutionOutcome => {
     if (record) transitionAction(db, id, record, params.mode === 'dry-run' ? 'dry-run' : 'effects-refused', now(), `${stage}: ${reason}`);
@@ -99,7 +109,7 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
 
   // An action that already has a transaction is resumed or reported, never rebuilt.
   const previous = attemptsOf(db, id);
-  const live = previous.find((a) => a.state === 'signed' || a.state === 'sent');
+  const live = previous.find((a) => a.state === 'signed' || a.state === 'sent' || a.state === 'unknown');
   if (live) {
     if (params.mode === 'dry-run') return refuse('state', `action ${id} already has a signed transaction ${live.signature}`, 'nothing to dry-run: it is being settled');
     return fromAttempt(id, await settleAttempt(io, live, live.state === 'sent' ? io.clock() : undefined), live.memo);
@@ -148,7 +158,9 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
     if (params.mode === 'execute') transitionAction(db, id, [state], to, now());
     state = to;
   };
-  step('built');
+  // This process now drives the action: if it dies before signing, the action is abandoned.
+  if (params.mode === 'execute') claimAction(db, id, [state], 'built', now());
+  state = 'built';
   maybeKill('after-build');
 
   const { allowance } = built;
@@ -164,7 +176,7 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
   }
 
   // ---- simulate and check effects -------------------------------------------------------
-  const memo = decisionMemo(id, row.payload);
+  const memo = decisionMemo(installId(db), id, row.payload);
   const priorityFee = options.priorityFeeMicroLamports ?? 1_000;
   const latest = await rpcCall('getLatestBlockhash', io.endpoint, () => connection.getLatestBlockhash('confirmed'), retry);
   const draft = assembleTransaction({ payer: agent, blockhash: latest.blockhash, instructions: built.instructions, lookupTables: built.lookupTables, computeUnitLimit: SIMULATION_CU_LIMIT, priorityFeeMicroLamports: priorityFee, memo });
@@ -219,13 +231,30 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
     return { status: 'dry-run', actionId: id, effects: effects ?? { tokenAccounts: [], lamports: [], programs: [], authorityChanges: [] }, unitsConsumed, computeUnitLimit: unitLimit, memo, notes: built.notes, logs };
   }
 
-  // ---- sign, journal, send, confirm ------------------------------------------------------
+  // ---- re-check, sign and journal in one write transaction; then send and confirm ----------
   const latestForSend = await rpcCall('getLatestBlockhash', io.endpoint, () => connection.getLatestBlockhash('confirmed'), retry);
+  const solFeeReserve = options.solFeeReserveLamports ?? 10_000_000n;
+  const remainingNow = allowance && !bypass ? await readAllowanceNow(io, agent, allowance, solFeeReserve) : undefined;
   const tx = assembleTransaction({ payer: agent, blockhash: latestForSend.blockhash, instructions: built.instructions, lookupTables: built.lookupTables, computeUnitLimit: unitLimit, priorityFeeMicroLamports: priorityFee, memo });
-  tx.sign([params.agentKeypair]);
-  const signatureBytes = tx.signatures[0];
-  if (!signatureBytes) throw new StewardError('INTERNAL', `signing action ${id} produced no signature`);
-  const attempt = recordSignedAttempt(db, { actionId: id, signature: encodeBase58(signatureBytes), tx: tx.serialize(), blockhash: latestForSend.blockhash, lastValidBlockHeight: BigInt(latestForSend.lastValidBlockHeight), memo }, now());
+  const signed = db
+    .transaction(() => {
+      if (!bypass) {
+        const refusal = recheckBeforeSigning(db, policy, row, { ...params.context, now: now().getTime() }, allowance && remainingNow !== undefined ? { check: allowance, remainingNow } : undefined);
+        if (refusal) {
+          transitionAction(db, id, [state], 'effects-refused', now(), `re-check before signing: ${refusal.reason}`);
+          return refusal;
+        }
+      }
+      tx.sign([params.agentKeypair]);
+      const signatureBytes = tx.signatures[0];
+      if (!signatureBytes) throw new StewardError('INTERNAL', `signing action ${id} produced no signature`);
+      return recordSignedAttempt(db, { actionId: id, signature: encodeBase58(signatureBytes), tx: tx.serialize(), blockhash: latestForSend.blockhash, lastValidBlockHeight: BigInt(latestForSend.lastValidBlockHeight), memo }, now());
+    })
+    .immediate();
+  if ('reason' in signed) {
+    return { status: 'refused', actionId: id, stage: 'recheck', reason: signed.reason, hint: 'another action took the room first (or the kill switch went on); nothing was signed', rules: signed.rules, logs: [] };
+  }
+  const attempt = signed;
   maybeKill('after-sign');
   const settled = await settleAttempt(io, attempt, undefined);
   return fromAttempt(id, settled, memo, built.notes);
@@ -241,6 +270,8 @@ function fromAttempt(id: number, settled: Awaited<ReturnType<typeof settleAttemp
       return { status: 'expired', actionId: id, signature: settled.signature, attempt: settled.attempt, error: settled.error ?? 'expired' };
     case 'pending':
       return { status: 'pending', actionId: id, signature: settled.signature, attempt: settled.attempt };
+    case 'unknown':
+      return { status: 'unknown', actionId: id, signature: settled.signature, attempt: settled.attempt, error: settled.error ?? 'the RPC answers could not settle it' };
     default:
       return settled satisfies never;
   }

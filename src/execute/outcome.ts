@@ -2,12 +2,14 @@
 // the agent puts in its run report, not an exception.
 import type { FiredRule, TransactionEffects } from '../policy/index.js';
 
-export type RefusalStage = 'state' | 'paused' | 'resolve' | 'build' | 'allowance' | 'simulation' | 'effects';
+export type RefusalStage = 'state' | 'paused' | 'resolve' | 'build' | 'allowance' | 'simulation' | 'effects' | 'recheck';
 
 export type ExecutionOutcome =
   | { status: 'confirmed'; actionId: number; signature: string; attempt: number; slot: bigint | undefined; memo: string; notes: readonly string[] }
   | { status: 'failed'; actionId: number; signature: string; attempt: number; error: string; logs: readonly string[] }
   | { status: 'expired'; actionId: number; signature: string; attempt: number; error: string }
+  /** Sent; the RPC answers disagree or could not be true: counts as spent until settled (recoverPending). */
+  | { status: 'unknown'; actionId: number; signature: string; attempt: number; error: string }
   /** Sent, not yet settled within the wait: recoverPending settles it later. */
   | { status: 'pending'; actionId: number; signature: string; attempt: number }
   | { status: 'refused'; actionId: number; stage: RefusalStage; reason: string; hint: string; rules: readonly FiredRule[]; logs: readonly string[] }

@@ -30,5 +30,5 @@ export type { TransactionEffects, TokenAccountChange, LamportChange, AuthorityCh
 export { ledgerColumns, type ResolvedAction, type Outflow, type LedgerColumns } from './resolved-action.js';
 export { assessPrice, usdValue, priceQuote, formatUsd, USD_DECIMALS, type PriceQuote, type PriceTrust } from './price.js';
 export { ruleIds, verdictKind, verdictExitCode, type RuleId, type FiredRule, type Verdict, type VerdictKind } from './verdict.js';
-export { createSpendLedger, loadLedgerEntries, readSpendWindows, type LedgerEntry, type SpendLedger } from './ledger.js';
+export { createSpendLedger, loadLedgerEntries, readSpendWindows, readUnsettledOutflows, type LedgerEntry, type SpendLedger } from './ledger.js';
 export { isPaused, setPaused, pauseState, type PauseState } from './pause-flag.js';

@@ -12,7 +12,7 @@
 import { StewardError } from '../errors/index.js';
 import { parseAmount } from '../shared/amount.js';
 import type { Db } from '../store/store.js';
-import { spendingStates } from '../store/action-states.js';
+import { spendingStates, unsettledStates } from '../store/action-states.js';
 import { outflowKinds } from './actions.js';
 import type { CompiledPolicy, CompiledWindow } from './compile-policy.js';
 import type { SpendWindows, WindowSpend } from './context.js';
@@ -172,17 +172,20 @@ interface ActionRow {
   created_at: string;
 }
 
-/** Ledger entries of `policyName` created after `since` (unix ms), from actions in a spending state. */
-export function loadLedgerEntries(db: Db, policyName: string, since: number): LedgerEntry[] {
+/**
+ * Ledger entries of `policyName` created after `since` (unix ms), from actions in a spending state.
+ * `excludeActionId` leaves one action out: the executor re-checks an action against the others.
+ */
+export function loadLedgerEntries(db: Db, policyName: string, since: number, excludeActionId?: number): LedgerEntry[] {
   const states = spendingStates.map(() => '?').join(', ');
   const kinds = outflowKinds.map(() => '?').join(', ');
   const rows = db
     .prepare(
       `SELECT id, token, amount, usd, created_at FROM actions
-       WHERE policy = ? AND state IN (${states}) AND kind IN (${kinds}) AND created_at > ? AND amount IS NOT NULL AND token IS NOT NULL
+       WHERE policy = ? AND state IN (${states}) AND kind IN (${kinds}) AND created_at > ? AND amount IS NOT NULL AND token IS NOT NULL AND id IS NOT ?
        ORDER BY created_at`,
     )
-    .all(policyName, ...spendingStates, ...outflowKinds, new Date(since).toISOString()) as ActionRow[];
+    .all(policyName, ...spendingStates, ...outflowKinds, new Date(since).toISOString(), excludeActionId ?? null) as ActionRow[];
   return rows.map((row) => {
     const at = Date.parse(row.created_at);
     const amount = parseAmount(row.amount, 0);
@@ -199,6 +202,36 @@ export function loadLedgerEntries(db: Db, policyName: string, since: number): Le
 }
 
 /** The spend in each window of `policy` at `now`, read from the database. */
-export function readSpendWindows(db: Db, policyName: string, policy: CompiledPolicy, now: number): SpendWindows {
-  return createSpendLedger(loadLedgerEntries(db, policyName, now - policy.longestWindowMs)).windows(policy, now);
+export function readSpendWindows(db: Db, policyName: string, policy: CompiledPolicy, now: number, excludeActionId?: number): SpendWindows {
+  return createSpendLedger(loadLedgerEntries(db, policyName, now - policy.longestWindowMs, excludeActionId)).windows(policy, now);
+}
+
+/**
+ * Outflows (base units by mint, every policy) that a balance read at `observedAt` may not show
+ * yet: actions in flight or unknown, and those confirmed after the read. The reserve rule takes
+ * them off the observed balance, or two runs would both pass it. Counting a transfer that landed
+ * just before the read twice errs on the safe side.
+ */
+export function readUnsettledOutflows(db: Db, observedAt: number, excludeActionId?: number): Map<string, bigint> {
+  const states = unsettledStates.map(() => '?').join(', ');
+  const kinds = outflowKinds.map(() => '?').join(', ');
+  const rows = db
+    .prepare(
+      `SELECT id, mint, amount FROM actions
+       WHERE kind IN (${kinds}) AND mint IS NOT NULL AND amount IS NOT NULL AND id IS NOT ?
+         AND (state IN (${states}) OR (state = 'confirmed' AND updated_at >= ?))`,
+    )
+    .all(...outflowKinds, excludeActionId ?? null, ...unsettledStates, new Date(observedAt).toISOString()) as { id: number; mint: string; amount: string }[];
+  const out = new Map<string, bigint>();
+  for (const row of rows) {
+    const amount = parseAmount(row.amount, 0);
+    if (!amount.ok) {
+      throw new StewardError('POLICY_FAILED', `action ${row.id} in the ledger has an unreadable amount ${JSON.stringify(row.amount)}`, {
+        hint: 'amount must be base units as a decimal string; fix or mark the row failed',
+        context: { actionId: row.id },
+      });
+    }
+    out.set(row.mint, (out.get(row.mint) ?? 0n) + amount.value);
+  }
+  return out;
 }

@@ -3,3 +3,4 @@ export { isAddress, toAddress, type Address } from './address.js';
 export { redact, redactUrl, REDACTED, SECRET_KEYS } from './redact.js';
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from './log.js';
 export { terminalText, terminalBlock, fromTerminalText, neutraliseOutput, markdownText, markdownFence } from './untrusted-text.js';
+export { currentProcess, processLiveness, type ProcessIdentity, type ProcessLiveness } from './process-identity.js';

@@ -16,6 +16,10 @@ export const actionStates = [
   'confirmed',
   'failed',
   'expired',
+  /** Sent, but the RPC answers could not settle it (disagreeing endpoints, a lie): counts as spent. */
+  'unknown',
+  /** Left unsigned by a process that died: nothing was signed, nothing can land. */
+  'abandoned',
   'dry-run',
 ] as const;
 
@@ -29,5 +33,12 @@ export const spendingStates: readonly ActionState[] = [
   'effects-checked',
   'signed',
   'sent',
+  'unknown',
   'confirmed',
 ];
+
+/** Outflows the chain may not show yet: taken off observed balances before the reserve rule. */
+export const unsettledStates: readonly ActionState[] = ['approved', 'built', 'simulated', 'effects-checked', 'signed', 'sent', 'unknown'];
+
+/** Driven toward a signature by one process, nothing signed yet: closed as abandoned if it dies. */
+export const unsignedInFlightStates: readonly ActionState[] = ['approved', 'built', 'simulated', 'effects-checked'];

@@ -1,4 +1,6 @@
 export { openStore, latestSchemaVersion, type Store, type Db, type OpenStoreOptions } from './store.js';
 export { migrations, type Migration } from './migrations/index.js';
 export { getSetting, setSetting } from './settings.js';
-export { actionStates, spendingStates, type ActionState } from './action-states.js';
+export { actionStates, spendingStates, unsettledStates, unsignedInFlightStates, type ActionState } from './action-states.js';
+export { installId } from './install-id.js';
+export { closeCrashLeftovers, type CrashLeftovers } from './crash-leftovers.js';

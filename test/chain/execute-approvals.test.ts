@@ -66,7 +66,7 @@ describe('approvals', () => {
     // USDC now priced at 2.5: 12,000 USDC is 30,000 USD, above the 25,000 USD per-transaction cap.
     const decision = approveAction(f.store.db, f.policy, id, 'alice', demoContext(f.policy, now, { USDC: '2.5' }), new Date(now));
     expect(decision.kind).toBe('denied-on-recheck');
-    expect(decision.rules.map((r) => r.id)).toContain('limit.per-tx.usd');
+    expect(decision.kind === 'denied-on-recheck' && decision.rules.map((r) => r.id)).toContain('limit.per-tx.usd');
     expect(readAction(f.store.db, id)).toMatchObject({ state: 'denied' });
     expect(getApproval(f.store.db, id, new Date(now))).toMatchObject({ status: 'approved', decided_by: 'alice' });
     const outcome = await executeAction({ db: f.store.db, connection: f.connection, agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, now), options: fast });

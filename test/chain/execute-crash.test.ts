@@ -52,6 +52,15 @@ describe('crash safety: SIGKILL at every lifecycle point', () => {
         if (run % 2 === 1) f.running.chain.advanceSlots(f.running.chain.blockhashValiditySlots + 5n);
         await recoverPending(f.store.db, f.connection, fast);
         const state = readAction(f.store.db, id).state;
+        if (point === 'after-build') {
+          // Killed before signing: the action is closed as abandoned (documented choice), never
+          // executed later, and nothing moved.
+          expect(state).toBe('abandoned');
+          expect(attemptsOf(f.store.db, id)).toEqual([]);
+          expect(await tokenBalance(f.connection, DEMO.granteeUsdcAccount)).toBe(before);
+          results.push({ point, run, landed: 0 });
+          return;
+        }
         if (state !== 'confirmed') {
           const outcome = await executeAction({ db: f.store.db, connection: f.connection, agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, Date.now()), options: fast });
           expect(outcome.status).toBe('confirmed');
@@ -80,8 +89,10 @@ describe('crash safety: SIGKILL at every lifecycle point', () => {
 
   it('reports kill points × runs and duplicates', () => {
     const duplicates = results.filter((r) => r.landed > 1).length;
-    console.log(`crash safety: ${killPoints.length} kill points × ${RUNS_PER_POINT} runs = ${results.length} runs, duplicates ${duplicates}, lost ${results.filter((r) => r.landed === 0).length}`);
+    const abandoned = results.filter((r) => r.point === 'after-build').length;
+    console.log(`crash safety: ${killPoints.length} kill points × ${RUNS_PER_POINT} runs = ${results.length} runs, duplicates ${duplicates}, abandoned before signing ${abandoned}, lost ${results.filter((r) => r.landed === 0).length - abandoned}`);
     expect(results).toHaveLength(killPoints.length * RUNS_PER_POINT);
     expect(duplicates).toBe(0);
+    expect(results.filter((r) => r.point !== 'after-build' && r.landed === 0)).toEqual([]);
   });
 });

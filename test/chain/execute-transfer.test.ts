@@ -5,6 +5,7 @@ import { getAccount } from '@solana/spl-token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
 import { attemptsOf, decisionMemo, executeAction, readAction } from '../../src/execute/index.js';
+import { installId } from '../../src/store/index.js';
 import { injectAllowance } from '../../src/execute/grant.js';
 import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
@@ -39,7 +40,7 @@ describe('delegate transfer', () => {
     expect(attempts.map((a) => [a.state, a.signature])).toEqual([['confirmed', outcome.signature]]);
     const tx = await f.connection.getTransaction(outcome.signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
     const row = readAction(f.store.db, id);
-    expect(tx?.meta?.logMessages?.join('\n')).toContain(decisionMemo(id, row.payload));
+    expect(tx?.meta?.logMessages?.join('\n')).toContain(decisionMemo(installId(f.store.db), id, row.payload));
     // Executing again is a no-op that reports the same landed transaction.
     const again = await run(id);
     expect(again).toMatchObject({ status: 'confirmed', signature: outcome.signature });

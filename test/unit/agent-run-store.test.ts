@@ -1,6 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
-  abandonStaleRuns,
   finishRun,
   getRun,
   lastRun,
@@ -11,7 +11,7 @@ import {
   recordSkippedRun,
   startRun,
 } from '../../src/agent/run-store.js';
-import { openStore } from '../../src/store/index.js';
+import { closeCrashLeftovers, openStore } from '../../src/store/index.js';
 
 describe('run journal', () => {
   it('records a run with its phases, summary and decisions, and lists runs newest first', () => {
@@ -33,16 +33,28 @@ describe('run journal', () => {
     expect(lastRun(store.db, 'treasury-guardian')?.id).toBe(id);
   });
 
-  it('records skipped ticks, and marks runs a dead process left running as abandoned at the next start', () => {
+  it('records skipped ticks; a run of a live process is never closed, one of a dead process is closed as abandoned', () => {
     using store = openStore(':memory:');
     const now = new Date('2026-11-25T10:00:00.000Z');
     const skipped = recordSkippedRun(store.db, 'a', 'previous run still in progress', now);
-    const left = startRun(store.db, 'a', 'cron', now);
+    const mine = startRun(store.db, 'a', 'cron', now);
     const done = startRun(store.db, 'b', 'cron', now);
     finishRun(store.db, done, { status: 'ok', phases: [] }, now);
-    expect(abandonStaleRuns(store.db, new Date('2026-11-25T11:00:00.000Z'))).toBe(1);
+    // A run of this (live) process stays running.
+    expect(closeCrashLeftovers(store.db, new Date('2026-11-25T11:00:00.000Z')).runs).toEqual([]);
+    expect(getRun(store.db, mine)?.status).toBe('running');
+    // The same run as if a process that has exited had written it (a pid that no longer runs).
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    store.db.prepare('UPDATE runs SET pid = ? WHERE id = ?').run(Number(dead.stdout), mine);
+    const closed = closeCrashLeftovers(store.db, new Date('2026-11-25T11:00:00.000Z'));
+    expect(closed.runs.map((run) => run.id)).toEqual([mine]);
     expect(getRun(store.db, skipped)).toMatchObject({ status: 'skipped', error: 'previous run still in progress' });
-    expect(getRun(store.db, left)).toMatchObject({ status: 'abandoned', error: 'the process stopped during the run' });
+    expect(getRun(store.db, mine)).toMatchObject({ status: 'abandoned', error: expect.stringMatching(new RegExp(`^abandoned: process ${dead.stdout} on .+ stopped`)) });
     expect(getRun(store.db, done)?.status).toBe('ok');
+    // Another host's run is never judged from here.
+    const remote = startRun(store.db, 'c', 'cron', now);
+    store.db.prepare("UPDATE runs SET host = 'another-host', pid = 1 WHERE id = ?").run(remote);
+    expect(closeCrashLeftovers(store.db, now).runs).toEqual([]);
+    expect(getRun(store.db, remote)?.status).toBe('running');
   });
 });

@@ -7,14 +7,15 @@
 import { userInfo } from 'node:os';
 import type { Keypair } from '@solana/web3.js';
 import type { Command } from 'commander';
-import { buildPolicyContext } from '../../agent/policy-context.js';
+import { buildPolicyContext, observedContext } from '../../agent/policy-context.js';
 import { loadAgentSigner } from '../../agent/signer.js';
 import { demoKeypair, openCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { approveAction, executeAction, getApproval, listApprovals, rejectApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../../execute/index.js';
-import { compilePolicy } from '../../policy/index.js';
+import { compilePolicy, pauseState } from '../../policy/index.js';
 import { terminalText } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
+import { confirmEndpoint } from '../agent-session.js';
 import { findAgent, signerSource } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 import { readTreasury, textTable } from './allowance.js';
@@ -86,6 +87,8 @@ function outcomeLines(outcome: ExecutionOutcome): string[] {
       return [`Execution FAILED on chain: ${terminalText(outcome.error)} (signature ${outcome.signature})`, ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`)];
     case 'expired':
       return [`Execution EXPIRED: ${terminalText(outcome.error)} (signature ${outcome.signature}); nothing landed`];
+    case 'unknown':
+      return [`Sent, outcome UNKNOWN: ${terminalText(outcome.error)} (signature ${outcome.signature}). It counts as spent; \`steward status\` lists it until the endpoints agree. Do not approve again.`];
     case 'pending':
       return [`Sent, not settled yet: signature ${outcome.signature}. \`steward start\` (recoverPending) settles it; do not approve again.`];
     case 'refused':
@@ -180,6 +183,10 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
       const ctx = createContext(command, io);
       const id = parseId(idText);
       const by = options.by ?? operator();
+      const refusePaused = (actionId: number, reason: string, since: string | undefined): void => {
+        io.stderr(`Steward is paused (${reason}${since ? `, since ${since}` : ''}); resume first (\`steward resume\`). The approval of action ${actionId} stays pending.`);
+        setExit(APPROVAL_DENIED_EXIT);
+      };
       const config = ctx.loadConfig();
       const store = ctx.openStore();
       try {
@@ -190,6 +197,13 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
             hint: request.status === 'expired' ? 'an expired approval never executes; the agent must propose the action again' : 'nothing left to decide (`steward approvals show ID`)',
             context: { actionId: id, status: request.status },
           });
+        }
+        // Paused: refuse before anything is read or consumed; approveAction checks again inside
+        // its write transaction, in case the switch goes on meanwhile.
+        const pause = pauseState(store.db);
+        if (pause.paused) {
+          refusePaused(id, pause.reason ?? 'no reason given', pause.since);
+          return;
         }
         const agent = findAgent(config, request.action.agent);
         const policyConfig = config.policies.find((file) => file.config.name === request.action.policy)?.config;
@@ -214,8 +228,12 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
           }
           const now = new Date();
           const snapshot = await readTreasury(cluster, ctx.settings, agent, policyConfig, signer.publicKey, now);
-          const context = buildPolicyContext(store.db, policyConfig.name, policy, snapshot, now.getTime());
-          const decision = approveAction(store.db, policy, id, by, context, now);
+          const observed = observedContext(snapshot, now.getTime());
+          const decision = approveAction(store.db, policy, id, by, observed, now);
+          if (decision.kind === 'paused') {
+            refusePaused(id, decision.reason, decision.since);
+            return;
+          }
           io.stdout(`Action ${id} approved by ${terminalText(by)} at ${now.toISOString()}; re-checked against ${cluster.label} (slot ${snapshot.slot}).`);
           if (decision.kind === 'denied-on-recheck') {
             io.stdout('DENIED on re-check (prices or spend windows moved since the request); nothing was sent:');
@@ -224,7 +242,8 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
             return;
           }
           io.stdout(`Signer: ${signer.publicKey.toBase58()} (${signerNote})`);
-          const outcome = await executeAction({ db: store.db, connection: cluster.connection, agentKeypair: signer, policy, action: id, mode: 'execute', context: { ...context, now: Date.now() } });
+          const context = { ...buildPolicyContext(store.db, policyConfig.name, policy, snapshot, Date.now()), observedAt: observed.observedAt };
+          const outcome = await executeAction({ db: store.db, connection: cluster.connection, agentKeypair: signer, policy, action: id, mode: 'execute', context, options: { confirmWith: confirmEndpoint(ctx.settings) } });
           for (const line of outcomeLines(outcome)) io.stdout(line);
           setExit(outcome.status === 'confirmed' || outcome.status === 'prepared' ? 0 : 1);
         } finally {

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { writeRunReport } from '../../agent/report.js';
 import { runAgent } from '../../agent/run-agent.js';
-import { abandonStaleRuns, recordSkippedRun, setRunReport } from '../../agent/run-store.js';
+import { recordSkippedRun, setRunReport } from '../../agent/run-store.js';
 import { createScheduler } from '../../scheduler/index.js';
 import { StewardError } from '../../errors/index.js';
 import { openAgentSession } from '../agent-session.js';
@@ -23,8 +23,6 @@ export function registerStart(program: Command, io: CliIo): void {
         throw new StewardError('CONFIG_INVALID', 'no agent has a schedule', { hint: 'add `schedule: { cron: "0 */15 * * * *" }` to an agent file, or use `steward run AGENT`' });
       }
       const store = ctx.openStore();
-      const abandoned = abandonStaleRuns(store.db, new Date());
-      if (abandoned > 0) ctx.logger.warn({ abandoned }, 'runs left running by a stopped process were marked abandoned');
       const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger });
       const scheduler = createScheduler({
         agents: scheduled.map(({ config: agent }) => ({
