@@ -93,9 +93,11 @@ function migrate(db: Db, migrations: readonly Migration[], path: string): number
   }
   // Apply every known migration the database lacks, in version order, not only those above the
   // highest applied one: versions may land out of order while several features are developed.
-  const applied = appliedVersions(db);
-  const pending = [...migrations].filter((migration) => !applied.has(migration.version)).sort((a, b) => a.version - b.version);
+  // Read what is applied inside the write transaction: several processes may open a new
+  // database at the same moment, and only the first may apply a migration.
   const apply = db.transaction(() => {
+    const applied = appliedVersions(db);
+    const pending = [...migrations].filter((migration) => !applied.has(migration.version)).sort((a, b) => a.version - b.version);
     for (const migration of pending) {
       db.exec(migration.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
@@ -106,7 +108,7 @@ function migrate(db: Db, migrations: readonly Migration[], path: string): number
     }
   });
   try {
-    apply();
+    apply.immediate();
   } catch (error) {
     throw new StewardError('STORE_FAILED', `migrating ${path} failed: ${(error as Error).message}`, {
       hint: 'the database was left unchanged; report this with the message above',
