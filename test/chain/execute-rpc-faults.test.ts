@@ -6,7 +6,7 @@
 // transfer may be journalled expired or leave the windows; a fake signature is never confirmed.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createConnection } from '../../src/chain/connection.js';
 import { DEMO } from '../../src/demo/addresses.js';
 import { attemptsOf, executeAction, readAction, recoverPending } from '../../src/execute/index.js';
@@ -60,6 +60,12 @@ afterAll(async () => {
 });
 
 describe('RPC faults', () => {
+  beforeEach(() => {
+    // Faults a previous test queued and did not use must not leak into the next one.
+    for (const key of Object.keys(faults)) delete faults[key];
+    lies.clear();
+  });
+
   it('429, 500, dropped, delayed and swallowed requests: retried within bounds, the transfer lands exactly once', async () => {
     const before = await tokenBalance(f.connection, DEMO.granteeUsdcAccount);
     const { id } = propose(f, { kind: 'transfer', token: 'USDC', amount: '42', to: DEMO.grantee.toBase58() });
