@@ -8,6 +8,7 @@ import type { LiteSvm } from 'litesvm/dist/internal.js';
 import { Keypair, PublicKey, SystemProgram, Transaction, VersionedTransaction } from '@solana/web3.js';
 import { StewardError } from '../../errors/index.js';
 import { AccountIndex } from './account-index.js';
+import { SlotHashes } from './slot-hashes.js';
 import { decodeBase58, encodeBase58 } from './base58.js';
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM, isTokenAccountData } from './token-parse.js';
 import { TransactionHistory, type TokenSnapshot, type TransactionRecord } from './transaction-history.js';
@@ -108,6 +109,7 @@ export class EmbeddedChain implements ChainWriter {
   readonly #mintDecimals = new Map<string, number>();
   readonly #commitListeners = new Set<(event: CommitEvent) => void>();
   readonly #slotListeners = new Set<(slot: bigint) => void>();
+  readonly #slotHashes = new SlotHashes();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: EmbeddedChainOptions = {}) {
@@ -185,6 +187,7 @@ export class EmbeddedChain implements ChainWriter {
     clock.epochStartTimestamp = this.#unixTimestampAt((slot / SLOTS_PER_EPOCH) * SLOTS_PER_EPOCH);
     this.svm.setClock(clock);
     this.#rotateBlockhash();
+    this.#slotHashes.record(this.#vm, slot, decodeBase58(this.svm.latestBlockhash()) as Uint8Array);
     for (const [hash, produced] of this.#recent) {
       if (slot - produced <= this.blockhashValiditySlots) break;
       this.#recent.delete(hash);
