@@ -23,3 +23,13 @@ export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): nu
   while (i < limit && a[i] === b[i]) i++;
   return i;
 }
+
+/**
+ * The history as one string, in order, for picking the pooled sequence whose last prompt shares
+ * the longest prefix with this one (the same text gives the same tokens under one chat template).
+ */
+export function historyKey(history: readonly ChatHistoryItem[]): string {
+  return history
+    .map((item) => `${item.type}\u0000${item.type === 'model' ? item.response.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('') : item.text}\u0001`)
+    .join('');
+}

@@ -4,7 +4,7 @@
 // evaluated tokens of a sequence, and the next prompt that starts with the same fixed prefix
 // (system prompt, policy) only evaluates what differs — the saving is reported as
 // `cachedPromptTokens`.
-import { commonPrefixLength, toChatHistory } from './chat-history.js';
+import { commonPrefixLength, historyKey, toChatHistory } from './chat-history.js';
 import { basename } from 'node:path';
 import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
@@ -195,7 +195,7 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
       } finally {
         chat.dispose({ disposeSequence: false });
       }
-    });
+    }, historyKey(history));
   }
 
   async modelIdentity(): Promise<ModelIdentity> {
