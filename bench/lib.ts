@@ -28,6 +28,14 @@ export interface Figure {
   met?: boolean | null;
   /** How the number was measured: enough to reproduce it. */
   method: string;
+  /**
+   * The 1-minute load average while it was measured (when its measurement started and ended):
+   * a figure taken at load 8 on 2 cores is not a figure for a quiet machine. bench/run.ts fills
+   * in its module's window when a module does not measure it closer.
+   */
+  load?: { before: number; after: number };
+  /** With `--repeat N`: `value` is the median of the N values, listed here with their spread. */
+  repeats?: { values: (number | null)[]; loads: ({ before: number; after: number } | null)[]; min: number | null; max: number | null; spreadPct: number | null };
   details?: Record<string, unknown>;
 }
 
@@ -49,6 +57,16 @@ export function mean(values: readonly number[]): number {
 export function round(value: number, digits = 2): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/** min, max and (max − min) ÷ median of repeated values of one figure (nulls ignored). */
+export function spread(values: readonly (number | null)[]): { min: number | null; max: number | null; median: number | null; spreadPct: number | null } {
+  const numbers = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (numbers.length === 0) return { min: null, max: null, median: null, spreadPct: null };
+  const min = Math.min(...numbers);
+  const max = Math.max(...numbers);
+  const mid = median(numbers);
+  return { min, max, median: mid, spreadPct: mid === 0 ? null : round(((max - min) / Math.abs(mid)) * 100, 1) };
 }
 
 /** `met` for `value ≤ limit` / `value ≥ limit`; null when the value is missing. */

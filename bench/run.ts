@@ -3,13 +3,16 @@
 //   --model FILE   also measure this GGUF (the generated test model is always measured)
 //   --smoke        every measurement once with tiny counts (what test/chain/bench-smoke runs)
 //   --only a,b     run only these modules (overhead, treasury, reviews, policy, chain, memory, llm)
+//   --repeat N     run every module N times; each figure is the median of its N values (for an
+//                  even N the lower middle one, so it is a value that was measured), with min,
+//                  max and spread listed, and every value's load average
 import { execFileSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ensureTestModel, getSharedLlama } from '../src/llm/index.js';
-import type { BenchModule, BenchOptions, Figure } from './lib.js';
+import { round, spread, type BenchModule, type BenchOptions, type Figure } from './lib.js';
 
 export const MODULES: Record<string, () => Promise<BenchModule>> = {
   overhead: async () => (await import('./overhead.js')).run,
@@ -56,10 +59,20 @@ function cell(value: unknown, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
 
+function number(value: number | null, unit = ''): string {
+  if (value === null) return '—';
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: digits })}${unit ? ` ${unit}` : ''}`;
+}
+
 function formatValue(figure: Figure): string {
-  if (figure.value === null) return '—';
-  const digits = Math.abs(figure.value) >= 100 ? 0 : Math.abs(figure.value) >= 10 ? 1 : 2;
-  return `${figure.value.toLocaleString('en-US', { maximumFractionDigits: digits })} ${figure.unit}`;
+  const value = number(figure.value, figure.unit);
+  const repeats = figure.repeats;
+  return repeats && repeats.values.length > 1 ? `${value} (${number(repeats.min)}–${number(repeats.max)})` : value;
+}
+
+function formatLoad(figure: Figure): string {
+  return figure.load ? `load ${figure.load.before.toFixed(1)}→${figure.load.after.toFixed(1)}` : '';
 }
 
 export function table(figures: readonly Figure[]): string {
@@ -71,27 +84,54 @@ export function table(figures: readonly Figure[]): string {
       lines.push('', group);
     }
     const verdict = figure.met === undefined || figure.met === null ? '' : figure.met ? 'met' : 'MISSED';
-    lines.push(`  ${cell(figure.name, 70)} ${cell(formatValue(figure), 22)} ${cell(figure.target ?? '', 20)} ${verdict}`);
+    lines.push(`  ${cell(figure.name, 70)} ${cell(formatValue(figure), 36)} ${cell(figure.target ?? '', 20)} ${cell(verdict, 6)} ${formatLoad(figure)}`.trimEnd());
   }
   return lines.join('\n');
 }
 
-export async function runBench(options: BenchOptions & { only?: readonly string[]; log?: (line: string) => void }): Promise<{ figures: Figure[]; failures: { module: string; error: string }[]; seconds: Record<string, number> }> {
-  const figures: Figure[] = [];
+/**
+ * One figure per id from `repeat` runs of it: the run whose value is the median (the lower middle
+ * one for an even count) stands for all, so its target verdict, method and load stay its own;
+ * every value and load is listed under `repeats`.
+ */
+export function combineRepeats(runs: readonly Figure[][]): Figure[] {
+  if (runs.length <= 1) return [...(runs[0] ?? [])];
+  const byId = new Map<string, Figure[]>();
+  for (const figures of runs) for (const figure of figures) byId.set(figure.id, [...(byId.get(figure.id) ?? []), figure]);
+  return [...byId.values()].map((all) => {
+    const measured = all.filter((f) => f.value !== null).sort((a, b) => (a.value as number) - (b.value as number));
+    const representative = measured[Math.floor((measured.length - 1) / 2)] ?? (all[0] as Figure);
+    const values = all.map((f) => f.value);
+    const { min, max, spreadPct } = spread(values);
+    return { ...representative, repeats: { values, loads: all.map((f) => f.load ?? null), min, max, spreadPct } };
+  });
+}
+
+export async function runBench(options: BenchOptions & { only?: readonly string[]; repeat?: number; log?: (line: string) => void }): Promise<{ figures: Figure[]; failures: { module: string; error: string }[]; seconds: Record<string, number> }> {
+  const runs: Figure[][] = [];
   const failures: { module: string; error: string }[] = [];
   const seconds: Record<string, number> = {};
-  for (const [name, load] of Object.entries(MODULES)) {
-    if (options.only && !options.only.includes(name)) continue;
-    const started = performance.now();
-    options.log?.(`running ${name}…`);
-    try {
-      const run = await load();
-      figures.push(...(await run({ size: options.size, ...(options.model ? { model: options.model } : {}) })));
-    } catch (error) {
-      failures.push({ module: name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  const repeat = options.repeat ?? 1;
+  for (let round_ = 1; round_ <= repeat; round_++) {
+    const figures: Figure[] = [];
+    for (const [name, load] of Object.entries(MODULES)) {
+      if (options.only && !options.only.includes(name)) continue;
+      const started = performance.now();
+      options.log?.(`running ${name}${repeat > 1 ? ` (${round_}/${repeat})` : ''}…`);
+      const before = round(loadavg()[0] ?? 0);
+      try {
+        const run = await load();
+        const measured = await run({ size: options.size, ...(options.model ? { model: options.model } : {}) });
+        const after = round(loadavg()[0] ?? 0);
+        figures.push(...measured.map((figure) => (figure.load ? figure : { ...figure, load: { before, after } })));
+      } catch (error) {
+        failures.push({ module: repeat > 1 ? `${name} (run ${round_})` : name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      }
+      seconds[name] = round((seconds[name] ?? 0) + (performance.now() - started) / 1000, 1);
     }
-    seconds[name] = Math.round((performance.now() - started) / 100) / 10;
+    runs.push(figures);
   }
+  const figures = combineRepeats(runs);
   // Figures of one issue figure together (a --model adds rows to several), in figure order.
   const order = (figure: Figure) => Number.parseInt(figure.group, 10) || Number.MAX_SAFE_INTEGER;
   figures.sort((a, b) => order(a) - order(b));
@@ -99,19 +139,31 @@ export async function runBench(options: BenchOptions & { only?: readonly string[
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, smoke: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string', default: 'bench/results.json' } } });
+  const { values } = parseArgs({ options: { model: { type: 'string' }, smoke: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string', default: '1' }, out: { type: 'string', default: 'bench/results.json' } } });
+  const repeat = Number(values.repeat);
+  if (!/^\d+$/.test(values.repeat) || repeat < 1 || repeat > 50) {
+    console.error(`--repeat: expected a whole number from 1 to 50, got "${values.repeat}"`);
+    process.exitCode = 2;
+    return;
+  }
+  const unknown = values.only?.split(',').filter((name) => !(name in MODULES)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`--only: unknown module(s) ${unknown.join(', ')}; the modules are ${Object.keys(MODULES).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
   const options: BenchOptions = { size: values.smoke ? 'smoke' : 'full', ...(values.model ? { model: values.model } : {}) };
   const loadBefore = loadavg();
   const started = performance.now();
   const host = await machine(values.model);
-  console.log(`Steward bench (${options.size}) on ${String(host.cpu)} × ${String(host.cores)}, ${String(host.ramGiB)} GiB, Node ${process.version}, llama.cpp ${String(host.llamaBackend)}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  const result = await runBench({ ...options, ...(values.only ? { only: values.only.split(',') } : {}), log: (line) => console.error(line) });
+  console.log(`Steward bench (${options.size}${repeat > 1 ? `, each module ${repeat} times, medians` : ''}) on ${String(host.cpu)} × ${String(host.cores)}, ${String(host.ramGiB)} GiB, Node ${process.version}, llama.cpp ${String(host.llamaBackend)}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  const result = await runBench({ ...options, repeat, ...(values.only ? { only: values.only.split(',') } : {}), log: (line) => console.error(line) });
   const loadAfter = loadavg();
   console.log(table(result.figures));
   for (const failure of result.failures) console.log(`\nFAILED ${failure.module}: ${failure.error}`);
   const totalSeconds = Math.round((performance.now() - started) / 100) / 10;
   console.log(`\n${result.figures.length} figures in ${totalSeconds} s (per module: ${JSON.stringify(result.seconds)}); load average after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
-  writeFileSync(values.out, `${JSON.stringify({ date: new Date().toISOString(), size: options.size, machine: { ...host, loadAverage: { before: loadBefore, after: loadAfter } }, seconds: { total: totalSeconds, ...result.seconds }, figures: result.figures, failures: result.failures }, null, 2)}\n`);
+  writeFileSync(values.out, `${JSON.stringify({ date: new Date().toISOString(), size: options.size, repeat, machine: { ...host, loadAverage: { before: loadBefore, after: loadAfter } }, seconds: { total: totalSeconds, ...result.seconds }, figures: result.figures, failures: result.failures }, null, 2)}\n`);
   console.log(`results: ${values.out}`);
   process.exitCode = result.failures.length ? 1 : 0;
 }
