@@ -8,6 +8,7 @@ import type { LiteSvm } from 'litesvm/dist/internal.js';
 import { Keypair, PublicKey, SystemProgram, Transaction, VersionedTransaction } from '@solana/web3.js';
 import { StewardError } from '../../errors/index.js';
 import { AccountIndex } from './account-index.js';
+import { isDurableNonceValid } from './durable-nonce.js';
 import { SlotHashes } from './slot-hashes.js';
 import { decodeBase58, encodeBase58 } from './base58.js';
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM, isTokenAccountData } from './token-parse.js';
@@ -217,6 +218,11 @@ export class EmbeddedChain implements ChainWriter {
     return produced !== undefined && this.#slot - produced <= this.blockhashValiditySlots;
   }
 
+  /** A recent blockhash, or the durable nonce of the account the transaction advances first. */
+  #acceptsBlockhash(wire: WireTransaction): boolean {
+    return this.isBlockhashValid(encodeBase58(wire.recentBlockhash)) || isDurableNonceValid(wire, (key) => this.readRaw(key));
+  }
+
   clock(): ChainClock {
     this.tick();
     return { slot: this.#slot, unixTimestamp: this.#unixTimestampAt(this.#slot) };
@@ -379,7 +385,7 @@ export class EmbeddedChain implements ChainWriter {
     const wire = parseWireTransaction(raw);
     const signature = encodeBase58(wire.signatures[0] as Uint8Array);
     const empty = (err: TransactionErrorJson): ExecutionDetails => ({ err, logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] });
-    if (!this.isBlockhashValid(encodeBase58(wire.recentBlockhash))) {
+    if (!this.#acceptsBlockhash(wire)) {
       return options.skipPreflight ? { kind: 'dropped', signature } : { kind: 'rejected', signature, reason: 'blockhash', details: empty('BlockhashNotFound') };
     }
     if (this.history.has(signature)) return { kind: 'rejected', signature, reason: 'preflight', details: empty('AlreadyProcessed') };
@@ -490,7 +496,7 @@ export class EmbeddedChain implements ChainWriter {
       replacementBlockhash = this.latestBlockhashWithHeight();
       bytes = Uint8Array.from(raw);
       bytes.set(decodeBase58(replacementBlockhash.blockhash) as Uint8Array, wire.blockhashOffset);
-    } else if (!this.isBlockhashValid(encodeBase58(wire.recentBlockhash))) {
+    } else if (!this.#acceptsBlockhash(wire)) {
       return { ...base, err: 'BlockhashNotFound', logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] };
     }
     const resolved = this.#accountKeys(wire);

@@ -24,6 +24,7 @@ import {
 } from './rpc-params.js';
 import { createCheatMethods } from './rpc-cheatcodes.js';
 import { PrioritizationFees } from './prioritization-fees.js';
+import { isDurableNonceValid } from './durable-nonce.js';
 import { matches, parseFilters, type Filter } from './rpc-filters.js';
 import { isMintData, isTokenAccountData, isTokenProgram, readMint, readTokenAccount, uiTokenAmount } from './token-parse.js';
 import { transactionErrorMessage } from './tx-errors.js';
@@ -261,7 +262,7 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
         if (error instanceof WireFormatError) throw invalidParam(`message (params[0]) is not a base64 wire-format message: ${error.message}`);
         throw error;
       }
-      if (!chain.isBlockhashValid(encodeBase58(message.recentBlockhash))) return withContext(null);
+      if (!chain.isBlockhashValid(encodeBase58(message.recentBlockhash)) && !isDurableNonceValid(message, read)) return withContext(null);
       return withContext(Number(chain.feeFor(message)));
     },
     requestAirdrop: (params) => {
