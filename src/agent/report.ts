@@ -2,9 +2,8 @@
 // proposed and why, each verdict with the rules that fired, the transactions, and the reviews.
 // Untrusted text (model output, proposal names, token labels, errors, chain logs) goes through
 // `markdownText`, so it can neither format the page nor break a table, nor carry a control character.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatAmount, markdownText } from '../shared/index.js';
+import { formatAmount, markdownText, writePrivateFile } from '../shared/index.js';
 import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
 import { signatureOf, type RunResult } from './run-agent.js';
 
@@ -128,11 +127,9 @@ export function renderRunReport(result: RunResult): string {
   return lines.join('\n');
 }
 
-/** Writes the report to `<reportsDir>/runs/<agent>-<runId>.md` and returns the path. */
+/** Writes the report, redacted and owner-only, to `<reportsDir>/runs/<agent>-<runId>.md`; returns the path. */
 export function writeRunReport(result: RunResult, reportsDir: string): string {
-  const dir = join(reportsDir, 'runs');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${result.agent}-${result.runId}.md`);
-  writeFileSync(path, renderRunReport(result));
+  const path = join(reportsDir, 'runs', `${result.agent}-${result.runId}.md`);
+  writePrivateFile(path, renderRunReport(result));
   return path;
 }

@@ -72,6 +72,8 @@ export interface RunResult {
   startedAt: string;
   phases: PhaseRecord[];
   error: string | null;
+  /** Whose fault a failure was: 'input' (a bad file or setting: the CLI exits 2) or 'runtime' (exit 1). */
+  errorKind: 'input' | 'runtime' | null;
   observationId: number | null;
   snapshot: TreasurySnapshot | null;
   analysis: TreasuryAnalysis | null;
@@ -132,6 +134,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
     startedAt: startedAt.toISOString(),
     phases: phases.records,
     error: null,
+    errorKind: null,
     observationId: null,
     snapshot: null,
     analysis: null,
@@ -293,6 +296,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
     const failure = toStewardError(error);
     result.status = 'failed';
     result.error = failure.message;
+    result.errorKind = failure.kind;
     log.error({ code: failure.code }, failure.message);
   }
 

@@ -1,7 +1,7 @@
 // The journal of agent runs: one row per run with its phases and timings, and one row per
 // model decision with everything needed to reproduce or audit it.
 import { createHash } from 'node:crypto';
-import { currentProcess } from '../shared/index.js';
+import { currentProcess, redactText } from '../shared/index.js';
 import type { Db } from '../store/index.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'abandoned';
@@ -70,7 +70,7 @@ export function startRun(db: Db, agent: string, trigger: RunTrigger, now: Date):
 export function recordSkippedRun(db: Db, agent: string, reason: string, now: Date): number {
   const result = db
     .prepare("INSERT INTO runs (agent, trigger, status, started_at, finished_at, error) VALUES (?, 'cron', 'skipped', ?, ?, ?)")
-    .run(agent, now.toISOString(), now.toISOString(), reason);
+    .run(agent, now.toISOString(), now.toISOString(), redactText(reason));
   return Number(result.lastInsertRowid);
 }
 
@@ -92,8 +92,8 @@ export function finishRun(
   ).run(
     outcome.status,
     now.toISOString(),
-    outcome.error ?? null,
-    JSON.stringify(outcome.phases),
+    outcome.error ? redactText(outcome.error) : null,
+    redactText(JSON.stringify(outcome.phases)),
     outcome.reportPath ?? null,
     outcome.observationId ?? null,
     outcome.summary ? JSON.stringify(outcome.summary, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) : null,
@@ -148,7 +148,7 @@ export function recordModelDecision(db: Db, record: DecisionRecord, now: Date): 
     .run(
       record.runId,
       record.task,
-      record.modelId,
+      redactText(record.modelId),
       record.modelHash,
       promptHash(record.prompt),
       JSON.stringify(record.prompt),
@@ -156,7 +156,7 @@ export function recordModelDecision(db: Db, record: DecisionRecord, now: Date): 
       record.parsed === undefined ? null : JSON.stringify(record.parsed),
       record.attempts,
       JSON.stringify(record.usage),
-      record.error,
+      record.error === null ? null : redactText(record.error),
       now.toISOString(),
     );
   return Number(result.lastInsertRowid);

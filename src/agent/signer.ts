@@ -1,21 +1,35 @@
 // Loads an agent's signing key: a Solana CLI keypair file (a JSON array of 64 bytes), named in
-// the agent file or by an environment variable. The bytes never reach a log or a message.
+// the agent file or by an environment variable. The bytes never reach a log or a message, and
+// neither does a value that is not a path (key material pasted where a path belongs).
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { Keypair } from '@solana/web3.js';
 import type { AgentConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
+import { redactText } from '../shared/index.js';
+
+/** A value that cannot be a file path: key bytes, a base58 key, or anything long or multi-line. */
+function looksLikeKeyMaterial(value: string): boolean {
+  return /[[\]{},\n\r]/.test(value) || /^[1-9A-HJ-NP-Za-km-z]{64,}$/.test(value.trim()) || value.length > 1024;
+}
 
 function expandHome(path: string): string {
   return path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : resolve(path);
 }
 
 export function readKeypairFile(path: string, origin: string): Keypair {
-  const full = expandHome(path);
+  if (looksLikeKeyMaterial(path)) {
+    throw new StewardError('KEYPAIR_INVALID', `${origin} must name a keypair file, but holds something else (it looks like key material, so it is not shown)`, {
+      hint: 'put the keypair in a file readable only by you (`solana-keygen new -o FILE`, chmod 600) and set the path instead',
+      context: { origin },
+    });
+  }
+  const resolved = expandHome(path);
+  const full = redactText(resolved); // what messages show
   let text: string;
   try {
-    text = readFileSync(full, 'utf8');
+    text = readFileSync(resolved, 'utf8');
   } catch (error) {
     throw new StewardError('KEYPAIR_INVALID', `cannot read the keypair file ${full} (${origin}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
       hint: 'create one with `solana-keygen new -o FILE` and point the agent file or STEWARD_KEYPAIR at it',

@@ -49,10 +49,31 @@ export interface CreateConnectionOptions {
   wsUrl?: string;
 }
 
-export function createConnection(url: string, options: CreateConnectionOptions = {}): Connection {
+/**
+ * An RPC URL with `user:pass@` cannot go to fetch as it is (fetch refuses credentials in a URL):
+ * the credentials move to a Basic Authorization header and the URL keeps no secret, so no error
+ * quoting it can leak them.
+ */
+export function splitUrlCredentials(url: string): { url: string; headers: Record<string, string> } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, headers: {} };
+  }
+  if (!parsed.username && !parsed.password) return { url, headers: {} };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), headers: { Authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` } };
+}
+
+export function createConnection(rpcUrl: string, options: CreateConnectionOptions = {}): Connection {
   const { counter } = options;
+  const { url, headers } = splitUrlCredentials(rpcUrl);
   return new Connection(url, {
     commitment: options.commitment ?? 'confirmed',
+    ...(Object.keys(headers).length > 0 ? { httpHeaders: headers } : {}),
     ...(options.wsUrl ? { wsEndpoint: options.wsUrl } : {}),
     // web3.js otherwise retries 429s with sleeps: callers decide about retries.
     disableRetryOnRateLimit: true,

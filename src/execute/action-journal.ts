@@ -3,6 +3,7 @@
 // one of them (another process moved it), nothing is written and the caller is told, so two
 // executors cannot both drive one action.
 import { StewardError } from '../errors/index.js';
+import { redactText } from '../shared/index.js';
 import type { ActionState } from '../store/action-states.js';
 import { currentProcess } from '../shared/process-identity.js';
 import type { Db } from '../store/store.js';
@@ -46,7 +47,7 @@ export function transitionAction(db: Db, id: number, from: readonly ActionState[
   const marks = from.map(() => '?').join(', ');
   const result = db
     .prepare(`UPDATE actions SET state = ?, updated_at = ?, error = COALESCE(?, error) WHERE id = ? AND state IN (${marks})`)
-    .run(to, now.toISOString(), error ?? null, id, ...from);
+    .run(to, now.toISOString(), error ? redactText(error) : null, id, ...from);
   if (result.changes === 1) return;
   const row = db.prepare('SELECT state FROM actions WHERE id = ?').get(id) as { state: string } | undefined;
   throw new StewardError('EXECUTION_REFUSED', `action ${id} is ${row ? `"${row.state}"` : 'missing'}, not ${from.map((s) => `"${s}"`).join(' or ')}: cannot move it to "${to}"`, {

@@ -1,7 +1,6 @@
 // The SQLite store: one file, WAL, foreign keys on, numbered migrations applied at open inside
 // one transaction. A database written by a newer Steward is refused rather than guessed at.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { ensurePrivateFile } from '../shared/private-files.js';
 import Database from 'better-sqlite3';
 import { StewardError } from '../errors/index.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
@@ -30,7 +29,8 @@ export function latestSchemaVersion(migrations: readonly Migration[] = allMigrat
 /** Opens (creating if needed) the database at `path` (or ':memory:') and migrates it. */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const migrations = options.migrations ?? allMigrations;
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // Owner-only: SQLite creates the -wal and -shm files with the database file's mode.
+  if (path !== ':memory:' && !options.readonly) ensurePrivateFile(path);
   let db: Db;
   try {
     db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});

@@ -49,7 +49,8 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
           setRunReport(store.db, result.runId, reportPath);
           if (options.json) io.stdout(toJsonText({ ...result, reportPath }, 2));
           else for (const line of summarizeRun(result, reportPath)) io.stdout(line);
-          setExit(result.status === 'ok' ? 0 : 1);
+          // A run that failed on a bad file or setting (keypair, model file) exits 2, as bad input does.
+          setExit(result.status === 'ok' ? 0 : result.errorKind === 'input' ? 2 : 1);
         } finally {
           await session.close();
         }

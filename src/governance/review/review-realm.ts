@@ -1,11 +1,11 @@
 // Reviews every open proposal of a realm (or one of them): reads them in one batched pass,
 // skips those whose fingerprint was already reviewed, simulates and reviews the rest, writes
 // Markdown and JSON reports and stores each review. What `steward review` and agents call.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection, PublicKey } from '@solana/web3.js';
 import { StewardError } from '../../errors/index.js';
 import type { StewardModelExtras } from '../../llm/index.js';
+import { writePrivateFile } from '../../shared/index.js';
 import type { Db } from '../../store/index.js';
 import { getProposals, type ProposalsSnapshot } from '../read/get-proposals.js';
 import type { RiskThresholds } from '../risk/types.js';
@@ -85,11 +85,10 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
     if (params.reportsDir) {
       const dir = join(params.reportsDir, 'reviews');
       try {
-        mkdirSync(dir, { recursive: true });
         markdownPath = join(dir, `${proposal.address}.md`);
         jsonPath = join(dir, `${proposal.address}.json`);
-        writeFileSync(markdownPath, renderReviewMarkdown(review));
-        writeFileSync(jsonPath, `${reviewToJson(review)}\n`);
+        writePrivateFile(markdownPath, renderReviewMarkdown(review));
+        writePrivateFile(jsonPath, `${reviewToJson(review)}\n`);
       } catch (error) {
         throw new StewardError('INTERNAL', `cannot write review reports under ${dir}: ${(error as Error).message}`, {
           hint: 'check STEWARD_REPORTS_DIR and its permissions',
