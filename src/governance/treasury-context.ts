@@ -2,8 +2,9 @@
 // (symbol, decimals, USD price per mint), the treasury's token accounts, the wallets the DAO
 // controls and the destinations it has paid before. The treasury snapshot (src/treasury) or a
 // test fills it; governance code never reads treasury internals, so the two domains stay apart.
-import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey } from '@solana/web3.js';
+import { associatedTokenAddress } from '../chain/derived-address.js';
 
 export interface ReviewToken {
   mint: string;
@@ -62,7 +63,7 @@ function ataOf(mint: string, owner: string): string[] {
     const mintKey = new PublicKey(mint);
     const ownerKey = new PublicKey(owner);
     return [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID].map((program) =>
-      getAssociatedTokenAddressSync(mintKey, ownerKey, true, program).toBase58(),
+      associatedTokenAddress(mintKey, ownerKey, true, program).toBase58(),
     );
   } catch {
     return [];

@@ -24,6 +24,7 @@ import {
   type PositionData,
   type WhirlpoolData,
 } from '@orca-so/whirlpools-sdk';
+import { derivedAddress } from '../chain/derived-address.js';
 import { BN, camelCaseKeys, encodeAccount, zeroOfDefined } from './idl-values.js';
 import { multipleAccounts, programAccounts, type PositionRpc } from './rpc.js';
 import type { DefiPosition, UnreadablePosition } from './types.js';
@@ -65,7 +66,7 @@ export async function readWhirlpoolPositions(rpc: PositionRpc, owners: readonly 
       if (account.data.length < TOKEN_ACCOUNT_SIZE) continue;
       const token = AccountLayout.decode(account.data.subarray(0, TOKEN_ACCOUNT_SIZE));
       if (token.amount !== 1n || token.owner.toBase58() !== owner) continue;
-      const position = PDAUtil.getPosition(WHIRLPOOL_PROGRAM_ID, token.mint).publicKey;
+      const position = positionAddress(token.mint);
       candidates.set(position.toBase58(), { owner, mint: token.mint, position });
     }
   }
@@ -109,7 +110,9 @@ export async function readWhirlpoolPositions(rpc: PositionRpc, owners: readonly 
   const edges = positions.map(({ data }) => {
     const pool = pools.get(data.whirlpool.toBase58());
     if (pool === undefined || typeof pool === 'string') return null;
-    const arrayOf = (tick: number) => PDAUtil.getTickArrayFromTickIndex(tick, pool.tickSpacing, data.whirlpool, WHIRLPOOL_PROGRAM_ID).publicKey;
+    const arrayOf = (tick: number) =>
+      derivedAddress(`orca-tick-array-of:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${data.whirlpool.toBase58()}:${pool.tickSpacing}:${tick}`, () =>
+        PDAUtil.getTickArrayFromTickIndex(tick, pool.tickSpacing, data.whirlpool, WHIRLPOOL_PROGRAM_ID).publicKey);
     return { pool, lower: arrayOf(data.tickLowerIndex), upper: arrayOf(data.tickUpperIndex) };
   });
   const extra = edges.flatMap((edge) => (edge ? [edge.lower, edge.upper, edge.pool.tokenMintA, edge.pool.tokenMintB] : []));
@@ -274,11 +277,12 @@ export function encodeTickArray(fields: { whirlpool: PublicKey; startTick: numbe
 export function tickArrayFor(whirlpool: PublicKey, tick: number, tickSpacing: number): { start: number; address: PublicKey } {
   const ticksInArray = 88 * tickSpacing;
   const start = Math.floor(tick / ticksInArray) * ticksInArray;
-  return { start, address: PDAUtil.getTickArray(WHIRLPOOL_PROGRAM_ID, whirlpool, start).publicKey };
+  const address = derivedAddress(`orca-tick-array:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${whirlpool.toBase58()}:${start}`, () => PDAUtil.getTickArray(WHIRLPOOL_PROGRAM_ID, whirlpool, start).publicKey);
+  return { start, address };
 }
 
 export function positionAddress(positionMint: PublicKey): PublicKey {
-  return PDAUtil.getPosition(WHIRLPOOL_PROGRAM_ID, positionMint).publicKey;
+  return derivedAddress(`orca-position:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${positionMint.toBase58()}`, () => PDAUtil.getPosition(WHIRLPOOL_PROGRAM_ID, positionMint).publicKey);
 }
 
 /** The tick at or below √price × 2^64, by Orca's own price math. */

@@ -4,8 +4,9 @@
 // output sent straight to the treasury's token account (destinationTokenAccount). The route is
 // opaque: its instructions are taken as they come and judged only by simulation and the effects
 // check (a route that moves more than it quoted, or pays out elsewhere, is refused there).
-import { ASSOCIATED_TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { ASSOCIATED_TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction } from '@solana/spl-token';
 import { PublicKey, TransactionMessage, VersionedTransaction, type AddressLookupTableAccount } from '@solana/web3.js';
+import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
 import { rpcCall } from '../rpc-errors.js';
@@ -54,8 +55,8 @@ export const buildSwap: Builder<'swap'> = async (action, ctx): Promise<BuildResu
   if (!source) {
     return { kind: 'refused', reason: `no treasury ${action.from.symbol} account has the agent as delegate`, hint: `the DAO must grant an allowance: \`steward grant --token ${action.from.symbol} --amount N\`` };
   }
-  const treasuryOut = getAssociatedTokenAddressSync(outputMint, source.owner, true, outProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
-  const agentIn = getAssociatedTokenAddressSync(inputMint, ctx.agent, false, inProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
+  const treasuryOut = associatedTokenAddress(outputMint, source.owner, true, outProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
+  const agentIn = associatedTokenAddress(inputMint, ctx.agent, false, inProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
 
   const params = new URLSearchParams({ inputMint: inputMint.toBase58(), outputMint: outputMint.toBase58(), amount: action.amount.toString(), slippageBps: String(action.maxSlippageBps), swapMode: 'ExactIn' });
   const quote = await jupiter<Quote>(ctx, `/quote?${params}`);

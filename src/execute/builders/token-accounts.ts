@@ -2,8 +2,9 @@
 // associated token account for the mint (either token program), read in one request, keeping
 // only accounts whose delegate is the agent. The delegate's remaining allowance is the hard,
 // on-chain limit of what the agent can move, whatever any off-chain check says.
-import { ASSOCIATED_TOKEN_PROGRAM_ID, AccountLayout, ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { ASSOCIATED_TOKEN_PROGRAM_ID, AccountLayout, ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, type AccountInfo, type Connection } from '@solana/web3.js';
+import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { StewardError } from '../../errors/index.js';
 import { rpcCall, type RetryOptions } from '../rpc-errors.js';
 
@@ -75,7 +76,7 @@ export async function findDelegatedSources(
       continue;
     }
     candidates.set(address, key);
-    const ata = getAssociatedTokenAddressSync(mint, key, true, tokenProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
+    const ata = associatedTokenAddress(mint, key, true, tokenProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
     candidates.set(ata.toBase58(), ata);
   }
   const keys = [...candidates.values()];

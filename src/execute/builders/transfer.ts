@@ -3,8 +3,9 @@
 // funds). The destination is the recipient's token account: the address itself when it already
 // is one for this mint, else its associated token account, created idempotently when missing and
 // paid from the agent's fee float. SOL goes through ./sol-transfer.ts.
-import { ASSOCIATED_TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { ASSOCIATED_TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction } from '@solana/spl-token';
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
+import { associatedTokenAddress } from '../../chain/derived-address.js';
 import type { Builder, BuildResult } from './types.js';
 import { decodeTokenAccount, findDelegatedSources, getMultipleAccounts, mintProgram } from './token-accounts.js';
 import { buildSolTransfer } from './sol-transfer.js';
@@ -24,7 +25,7 @@ export const buildTransfer: Builder<'transfer'> = async (action, ctx): Promise<B
   }
 
   const recipient = new PublicKey(action.to);
-  const recipientAta = getAssociatedTokenAddressSync(mint, recipient, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
+  const recipientAta = associatedTokenAddress(mint, recipient, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
   const [toInfo, ataInfo] = await getMultipleAccounts(ctx.connection, ctx.endpoint, [recipient, recipientAta], ctx.retry);
   const toAccount = toInfo ? decodeTokenAccount(recipient, toInfo) : undefined;
   const notes: string[] = [`source ${source.address.toBase58()} (owner ${source.owner.toBase58()}), agent allowance ${source.delegatedAmount} base units`];

@@ -9,8 +9,9 @@ import { findInjection } from './injection.js';
 import { findOutflows, type Outflow } from './outflows.js';
 import { findStatedAddresses, findStatedAmounts } from './text-claims.js';
 import { DEFAULT_RISK_THRESHOLDS, sortFlags, type RiskFlag, type RiskThresholds, type Severity } from './types.js';
-import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey } from '@solana/web3.js';
+import { associatedTokenAddress } from '../../chain/derived-address.js';
 
 export interface RiskInput {
   instructions: readonly DecodedInstruction[];
@@ -202,7 +203,7 @@ function mentioned(destination: string, mint: string | null, addresses: readonly
   return addresses.some((address) =>
     [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID].some((program) => {
       try {
-        return getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(address), true, program).toBase58() === destination;
+        return associatedTokenAddress(new PublicKey(mint), new PublicKey(address), true, program).toBase58() === destination;
       } catch {
         return false;
       }
