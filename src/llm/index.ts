@@ -17,6 +17,6 @@ export { assertLoadableModelFile, missingRequiredKeys, readModelHeader } from '.
 export { parseModelSource, resolveModelPath, type ModelSource, type ResolveModelOptions } from './model-source.js';
 export { fileSha256 } from './model-identity.js';
 export { ensureTestModel, writeTestModel, defaultTestModelDir, type EnsureTestModelOptions } from './test-model.js';
-export { buildTinyLlama, TEST_MODEL_NAME, TEST_MODEL_CHAT_TEMPLATE, type TinyLlamaOptions } from './gguf/tiny-llama.js';
-export { encodeGguf, writeGguf, type GgufValue, type GgufTensor } from './gguf/gguf-writer.js';
+export { buildTinyLlama, writeTinyLlama, TEST_MODEL_NAME, TEST_MODEL_CHAT_TEMPLATE, type TinyLlamaOptions } from './gguf/tiny-llama.js';
+export { encodeGguf, streamGguf, writeGguf, writeGgufFile, type GgufValue, type GgufTensor, type GgufTensorSource, type GgufTensorType } from './gguf/gguf-writer.js';
 export { startModelServer, type ModelServer, type ModelServerOptions } from './model-server.js';

@@ -1,9 +1,9 @@
 // The generated test model on disk: written once per seed into a cache folder (never committed),
 // atomically, so parallel test workers and the demo can all ask for it at the same time.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildTinyLlama, type TinyLlamaOptions } from './gguf/tiny-llama.js';
+import { writeTinyLlama, type TinyLlamaOptions } from './gguf/tiny-llama.js';
 
 /** Bump when the generator changes, so stale cached files are never reused. */
 const GENERATOR_VERSION = 1;
@@ -26,13 +26,12 @@ export async function ensureTestModel(options: EnsureTestModelOptions = {}): Pro
   return path;
 }
 
-/** Writes a test model to `path` (temp file + rename, so readers never see half a file). */
+/** Writes a test model to `path`, streamed (temp file + rename, so readers never see half a file). */
 export function writeTestModel(path: string, options: TinyLlamaOptions = {}): number {
   const target = resolve(path);
   mkdirSync(resolve(target, '..'), { recursive: true });
-  const bytes = buildTinyLlama(options);
   const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temp, bytes);
+  const bytes = writeTinyLlama(temp, options);
   renameSync(temp, target);
-  return bytes.length;
+  return bytes;
 }

@@ -1,7 +1,10 @@
-// A GGUF v3 writer: metadata key/values and F32 tensors, laid out exactly as llama.cpp reads them
-// (little endian, u64 lengths, tensor data aligned to `general.alignment`). It exists so tests and
-// `steward model make-test` can produce a real model file on any machine without downloading one.
-import { writeFileSync } from 'node:fs';
+// A GGUF v3 writer: metadata key/values and F32 or F16 tensors, laid out exactly as llama.cpp reads
+// them (little endian, u64 lengths, tensor data aligned to `general.alignment`). It exists so tests
+// and `steward model make-test` can produce a real model file on any machine without downloading
+// one. Tensor data is streamed chunk by chunk, so a file of billions of weights (a GPU bench model)
+// never has to sit in memory whole: Node refuses a single write over 2 GiB and a Buffer over 4 GiB.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { float16Bits } from './float16.js';
 
 /** GGUF metadata value types, numbered as in the GGUF specification. */
 export const GgufValueType = {
@@ -37,7 +40,36 @@ export interface GgufTensor {
   data: Float32Array;
 }
 
-const GGML_TYPE_F32 = 0;
+/** How a tensor's values are stored in the file. */
+export type GgufTensorType = 'f32' | 'f16';
+
+/**
+ * A tensor whose values are produced on demand, in order, while the file is written: as numbers
+ * (converted to the tensor's type), or for F16 tensors as the raw half-precision bits.
+ */
+export type GgufTensorSource = {
+  name: string;
+  /** Dimensions, innermost first (ggml's ne0, ne1, ...). */
+  dims: readonly number[];
+} & (
+  | {
+      type: GgufTensorType;
+      /** Fills `target` with the values from element `start` on; called with increasing `start`. */
+      fill(target: Float32Array, start: number): void;
+    }
+  | {
+      type: 'f16';
+      /** Fills `target` with the IEEE binary16 bits of the values from element `start` on. */
+      fillBits(target: Uint16Array, start: number): void;
+    }
+);
+
+const ggmlTypes: Record<GgufTensorType, { id: number; bytes: number }> = {
+  f32: { id: 0, bytes: 4 },
+  f16: { id: 1, bytes: 2 },
+};
+/** Values converted and written per chunk (16 MiB of F32). */
+const CHUNK_VALUES = 4 * 2 ** 20;
 const typeIds: Record<GgufScalarType, number> = {
   uint8: GgufValueType.UINT8,
   uint32: GgufValueType.UINT32,
@@ -115,8 +147,12 @@ function writeScalar(sink: ByteSink, type: GgufScalarType, value: string | numbe
   }
 }
 
-/** Serializes a GGUF v3 file into memory. `general.alignment` is added from `alignment`. */
-export function encodeGguf(metadata: Record<string, GgufValue>, tensors: readonly GgufTensor[], alignment = 32): Buffer {
+function elementCount(tensor: { name: string; dims: readonly number[] }): number {
+  return tensor.dims.reduce((a, b) => a * b, 1);
+}
+
+/** The header (metadata, tensor infos, padding) and where each tensor's data starts after it. */
+function encodeHeader(metadata: Record<string, GgufValue>, tensors: readonly GgufTensorSource[], alignment: number): { header: Buffer; offsets: number[]; dataBytes: number } {
   const sink = new ByteSink();
   sink.bytes(Buffer.from('GGUF', 'ascii'));
   sink.u32(3);
@@ -139,32 +175,91 @@ export function encodeGguf(metadata: Record<string, GgufValue>, tensors: readonl
   const offsets: number[] = [];
   let offset = 0;
   for (const tensor of tensors) {
-    const count = tensor.dims.reduce((a, b) => a * b, 1);
-    if (count !== tensor.data.length) {
-      throw new Error(`GGUF tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] hold ${count} values, data has ${tensor.data.length}`);
-    }
+    const { id, bytes } = ggmlTypes[tensor.type];
     sink.str(tensor.name);
     sink.u32(tensor.dims.length);
     for (const dim of tensor.dims) sink.u64(dim);
-    sink.u32(GGML_TYPE_F32);
+    sink.u32(id);
     sink.u64(offset);
     offsets.push(offset);
-    offset = Math.ceil((offset + count * 4) / alignment) * alignment;
+    offset = Math.ceil((offset + elementCount(tensor) * bytes) / alignment) * alignment;
   }
   sink.padTo(alignment);
-  const dataStart = sink.length;
-  tensors.forEach((tensor, index) => {
-    const gap = (offsets[index] ?? 0) - (sink.length - dataStart);
-    if (gap > 0) sink.bytes(Buffer.alloc(gap));
-    sink.bytes(Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
-  });
-  sink.padTo(alignment);
-  return sink.toBuffer();
+  return { header: sink.toBuffer(), offsets, dataBytes: offset };
 }
 
-/** Writes a GGUF v3 file and returns its size in bytes. */
+/**
+ * Streams a GGUF v3 file to `write` in chunks of at most 16 MiB of tensor data: the header, then
+ * each tensor at its aligned offset, values converted to the tensor's type as they come.
+ * Returns the number of bytes written. `general.alignment` is added from `alignment`.
+ */
+export function streamGguf(metadata: Record<string, GgufValue>, tensors: readonly GgufTensorSource[], write: (chunk: Uint8Array) => void, alignment = 32): number {
+  const { header, offsets, dataBytes } = encodeHeader(metadata, tensors, alignment);
+  write(header);
+  let written = 0;
+  const values = new Float32Array(CHUNK_VALUES);
+  const halves = new Uint16Array(CHUNK_VALUES);
+  tensors.forEach((tensor, index) => {
+    const gap = (offsets[index] ?? 0) - written;
+    if (gap > 0) write(new Uint8Array(gap));
+    written += Math.max(0, gap);
+    const count = elementCount(tensor);
+    for (let start = 0; start < count; start += CHUNK_VALUES) {
+      const length = Math.min(CHUNK_VALUES, count - start);
+      if ('fillBits' in tensor) {
+        const bits = halves.subarray(0, length);
+        tensor.fillBits(bits, start);
+        write(new Uint8Array(bits.buffer, 0, length * 2));
+        written += length * 2;
+        continue;
+      }
+      const chunk = values.subarray(0, length);
+      tensor.fill(chunk, start);
+      if (tensor.type === 'f32') {
+        write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        written += chunk.byteLength;
+      } else {
+        for (let i = 0; i < chunk.length; i++) halves[i] = float16Bits(chunk[i] as number);
+        write(new Uint8Array(halves.buffer, 0, chunk.length * 2));
+        written += chunk.length * 2;
+      }
+    }
+  });
+  if (dataBytes > written) write(new Uint8Array(dataBytes - written));
+  return header.length + dataBytes;
+}
+
+/** In-memory tensors as sources (F32, copied as they are). */
+function fromData(tensors: readonly GgufTensor[]): GgufTensorSource[] {
+  return tensors.map((tensor) => {
+    const count = elementCount(tensor);
+    if (count !== tensor.data.length) {
+      throw new Error(`GGUF tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] hold ${count} values, data has ${tensor.data.length}`);
+    }
+    return { name: tensor.name, dims: tensor.dims, type: 'f32', fill: (target, start) => target.set(tensor.data.subarray(start, start + target.length)) };
+  });
+}
+
+/** Serializes a GGUF v3 file with F32 tensors into memory. `general.alignment` is added from `alignment`. */
+export function encodeGguf(metadata: Record<string, GgufValue>, tensors: readonly GgufTensor[], alignment = 32): Buffer {
+  const chunks: Buffer[] = [];
+  streamGguf(metadata, fromData(tensors), (chunk) => chunks.push(Buffer.from(chunk)), alignment);
+  return Buffer.concat(chunks);
+}
+
+/** Streams a GGUF v3 file to `path` (created or truncated) and returns its size in bytes. */
+export function writeGgufFile(path: string, metadata: Record<string, GgufValue>, tensors: readonly GgufTensorSource[], alignment = 32): number {
+  const fd = openSync(path, 'w');
+  try {
+    return streamGguf(metadata, tensors, (chunk) => {
+      for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
+    }, alignment);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes a GGUF v3 file with in-memory F32 tensors and returns its size in bytes. */
 export function writeGguf(path: string, metadata: Record<string, GgufValue>, tensors: readonly GgufTensor[], alignment = 32): number {
-  const bytes = encodeGguf(metadata, tensors, alignment);
-  writeFileSync(path, bytes);
-  return bytes.length;
+  return writeGgufFile(path, metadata, fromData(tensors), alignment);
 }
