@@ -22,7 +22,8 @@ interface LlmBenchOptions {
 const GROUP = 'LLM (llama.cpp)';
 const round = (value: number, digits = 0): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
-async function measure(path: string, label: string, size: 'full' | 'smoke', decodeTokens: number): Promise<Figure[]> {
+/** The figures for one model file; `sequenceCounts` are the parallel sequences tokens/s is measured with. */
+export async function measure(path: string, label: string, size: 'full' | 'smoke', decodeTokens: number, sequenceCounts: readonly number[] = [1, 4]): Promise<Figure[]> {
   const figures: Figure[] = [];
   const add = (id: string, name: string, value: number, unit: string, method: string, details?: Record<string, unknown>): void => {
     figures.push({ id: `llm.${label}.${id}`, group: GROUP, name: `${name} (${label})`, value, unit, method, ...(details ? { details } : {}) });
@@ -31,8 +32,10 @@ async function measure(path: string, label: string, size: 'full' | 'smoke', deco
   const { model, threads } = steward.runtime;
   const bias = steward.tokenBiasForTests;
   const setup = `${basename(path)}, ${(model.size / 2 ** 20).toFixed(1)} MiB, threads ${threads}, GPU ${steward.runtime.llama.gpu || 'none'} (${model.gpuLayers} layers offloaded)`;
-  // A separate context for raw measurements, so the pool's sequences keep their history.
-  const raw = await model.createContext({ sequences: 4, threads, contextSize: 2048 });
+  // A separate context for raw measurements, so the pool's sequences keep their history. A
+  // sequence disposed after an interrupted generation may not be free again at once: one fresh
+  // sequence per use (plus the direct comparison's).
+  const raw = await model.createContext({ sequences: sequenceCounts.reduce((a, b) => a + b, 1), threads, contextSize: 2048 });
   try {
     const longPrompt = model.tokenize('The treasury holds USDC, SOL and JUP across several accounts. '.repeat(12), true);
     const decode = async (sequence: LlamaContextSequence, n: number, seed: number): Promise<number> => {
@@ -43,7 +46,7 @@ async function measure(path: string, label: string, size: 'full' | 'smoke', deco
       }
       return count;
     };
-    for (const n of [1, 4]) {
+    for (const n of sequenceCounts) {
       const sequences = Array.from({ length: n }, () => raw.getSequence());
       let start = performance.now();
       await Promise.all(sequences.map(async (s) => {

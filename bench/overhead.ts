@@ -76,7 +76,8 @@ interface RunSample {
   directTokens: number;
 }
 
-async function measureModel(path: string, generated: boolean, options: BenchOptions): Promise<Figure[]> {
+/** Figures 1 and 2 for one model file (`generated`: the cached test model, whose ratio has no target). */
+export async function measureModel(path: string, generated: boolean, options: BenchOptions): Promise<Figure[]> {
   const config = loadConfig(process.cwd());
   const guardian = config.agents.find(({ config: agent }) => agent.tasks.includes('treasury'))?.config;
   if (!guardian) throw new Error('no treasury agent under agents/');
