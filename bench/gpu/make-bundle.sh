@@ -59,6 +59,6 @@ printf '{"built":"%s","commit":"%s","node":"%s","nodeLlamaCpp":"%s"}\n' "$(date 
 echo "== compress"
 du -sh "$stage"/*
 rm -f "$out/steward-gpu.tar.xz"
-tar -C "$stage" -cf - . | nice -n 19 xz "${XZ_LEVEL:--6}" -T2 > "$out/steward-gpu.tar.xz.tmp"
+tar -C "$stage" -cf - . | nice -n 19 xz "${XZ_LEVEL:--3}" -T2 > "$out/steward-gpu.tar.xz.tmp"
 mv "$out/steward-gpu.tar.xz.tmp" "$out/steward-gpu.tar.xz"
 ls -l "$out/steward-gpu.tar.xz"

@@ -78,7 +78,7 @@ if [ "$mode" = gpu ]; then
   dirs=""
   for want in libcuda.so.1 libnvidia-ml.so.1 libcudart.so.13 libcublas.so.13 libcublasLt.so.13; do
     found=$(find /usr/local/nvidia /usr/local/cuda* /usr/lib/x86_64-linux-gnu /usr/lib64 /opt /usr/local/lib \
-      -maxdepth 8 -name "$want" 2>/dev/null | head -1)
+      -maxdepth 10 -name "$want" 2>/dev/null | head -1)
     if [ -z "$found" ]; then
       for sp in $(python3 -c 'import site; print(" ".join(site.getsitepackages()))' 2>/dev/null); do
         found=$(find "$sp/nvidia" -maxdepth 4 -name "$want" 2>/dev/null | head -1)
