@@ -17,3 +17,15 @@ export {
   type InjectedAccount,
   type ProcessedTransaction,
 } from './embedded/index.js';
+export {
+  KNOWN_PROGRAMS,
+  SPL_GOVERNANCE_PROGRAM_ID,
+  knownProgramName,
+  findProgram,
+  programCacheDirs,
+  readDeployedProgram,
+  writeProgramFile,
+  sha256Hex,
+  type FoundProgram,
+  type DeployedProgram,
+} from './programs/index.js';

@@ -11,6 +11,7 @@ import { registerModel } from './model.js';
 import { registerObserve } from './observe.js';
 import { registerPause } from './pause.js';
 import { registerPolicy } from './policy.js';
+import { registerPrograms } from './programs.js';
 import { registerReview } from './review.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
@@ -23,7 +24,7 @@ import { registerValidate } from './validate.js';
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
 const commands: Register[] = [registerValidate, registerDoctor, registerSchemas];
-commands.push(registerLocalnet);
+commands.push(registerLocalnet, registerPrograms);
 commands.push(registerModel, registerServeModel);
 commands.push(registerPolicy, registerPause);
 

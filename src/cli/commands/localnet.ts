@@ -6,7 +6,7 @@
 // {"url","wsUrl","pid"} on stdout once serving, everything else on stderr, and an exit when
 // the parent goes away (stdin closed, or this process re-parented).
 import type { Command } from 'commander';
-import { startEmbeddedChain } from '../../chain/index.js';
+import { SPL_GOVERNANCE_PROGRAM_ID, findProgram, knownProgramName, startEmbeddedChain } from '../../chain/index.js';
 import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { createContext, type CliIo } from '../context.js';
@@ -49,6 +49,25 @@ function parseAccounts(values: string[]): { address: string; path: string }[] {
   const out: { address: string; path: string }[] = [];
   for (let i = 0; i < values.length; i += 2) out.push({ address: values[i] as string, path: values[i + 1] as string });
   return out;
+}
+
+/** Programs the demo needs on the chain, besides what --program names. */
+const DEMO_PROGRAMS = [SPL_GOVERNANCE_PROGRAM_ID];
+
+/** --program first; each demo program not named there from STEWARD_PROGRAMS_DIR or the cache. */
+function withDemoPrograms(explicit: { id: string; path: string }[]): { load: { id: string; path: string }[]; lines: string[] } {
+  const load = [...explicit];
+  const lines: string[] = [];
+  for (const id of DEMO_PROGRAMS) {
+    const found = findProgram(id, { explicit });
+    if (!found) {
+      lines.push(`${knownProgramName(id)} ${id}: no program file found (--program, STEWARD_PROGRAMS_DIR, .steward/programs, ~/.cache/steward/programs); not on this chain`);
+      continue;
+    }
+    if (found.source !== '--program') load.push({ id, path: found.path });
+    lines.push(`${knownProgramName(id)} ${id}: loaded from ${found.path} (${found.source})`);
+  }
+  return { load, lines };
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -105,9 +124,12 @@ export function registerLocalnet(program: Command, io: CliIo): void {
       const stop = stopRequested(readyJson);
       let oracle: DemoOracle | null = null;
       try {
+        const explicit = parsePrograms(options.program);
+        const programs = withDemoPrograms(explicit);
+        for (const line of programs.lines) say(line);
         const running = await startEmbeddedChain({
           port: parsePort(options.port),
-          programs: parsePrograms(options.program),
+          programs: programs.load,
           accounts: parseAccounts(options.account),
           logger,
         });
