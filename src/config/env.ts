@@ -14,7 +14,7 @@ export const ENV_VARS = {
   STEWARD_OPENAI_API_KEY: { default: '', help: 'API key for that endpoint (secret)' },
   STEWARD_DB: { default: '.steward/steward.db', help: 'SQLite database path' },
   STEWARD_MODELS_DIR: { default: '.steward/models', help: 'where pulled and generated models are kept' },
-  STEWARD_PROGRAMS_DIR: { default: '', help: 'folder of program binaries (<ID>.so or spl_governance.so) the embedded chain loads; then .steward/programs, ~/.cache/steward/programs' },
+  STEWARD_PROGRAMS_DIR: { default: '', help: 'folder of program binaries (<ID>.so or spl_governance.so) the embedded chain loads; then .steward/programs, ~/.cache/steward/programs; "none": no search' },
   STEWARD_REPORTS_DIR: { default: 'reports', help: 'where run and review reports are written' },
   STEWARD_CONFIG_DIR: { default: '.', help: 'folder holding agents/ and policies/' },
   STEWARD_LOG_LEVEL: { default: 'info', help: 'trace | debug | info | warn | error | silent' },

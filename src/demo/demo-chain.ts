@@ -26,7 +26,7 @@ export interface DemoChain {
 export async function startDemoChain(options: { port?: number; logger?: Logger; oracleIntervalMs?: number } = {}): Promise<DemoChain> {
   const running = await startEmbeddedChain({ port: options.port ?? 0, ...(options.logger ? { logger: options.logger } : {}) });
   try {
-    const dao = seedDemoDao(running.chain);
+    const dao = await seedDemoDao(running.chain);
     const oracle = startDemoOracle(running.chain, {
       intervalMs: options.oracleIntervalMs ?? 2_000,
       onError: (error) => options.logger?.warn({ err: error }, 'demo oracle publication failed'),

@@ -59,6 +59,8 @@ function recording(chain: ChainWriter, written: Map<string, PublicKey>): ChainWr
     latestBlockhash: () => chain.latestBlockhash(),
     clock: () => chain.clock(),
     addProgram: (programId, elf) => chain.addProgram(programId, elf),
+    hasProgram: (programId) => chain.hasProgram(programId),
+    atTime: (unixTimestamp, run) => chain.atTime(unixTimestamp, run),
   };
 }
 
@@ -66,7 +68,7 @@ function setSystemAccount(chain: ChainWriter, address: PublicKey, lamports: bigi
   chain.setAccount(address, { lamports, data: new Uint8Array(0), owner: SystemProgram.programId });
 }
 
-export function seedDemoDao(target: ChainWriter, options: SeedDemoOptions = {}): DemoDao {
+export async function seedDemoDao(target: ChainWriter, options: SeedDemoOptions = {}): Promise<DemoDao> {
   const clock = options.clock ?? target.clock();
   if (clock.unixTimestamp < MIN_CLOCK_SECONDS) {
     throw new StewardError('CHAIN_FAILED', `cannot seed the demo DAO: the chain clock reads Unix time ${clock.unixTimestamp}`, {
@@ -89,7 +91,7 @@ export function seedDemoDao(target: ChainWriter, options: SeedDemoOptions = {}):
   seedPythPrices(chain, clock);
   const priceAccounts = Object.fromEntries(DEMO_FEED_SYMBOLS.map((s) => [s, DEMO.priceAccounts[s]])) as Record<DemoFeedSymbol, PublicKey>;
   const stake = seedStake(chain);
-  const governance = seedGovernance(chain, clock);
+  const governance = await seedGovernance(chain, clock);
   const positions = seedDemoPositions(chain);
   return { addresses: DEMO, clock, sol, tokens, priceAccounts, stake, governance, positions, accounts: [...written.values()] };
 }

@@ -14,10 +14,15 @@ import { priceFor } from './rules/oracle.js';
 import { deny, verdictKind, type FiredRule, type Verdict } from './verdict.js';
 
 const NATIVE = 'native';
-/** Programs an allowed action of this kind cannot do without (stake/unstake are Stake program instructions). */
+/**
+ * Programs an allowed action of this kind cannot do without (stake/unstake are Stake program
+ * instructions, a vote is SPL Governance's CastVote; another governance deployment goes in
+ * allow.programs).
+ */
 const KIND_PROGRAMS: Partial<Record<ResolvedAction['kind'], readonly string[]>> = {
   stake: ['Stake11111111111111111111111111111111111111'],
   unstake: ['Stake11111111111111111111111111111111111111'],
+  vote: ['GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw'],
 };
 
 export function checkEffects(

@@ -45,15 +45,15 @@ function account(address: PublicKey) {
 beforeAll(async () => {
   running = await startEmbeddedChain({ autoAdvance: false });
   chain = running.chain;
-  dao = seedDemoDao(chain);
+  dao = await seedDemoDao(chain);
 });
 afterAll(async () => running.close());
 
 describe('demo DAO on the embedded chain', () => {
-  it('is deterministic: the same clock gives the same bytes', () => {
+  it('is deterministic: the same clock gives the same bytes', async () => {
     const other = new EmbeddedChain({ autoAdvance: false });
     try {
-      const again = seedDemoDao(other, { clock: dao.clock });
+      const again = await seedDemoDao(other, { clock: dao.clock });
       expect(again.accounts.map(String)).toEqual(dao.accounts.map(String));
       for (const address of dao.accounts) {
         expect(Buffer.from(other.getAccount(address)?.data ?? []).equals(Buffer.from(chain.getAccount(address)?.data ?? [0])), address.toBase58()).toBe(true);

@@ -24,7 +24,7 @@ export interface ExecFixture {
 
 export async function startFixture(options: { slotMs?: number } = {}): Promise<ExecFixture> {
   const running = await startEmbeddedChain({ port: 0, ...(options.slotMs ? { slotMs: options.slotMs } : {}) });
-  seedDemoDao(running.chain);
+  await seedDemoDao(running.chain);
   const dbPath = join(tempDir('steward-exec-'), 'steward.db');
   const store = openStore(dbPath);
   return {

@@ -12,7 +12,7 @@ let dao: DemoDao;
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  dao = seedDemoDao(running.chain);
+  dao = await seedDemoDao(running.chain);
 });
 afterAll(() => running.close());
 

@@ -36,7 +36,7 @@ function demoTreasury(): TreasuryContext {
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  dao = seedDemoDao(running.chain);
+  dao = await seedDemoDao(running.chain);
   treasury = indexTreasury(demoTreasury());
   const connection = createConnection(running.url);
   const result = await reviewRealm(connection, { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm, treasury, now: Number(dao.clock.unixTimestamp) });

@@ -32,7 +32,7 @@ const prices: PriceBook = new Map([
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  seedDemoDao(running.chain);
+  await seedDemoDao(running.chain);
   seeded = seedDemoPositions(running.chain);
 });
 afterAll(async () => {

@@ -35,7 +35,7 @@ const odd = { address: demoKeypair('test/stake-pool/odd').publicKey, totalLampor
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  seedDemoDao(running.chain);
+  await seedDemoDao(running.chain);
   write(odd.address, encodeStakePool({ poolMint: DEMO.mints.jitoSOL, totalLamports: odd.totalLamports, poolTokenSupply: odd.poolTokenSupply, lastUpdateEpoch: 0n }));
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ let policy: PolicyConfig;
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  seedDemoDao(running.chain);
+  await seedDemoDao(running.chain);
   policy = loadConfig(resolve(import.meta.dirname, '../..')).policies.find((file) => file.config.name === 'treasury')!.config;
   proxy = await startRpcProxy(() => running.url, () => tamper);
   proxyUrl = proxy.url;

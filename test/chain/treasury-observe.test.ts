@@ -36,7 +36,7 @@ const units = (text: string, decimals: number): bigint => {
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  dao = seedDemoDao(running.chain);
+  dao = await seedDemoDao(running.chain);
   const config = loadConfig(resolve(import.meta.dirname, '../..'));
   policy = config.policies.find((file) => file.config.name === 'treasury')!.config;
   agent = config.agents.find((file) => file.config.name === 'treasury-guardian')!.config;

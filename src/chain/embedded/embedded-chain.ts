@@ -102,6 +102,8 @@ export class EmbeddedChain implements ChainWriter {
   readonly #startMs: number;
   readonly #startSlot = 1n;
   #offsetMs = 0;
+  /** Set by atTime(): the Clock sysvar reads this instead of wall time. */
+  #pinnedUnix: bigint | null = null;
   #slot: bigint;
   #transactionCount = 0n;
   /** blockhash → slot it was produced in, oldest first. */
@@ -182,7 +184,7 @@ export class EmbeddedChain implements ChainWriter {
     this.#slot = slot;
     this.svm.warpToSlot(slot);
     const clock = this.svm.getClock();
-    clock.unixTimestamp = this.#unixTimestampAt(slot);
+    clock.unixTimestamp = this.#pinnedUnix ?? this.#unixTimestampAt(slot);
     clock.epoch = slot / SLOTS_PER_EPOCH;
     clock.leaderScheduleEpoch = slot / SLOTS_PER_EPOCH + 1n;
     clock.epochStartTimestamp = this.#unixTimestampAt((slot / SLOTS_PER_EPOCH) * SLOTS_PER_EPOCH);
@@ -225,7 +227,25 @@ export class EmbeddedChain implements ChainWriter {
 
   clock(): ChainClock {
     this.tick();
-    return { slot: this.#slot, unixTimestamp: this.#unixTimestampAt(this.#slot) };
+    return { slot: this.#slot, unixTimestamp: this.#pinnedUnix ?? this.#unixTimestampAt(this.#slot) };
+  }
+
+  atTime<T>(unixTimestamp: bigint, run: () => T): T {
+    if (this.#pinnedUnix !== null) throw new StewardError('INTERNAL', 'atTime() calls do not nest');
+    this.#pinnedUnix = unixTimestamp;
+    this.#setClockTimestamp(unixTimestamp);
+    try {
+      return run();
+    } finally {
+      this.#pinnedUnix = null;
+      this.#setClockTimestamp(this.#unixTimestampAt(this.#slot));
+    }
+  }
+
+  #setClockTimestamp(unixTimestamp: bigint): void {
+    const clock = this.svm.getClock();
+    clock.unixTimestamp = unixTimestamp;
+    this.svm.setClock(clock);
   }
 
   blockTime(slot: bigint): number {
@@ -259,6 +279,10 @@ export class EmbeddedChain implements ChainWriter {
   addProgram(programId: PublicKey, elf: Uint8Array): void {
     this.svm.addProgram(programId, elf);
     this.index.add(programId.toBytes());
+  }
+
+  hasProgram(programId: PublicKey): boolean {
+    return this.readRaw(programId.toBytes())?.executable === true;
   }
 
   /** Sends lamports from the chain's faucet in a real, signed system transfer. */

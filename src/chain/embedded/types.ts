@@ -35,4 +35,12 @@ export interface ChainWriter {
   clock(): ChainClock;
   /** Loads a program binary (ELF) at `programId`. */
   addProgram(programId: PublicKey, elf: Uint8Array): void;
+  /** Whether an executable program is deployed at `programId`. */
+  hasProgram(programId: PublicKey): boolean;
+  /**
+   * Runs `run` with the Clock sysvar reading `unixTimestamp` (slots keep their place), then
+   * gives the clock back to wall time: how a seed writes history, e.g. a proposal signed off
+   * days ago by the program itself.
+   */
+  atTime<T>(unixTimestamp: bigint, run: () => T): T;
 }

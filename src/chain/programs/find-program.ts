@@ -1,6 +1,7 @@
 // Where the embedded chain finds a program's bytes, in order: an explicit `--program ID=FILE`,
 // the folder `STEWARD_PROGRAMS_DIR` names, then the cache `steward programs pull` fills
 // (`.steward/programs` under the working directory, then `~/.cache/steward/programs`).
+// `STEWARD_PROGRAMS_DIR=none` turns the search off: only --program loads anything.
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,6 +50,7 @@ export function findProgram(id: string, search: ProgramSearch = {}): FoundProgra
   const explicit = search.explicit?.find((program) => program.id === id);
   if (explicit) return { id, path: explicit.path, source: '--program' };
   const dir = (search.env ?? process.env)['STEWARD_PROGRAMS_DIR'];
+  if (dir === 'none') return null;
   if (dir) {
     const path = findIn(resolve(search.cwd ?? process.cwd(), dir), id);
     if (path) return { id, path, source: 'STEWARD_PROGRAMS_DIR' };

@@ -10,7 +10,7 @@ import { runAgent, signatureOf, type RunResult } from '../../agent/run-agent.js'
 import { setRunReport } from '../../agent/run-store.js';
 import { scriptedModel } from '../../agent/scripted-model.js';
 import type { AgentConfig } from '../../config/index.js';
-import { DEMO, demoKeypair } from '../../demo/index.js';
+import { DEMO, demoKeypair, describeGovernanceMode } from '../../demo/index.js';
 import { chooseModel, ensureTestModel } from '../../llm/index.js';
 import { terminalText } from '../../shared/index.js';
 import { formatMicroUsd } from '../../treasury/index.js';
@@ -69,6 +69,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       const results: { label: string; result: RunResult; report: string }[] = [];
       try {
         io.stdout(`chain: ${session.cluster.label}`);
+        io.stdout((await describeGovernanceMode(session.cluster.connection)).line);
         io.stdout(`DAO treasury ${DEMO.nativeTreasury.toBase58()}, agent key ${DEMO.agent.toBase58()} (see docs/DEMO.md)`);
         const run = async (label: string, agent: AgentConfig, runtime = session.runtime) => {
           io.stdout(`\n${label}`);

@@ -135,9 +135,12 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         });
         try {
           if (options.demo) {
-            const dao = seedDemoDao(running.chain);
+            const dao = await seedDemoDao(running.chain);
             oracle = startDemoOracle(running.chain, { onError: (error) => logger.warn({ err: error }, 'demo oracle publication failed') });
             say(`demo DAO seeded: native treasury ${dao.addresses.nativeTreasury.toBase58()}, ${dao.accounts.length} accounts`);
+            say(dao.governance.mode === 'program'
+              ? 'demo governance: created by the SPL Governance program from real instructions (realm, deposits, governance, native treasury, proposals signed off and voted)'
+              : 'demo governance: SPL Governance program not found, so its accounts are written as data (votes are prepared, not cast)');
           }
           if (readyJson) io.stdout(JSON.stringify({ url: running.url, wsUrl: running.wsUrl, pid: process.pid }));
           say(`JSON-RPC URL: ${running.url}`);

@@ -125,6 +125,8 @@ export interface TokenOwnerRecordFields {
   depositAmount: bigint;
   unrelinquishedVotes: number;
   outstandingProposals: number;
+  /** Who may vote and propose with this record besides its owner. */
+  governanceDelegate?: PublicKey;
 }
 
 export function encodeTokenOwnerRecord(f: TokenOwnerRecordFields): Uint8Array {
@@ -138,7 +140,7 @@ export function encodeTokenOwnerRecord(f: TokenOwnerRecordFields): Uint8Array {
     totalVotesCount: 0,
     outstandingProposalCount: f.outstandingProposals,
     reserved: new Uint8Array(6),
-    governanceDelegate: none(),
+    governanceDelegate: f.governanceDelegate ?? none(),
     version: 1,
   });
   record.accountType = GovernanceAccountType.TokenOwnerRecordV2;

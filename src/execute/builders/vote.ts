@@ -1,41 +1,76 @@
-// vote: SPL Governance CastVote (src/governance's buildCastVoteInstruction) for the agent's token
-// owner record. It is built only where the
-// governance program really runs on this chain (its account exists and is executable); where it
-// does not (the embedded demo keeps Realms accounts as data only), the action ends "prepared":
-// the instruction is reported, never sent, and never described as cast.
+// vote: SPL Governance CastVote (src/governance's buildCastVoteInstruction) with the agent's
+// voting power: its own token owner record in the realm, or a member's record naming the agent
+// governance delegate. Checked before anything is signed, each refusal naming the proposal: the
+// proposal must be in Voting and within its voting time, the agent must hold power, and that
+// record must not have voted already (the program would refuse a second vote; a retry never
+// gets that far). Where the governance program does not run on this chain (the written demo
+// seed) the action ends "prepared": the instruction is reported, never sent, never called cast.
 import { PublicKey } from '@solana/web3.js';
-import { getProposal, getRealm, getTokenOwnerRecordAddress } from '@solana/spl-governance';
-// Imported from its file, not the governance index: the index pulls in the review pipeline.
+import { getGovernance, getProposal, getVoteRecordAddress, ProposalState } from '@solana/spl-governance';
+// Imported from their files, not the governance index: the index pulls in the review pipeline.
 import { buildCastVoteInstruction } from '../../governance/vote/build-cast-vote.js';
+import { findVotingPower } from '../../governance/vote/voting-power.js';
 import type { Builder, BuildResult } from './types.js';
 import { rpcCall } from '../rpc-errors.js';
 
+function toBigInt(text: string): bigint | null {
+  return /^\d+$/.test(text) ? BigInt(text) : null;
+}
+
 export const buildVote: Builder<'vote'> = async (action, ctx): Promise<BuildResult> => {
   const proposalKey = new PublicKey(action.proposal);
-  const info = await rpcCall('getAccountInfo', ctx.endpoint, () => ctx.connection.getAccountInfo(proposalKey, 'confirmed'), ctx.retry);
+  const call = <T>(what: string, run: () => Promise<T>) => rpcCall(what, ctx.endpoint, run, ctx.retry);
+  const info = await call('getAccountInfo', () => ctx.connection.getAccountInfo(proposalKey, 'confirmed'));
   if (!info) return { kind: 'refused', reason: `proposal ${action.proposal} does not exist on this cluster`, hint: 'check the proposal address' };
   const programId = info.owner;
-  const proposal = await rpcCall('getProposal', ctx.endpoint, () => getProposal(ctx.connection, proposalKey), ctx.retry);
-  const governanceInfo = await rpcCall('getAccountInfo', ctx.endpoint, () => ctx.connection.getAccountInfo(proposal.account.governance, 'confirmed'), ctx.retry);
-  if (!governanceInfo) return { kind: 'refused', reason: `the proposal's governance ${proposal.account.governance.toBase58()} is missing`, hint: 'the proposal account is inconsistent; do not vote on it' };
-  // Governance account v2 layout: account type (1 byte), then the realm.
-  const realm = new PublicKey(governanceInfo.data.subarray(1, 33));
-  const realmAccount = await rpcCall('getRealm', ctx.endpoint, () => getRealm(ctx.connection, realm), ctx.retry);
+  const proposal = await call('getProposal', () => getProposal(ctx.connection, proposalKey));
+  const governanceInfo = await call('getAccountInfo', () => ctx.connection.getAccountInfo(proposal.account.governance, 'confirmed'));
+  if (!governanceInfo) return { kind: 'refused', reason: `the governance ${proposal.account.governance.toBase58()} of proposal ${action.proposal} is missing`, hint: 'the proposal account is inconsistent; do not vote on it' };
+  const governance = await call('getGovernance', () => getGovernance(ctx.connection, proposal.account.governance));
+  const realm = governance.account.realm;
   const mint = proposal.account.governingTokenMint;
-  const tokenOwnerRecord = await getTokenOwnerRecordAddress(programId, realmAccount.pubkey, mint, ctx.agent);
+  const state = proposal.account.state;
+  if (state !== ProposalState.Voting) {
+    return { kind: 'refused', reason: `proposal ${action.proposal} is ${ProposalState[state] ?? `in state ${state}`}, not open for votes`, hint: 'only a proposal in Voting takes votes; nothing was sent' };
+  }
+  // bn.js to bigint; unreadable (null) leaves the time check to the program.
+  const votingAt = proposal.account.votingAt ? toBigInt(proposal.account.votingAt.toString()) : null;
+  const endsAt = votingAt === null ? null : votingAt + BigInt(governance.account.config.baseVotingTime);
+  const now = BigInt(Math.floor(ctx.context.now / 1000));
+  if (endsAt !== null && now >= endsAt) {
+    return { kind: 'refused', reason: `voting on proposal ${action.proposal} ended at ${new Date(Number(endsAt) * 1000).toISOString()}`, hint: 'the proposal waits to be finalized; votes are no longer accepted' };
+  }
+  const power = await call('getProgramAccounts', () => findVotingPower(ctx.connection, { programId, realm, mint, agent: ctx.agent }));
+  const voter = power.find((p) => p.weight > 0n);
+  if (!voter) {
+    return {
+      kind: 'refused',
+      reason: `the agent ${ctx.agent.toBase58()} has no voting power on proposal ${action.proposal}: no token owner record of realm ${realm.toBase58()} for mint ${mint.toBase58()} is its own with tokens deposited or names it governance delegate`,
+      hint: 'a member delegates votes to the agent with SetGovernanceDelegate on their token owner record (Realms: "delegate"); the agent needs no tokens',
+    };
+  }
+  const voteRecord = await getVoteRecordAddress(programId, proposalKey, voter.tokenOwnerRecord);
+  const existing = await call('getAccountInfo', () => ctx.connection.getAccountInfo(voteRecord, 'confirmed'));
+  if (existing) {
+    return {
+      kind: 'refused',
+      reason: `token owner record ${voter.tokenOwnerRecord.toBase58()} already voted on proposal ${action.proposal} (vote record ${voteRecord.toBase58()})`,
+      hint: 'a record votes once per proposal; to change the vote, relinquish it first (a vote action with choice "relinquish")',
+    };
+  }
   const { instructions } = await buildCastVoteInstruction({
     programId,
-    realm: realmAccount.pubkey,
+    realm,
     governance: proposal.account.governance,
     proposal: proposalKey,
     proposalOwnerRecord: proposal.account.tokenOwnerRecord,
-    voterTokenOwnerRecord: tokenOwnerRecord,
+    voterTokenOwnerRecord: voter.tokenOwnerRecord,
     voterAuthority: ctx.agent,
     governingTokenMint: mint,
     payer: ctx.agent,
     choice: action.choice === 'yes' ? 'for' : action.choice === 'no' ? 'against' : 'abstain',
   });
-  const program = await rpcCall('getAccountInfo', ctx.endpoint, () => ctx.connection.getAccountInfo(programId, 'confirmed'), ctx.retry);
+  const program = await call('getAccountInfo', () => ctx.connection.getAccountInfo(programId, 'confirmed'));
   if (!program?.executable) {
     return {
       kind: 'prepared',
@@ -44,5 +79,12 @@ export const buildVote: Builder<'vote'> = async (action, ctx): Promise<BuildResu
       notes: [],
     };
   }
-  return { kind: 'instructions', instructions, lookupTables: [], allowance: undefined, notes: [`casts "${action.choice}" with token owner record ${tokenOwnerRecord.toBase58()}`] };
+  const whose = voter.via === 'own' ? 'its own token owner record' : `token owner record ${voter.tokenOwnerRecord.toBase58()} of ${voter.owner.toBase58()}, delegated to the agent`;
+  return {
+    kind: 'instructions',
+    instructions,
+    lookupTables: [],
+    allowance: undefined,
+    notes: [`casts "${action.choice}" on proposal ${action.proposal} with ${whose}: weight ${voter.weight}, vote record ${voteRecord.toBase58()}`],
+  };
 };

@@ -133,7 +133,8 @@ export async function simulateProposal(connection: Connection, params: SimulateP
   const signers = instructions.flatMap((ix) => ix.keys.filter((k) => k.isSigner).map((k) => k.pubkey.toBase58()));
   // The governance program signs for its PDAs when it executes; with signature checks off the
   // simulation may let the treasury itself pay the fee, as it funds the execution anyway.
-  const feePayer = signers.find((s) => treasury.owners.has(s)) ?? signers[0] ?? treasury.context.owners[0];
+  // A signer that holds data (the governance account itself) cannot pay fees: the treasury does.
+  const feePayer = signers.find((s) => treasury.owners.has(s)) ?? treasury.context.owners[0] ?? signers[0];
   const message = feePayer ? new TransactionMessage({ payerKey: new PublicKey(feePayer), recentBlockhash: PLACEHOLDER_BLOCKHASH, instructions: [...instructions] }).compileToLegacyMessage() : undefined;
   const transaction = message && new VersionedTransaction(message);
   const keys = [...programs, ...watched].map((a) => new PublicKey(a));

@@ -1,0 +1,15 @@
+// Which way the demo's governance was materialised on a running chain, in one line: created by
+// the SPL Governance program deployed there, or written as data because no program file was found.
+import type { Connection } from '@solana/web3.js';
+import { GOVERNANCE_PROGRAM_ID } from './addresses.js';
+
+export async function describeGovernanceMode(connection: Connection): Promise<{ mode: 'program' | 'written'; line: string }> {
+  const program = await connection.getAccountInfo(GOVERNANCE_PROGRAM_ID, 'confirmed');
+  if (program?.executable) {
+    return { mode: 'program', line: `governance: SPL Governance ${GOVERNANCE_PROGRAM_ID.toBase58()} runs on this chain; the demo DAO was created by its instructions and votes are cast through it` };
+  }
+  return {
+    mode: 'written',
+    line: `governance: SPL Governance is not on this chain (no program file in --program, STEWARD_PROGRAMS_DIR, .steward/programs or ~/.cache/steward/programs); the demo DAO's governance accounts are written as data and votes are prepared, not cast`,
+  };
+}

@@ -1,0 +1,98 @@
+// The demo DAO on the real SPL Governance program (../shared/programs in CI): every governance
+// account is created by the program from real instructions at the times the seed plan says,
+// reads back with the SDK's parsers, and `steward review --all` gives the same flags as the
+// written-accounts seed. Skipped, saying why, where the program file is truly absent.
+// The chain runs in a child process, as for every command: in-process, LiteSVM corrupts bn.js
+// numbers after a CPI (LiteSVM/litesvm#171), and the seed's deposits are CPIs.
+import { getGovernance, getProposal, getRealm, getTokenOwnerRecord, ProposalState } from '@solana/spl-governance';
+import { Connection } from '@solana/web3.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnEmbeddedChain, type EmbeddedChainChild } from '../../src/chain/index.js';
+import { DEMO, DEMO_GOVERNANCE_RULES, DEMO_MEMBER_TOKENS, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID, describeGovernanceMode, proposalTransactionAddress } from '../../src/demo/index.js';
+import { runCli } from '../helpers/cli.js';
+import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
+
+describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance program ${NO_GOVERNANCE_PROGRAM}`, () => {
+  let chain: EmbeddedChainChild;
+  let connection: Connection;
+  beforeAll(async () => {
+    chain = await spawnEmbeddedChain({ demo: true, programs: [{ id: GOVERNANCE_PROGRAM_ID.toBase58(), path: governanceProgram!.path }] });
+    connection = new Connection(chain.url, 'confirmed');
+  });
+  afterAll(async () => {
+    await chain?.close();
+  });
+
+  it('was created by the program: realm, governance, records and proposals owned by it, as planned', async () => {
+    expect((await describeGovernanceMode(connection)).mode).toBe('program');
+    const realm = await getRealm(connection, DEMO.realm);
+    expect(realm.owner.equals(GOVERNANCE_PROGRAM_ID)).toBe(true);
+    expect(realm.account.authority?.equals(DEMO.governance)).toBe(true);
+    expect(realm.account.communityMint.equals(DEMO.communityMint)).toBe(true);
+    const governance = await getGovernance(connection, DEMO.governance);
+    expect(governance.account.realm.equals(DEMO.realm)).toBe(true);
+    expect(governance.account.config.minInstructionHoldUpTime).toBe(DEMO_GOVERNANCE_RULES.holdUpTime);
+    const native = await connection.getAccountInfo(DEMO.nativeTreasury);
+    expect(native?.owner.toBase58()).toBe('11111111111111111111111111111111');
+    for (const member of ['alice', 'bob', 'carol'] as const) {
+      const record = await getTokenOwnerRecord(connection, DEMO.tokenOwnerRecords[member]);
+      expect(record.owner.equals(GOVERNANCE_PROGRAM_ID)).toBe(true);
+      expect(record.account.governingTokenOwner.equals(DEMO.members[member])).toBe(true);
+      expect(record.account.governingTokenDepositAmount.toString()).toBe(DEMO_MEMBER_TOKENS[member].deposited.toString());
+      expect(record.account.governanceDelegate?.toBase58() ?? null).toBe(member === 'alice' ? DEMO.agent.toBase58() : null);
+    }
+    const holding = await connection.getTokenAccountBalance(DEMO.communityTokenHolding);
+    expect(holding.value.amount).toBe('25000000000000');
+    const { unixTimestamp } = await connection.getSlot().then(async (slot) => ({ unixTimestamp: BigInt((await connection.getBlockTime(slot)) ?? 0) }));
+    const deposited = (members: readonly ('alice' | 'bob' | 'carol')[]) => members.reduce((total, m) => total + DEMO_MEMBER_TOKENS[m].deposited, 0n);
+    for (const planned of DEMO_PROPOSALS) {
+      const address = DEMO.proposals[planned.key];
+      const { account } = await getProposal(connection, address);
+      expect(account.state, planned.key).toBe(ProposalState.Voting);
+      expect(account.name).toBe(planned.name);
+      expect(account.descriptionLink).toBe(planned.description);
+      // Signed off (and drafted an hour before) when the plan says, by the program's own clock.
+      const votingAt = BigInt(account.votingAt!.toString());
+      expect(Number(unixTimestamp - votingAt - BigInt(planned.votingStartedAgo))).toBeGreaterThanOrEqual(0);
+      expect(Number(unixTimestamp - votingAt - BigInt(planned.votingStartedAgo))).toBeLessThan(120);
+      expect(BigInt(account.draftAt.toString())).toBe(votingAt - 3_600n);
+      expect(BigInt(account.options[0]!.voteWeight.toString())).toBe(deposited(planned.yes));
+      expect(BigInt(account.denyVoteWeight!.toString())).toBe(deposited(planned.no));
+      const transactions = planned.transactions();
+      expect(account.options[0]!.instructionsCount).toBe(transactions.length);
+      for (const index of transactions.keys()) {
+        const info = await connection.getAccountInfo(proposalTransactionAddress(address, 0, index));
+        expect(info?.owner.equals(GOVERNANCE_PROGRAM_ID), `${planned.key} transaction ${index}`).toBe(true);
+      }
+    }
+  });
+
+  it('steward review --all gives the same flags whether the program or the written seed made the DAO', async () => {
+    const flagsWith = async (programsDir: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'steward-gov-modes-'));
+      const saved = { ...process.env };
+      Object.assign(process.env, { STEWARD_DB: join(dir, 'steward.db'), STEWARD_REPORTS_DIR: join(dir, 'reports'), STEWARD_PROGRAMS_DIR: programsDir });
+      try {
+        const result = await runCli(['review', '--all', '--no-model', '--json']);
+        expect(result.code, result.stderr).toBe(0);
+        const parsed = JSON.parse(result.stdout) as { reviews: { proposal: { address: string }; recommendation: string; flags: { id: string; severity: string }[] }[] };
+        return Object.fromEntries(
+          parsed.reviews.map((r) => [r.proposal.address, { recommendation: r.recommendation, flags: r.flags.map((f) => `${f.id}:${f.severity}`).sort() }]),
+        );
+      } finally {
+        for (const key of ['STEWARD_DB', 'STEWARD_REPORTS_DIR', 'STEWARD_PROGRAMS_DIR']) {
+          if (saved[key] === undefined) delete process.env[key];
+          else process.env[key] = saved[key];
+        }
+      }
+    };
+    const written = await flagsWith('none');
+    const program = await flagsWith(governanceProgram!.path.replace(/\/[^/]+$/, ''));
+    expect(Object.keys(written)).toHaveLength(5);
+    expect(program).toEqual(written);
+    expect(written[DEMO.proposals.injection.toBase58()]?.recommendation).toBe('against');
+  }, 150_000);
+});

@@ -1,0 +1,135 @@
+// Votes that land, on the real SPL Governance program (the demo DAO created by its
+// instructions in a `steward localnet --demo` child): a reviewed proposal, a vote the policy
+// sends for approval, `steward approvals approve` casts it with the voting power alice
+// delegated to the agent (the agent holds no governance tokens): the VoteRecord is on chain
+// with her weight and the choice, the tally moved, one attempt journalled. A second vote on the
+// same proposal, a vote on a proposal no longer in Voting, and a key without power are refused
+// before signing, naming the proposal, with nothing journalled for them.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getProposal, getVoteRecord, getVoteRecordAddress, ProposalState, VoteKind } from '@solana/spl-governance';
+import { Connection, Keypair } from '@solana/web3.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnEmbeddedChain, type EmbeddedChainChild } from '../../src/chain/index.js';
+import { DEMO, DEMO_MEMBER_TOKENS, GOVERNANCE_PROGRAM_ID, demoKeypair } from '../../src/demo/index.js';
+import { attemptsOf, readAction, recordDecision } from '../../src/execute/index.js';
+import { evaluatePolicy } from '../../src/policy/index.js';
+import { openStore } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli.js';
+import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
+import { tempDir } from '../helpers/tmp.js';
+import { demoContext, demoPolicy } from './execute-demo-context.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const policy = demoPolicy();
+const savedKeypair = process.env['STEWARD_KEYPAIR'];
+
+describe.skipIf(!governanceProgram)(`votes cast through the SPL Governance program ${NO_GOVERNANCE_PROGRAM}`, () => {
+  let chain: EmbeddedChainChild;
+  let connection: Connection;
+  let db: string;
+  let agentKeyFile: string;
+  let strangerKeyFile: string;
+  beforeAll(async () => {
+    chain = await spawnEmbeddedChain({ demo: true, programs: [{ id: GOVERNANCE_PROGRAM_ID.toBase58(), path: governanceProgram!.path }] });
+    connection = new Connection(chain.url, 'confirmed');
+    const dir = tempDir('steward-vote-');
+    db = join(dir, 'steward.db');
+    agentKeyFile = join(dir, 'agent.json');
+    writeFileSync(agentKeyFile, JSON.stringify([...demoKeypair('agent').secretKey]));
+    strangerKeyFile = join(dir, 'stranger.json');
+    writeFileSync(strangerKeyFile, JSON.stringify([...Keypair.generate().secretKey]));
+  });
+  afterAll(async () => {
+    await chain?.close();
+  });
+  afterEach(() => {
+    if (savedKeypair === undefined) delete process.env['STEWARD_KEYPAIR'];
+    else process.env['STEWARD_KEYPAIR'] = savedKeypair;
+  });
+
+  const cli = (keyFile: string, ...args: string[]) => {
+    process.env['STEWARD_KEYPAIR'] = keyFile;
+    return runCli(['--config', ROOT, '--db', db, '--url', chain.url, '--log-level', 'silent', ...args]);
+  };
+  /** A vote as the proposal reviewer proposes it: the policy sends it for approval. */
+  const proposeVote = (proposal: string, choice: 'yes' | 'no' | 'abstain') => {
+    const payload = { kind: 'vote', proposal, choice, reason: 'reviewed' };
+    const verdict = evaluatePolicy(policy, payload, demoContext(policy, Date.now()));
+    expect(verdict.kind).toBe('needs-approval');
+    const store = openStore(db);
+    try {
+      return recordDecision({ db: store.db, policy, agent: 'proposal-reviewer', payload, verdict, now: new Date() });
+    } finally {
+      store.close();
+    }
+  };
+  const journal = (id: number) => {
+    const store = openStore(db);
+    try {
+      return { action: readAction(store.db, id), attempts: attemptsOf(store.db, id) };
+    } finally {
+      store.close();
+    }
+  };
+  const tally = async (proposal: string) => {
+    const { account } = await getProposal(connection, new (await import('@solana/web3.js')).PublicKey(proposal));
+    return { state: account.state, yes: BigInt(account.options[0]!.voteWeight.toString()), no: BigInt(account.denyVoteWeight!.toString()) };
+  };
+
+  it('review, pending vote, approve: the VoteRecord lands with alice’s delegated weight and the tally moves, once', async () => {
+    const proposal = DEMO.proposals.largeOutflow.toBase58();
+    const review = await cli(agentKeyFile, 'review', proposal, '--no-model', '--json');
+    expect(review.code, review.stderr).toBe(0);
+    expect((JSON.parse(review.stdout) as { reviews: { recommendation: string }[] }).reviews[0]?.recommendation).toBe('against');
+
+    const before = await tally(proposal);
+    const id = proposeVote(proposal, 'no');
+    const approved = await cli(agentKeyFile, 'approvals', 'approve', String(id), '--by', 'tester');
+    expect(approved.code, approved.stdout + approved.stderr).toBe(0);
+    expect(approved.stdout).toContain('Executed: confirmed');
+    expect(approved.stdout).toContain(`with token owner record ${DEMO.tokenOwnerRecords.alice.toBase58()} of ${DEMO.members.alice.toBase58()}, delegated to the agent`);
+
+    const recordAddress = await getVoteRecordAddress(GOVERNANCE_PROGRAM_ID, DEMO.proposals.largeOutflow, DEMO.tokenOwnerRecords.alice);
+    const record = await getVoteRecord(connection, recordAddress);
+    expect(record.owner.equals(GOVERNANCE_PROGRAM_ID)).toBe(true);
+    expect(record.account.governingTokenOwner.equals(DEMO.members.alice)).toBe(true);
+    expect(BigInt(record.account.voterWeight!.toString())).toBe(DEMO_MEMBER_TOKENS.alice.deposited);
+    expect(record.account.vote?.voteType).toBe(VoteKind.Deny);
+    const after = await tally(proposal);
+    expect(after.no - before.no).toBe(DEMO_MEMBER_TOKENS.alice.deposited);
+    expect(after.yes).toBe(before.yes);
+    const { action, attempts } = journal(id);
+    expect(action.state).toBe('confirmed');
+    expect(attempts).toHaveLength(1);
+
+    // The same proposal again: refused before signing, naming it; nothing journalled, tally unchanged.
+    const again = proposeVote(proposal, 'yes');
+    const second = await cli(agentKeyFile, 'approvals', 'approve', String(again), '--by', 'tester');
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain(`already voted on proposal ${proposal}`);
+    expect(journal(again).attempts).toEqual([]);
+    expect(journal(id).attempts).toHaveLength(1);
+    expect(await tally(proposal)).toEqual(after);
+  });
+
+  it('a proposal the vote closed is refused, and so is a key that holds no voting power, each naming the proposal', async () => {
+    // Alice's 12M yes tips the injection proposal (13M yes already): it succeeds at once.
+    const injection = DEMO.proposals.injection.toBase58();
+    const tip = await cli(agentKeyFile, 'approvals', 'approve', String(proposeVote(injection, 'yes')), '--by', 'tester');
+    expect(tip.code, tip.stdout + tip.stderr).toBe(0);
+    expect((await tally(injection)).state).toBe(ProposalState.Succeeded);
+    const closedId = proposeVote(injection, 'no');
+    const closed = await cli(agentKeyFile, 'approvals', 'approve', String(closedId), '--by', 'tester');
+    expect(closed.code).toBe(1);
+    expect(closed.stdout).toContain(`proposal ${injection} is Succeeded, not open for votes`);
+    expect(journal(closedId).attempts).toEqual([]);
+
+    const setAuthority = DEMO.proposals.setAuthority.toBase58();
+    const powerless = proposeVote(setAuthority, 'no');
+    const refused = await cli(strangerKeyFile, 'approvals', 'approve', String(powerless), '--by', 'tester');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`has no voting power on proposal ${setAuthority}`);
+    expect(journal(powerless).attempts).toEqual([]);
+  });
+});
