@@ -18,7 +18,7 @@ const grant = createTransferInstruction(DEMO.treasuryTokenAccounts.USDC, DEMO.gr
 
 beforeAll(async () => {
   running = await startEmbeddedChain({ port: 0 });
-  seedDemoDao(running.chain);
+  await seedDemoDao(running.chain);
   proxy = await startInflowProxy(running.chain, running.url);
   treasury = indexTreasury({
     owners: [DEMO.nativeTreasury.toBase58(), DEMO.governance.toBase58()],
