@@ -70,29 +70,40 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
     }
   });
 
-  it('steward review --all gives the same flags whether the program or the written seed made the DAO', async () => {
-    const flagsWith = async (programsDir: string) => {
+  it('steward review --all gives the same flags whether the program or the written seed made the DAO; the program path simulates ExecuteTransaction', async () => {
+    type Review = { proposal: { address: string }; recommendation: string; flags: { id: string; severity: string }[]; simulation: { status: string; path?: string; ok?: boolean } };
+    const reviewAll = async (env: Record<string, string>, url: string[]) => {
       const dir = mkdtempSync(join(tmpdir(), 'steward-gov-modes-'));
       const saved = { ...process.env };
-      Object.assign(process.env, { STEWARD_DB: join(dir, 'steward.db'), STEWARD_REPORTS_DIR: join(dir, 'reports'), STEWARD_PROGRAMS_DIR: programsDir });
+      Object.assign(process.env, { STEWARD_DB: join(dir, 'steward.db'), STEWARD_REPORTS_DIR: join(dir, 'reports'), ...env });
       try {
-        const result = await runCli(['review', '--all', '--no-model', '--json']);
+        const result = await runCli([...url, 'review', '--all', '--no-model', '--json', '--log-level', 'silent']);
         expect(result.code, result.stderr).toBe(0);
-        const parsed = JSON.parse(result.stdout) as { reviews: { proposal: { address: string }; recommendation: string; flags: { id: string; severity: string }[] }[] };
-        return Object.fromEntries(
-          parsed.reviews.map((r) => [r.proposal.address, { recommendation: r.recommendation, flags: r.flags.map((f) => `${f.id}:${f.severity}`).sort() }]),
-        );
+        return (JSON.parse(result.stdout) as { reviews: Review[] }).reviews;
       } finally {
-        for (const key of ['STEWARD_DB', 'STEWARD_REPORTS_DIR', 'STEWARD_PROGRAMS_DIR']) {
+        for (const key of ['STEWARD_DB', 'STEWARD_REPORTS_DIR', ...Object.keys(env)]) {
           if (saved[key] === undefined) delete process.env[key];
           else process.env[key] = saved[key];
         }
       }
     };
-    const written = await flagsWith('none');
-    const program = await flagsWith(governanceProgram!.path.replace(/\/[^/]+$/, ''));
-    expect(Object.keys(written)).toHaveLength(5);
-    expect(program).toEqual(written);
-    expect(written[DEMO.proposals.injection.toBase58()]?.recommendation).toBe('against');
+    const flags = (reviews: Review[]) =>
+      Object.fromEntries(reviews.map((r) => [r.proposal.address, { recommendation: r.recommendation, flags: r.flags.map((f) => `${f.id}:${f.severity}`).sort() }]));
+    // The written seed: its own embedded chain with the program search turned off.
+    const written = await reviewAll({ STEWARD_PROGRAMS_DIR: 'none' }, []);
+    // The program-made DAO of this file's chain.
+    const program = await reviewAll({}, ['--url', chain.url]);
+    expect(written).toHaveLength(5);
+    expect(flags(program)).toEqual(flags(written));
+    expect(flags(written)[DEMO.proposals.injection.toBase58()]?.recommendation).toBe('against');
+    // Every demo proposal ran through the program's ExecuteTransaction, and succeeded there.
+    for (const review of program) expect(review.simulation, review.proposal.address).toMatchObject({ status: 'simulated', path: 'program', ok: true });
+    // Without the program, the transfers ran as bare instructions and the config change could not run.
+    expect(written.filter((r) => r.simulation.status === 'simulated').every((r) => r.simulation.path === 'instructions')).toBe(true);
+    expect(written.find((r) => r.proposal.address === DEMO.proposals.configChange.toBase58())?.simulation.status).toBe('not-simulated');
+    // The succeeded state was a copy for the simulation only: on chain every proposal still votes.
+    for (const key of ['routineGrant', 'configChange', 'largeOutflow', 'setAuthority', 'injection'] as const) {
+      expect((await getProposal(connection, DEMO.proposals[key])).account.state, key).toBe(ProposalState.Voting);
+    }
   }, 150_000);
 });

@@ -544,6 +544,25 @@ export class EmbeddedChain implements ChainWriter {
     }
   }
 
+  /**
+   * Runs `run` (a simulation) with `overrides` in place of those accounts, then puts the
+   * originals back; nothing else runs in between, so no other request sees the overrides.
+   * How a proposal's execution is simulated in the state where it passed.
+   */
+  withAccountOverrides<T>(overrides: readonly { address: Uint8Array; account: RawAccount }[], run: () => T): T {
+    const saved = overrides.map(({ address }) => ({ address, account: this.#vm.getAccount(address) }));
+    for (const { address, account } of overrides) {
+      this.#vm.setAccount(address, new Account(account.lamports, account.data, account.owner, account.executable, 0n));
+    }
+    try {
+      return run();
+    } finally {
+      for (const { address, account } of saved) {
+        this.#vm.setAccount(address, account ?? new Account(0n, new Uint8Array(0), SystemProgram.programId.toBytes(), false, 0n));
+      }
+    }
+  }
+
   // ---- events -------------------------------------------------------------------------
 
   onCommit(listener: (event: CommitEvent) => void): () => void {

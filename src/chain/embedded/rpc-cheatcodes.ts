@@ -5,6 +5,8 @@
 //   steward_setAccount   [pubkey, {lamports, data: [B64, "base64"], owner, executable}]
 //                        or [{pubkey, account: {...}}] (a `solana account --output json` file)
 //   steward_advanceSlots [slots]  moves the slot and the clock ahead; old blockhashes expire
+//   steward_simulateTransaction [tx, config, [{pubkey, account}]]  simulateTransaction with
+//                        those accounts replaced for this simulation only (state unchanged after)
 import { PublicKey } from '@solana/web3.js';
 import type { EmbeddedChain } from './embedded-chain.js';
 import { SLOTS_PER_EPOCH } from './embedded-chain.js';
@@ -48,8 +50,30 @@ function setAccountParams(params: Params): { pubkey: Uint8Array; account: Record
 }
 
 /** The cheat methods, answering `{context, value}` with the caller's RPC context (api version, slot). */
-export function createCheatMethods(chain: EmbeddedChain, context: () => { apiVersion: string; slot: number }): Record<string, (params: Params) => unknown> {
+export function createCheatMethods(
+  chain: EmbeddedChain,
+  context: () => { apiVersion: string; slot: number },
+  simulateTransaction: (params: Params) => unknown,
+): Record<string, (params: Params) => unknown> {
   return {
+    /** simulateTransaction on the state with `params[2]`'s accounts replaced, for this simulation only. */
+    steward_simulateTransaction: (params) => {
+      requireCount(params, 3);
+      const list = params[2];
+      if (!Array.isArray(list) || list.length > 64) throw invalidParam('params[2] must be a list of up to 64 {pubkey, account} overrides');
+      const overrides = list.map((entry, i) => {
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalidParam(`params[2][${i}] must be {pubkey, account}`);
+        const { pubkey, account } = setAccountParams([entry]);
+        const where = `params[2][${i}].account`;
+        const executable = account.executable ?? false;
+        if (typeof executable !== 'boolean') throw invalidParam(`${where}.executable must be true or false`);
+        return {
+          address: pubkey,
+          account: { lamports: lamportsValue(account.lamports, `${where}.lamports`), data: dataValue(account.data, `${where}.data`), owner: pubkeyValue(account.owner, `${where}.owner`), executable },
+        };
+      });
+      return chain.withAccountOverrides(overrides, () => simulateTransaction([params[0], params[1]]));
+    },
     /** Writes (or, with 0 lamports, removes) an account as is: no rent or ownership checks. */
     steward_setAccount: (params) => {
       const { pubkey, account, where } = setAccountParams(params);

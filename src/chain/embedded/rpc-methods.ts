@@ -382,8 +382,8 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       }
       return out;
     },
-    // Test-chain cheat codes (steward_setAccount, steward_advanceSlots): see rpc-cheatcodes.ts.
-    ...createCheatMethods(chain, context),
+    // Test-chain cheat codes (steward_setAccount, steward_advanceSlots, steward_simulateTransaction): see rpc-cheatcodes.ts.
+    ...createCheatMethods(chain, context, (params) => methods.simulateTransaction!(params)),
   };
   return methods;
 }

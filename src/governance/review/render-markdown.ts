@@ -35,6 +35,11 @@ export function renderReviewMarkdown(review: ProposalReview): string {
   if (sim.status === 'not-simulated') lines.push(`Not simulated: ${markdownText(sim.reason)}.`);
   else {
     lines.push(`${sim.ok ? 'Succeeds' : `Fails: ${markdownText(sim.error)}`} (fee payer \`${sim.feePayer}\`, ${sim.unitsConsumed ?? '?'} compute units).`);
+    lines.push(
+      sim.path === 'program'
+        ? 'Path: the governance program\'s own ExecuteTransaction, on a copy of the state where the vote succeeded and the hold-up passed (the governance signs by CPI).'
+        : `Path: the inner instructions as one transaction with signatures not checked${sim.fallback ? ` (the program path did not run: ${markdownText(sim.fallback)})` : ''}.`,
+    );
     lines.push(`Simulated at slot ${sim.slots.simulation}, against the pre-state read at slots ${sim.slots.pre} and ${sim.slots.recheck}${sim.rounds > 1 ? ` (${sim.rounds} rounds: the treasury moved meanwhile)` : ''}.`, '');
     for (const change of sim.changes) {
       const parts = [`lamports ${change.lamportsDelta >= 0n ? '+' : ''}${formatAmount(change.lamportsDelta, 9)} SOL`];

@@ -2,7 +2,7 @@
 // skips those whose fingerprint was already reviewed, simulates and reviews the rest, writes
 // Markdown and JSON reports and stores each review. What `steward review` and agents call.
 import { join } from 'node:path';
-import type { Connection, PublicKey } from '@solana/web3.js';
+import { PublicKey, type Connection } from '@solana/web3.js';
 import { StewardError } from '../../errors/index.js';
 import type { StewardModelExtras } from '../../llm/index.js';
 import { writePrivateFile } from '../../shared/index.js';
@@ -68,7 +68,20 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
       return { status: 'unchanged', proposal: proposal.address, name: proposal.name, recommendation: stored.recommendation, reviewedAt: stored.reviewedAt, markdownPath: stored.markdownPath, json: stored.json };
     }
     const instructions = proposal.transactions.flatMap((t) => t.instructions);
-    const simulation = params.simulate === false ? { status: 'not-simulated' as const, reason: 'simulation turned off' } : await simulateProposal(connection, { instructions, treasury: params.treasury });
+    // Option 0's transactions through the program's ExecuteTransaction where the chain can, else the instructions.
+    const execution = {
+      programId: params.programId,
+      governance: new PublicKey(proposal.governance.address),
+      proposal: new PublicKey(proposal.address),
+      transactions: proposal.transactions
+        .filter((t) => t.optionIndex === 0 && !t.executed)
+        .sort((a, b) => a.transactionIndex - b.transactionIndex)
+        .map((t) => ({ address: new PublicKey(t.address), holdUpSeconds: t.holdUpSeconds, instructions: t.instructions })),
+    };
+    const simulation =
+      params.simulate === false
+        ? { status: 'not-simulated' as const, reason: 'simulation turned off' }
+        : await simulateProposal(connection, { instructions, treasury: params.treasury, now: params.now, ...(execution.transactions.length > 0 ? { execution } : {}) });
     const review = await reviewProposal({
       proposal,
       treasury: params.treasury,

@@ -1,14 +1,21 @@
-// Runs a proposal's instructions as one transaction through simulateTransaction (signatures
-// not verified, blockhash replaced) and reads the post-state of the treasury accounts and of
-// every account the instructions write: real balance and authority changes, not claims.
-// Where the chain cannot run them (a program is not deployed, e.g. SPL Governance on the
-// embedded chain), the report says so instead of guessing.
+// Runs a proposal through simulateTransaction and reads the post-state of the treasury accounts
+// and of every account its instructions write: real balance and authority changes, not claims.
+// Two paths, the report says which ran:
+//   program       — the governance program's own ExecuteTransaction, against the proposal as it
+//                   would be once its vote succeeded and the hold-up passed (execution-state.ts),
+//                   the governance PDAs signing by CPI as they would on execution; needs a chain
+//                   that simulates with an account replaced (the embedded chain's
+//                   steward_simulateTransaction);
+//   instructions  — the inner instructions as one transaction, signatures not verified (the
+//                   fallback wherever the program path cannot run: a real cluster, no program).
+// Where the chain cannot run them (a program is not deployed), the report says so instead of guessing.
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, unpackAccount, type Account } from '@solana/spl-token';
 import { PublicKey, TransactionMessage, VersionedTransaction, type AccountInfo, type Connection, type SimulatedTransactionResponse, type TransactionInstruction } from '@solana/web3.js';
 import { DEFAULT_SIMULATION_ROUNDS, simulateBetweenReads, type BetweenReadsSlots } from '../../chain/simulate-between-reads.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
 import type { TreasuryIndex } from '../treasury-context.js';
+import { executeTransactionInstructions, succeededProposalData, type ProposalExecution } from './execution-state.js';
 
 export interface TokenState {
   mint: string;
@@ -47,6 +54,10 @@ export type SimulationReport =
       unitsConsumed: number | null;
       feePayer: string;
       changes: AccountChange[];
+      /** 'program': ExecuteTransaction through the governance program; 'instructions': the inner instructions with signers faked. */
+      path: SimulationPath;
+      /** Why the program path did not run, when it was asked for. */
+      fallback: string | null;
       /** Context slots of the pre-state reads around the simulation and of the simulation itself. */
       slots: BetweenReadsSlots;
       /** Rounds taken; more than one when a treasury account moved during a round. */
@@ -54,8 +65,14 @@ export type SimulationReport =
     }
   | { status: 'not-simulated'; reason: string };
 
+export type SimulationPath = 'program' | 'instructions';
+
 export interface SimulateProposalParams {
   instructions: readonly TransactionInstruction[];
+  /** The proposal to run through the governance program's ExecuteTransaction, where the chain can. */
+  execution?: ProposalExecution;
+  /** Unix seconds the execution state is built for (default: now). */
+  now?: number;
   treasury: TreasuryIndex;
   /** Accounts to watch besides every writable account of the instructions. */
   watch?: readonly string[];
@@ -63,7 +80,57 @@ export interface SimulateProposalParams {
   maxRounds?: number;
 }
 
-type Simulated = { kind: 'ran'; value: SimulatedTransactionResponse } | { kind: 'refused'; reason: string } | { kind: 'skipped' };
+type Simulated = { kind: 'ran'; value: SimulatedTransactionResponse; path: SimulationPath } | { kind: 'refused'; reason: string } | { kind: 'skipped' };
+
+/** JSON-RPC "Method not found": a real cluster has no steward_* methods. */
+const METHOD_NOT_FOUND = -32601;
+
+interface ProgramPath {
+  transaction: VersionedTransaction;
+  overrides: { pubkey: string; account: { lamports: number; data: [string, 'base64']; owner: string; executable: boolean } }[];
+}
+
+/** The ExecuteTransaction transaction and the succeeded proposal, or why the program path cannot run. */
+async function programPath(connection: Connection, execution: ProposalExecution, feePayer: string, now: number): Promise<ProgramPath | string> {
+  let program;
+  let proposal;
+  try {
+    [program, proposal] = await connection.getMultipleAccountsInfo([execution.programId, execution.proposal], 'confirmed');
+  } catch (error) {
+    return `reading the governance program and the proposal failed: ${(error as Error).message}`;
+  }
+  if (!program?.executable) return `the governance program ${execution.programId.toBase58()} is not deployed on this cluster`;
+  if (!proposal) return `the proposal ${execution.proposal.toBase58()} is missing`;
+  const holdUp = Math.max(0, ...execution.transactions.map((t) => t.holdUpSeconds));
+  let data: Buffer;
+  try {
+    data = succeededProposalData(proposal, now, holdUp);
+  } catch (error) {
+    return `the proposal account could not be rewritten as succeeded: ${(error as Error).message}`;
+  }
+  const instructions = await executeTransactionInstructions(execution);
+  let transaction: VersionedTransaction;
+  try {
+    const message = new TransactionMessage({ payerKey: new PublicKey(feePayer), recentBlockhash: PLACEHOLDER_BLOCKHASH, instructions }).compileToLegacyMessage();
+    transaction = new VersionedTransaction(message);
+    transaction.serialize();
+  } catch (error) {
+    return `ExecuteTransaction for ${execution.transactions.length} transaction(s) does not fit one transaction: ${(error as Error).message}`;
+  }
+  // Rent-exempt at its new size, as the program keeps it.
+  const rentExempt = (128 + data.length) * 3_480 * 2;
+  const account = { lamports: Math.max(proposal.lamports, rentExempt), data: [data.toString('base64'), 'base64'] as [string, 'base64'], owner: proposal.owner.toBase58(), executable: false };
+  return { transaction, overrides: [{ pubkey: execution.proposal.toBase58(), account }] };
+}
+
+/** steward_simulateTransaction: the embedded chain's simulateTransaction with accounts replaced for it. */
+async function simulateWithOverrides(connection: Connection, path: ProgramPath, config: Record<string, unknown>): Promise<{ slot: number; value: SimulatedTransactionResponse } | 'unsupported'> {
+  const request = (connection as unknown as { _rpcRequest(method: string, args: unknown[]): Promise<{ result?: { context: { slot: number }; value: SimulatedTransactionResponse }; error?: { code: number; message: string } }> })._rpcRequest;
+  const answer = await request.call(connection, 'steward_simulateTransaction', [Buffer.from(path.transaction.serialize()).toString('base64'), { encoding: 'base64', ...config }, path.overrides]);
+  if (answer.error?.code === METHOD_NOT_FOUND) return 'unsupported';
+  if (answer.error || !answer.result) throw new Error(answer.error?.message ?? 'no result');
+  return { slot: answer.result.context.slot, value: answer.result.value };
+}
 
 /** One pre-state from several reads: lamports and token amount the largest (`larger`) or smallest observed. */
 function boundState(observed: readonly (AccountState | null)[], larger: boolean): AccountState | null {
@@ -138,6 +205,13 @@ export async function simulateProposal(connection: Connection, params: SimulateP
   const message = feePayer ? new TransactionMessage({ payerKey: new PublicKey(feePayer), recentBlockhash: PLACEHOLDER_BLOCKHASH, instructions: [...instructions] }).compileToLegacyMessage() : undefined;
   const transaction = message && new VersionedTransaction(message);
   const keys = [...programs, ...watched].map((a) => new PublicKey(a));
+  let program: ProgramPath | null = null;
+  let fallback: string | null = null;
+  if (params.execution && feePayer) {
+    const built = await programPath(connection, params.execution, feePayer, params.now ?? Math.floor(Date.now() / 1000));
+    if (typeof built === 'string') fallback = built;
+    else program = built;
+  }
   const isTreasuryAccount = (address: string, info: AccountInfo<Buffer> | null) => {
     const token = info ? tokenState(new PublicKey(address), info) : null;
     return treasury.isTreasury(address, token?.mint ?? null) || (token !== null && treasury.owners.has(token.owner));
@@ -160,15 +234,16 @@ export async function simulateProposal(connection: Connection, params: SimulateP
     },
     simulate: async (minContextSlot, before) => {
       if (!transaction || programs.some((_, i) => !before.accounts[i]?.executable)) return { slot: minContextSlot, result: { kind: 'skipped' } };
+      const config = { sigVerify: false, replaceRecentBlockhash: true, commitment: 'confirmed' as const, minContextSlot, accounts: { encoding: 'base64' as const, addresses: watched } };
       try {
-        const result = await connection.simulateTransaction(transaction, {
-          sigVerify: false,
-          replaceRecentBlockhash: true,
-          commitment: 'confirmed',
-          minContextSlot,
-          accounts: { encoding: 'base64', addresses: watched },
-        });
-        return { slot: result.context.slot, result: { kind: 'ran', value: result.value } };
+        if (program) {
+          const ran = await simulateWithOverrides(connection, program, config);
+          if (ran !== 'unsupported') return { slot: ran.slot, result: { kind: 'ran', value: ran.value, path: 'program' } };
+          program = null;
+          fallback = 'this cluster cannot simulate with the proposal rewritten as succeeded (no steward_simulateTransaction; a real cluster)';
+        }
+        const result = await connection.simulateTransaction(transaction, config);
+        return { slot: result.context.slot, result: { kind: 'ran', value: result.value, path: 'instructions' } };
       } catch (error) {
         return { slot: minContextSlot, result: { kind: 'refused', reason: `the node refused the simulation: ${error instanceof Error ? error.message : String(error)}` } };
       }
@@ -229,5 +304,7 @@ export async function simulateProposal(connection: Connection, params: SimulateP
     changes,
     slots,
     rounds,
+    path: simulated.path,
+    fallback: simulated.path === 'program' ? null : fallback,
   };
 }
