@@ -48,7 +48,7 @@ function forge(request: RpcRequest, answer: Record<string, unknown>): Record<str
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  seedDemoDao(running.chain);
+  await seedDemoDao(running.chain);
   const config = loadConfig(resolve(import.meta.dirname, '../..'));
   agent = config.agents.find((file) => file.config.name === 'treasury-guardian')!.config;
   policy = config.policies.find((file) => file.config.name === agent.policy)!.config;
