@@ -20,7 +20,7 @@ let running: RunningEmbeddedChain;
 
 beforeAll(async () => {
   running = await startEmbeddedChain();
-  seedDemoDao(running.chain);
+  await seedDemoDao(running.chain);
 });
 afterAll(async () => {
   await running?.close();
