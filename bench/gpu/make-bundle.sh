@@ -4,8 +4,11 @@
 # (the CPU prebuilt and @node-llama-cpp/linux-x64-cuda; no other platforms, no typescript, @types,
 # test tools, source maps or docs) with libggml-cuda.so patched to hold sm_90 machine code
 # (bench/gpu/patch-cuda-fatbin.ts), and the PTX of any kernel file not assembled yet, for
-# run-gpu.sh to finish there. One xz archive, ≤ ~55 MiB.
+# run-gpu.sh to finish there. Two xz archives in OUT_DIR, together ≤ ~60 MiB (the device takes 64 a call).
 #   bench/gpu/make-bundle.sh OUT_DIR [FATBIN_WORK_DIR]
+# GPU_ONLY=1 leaves out the CPU prebuilt @node-llama-cpp/linux-x64 (≈ 8 MB compressed; the CUDA
+# package has its own CPU backends, so only the CPU fallback and `run-gpu.sh --cpu` need it) when
+# the archive must stay under the device's 64 MiB a call.
 # Needs the CUDA 13.0 toolkit's ptxas/fatbinary (CUDA=/usr/local/cuda-13.0) and zstd. It runs its
 # heavy steps under nice -n 19: the machine may be shared.
 set -euo pipefail
@@ -34,6 +37,9 @@ tar -C "$modules/.." -cf - \
   --exclude='node_modules/@vitest' --exclude='node_modules/vite' --exclude='node_modules/rolldown' \
   --exclude='node_modules/@rolldown' --exclude='node_modules/lightningcss*' --exclude='node_modules/fast-check' \
   --exclude='node_modules/better-sqlite3/deps' --exclude='node_modules/better-sqlite3/src' \
+  --exclude='node_modules/js-tiktoken/dist/ranks' --exclude='node_modules/js-tiktoken/dist/index.js' \
+  --exclude='node_modules/js-tiktoken/dist/index.cjs' \
+  ${GPU_ONLY:+--exclude=node_modules/@node-llama-cpp/linux-x64} \
   --exclude='node_modules/.cache' --exclude='node_modules/.vite' \
   --exclude='*.map' --exclude='*.d.ts' --exclude='*.d.mts' --exclude='*.d.cts' --exclude='*.md' --exclude='*.markdown' \
   "$(basename "$modules")" | tar -C "$stage" -xf -
@@ -58,7 +64,14 @@ printf '{"built":"%s","commit":"%s","node":"%s","nodeLlamaCpp":"%s"}\n' "$(date 
 
 echo "== compress"
 du -sh "$stage"/*
-rm -f "$out/steward-gpu.tar.xz"
-tar -C "$stage" -cf - . | nice -n 19 xz "${XZ_LEVEL:--3}" -T2 > "$out/steward-gpu.tar.xz.tmp"
+# Two archives (the pending PTX apart), each xz with a 128 MiB dictionary: the kernel files are
+# template instances of each other and the CPU backends variants of one library, so a large
+# window gains far more than a higher preset, at preset 3's speed.
+rm -f "$out"/steward-gpu*.tar.xz
+xzc() { nice -n 19 xz -"${XZ_LEVEL:-3}" --lzma2=preset="${XZ_LEVEL:-3}",dict=128MiB; }
+tar -C "$stage" -cf - fatbin | xzc > "$out/steward-gpu-ptx.tar.xz.tmp" &
+tar -C "$stage" --exclude=./fatbin -cf - . | xzc > "$out/steward-gpu.tar.xz.tmp"
+wait
+mv "$out/steward-gpu-ptx.tar.xz.tmp" "$out/steward-gpu-ptx.tar.xz"
 mv "$out/steward-gpu.tar.xz.tmp" "$out/steward-gpu.tar.xz"
-ls -l "$out/steward-gpu.tar.xz"
+ls -l "$out"/steward-gpu*.tar.xz

@@ -9,7 +9,7 @@
 # overall budget (STEWARD_GPU_BUDGET_S, default 420 s); what ran is reported even when a step fails.
 #   bench/gpu/run-gpu.sh          on the GPU machine
 #   bench/gpu/run-gpu.sh --cpu    the same steps on a machine without CUDA (small model, smoke sizes)
-# Env: OUT (default bench/gpu-out), STEWARD_GPU_BUNDLE (default .gpu/steward-gpu.tar.xz),
+# Env: OUT (default bench/gpu-out), STEWARD_GPU_BUNDLE (folder of *.tar.xz, default .gpu),
 # STEWARD_GPU_DIMS (model WIDTH,BLOCKS,HEADS,FEED_FORWARD), STEWARD_GPU_WORK (default /tmp/steward-gpu).
 set -uo pipefail
 start=$(date +%s)
@@ -17,7 +17,7 @@ mode=gpu
 [ "${1:-}" = --cpu ] && mode=cpu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-$root/bench/gpu-out}
-bundle=${STEWARD_GPU_BUNDLE:-$root/.gpu/steward-gpu.tar.xz}
+bundle=${STEWARD_GPU_BUNDLE:-$root/.gpu}
 budget=${STEWARD_GPU_BUDGET_S:-420}
 run=${STEWARD_GPU_WORK:-/tmp/steward-gpu}
 if [ "$mode" = gpu ]; then dims=${STEWARD_GPU_DIMS:-2048,16,16,5632}; size=(); else dims=${STEWARD_GPU_DIMS:-256,4,4,704}; size=(--smoke); fi
@@ -62,8 +62,8 @@ report() {
 }
 
 echo "Steward GPU bench ($mode mode), $(date -u +%FT%TZ), budget ${budget} s, bundle $bundle"
-[ -f "$bundle" ] || { echo "!! no bundle at $bundle: build it with bench/gpu/make-bundle.sh .gpu"; exit 2; }
-step unpack 90 bash -c "xz -dc -T0 '$bundle' | tar -C '$run' -xf -" || { echo "!! could not unpack $bundle"; exit 1; }
+ls "$bundle"/*.tar.xz >/dev/null 2>&1 || { echo "!! no *.tar.xz in $bundle: build them with bench/gpu/make-bundle.sh .gpu"; exit 2; }
+step unpack 90 bash -c "for a in '$bundle'/*.tar.xz; do xz -dc \"\$a\" | tar -C '$run' -xf - || exit 1; done" || { echo "!! could not unpack $bundle"; exit 1; }
 tar -C "$root" --exclude=./node_modules --exclude=./.git --exclude=./.gpu --exclude=./bench/gpu-out -cf - . | tar -C "$run/app" -xf -
 ln -sfn "$run/node_modules" "$run/app/node_modules"
 node=$run/node/bin/node
