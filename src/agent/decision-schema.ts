@@ -23,7 +23,20 @@ export function modelActionSchema(symbols: readonly [string, ...string[]]) {
   ]);
 }
 
+const decisionSchemas = new Map<string, ReturnType<typeof buildTreasuryDecisionSchema>>();
+
+/** The schema for these limits, built once per process (its JSON Schema and grammar are then cached too). */
 export function treasuryDecisionSchema(maxActions: number, symbols: readonly [string, ...string[]]) {
+  const key = `${maxActions}\u0000${symbols.join('\u0000')}`;
+  let schema = decisionSchemas.get(key);
+  if (!schema) {
+    schema = buildTreasuryDecisionSchema(maxActions, symbols);
+    decisionSchemas.set(key, schema);
+  }
+  return schema;
+}
+
+function buildTreasuryDecisionSchema(maxActions: number, symbols: readonly [string, ...string[]]) {
   return z.strictObject({
     assessment: z.string().min(1).max(1_500).describe('two or three sentences on the treasury state, citing the computed figures'),
     actions: z

@@ -9,10 +9,18 @@ import { StewardError } from '../errors/index.js';
 export type JsonSchema = Record<string, unknown>;
 
 /** The JSON Schema of what the model must produce for `schema` (zod's input side). */
+// zod's toJSONSchema walks the whole schema (~5 ms for the treasury decision); a schema object is
+// immutable, so its JSON Schema is computed once and each caller gets its own copy.
+const converted = new WeakMap<z.ZodType, JsonSchema>();
+
 export function zodToJsonSchema(schema: z.ZodType): JsonSchema {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw', target: 'draft-2020-12' }) as JsonSchema;
-  delete json.$schema;
-  return json;
+  let json = converted.get(schema);
+  if (!json) {
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw', target: 'draft-2020-12' }) as JsonSchema;
+    delete json.$schema;
+    converted.set(schema, json);
+  }
+  return structuredClone(json);
 }
 
 function unsupported(keyword: string, path: string): never {

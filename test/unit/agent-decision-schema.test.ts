@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { treasuryDecisionSchema } from '../../src/agent/decision-schema.js';
+import { zodToJsonSchema } from '../../src/llm/json-schema.js';
 import { proposedActionSchema } from '../../src/policy/index.js';
 
 const schema = treasuryDecisionSchema(3, ['USDC', 'SOL']);
@@ -34,5 +35,19 @@ describe('the decision schema the model is constrained to', () => {
     expect(schema.safeParse({ assessment: 'a', actions: [{ ...base, token: 'USDC', extra: 1 }] }).success).toBe(false);
     expect(schema.safeParse({ assessment: 'a', actions: Array.from({ length: 4 }, () => ({ kind: 'none', reason: 'x' })) }).success).toBe(false);
     expect(schema.safeParse({ assessment: 'a', actions: [] }).success).toBe(false);
+  });
+
+  it('is built once per limits and token list, and its JSON Schema is a fresh copy for every caller', () => {
+    expect(treasuryDecisionSchema(3, ['USDC', 'SOL'])).toBe(schema);
+    expect(treasuryDecisionSchema(2, ['USDC', 'SOL'])).not.toBe(schema);
+    expect(treasuryDecisionSchema(3, ['USDC', 'SOL', 'JUP'])).not.toBe(schema);
+    expect(treasuryDecisionSchema(2, ['USDC', 'SOL']).safeParse({ assessment: 'a', actions: Array.from({ length: 3 }, () => ({ kind: 'none', reason: 'x' })) }).success).toBe(false);
+    const first = zodToJsonSchema(schema);
+    const second = zodToJsonSchema(schema);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    (first as { properties?: unknown }).properties = 'changed by a caller';
+    expect(zodToJsonSchema(schema)).toEqual(second);
+    expect(zodToJsonSchema(treasuryDecisionSchema(2, ['USDC', 'SOL']))).not.toEqual(second);
   });
 });
