@@ -23,6 +23,7 @@ import {
   type Params,
 } from './rpc-params.js';
 import { createCheatMethods } from './rpc-cheatcodes.js';
+import { createBlockMethods } from './rpc-blocks.js';
 import { PrioritizationFees } from './prioritization-fees.js';
 import { isDurableNonceValid } from './durable-nonce.js';
 import { matches, parseFilters, type Filter } from './rpc-filters.js';
@@ -384,6 +385,7 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
     },
     // Test-chain cheat codes (steward_setAccount, steward_advanceSlots, steward_simulateTransaction): see rpc-cheatcodes.ts.
     ...createCheatMethods(chain, context, (params) => methods.simulateTransaction!(params)),
+    ...createBlockMethods(chain),
   };
   return methods;
 }

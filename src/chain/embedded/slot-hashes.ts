@@ -14,6 +14,11 @@ const SYSVAR_OWNER = new PublicKey('Sysvar1111111111111111111111111111111111111'
 export const MAX_SLOT_HASHES = 512;
 const ENTRY = 40;
 
+/** The hash the chain gives a slot it skipped over (no blockhash was produced there). */
+export function skippedSlotHash(slot: bigint): Uint8Array {
+  return createHash('sha256').update(`steward-slot-${slot}`).digest();
+}
+
 export class SlotHashes {
   /** Newest first. */
   readonly #entries: { slot: bigint; hash: Uint8Array }[] = [];
@@ -23,7 +28,7 @@ export class SlotHashes {
     const last = this.#entries[0]?.slot ?? -1n;
     if (slot <= last) return;
     const from = slot - last > BigInt(MAX_SLOT_HASHES) ? slot - BigInt(MAX_SLOT_HASHES) + 1n : last + 1n;
-    for (let s = from; s < slot; s++) this.#entries.unshift({ slot: s, hash: createHash('sha256').update(`steward-slot-${s}`).digest() });
+    for (let s = from; s < slot; s++) this.#entries.unshift({ slot: s, hash: skippedSlotHash(s) });
     this.#entries.unshift({ slot, hash });
     if (this.#entries.length > MAX_SLOT_HASHES) this.#entries.length = MAX_SLOT_HASHES;
     const data = Buffer.alloc(8 + MAX_SLOT_HASHES * ENTRY);
