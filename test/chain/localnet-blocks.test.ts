@@ -1,19 +1,18 @@
 // Issue #19, item 5: getBlock and the block-history methods through web3.js: the block of a
 // landed transaction holds it (json and jsonParsed, v0 included), signatures-only blocks,
 // block lists over a range, and a future slot answered -32004 as a validator does.
-import { Keypair, LAMPORTS_PER_SOL, SystemProgram, TransactionMessage, VersionedTransaction, type Connection } from '@solana/web3.js';
+import { Keypair, SystemProgram, TransactionMessage, VersionedTransaction, type Connection } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
+import type { RunningEmbeddedChain } from '../../src/chain/index.js';
+import { startLocalnet } from './localnet-fixture.js';
 import { rpc } from './rpc-client.js';
 
 let running: RunningEmbeddedChain;
 let connection: Connection;
-const payer = Keypair.generate();
+let payer: Keypair;
 
 beforeAll(async () => {
-  running = await startEmbeddedChain({ autoAdvance: false });
-  connection = createConnection(running.url, { commitment: 'confirmed' });
-  running.chain.airdrop(payer.publicKey, 50n * BigInt(LAMPORTS_PER_SOL));
+  ({ running, connection, payer } = await startLocalnet());
   running.chain.advanceSlots(2);
 });
 afterAll(async () => {
@@ -46,7 +45,8 @@ describe('blocks', () => {
     expect(next!.transactions).toEqual([]);
 
     const parsed = await connection.getParsedBlock(first.slot, { maxSupportedTransactionVersion: 0 });
-    expect(parsed.transactions[0]!.transaction.message.instructions[0]).toMatchObject({ program: 'system', parsed: { type: 'transfer', info: { lamports: 1_000_000 } } });
+    const parsedTx = parsed.transactions[0]!.transaction as unknown as { message: { instructions: unknown[] } };
+    expect(parsedTx.message.instructions[0]).toMatchObject({ program: 'system', parsed: { type: 'transfer', info: { lamports: 1_000_000 } } });
     const signatures = await connection.getBlockSignatures(first.slot);
     expect(signatures.signatures).toEqual([first.signature, second.signature]);
   });

@@ -1,20 +1,19 @@
 // Issue #19, item 4: durable-nonce transactions as web3.js builds them land with and without
 // preflight, advance the nonce, are confirmed by web3.js's nonce strategy, and a stale nonce is
 // refused like an unknown blockhash.
-import { Keypair, LAMPORTS_PER_SOL, NONCE_ACCOUNT_LENGTH, NonceAccount, SystemProgram, Transaction, type Connection, type PublicKey } from '@solana/web3.js';
+import { Keypair, NONCE_ACCOUNT_LENGTH, NonceAccount, SystemProgram, Transaction, type Connection, type PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
+import type { RunningEmbeddedChain } from '../../src/chain/index.js';
+import { startLocalnet } from './localnet-fixture.js';
 import { rpc } from './rpc-client.js';
 
 let running: RunningEmbeddedChain;
 let connection: Connection;
-const payer = Keypair.generate();
+let payer: Keypair;
 const nonceKeypair = Keypair.generate();
 
 beforeAll(async () => {
-  running = await startEmbeddedChain({ autoAdvance: false });
-  connection = createConnection(running.url, { commitment: 'confirmed' });
-  running.chain.airdrop(payer.publicKey, 50n * BigInt(LAMPORTS_PER_SOL));
+  ({ running, connection, payer } = await startLocalnet());
   const lamports = await connection.getMinimumBalanceForRentExemption(NONCE_ACCOUNT_LENGTH);
   const create = new Transaction().add(...SystemProgram.createNonceAccount({ fromPubkey: payer.publicKey, noncePubkey: nonceKeypair.publicKey, authorizedPubkey: payer.publicKey, lamports }).instructions);
   await connection.sendTransaction(create, [payer, nonceKeypair]);

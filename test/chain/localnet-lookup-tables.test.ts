@@ -1,18 +1,17 @@
 // Issue #19, item 3: the SlotHashes sysvar follows the slots, so address lookup tables can be
 // created at a recent slot the way web3.js's docs do it (getSlot, then createLookupTable), used
 // in a v0 transaction, and refused for a slot older than the 512 SlotHashes keeps.
-import { AddressLookupTableProgram, Keypair, LAMPORTS_PER_SOL, SYSVAR_SLOT_HASHES_PUBKEY, SystemProgram, Transaction, TransactionMessage, VersionedTransaction, type Connection } from '@solana/web3.js';
+import { AddressLookupTableProgram, Keypair, SYSVAR_SLOT_HASHES_PUBKEY, SystemProgram, Transaction, TransactionMessage, VersionedTransaction, type Connection } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
+import type { RunningEmbeddedChain } from '../../src/chain/index.js';
+import { startLocalnet } from './localnet-fixture.js';
 
 let running: RunningEmbeddedChain;
 let connection: Connection;
-const payer = Keypair.generate();
+let payer: Keypair;
 
 beforeAll(async () => {
-  running = await startEmbeddedChain({ autoAdvance: false });
-  connection = createConnection(running.url, { commitment: 'confirmed' });
-  running.chain.airdrop(payer.publicKey, 50n * BigInt(LAMPORTS_PER_SOL));
+  ({ running, connection, payer } = await startLocalnet());
   running.chain.advanceSlots(600);
 });
 afterAll(async () => {

@@ -13,7 +13,6 @@ import {
 import {
   ComputeBudgetProgram,
   Keypair,
-  LAMPORTS_PER_SOL,
   PublicKey,
   SystemProgram,
   Transaction,
@@ -25,20 +24,19 @@ import {
   type PartiallyDecodedInstruction,
 } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
+import type { RunningEmbeddedChain } from '../../src/chain/index.js';
+import { startLocalnet } from './localnet-fixture.js';
 
 const MEMO = new PublicKey('MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr');
 let running: RunningEmbeddedChain;
 let connection: Connection;
-const payer = Keypair.generate();
+let payer: Keypair;
 const wallet = Keypair.generate().publicKey;
 let mint: PublicKey;
 let source: PublicKey;
 
 beforeAll(async () => {
-  running = await startEmbeddedChain({ autoAdvance: false });
-  connection = createConnection(running.url, { commitment: 'confirmed' });
-  running.chain.airdrop(payer.publicKey, 50n * BigInt(LAMPORTS_PER_SOL));
+  ({ running, connection, payer } = await startLocalnet());
   mint = await createMint(connection, payer, payer.publicKey, null, 6);
   source = getAssociatedTokenAddressSync(mint, payer.publicKey);
   const tx = new Transaction().add(createAssociatedTokenAccountInstruction(payer.publicKey, source, payer.publicKey, mint));

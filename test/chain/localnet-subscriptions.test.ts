@@ -4,22 +4,21 @@
 // without a retry storm, and a notification caused by a request never arrives before that
 // request's reply.
 import { createTransferInstruction, createAccount, createMint, mintTo, TOKEN_PROGRAM_ID } from '@solana/spl-token';
-import { ComputeBudgetProgram, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, type Connection, type Logs } from '@solana/web3.js';
+import { ComputeBudgetProgram, Keypair, SystemProgram, Transaction, type Connection, type Logs } from '@solana/web3.js';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
+import type { RunningEmbeddedChain } from '../../src/chain/index.js';
+import { startLocalnet } from './localnet-fixture.js';
 import { rpc } from './rpc-client.js';
 
 let running: RunningEmbeddedChain;
 let connection: Connection;
-const payer = Keypair.generate();
+let payer: Keypair;
 const wsUrl = () => running.url.replace(/^http/, 'ws').replace(/:(\d+)/, (_, port: string) => `:${Number(port) + 1}`);
 
 beforeAll(async () => {
-  running = await startEmbeddedChain({ autoAdvance: false });
-  connection = createConnection(running.url, { commitment: 'confirmed' });
-  running.chain.airdrop(payer.publicKey, 50n * BigInt(LAMPORTS_PER_SOL));
+  ({ running, connection, payer } = await startLocalnet());
 });
 afterAll(async () => {
   await running?.close();
