@@ -66,7 +66,8 @@ export const unstakeActionSchema = z.strictObject({
 export const voteActionSchema = z.strictObject({
   kind: z.literal('vote'),
   proposal: base58.describe('the governance proposal address'),
-  choice: z.enum(['yes', 'no', 'abstain']),
+  /** relinquish: withdraw the vote this key cast (a record votes once; relinquish, then vote again). */
+  choice: z.enum(['yes', 'no', 'abstain', 'relinquish']),
   reason,
 });
 

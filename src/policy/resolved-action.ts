@@ -19,7 +19,7 @@ export type ResolvedAction =
   | { kind: 'swap'; from: CompiledToken; to: CompiledToken; amount: bigint; maxSlippageBps: number; outflow: Outflow; reason: string | undefined }
   | { kind: 'stake'; token: CompiledToken; amount: bigint; validator: Address; outflow: Outflow; reason: string | undefined }
   | { kind: 'unstake'; stakeAccount: Address; amount: bigint | undefined; reason: string | undefined }
-  | { kind: 'vote'; proposal: Address; choice: 'yes' | 'no' | 'abstain'; reason: string | undefined }
+  | { kind: 'vote'; proposal: Address; choice: 'yes' | 'no' | 'abstain' | 'relinquish'; reason: string | undefined }
   | { kind: 'none'; reason: string };
 
 /** The `actions` row columns a resolved action fills (token, mint, amount, usd, destination). */

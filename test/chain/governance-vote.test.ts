@@ -53,7 +53,7 @@ describe.skipIf(!governanceProgram)(`votes cast through the SPL Governance progr
     return runCli(['--config', ROOT, '--db', db, '--url', chain.url, '--log-level', 'silent', ...args]);
   };
   /** A vote as the proposal reviewer proposes it: the policy sends it for approval. */
-  const proposeVote = (proposal: string, choice: 'yes' | 'no' | 'abstain') => {
+  const proposeVote = (proposal: string, choice: 'yes' | 'no' | 'abstain' | 'relinquish') => {
     const payload = { kind: 'vote', proposal, choice, reason: 'reviewed' };
     const verdict = evaluatePolicy(policy, payload, demoContext(policy, Date.now()));
     expect(verdict.kind).toBe('needs-approval');
@@ -111,6 +111,20 @@ describe.skipIf(!governanceProgram)(`votes cast through the SPL Governance progr
     expect(journal(again).attempts).toEqual([]);
     expect(journal(id).attempts).toHaveLength(1);
     expect(await tally(proposal)).toEqual(after);
+
+    // Relinquish withdraws it (approved like any vote): the weight leaves the tally, the record is closed; then a new vote lands.
+    const withdraw = proposeVote(proposal, 'relinquish');
+    const relinquished = await cli(agentKeyFile, 'approvals', 'approve', String(withdraw), '--by', 'tester');
+    expect(relinquished.code, relinquished.stdout + relinquished.stderr).toBe(0);
+    expect(relinquished.stdout).toContain(`relinquishes the vote of token owner record ${DEMO.tokenOwnerRecords.alice.toBase58()} on proposal ${proposal}`);
+    expect(await tally(proposal)).toEqual(before);
+    expect(await connection.getAccountInfo(recordAddress)).toBeNull();
+    const revote = await cli(agentKeyFile, 'approvals', 'approve', String(proposeVote(proposal, 'yes')), '--by', 'tester');
+    expect(revote.code, revote.stdout + revote.stderr).toBe(0);
+    expect((await tally(proposal)).yes - before.yes).toBe(DEMO_MEMBER_TOKENS.alice.deposited);
+    const nothing = await cli(strangerKeyFile, 'approvals', 'approve', String(proposeVote(proposal, 'relinquish')), '--by', 'tester');
+    expect(nothing.code).toBe(1);
+    expect(nothing.stdout).toContain(`no vote to relinquish on proposal ${proposal}`);
   });
 
   it('a proposal the vote closed is refused, and so is a key that holds no voting power, each naming the proposal', async () => {

@@ -5,8 +5,8 @@
 // record must not have voted already (the program would refuse a second vote; a retry never
 // gets that far). Where the governance program does not run on this chain (the written demo
 // seed) the action ends "prepared": the instruction is reported, never sent, never called cast.
-import { PublicKey } from '@solana/web3.js';
-import { getGovernance, getProposal, getVoteRecordAddress, ProposalState } from '@solana/spl-governance';
+import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
+import { getGovernance, getProposal, getVoteRecordAddress, ProposalState, withRelinquishVote } from '@solana/spl-governance';
 // Imported from their files, not the governance index: the index pulls in the review pipeline.
 import { buildCastVoteInstruction } from '../../governance/vote/build-cast-vote.js';
 import { findVotingPower } from '../../governance/vote/voting-power.js';
@@ -29,6 +29,7 @@ export const buildVote: Builder<'vote'> = async (action, ctx): Promise<BuildResu
   const governance = await call('getGovernance', () => getGovernance(ctx.connection, proposal.account.governance));
   const realm = governance.account.realm;
   const mint = proposal.account.governingTokenMint;
+  if (action.choice === 'relinquish') return buildRelinquish(action.proposal, { programId, realm, governance: proposal.account.governance, proposal: proposalKey, mint }, ctx);
   const state = proposal.account.state;
   if (state !== ProposalState.Voting) {
     return { kind: 'refused', reason: `proposal ${action.proposal} is ${ProposalState[state] ?? `in state ${state}`}, not open for votes`, hint: 'only a proposal in Voting takes votes; nothing was sent' };
@@ -88,3 +89,29 @@ export const buildVote: Builder<'vote'> = async (action, ctx): Promise<BuildResu
     notes: [`casts "${action.choice}" on proposal ${action.proposal} with ${whose}: weight ${voter.weight}, vote record ${voteRecord.toBase58()}`],
   };
 };
+
+/** RelinquishVote: withdraws the vote a record the agent votes with cast on the proposal (its weight leaves the tally while voting runs). */
+async function buildRelinquish(
+  proposalText: string,
+  at: { programId: PublicKey; realm: PublicKey; governance: PublicKey; proposal: PublicKey; mint: PublicKey },
+  ctx: Parameters<Builder<'vote'>>[1],
+): Promise<BuildResult> {
+  const power = await rpcCall('getProgramAccounts', ctx.endpoint, () => findVotingPower(ctx.connection, { programId: at.programId, realm: at.realm, mint: at.mint, agent: ctx.agent }), ctx.retry);
+  for (const voter of power) {
+    const voteRecord = await getVoteRecordAddress(at.programId, at.proposal, voter.tokenOwnerRecord);
+    const existing = await rpcCall('getAccountInfo', ctx.endpoint, () => ctx.connection.getAccountInfo(voteRecord, 'confirmed'), ctx.retry);
+    if (!existing) continue;
+    const instructions: TransactionInstruction[] = [];
+    await withRelinquishVote(instructions, at.programId, 3, at.realm, at.governance, at.proposal, voter.tokenOwnerRecord, at.mint, voteRecord, ctx.agent, ctx.agent);
+    const program = await rpcCall('getAccountInfo', ctx.endpoint, () => ctx.connection.getAccountInfo(at.programId, 'confirmed'), ctx.retry);
+    if (!program?.executable) {
+      return { kind: 'prepared', instructions, reason: `the governance program ${at.programId.toBase58()} is not deployed on this cluster, so relinquishing the vote on ${proposalText} was prepared and NOT sent`, notes: [] };
+    }
+    return { kind: 'instructions', instructions, lookupTables: [], allowance: undefined, notes: [`relinquishes the vote of token owner record ${voter.tokenOwnerRecord.toBase58()} on proposal ${proposalText} (vote record ${voteRecord.toBase58()})`] };
+  }
+  return {
+    kind: 'refused',
+    reason: `no vote to relinquish on proposal ${proposalText}: no token owner record the agent ${ctx.agent.toBase58()} votes with has a vote record there`,
+    hint: 'nothing was cast with the agent\'s power on this proposal; nothing was sent',
+  };
+}
