@@ -10,7 +10,7 @@
 //                   fallback wherever the program path cannot run: a real cluster, no program).
 // Where the chain cannot run them (a program is not deployed), the report says so instead of guessing.
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, unpackAccount, type Account } from '@solana/spl-token';
-import { PublicKey, TransactionMessage, VersionedTransaction, type AccountInfo, type Connection, type SimulatedTransactionResponse, type TransactionInstruction } from '@solana/web3.js';
+import { Keypair, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction, type AccountInfo, type Connection, type SimulatedTransactionResponse, type TransactionInstruction } from '@solana/web3.js';
 import { DEFAULT_SIMULATION_ROUNDS, simulateBetweenReads, type BetweenReadsSlots } from '../../chain/simulate-between-reads.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
@@ -82,16 +82,21 @@ export interface SimulateProposalParams {
 
 type Simulated = { kind: 'ran'; value: SimulatedTransactionResponse; path: SimulationPath } | { kind: 'refused'; reason: string } | { kind: 'skipped' };
 
+/** What the made-up fee payer of a program-path simulation holds. */
+const FEE_PAYER_LAMPORTS = 1_000_000_000;
 /** JSON-RPC "Method not found": a real cluster has no steward_* methods. */
 const METHOD_NOT_FOUND = -32601;
 
 interface ProgramPath {
   transaction: VersionedTransaction;
+  /** A funded account made up for this simulation: ExecuteTransaction may be sent by anyone, so the treasury pays no fee. */
+  feePayer: string;
   overrides: { pubkey: string; account: { lamports: number; data: [string, 'base64']; owner: string; executable: boolean } }[];
 }
 
 /** The ExecuteTransaction transaction and the succeeded proposal, or why the program path cannot run. */
-async function programPath(connection: Connection, execution: ProposalExecution, feePayer: string, now: number): Promise<ProgramPath | string> {
+async function programPath(connection: Connection, execution: ProposalExecution, now: number): Promise<ProgramPath | string> {
+  const feePayer = Keypair.generate().publicKey.toBase58();
   let program;
   let proposal;
   try {
@@ -120,7 +125,8 @@ async function programPath(connection: Connection, execution: ProposalExecution,
   // Rent-exempt at its new size, as the program keeps it.
   const rentExempt = (128 + data.length) * 3_480 * 2;
   const account = { lamports: Math.max(proposal.lamports, rentExempt), data: [data.toString('base64'), 'base64'] as [string, 'base64'], owner: proposal.owner.toBase58(), executable: false };
-  return { transaction, overrides: [{ pubkey: execution.proposal.toBase58(), account }] };
+  const payer = { lamports: FEE_PAYER_LAMPORTS, data: ['', 'base64'] as [string, 'base64'], owner: SystemProgram.programId.toBase58(), executable: false };
+  return { transaction, feePayer, overrides: [{ pubkey: execution.proposal.toBase58(), account }, { pubkey: feePayer, account: payer }] };
 }
 
 /** steward_simulateTransaction: the embedded chain's simulateTransaction with accounts replaced for it. */
@@ -208,7 +214,7 @@ export async function simulateProposal(connection: Connection, params: SimulateP
   let program: ProgramPath | null = null;
   let fallback: string | null = null;
   if (params.execution && feePayer) {
-    const built = await programPath(connection, params.execution, feePayer, params.now ?? Math.floor(Date.now() / 1000));
+    const built = await programPath(connection, params.execution, params.now ?? Math.floor(Date.now() / 1000));
     if (typeof built === 'string') fallback = built;
     else program = built;
   }
@@ -300,7 +306,7 @@ export async function simulateProposal(connection: Connection, params: SimulateP
     error: value.err === null ? null : JSON.stringify(value.err),
     logs: value.logs ?? [],
     unitsConsumed: value.unitsConsumed ?? null,
-    feePayer,
+    feePayer: simulated.path === 'program' && program ? program.feePayer : feePayer,
     changes,
     slots,
     rounds,
