@@ -2,7 +2,7 @@
 // model decision with everything needed to reproduce or audit it.
 import { createHash } from 'node:crypto';
 import { currentProcess, redactText } from '../shared/index.js';
-import type { Db } from '../store/index.js';
+import { statement, type Db } from '../store/index.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'abandoned';
 export type RunTrigger = 'cron' | 'cli' | 'approval' | 'demo';
@@ -60,9 +60,7 @@ function toRow(raw: RawRun): RunRow {
 
 export function startRun(db: Db, agent: string, trigger: RunTrigger, now: Date): number {
   const me = currentProcess();
-  const result = db
-    .prepare("INSERT INTO runs (agent, trigger, status, started_at, pid, host, process_started) VALUES (?, ?, 'running', ?, ?, ?, ?)")
-    .run(agent, trigger, now.toISOString(), me.pid, me.host, me.started);
+  const result = statement(db, "INSERT INTO runs (agent, trigger, status, started_at, pid, host, process_started) VALUES (?, ?, 'running', ?, ?, ?, ?)").run(agent, trigger, now.toISOString(), me.pid, me.host, me.started);
   return Number(result.lastInsertRowid);
 }
 
@@ -87,9 +85,7 @@ export function finishRun(
   },
   now: Date,
 ): void {
-  db.prepare(
-    'UPDATE runs SET status = ?, finished_at = ?, error = ?, phases = ?, report_path = ?, observation_id = ?, summary = ? WHERE id = ?',
-  ).run(
+  statement(db, 'UPDATE runs SET status = ?, finished_at = ?, error = ?, phases = ?, report_path = ?, observation_id = ?, summary = ? WHERE id = ?').run(
     outcome.status,
     now.toISOString(),
     outcome.error ? redactText(outcome.error) : null,
@@ -140,12 +136,11 @@ export function promptHash(prompt: unknown): string {
 }
 
 export function recordModelDecision(db: Db, record: DecisionRecord, now: Date): number {
-  const result = db
-    .prepare(
-      `INSERT INTO decisions (run_id, task, model_id, model_hash, prompt_hash, prompt, raw_output, parsed, attempts, usage, error, created_at)
+  const result = statement(
+    db,
+    `INSERT INTO decisions (run_id, task, model_id, model_hash, prompt_hash, prompt, raw_output, parsed, attempts, usage, error, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+  ).run(
       record.runId,
       record.task,
       redactText(record.modelId),

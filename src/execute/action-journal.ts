@@ -7,6 +7,7 @@ import { redactText } from '../shared/index.js';
 import type { ActionState } from '../store/action-states.js';
 import { currentProcess } from '../shared/process-identity.js';
 import type { Db } from '../store/store.js';
+import { statement } from '../store/statements.js';
 
 export interface ActionRow {
   id: number;
@@ -32,7 +33,7 @@ export interface ActionRow {
 }
 
 export function readAction(db: Db, id: number): ActionRow {
-  const row = db.prepare('SELECT * FROM actions WHERE id = ?').get(id) as ActionRow | undefined;
+  const row = statement(db, 'SELECT * FROM actions WHERE id = ?').get(id) as ActionRow | undefined;
   if (!row) {
     throw new StewardError('ARGUMENT_INVALID', `no action ${id} in the journal`, {
       hint: 'list actions with `steward approvals list` or check the run report for the action id',
@@ -45,9 +46,7 @@ export function readAction(db: Db, id: number): ActionRow {
 /** Moves action `id` from one of `from` to `to`. Throws EXECUTION_REFUSED when it was elsewhere. */
 export function transitionAction(db: Db, id: number, from: readonly ActionState[], to: ActionState, now: Date, error?: string | null): void {
   const marks = from.map(() => '?').join(', ');
-  const result = db
-    .prepare(`UPDATE actions SET state = ?, updated_at = ?, error = COALESCE(?, error) WHERE id = ? AND state IN (${marks})`)
-    .run(to, now.toISOString(), error ? redactText(error) : null, id, ...from);
+  const result = statement(db, `UPDATE actions SET state = ?, updated_at = ?, error = COALESCE(?, error) WHERE id = ? AND state IN (${marks})`).run(to, now.toISOString(), error ? redactText(error) : null, id, ...from);
   if (result.changes === 1) return;
   const row = db.prepare('SELECT state FROM actions WHERE id = ?').get(id) as { state: string } | undefined;
   throw new StewardError('EXECUTION_REFUSED', `action ${id} is ${row ? `"${row.state}"` : 'missing'}, not ${from.map((s) => `"${s}"`).join(' or ')}: cannot move it to "${to}"`, {

@@ -4,3 +4,4 @@ export { getSetting, setSetting } from './settings.js';
 export { actionStates, spendingStates, unsettledStates, unsignedInFlightStates, type ActionState } from './action-states.js';
 export { installId } from './install-id.js';
 export { closeCrashLeftovers, type CrashLeftovers } from './crash-leftovers.js';
+export { statement } from './statements.js';

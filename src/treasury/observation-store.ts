@@ -1,6 +1,6 @@
 // Stored observations (migration 3): save each snapshot with its analysis, and find the latest
 // one for a set of owners, which the next run compares against and must not be older than.
-import type { Db } from '../store/index.js';
+import { statement, type Db } from '../store/index.js';
 import { StewardError } from '../errors/index.js';
 import type { TreasuryAnalysis } from './analysis.js';
 import { parseSnapshot, toJsonText, type TreasurySnapshot } from './snapshot.js';
@@ -42,12 +42,11 @@ export function saveObservation(
   },
 ): number {
   const { snapshot, analysis } = observation;
-  const result = db
-    .prepare(
-      `INSERT INTO treasury_observations (owners_key, cluster, agent, slot, observed_at, trusted_micro_usd, snapshot, analysis, created_at)
+  const result = statement(
+    db,
+    `INSERT INTO treasury_observations (owners_key, cluster, agent, slot, observed_at, trusted_micro_usd, snapshot, analysis, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+  ).run(
       ownersKey(snapshot.owners.map((owner) => owner.address)),
       observation.cluster,
       observation.agent ?? null,
