@@ -16,3 +16,4 @@ export { defaultConfirmOptions, type ConfirmOptions, type ConfirmEndpoint } from
 export { approveAction, rejectApproval, listApprovals, getApproval, expireApprovals, type ApprovalRow, type ApprovalDecision } from './approvals.js';
 export { buildGrantInstruction, unsignedGrantTransaction, injectAllowance, withDelegate, readAllowances, type GrantParams, type GrantInstruction, type AllowanceView } from './grant.js';
 export { decideAndRecord, journalContext, recheckBeforeSigning, type ObservedContext, type FencedDecisionParams } from './fence.js';
+export { journalAttention, otherHostRuns, findForeignMemos, type Attention, type ForeignMemo } from './needs-attention.js';

@@ -33,7 +33,7 @@ export function transfers(count: number, amount: string): unknown {
 }
 
 export async function startFenceFixture(): Promise<FenceFixture> {
-  const chain = await spawnEmbeddedChain({ demo: true });
+  const chain = await spawnEmbeddedChain({ demo: true, readyTimeoutMs: 240_000 });
   const connection = createConnection(chain.url, { commitment: 'confirmed' });
   const model = await startFakeModel(transfers(1, '1'));
   const dir = tempDir('steward-fence-');

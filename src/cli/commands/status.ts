@@ -1,11 +1,21 @@
-// `steward status`: each agent's last run and outcome, its next scheduled run, pending
-// approvals, and the allowances the agent key holds as of the latest observation.
+// `steward status`: first what needs a human (sent transactions whose outcome is unknown,
+// actions and runs a dead process abandoned, runs of another host, Steward memos of another
+// install on the agent key), then each agent's last run and outcome, its next scheduled run,
+// pending approvals, and the allowances the agent key holds as of the latest observation.
+// Memos are read from the cluster only when it is a URL (the embedded chain starts empty).
 import { Cron } from 'croner';
 import type { Command } from 'commander';
 import { lastRun } from '../../agent/run-store.js';
 import { formatAmount, terminalText } from '../../shared/index.js';
 import { latestObservation } from '../../treasury/index.js';
 import { isPaused } from '../../policy/index.js';
+import { resolveCluster } from '../../chain/index.js';
+import { openCluster } from '../../demo/index.js';
+import { defaultRetryOptions, findForeignMemos, journalAttention, otherHostRuns, type ForeignMemo } from '../../execute/index.js';
+import { currentProcess } from '../../shared/index.js';
+import { installId } from '../../store/index.js';
+import { toStewardError } from '../../errors/index.js';
+import { agentKeyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 
 export function registerStatus(program: Command, io: CliIo): void {
@@ -13,13 +23,36 @@ export function registerStatus(program: Command, io: CliIo): void {
     .command('status')
     .description("each agent's last run, next run, pending approvals and remaining allowances")
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }, command: Command) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
       const ctx = createContext(command, io);
       const config = ctx.loadConfig();
       const store = ctx.openStore();
       try {
         const now = new Date();
         const paused = isPaused(store.db);
+        const attention = { ...journalAttention(store.db, now), otherHostRuns: otherHostRuns(store.db, currentProcess().host) };
+        const install = installId(store.db);
+        const foreign: (ForeignMemo & { agent: string })[] = [];
+        let memoNote: string | null = null;
+        if (resolveCluster(ctx.settings.rpcUrl).kind === 'url') {
+          const cluster = await openCluster(ctx.settings.rpcUrl, { logger: ctx.logger });
+          try {
+            const seen = new Set<string>();
+            for (const { config: agent } of config.agents) {
+              const key = agentKeyOf(agent, ctx.settings, cluster, undefined, 'agent key');
+              if (!key || seen.has(key.key.toBase58())) continue;
+              seen.add(key.key.toBase58());
+              const io2 = { connection: cluster.connection, endpoint: cluster.connection.rpcEndpoint, retry: { ...defaultRetryOptions, attempts: 2, timeoutMs: 10_000 } };
+              for (const memo of await findForeignMemos(io2, store.db, key.key, install)) foreign.push({ ...memo, agent: agent.name });
+            }
+          } catch (error) {
+            memoNote = `could not read the agent key's transactions: ${toStewardError(error).message}`;
+          } finally {
+            await cluster.close();
+          }
+        } else {
+          memoNote = 'memos of other installs are checked only on a cluster URL (--url)';
+        }
         const rows = config.agents.map(({ config: agent }) => {
           const run = lastRun(store.db, agent.name);
           const next = agent.schedule ? new Cron(agent.schedule.cron, { timezone: agent.schedule.timezone, paused: true }).nextRun(now) : null;
@@ -48,10 +81,22 @@ export function registerStatus(program: Command, io: CliIo): void {
           };
         });
         if (options.json) {
-          io.stdout(JSON.stringify({ paused, agents: rows }, null, 2));
+          io.stdout(JSON.stringify({ paused, install, needsAttention: { ...attention, foreignMemos: foreign, memoNote }, agents: rows }, null, 2));
           return;
         }
         if (paused) io.stdout('KILL SWITCH ON: every action is denied (`steward resume` to lift it)');
+        const lines: string[] = [
+          ...attention.unknown.map((row) => `  action ${row.actionId}: sent, outcome UNKNOWN since ${row.since} (signature ${row.signature}); counts as spent — ${terminalText(row.error ?? '')}`),
+          ...attention.abandoned.map((row) => `  action ${row.actionId} (${row.agent}, ${row.kind}) ABANDONED at ${row.at}: ${terminalText(row.error ?? '')}`),
+          ...attention.abandonedRuns.map((row) => `  run #${row.runId} (${row.agent}) abandoned at ${row.at}: ${terminalText(row.error ?? '')}`),
+          ...attention.otherHostRuns.map((row) => `  run #${row.runId} (${row.agent}) marked running by pid ${row.pid} on host ${terminalText(row.host)} since ${row.since}: only that host can tell whether it lives`),
+          ...foreign.map((memo) => `  agent ${memo.agent}'s key signed ${memo.signature} for ANOTHER install (${terminalText(memo.install)}, action ${memo.actionId}): that install's spending is not in this journal's windows; only the on-chain allowance is shared`),
+        ];
+        if (lines.length > 0) {
+          io.stdout(`NEEDS A HUMAN (${lines.length}):`);
+          for (const line of lines) io.stdout(line);
+        }
+        io.stdout(`install ${install}${memoNote ? ` (${memoNote})` : ''}`);
         for (const row of rows) {
           io.stdout(`${row.agent} (${row.mode})`);
           io.stdout(`  last run:  ${row.lastRun ? `#${row.lastRun.id} ${row.lastRun.status} at ${row.lastRun.at}${row.lastRun.error ? ` — ${terminalText(row.lastRun.error)}` : ''}` : 'never'}`);
