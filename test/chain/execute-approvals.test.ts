@@ -1,8 +1,11 @@
 // Human approvals against the embedded chain: approve → re-check → execute; reject; expire
-// (never executes); approve after prices moved → re-evaluated and denied, nothing sent.
+// (never executes); approve after prices moved → re-evaluated and denied, nothing sent; approve
+// while paused → refused before anything is consumed (exit 3 through the CLI), still pending.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
 import { approveAction, attemptsOf, executeAction, getApproval, listApprovals, readAction, rejectApproval } from '../../src/execute/index.js';
+import { setPaused } from '../../src/policy/index.js';
+import { runCli } from '../helpers/cli.js';
 import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;
@@ -71,5 +74,24 @@ describe('approvals', () => {
     expect(getApproval(f.store.db, id, new Date(now))).toMatchObject({ status: 'approved', decided_by: 'alice' });
     const outcome = await executeAction({ db: f.store.db, connection: f.connection, agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, now), options: fast });
     expect(outcome).toMatchObject({ status: 'refused', stage: 'state' });
+  });
+
+  it('approving while paused is refused before anything is consumed: the request stays pending (exit 3 through the CLI)', async () => {
+    const now = Date.now();
+    const { id } = propose(f, large(), now);
+    setPaused(f.store.db, true, 'incident 42', new Date(now));
+    try {
+      const decision = approveAction(f.store.db, f.policy, id, 'alice', demoContext(f.policy, now), new Date(now));
+      expect(decision).toMatchObject({ kind: 'paused', reason: 'incident 42', since: new Date(now).toISOString() });
+      expect(getApproval(f.store.db, id, new Date(now))).toMatchObject({ status: 'pending', decided_by: null });
+      expect(readAction(f.store.db, id).state).toBe('pending-approval');
+      const cli = await runCli(['--db', f.dbPath, '--url', f.running.url, 'approvals', 'approve', String(id), '--by', 'alice']);
+      expect(cli.code).toBe(3);
+      expect(cli.stderr).toContain(`Steward is paused (incident 42, since ${new Date(now).toISOString()}); resume first`);
+      expect(getApproval(f.store.db, id, new Date())).toMatchObject({ status: 'pending', decided_by: null });
+      expect(attemptsOf(f.store.db, id)).toEqual([]);
+    } finally {
+      setPaused(f.store.db, false, undefined, new Date());
+    }
   });
 });
