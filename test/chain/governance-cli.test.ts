@@ -36,7 +36,9 @@ describe('steward review', () => {
     const second = await runCli(['review', DEMO.proposals.routineGrant.toBase58(), '--no-model']);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('unchanged since');
-  });
+    // Two CLI runs, each spawning the chain and seeding the demo (through the SPL Governance
+    // program when STEWARD_PROGRAMS_DIR has it, as in CI): ~25 s on an idle 2-core machine.
+  }, 150_000);
   it('refuses a missing target and a malformed address with exit 2', async () => {
     expect(await runCli(['review', '--no-model'])).toMatchObject({ code: 2 });
     const bad = await runCli(['review', 'not-an-address', '--no-model']);
