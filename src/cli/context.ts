@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, loadEnv, resolveSettings, type Settings, type StewardConfig } from '../config/index.js';
+import { StewardError } from '../errors/index.js';
 import { createLogger, neutraliseOutput, type Logger } from '../shared/index.js';
 import { closeCrashLeftovers, openStore, type Store } from '../store/index.js';
 
@@ -37,6 +38,8 @@ export const defaultIo: CliIo = {
   stderr: (text) => process.stderr.write(neutraliseOutput(text.endsWith('\n') ? text : `${text}\n`)),
 };
 
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
 export function createContext(command: Command, io: CliIo): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
   loadEnv();
@@ -47,6 +50,10 @@ export function createContext(command: Command, io: CliIo): CliContext {
     ...(options.confirmUrl ? { confirmUrl: options.confirmUrl } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
+  if (!(LOG_LEVELS as readonly string[]).includes(settings.logLevel)) {
+    const from = options.logLevel ? '--log-level' : 'STEWARD_LOG_LEVEL';
+    throw new StewardError('ARGUMENT_INVALID', `${from} "${settings.logLevel}" is not a log level`, { hint: `use one of ${LOG_LEVELS.join(', ')}`, context: { value: settings.logLevel } });
+  }
   const logger = createLogger({ level: settings.logLevel });
   return {
     settings,

@@ -35,7 +35,22 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   return program;
 }
 
+/**
+ * A reader that goes away (`steward runs show 3 | head -1`) closes stdout: the command has nothing
+ * left to say to anyone, so it ends at once, quietly, instead of dying on an EPIPE stack trace.
+ */
+let quietOnClosedStdout = false;
+function endQuietlyOnClosedStdout(): void {
+  if (quietOnClosedStdout) return;
+  quietOnClosedStdout = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  if (io === defaultIo) endQuietlyOnClosedStdout();
   let exitCode: number = EXIT.ok;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { StewardError } from '../errors/index.js';
 import { formatProblem, type ConfigProblem } from './problems.js';
+import { readTextFile } from './read-text-file.js';
 import { agentSchema, type AgentConfig } from './schemas/agent.js';
 import { policySchema, type PolicyConfig } from './schemas/policy.js';
 import { validateYaml } from './validate-yaml.js';
@@ -49,13 +50,18 @@ export function inspectConfig(root: string): ConfigReport {
     for (const path of yamlFiles(join(root, dir))) {
       const file = relative(process.cwd(), path) || path;
       files.push(file);
-      let text: string;
+      let read: ReturnType<typeof readTextFile>;
       try {
-        text = readFileSync(path, 'utf8');
+        read = readTextFile(path);
       } catch (error) {
         problems.push({ file, line: 1, column: 1, path: '', message: `cannot read the file: ${(error as Error).message}` });
         continue;
       }
+      if (read.problem) {
+        problems.push({ file, line: read.problem.line, column: read.problem.column, path: '', message: read.problem.message });
+        continue;
+      }
+      const text = read.text;
       const result = validateYaml(file, text, schema);
       if (result.ok) into.push({ file, config: result.value as T });
       else problems.push(...result.problems);

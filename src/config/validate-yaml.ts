@@ -5,6 +5,10 @@ import type { z } from 'zod';
 import { describeValue } from '../shared/amount.js';
 import { formatPath, type ConfigProblem } from './problems.js';
 
+/** Resource limits for a config file: no real agent or policy comes near them. */
+export const MAX_CONFIG_CHARS = 1024 * 1024;
+export const MAX_ALIAS_COUNT = 100;
+
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; problems: ConfigProblem[] };
 
 type Position = { line: number; column: number };
@@ -82,8 +86,16 @@ function lowerFirst(text: string): string {
  * missing fields. `file` is used as given in messages (pass a path relative to the config root).
  */
 export function validateYaml<S extends z.ZodType>(file: string, text: string, schema: S): ValidationResult<z.output<S>> {
+  if (text.length > MAX_CONFIG_CHARS) {
+    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: `YAML resource limit: the file has ${text.length} characters, more than the ${MAX_CONFIG_CHARS} a config file may have` }] };
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (error) {
+    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: `YAML resource limit: the file cannot be parsed (${(error as Error).message})` }] };
+  }
   const problems: ConfigProblem[] = [];
 
   for (const error of doc.errors) {
@@ -98,7 +110,16 @@ export function validateYaml<S extends z.ZodType>(file: string, text: string, sc
   if (doc.contents === null) {
     return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: 'the file is empty: expected a mapping of settings' }] };
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // An alias bomb (aliases of aliases expanding exponentially) or a structure too deep.
+    const alias = /(^|[\s[{,:-])\*[^\s,\]}]+/m.exec(text);
+    const pos = alias ? positionOf(lineCounter, alias.index + alias[1]!.length) : { line: 1, column: 1 };
+    const limit = /alias/i.test((error as Error).message) ? `aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?)` : (error as Error).message;
+    return { ok: false, problems: [{ file, ...pos, path: '', message: `YAML resource limit: ${limit}` }] };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const pos = positionOf(lineCounter, doc.contents.range?.[0]);
     return { ok: false, problems: [{ file, ...pos, path: '', message: `expected a mapping of settings, got ${describeValue(data)}` }] };

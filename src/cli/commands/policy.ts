@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatProblem, validateYaml } from '../../config/index.js';
+import { formatProblem, readTextFile, validateYaml } from '../../config/index.js';
 import { policySchema } from '../../config/schemas/policy.js';
 import { StewardError } from '../../errors/index.js';
 import { parseAmount } from '../../shared/amount.js';
@@ -98,15 +98,22 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
 function loadPolicy(file: string): CompiledPolicy {
   const path = resolve(file);
   const shown = relative(process.cwd(), path) || path;
-  let text: string;
+  let read: ReturnType<typeof readTextFile>;
   try {
-    text = readFileSync(path, 'utf8');
+    read = readTextFile(path);
   } catch (error) {
     throw new StewardError('CONFIG_NOT_FOUND', `cannot read the policy file ${shown}: ${(error as Error).message}`, {
       hint: 'pass --policy with the path of a policies/*.yaml file',
       context: { file: shown },
     });
   }
+  if (read.problem) {
+    throw new StewardError('CONFIG_INVALID', `${shown}:${read.problem.line}:${read.problem.column}: ${read.problem.message}`, {
+      hint: 'save the file as UTF-8',
+      context: { file: shown, line: read.problem.line },
+    });
+  }
+  const text = read.text;
   const result = validateYaml(shown, text, policySchema);
   if (!result.ok) {
     throw new StewardError('CONFIG_INVALID', `${result.problems.length} problem(s) in ${shown}`, {
@@ -119,12 +126,16 @@ function loadPolicy(file: string): CompiledPolicy {
 }
 
 function readJson(file: string, flag: string): unknown {
-  let text: string;
+  let read: ReturnType<typeof readTextFile>;
   try {
-    text = readFileSync(resolve(file), 'utf8');
+    read = readTextFile(resolve(file));
   } catch (error) {
     throw new StewardError('ARGUMENT_INVALID', `cannot read ${flag} ${file}: ${(error as Error).message}`, { hint: `pass ${flag} with the path of a JSON file`, context: { file } });
   }
+  if (read.problem) {
+    throw new StewardError('ARGUMENT_INVALID', `${file}:${read.problem.line}:${read.problem.column}: ${read.problem.message}`, { hint: `${flag} expects a UTF-8 JSON file`, context: { file, line: read.problem.line } });
+  }
+  const text = read.text;
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
