@@ -2,15 +2,15 @@
 // (base58 / base64 / jsonParsed with data slices) and EncodedConfirmedTransactionWithStatusMeta.
 import type { EmbeddedChain, InnerInstructionSet, RawAccount } from './embedded-chain.js';
 import { describeMeta } from './embedded-chain.js';
+import { parseAccountData } from './account-parse.js';
 import { parsedInstructionJson } from './instruction-parse.js';
+import { RENT_EPOCH_U64_MAX } from './rpc-json.js';
 import { encodeBase58 } from './base58.js';
 import { RpcError, invalidParam, type AccountEncoding } from './rpc-params.js';
-import { parseTokenData, readTokenAccount, uiTokenAmount, type TokenAccountFields } from './token-parse.js';
+import { readTokenAccount, uiTokenAmount, type TokenAccountFields } from './token-parse.js';
 import type { TokenSnapshot, TransactionRecord } from './transaction-history.js';
 import { isStaticWritable, parseWireTransaction } from './wire.js';
 
-/** agave reports rentEpoch as u64::MAX for rent-exempt accounts. */
-const RENT_EXEMPT_EPOCH = 18446744073709551615;
 
 export interface DataSlice {
   offset: number;
@@ -32,7 +32,7 @@ export function accountJson(chain: EmbeddedChain, account: RawAccount, encoding:
   const data = slice ? account.data.subarray(slice.offset, slice.offset + slice.length) : account.data;
   let encoded: unknown;
   if (encoding === 'jsonParsed' && !slice) {
-    encoded = parseTokenData(owner, account.data, (mint) => chain.mintDecimals(mint)) ?? [Buffer.from(data).toString('base64'), 'base64'];
+    encoded = parseAccountData(owner, account.data, (mint) => chain.mintDecimals(mint)) ?? [Buffer.from(data).toString('base64'), 'base64'];
   } else if (encoding === 'base64' || encoding === 'jsonParsed') {
     encoded = [Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'), 'base64'];
   } else {
@@ -46,7 +46,8 @@ export function accountJson(chain: EmbeddedChain, account: RawAccount, encoding:
     executable: account.executable,
     lamports: Number(account.lamports),
     owner,
-    rentEpoch: RENT_EXEMPT_EPOCH,
+    // agave reports u64::MAX for rent-exempt accounts; rpcJson writes the exact digits.
+    rentEpoch: RENT_EPOCH_U64_MAX,
     space: account.data.length,
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../../shared/index.js';
 import type { EmbeddedChain } from './embedded-chain.js';
 import { createRpcMethods, type RpcMethod } from './rpc-methods.js';
 import { RPC_INTERNAL_ERROR, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, RPC_PARSE_ERROR, RpcError, asParams } from './rpc-params.js';
+import { rpcJson } from './rpc-json.js';
 import { attachPubSub } from './rpc-subscriptions.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -62,10 +63,10 @@ export function handleBody(methods: Record<string, RpcMethod>, body: string, log
   if (Array.isArray(parsed)) {
     if (parsed.length === 0) return JSON.stringify({ jsonrpc: '2.0', error: { code: RPC_INVALID_REQUEST, message: 'Invalid request' }, id: null });
     const out = parsed.map((request) => dispatch(methods, request, logger)).filter((r) => r !== null);
-    return out.length === 0 ? '' : JSON.stringify(out);
+    return out.length === 0 ? '' : rpcJson(out);
   }
   const response = dispatch(methods, parsed, logger);
-  return response ? JSON.stringify(response) : '';
+  return response ? rpcJson(response) : '';
 }
 
 export interface RpcServers {

@@ -9,6 +9,7 @@ import { encodeBase58 } from './base58.js';
 import type { CommitEvent, EmbeddedChain } from './embedded-chain.js';
 import { accountJson, closedAccountJson } from './rpc-encoding.js';
 import { matches, parseFilters, type Filter } from './rpc-filters.js';
+import { rpcJson } from './rpc-json.js';
 import { RPC_INVALID_PARAMS, RPC_METHOD_NOT_FOUND, RPC_PARSE_ERROR, RpcError, accountEncoding, asParams, configParam, integerParam, invalidParam, pubkeyParam, pubkeyValue, stringParam } from './rpc-params.js';
 
 type Kind = 'signature' | 'account' | 'program' | 'logs' | 'slot' | 'slotsUpdates' | 'root';
@@ -32,7 +33,7 @@ export function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, errorRe
   const byAccount = new Map<string, Set<number>>();
   let nextId = 0;
   const send = (socket: WebSocket, payload: unknown) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(payload));
+    if (socket.readyState === socket.OPEN) socket.send(rpcJson(payload));
   };
 
   // Notifications wait until the request that caused them has been answered: the HTTP handler
