@@ -4,6 +4,7 @@
 // in one run so every ratio compares passes taken under the same load; and the prompt tokens each
 // review after the first really evaluates, against the tokens its prompt does not share with the
 // previous review's (the system rules are a shared prefix that a sequence keeps evaluated).
+// Each pass starts with every sequence cleared.
 //
 // `measureParallelReviews` is importable (the GPU script runs it with its own model and counts).
 import { commonPrefixLength, toChatHistory } from '../src/llm/chat-history.js';
@@ -115,7 +116,13 @@ export async function measureParallelReviews(options: ParallelReviewsOptions = {
       force: true,
       maxTokens,
     };
+    // Every pass starts from empty sequences: the same proposals are reviewed in every pass, and
+    // the pool sends a prompt to the sequence holding its longest prefix, so a pass would
+    // otherwise find the previous pass's conversations still evaluated.
+    const { pool } = model.runtime;
+    const clearSequences = () => Promise.all(Array.from({ length: pool.size }, () => pool.use((sequence) => sequence.clearHistory())));
     const review = async (sequences: number): Promise<ReviewPass> => {
+      await clearSequences();
       calls.length = 0;
       const load = loadavg()[0] ?? 0;
       const cpu = cpuMs();
