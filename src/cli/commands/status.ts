@@ -96,7 +96,7 @@ export function registerStatus(program: Command, io: CliIo): void {
           io.stdout(`NEEDS A HUMAN (${lines.length}):`);
           for (const line of lines) io.stdout(line);
         }
-        io.stdout(`install ${install}${memoNote ? ` (${memoNote})` : ''}`);
+        io.stdout(`install ${install}${memoNote ? ` (${terminalText(memoNote)})` : ''}`);
         for (const row of rows) {
           io.stdout(`${row.agent} (${row.mode})`);
           io.stdout(`  last run:  ${row.lastRun ? `#${row.lastRun.id} ${row.lastRun.status} at ${row.lastRun.at}${row.lastRun.error ? ` — ${terminalText(row.lastRun.error)}` : ''}` : 'never'}`);
