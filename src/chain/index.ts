@@ -16,6 +16,9 @@ export {
   type ChainClock,
   type InjectedAccount,
   type ProcessedTransaction,
+  chainStateFileFor,
+  chainLockHolder,
+  type ChainLockHolder,
 } from './embedded/index.js';
 export {
   KNOWN_PROGRAMS,

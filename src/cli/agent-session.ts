@@ -7,6 +7,7 @@ import { demoKeypair, openCluster, type OpenCluster } from '../demo/index.js';
 import { createConnection, resolveCluster } from '../chain/index.js';
 import { StewardError } from '../errors/index.js';
 import { recoverPending, type ConfirmEndpoint } from '../execute/index.js';
+import { chainStateFileFor } from '../chain/embedded/state-file.js';
 import { policyOf } from './agents.js';
 import { redactUrl, type Logger } from '../shared/index.js';
 import type { Store } from '../store/index.js';
@@ -38,9 +39,14 @@ export async function openAgentSession(options: {
   settings: Settings;
   logger: Logger;
   signer?: Keypair;
+  progress?: (line: string) => void;
 }): Promise<AgentSession> {
   const confirmWith = confirmEndpoint(options.settings);
-  const cluster = await openCluster(options.settings.rpcUrl, { logger: options.logger });
+  const cluster = await openCluster(options.settings.rpcUrl, {
+    logger: options.logger,
+    stateFile: chainStateFileFor(options.settings.db),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
   // Transactions a previous process signed but did not see settle are resolved first, by
   // signature status and block height, before any new work: never by blind resending.
   try {

@@ -7,6 +7,9 @@ import { loadConfig, loadEnv, resolveSettings, type Settings, type StewardConfig
 import { StewardError } from '../errors/index.js';
 import { createLogger, neutraliseOutput, type Logger } from '../shared/index.js';
 import { closeCrashLeftovers, openStore, type Store } from '../store/index.js';
+import { chainStateFileFor } from '../chain/embedded/state-file.js';
+import type { RpcCounter } from '../chain/index.js';
+import type { OpenCluster } from '../demo/index.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -24,6 +27,10 @@ export interface CliContext {
   out: (text: string) => void;
   openStore(): Store;
   loadConfig(): StewardConfig;
+  /** A progress line on stderr, for steps over a second; silent unless stdout and stderr are terminals, and with --json. */
+  progress(line: string): void;
+  /** The configured cluster; the embedded default continues the chain kept beside the database. */
+  openCluster(options?: { counter?: RpcCounter }): Promise<OpenCluster>;
 }
 
 export interface CliIo {
@@ -55,7 +62,16 @@ export function createContext(command: Command, io: CliIo): CliContext {
     throw new StewardError('ARGUMENT_INVALID', `${from} "${settings.logLevel}" is not a log level`, { hint: `use one of ${LOG_LEVELS.join(', ')}`, context: { value: settings.logLevel } });
   }
   const logger = createLogger({ level: settings.logLevel });
+  const json = Boolean((command.opts() as { json?: unknown }).json);
+  const progress = (line: string) => {
+    if (!json && process.stdout.isTTY && process.stderr.isTTY) io.stderr(line);
+  };
   return {
+    progress,
+    openCluster: async (options = {}) => {
+      const { openCluster } = await import('../demo/index.js');
+      return openCluster(settings.rpcUrl, { ...options, logger, progress, stateFile: chainStateFileFor(settings.db) });
+    },
     settings,
     logger,
     verbose: Boolean(options.verbose),

@@ -6,7 +6,7 @@
 // runs it in-process for TESTS that need ChainWriter access (seeding, injecting); commands
 // never use it.
 import type { Connection } from '@solana/web3.js';
-import { createConnection, describeCluster, resolveCluster, spawnEmbeddedChain, startEmbeddedChain, type EmbeddedChainChild, type RpcCounter, type RunningEmbeddedChain } from '../chain/index.js';
+import { chainLockHolder, createConnection, describeCluster, resolveCluster, spawnEmbeddedChain, startEmbeddedChain, type EmbeddedChainChild, type RpcCounter, type RunningEmbeddedChain } from '../chain/index.js';
 import type { Logger } from '../shared/index.js';
 import { startDemoOracle, type DemoOracle } from './oracle.js';
 import { seedDemoDao, type DemoDao } from './seed.js';
@@ -50,22 +50,51 @@ export interface OpenCluster {
   connection: Connection;
   /** Safe to print: the cluster name or URL without credentials. */
   label: string;
-  /** Present when the cluster is the embedded demo chain: the child process serving it. */
-  demo: EmbeddedChainChild | null;
+  /**
+   * Present when the cluster is the embedded demo chain: the process serving it (our child, or
+   * the process of another command already serving the same state file).
+   */
+  demo: Pick<EmbeddedChainChild, 'url' | 'wsUrl' | 'pid' | 'chainId'> | null;
   close(): Promise<void>;
 }
 
+export interface OpenClusterOptions {
+  counter?: RpcCounter;
+  logger?: Logger;
+  /**
+   * The embedded chain's state file (chainStateFileFor(db)): the chain continues from it and
+   * saves to it, so one command sees the last one's transactions. Without it the chain is fresh.
+   */
+  stateFile?: string | null;
+  /** Told about steps that take a while (starting the chain), for a progress line. */
+  progress?: (line: string) => void;
+}
+
 /** Connects to the cluster named by `rpcUrl` ("embedded" spawns the demo chain in a child process). */
-export async function openCluster(rpcUrl: string, options: { counter?: RpcCounter; logger?: Logger } = {}): Promise<OpenCluster> {
+export async function openCluster(rpcUrl: string, options: OpenClusterOptions = {}): Promise<OpenCluster> {
   const target = resolveCluster(rpcUrl);
   const connectionOptions = options.counter ? { counter: options.counter } : {};
   if (target.kind === 'url') {
     return { connection: createConnection(target.url, connectionOptions), label: describeCluster(target), demo: null, close: async () => undefined };
   }
-  const child = await spawnEmbeddedChain({ demo: true, ...(options.logger ? { logger: options.logger } : {}) });
+  const stateFile = options.stateFile ?? undefined;
+  // Another command (`steward start`, a `localnet --state`) already serves this chain: use it.
+  const running = stateFile ? chainLockHolder(stateFile) : null;
+  if (running) {
+    return {
+      connection: createConnection(running.url, { ...connectionOptions, wsUrl: running.wsUrl }),
+      label: `${describeCluster(target)} ${running.chainId}, served by process ${running.pid} at ${running.url}`,
+      demo: running,
+      close: async () => undefined,
+    };
+  }
+  options.progress?.(stateFile ? `starting the embedded chain (state ${stateFile})…` : 'starting a fresh embedded chain…');
+  const started = Date.now();
+  const child = await spawnEmbeddedChain({ demo: true, ...(stateFile ? { stateFile } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+  options.progress?.(`embedded chain ${child.chainId} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return {
     connection: createConnection(child.url, { ...connectionOptions, wsUrl: child.wsUrl }),
-    label: `${describeCluster(target)} at ${child.url} (pid ${child.pid})`,
+    label: `${describeCluster(target)} ${child.chainId} at ${child.url} (pid ${child.pid})`,
     demo: child,
     close: () => child.close(),
   };

@@ -129,8 +129,8 @@ describe('spawnEmbeddedChain lifecycle', () => {
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-      const ready = JSON.parse(line) as { url: string; wsUrl: string; pid: number };
-      expect(ready).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), wsUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/), pid: child.pid });
+      const ready = JSON.parse(line) as { url: string; wsUrl: string; pid: number; chainId: string };
+      expect(ready).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), wsUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/), pid: child.pid, chainId: expect.stringMatching(/^[0-9a-f]{16}$/) });
       expect((await rpc(ready.url, 'getHealth')).result).toBe('ok');
       if (stopBy === 'SIGTERM') child.kill('SIGTERM');
       else child.stdin.end();

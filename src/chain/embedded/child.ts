@@ -20,6 +20,8 @@ export interface SpawnEmbeddedChainOptions {
   demo: boolean;
   /** Program binaries to load, as `localnet --program ID=FILE.so`. */
   programs?: readonly { id: string; path: string }[];
+  /** Keep the chain in this file (`localnet --state`): continued when it exists, saved on every change. */
+  stateFile?: string;
   /** Receives the child's log lines (warnings and above as warn, the rest as debug). */
   logger?: Logger;
   /** How long to wait for the ready line (default 60 s: a cold tsx cache compiles the sources). */
@@ -33,6 +35,8 @@ export interface EmbeddedChainChild {
   url: string;
   wsUrl: string;
   pid: number;
+  /** The chain's own identity (see EmbeddedChain.chainId). */
+  chainId: string;
   /** SIGTERM, then SIGKILL after the grace period; resolves once the process is gone. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -42,13 +46,14 @@ interface ReadyLine {
   url: string;
   wsUrl: string;
   pid: number;
+  chainId: string;
 }
 
 function parseReadyLine(line: string): ReadyLine | null {
   try {
     const value = JSON.parse(line) as Record<string, unknown>;
-    if (typeof value.url === 'string' && typeof value.wsUrl === 'string' && Number.isInteger(value.pid)) {
-      return { url: value.url, wsUrl: value.wsUrl, pid: value.pid as number };
+    if (typeof value.url === 'string' && typeof value.wsUrl === 'string' && Number.isInteger(value.pid) && typeof value.chainId === 'string') {
+      return { url: value.url, wsUrl: value.wsUrl, pid: value.pid as number, chainId: value.chainId };
     }
   } catch {
     // not the ready line
@@ -82,6 +87,7 @@ export async function spawnEmbeddedChain(options: SpawnEmbeddedChainOptions): Pr
   const closeGraceMs = options.closeGraceMs ?? 5_000;
   const args = ['--no-allocation-site-pretenuring', STEWARD_BIN, 'localnet', '--port', '0', '--ready-json'];
   if (options.demo) args.push('--demo');
+  if (options.stateFile) args.push('--state', options.stateFile);
   for (const program of options.programs ?? []) args.push('--program', `${program.id}=${program.path}`);
   const level = options.logger?.level;
   if (level) args.push('--log-level', level);
@@ -182,5 +188,5 @@ export async function spawnEmbeddedChain(options: SpawnEmbeddedChainOptions): Pr
     })();
     return closing;
   };
-  return { url: ready.url, wsUrl: ready.wsUrl, pid: ready.pid, close, [Symbol.asyncDispose]: close };
+  return { url: ready.url, wsUrl: ready.wsUrl, pid: ready.pid, chainId: ready.chainId, close, [Symbol.asyncDispose]: close };
 }

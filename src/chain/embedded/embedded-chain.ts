@@ -12,7 +12,8 @@ import { isDurableNonceValid } from './durable-nonce.js';
 import { SlotHashes } from './slot-hashes.js';
 import { decodeBase58, encodeBase58 } from './base58.js';
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM, isTokenAccountData } from './token-parse.js';
-import { TransactionHistory, type TokenSnapshot, type TransactionRecord } from './transaction-history.js';
+import { b64, CHAIN_STATE_VERSION, unb64, type ChainState } from './chain-state.js';
+import { TransactionHistory, type RecordedMeta, type TokenSnapshot, type TransactionRecord } from './transaction-history.js';
 import { transactionErrorJson, transactionErrorMessage, type TransactionErrorJson } from './tx-errors.js';
 import type { ChainClock, ChainWriter, InjectedAccount, ProcessedTransaction } from './types.js';
 import { isStaticWritable, parseWireTransaction, type WireTransaction } from './wire.js';
@@ -28,6 +29,8 @@ export interface EmbeddedChainOptions {
   blockhashValiditySlots?: number;
   /** Landed transactions kept for getTransaction / getSignatureStatuses. */
   historyCapacity?: number;
+  /** Continue a chain saved with exportState(): same identity, accounts, history and blockhashes. */
+  restore?: ChainState;
 }
 
 export interface RawAccount {
@@ -37,18 +40,11 @@ export interface RawAccount {
   executable: boolean;
 }
 
-export interface ExecutionDetails {
+export interface ExecutionDetails extends RecordedMeta {
   err: TransactionErrorJson | null;
-  logs: string[];
-  unitsConsumed: bigint;
-  returnData: { programId: string; data: Uint8Array } | null;
-  innerInstructions: InnerInstructionSet[];
 }
 
-export interface InnerInstructionSet {
-  index: number;
-  instructions: { programIdIndex: number; accounts: number[]; data: Uint8Array; stackHeight: number }[];
-}
+export type InnerInstructionSet = RecordedMeta['innerInstructions'][number];
 
 export type SendOutcome =
   | { kind: 'landed'; signature: string; record: TransactionRecord }
@@ -97,9 +93,11 @@ export class EmbeddedChain implements ChainWriter {
   readonly slotMs: number;
   readonly blockhashValiditySlots: bigint;
   readonly genesisHash: string;
+  /** This chain's own identity (every LiteSVM chain reports the same genesis hash); kept across restores. */
+  readonly chainId: string;
   readonly #now: () => number;
   readonly #autoAdvance: boolean;
-  readonly #startMs: number;
+  #startMs: number;
   readonly #startSlot = 1n;
   #offsetMs = 0;
   /** Set by atTime(): the Clock sysvar reads this instead of wall time. */
@@ -108,7 +106,7 @@ export class EmbeddedChain implements ChainWriter {
   #transactionCount = 0n;
   /** blockhash → slot it was produced in, oldest first. */
   readonly #recent = new Map<string, bigint>();
-  readonly #faucet = Keypair.generate();
+  #faucet = Keypair.generate();
   readonly #mintDecimals = new Map<string, number>();
   readonly #commitListeners = new Set<(event: CommitEvent) => void>();
   readonly #slotListeners = new Set<(slot: bigint) => void>();
@@ -129,8 +127,13 @@ export class EmbeddedChain implements ChainWriter {
     this.#startMs = this.#now();
     this.#slot = 0n;
     this.genesisHash = this.svm.latestBlockhash();
-    this.#moveToSlot(this.#startSlot);
-    this.#vm.setAccount(this.#faucet.publicKey.toBytes(), new Account(FAUCET_LAMPORTS, new Uint8Array(), SystemProgram.programId.toBytes(), false, 0n));
+    this.chainId = options.restore?.chainId ?? Buffer.from(Keypair.generate().publicKey.toBytes().subarray(0, 8)).toString('hex');
+    if (options.restore) {
+      this.#restore(options.restore);
+    } else {
+      this.#moveToSlot(this.#startSlot);
+      this.#vm.setAccount(this.#faucet.publicKey.toBytes(), new Account(FAUCET_LAMPORTS, new Uint8Array(), SystemProgram.programId.toBytes(), false, 0n));
+    }
     if (this.#autoAdvance) {
       this.#timer = setInterval(() => this.tick(), this.slotMs);
       this.#timer.unref();
@@ -331,8 +334,8 @@ export class EmbeddedChain implements ChainWriter {
     const raw = tx.serialize();
     const outcome = this.submit(raw, { skipPreflight: false });
     if (outcome.kind === 'landed') {
-      const meta = outcome.record.meta;
-      return { signature: outcome.signature, logs: meta.logs(), computeUnits: meta.computeUnitsConsumed() };
+      const meta = recordedMeta(outcome.record.meta);
+      return { signature: outcome.signature, logs: meta.logs, computeUnits: meta.unitsConsumed };
     }
     const details = outcome.kind === 'rejected' ? outcome.details : null;
     const err = details?.err ?? 'BlockhashNotFound';
@@ -563,6 +566,101 @@ export class EmbeddedChain implements ChainWriter {
     }
   }
 
+  // ---- saved state --------------------------------------------------------------------
+
+  /**
+   * Everything a restarted chain needs to continue as this one (see chain-state.ts). Program
+   * and sysvar accounts are left out: programs come back from their files, sysvars from the clock.
+   */
+  exportState(): ChainState {
+    this.tick();
+    const accounts: ChainState['accounts'] = [];
+    for (const key of this.index.keys()) {
+      const raw = this.readRaw(key);
+      if (!raw || raw.executable || NOT_SAVED_OWNERS.has(encodeBase58(raw.owner))) continue;
+      accounts.push({ address: b64(key), lamports: raw.lamports.toString(), data: b64(raw.data), owner: b64(raw.owner), executable: false });
+    }
+    const history: ChainState['history'] = [];
+    for (const record of this.history.all()) {
+      const meta = recordedMeta(record.meta);
+      history.push({
+        signature: record.signature,
+        slot: record.slot.toString(),
+        blockTime: record.blockTime,
+        raw: b64(record.raw),
+        accountKeys: record.accountKeys.map(b64),
+        loadedWritable: record.loadedWritable,
+        loadedReadonly: record.loadedReadonly,
+        err: record.err,
+        fee: record.fee.toString(),
+        preBalances: record.preBalances.map(String),
+        postBalances: record.postBalances.map(String),
+        preTokens: record.preTokens.map((token) => ({ ...token, data: b64(token.data) })),
+        postTokens: record.postTokens.map((token) => ({ ...token, data: b64(token.data) })),
+        logs: meta.logs,
+        unitsConsumed: meta.unitsConsumed.toString(),
+        returnData: meta.returnData && { programId: meta.returnData.programId, data: b64(meta.returnData.data) },
+        innerInstructions: meta.innerInstructions.map((set) => ({ index: set.index, instructions: set.instructions.map((ix) => ({ ...ix, data: b64(ix.data) })) })),
+      });
+    }
+    return {
+      version: CHAIN_STATE_VERSION,
+      chainId: this.chainId,
+      savedAtMs: this.#now(),
+      startMs: this.#startMs,
+      offsetMs: this.#offsetMs,
+      slot: this.#slot.toString(),
+      transactionCount: this.#transactionCount.toString(),
+      faucetSecret: b64(this.#faucet.secretKey),
+      recentBlockhashes: [...this.#recent].map(([hash, slot]) => [hash, slot.toString()] as [string, string]),
+      accounts,
+      history,
+    };
+  }
+
+  #restore(state: ChainState): void {
+    this.#startMs = state.startMs;
+    this.#offsetMs = state.offsetMs;
+    this.#transactionCount = BigInt(state.transactionCount);
+    this.#faucet = Keypair.fromSecretKey(unb64(state.faucetSecret));
+    this.#moveToSlot(BigInt(state.slot));
+    // The saved window first (oldest first), then the hash LiteSVM made at the restored slot.
+    const latest = [...this.#recent];
+    this.#recent.clear();
+    for (const [hash, slot] of state.recentBlockhashes) this.#recent.set(hash, BigInt(slot));
+    for (const [hash, slot] of latest) if (!this.#recent.has(hash)) this.#recent.set(hash, slot);
+    for (const account of state.accounts) {
+      const key = unb64(account.address);
+      this.#vm.setAccount(key, new Account(BigInt(account.lamports), unb64(account.data), unb64(account.owner), false, 0n));
+      this.index.add(key);
+    }
+    for (const saved of state.history) {
+      this.history.add({
+        signature: saved.signature,
+        slot: BigInt(saved.slot),
+        blockTime: saved.blockTime,
+        raw: unb64(saved.raw),
+        accountKeys: saved.accountKeys.map(unb64),
+        loadedWritable: saved.loadedWritable,
+        loadedReadonly: saved.loadedReadonly,
+        err: saved.err as TransactionErrorJson | null,
+        fee: BigInt(saved.fee),
+        preBalances: saved.preBalances.map(BigInt),
+        postBalances: saved.postBalances.map(BigInt),
+        preTokens: saved.preTokens.map((token) => ({ ...token, data: unb64(token.data) })),
+        postTokens: saved.postTokens.map((token) => ({ ...token, data: unb64(token.data) })),
+        meta: {
+          logs: saved.logs,
+          unitsConsumed: BigInt(saved.unitsConsumed),
+          returnData: saved.returnData && { programId: saved.returnData.programId, data: unb64(saved.returnData.data) },
+          innerInstructions: saved.innerInstructions.map((set) => ({ index: set.index, instructions: set.instructions.map((ix) => ({ ...ix, data: unb64(ix.data) })) })),
+        },
+      });
+    }
+    // Time went on while the chain was saved, as it does on a cluster: catch up with the clock.
+    this.tick();
+  }
+
   // ---- events -------------------------------------------------------------------------
 
   onCommit(listener: (event: CommitEvent) => void): () => void {
@@ -580,8 +678,16 @@ export class EmbeddedChain implements ChainWriter {
   }
 }
 
+/** Owners whose accounts a saved state leaves out: sysvars (the clock rebuilds them) and program loaders' data. */
+const NOT_SAVED_OWNERS = new Set(['Sysvar1111111111111111111111111111111111111', 'NativeLoader1111111111111111111111111111111', 'BPFLoaderUpgradeab1e11111111111111111111111']);
+
+/** A record's execution details, whether it holds LiteSVM's metadata or details restored from a file. */
+export function recordedMeta(meta: TransactionMetadata | RecordedMeta): RecordedMeta {
+  return typeof (meta as TransactionMetadata).computeUnitsConsumed === 'function' ? describeMeta(meta as TransactionMetadata) : (meta as RecordedMeta);
+}
+
 /** Logs, compute units, return data and inner instructions of LiteSVM's metadata. */
-export function describeMeta(meta: TransactionMetadata): Omit<ExecutionDetails, 'err'> {
+export function describeMeta(meta: TransactionMetadata): RecordedMeta {
   const returned = meta.returnData();
   const returnBytes = returned.data();
   return {

@@ -3,3 +3,5 @@ export { EmbeddedChain, SLOTS_PER_EPOCH, type EmbeddedChainOptions, type RawAcco
 export { startEmbeddedChain, loadAccountFile, type StartEmbeddedChainOptions, type RunningEmbeddedChain } from './start.js';
 export type { ChainWriter, ChainClock, InjectedAccount, ProcessedTransaction } from './types.js';
 export { spawnEmbeddedChain, type SpawnEmbeddedChainOptions, type EmbeddedChainChild } from './child.js';
+export { chainStateFileFor, chainLockHolder, claimChainLock, releaseChainLock, loadChainState, saveChainState, type ChainLockHolder } from './state-file.js';
+export type { ChainState } from './chain-state.js';

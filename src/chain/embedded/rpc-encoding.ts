@@ -1,7 +1,7 @@
 // How the embedded chain's RPC writes accounts and transactions: the validator's UiAccount
 // (base58 / base64 / jsonParsed with data slices) and EncodedConfirmedTransactionWithStatusMeta.
 import type { EmbeddedChain, InnerInstructionSet, RawAccount } from './embedded-chain.js';
-import { describeMeta } from './embedded-chain.js';
+import { recordedMeta } from './embedded-chain.js';
 import { parseAccountData } from './account-parse.js';
 import { parsedInstructionJson } from './instruction-parse.js';
 import { RENT_EPOCH_U64_MAX } from './rpc-json.js';
@@ -99,7 +99,7 @@ export function transactionJson(chain: EmbeddedChain, record: TransactionRecord,
       'Transaction version (0) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": 0',
     );
   }
-  const details = describeMeta(record.meta);
+  const details = recordedMeta(record.meta);
   const loaded = record.accountKeys.slice(wire.staticKeys.length);
   const parsedKeys = encoding === 'jsonParsed' ? record.accountKeys.map(encodeBase58) : undefined;
   const meta: Record<string, unknown> = {

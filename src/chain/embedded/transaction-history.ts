@@ -5,6 +5,14 @@
 import type { TransactionMetadata } from 'litesvm';
 import type { TransactionErrorJson } from './tx-errors.js';
 
+/** The execution details of a landed transaction, read out of LiteSVM's metadata. */
+export interface RecordedMeta {
+  logs: string[];
+  unitsConsumed: bigint;
+  returnData: { programId: string; data: Uint8Array } | null;
+  innerInstructions: { index: number; instructions: { programIdIndex: number; accounts: number[]; data: Uint8Array; stackHeight: number }[] }[];
+}
+
 export interface TokenSnapshot {
   accountIndex: number;
   programId: string;
@@ -27,8 +35,11 @@ export interface TransactionRecord {
   postBalances: bigint[];
   preTokens: TokenSnapshot[];
   postTokens: TokenSnapshot[];
-  /** LiteSVM's metadata: logs, inner instructions, compute units, return data; read lazily. */
-  meta: TransactionMetadata;
+  /**
+   * LiteSVM's metadata (logs, inner instructions, compute units, return data; read lazily), or
+   * those details already read, for a record restored from a saved chain state.
+   */
+  meta: TransactionMetadata | RecordedMeta;
 }
 
 const PER_ADDRESS_LIMIT = 2000;
@@ -65,6 +76,11 @@ export class TransactionHistory {
 
   get size(): number {
     return this.#records.size;
+  }
+
+  /** Every record, oldest first (for saving the chain's state). */
+  all(): IterableIterator<TransactionRecord> {
+    return this.#records.values();
   }
 
   /** Records that mention `key`, newest first. */

@@ -7,7 +7,7 @@ import { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { resolveCluster } from '../../chain/index.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../../config/index.js';
-import { openCluster, type OpenCluster } from '../../demo/index.js';
+import type { OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { readAllowances } from '../../execute/index.js';
 import { formatAmount } from '../../shared/index.js';
@@ -75,7 +75,7 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
     .action(async (options: AllowanceOptions, command: Command) => {
       const ctx = createContext(command, io);
       const { agent, policy } = treasuryAgent(ctx.loadConfig(), options.agent);
-      const cluster = await openCluster(ctx.settings.rpcUrl, { logger: ctx.logger });
+      const cluster = await ctx.openCluster();
       try {
         const agentKey = agentKeyOf(agent, ctx.settings, cluster, options.agentKey, '--agent-key');
         if (!agentKey) {

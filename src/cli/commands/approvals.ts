@@ -9,7 +9,7 @@ import type { Keypair } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { buildPolicyContext, observedContext } from '../../agent/policy-context.js';
 import { loadAgentSigner } from '../../agent/signer.js';
-import { demoKeypair, openCluster } from '../../demo/index.js';
+import { demoKeypair } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { approveAction, executeAction, getApproval, listApprovals, rejectApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../../execute/index.js';
 import { compilePolicy, pauseState } from '../../policy/index.js';
@@ -213,7 +213,7 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
           });
         }
         const policy = compilePolicy(policyConfig);
-        const cluster = await openCluster(ctx.settings.rpcUrl, { logger: ctx.logger });
+        const cluster = await ctx.openCluster();
         try {
           let signer: Keypair | null = loadAgentSigner(agent, process.env, ctx.settings.keypair);
           let signerNote = signer ? signerSource(agent) : '';

@@ -16,6 +16,7 @@ import { terminalText } from '../../shared/index.js';
 import { formatMicroUsd } from '../../treasury/index.js';
 import { openStore } from '../../store/index.js';
 import { openAgentSession } from '../agent-session.js';
+import { chainStateFileFor } from '../../chain/embedded/state-file.js';
 import { createContext, type CliIo } from '../context.js';
 
 /** Requests an operator might script, from routine to hostile; the policy decides each. */
@@ -50,7 +51,10 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       const config = ctx.loadConfig();
       // The demo never touches the operator's database or cluster: its own file, the embedded chain.
       const dbPath = join(dirname(resolve(ctx.settings.db)), 'demo.db');
+      // A fresh demo every time: its database and the chain kept beside it go first.
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+      const chainState = chainStateFileFor(dbPath);
+      if (chainState) rmSync(chainState, { force: true });
       const settings = { ...ctx.settings, rpcUrl: 'embedded', db: dbPath, reportsDir: join(ctx.settings.reportsDir, 'demo') };
 
       io.stdout('Steward demo: an embedded Solana chain with a demo DAO, two agents, one policy.');
@@ -65,7 +69,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       io.stdout('');
 
       const store = openStore(dbPath);
-      const session = await openAgentSession({ config, store, settings, logger: ctx.logger, signer: demoKeypair('agent') });
+      const session = await openAgentSession({ config, store, settings, logger: ctx.logger, signer: demoKeypair('agent'), progress: ctx.progress });
       const results: { label: string; result: RunResult; report: string }[] = [];
       try {
         io.stdout(`chain: ${session.cluster.label}`);

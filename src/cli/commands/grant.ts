@@ -9,7 +9,7 @@ import { ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/s
 import { PublicKey, type Connection } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { resolveCluster } from '../../chain/index.js';
-import { openCluster, type OpenCluster } from '../../demo/index.js';
+import type { OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { buildGrantInstruction, readAllowances, unsignedGrantTransaction, withDelegate } from '../../execute/index.js';
 import { formatAmount, isAddress, parseAmount } from '../../shared/index.js';
@@ -110,7 +110,7 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         throw new StewardError('ADDRESS_INVALID', `--account "${options.account}" is not a Solana address`, { hint: 'pass a treasury token account address (see `steward allowance`)' });
       }
 
-      const cluster = await openCluster(ctx.settings.rpcUrl, { logger: ctx.logger });
+      const cluster = await ctx.openCluster();
       try {
         // Refused before anything is read: a real cluster is never sent the cheat RPC.
         const refusal = `--execute applies a grant only on Steward's embedded chain; ${cluster.label} is not one, and only the treasury can sign this`;

@@ -6,7 +6,9 @@
 // {"url","wsUrl","pid"} on stdout once serving, everything else on stderr, and an exit when
 // the parent goes away (stdin closed, or this process re-parented).
 import type { Command } from 'commander';
-import { SPL_GOVERNANCE_PROGRAM_ID, findProgram, knownProgramName, startEmbeddedChain } from '../../chain/index.js';
+import { SPL_GOVERNANCE_PROGRAM_ID, findProgram, knownProgramName, startEmbeddedChain, type EmbeddedChain } from '../../chain/index.js';
+import { claimChainLock, loadChainState, releaseChainLock, saveChainState } from '../../chain/embedded/state-file.js';
+import type { Logger } from '../../shared/index.js';
 import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { createContext, type CliIo } from '../context.js';
@@ -17,6 +19,38 @@ interface LocalnetOptions {
   account: string[];
   demo?: boolean;
   readyJson?: boolean;
+  state?: string;
+}
+
+/** Oracle price writes and other writes without a transaction are saved at most this often. */
+const IDLE_SAVE_MS = 5_000;
+
+/**
+ * Keeps `stateFile` current: at once after every landed transaction (before the RPC answers,
+ * so a confirmed transaction is never lost to a crash), other writes within IDLE_SAVE_MS.
+ */
+function persistTo(stateFile: string, chain: EmbeddedChain, logger: Logger): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const save = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    try {
+      saveChainState(stateFile, chain.exportState());
+    } catch (error) {
+      logger.error({ err: error, path: stateFile }, 'cannot save the embedded chain state');
+    }
+  };
+  save();
+  const off = chain.onCommit((event) => {
+    if (event.signature !== '') save();
+    else timer ??= setTimeout(save, IDLE_SAVE_MS).unref();
+  });
+  return {
+    stop() {
+      off();
+      save();
+    },
+  };
 }
 
 /** How often a --ready-json child checks that its parent is still there. */
@@ -115,6 +149,7 @@ export function registerLocalnet(program: Command, io: CliIo): void {
     .option('--program <ID=FILE.so>', 'load a program binary at ID (repeatable)', collect, [])
     .option('--account <ADDRESS FILE.json...>', 'load an account from a `solana account --output json` file (repeatable)', [])
     .option('--demo', 'seed the demo DAO and keep its live prices fresh (what `--url embedded` serves)')
+    .option('--state <file>', 'keep the chain in FILE: continue it when FILE exists, save every change to it (what commands on the embedded default use)')
     .option('--ready-json', 'for a parent process: print one JSON line {url, wsUrl, pid} on stdout when serving, all else on stderr; exit when stdin closes')
     .action(async (options: LocalnetOptions, command: Command) => {
       const readyJson = options.readyJson === true;
@@ -123,26 +158,33 @@ export function registerLocalnet(program: Command, io: CliIo): void {
       const logger = createContext(command, io).logger;
       const stop = stopRequested(readyJson);
       let oracle: DemoOracle | null = null;
+      const stateFile = options.state;
       try {
         const explicit = parsePrograms(options.program);
         const programs = withDemoPrograms(explicit);
         for (const line of programs.lines) say(line);
+        const restore = stateFile ? loadChainState(stateFile) : null;
         const running = await startEmbeddedChain({
+          ...(restore ? { restore } : {}),
           port: parsePort(options.port),
           programs: programs.load,
           accounts: parseAccounts(options.account),
           logger,
         });
+        let persisted: { stop(): void } | null = null;
         try {
-          if (options.demo) {
+          if (stateFile) claimChainLock(stateFile, { pid: process.pid, url: running.url, wsUrl: running.wsUrl, chainId: running.chain.chainId });
+          if (options.demo && !restore) {
             const dao = await seedDemoDao(running.chain);
-            oracle = startDemoOracle(running.chain, { onError: (error) => logger.warn({ err: error }, 'demo oracle publication failed') });
             say(`demo DAO seeded: native treasury ${dao.addresses.nativeTreasury.toBase58()}, ${dao.accounts.length} accounts`);
             say(dao.governance.mode === 'program'
               ? 'demo governance: created by the SPL Governance program from real instructions (realm, deposits, governance, native treasury, proposals signed off and voted)'
               : 'demo governance: SPL Governance program not found, so its accounts are written as data (votes are prepared, not cast)');
           }
-          if (readyJson) io.stdout(JSON.stringify({ url: running.url, wsUrl: running.wsUrl, pid: process.pid }));
+          if (restore) say(`embedded chain ${running.chain.chainId} continued from ${stateFile} (${restore.history.length} transactions, saved ${new Date(restore.savedAtMs).toISOString()})`);
+          if (options.demo) oracle = startDemoOracle(running.chain, { onError: (error) => logger.warn({ err: error }, 'demo oracle publication failed') });
+          if (stateFile) persisted = persistTo(stateFile, running.chain, logger);
+          if (readyJson) io.stdout(JSON.stringify({ url: running.url, wsUrl: running.wsUrl, pid: process.pid, chainId: running.chain.chainId }));
           say(`JSON-RPC URL: ${running.url}`);
           say(`WebSocket URL: ${running.wsUrl}`);
           say(`embedded chain ready (slot ${running.chain.clock().slot}); Ctrl-C to stop`);
@@ -150,6 +192,8 @@ export function registerLocalnet(program: Command, io: CliIo): void {
           if (readyJson) say(`embedded chain stopping: ${reason}`);
         } finally {
           oracle?.stop();
+          persisted?.stop();
+          if (stateFile) releaseChainLock(stateFile);
           await running.close();
         }
       } finally {

@@ -4,7 +4,7 @@
 // embedded chain the demo DAO is seeded first in the chain's child process (with its oracle), so the command works offline.
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter } from '../../chain/index.js';
-import { openCluster, type OpenCluster } from '../../demo/index.js';
+import type { OpenCluster } from '../../demo/index.js';
 import type { PositionsAnalysis } from '../../positions/index.js';
 import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
 import { formatAmount, terminalText } from '../../shared/index.js';
@@ -106,7 +106,7 @@ export function registerObserve(program: Command, io: CliIo): void {
       const counter = new RpcCounter();
       let open: OpenCluster | undefined;
       try {
-        open = await openCluster(ctx.settings.rpcUrl, { counter, logger: ctx.logger });
+        open = await ctx.openCluster({ counter });
         const agentKey = agentKeyOf(agent, ctx.settings, open, options.agentKey, '--agent-key')?.key.toBase58() ?? null;
         const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
         const read = await readTreasury(open.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: target.kind === 'embedded' });

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter } from '../../chain/index.js';
-import { openCluster, type OpenCluster } from '../../demo/index.js';
+import type { OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import {
   formatUsd,
@@ -68,7 +68,7 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
       let open: OpenCluster | undefined;
       let model: StewardChatModel | undefined;
       try {
-        open = await openCluster(ctx.settings.rpcUrl, { counter, logger: ctx.logger });
+        open = await ctx.openCluster({ counter });
         const snapshot = await getTreasurySnapshot(open.connection, {
           owners: agent.treasury.owners,
           agent: agentKeyOf(agent, ctx.settings, open, undefined, '--agent')?.key.toBase58() ?? null,
