@@ -5,11 +5,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, loadEnv, resolveSettings, type Settings, type StewardConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
-import { createLogger, neutraliseOutput, type Logger } from '../shared/index.js';
+import { createLogger, type Logger } from '../shared/index.js';
 import { closeCrashLeftovers, openStore, type Store } from '../store/index.js';
 import { chainStateFileFor } from '../chain/embedded/state-file.js';
 import type { RpcCounter } from '../chain/index.js';
 import type { OpenCluster } from '../demo/index.js';
+import type { CliIo } from './io.js';
+
+export { defaultIo, type CliIo } from './io.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -33,17 +36,6 @@ export interface CliContext {
   openCluster(options?: { counter?: RpcCounter }): Promise<OpenCluster>;
 }
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-/** The process's streams. Whatever a command prints passes `neutraliseOutput` on its way out, so
- * no control character from untrusted text reaches a terminal even where a field was missed. */
-export const defaultIo: CliIo = {
-  stdout: (text) => process.stdout.write(neutraliseOutput(text.endsWith('\n') ? text : `${text}\n`)),
-  stderr: (text) => process.stderr.write(neutraliseOutput(text.endsWith('\n') ? text : `${text}\n`)),
-};
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isStewardError, StewardError, toStewardError } from '../errors/index.js';
-import { redact } from '../shared/index.js';
-import { defaultIo, type CliIo } from './context.js';
+import { redact } from '../shared/redact.js';
+import { defaultIo, type CliIo } from './io.js';
 import { registerCommands } from './commands/index.js';
 
 export const EXIT = { ok: 0, runtime: 1, input: 2 } as const;
@@ -18,7 +18,8 @@ function packageVersion(): string {
 /** A command action may return an exit code; thrown errors are mapped to 1 or 2. */
 export type CommandResult = number | void;
 
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+/** The program with the command named in `argv` loaded (`'all'`: every command loaded). */
+export async function buildProgram(io: CliIo, setExit: (code: number) => void, argv: readonly string[] | 'all'): Promise<Command> {
   const program = new Command('steward')
     .description('Autonomous AI agents over a DAO treasury on Solana, fenced by policy and on-chain allowances.')
     .version(packageVersion(), '-V, --version')
@@ -31,7 +32,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  registerCommands(program, io, setExit);
+  await registerCommands(program, io, setExit, argv === 'all' ? 'all' : argv.slice(2));
   return program;
 }
 
@@ -52,11 +53,15 @@ function endQuietlyOnClosedStdout(): void {
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   if (io === defaultIo) endQuietlyOnClosedStdout();
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
   const verbose = argv.includes('--verbose');
   try {
+    const program = await buildProgram(
+      io,
+      (code) => {
+        exitCode = code;
+      },
+      argv,
+    );
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (error) {

@@ -14,6 +14,7 @@ import { formatAmount } from '../../shared/index.js';
 import { getTreasurySnapshot, toJsonText, type TreasurySnapshot } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
+import { SUMMARY } from './summaries.js';
 
 /** The agent named, or the first agent with the treasury task, and its policy. */
 export function treasuryAgent(config: StewardConfig, name: string | undefined): { agent: AgentConfig; policy: PolicyConfig } {
@@ -68,7 +69,7 @@ interface AllowanceOptions {
 export function registerAllowance(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('allowance')
-    .description("the agent key's SPL delegate allowances on the treasury's token accounts, read from chain")
+    .description(SUMMARY['allowance'])
     .option('--agent <name>', 'the agent (default: the first with the treasury task)')
     .option('--agent-key <address>', "the agent's public key (default: its signer; on the embedded chain the demo agent)")
     .option('--json', 'print the allowances as JSON')

@@ -19,6 +19,7 @@ import { confirmEndpoint } from '../agent-session.js';
 import { findAgent, signerSource } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 import { readTreasury, textTable } from './allowance.js';
+import { SUMMARY } from './summaries.js';
 
 export const APPROVAL_DENIED_EXIT = 3;
 
@@ -106,7 +107,7 @@ function outcomeLines(outcome: ExecutionOutcome): string[] {
 }
 
 export function registerApprovals(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const approvals = program.command('approvals').description('actions waiting for a human: list, show, approve (re-check, then execute), reject');
+  const approvals = program.command('approvals').description(SUMMARY['approvals']);
 
   approvals
     .command('list')

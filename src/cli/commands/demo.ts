@@ -18,6 +18,7 @@ import { openStore } from '../../store/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { chainStateFileFor } from '../../chain/embedded/state-file.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 /** Requests an operator might script, from routine to hostile; the policy decides each. */
 export function demoScenario(): unknown {
@@ -43,7 +44,7 @@ function money(micro: bigint | null | undefined): string {
 export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('demo')
-    .description('run the demo: embedded chain + demo DAO, both example agents once, and a scripted scenario')
+    .description(SUMMARY['demo'])
     .option('--no-model', 'review proposals without a model')
     .action(async (options: { model: boolean }, command: Command) => {
       const started = Date.now();

@@ -8,6 +8,7 @@ import { chooseModel, readModelHeader, missingRequiredKeys, resolveModelPath } f
 import { redactUrl } from '../../shared/index.js';
 import { latestSchemaVersion, openStore } from '../../store/index.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 interface Check {
   name: string;
@@ -61,7 +62,7 @@ async function configuredModel(settings: Settings): Promise<Check> {
 export function registerDoctor(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('doctor')
-    .description('show the Node version, llama.cpp backend and GPU, cluster, database and config health')
+    .description(SUMMARY['doctor'])
     .option('--json', 'print the checks as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const ctx = createContext(command, io);

@@ -17,6 +17,7 @@ import { toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
 import { agentKeyOf } from '../agents.js';
 import { readTreasury, treasuryAgent } from './allowance.js';
+import { SUMMARY } from './summaries.js';
 
 interface GrantOptions {
   token: string;
@@ -74,7 +75,7 @@ async function injectOverRpc(connection: Connection, tokenAccount: PublicKey, de
 export function registerGrant(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('grant')
-    .description('print the SPL approve (or revoke) the DAO must execute to let the agent key spend a treasury token')
+    .description(SUMMARY['grant'])
     .requiredOption('--token <symbol>', "a token of the agent's policy (e.g. USDC)")
     .option('--amount <decimal>', 'the allowance to set, in whole tokens (replaces the current one; not rounded)')
     .option('--agent <pubkey>', "the delegate's public key (default: the agent's signer; on the embedded chain the demo agent)")

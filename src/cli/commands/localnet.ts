@@ -12,6 +12,7 @@ import type { Logger } from '../../shared/index.js';
 import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 interface LocalnetOptions {
   port: string;
@@ -144,7 +145,7 @@ function stopRequested(watchParent: boolean): { reason: Promise<string>; dispose
 export function registerLocalnet(program: Command, io: CliIo): void {
   program
     .command('localnet')
-    .description('serve the embedded Solana chain (LiteSVM) on 127.0.0.1: JSON-RPC on --port, websocket on port + 1')
+    .description(SUMMARY['localnet'])
     .option('--port <port>', 'HTTP JSON-RPC port (0 = any free pair)', '8899')
     .option('--program <ID=FILE.so>', 'load a program binary at ID (repeatable)', collect, [])
     .option('--account <ADDRESS FILE.json...>', 'load an account from a `solana account --output json` file (repeatable)', [])

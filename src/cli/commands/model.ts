@@ -9,6 +9,7 @@ import { readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp';
 import { StewardError } from '../../errors/index.js';
 import { missingRequiredKeys, parseModelSource, readModelHeader, resolveModelPath, writeTestModel } from '../../llm/index.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 function describeHeader(info: GgufFileInfo, source: string, sizeBytes: number | undefined): string[] {
   const metadata = info.metadata as unknown as {
@@ -44,7 +45,7 @@ function fileTypeName(value: number): string {
 }
 
 export function registerModel(program: Command, io: CliIo): void {
-  const model = program.command('model').description('pull, inspect and generate model files');
+  const model = program.command('model').description(SUMMARY['model']);
 
   model
     .command('pull <uri>')

@@ -18,6 +18,7 @@ import {
 } from '../../treasury/index.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 interface ObserveOptions {
   agent?: string;
@@ -91,7 +92,7 @@ function positionLines(positions: PositionsAnalysis): string[] {
 export function registerObserve(program: Command, io: CliIo): void {
   program
     .command('observe')
-    .description("read an agent's treasury from chain, analyze it, store the observation and print it")
+    .description(SUMMARY['observe'])
     .option('--agent <name>', 'the agent whose treasury to observe (default: the first with the treasury task)')
     .option('--agent-key <address>', "the agent's public key, whose delegate allowances are read (default on the embedded chain: the demo agent)")
     .option('--json', 'print the full snapshot, analysis and DeFi positions as JSON')

@@ -4,11 +4,12 @@
 import type { Command } from 'commander';
 import { pauseState, setPaused } from '../../policy/index.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 export function registerPause(program: Command, io: CliIo): void {
   program
     .command('pause')
-    .description('stop every agent action now (kill switch in the database); `steward resume` lifts it')
+    .description(SUMMARY['pause'])
     .option('--reason <text>', 'why, shown in every denied verdict log and in status')
     .action((options: { reason?: string }, command: Command) => {
       const ctx = createContext(command, io);
@@ -18,7 +19,7 @@ export function registerPause(program: Command, io: CliIo): void {
     });
   program
     .command('resume')
-    .description('lift the kill switch set by `steward pause`')
+    .description(SUMMARY['resume'])
     .action((_options: unknown, command: Command) => {
       const ctx = createContext(command, io);
       using store = ctx.openStore();

@@ -26,6 +26,7 @@ import {
   type PriceQuote,
 } from '../../policy/index.js';
 import { createContext, type CliIo, type GlobalOptions } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 interface CheckOptions {
   policy: string;
@@ -38,7 +39,7 @@ interface CheckOptions {
 }
 
 export function registerPolicy(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const policy = program.command('policy').description('work with policy files');
+  const policy = program.command('policy').description(SUMMARY['policy']);
   policy
     .command('schema')
     .description('print the JSON Schema proposed actions must match (what the model is constrained to)')

@@ -10,6 +10,7 @@ import { openCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { readFileSync } from 'node:fs';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 function programId(text: string): PublicKey {
   try {
@@ -20,7 +21,7 @@ function programId(text: string): PublicKey {
 }
 
 export function registerPrograms(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const programs = program.command('programs').description('program binaries for the embedded chain: pull them from a cluster, list where they are found');
+  const programs = program.command('programs').description(SUMMARY.programs);
 
   programs
     .command('pull')

@@ -21,6 +21,7 @@ import { getTreasurySnapshot } from '../../treasury/index.js';
 import { knownDestinations, reviewTarget } from '../../agent/review-target.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 interface ReviewOptions {
   all?: boolean;
@@ -41,7 +42,7 @@ function line(outcome: ReviewOutcome): string {
 export function registerReview(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('review')
-    .description('review open governance proposals: decoded instructions, risk flags, simulation, model opinion; reports and DB')
+    .description(SUMMARY['review'])
     .argument('[proposal]', 'the proposal address to review')
     .option('--all', 'review every open proposal of the realm')
     .option('--json', 'print the reviews as JSON')

@@ -9,6 +9,7 @@ import { toJsonText } from '../../treasury/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { findAgent } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 export function summarizeRun(result: RunResult, reportPath: string): string[] {
   const lines = [`run ${result.runId} of ${result.agent}: ${result.status}${result.error ? ` — ${terminalText(result.error)}` : ''} (${result.mode}, ${result.cluster})`];
@@ -26,7 +27,7 @@ export function summarizeRun(result: RunResult, reportPath: string): string[] {
 export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('run')
-    .description('run one agent once now: observe, analyze, decide, check policy, execute, record')
+    .description(SUMMARY['run'])
     .argument('<agent>', 'agent name (agents/*.yaml)')
     .option('--once', 'run once and exit (the default; `steward start` runs agents on their schedules)')
     .option('--dry-run', 'simulate and check every action, sign nothing')

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { agentSchema, policySchema } from '../../config/index.js';
 import type { CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 export function jsonSchemas(): Record<string, unknown> {
   const make = (schema: z.ZodType, title: string, id: string) => ({
@@ -22,7 +23,7 @@ export function jsonSchemas(): Record<string, unknown> {
 export function registerSchemas(program: Command, io: CliIo): void {
   program
     .command('schemas')
-    .description('write the JSON Schemas of agent and policy files')
+    .description(SUMMARY['schemas'])
     .option('--out <dir>', 'output folder', 'schemas')
     .action((options: { out: string }) => {
       const dir = resolve(options.out);

@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import { StewardError } from '../../errors/index.js';
 import { createChatModel, ensureTestModel, LocalChatModel, startModelServer } from '../../llm/index.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 export function registerServeModel(program: Command, io: CliIo): void {
   program
     .command('serve-model')
-    .description('serve a local model (GGUF path or hf: URI) as an OpenAI-compatible API on 127.0.0.1')
+    .description(SUMMARY['serve-model'])
     .option('--model <fileOrUri>', 'model to serve (default STEWARD_MODEL; `test` for the generated test model)')
     .option('--port <n>', 'port', '8080')
     .action(async (options: { model?: string; port: string }, command: Command) => {

@@ -10,11 +10,12 @@ import { StewardError } from '../../errors/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { createContext, type CliIo } from '../context.js';
 import { summarizeRun } from './run.js';
+import { SUMMARY } from './summaries.js';
 
 export function registerStart(program: Command, io: CliIo): void {
   program
     .command('start')
-    .description('run every scheduled agent on its cron until stopped (Ctrl-C)')
+    .description(SUMMARY['start'])
     .action(async (_options: unknown, command: Command) => {
       const ctx = createContext(command, io);
       const config = ctx.loadConfig();

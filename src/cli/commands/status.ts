@@ -17,11 +17,12 @@ import { installId } from '../../store/index.js';
 import { toStewardError } from '../../errors/index.js';
 import { agentKeyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 export function registerStatus(program: Command, io: CliIo): void {
   program
     .command('status')
-    .description("each agent's last run, next run, pending approvals and remaining allowances")
+    .description(SUMMARY['status'])
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const ctx = createContext(command, io);

@@ -3,11 +3,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, inspectConfig } from '../../config/index.js';
 import { createContext, type CliIo } from '../context.js';
+import { SUMMARY } from './summaries.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('validate')
-    .description('check agents/*.yaml and policies/*.yaml; print every problem with file:line:column')
+    .description(SUMMARY['validate'])
     .option('--json', 'print the result as JSON')
     .action((options: { json?: boolean }, command: Command) => {
       const ctx = createContext(command, io);
