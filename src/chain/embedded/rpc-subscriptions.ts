@@ -6,7 +6,7 @@
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../shared/index.js';
 import { encodeBase58 } from './base58.js';
-import type { CommitEvent, EmbeddedChain } from './embedded-chain.js';
+import { recordedMeta, type CommitEvent, type EmbeddedChain } from './embedded-chain.js';
 import { accountJson, closedAccountJson } from './rpc-encoding.js';
 import { matches, parseFilters, type Filter } from './rpc-filters.js';
 import { rpcJson } from './rpc-json.js';
@@ -107,7 +107,7 @@ export function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, errorRe
       } else if (sub.kind === 'logs' && record) {
         mentioned ??= new Set(record.accountKeys.map((key) => Buffer.from(key).toString('hex')));
         if (sub.key && !mentioned.has(sub.key)) continue;
-        notify(id, 'logsNotification', { context: context(event.slot), value: { err: record.err, logs: record.meta.logs(), signature: record.signature } });
+        notify(id, 'logsNotification', { context: context(event.slot), value: { err: record.err, logs: recordedMeta(record.meta).logs, signature: record.signature } });
       }
     }
   };
