@@ -2,8 +2,11 @@
 // proposed and why, each verdict with the rules that fired, the transactions, and the reviews.
 // Untrusted text (model output, proposal names, token labels, errors, chain logs) goes through
 // `markdownText`, so it can neither format the page nor break a table, nor carry a control character.
-import { join } from 'node:path';
-import { formatAmount, markdownText, writePrivateFile } from '../shared/index.js';
+import { createHash } from 'node:crypto';
+import { basename, join, resolve } from 'node:path';
+import type { Db } from '../store/index.js';
+import { formatAmount, markdownText, redactText, writePrivateFile } from '../shared/index.js';
+import { setRunReport } from './run-store.js';
 import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
 import { signatureOf, type RunResult } from './run-agent.js';
 
@@ -127,9 +130,25 @@ export function renderRunReport(result: RunResult): string {
   return lines.join('\n');
 }
 
-/** Writes the report, redacted and owner-only, to `<reportsDir>/runs/<agent>-<runId>.md`; returns the path. */
-export function writeRunReport(result: RunResult, reportsDir: string): string {
-  const path = join(reportsDir, 'runs', `${result.agent}-${result.runId}.md`);
-  writePrivateFile(path, renderRunReport(result));
+/**
+ * The reports folder of one database: `steward-1a2b3c4d` for `.steward/steward.db` (its name and
+ * a hash of its absolute path), so two databases, whose run ids both start at 1, never share a file.
+ */
+export function reportFolderOf(dbPath: string): string {
+  if (dbPath === ':memory:') return `memory-${process.pid}`;
+  const absolute = resolve(dbPath);
+  return `${basename(absolute).replace(/\.[^.]+$/, '')}-${createHash('sha256').update(absolute).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * Records the run's report in the journal and writes it, redacted and owner-only, to
+ * `<reportsDir>/runs/<database folder>/<agent>-<runId>.md`; returns the path.
+ */
+export function saveRunReport(result: RunResult, options: { db: Db; dbPath: string; reportsDir: string }): string {
+  const path = join(options.reportsDir, 'runs', reportFolderOf(options.dbPath), `${result.agent}-${result.runId}.md`);
+  // What the file holds and what the journal keeps are the same redacted text.
+  const report = redactText(renderRunReport(result));
+  writePrivateFile(path, report);
+  setRunReport(options.db, result.runId, path, report);
   return path;
 }

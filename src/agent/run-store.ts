@@ -24,6 +24,8 @@ export interface RunRow {
   error: string | null;
   phases: PhaseRecord[];
   reportPath: string | null;
+  /** The Markdown report as written (null for runs recorded before reports were kept in the journal). */
+  report: string | null;
   observationId: number | null;
   summary: Record<string, unknown> | null;
 }
@@ -38,6 +40,7 @@ interface RawRun {
   error: string | null;
   phases: string;
   report_path: string | null;
+  report: string | null;
   observation_id: number | null;
   summary: string | null;
 }
@@ -53,6 +56,7 @@ function toRow(raw: RawRun): RunRow {
     error: raw.error,
     phases: JSON.parse(raw.phases) as PhaseRecord[],
     reportPath: raw.report_path,
+    report: raw.report,
     observationId: raw.observation_id,
     summary: raw.summary ? (JSON.parse(raw.summary) as Record<string, unknown>) : null,
   };
@@ -97,8 +101,8 @@ export function finishRun(
   );
 }
 
-export function setRunReport(db: Db, id: number, reportPath: string): void {
-  db.prepare('UPDATE runs SET report_path = ? WHERE id = ?').run(reportPath, id);
+export function setRunReport(db: Db, id: number, reportPath: string, report: string): void {
+  db.prepare('UPDATE runs SET report_path = ?, report = ? WHERE id = ?').run(reportPath, report, id);
 }
 
 export function getRun(db: Db, id: number): RunRow | undefined {

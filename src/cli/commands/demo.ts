@@ -5,9 +5,8 @@
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeRunReport } from '../../agent/report.js';
+import { saveRunReport } from '../../agent/report.js';
 import { runAgent, signatureOf, type RunResult } from '../../agent/run-agent.js';
-import { setRunReport } from '../../agent/run-store.js';
 import { scriptedModel } from '../../agent/scripted-model.js';
 import type { AgentConfig } from '../../config/index.js';
 import { DEMO, demoKeypair, describeGovernanceMode } from '../../demo/index.js';
@@ -79,8 +78,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
         const run = async (label: string, agent: AgentConfig, runtime = session.runtime) => {
           io.stdout(`\n${label}`);
           const result = await runAgent(agent, session.policyOf(agent), runtime, { trigger: 'demo', ...(options.model ? {} : { noModel: true }) });
-          const report = writeRunReport(result, settings.reportsDir);
-          setRunReport(store.db, result.runId, report);
+          const report = saveRunReport(result, { db: store.db, dbPath, reportsDir: settings.reportsDir });
           results.push({ label, result, report });
           io.stdout(`  ${result.status}${result.error ? `: ${terminalText(result.error)}` : ''} in ${Math.round(result.phases.reduce((sum, phase) => sum + phase.ms, 0))} ms — report ${report}`);
           return result;

@@ -1,9 +1,8 @@
 // `steward run AGENT`: one run of an agent now (observe → analyze → decide → policy → execute →
 // record), with a Markdown report; `--dry-run` stops every action before signing.
 import type { Command } from 'commander';
-import { writeRunReport } from '../../agent/report.js';
+import { saveRunReport } from '../../agent/report.js';
 import { runAgent, type RunResult } from '../../agent/run-agent.js';
-import { setRunReport } from '../../agent/run-store.js';
 import { terminalText } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { openAgentSession } from '../agent-session.js';
@@ -46,8 +45,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
             ...(options.dryRun ? { dryRun: true } : {}),
             ...(options.model === false ? { noModel: true } : {}),
           });
-          const reportPath = writeRunReport(result, ctx.settings.reportsDir);
-          setRunReport(store.db, result.runId, reportPath);
+          const reportPath = saveRunReport(result, { db: store.db, dbPath: ctx.settings.db, reportsDir: ctx.settings.reportsDir });
           if (options.json) io.stdout(toJsonText({ ...result, reportPath }, 2));
           else for (const line of summarizeRun(result, reportPath)) io.stdout(line);
           // A run that failed on a bad file or setting (keypair, model file) exits 2, as bad input does.

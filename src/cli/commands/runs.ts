@@ -56,8 +56,12 @@ export function registerRuns(program: Command, io: CliIo): void {
           io.stdout(JSON.stringify({ run, decisions }, null, 2));
           return;
         }
-        if (run.reportPath && existsSync(run.reportPath)) {
-          // The report escaped untrusted text when it was written; the output stream neutralises any
+        if (run.report !== null) {
+          // This run's report as the journal recorded it (a file may have been overwritten or
+          // removed since). Untrusted text was escaped when it was written.
+          io.stdout(run.report);
+        } else if (run.reportPath && existsSync(run.reportPath)) {
+          // A run from before reports were kept in the journal; the output stream neutralises any
           // control character a hand-edited report may carry.
           io.stdout(readFileSync(run.reportPath, 'utf8'));
         } else {

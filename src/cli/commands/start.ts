@@ -2,9 +2,9 @@
 // finds the agent's previous run still going is skipped and recorded. On shutdown no new run
 // starts; a run that has not signed yet is abandoned cleanly, a signed one is finished.
 import type { Command } from 'commander';
-import { writeRunReport } from '../../agent/report.js';
+import { saveRunReport } from '../../agent/report.js';
 import { runAgent } from '../../agent/run-agent.js';
-import { recordSkippedRun, setRunReport } from '../../agent/run-store.js';
+import { recordSkippedRun } from '../../agent/run-store.js';
 import { createScheduler } from '../../scheduler/index.js';
 import { StewardError } from '../../errors/index.js';
 import { openAgentSession } from '../agent-session.js';
@@ -35,8 +35,7 @@ export function registerStart(program: Command, io: CliIo): void {
         run: async (name, signal) => {
           const agent = scheduled.find((entry) => entry.config.name === name)!.config;
           const result = await runAgent(agent, session.policyOf(agent), session.runtime, { trigger: 'cron', signal });
-          const reportPath = writeRunReport(result, ctx.settings.reportsDir);
-          setRunReport(store.db, result.runId, reportPath);
+          const reportPath = saveRunReport(result, { db: store.db, dbPath: ctx.settings.db, reportsDir: ctx.settings.reportsDir });
           for (const line of summarizeRun(result, reportPath)) io.stdout(line);
         },
         onTick: (tick) => {
