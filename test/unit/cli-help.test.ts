@@ -20,16 +20,17 @@ describe('steward --help', () => {
   }, 60_000);
 
   it('`help run` and `run --help` show the real command with its options', async () => {
-    for (const args of [['help', 'run'], ['run', '--help']]) {
+    for (const args of [['help', 'run'], ['--confirm-url', 'http://127.0.0.1:1', 'run', '--help']]) {
       const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 60_000 });
       expect(stdout).toContain('--dry-run');
     }
   }, 120_000);
 
   it('finds the command name past global options with values', () => {
-    expect(commandNameOf(['--db', 'x.db', '--url', 'devnet', 'status', '--json'])).toBe('status');
-    expect(commandNameOf(['--verbose', 'help', 'grant'])).toBe('grant');
-    expect(commandNameOf(['--help'])).toBeNull();
+    const values = new Set(['--db', '--url', '--confirm-url']);
+    expect(commandNameOf(['--db', 'x.db', '--url', 'devnet', '--confirm-url', 'http://a', 'status', '--json'], values)).toBe('status');
+    expect(commandNameOf(['--verbose', 'help', 'grant'], values)).toBe('grant');
+    expect(commandNameOf(['--help'], values)).toBeNull();
   });
 
   it('every command module registers the command its summary names, with the same description', async () => {

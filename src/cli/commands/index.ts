@@ -31,20 +31,22 @@ const MODULES: readonly { names: readonly CommandName[]; load: () => Promise<Reg
   { names: ['allowance'], load: async () => (await import('./allowance.js')).registerAllowance },
 ];
 
-/** Global options that take a value: skipped when looking for the command name in argv. */
-const VALUE_OPTIONS = new Set(['--config', '--db', '--url', '--log-level']);
+/** The global options of `program` that take a value (`--db FILE`): their value is no command name. */
+function valueOptionsOf(program: Command): Set<string> {
+  return new Set(program.options.filter((option) => option.required || option.optional).flatMap((option) => [option.long, option.short].filter((flag): flag is string => Boolean(flag))));
+}
 
 /** The top-level command argv names (after node and the script), or null. */
-export function commandNameOf(args: readonly string[]): string | null {
+export function commandNameOf(args: readonly string[], valueOptions: ReadonlySet<string>): string | null {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (VALUE_OPTIONS.has(arg)) {
+    if (valueOptions.has(arg)) {
       i++;
       continue;
     }
     if (arg.startsWith('-')) continue;
     // `steward help run` shows run's real help.
-    if (arg === 'help') return commandNameOf(args.slice(i + 1)) ?? arg;
+    if (arg === 'help') return commandNameOf(args.slice(i + 1), valueOptions) ?? arg;
     return arg;
   }
   return null;
@@ -55,7 +57,7 @@ export function commandNameOf(args: readonly string[]): string | null {
  * `all` registers every command for real (tests that inspect the whole program).
  */
 export async function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void, args: readonly string[] | 'all'): Promise<void> {
-  const wanted = args === 'all' ? null : commandNameOf(args);
+  const wanted = args === 'all' ? null : commandNameOf(args, valueOptionsOf(program));
   for (const module of MODULES) {
     if (wanted === null ? args === 'all' : module.names.includes(wanted as CommandName)) {
       (await module.load())(program, io, setExit);
