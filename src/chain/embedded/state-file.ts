@@ -33,9 +33,10 @@ export function loadChainState(stateFile: string): ChainState | null {
 }
 
 export function saveChainState(stateFile: string, state: ChainState): void {
-  mkdirSync(dirname(stateFile), { recursive: true });
+  mkdirSync(dirname(stateFile), { recursive: true, mode: 0o700 });
   const temporary = `${stateFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(state));
+  // Owner-only, as the database beside it: it holds the chain's faucet key.
+  writeFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
   renameSync(temporary, stateFile);
 }
 
