@@ -47,7 +47,7 @@ describe('decide', () => {
     expect((error.context.invalid as unknown[]).length).toBe(2);
     expect(error.format()).toMatchInlineSnapshot(`
       "error[LLM_OUTPUT_INVALID]: the model gave no valid decision in 2 attempt(s)
-        $.amount: Invalid string: must match pattern /^\\d+$/
+        $.amount: Invalid string: must match pattern /^\\\\d+$/
       hint: Nothing was executed. Use a stronger model, raise model.maxTokens if answers were cut off, or simplify the instructions."
     `);
   });
