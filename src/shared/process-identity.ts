@@ -38,6 +38,16 @@ export function currentProcess(): ProcessIdentity {
   return self;
 }
 
+/** Whether a process with this pid exists on this host (EPERM: it exists but belongs to another user). */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Whether the process that wrote a row still runs. Only a process on this host can be checked;
  * another host's is reported as such, never assumed dead.
@@ -46,12 +56,7 @@ export function processLiveness(owner: { pid: number; host: string; started: str
   const me = currentProcess();
   if (owner.host !== me.host) return 'other-host';
   if (owner.pid === me.pid) return owner.started === null || owner.started === me.started ? 'alive' : 'dead';
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return 'dead';
-  }
+  if (!pidExists(owner.pid)) return 'dead';
   if (owner.started?.startsWith('ticks:')) {
     const ticks = procStartTicks(owner.pid);
     if (ticks !== undefined && `ticks:${ticks}` !== owner.started) return 'dead';

@@ -10,25 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnEmbeddedChain, type EmbeddedChainChild } from '../../src/chain/index.js';
 import { DEMO } from '../../src/demo/index.js';
 import { isStewardError } from '../../src/errors/index.js';
+import { pidExists } from '../../src/shared/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { rpc } from './rpc-client.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!alive(pid)) return true;
+    if (!pidExists(pid)) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return !alive(pid);
+  return !pidExists(pid);
 }
 
 describe('spawnEmbeddedChain (demo)', () => {
@@ -99,10 +92,10 @@ describe('spawnEmbeddedChain lifecycle', () => {
     const started = performance.now();
     const chain = await spawnEmbeddedChain({ demo: false });
     console.info(`embedded chain child without the demo ready in ${(performance.now() - started).toFixed(0)} ms`);
-    expect(alive(chain.pid)).toBe(true);
+    expect(pidExists(chain.pid)).toBe(true);
     expect((await rpc(chain.url, 'getHealth')).result).toBe('ok');
     await chain.close();
-    expect(alive(chain.pid)).toBe(false);
+    expect(pidExists(chain.pid)).toBe(false);
     await expect(fetch(chain.url, { method: 'POST', body: '{}' })).rejects.toThrow();
     await chain.close(); // idempotent
   });

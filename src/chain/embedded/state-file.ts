@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StewardError } from '../../errors/index.js';
+import { pidExists } from '../../shared/index.js';
 import { parseChainState, type ChainState } from './chain-state.js';
 
 export interface ChainLockHolder {
@@ -40,14 +41,6 @@ export function saveChainState(stateFile: string, state: ChainState): void {
   renameSync(temporary, stateFile);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The live process serving `stateFile`, or null (no lock, or its holder is gone). */
 export function chainLockHolder(stateFile: string): ChainLockHolder | null {
@@ -58,7 +51,7 @@ export function chainLockHolder(stateFile: string): ChainLockHolder | null {
     return null;
   }
   if (typeof holder.pid !== 'number' || typeof holder.url !== 'string' || typeof holder.wsUrl !== 'string' || typeof holder.chainId !== 'string') return null;
-  return alive(holder.pid) ? (holder as ChainLockHolder) : null;
+  return pidExists(holder.pid) ? (holder as ChainLockHolder) : null;
 }
 
 /** Takes the lock for this process; fails naming the holder when a live process has it. */
