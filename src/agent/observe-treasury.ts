@@ -13,7 +13,7 @@ import {
   stakePoolPositions,
   type DefiPosition,
   type PositionsAnalysis,
-} from '../positions/index.js';
+} from '../treasury/positions/index.js';
 import { analyzeTreasury, getTreasurySnapshot, type StoredObservation, type TreasuryAnalysis, type TreasurySnapshot } from '../treasury/index.js';
 
 /** The stress every observation reports: SOL (and wrapped SOL) 30% lower. */

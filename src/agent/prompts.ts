@@ -2,7 +2,7 @@
 // policy changes, so a local model reuses their evaluated prefix from run to run.
 import { UNTRUSTED_DATA_RULE } from '../llm/index.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
-import type { PositionsAnalysis } from '../positions/index.js';
+import type { PositionsAnalysis } from '../treasury/positions/index.js';
 import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
 import { formatAmount } from '../shared/index.js';
 

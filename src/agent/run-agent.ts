@@ -7,7 +7,7 @@ import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import { StewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
-import type { PositionsAnalysis } from '../positions/index.js';
+import type { PositionsAnalysis } from '../treasury/positions/index.js';
 import { decideAndRecord, executeAction, readAction, transitionAction, type ConfirmEndpoint, type ExecutionOutcome } from '../execute/index.js';
 import { compilePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
 import type { Logger } from '../shared/index.js';

@@ -17,7 +17,7 @@ import {
   type LendingPosition,
   type LiquidityPosition,
   type PriceBook,
-} from '../../src/positions/index.js';
+} from '../../src/treasury/positions/index.js';
 import { demoKeypair } from '../../src/demo/addresses.js';
 
 let running: RunningEmbeddedChain;

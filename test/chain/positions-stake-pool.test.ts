@@ -17,7 +17,7 @@ import {
   type LiquidStakingPosition,
   type PriceBook,
   type StakePoolHolding,
-} from '../../src/positions/index.js';
+} from '../../src/treasury/positions/index.js';
 
 let running: RunningEmbeddedChain;
 const SOL = 1_000_000_000n;

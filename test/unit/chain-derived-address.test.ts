@@ -3,7 +3,7 @@ import { ASSOCIATED_TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync, TOKEN_2022_
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { associatedTokenAddress, derivedAddress, derivedAddressCount } from '../../src/chain/derived-address.js';
-import { positionAddress, tickArrayFor } from '../../src/positions/orca-whirlpools.js';
+import { positionAddress, tickArrayFor } from '../../src/treasury/positions/orca-whirlpools.js';
 
 describe('derived addresses', () => {
   it('equal getAssociatedTokenAddressSync for every argument set, and are derived once', () => {

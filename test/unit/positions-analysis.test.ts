@@ -11,8 +11,8 @@ import {
   type LendingPosition,
   type LiquidityPosition,
   type PriceBook,
-} from '../../src/positions/index.js';
-import { i80f48Bytes, i80f48MulToUnits, i80f48Raw, i80f48RawToPpm, ppmToI80f48Raw } from '../../src/positions/idl-values.js';
+} from '../../src/treasury/positions/index.js';
+import { i80f48Bytes, i80f48MulToUnits, i80f48Raw, i80f48RawToPpm, ppmToI80f48Raw } from '../../src/treasury/positions/idl-values.js';
 
 const SOL = 'So11111111111111111111111111111111111111112';
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';

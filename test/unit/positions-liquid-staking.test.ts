@@ -2,7 +2,7 @@
 // compared exactly at the threshold's edges, in both directions, with missing or untrusted
 // prices, a stale pool rate, and the SOL stress.
 import { describe, expect, it } from 'vitest';
-import { analyzePositions, liquidStakingFigures, type LiquidStakingPosition, type MintPrice, type PriceBook } from '../../src/positions/index.js';
+import { analyzePositions, liquidStakingFigures, type LiquidStakingPosition, type MintPrice, type PriceBook } from '../../src/treasury/positions/index.js';
 
 const SOL_MINT = 'So11111111111111111111111111111111111111112';
 const LST = 'J1toso1uCk3RLmjorhTtrVwY9HJ7X8V9yYac6Y7kGCPn';

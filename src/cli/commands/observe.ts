@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter } from '../../chain/index.js';
 import type { OpenCluster } from '../../demo/index.js';
-import type { PositionsAnalysis } from '../../positions/index.js';
+import type { PositionsAnalysis } from '../../treasury/positions/index.js';
 import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
 import { formatAmount, terminalText } from '../../shared/index.js';
 import {

@@ -24,7 +24,7 @@ import {
   tickArrayFor,
   tickAtSqrtPrice,
   type TickFields,
-} from '../../positions/index.js';
+} from '../../treasury/positions/index.js';
 import { DEMO, DEMO_MINTS, SOL_PRICE, demoKeypair } from '../addresses.js';
 import { rentExemptLamports } from './rent.js';
 import { encodeMint, encodeTokenAccount } from './token-layouts.js';

@@ -1,7 +1,7 @@
 // Builds the PriceBook the position analysis values with from a treasury snapshot's Pyth prices,
 // so positions and holdings are valued at the same prices. Native SOL prices wrapped SOL.
 import { NATIVE_MINT } from '@solana/spl-token';
-import type { TreasurySnapshot } from '../treasury/index.js';
+import type { TreasurySnapshot } from '../snapshot.js';
 import type { MintPrice, PriceBook } from './types.js';
 
 export function priceBookFromSnapshot(snapshot: TreasurySnapshot): PriceBook {

@@ -5,8 +5,8 @@
 // The SDK stays in this file: the rest of Steward sees a plain `LiquidStakingPosition`.
 import { STAKE_POOL_PROGRAM_ID, StakePoolLayout, type StakePool } from '@solana/spl-stake-pool';
 import { PublicKey, SYSVAR_CLOCK_PUBKEY, type AccountInfo } from '@solana/web3.js';
-import { StewardError } from '../errors/index.js';
-import type { TreasurySnapshot } from '../treasury/index.js';
+import { StewardError } from '../../errors/index.js';
+import type { TreasurySnapshot } from '../snapshot.js';
 import { BN } from './idl-values.js';
 import { multipleAccounts, type PositionRpc } from './rpc.js';
 import type { LiquidStakingPosition, StakePoolHolding, UnreadablePosition } from './types.js';

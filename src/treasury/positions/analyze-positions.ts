@@ -4,8 +4,8 @@
 // price), and liquid-staking tokens at their stake pool's rate against their market price (a
 // separate section: the tokens are treasury holdings, so they are not added to position assets).
 // No I/O, no SDK, no floats: the same positions and prices give the same figures.
-import { formatAmount } from '../shared/index.js';
-import { PPM, formatMicroUsd, sharePpm, valueMicroUsd } from '../treasury/index.js';
+import { formatAmount } from '../../shared/index.js';
+import { PPM, formatMicroUsd, sharePpm, valueMicroUsd } from '../fixed-point.js';
 import type { DefiPosition, LendingPosition, LiquidityPosition, LiquidStakingPosition, MintPrice, PositionLeg, PositionProtocol, PriceBook } from './types.js';
 
 export const DEFAULT_HEALTH_FACTOR_MIN_PPM = 1_250_000n;

@@ -24,7 +24,7 @@ import {
   type PositionData,
   type WhirlpoolData,
 } from '@orca-so/whirlpools-sdk';
-import { derivedAddress } from '../chain/derived-address.js';
+import { derivedAddress } from '../../chain/derived-address.js';
 import { BN, camelCaseKeys, encodeAccount, zeroOfDefined } from './idl-values.js';
 import { multipleAccounts, programAccounts, type PositionRpc } from './rpc.js';
 import type { DefiPosition, UnreadablePosition } from './types.js';
