@@ -23,6 +23,7 @@ export {
 export {
   KNOWN_PROGRAMS,
   SPL_GOVERNANCE_PROGRAM_ID,
+  SQUADS_V4_PROGRAM_ID,
   knownProgramName,
   findProgram,
   programCacheDirs,

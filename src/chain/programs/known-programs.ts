@@ -8,10 +8,11 @@ export interface KnownProgram {
 }
 
 export const SPL_GOVERNANCE_PROGRAM_ID = 'GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw';
+export const SQUADS_V4_PROGRAM_ID = 'SQDS4ep65T869zMMBKyuUq6aD6EgTu8psMjkvj52pCf';
 
 export const KNOWN_PROGRAMS: readonly KnownProgram[] = [
   { id: SPL_GOVERNANCE_PROGRAM_ID, name: 'SPL Governance', files: [`${SPL_GOVERNANCE_PROGRAM_ID}.so`, 'spl_governance.so'] },
-  { id: 'SQDS4ep65T869zMMBKyuUq6aD6EgTu8psMjkvj52pCf', name: 'Squads v4', files: ['SQDS4ep65T869zMMBKyuUq6aD6EgTu8psMjkvj52pCf.so', 'squads_multisig_v4.so'] },
+  { id: SQUADS_V4_PROGRAM_ID, name: 'Squads v4', files: [`${SQUADS_V4_PROGRAM_ID}.so`, 'squads_multisig_v4.so'] },
 ];
 
 export function knownProgram(id: string): KnownProgram | undefined {
