@@ -3,7 +3,9 @@
 // token, the treasury's own addresses, the spend windows from the ledger and the kill switch.
 // This is the one place where the treasury snapshot meets the policy engine.
 import type { ObservedContext } from '../execute/index.js';
-import { isPaused, readSpendWindows, type CompiledPolicy, type PolicyContext, type PriceQuote } from '../policy/index.js';
+import { type CompiledPolicy, type PolicyContext, type PriceQuote } from '../policy/index.js';
+import { isPaused } from '../store/index.js';
+import { readSpendWindows } from '../execute/index.js';
 import type { Db } from '../store/index.js';
 import type { TreasurySnapshot } from '../treasury/index.js';
 

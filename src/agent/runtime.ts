@@ -3,7 +3,7 @@
 // file), the signers and the executor. Close it once, at the end; it closes what it opened.
 import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, Settings } from '../config/index.js';
-import type { OpenCluster } from '../demo/index.js';
+import type { OpenCluster } from '../chain/index.js';
 import type { ConfirmEndpoint } from '../execute/index.js';
 import { createChatModel, type StewardChatModel } from '../llm/index.js';
 import type { Logger } from '../shared/index.js';

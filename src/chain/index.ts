@@ -1,6 +1,7 @@
 // The chain domain: cluster resolution, Connection creation, and the embedded chain.
 export { CLUSTER_URLS, resolveCluster, describeCluster, type ClusterTarget } from './cluster.js';
 export { createConnection, RpcCounter, type CreateConnectionOptions } from './connection.js';
+export { openCluster, type OpenCluster, type OpenClusterOptions } from './open-cluster.js';
 export { associatedTokenAddress, derivedAddress, derivedAddressCount } from './derived-address.js';
 export {
   EmbeddedChain,

@@ -3,8 +3,8 @@
 import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
 import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
-import { demoKeypair, openCluster, type OpenCluster } from '../demo/index.js';
-import { createConnection, resolveCluster } from '../chain/index.js';
+import { openCluster, type OpenCluster, createConnection, resolveCluster } from '../chain/index.js';
+import { demoKeypair } from '../demo/index.js';
 import { StewardError } from '../errors/index.js';
 import { recoverPending, type ConfirmEndpoint } from '../execute/index.js';
 import { chainStateFileFor } from '../chain/embedded/state-file.js';

@@ -3,7 +3,8 @@
 import { PublicKey } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
 import { loadAgentSigner } from '../agent/signer.js';
-import { DEMO, type OpenCluster } from '../demo/index.js';
+import type { OpenCluster } from '../chain/index.js';
+import { DEMO } from '../demo/index.js';
 import { StewardError } from '../errors/index.js';
 import { isAddress } from '../shared/index.js';
 

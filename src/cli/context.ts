@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../shared/index.js';
 import { closeCrashLeftovers, openStore, type Store } from '../store/index.js';
 import { chainStateFileFor } from '../chain/embedded/state-file.js';
 import type { RpcCounter } from '../chain/index.js';
-import type { OpenCluster } from '../demo/index.js';
+import type { OpenCluster } from '../chain/open-cluster.js';
 import type { CliIo } from './io.js';
 
 export { defaultIo, type CliIo } from './io.js';
@@ -61,7 +61,7 @@ export function createContext(command: Command, io: CliIo): CliContext {
   return {
     progress,
     openCluster: async (options = {}) => {
-      const { openCluster } = await import('../demo/index.js');
+      const { openCluster } = await import('../chain/open-cluster.js');
       return openCluster(settings.rpcUrl, { ...options, logger, progress, stateFile: chainStateFileFor(settings.db) });
     },
     settings,

@@ -24,4 +24,4 @@ export { DEMO_MEMBER_TOKENS, DEMO_VOTE_DELEGATION, type SeededGovernance, type S
 export { describeGovernanceMode } from './governance-mode.js';
 export { DEMO_GOVERNANCE_RULES, DEMO_VOTING_COOL_OFF_SECONDS, demoGovernanceConfig, type DemoGovernanceRules } from './seed/governance-config.js';
 export { DEMO_STAKE_LAMPORTS, DEMO_VALIDATOR_COMMISSION, type SeededStake } from './seed/stake.js';
-export { startDemoChain, openCluster, type DemoChain, type OpenCluster, type OpenClusterOptions } from './demo-chain.js';
+export { startDemoChain, type DemoChain } from './demo-chain.js';

@@ -9,7 +9,8 @@ import { DEMO } from './addresses.js';
 import { seedPythPrices, DEMO_FEED_SYMBOLS, type DemoFeedSymbol } from './seed/pyth.js';
 import { seedTokens, type SeededTokens } from './seed/tokens.js';
 import { seedDemoPositions, type SeededPositions } from './seed/positions.js';
-import { seedGovernance, type SeededGovernance } from './seed/governance.js';
+import type { SeededGovernance } from './seed/governance.js';
+import { seedGovernance } from './seed/seed-governance.js';
 import { seedStake, type SeededStake } from './seed/stake.js';
 
 /** SOL balances (lamports) of the demo's system accounts. */

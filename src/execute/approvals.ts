@@ -3,7 +3,8 @@
 // context (prices and windows move) and only an outcome without a deny proceeds to execution;
 // who approved and when is recorded either way. Expired approvals never execute.
 import { StewardError } from '../errors/index.js';
-import { evaluatePolicy, pauseState, type CompiledPolicy, type FiredRule } from '../policy/index.js';
+import { evaluatePolicy, type CompiledPolicy, type FiredRule } from '../policy/index.js';
+import { pauseState } from '../store/index.js';
 import { currentProcess } from '../shared/process-identity.js';
 import type { Db } from '../store/store.js';
 import { readAction, type ActionRow } from './action-journal.js';

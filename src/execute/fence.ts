@@ -6,7 +6,9 @@
 //
 // Reserves: the observed balance is taken down by every outflow the journal knows and the
 // observed balance may not show yet (in flight, unknown, or confirmed after the read).
-import { evaluatePolicy, isPaused, readSpendWindows, readUnsettledOutflows, type CompiledPolicy, type FiredRule, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
+import { evaluatePolicy, type CompiledPolicy, type FiredRule, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
+import { isPaused } from '../store/index.js';
+import { readSpendWindows, readUnsettledOutflows } from './spend-windows.js';
 import { formatAmount } from '../shared/amount.js';
 import type { Db } from '../store/store.js';
 import { inFlightAmount } from './allowance-now.js';

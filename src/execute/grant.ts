@@ -6,8 +6,6 @@
 // delegate fields: a test/demo shortcut, not something a real cluster allows.
 import { ACCOUNT_SIZE, AccountLayout, createApproveCheckedInstruction, createRevokeInstruction } from '@solana/spl-token';
 import { PublicKey, TransactionMessage, VersionedTransaction, type Connection, type TransactionInstruction } from '@solana/web3.js';
-import type { ChainWriter } from '../chain/embedded/types.js';
-import { StewardError } from '../errors/index.js';
 import { decodeTokenAccount, getMultipleAccounts } from './builders/token-accounts.js';
 import { defaultRetryOptions } from './rpc-errors.js';
 
@@ -63,15 +61,6 @@ export function withDelegate(accountData: Uint8Array, delegate: PublicKey | null
   raw.delegatedAmount = delegate ? amount : 0n;
   AccountLayout.encode(raw, data, 0);
   return data;
-}
-
-/** Embedded chain only: rewrites the token account's delegate and allowance in place. */
-export function injectAllowance(chain: ChainWriter, tokenAccount: PublicKey, delegate: PublicKey | null, amount: bigint): void {
-  const account = chain.getAccount(tokenAccount);
-  if (!account || account.data.length < ACCOUNT_SIZE) {
-    throw new StewardError('ARGUMENT_INVALID', `${tokenAccount.toBase58()} is not a token account on the embedded chain`, { hint: 'name a treasury token account' });
-  }
-  chain.setAccount(tokenAccount, { ...account, data: withDelegate(account.data, delegate, amount) });
 }
 
 export interface AllowanceView {

@@ -11,9 +11,9 @@ export { effectChecksOf, type EffectCheckOutcome, type EffectCheckRow } from './
 export { DEFAULT_EFFECTS_ROUNDS, type EffectsSlots, type SimulationResult } from './simulate.js';
 export { classifyRpcError, rpcCall, defaultRetryOptions, type RetryOptions, type RpcFailure } from './rpc-errors.js';
 export { decisionMemo, decisionHash, parseDecisionMemo, MEMO_PROGRAM_ID } from './memo.js';
-export { killPoints, type KillPoint } from './test-hooks.js';
 export { defaultConfirmOptions, type ConfirmOptions, type ConfirmEndpoint } from './send-and-confirm.js';
 export { approveAction, rejectApproval, listApprovals, getApproval, expireApprovals, type ApprovalRow, type ApprovalDecision } from './approvals.js';
-export { buildGrantInstruction, unsignedGrantTransaction, injectAllowance, withDelegate, readAllowances, type GrantParams, type GrantInstruction, type AllowanceView } from './grant.js';
+export { buildGrantInstruction, unsignedGrantTransaction, withDelegate, readAllowances, type GrantParams, type GrantInstruction, type AllowanceView } from './grant.js';
 export { decideAndRecord, journalContext, recheckBeforeSigning, type ObservedContext, type FencedDecisionParams } from './fence.js';
 export { journalAttention, otherHostRuns, findForeignMemos, type Attention, type ForeignMemo } from './needs-attention.js';
+export { loadLedgerEntries, readSpendWindows, readUnsettledOutflows } from './spend-windows.js';

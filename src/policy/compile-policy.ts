@@ -5,7 +5,7 @@
 import { StewardError } from '../errors/index.js';
 import { parseAmount } from '../shared/amount.js';
 import type { PolicyConfig } from '../config/schemas/policy.js';
-import { durationMs } from '../config/schemas/common.js';
+import { durationMs } from '../shared/duration.js';
 import type { ActionKind } from './actions.js';
 import { USD_DECIMALS } from './price.js';
 

@@ -1,5 +1,6 @@
-// The policy engine: proposed actions in, verdicts out. Pure and synchronous except the ledger
-// and pause-flag readers, which the caller runs to fill the context.
+// The policy engine: proposed actions in, verdicts out. Pure and synchronous: the caller fills
+// the context (spend windows and unsettled outflows: src/execute/spend-windows.ts; the kill
+// switch: src/store/pause-flag.ts).
 export {
   proposedActionSchema,
   proposedActionKinds,
@@ -30,5 +31,4 @@ export type { TransactionEffects, TokenAccountChange, LamportChange, AuthorityCh
 export { ledgerColumns, type ResolvedAction, type Outflow, type LedgerColumns } from './resolved-action.js';
 export { assessPrice, usdValue, priceQuote, formatUsd, USD_DECIMALS, type PriceQuote, type PriceTrust } from './price.js';
 export { ruleIds, verdictKind, verdictExitCode, type RuleId, type FiredRule, type Verdict, type VerdictKind } from './verdict.js';
-export { createSpendLedger, loadLedgerEntries, readSpendWindows, readUnsettledOutflows, type LedgerEntry, type SpendLedger } from './ledger.js';
-export { isPaused, setPaused, pauseState, type PauseState } from './pause-flag.js';
+export { createSpendLedger, type LedgerEntry, type SpendLedger } from './ledger.js';

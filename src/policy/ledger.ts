@@ -1,5 +1,6 @@
 // The spend ledger: what rolling windows count. Entries come from the store's `actions` table
-// (rows in a spending state: approved, in flight or confirmed) and are kept sorted by time with
+// (rows in a spending state: approved, in flight or confirmed; read by src/execute/spend-windows.ts)
+// and are kept sorted by time with
 // running totals, so the spend inside any window is two binary searches, not a scan: a run can
 // re-read its windows before every verdict and append each allowed action as it goes.
 //
@@ -7,16 +8,10 @@
 // a destination label), swaps (the sold side at full value: all of it is exposed to the route)
 // and stakes. Unstakes, votes and `none` move nothing out and count for nothing.
 //
-// This file and pause-flag.ts are the only parts of src/policy that touch the database;
-// evaluatePolicy only sees the figures they produce.
-import { StewardError } from '../errors/index.js';
-import { parseAmount } from '../shared/amount.js';
-import type { Db } from '../store/store.js';
-import { spendingStates, unsettledStates } from '../store/action-states.js';
-import { outflowKinds } from './actions.js';
+// Pure: the database readers live in src/execute/spend-windows.ts; evaluatePolicy only sees the
+// figures they produce.
 import type { CompiledPolicy, CompiledWindow } from './compile-policy.js';
 import type { SpendWindows, WindowSpend } from './context.js';
-import { USD_DECIMALS } from './price.js';
 
 export interface LedgerEntry {
   /** Unix milliseconds (the action's created_at). */
@@ -162,76 +157,4 @@ interface WindowsCache {
   froms: number[];
   spends: (WindowSpend | undefined)[];
   result: SpendWindows | undefined;
-}
-
-interface ActionRow {
-  id: number;
-  token: string;
-  amount: string;
-  usd: string | null;
-  created_at: string;
-}
-
-/**
- * Ledger entries of `policyName` created after `since` (unix ms), from actions in a spending state.
- * `excludeActionId` leaves one action out: the executor re-checks an action against the others.
- */
-export function loadLedgerEntries(db: Db, policyName: string, since: number, excludeActionId?: number): LedgerEntry[] {
-  const states = spendingStates.map(() => '?').join(', ');
-  const kinds = outflowKinds.map(() => '?').join(', ');
-  const rows = db
-    .prepare(
-      `SELECT id, token, amount, usd, created_at FROM actions
-       WHERE policy = ? AND state IN (${states}) AND kind IN (${kinds}) AND created_at > ? AND amount IS NOT NULL AND token IS NOT NULL AND id IS NOT ?
-       ORDER BY created_at`,
-    )
-    .all(policyName, ...spendingStates, ...outflowKinds, new Date(since).toISOString(), excludeActionId ?? null) as ActionRow[];
-  return rows.map((row) => {
-    const at = Date.parse(row.created_at);
-    const amount = parseAmount(row.amount, 0);
-    const usd = row.usd === null ? undefined : parseAmount(row.usd, USD_DECIMALS, { allowZero: true });
-    // A row the ledger cannot read would silently shrink a window: refuse instead.
-    if (Number.isNaN(at) || !amount.ok || (usd && !usd.ok)) {
-      throw new StewardError('POLICY_FAILED', `action ${row.id} in the ledger is unreadable (created_at ${JSON.stringify(row.created_at)}, amount ${JSON.stringify(row.amount)}, usd ${JSON.stringify(row.usd)})`, {
-        hint: 'amount must be base units as a decimal string, usd a decimal string or NULL, created_at an ISO 8601 time; fix or mark the row failed',
-        context: { actionId: row.id },
-      });
-    }
-    return { at, token: row.token, amount: amount.value, usd: usd?.ok ? usd.value : undefined };
-  });
-}
-
-/** The spend in each window of `policy` at `now`, read from the database. */
-export function readSpendWindows(db: Db, policyName: string, policy: CompiledPolicy, now: number, excludeActionId?: number): SpendWindows {
-  return createSpendLedger(loadLedgerEntries(db, policyName, now - policy.longestWindowMs, excludeActionId)).windows(policy, now);
-}
-
-/**
- * Outflows (base units by mint, every policy) that a balance read at `observedAt` may not show
- * yet: actions in flight or unknown, and those confirmed after the read. The reserve rule takes
- * them off the observed balance, or two runs would both pass it. Counting a transfer that landed
- * just before the read twice errs on the safe side.
- */
-export function readUnsettledOutflows(db: Db, observedAt: number, excludeActionId?: number): Map<string, bigint> {
-  const states = unsettledStates.map(() => '?').join(', ');
-  const kinds = outflowKinds.map(() => '?').join(', ');
-  const rows = db
-    .prepare(
-      `SELECT id, mint, amount FROM actions
-       WHERE kind IN (${kinds}) AND mint IS NOT NULL AND amount IS NOT NULL AND id IS NOT ?
-         AND (state IN (${states}) OR (state = 'confirmed' AND updated_at >= ?))`,
-    )
-    .all(...outflowKinds, excludeActionId ?? null, ...unsettledStates, new Date(observedAt).toISOString()) as { id: number; mint: string; amount: string }[];
-  const out = new Map<string, bigint>();
-  for (const row of rows) {
-    const amount = parseAmount(row.amount, 0);
-    if (!amount.ok) {
-      throw new StewardError('POLICY_FAILED', `action ${row.id} in the ledger has an unreadable amount ${JSON.stringify(row.amount)}`, {
-        hint: 'amount must be base units as a decimal string; fix or mark the row failed',
-        context: { actionId: row.id },
-      });
-    }
-    out.set(row.mint, (out.get(row.mint) ?? 0n) + amount.value);
-  }
-  return out;
 }

@@ -5,3 +5,4 @@ export { createLogger, silentLogger, type Logger, type LoggerOptions } from './l
 export { terminalText, terminalBlock, fromTerminalText, neutraliseOutput, markdownText, markdownFence } from './untrusted-text.js';
 export { currentProcess, pidExists, processLiveness, type ProcessIdentity, type ProcessLiveness } from './process-identity.js';
 export { ensurePrivateDir, ensurePrivateFile, writePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
+export { durationMs } from './duration.js';

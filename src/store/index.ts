@@ -5,3 +5,4 @@ export { actionStates, spendingStates, unsettledStates, unsignedInFlightStates, 
 export { installId } from './install-id.js';
 export { closeCrashLeftovers, type CrashLeftovers } from './crash-leftovers.js';
 export { statement } from './statements.js';
+export { isPaused, setPaused, pauseState, type PauseState } from './pause-flag.js';

@@ -15,7 +15,7 @@ import { scriptedModel } from '../../src/agent/scripted-model.js';
 import { createConnection } from '../../src/chain/index.js';
 import { loadConfig, resolveSettings, type AgentConfig, type PolicyConfig } from '../../src/config/index.js';
 import { DEMO, demoKeypair, startDemoChain, type DemoChain } from '../../src/demo/index.js';
-import { injectAllowance } from '../../src/execute/index.js';
+import { injectAllowance } from '../helpers/inject-allowance.js';
 import { ensureTestModel } from '../../src/llm/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { silentLogger } from '../../src/shared/index.js';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
 import { approveAction, attemptsOf, executeAction, getApproval, listApprovals, readAction, rejectApproval } from '../../src/execute/index.js';
-import { setPaused } from '../../src/policy/index.js';
+import { setPaused } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
-import { attemptsOf, executeAction, killPoints, readAction, recoverPending } from '../../src/execute/index.js';
+import { attemptsOf, executeAction, readAction, recoverPending } from '../../src/execute/index.js';
+import { killPoints } from '../../src/execute/test-hooks.js';
 import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 const RUNS_PER_POINT = 2;

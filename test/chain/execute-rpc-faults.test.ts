@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createConnection } from '../../src/chain/connection.js';
 import { DEMO } from '../../src/demo/addresses.js';
 import { attemptsOf, executeAction, readAction, recoverPending } from '../../src/execute/index.js';
-import { readSpendWindows } from '../../src/policy/index.js';
+import { readSpendWindows } from '../../src/execute/index.js';
 import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
 import { attemptsOf, decisionMemo, executeAction, readAction } from '../../src/execute/index.js';
 import { installId } from '../../src/store/index.js';
-import { injectAllowance } from '../../src/execute/grant.js';
+import { injectAllowance } from '../helpers/inject-allowance.js';
 import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;

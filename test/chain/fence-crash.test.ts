@@ -10,8 +10,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/index.js';
-import { killPoints } from '../../src/execute/index.js';
-import { compilePolicy, readSpendWindows } from '../../src/policy/index.js';
+import { killPoints } from '../../src/execute/test-hooks.js';
+import { compilePolicy } from '../../src/policy/index.js';
+import { readSpendWindows } from '../../src/execute/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openStore } from '../../src/store/index.js';
 import { stewardProcess, type StewardExit } from '../helpers/steward-process.js';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { commandNameOf } from '../../src/cli/commands/index.js';
-import { SUMMARY } from '../../src/cli/commands/summaries.js';
+import { SUMMARY } from '../../src/cli/summaries.js';
 import { buildProgram } from '../../src/cli/main.js';
 
 const run = promisify(execFile);

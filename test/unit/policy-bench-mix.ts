@@ -66,7 +66,7 @@ const replacer = (_key: string, value: unknown): unknown => (typeof value === 'b
 export function recordMix(): string[] {
   const { policy, now, entries, actions, base } = benchMix();
   const lines: string[] = [];
-  for (const { name, ledger } of ledgers(entries, now)) {
+  for (const { ledger } of ledgers(entries, now)) {
     for (const at of times(now)) {
       const spent = ledger.windows(policy, at);
       lines.push(JSON.stringify({ windows: spent }, replacer));

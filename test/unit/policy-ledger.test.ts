@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isStewardError } from '../../src/errors/index.js';
-import { createSpendLedger, evaluatePolicy, isPaused, ledgerColumns, pauseState, readSpendWindows, setPaused } from '../../src/policy/index.js';
+import { createSpendLedger, evaluatePolicy, ledgerColumns } from '../../src/policy/index.js';
+import { isPaused, pauseState, setPaused } from '../../src/store/index.js';
+import { readSpendWindows } from '../../src/execute/index.js';
 import { openStore, setSetting, type Db } from '../../src/store/index.js';
 import { NOW, context, policy, transfer, usdc } from './policy-fixtures.js';
 

@@ -1,60 +1,18 @@
 // `steward allowance [--agent NAME]`: the SPL delegate allowances on the treasury's token
 // accounts, read from chain: which accounts the DAO granted to the agent key, and how much of
 // each grant remains (the token program's delegated_amount — the chain keeps only what is
-// left, not the amount first approved). Also home of the helpers `grant` and `approvals`
-// share: reading the treasury for allowances, token names, and a plain text table.
+// left, not the amount first approved).
 import { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
-import { resolveCluster } from '../../chain/index.js';
-import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../../config/index.js';
-import type { OpenCluster } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { readAllowances } from '../../execute/index.js';
 import { formatAmount } from '../../shared/index.js';
-import { getTreasurySnapshot, toJsonText, type TreasurySnapshot } from '../../treasury/index.js';
+import { toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
-import { SUMMARY } from './summaries.js';
-
-/** The agent named, or the first agent with the treasury task, and its policy. */
-export function treasuryAgent(config: StewardConfig, name: string | undefined): { agent: AgentConfig; policy: PolicyConfig } {
-  const agent = pickAgent(config, name, 'treasury');
-  return { agent, policy: policyOf(config, agent) };
-}
-
-/** Reads the agent's treasury as observe does (balances, token accounts, prices). */
-export async function readTreasury(cluster: OpenCluster, settings: Settings, agent: AgentConfig, policy: PolicyConfig, agentKey: PublicKey | null, now: Date): Promise<TreasurySnapshot> {
-  return getTreasurySnapshot(cluster.connection, {
-    owners: agent.treasury.owners,
-    agent: agentKey?.toBase58() ?? null,
-    tokens: policy.tokens,
-    oracle: policy.oracle,
-    now,
-    // Each embedded chain starts again at slot 0: no minimum slot from an older observation.
-    minContextSlot: undefined,
-  }).catch((error: unknown) => {
-    if (error instanceof StewardError) throw error;
-    throw new StewardError('RPC_FAILED', `reading the treasury of agent "${agent.name}" from ${cluster.label} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: `check the cluster (${resolveCluster(settings.rpcUrl).kind === 'embedded' ? 'embedded' : '--url'}) is reachable`,
-      cause: error,
-    });
-  });
-}
-
-/** Symbol and decimals of a mint: the policy's token table first, then the mint read from chain. */
-export function tokenOf(snapshot: TreasurySnapshot, mint: string): { symbol: string; decimals: number | null } {
-  const entry = snapshot.tokens.find((token) => token.mint === mint);
-  if (entry) return { symbol: entry.symbol, decimals: entry.decimals };
-  const onChain = snapshot.mints.find((m) => m.address === mint);
-  return { symbol: `${mint.slice(0, 4)}…${mint.slice(-4)}`, decimals: onChain?.decimals ?? null };
-}
-
-/** Columns padded to their widest cell; `right` columns are right-aligned (amounts). */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)];
-}
+import { textTable } from '../table.js';
+import { readTreasury, tokenOf, treasuryAgent } from '../treasury-read.js';
+import { agentKeyOf } from '../agents.js';
+import { SUMMARY } from '../summaries.js';
 
 function amountText(value: bigint, decimals: number | null): string {
   return decimals === null ? `${value} (base units)` : formatAmount(value, decimals);

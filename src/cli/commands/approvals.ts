@@ -12,14 +12,16 @@ import { loadAgentSigner } from '../../agent/signer.js';
 import { demoKeypair } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { approveAction, executeAction, getApproval, listApprovals, rejectApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../../execute/index.js';
-import { compilePolicy, pauseState } from '../../policy/index.js';
+import { compilePolicy } from '../../policy/index.js';
+import { pauseState } from '../../store/index.js';
 import { terminalText } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { confirmEndpoint } from '../agent-session.js';
 import { findAgent, signerSource } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
-import { readTreasury, textTable } from './allowance.js';
-import { SUMMARY } from './summaries.js';
+import { textTable } from '../table.js';
+import { readTreasury } from '../treasury-read.js';
+import { SUMMARY } from '../summaries.js';
 
 export const APPROVAL_DENIED_EXIT = 3;
 

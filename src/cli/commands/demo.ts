@@ -17,7 +17,7 @@ import { openStore } from '../../store/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { chainStateFileFor } from '../../chain/embedded/state-file.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 /** Requests an operator might script, from routine to hostile; the policy decides each. */
 export function demoScenario(): unknown {

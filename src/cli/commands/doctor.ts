@@ -8,7 +8,7 @@ import { chooseModel, readModelHeader, missingRequiredKeys, resolveModelPath } f
 import { redactUrl } from '../../shared/index.js';
 import { latestSchemaVersion, openStore } from '../../store/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 interface Check {
   name: string;

@@ -8,16 +8,15 @@
 import { ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, type Connection } from '@solana/web3.js';
 import type { Command } from 'commander';
-import { resolveCluster } from '../../chain/index.js';
-import type { OpenCluster } from '../../demo/index.js';
+import { resolveCluster, type OpenCluster } from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
 import { buildGrantInstruction, readAllowances, unsignedGrantTransaction, withDelegate } from '../../execute/index.js';
 import { formatAmount, isAddress, parseAmount } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
 import { agentKeyOf } from '../agents.js';
-import { readTreasury, treasuryAgent } from './allowance.js';
-import { SUMMARY } from './summaries.js';
+import { readTreasury, treasuryAgent } from '../treasury-read.js';
+import { SUMMARY } from '../summaries.js';
 
 interface GrantOptions {
   token: string;

@@ -4,7 +4,7 @@
 // real definition. One file per command (or command group).
 import type { Command } from 'commander';
 import type { CliIo } from '../context.js';
-import { SUMMARY, type CommandName } from './summaries.js';
+import { SUMMARY, type CommandName } from '../summaries.js';
 
 export type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 

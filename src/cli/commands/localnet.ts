@@ -12,7 +12,7 @@ import type { Logger } from '../../shared/index.js';
 import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 interface LocalnetOptions {
   port: string;

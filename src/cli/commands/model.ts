@@ -9,7 +9,7 @@ import { readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp';
 import { StewardError } from '../../errors/index.js';
 import { missingRequiredKeys, parseModelSource, readModelHeader, resolveModelPath, writeTestModel } from '../../llm/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 function describeHeader(info: GgufFileInfo, source: string, sizeBytes: number | undefined): string[] {
   const metadata = info.metadata as unknown as {

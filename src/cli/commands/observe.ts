@@ -3,8 +3,7 @@
 // the observation and prints a table (or, with --json, the full snapshot and analyses). On the
 // embedded chain the demo DAO is seeded first in the chain's child process (with its oracle), so the command works offline.
 import type { Command } from 'commander';
-import { resolveCluster, RpcCounter } from '../../chain/index.js';
-import type { OpenCluster } from '../../demo/index.js';
+import { resolveCluster, RpcCounter, type OpenCluster } from '../../chain/index.js';
 import type { PositionsAnalysis } from '../../treasury/positions/index.js';
 import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
 import { formatAmount, terminalText } from '../../shared/index.js';
@@ -18,7 +17,7 @@ import {
 } from '../../treasury/index.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 interface ObserveOptions {
   agent?: string;

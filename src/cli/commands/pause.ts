@@ -2,9 +2,9 @@
 // proposed action is denied (rule kill-switch.db) and so is every transaction at its effects
 // check, whatever the policy files say.
 import type { Command } from 'commander';
-import { pauseState, setPaused } from '../../policy/index.js';
+import { pauseState, setPaused } from '../../store/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 export function registerPause(program: Command, io: CliIo): void {
   program

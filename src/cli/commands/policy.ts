@@ -1,7 +1,6 @@
 // `steward policy check`: runs one proposed action (a JSON file) through a policy file and prints
 // the verdict and every rule that fired. Exit 0 allow, 3 deny, 4 needs-approval, 2 bad input.
 // With --db it reads the spend windows and the kill switch from the database, as a run would.
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, readTextFile, validateYaml } from '../../config/index.js';
@@ -14,19 +13,19 @@ import {
   compilePolicy,
   createSpendLedger,
   evaluatePolicy,
-  isPaused,
   ledgerColumns,
   parseProposedAction,
   priceQuote,
   proposedActionJsonSchema,
-  readSpendWindows,
   verdictExitCode,
   type CompiledPolicy,
   type PolicyContext,
   type PriceQuote,
 } from '../../policy/index.js';
+import { readSpendWindows } from '../../execute/index.js';
+import { isPaused } from '../../store/index.js';
 import { createContext, type CliIo, type GlobalOptions } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 interface CheckOptions {
   policy: string;

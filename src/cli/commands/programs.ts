@@ -5,12 +5,11 @@
 import { resolve } from 'node:path';
 import { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
-import { KNOWN_PROGRAMS, SPL_GOVERNANCE_PROGRAM_ID, findProgram, programCacheDirs, readDeployedProgram, sha256Hex, writeProgramFile } from '../../chain/index.js';
-import { openCluster } from '../../demo/index.js';
+import { KNOWN_PROGRAMS, SPL_GOVERNANCE_PROGRAM_ID, findProgram, programCacheDirs, readDeployedProgram, sha256Hex, writeProgramFile, openCluster } from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
 import { readFileSync } from 'node:fs';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 function programId(text: string): PublicKey {
   try {

@@ -5,8 +5,7 @@
 // embedded chain the demo DAO is seeded first, in the chain's child process.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveCluster, RpcCounter } from '../../chain/index.js';
-import type { OpenCluster } from '../../demo/index.js';
+import { resolveCluster, RpcCounter, type OpenCluster } from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
 import {
   formatUsd,
@@ -21,7 +20,7 @@ import { getTreasurySnapshot } from '../../treasury/index.js';
 import { knownDestinations, reviewTarget } from '../../agent/review-target.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 interface ReviewOptions {
   all?: boolean;

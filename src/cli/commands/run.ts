@@ -2,26 +2,13 @@
 // record), with a Markdown report; `--dry-run` stops every action before signing.
 import type { Command } from 'commander';
 import { saveRunReport } from '../../agent/report.js';
-import { runAgent, type RunResult } from '../../agent/run-agent.js';
-import { terminalText } from '../../shared/index.js';
+import { runAgent } from '../../agent/run-agent.js';
 import { toJsonText } from '../../treasury/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { findAgent } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
-
-export function summarizeRun(result: RunResult, reportPath: string): string[] {
-  const lines = [`run ${result.runId} of ${result.agent}: ${result.status}${result.error ? ` — ${terminalText(result.error)}` : ''} (${result.mode}, ${result.cluster})`];
-  const count = (state: string) => result.actions.filter((action) => action.state === state).length;
-  if (result.actions.length > 0) {
-    lines.push(
-      `  actions: ${result.actions.length} proposed, ${result.actions.filter((a) => a.verdict === 'deny').length} denied, ${count('pending-approval')} awaiting approval, ${count('confirmed')} confirmed, ${count('dry-run')} dry-run`,
-    );
-  }
-  if (result.reviews.length > 0) lines.push(`  reviews: ${result.reviews.length} proposal(s)`);
-  lines.push(`  report: ${reportPath}`);
-  return lines;
-}
+import { summarizeRun } from '../run-summary.js';
+import { SUMMARY } from '../summaries.js';
 
 export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program

@@ -5,7 +5,7 @@ import { getRun, listDecisions, listRuns } from '../../agent/run-store.js';
 import { StewardError } from '../../errors/index.js';
 import { terminalText } from '../../shared/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 export function registerRuns(program: Command, io: CliIo): void {
   const runs = program.command('runs').description(SUMMARY['runs']);

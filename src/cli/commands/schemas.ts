@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { agentSchema, policySchema } from '../../config/index.js';
 import type { CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 export function jsonSchemas(): Record<string, unknown> {
   const make = (schema: z.ZodType, title: string, id: string) => ({

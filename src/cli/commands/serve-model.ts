@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { StewardError } from '../../errors/index.js';
 import { createChatModel, ensureTestModel, LocalChatModel, startModelServer } from '../../llm/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 export function registerServeModel(program: Command, io: CliIo): void {
   program

@@ -9,8 +9,8 @@ import { createScheduler } from '../../scheduler/index.js';
 import { StewardError } from '../../errors/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { createContext, type CliIo } from '../context.js';
-import { summarizeRun } from './run.js';
-import { SUMMARY } from './summaries.js';
+import { summarizeRun } from '../run-summary.js';
+import { SUMMARY } from '../summaries.js';
 
 export function registerStart(program: Command, io: CliIo): void {
   program

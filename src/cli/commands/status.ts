@@ -6,18 +6,16 @@
 import { Cron } from 'croner';
 import type { Command } from 'commander';
 import { lastRun } from '../../agent/run-store.js';
-import { formatAmount, terminalText } from '../../shared/index.js';
+import { formatAmount, terminalText, currentProcess } from '../../shared/index.js';
 import { latestObservation } from '../../treasury/index.js';
-import { isPaused } from '../../policy/index.js';
-import { resolveCluster } from '../../chain/index.js';
-import { openCluster } from '../../demo/index.js';
+import { isPaused } from '../../store/index.js';
+import { resolveCluster, openCluster } from '../../chain/index.js';
 import { defaultRetryOptions, findForeignMemos, journalAttention, otherHostRuns, type ForeignMemo } from '../../execute/index.js';
-import { currentProcess } from '../../shared/index.js';
 import { installId } from '../../store/index.js';
 import { toStewardError } from '../../errors/index.js';
 import { agentKeyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 export function registerStatus(program: Command, io: CliIo): void {
   program

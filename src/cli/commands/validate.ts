@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, inspectConfig } from '../../config/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { SUMMARY } from './summaries.js';
+import { SUMMARY } from '../summaries.js';
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program

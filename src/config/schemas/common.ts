@@ -33,9 +33,4 @@ export const durationString = z
   .string({ error: 'expected a duration like "24h" or "7d"' })
   .regex(/^\d+(s|m|h|d)$/, { error: 'expected a duration like "30s", "90m", "24h" or "7d"' });
 
-export function durationMs(text: string): number {
-  const value = Number.parseInt(text, 10);
-  const unit = text.at(-1);
-  const scale = unit === 's' ? 1_000 : unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : 86_400_000;
-  return value * scale;
-}
+export { durationMs } from '../../shared/duration.js';

@@ -1,16 +1,14 @@
 // The demo DAO's Realms governance: one description (the plan: community mint and holders,
 // realm, the treasury's governance, members' token owner records with the agent as a
 // governance delegate of one of them, the open proposals with their transactions and votes)
-// and two ways to materialise it. Where the SPL Governance program runs on the chain, the
+// and two ways to materialise it (seed-governance.ts). Where the SPL Governance program runs on the chain, the
 // program itself creates every governance account from real instructions
 // (governance-program.ts); where it does not, the accounts are written with the program's v3
 // layouts (governance-written.ts), readable and reviewable, not executable.
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
-import type { ChainClock, ChainWriter } from '../../chain/embedded/types.js';
-import { DEMO, GOVERNANCE_PROGRAM_ID, proposalTransactionAddress, type DemoMember, type DemoProposalKey } from '../addresses.js';
+import type { ChainClock } from '../../chain/embedded/types.js';
+import { DEMO, proposalTransactionAddress, type DemoMember, type DemoProposalKey } from '../addresses.js';
 import { DEMO_GOVERNANCE_RULES, DEMO_VOTING_COOL_OFF_SECONDS } from './governance-config.js';
-import { createGovernanceByProgram } from './governance-program.js';
-import { writeGovernanceAccounts } from './governance-written.js';
 import { DEMO_PROPOSALS } from './proposals.js';
 
 export const COMMUNITY_DECIMALS = 6;
@@ -110,15 +108,4 @@ export function planGovernance(clock: ChainClock): GovernancePlan {
     delegation: { ...DEMO_VOTE_DELEGATION, tokenOwnerRecord: DEMO.tokenOwnerRecords[DEMO_VOTE_DELEGATION.member] },
     proposals,
   };
-}
-
-/** Seeds the governance through the program when the chain runs it, else as written accounts. */
-export async function seedGovernance(chain: ChainWriter, clock: ChainClock): Promise<SeededGovernance> {
-  const plan = planGovernance(clock);
-  if (chain.hasProgram(GOVERNANCE_PROGRAM_ID)) {
-    await createGovernanceByProgram(chain, plan);
-    return { mode: 'program', ...plan };
-  }
-  writeGovernanceAccounts(chain, plan);
-  return { mode: 'written', ...plan };
 }

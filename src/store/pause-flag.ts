@@ -1,7 +1,7 @@
 // The kill switch kept in the database (`steward pause` / `steward resume`), so an operator can
 // stop every agent without editing a policy file. Read it before each verdict; it is cheap.
-import type { Db } from '../store/store.js';
-import { getSetting, setSetting } from '../store/settings.js';
+import type { Db } from './store.js';
+import { getSetting, setSetting } from './settings.js';
 
 const KEY = 'paused';
 

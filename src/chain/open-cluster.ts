@@ -1,0 +1,62 @@
+// Opening the cluster a command names: an RPC URL, or "embedded" — the demo chain served by a
+// child process (or by the process already serving the same state file). Every command that reads
+// or writes a chain goes through here.
+import type { Connection } from '@solana/web3.js';
+import type { Logger } from '../shared/index.js';
+import { describeCluster, resolveCluster } from './cluster.js';
+import { createConnection, type RpcCounter } from './connection.js';
+import { chainLockHolder, spawnEmbeddedChain, type EmbeddedChainChild } from './embedded/index.js';
+
+export interface OpenCluster {
+  connection: Connection;
+  /** Safe to print: the cluster name or URL without credentials. */
+  label: string;
+  /**
+   * Present when the cluster is the embedded demo chain: the process serving it (our child, or
+   * the process of another command already serving the same state file).
+   */
+  demo: Pick<EmbeddedChainChild, 'url' | 'wsUrl' | 'pid' | 'chainId'> | null;
+  close(): Promise<void>;
+}
+
+export interface OpenClusterOptions {
+  counter?: RpcCounter;
+  logger?: Logger;
+  /**
+   * The embedded chain's state file (chainStateFileFor(db)): the chain continues from it and
+   * saves to it, so one command sees the last one's transactions. Without it the chain is fresh.
+   */
+  stateFile?: string | null;
+  /** Told about steps that take a while (starting the chain), for a progress line. */
+  progress?: (line: string) => void;
+}
+
+/** Connects to the cluster named by `rpcUrl` ("embedded" spawns the demo chain in a child process). */
+export async function openCluster(rpcUrl: string, options: OpenClusterOptions = {}): Promise<OpenCluster> {
+  const target = resolveCluster(rpcUrl);
+  const connectionOptions = options.counter ? { counter: options.counter } : {};
+  if (target.kind === 'url') {
+    return { connection: createConnection(target.url, connectionOptions), label: describeCluster(target), demo: null, close: async () => undefined };
+  }
+  const stateFile = options.stateFile ?? undefined;
+  // Another command (`steward start`, a `localnet --state`) already serves this chain: use it.
+  const running = stateFile ? chainLockHolder(stateFile) : null;
+  if (running) {
+    return {
+      connection: createConnection(running.url, { ...connectionOptions, wsUrl: running.wsUrl }),
+      label: `${describeCluster(target)} ${running.chainId}, served by process ${running.pid} at ${running.url}`,
+      demo: running,
+      close: async () => undefined,
+    };
+  }
+  options.progress?.(stateFile ? `starting the embedded chain (state ${stateFile})…` : 'starting a fresh embedded chain…');
+  const started = Date.now();
+  const child = await spawnEmbeddedChain({ demo: true, ...(stateFile ? { stateFile } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+  options.progress?.(`embedded chain ${child.chainId} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return {
+    connection: createConnection(child.url, { ...connectionOptions, wsUrl: child.wsUrl }),
+    label: `${describeCluster(target)} ${child.chainId} at ${child.url} (pid ${child.pid})`,
+    demo: child,
+    close: () => child.close(),
+  };
+}
