@@ -1,52 +1,19 @@
-// The one way Steward opens a web3.js Connection. A counting fetch records every HTTP request
-// (and every JSON-RPC method in it, batches included) so tests can pin how many round trips an
-// operation costs, e.g. "observing a treasury takes at most 4 RPC requests".
+// The one way Steward opens a web3.js Connection: its fetch is the RPC boundary's transport
+// (src/chain/rpc.ts), so every HTTP request (and every JSON-RPC method in it, batches included)
+// is counted for the process and for an optional counter, and has a deadline. Tests pin how many
+// round trips an operation costs, e.g. "an observation takes at most 6 RPC requests".
 import { Connection, type Commitment } from '@solana/web3.js';
+import { createRpcTransport, RpcCounter, type RpcTransport } from './rpc.js';
 
-/** Counts HTTP requests to an RPC endpoint and the JSON-RPC methods they carried. */
-export class RpcCounter {
-  #requests = 0;
-  #methods = new Map<string, number>();
-
-  /** HTTP requests sent (a batch counts once). */
-  get requests(): number {
-    return this.#requests;
-  }
-
-  /** Calls of each JSON-RPC method (each entry of a batch counts). */
-  get methods(): Readonly<Record<string, number>> {
-    return Object.fromEntries(this.#methods);
-  }
-
-  count(method: string): number {
-    return this.#methods.get(method) ?? 0;
-  }
-
-  record(body: unknown): void {
-    this.#requests++;
-    if (typeof body !== 'string') return;
-    try {
-      const parsed = JSON.parse(body) as unknown;
-      for (const request of Array.isArray(parsed) ? parsed : [parsed]) {
-        const method = (request as { method?: unknown } | null)?.method;
-        if (typeof method === 'string') this.#methods.set(method, (this.#methods.get(method) ?? 0) + 1);
-      }
-    } catch {
-      // Not JSON: counted as a request, no method.
-    }
-  }
-
-  reset(): void {
-    this.#requests = 0;
-    this.#methods.clear();
-  }
-}
+export { RpcCounter };
 
 export interface CreateConnectionOptions {
   commitment?: Commitment;
   counter?: RpcCounter;
   /** Websocket endpoint; web3.js derives it (port + 1) when absent. */
   wsUrl?: string;
+  /** Deadline of every HTTP request (default 15 s). */
+  timeoutMs?: number;
 }
 
 /**
@@ -68,22 +35,32 @@ export function splitUrlCredentials(url: string): { url: string; headers: Record
   return { url: parsed.toString(), headers: { Authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` } };
 }
 
+const transports = new WeakMap<Connection, RpcTransport>();
+
+/**
+ * The raw transport under a Connection (batched reads use it). A Connection Steward did not open
+ * gets a plain one for its endpoint (no credentials, counted for the process).
+ */
+export function transportOf(connection: Connection): RpcTransport {
+  let transport = transports.get(connection);
+  if (!transport) {
+    transport = createRpcTransport(connection.rpcEndpoint);
+    transports.set(connection, transport);
+  }
+  return transport;
+}
+
 export function createConnection(rpcUrl: string, options: CreateConnectionOptions = {}): Connection {
-  const { counter } = options;
   const { url, headers } = splitUrlCredentials(rpcUrl);
-  return new Connection(url, {
+  const transport = createRpcTransport(url, { headers, counter: options.counter, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  const connection = new Connection(url, {
     commitment: options.commitment ?? 'confirmed',
     ...(Object.keys(headers).length > 0 ? { httpHeaders: headers } : {}),
     ...(options.wsUrl ? { wsEndpoint: options.wsUrl } : {}),
-    // web3.js otherwise retries 429s with sleeps: callers decide about retries.
+    // web3.js otherwise retries 429s with sleeps: the boundary (rpc.ts) decides about retries.
     disableRetryOnRateLimit: true,
-    ...(counter
-      ? {
-          fetch: (input, init) => {
-            counter.record(init?.body);
-            return fetch(input, init);
-          },
-        }
-      : {}),
+    fetch: transport.fetch,
   });
+  transports.set(connection, transport);
+  return connection;
 }

@@ -1,7 +1,20 @@
 // The chain domain: cluster resolution, Connection creation, and the embedded chain.
 export { CLUSTER_URLS, resolveCluster, describeCluster, type ClusterTarget } from './cluster.js';
-export { createConnection, RpcCounter, type CreateConnectionOptions } from './connection.js';
+export { createConnection, transportOf, type CreateConnectionOptions } from './connection.js';
 export { openCluster, type OpenCluster, type OpenClusterOptions } from './open-cluster.js';
+export {
+  RpcCounter,
+  processRpcCounter,
+  rpcCall,
+  classifyRpcError,
+  defaultRetryOptions,
+  createRpcTransport,
+  type RetryOptions,
+  type RpcFailure,
+  type RpcCallKind,
+  type RpcTransport,
+} from './rpc.js';
+export { createAccountReader, shareReader, readMultipleAccounts, readProgramAccounts, highestSlot, type AccountReader, type ReadRounds } from './account-reader.js';
 export { associatedTokenAddress, derivedAddress, derivedAddressCount } from './derived-address.js';
 export {
   EmbeddedChain,

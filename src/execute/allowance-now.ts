@@ -8,7 +8,7 @@ import { parseAmount } from '../shared/amount.js';
 import type { Db } from '../store/store.js';
 import type { AllowanceCheck } from './builders/types.js';
 import { decodeTokenAccount, getMultipleAccounts } from './builders/token-accounts.js';
-import type { RetryOptions } from './rpc-errors.js';
+import type { RetryOptions } from '../chain/rpc.js';
 
 /** Remaining allowance on `check.account` for `agent` now (the SOL float minus the fee reserve when the account is the agent). */
 export async function readAllowanceNow(

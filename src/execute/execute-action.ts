@@ -10,7 +10,7 @@
 // the same action is allowed only after the previous one is recorded expired.
 import type { Connection, Keypair } from '@solana/web3.js';
 import { PublicKey } from '@solana/web3.js';
-import { encodeBase58 } from '../chain/embedded/base58.js';
+import { encodeBase58 } from '../shared/base58.js';
 import { StewardError } from '../errors/index.js';
 import { checkEffects, evaluatePolicy, ledgerColumns, type CompiledPolicy, type FiredRule, type PolicyContext, type ResolvedAction } from '../policy/index.js';
 import { isPaused } from '../store/index.js';
@@ -30,7 +30,7 @@ import { buildUnstake } from './builders/unstake.js';
 import { buildVote } from './builders/vote.js';
 import { decisionMemo } from './memo.js';
 import type { ExecutionOutcome, RefusalStage } from './outcome.js';
-import { defaultRetryOptions, rpcCall, type RetryOptions } from './rpc-errors.js';
+import { defaultRetryOptions, rpcCall, type RetryOptions } from '../chain/rpc.js';
 import { defaultConfirmOptions, settleAttempt, type ChainIo, type ConfirmEndpoint, type ConfirmOptions } from './send-and-confirm.js';
 import { recordEffectCheck, type EffectCheckOutcome } from './effect-checks.js';
 import { simulateWithEffects } from './simulate.js';

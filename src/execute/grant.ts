@@ -7,7 +7,7 @@
 import { ACCOUNT_SIZE, AccountLayout, createApproveCheckedInstruction, createRevokeInstruction } from '@solana/spl-token';
 import { PublicKey, TransactionMessage, VersionedTransaction, type Connection, type TransactionInstruction } from '@solana/web3.js';
 import { decodeTokenAccount, getMultipleAccounts } from './builders/token-accounts.js';
-import { defaultRetryOptions } from './rpc-errors.js';
+import { defaultRetryOptions, rpcCall } from '../chain/rpc.js';
 
 export interface GrantParams {
   tokenAccount: PublicKey;
@@ -44,7 +44,7 @@ export function buildGrantInstruction(params: GrantParams): GrantInstruction {
 
 /** An unsigned v0 transaction (fee payer: the owner) for a wallet or multisig to sign, base64. */
 export async function unsignedGrantTransaction(connection: Connection, grant: GrantInstruction, feePayer: PublicKey): Promise<string> {
-  const { blockhash } = await connection.getLatestBlockhash('confirmed');
+  const { blockhash } = await rpcCall('getLatestBlockhash', connection.rpcEndpoint, () => connection.getLatestBlockhash('confirmed'));
   const message = new TransactionMessage({ payerKey: feePayer, recentBlockhash: blockhash, instructions: [grant.instruction] }).compileToV0Message();
   return Buffer.from(new VersionedTransaction(message).serialize()).toString('base64');
 }

@@ -9,7 +9,6 @@ export { attemptsOf, liveAttempts, type AttemptRow, type AttemptState } from './
 export { boundPreState, computeEffects, programsFromLogs, type ComputeEffectsOptions, type RawAccount } from './effects.js';
 export { effectChecksOf, type EffectCheckOutcome, type EffectCheckRow } from './effect-checks.js';
 export { DEFAULT_EFFECTS_ROUNDS, type EffectsSlots, type SimulationResult } from './simulate.js';
-export { classifyRpcError, rpcCall, defaultRetryOptions, type RetryOptions, type RpcFailure } from './rpc-errors.js';
 export { decisionMemo, decisionHash, parseDecisionMemo, MEMO_PROGRAM_ID } from './memo.js';
 export { defaultConfirmOptions, type ConfirmOptions, type ConfirmEndpoint } from './send-and-confirm.js';
 export { approveAction, rejectApproval, listApprovals, getApproval, expireApprovals, type ApprovalRow, type ApprovalDecision } from './approvals.js';

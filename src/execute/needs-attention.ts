@@ -6,7 +6,7 @@
 import type { Connection, PublicKey } from '@solana/web3.js';
 import type { Db } from '../store/store.js';
 import { parseDecisionMemo } from './memo.js';
-import { rpcCall, type RetryOptions } from './rpc-errors.js';
+import { rpcCall, type RetryOptions } from '../chain/rpc.js';
 
 export interface Attention {
   unknown: { actionId: number; signature: string; error: string | null; since: string }[];

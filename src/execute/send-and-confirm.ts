@@ -14,7 +14,7 @@
 import type { Connection } from '@solana/web3.js';
 import type { Db } from '../store/store.js';
 import { markSent, recordRpcFault, resolveAttempt, type AttemptResolution, type AttemptRow } from './attempts.js';
-import { rpcCall, type RetryOptions } from './rpc-errors.js';
+import { rpcCall, type RetryOptions } from '../chain/rpc.js';
 import { maybeKill } from './test-hooks.js';
 
 export interface ConfirmOptions {
@@ -56,10 +56,13 @@ export async function broadcast(io: ChainIo, row: AttemptRow): Promise<boolean> 
   const bytes = Buffer.from(row.tx, 'base64');
   let returned: string;
   try {
-    returned = await rpcCall('sendTransaction', io.endpoint, () => io.connection.sendRawTransaction(bytes, { skipPreflight: true, maxRetries: 0 }), io.retry);
+    // A send: repeated by the boundary only when it provably never reached a node (refused
+    // connection, 429); a timeout or a reset leaves its outcome unknown and comes back here.
+    returned = await rpcCall('sendTransaction', io.endpoint, () => io.connection.sendRawTransaction(bytes, { skipPreflight: true, maxRetries: 0 }), io.retry, { kind: 'send' });
   } catch {
-    // "Already processed", a swallowed request, an RPC down after bounded retries: the status
-    // poll decides, and the next rebroadcast tries again. Nothing here may settle the attempt.
+    // "Already processed", a swallowed request, an outcome unknown, an RPC down after bounded
+    // retries: the status poll decides, and the next rebroadcast of the same signed bytes (after
+    // `rebroadcastMs` without a status) tries again. Nothing here may settle the attempt.
     return false;
   }
   if (returned !== row.signature) {

@@ -10,7 +10,7 @@ import { DEFAULT_SIMULATION_ROUNDS, simulateBetweenReads, type AccountsRead, typ
 import type { TransactionEffects } from '../policy/index.js';
 import { accountKeysOf } from './assemble.js';
 import { computeEffects, programsFromLogs, tokenOwnerOf, type RawAccount } from './effects.js';
-import { rpcCall, type RetryOptions } from './rpc-errors.js';
+import { rpcCall, type RetryOptions } from '../chain/rpc.js';
 
 export type EffectsSlots = BetweenReadsSlots;
 

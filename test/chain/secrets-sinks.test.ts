@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
-import { encodeBase58 } from '../../src/chain/embedded/base58.js';
+import { encodeBase58 } from '../../src/shared/base58.js';
 import { seedDemoDao } from '../../src/demo/index.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';

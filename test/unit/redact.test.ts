@@ -3,7 +3,7 @@ import { Keypair } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { splitUrlCredentials } from '../../src/chain/connection.js';
 import { createLogger, isBase58SecretKey, redact, redactText, redactUrl } from '../../src/shared/index.js';
-import { encodeBase58 } from '../../src/chain/embedded/base58.js';
+import { encodeBase58 } from '../../src/shared/base58.js';
 
 describe('redaction', () => {
   const keypair = Keypair.generate();

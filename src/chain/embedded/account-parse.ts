@@ -1,7 +1,7 @@
 // jsonParsed account data beyond the token programs, as a validator renders it: durable-nonce
 // accounts (`program: "nonce"`) and address lookup tables (`program: "address-lookup-table"`).
 // Anything else unparseable falls back to base64 in accountJson.
-import { encodeBase58 } from './base58.js';
+import { encodeBase58 } from '../../shared/base58.js';
 import { parseTokenData } from './token-parse.js';
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';

@@ -2,7 +2,7 @@
 // nonce account, and their first instruction is System AdvanceNonceAccount on that account. A
 // validator accepts such a transaction when the nonce account's stored value equals the
 // transaction's blockhash (the runtime then advances it, so it is accepted only once).
-import { encodeBase58 } from './base58.js';
+import { encodeBase58 } from '../../shared/base58.js';
 import type { WireTransaction } from './wire.js';
 
 const SYSTEM_PROGRAM = new Uint8Array(32);

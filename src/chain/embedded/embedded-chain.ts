@@ -10,7 +10,7 @@ import { StewardError } from '../../errors/index.js';
 import { AccountIndex } from './account-index.js';
 import { isDurableNonceValid } from './durable-nonce.js';
 import { SlotHashes } from './slot-hashes.js';
-import { decodeBase58, encodeBase58 } from './base58.js';
+import { decodeBase58, encodeBase58 } from '../../shared/base58.js';
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM, isTokenAccountData } from './token-parse.js';
 import { b64, CHAIN_STATE_VERSION, unb64, type ChainState } from './chain-state.js';
 import { TransactionHistory, type RecordedMeta, type TokenSnapshot, type TransactionRecord } from './transaction-history.js';

@@ -3,7 +3,7 @@
 // `{ program, programId, parsed: { type, info } }` (a memo's `parsed` is its text); any other
 // instruction, or one these decoders do not know, stays "partially decoded":
 // `{ programId, accounts: [base58], data: base58 }`. Both carry `stackHeight`.
-import { encodeBase58 } from './base58.js';
+import { encodeBase58 } from '../../shared/base58.js';
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM, uiTokenAmount } from './token-parse.js';
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';

@@ -3,7 +3,7 @@
 // block), its blockhash the one produced at that slot (SlotHashes' hash for a jumped-over slot),
 // its transactions those that landed in it while they are still in the history.
 import type { EmbeddedChain } from './embedded-chain.js';
-import { encodeBase58 } from './base58.js';
+import { encodeBase58 } from '../../shared/base58.js';
 import { transactionJson, type TransactionEncoding } from './rpc-encoding.js';
 import { RpcError, checkCommitment, configParam, integerParam, invalidParam, optionalBoolean, optionalInteger, type Params } from './rpc-params.js';
 import { skippedSlotHash } from './slot-hashes.js';

@@ -5,7 +5,7 @@ import { recordedMeta } from './embedded-chain.js';
 import { parseAccountData } from './account-parse.js';
 import { parsedInstructionJson } from './instruction-parse.js';
 import { RENT_EPOCH_U64_MAX } from './rpc-json.js';
-import { encodeBase58 } from './base58.js';
+import { encodeBase58 } from '../../shared/base58.js';
 import { RpcError, invalidParam, type AccountEncoding } from './rpc-params.js';
 import { readTokenAccount, uiTokenAmount, type TokenAccountFields } from './token-parse.js';
 import type { TokenSnapshot, TransactionRecord } from './transaction-history.js';

@@ -1,6 +1,6 @@
 // getProgramAccounts-style filters (dataSize, memcmp, tokenAccountState), parsed once from a
 // request's config and applied to account data; shared by getProgramAccounts and programSubscribe.
-import { decodeBase58 } from './base58.js';
+import { decodeBase58 } from '../../shared/base58.js';
 import { invalidParam } from './rpc-params.js';
 import { isTokenAccountData } from './token-parse.js';
 

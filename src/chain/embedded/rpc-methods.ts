@@ -1,7 +1,7 @@
 // The JSON-RPC methods of the embedded chain, answering with a validator's JSON shapes and
 // error codes. Commitment levels all read the single SVM state: a landed transaction is
 // reported finalized at once (the chain has no forks to wait out).
-import { encodeBase58, decodeBase58 } from './base58.js';
+import { encodeBase58, decodeBase58 } from '../../shared/base58.js';
 import { SLOTS_PER_EPOCH, type EmbeddedChain, type ExecutionDetails, type RawAccount } from './embedded-chain.js';
 import { accountJson, dataSliceOf, innerInstructionsJson, transactionJson, type TransactionEncoding } from './rpc-encoding.js';
 import {

@@ -1,7 +1,7 @@
 // JSON-RPC errors and parameter readers for the embedded chain's RPC. Codes are the
 // validator's (agave rpc custom_error.rs / jsonrpc-core); messages name the offending param so
 // a client author sees what to fix.
-import { decodeBase58 } from './base58.js';
+import { decodeBase58 } from '../../shared/base58.js';
 
 export class RpcError extends Error {
   constructor(

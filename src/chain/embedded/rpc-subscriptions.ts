@@ -5,7 +5,7 @@
 // reply first and the notifications after it, never the other way round.
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../shared/index.js';
-import { encodeBase58 } from './base58.js';
+import { encodeBase58 } from '../../shared/base58.js';
 import { recordedMeta, type CommitEvent, type EmbeddedChain } from './embedded-chain.js';
 import { accountJson, closedAccountJson } from './rpc-encoding.js';
 import { matches, parseFilters, type Filter } from './rpc-filters.js';

@@ -2,7 +2,7 @@
 // (agave account-decoder: parse_token.rs / parse_token_extension.rs), and the small readers
 // the chain needs for token balances. Reads bytes directly: no web3.js objects per account.
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
-import { encodeBase58 } from './base58.js';
+import { encodeBase58 } from '../../shared/base58.js';
 
 export const TOKEN_PROGRAM = TOKEN_PROGRAM_ID.toBase58();
 export const TOKEN_2022_PROGRAM = TOKEN_2022_PROGRAM_ID.toBase58();

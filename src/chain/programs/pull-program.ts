@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PublicKey, type Connection } from '@solana/web3.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
+import { rpcCall } from '../rpc.js';
 
 export const UPGRADEABLE_LOADER_ID = 'BPFLoaderUpgradeab1e11111111111111111111111';
 const LEGACY_LOADERS = new Set(['BPFLoader2111111111111111111111111111111111', 'BPFLoader1111111111111111111111111111111111']);
@@ -29,9 +30,9 @@ export interface DeployedProgram {
 
 async function read(connection: Connection, address: PublicKey, what: string) {
   try {
-    return await connection.getAccountInfo(address, 'confirmed');
+    return await rpcCall('getAccountInfo', connection.rpcEndpoint, () => connection.getAccountInfo(address, 'confirmed'));
   } catch (error) {
-    throw new StewardError('RPC_FAILED', `reading ${what} ${address.toBase58()} from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
+    throw new StewardError(error instanceof StewardError ? error.code : 'RPC_FAILED', `reading ${what} ${address.toBase58()} from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
       hint: 'check the cluster URL (--url) and that it answers getAccountInfo',
       cause: error,
     });

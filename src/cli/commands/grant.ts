@@ -17,6 +17,7 @@ import { createContext, type CliIo } from '../context.js';
 import { agentKeyOf } from '../agents.js';
 import { readTreasury, treasuryAgent } from '../treasury-read.js';
 import { SUMMARY } from '../summaries.js';
+import { rpcCall } from '../../chain/index.js';
 
 interface GrantOptions {
   token: string;
@@ -48,7 +49,7 @@ function mayInject(rpcUrl: string, cluster: OpenCluster): boolean {
  * chain's cheat RPC). Returns false when the cluster does not know the method.
  */
 async function injectOverRpc(connection: Connection, tokenAccount: PublicKey, delegate: PublicKey | null, amount: bigint): Promise<boolean> {
-  const info = await connection.getAccountInfo(tokenAccount, 'confirmed');
+  const info = await rpcCall('getAccountInfo', connection.rpcEndpoint, () => connection.getAccountInfo(tokenAccount, 'confirmed'));
   if (!info || info.data.length < ACCOUNT_SIZE) {
     throw new StewardError('EXECUTION_FAILED', `${tokenAccount.toBase58()} is not a token account on this chain`, { hint: 'the treasury account changed since it was read; run the command again' });
   }

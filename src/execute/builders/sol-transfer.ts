@@ -9,7 +9,7 @@
 // payment. The fee reserve is kept back so the agent can still pay for transactions.
 import { PublicKey, SystemProgram } from '@solana/web3.js';
 import { formatAmount } from '../../shared/index.js';
-import { rpcCall } from '../rpc-errors.js';
+import { rpcCall } from '../../chain/rpc.js';
 import type { BuildContext, BuildResult } from './types.js';
 import type { ResolvedAction } from '../../policy/index.js';
 

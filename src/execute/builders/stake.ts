@@ -5,7 +5,7 @@
 import { PublicKey, StakeProgram } from '@solana/web3.js';
 import { formatAmount } from '../../shared/index.js';
 import type { Builder, BuildResult } from './types.js';
-import { rpcCall } from '../rpc-errors.js';
+import { rpcCall } from '../../chain/rpc.js';
 import { decodeStake, type StakeView } from './stake-accounts.js';
 
 export const buildStake: Builder<'stake'> = async (action, ctx): Promise<BuildResult> => {

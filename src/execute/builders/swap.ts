@@ -9,7 +9,7 @@ import { PublicKey, TransactionMessage, VersionedTransaction, type AddressLookup
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
-import { rpcCall } from '../rpc-errors.js';
+import { rpcCall } from '../../chain/rpc.js';
 import type { Builder, BuildResult } from './types.js';
 import { findDelegatedSources, mintProgram } from './token-accounts.js';
 

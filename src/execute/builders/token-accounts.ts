@@ -6,7 +6,7 @@ import { ASSOCIATED_TOKEN_PROGRAM_ID, AccountLayout, ACCOUNT_SIZE, TOKEN_2022_PR
 import { PublicKey, type AccountInfo, type Connection } from '@solana/web3.js';
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { StewardError } from '../../errors/index.js';
-import { rpcCall, type RetryOptions } from '../rpc-errors.js';
+import { rpcCall, type RetryOptions } from '../../chain/rpc.js';
 
 export interface DelegatedSource {
   address: PublicKey;

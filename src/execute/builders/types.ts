@@ -4,7 +4,7 @@
 // prepared-but-not-sendable instruction set (a vote where no governance program runs).
 import type { AddressLookupTableAccount, Connection, PublicKey, TransactionInstruction } from '@solana/web3.js';
 import type { CompiledPolicy, PolicyContext, ResolvedAction } from '../../policy/index.js';
-import type { RetryOptions } from '../rpc-errors.js';
+import type { RetryOptions } from '../../chain/rpc.js';
 
 export interface BuildContext {
   connection: Connection;

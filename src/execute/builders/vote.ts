@@ -11,7 +11,7 @@ import { getGovernance, getProposal, getVoteRecordAddress, ProposalState, withRe
 import { buildCastVoteInstruction } from '../../governance/vote/build-cast-vote.js';
 import { findVotingPower } from '../../governance/vote/voting-power.js';
 import type { Builder, BuildResult } from './types.js';
-import { rpcCall } from '../rpc-errors.js';
+import { rpcCall } from '../../chain/rpc.js';
 
 function toBigInt(text: string): bigint | null {
   return /^\d+$/.test(text) ? BigInt(text) : null;

@@ -21,6 +21,7 @@ import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
 import { summarizeGovernanceConfig } from '../decode/spl-governance.js';
 import type { GovernanceConfigSummary } from '../decode/types.js';
+import { rpcCall } from '../../chain/rpc.js';
 
 export const DEFAULT_PROPOSAL_STATES: readonly ProposalState[] = [ProposalState.Draft, ProposalState.SigningOff, ProposalState.Voting];
 
@@ -104,7 +105,9 @@ const PROPOSAL_TYPES = new Set<number>([GovernanceAccountType.ProposalV1, Govern
 const PROPOSAL_STATE_OFFSET = 65;
 
 function rpcFailure(connection: Connection, what: string, error: unknown): StewardError {
-  return new StewardError('RPC_FAILED', `reading ${what} from ${redactUrl(connection.rpcEndpoint)} failed: ${error instanceof Error ? error.message : String(error)}`, {
+  // The boundary already classified it (timeout, rate limit, bad answer): keep its code.
+  const code = error instanceof StewardError ? error.code : 'RPC_FAILED';
+  return new StewardError(code, `reading ${what} from ${redactUrl(connection.rpcEndpoint)} failed: ${error instanceof Error ? error.message : String(error)}`, {
     hint: 'check the cluster URL (--url) and that the node serves getProgramAccounts (some providers disable it)',
     context: { what },
     cause: error,
@@ -135,11 +138,13 @@ export async function getProposals(connection: Connection, params: GetProposalsP
   // 1. Everything naming the realm at offset 1: governances (and token owner records, realm config, ignored).
   let realmAccounts;
   try {
-    realmAccounts = await connection.getProgramAccounts(programId, {
-      commitment: 'confirmed',
-      withContext: true,
-      filters: [{ memcmp: { offset: 1, bytes: realm.toBase58() } }],
-    });
+    realmAccounts = await rpcCall('getProgramAccounts', connection.rpcEndpoint, () =>
+      connection.getProgramAccounts(programId, {
+        commitment: 'confirmed',
+        withContext: true,
+        filters: [{ memcmp: { offset: 1, bytes: realm.toBase58() } }],
+      }),
+    );
   } catch (error) {
     throw rpcFailure(connection, `the governances of realm ${realm.toBase58()}`, error);
   }
@@ -165,16 +170,18 @@ export async function getProposals(connection: Connection, params: GetProposalsP
   for (const governance of governances.values()) {
     let accounts;
     try {
-      accounts = await connection.getProgramAccounts(programId, {
-        commitment: 'confirmed',
-        withContext: true,
-        filters: [
-          { memcmp: { offset: 1, bytes: governance.address } },
-          ...(stateFilter === undefined
-            ? []
-            : [{ memcmp: { offset: PROPOSAL_STATE_OFFSET, bytes: Buffer.from([stateFilter]).toString('base64'), encoding: 'base64' as const } }]),
-        ],
-      });
+      accounts = await rpcCall('getProgramAccounts', connection.rpcEndpoint, () =>
+        connection.getProgramAccounts(programId, {
+          commitment: 'confirmed',
+          withContext: true,
+          filters: [
+            { memcmp: { offset: 1, bytes: governance.address } },
+            ...(stateFilter === undefined
+              ? []
+              : [{ memcmp: { offset: PROPOSAL_STATE_OFFSET, bytes: Buffer.from([stateFilter]).toString('base64'), encoding: 'base64' as const } }]),
+          ],
+        }),
+      );
     } catch (error) {
       throw rpcFailure(connection, `the proposals of governance ${governance.address}`, error);
     }
@@ -200,7 +207,7 @@ export async function getProposals(connection: Connection, params: GetProposalsP
   const infos: Array<AccountInfo<Buffer> | null> = [];
   for (let start = 0; start < addresses.length; start += 100) {
     try {
-      const chunk = await connection.getMultipleAccountsInfoAndContext(addresses.slice(start, start + 100), { commitment: 'confirmed' });
+      const chunk = await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () => connection.getMultipleAccountsInfoAndContext(addresses.slice(start, start + 100), { commitment: 'confirmed' }));
       slot = Math.min(slot, chunk.context.slot);
       infos.push(...chunk.value);
     } catch (error) {

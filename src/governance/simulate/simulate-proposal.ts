@@ -16,6 +16,7 @@ import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
 import type { TreasuryIndex } from '../treasury-context.js';
 import { executeTransactionInstructions, succeededProposalData, type ProposalExecution } from './execution-state.js';
+import { rpcCall } from '../../chain/rpc.js';
 
 export interface TokenState {
   mint: string;
@@ -100,7 +101,7 @@ async function programPath(connection: Connection, execution: ProposalExecution,
   let program;
   let proposal;
   try {
-    [program, proposal] = await connection.getMultipleAccountsInfo([execution.programId, execution.proposal], 'confirmed');
+    [program, proposal] = await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () => connection.getMultipleAccountsInfo([execution.programId, execution.proposal], 'confirmed'));
   } catch (error) {
     return `reading the governance program and the proposal failed: ${(error as Error).message}`;
   }
@@ -229,9 +230,11 @@ export async function simulateProposal(connection: Connection, params: SimulateP
     read: async (minContextSlot) => {
       let answer;
       try {
-        answer = await connection.getMultipleAccountsInfoAndContext(keys, { commitment: 'confirmed', ...(minContextSlot !== undefined ? { minContextSlot } : {}) });
+        answer = await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () =>
+          connection.getMultipleAccountsInfoAndContext(keys, { commitment: 'confirmed', ...(minContextSlot !== undefined ? { minContextSlot } : {}) }),
+        );
       } catch (error) {
-        throw new StewardError('RPC_FAILED', `reading accounts around the simulation from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
+        throw new StewardError(error instanceof StewardError ? error.code : 'RPC_FAILED', `reading accounts around the simulation from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
           hint: 'check the cluster URL (--url)',
           cause: error,
         });
@@ -248,7 +251,7 @@ export async function simulateProposal(connection: Connection, params: SimulateP
           program = null;
           fallback = 'this cluster cannot simulate with the proposal rewritten as succeeded (no steward_simulateTransaction; a real cluster)';
         }
-        const result = await connection.simulateTransaction(transaction, config);
+        const result = await rpcCall('simulateTransaction', connection.rpcEndpoint, () => connection.simulateTransaction(transaction, config));
         return { slot: result.context.slot, result: { kind: 'ran', value: result.value, path: 'instructions' } };
       } catch (error) {
         return { slot: minContextSlot, result: { kind: 'refused', reason: `the node refused the simulation: ${error instanceof Error ? error.message : String(error)}` } };

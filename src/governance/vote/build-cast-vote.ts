@@ -6,6 +6,7 @@ import { Vote, VoteChoice, VoteKind, withCastVote } from '@solana/spl-governance
 import type { Connection, PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
+import { rpcCall } from '../../chain/rpc.js';
 
 export const voteChoices = ['for', 'against', 'abstain', 'veto'] as const;
 export type VoteChoiceName = (typeof voteChoices)[number];
@@ -83,9 +84,9 @@ export async function prepareVote(connection: Connection, params: CastVoteParams
   const built = await buildCastVoteInstruction(params);
   let program;
   try {
-    program = await connection.getAccountInfo(params.programId, { commitment: 'confirmed' });
+    program = await rpcCall('getAccountInfo', connection.rpcEndpoint, () => connection.getAccountInfo(params.programId, { commitment: 'confirmed' }));
   } catch (error) {
-    throw new StewardError('RPC_FAILED', `checking the governance program on ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
+    throw new StewardError(error instanceof StewardError ? error.code : 'RPC_FAILED', `checking the governance program on ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
       hint: 'check the cluster URL (--url)',
       cause: error,
     });

@@ -5,6 +5,7 @@
 // narrowed on-chain by realm and mint.
 import { GovernanceAccountType } from '@solana/spl-governance';
 import { PublicKey, type Connection } from '@solana/web3.js';
+import { rpcCall } from '../../chain/rpc.js';
 
 export interface VotingPower {
   tokenOwnerRecord: PublicKey;
@@ -28,10 +29,12 @@ const RECORD_TYPES = new Set<number>([GovernanceAccountType.TokenOwnerRecordV1, 
 
 /** Every record of `mint` in `realm` the agent may vote with, largest deposit first. */
 export async function findVotingPower(connection: Connection, params: { programId: PublicKey; realm: PublicKey; mint: PublicKey; agent: PublicKey }): Promise<VotingPower[]> {
-  const records = await connection.getProgramAccounts(params.programId, {
-    commitment: 'confirmed',
-    filters: [{ memcmp: { offset: REALM_OFFSET, bytes: params.realm.toBase58() } }, { memcmp: { offset: MINT_OFFSET, bytes: params.mint.toBase58() } }],
-  });
+  const records = await rpcCall('getProgramAccounts', connection.rpcEndpoint, () =>
+    connection.getProgramAccounts(params.programId, {
+      commitment: 'confirmed',
+      filters: [{ memcmp: { offset: REALM_OFFSET, bytes: params.realm.toBase58() } }, { memcmp: { offset: MINT_OFFSET, bytes: params.mint.toBase58() } }],
+    }),
+  );
   const power: VotingPower[] = [];
   for (const { pubkey, account } of records) {
     const data = account.data;
