@@ -10,6 +10,8 @@ import { loadConfig, type PolicyConfig } from '../src/config/index.js';
 import { DEMO, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID, startDemoChain } from '../src/demo/index.js';
 import { getProposals } from '../src/governance/index.js';
 import { analyzeTreasury, getTreasurySnapshot } from '../src/treasury/index.js';
+import { readTreasury } from '../src/agent/observe-treasury.js';
+import { toAddress } from '../src/shared/index.js';
 import { injectProposals, scaleTreasury } from './fixtures.js';
 import { atLeast, atMost, median, round, type BenchOptions, type Figure } from './lib.js';
 
@@ -85,6 +87,24 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     };
 
     const base = await observe(policy.tokens);
+
+    // The whole observation as a run makes it: treasury, stake, prices, MarginFi, Whirlpools and
+    // the stake pool through one account reader, with one owner and with a second one (a Squads
+    // vault will be one), at demo size.
+    const whole = async (ownerList: readonly string[]) => {
+      counter.reset();
+      const read = await readTreasury(connection, {
+        agent: { ...guardian, treasury: { ...guardian.treasury, owners: ownerList.map(toAddress) } },
+        policy,
+        agentKey: DEMO.agent.toBase58(),
+        now: new Date(),
+        previous: null,
+        embedded: true,
+      });
+      return { rounds: read.rpc.rounds, requests: counter.requests, methods: { ...counter.methods }, positions: read.positions.length };
+    };
+    const observation = await whole(owners);
+    const twoOwners = await whole([...owners, DEMO.agent.toBase58()]);
     const extraTokens = scaleTreasury(demo.running.chain, new PublicKey(owners[0]!), { accounts: ACCOUNTS, mints: MINTS, priceTemplate: demo.dao.priceAccounts.USDC });
     injectProposals(demo.running.chain, Math.max(0, PROPOSALS - DEMO_PROPOSALS.length));
     const tokens = { ...policy.tokens, ...extraTokens };
@@ -110,6 +130,27 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     const scale = `${owners.length} owner(s), ${scaled.snapshotAccounts} token accounts (${ACCOUNTS} added) over ${Object.keys(tokens).length} policy tokens (${MINTS} added, each with a Pyth account), ${scaled.proposals} open proposals`;
     const independent = base.tokenRequests === scaled.tokenRequests && base.proposalRequests === scaled.proposalRequests;
     return [
+      {
+        id: 'rpc.observation',
+        group: GROUP,
+        name: 'whole observation (treasury, stake, prices, DeFi positions, stake pool): requests',
+        value: observation.requests,
+        unit: 'requests',
+        target: '≤ 6, same with 2 owners',
+        met: atMost(observation.requests, 6) && twoOwners.requests === observation.requests,
+        method: `readTreasury (what a run and \`steward observe\` call) over the in-process demo chain, HTTP requests counted at the Connection; one account reader coalesces each round's reads into one JSON-RPC batch (${JSON.stringify(observation.methods)} calls, ${observation.positions} positions); with a second owner: ${twoOwners.requests} requests, ${twoOwners.rounds} rounds`,
+        details: { rounds: observation.rounds, methods: observation.methods, twoOwners },
+      },
+      {
+        id: 'rpc.observation-rounds',
+        group: GROUP,
+        name: 'whole observation: sequential rounds',
+        value: observation.rounds,
+        unit: 'rounds',
+        target: '≤ 4',
+        met: atMost(observation.rounds, 4),
+        method: 'rounds of the same observation: the listings and pools; owners, mints, prices, MarginFi banks and Whirlpools positions; Whirlpools pools; tick arrays and pool mints',
+      },
       {
         id: 'rpc.tokens-per-owner',
         group: GROUP,

@@ -2,11 +2,11 @@
 // accounts, its DeFi positions and the configured liquid-staking pools read in parallel, then
 // the pure analyses. Numbers come from here; the model only ever reads them.
 import type { Connection } from '@solana/web3.js';
+import { createAccountReader, shareReader, type ReadRounds } from '../chain/account-reader.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import {
   analyzePositions,
   fetchStakePools,
-  positionRpc,
   priceBookFromSnapshot,
   readPositions,
   stakePoolHoldings,
@@ -34,23 +34,29 @@ export interface ReadTreasuryParams {
 export interface TreasuryRead {
   snapshot: TreasurySnapshot;
   positions: DefiPosition[];
+  /** What the whole observation cost on the wire: sequential rounds, HTTP requests, JSON-RPC calls. */
+  rpc: ReadRounds;
 }
 
 export async function readTreasury(connection: Connection, params: ReadTreasuryParams): Promise<TreasuryRead> {
   const owners = params.agent.treasury.owners;
   // The pools' addresses are configuration: read them alongside, value the holdings after.
   const pools = Object.entries(params.policy.tokens).flatMap(([symbol, entry]) => (entry.stakePool ? [{ symbol, pool: entry.stakePool }] : []));
+  // One reader for the whole observation: what the treasury, the position readers and the pools
+  // ask for in the same round travels in one request (src/chain/account-reader.ts).
+  const reader = createAccountReader(connection, { minContextSlot: params.embedded ? undefined : params.previous?.snapshot.slot });
   const [snapshot, defi, fetchedPools] = await Promise.all([
-    getSnapshot(connection, params),
-    readPositions(connection, { owners }),
-    fetchStakePools(positionRpc(connection), pools),
+    getSnapshot(connection, params, reader),
+    readPositions(connection, { owners, reader }),
+    fetchStakePools(shareReader(reader), pools),
   ]);
   const staking = stakePoolPositions(stakePoolHoldings(snapshot, params.policy.tokens), fetchedPools);
-  return { snapshot, positions: [...defi.positions, ...staking] };
+  return { snapshot, positions: [...defi.positions, ...staking], rpc: reader.wire };
 }
 
-function getSnapshot(connection: Connection, params: ReadTreasuryParams): Promise<TreasurySnapshot> {
+function getSnapshot(connection: Connection, params: ReadTreasuryParams, reader: ReturnType<typeof createAccountReader>): Promise<TreasurySnapshot> {
   return getTreasurySnapshot(connection, {
+    reader,
     owners: params.agent.treasury.owners,
     agent: params.agentKey,
     tokens: params.policy.tokens,

@@ -16,7 +16,7 @@ import {
 } from '@solana/web3.js';
 import { durationMs } from '../config/index.js';
 import type { PolicyConfig } from '../config/index.js';
-import { createAccountReader, MAX_ACCOUNTS_PER_REQUEST, readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as Reader } from '../chain/account-reader.js';
+import { createAccountReader, shareReader, MAX_ACCOUNTS_PER_REQUEST, readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as Reader } from '../chain/account-reader.js';
 import { StewardError } from '../errors/index.js';
 import { redactUrl, toAddress } from '../shared/index.js';
 import { extensionNames, mintRisks } from './mint-risks.js';
@@ -53,6 +53,11 @@ export interface GetTreasurySnapshotParams {
    */
   stakeAuthorities?: 'withdrawer' | 'withdrawer-or-staker' | undefined;
   commitment?: Commitment | undefined;
+  /**
+   * The observation's account reader, shared with the position readers so their reads travel in
+   * the same rounds (its own commitment and minContextSlot then apply).
+   */
+  reader?: Reader | undefined;
 }
 
 export { MAX_ACCOUNTS_PER_REQUEST };
@@ -98,7 +103,7 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
     pyth: entry.pyth ?? null,
     stable: entry.stable,
   }));
-  const reader: Reader = createAccountReader(connection, { commitment: params.commitment, minContextSlot: params.minContextSlot });
+  const reader: Reader = params.reader ? shareReader(params.reader) : createAccountReader(connection, { commitment: params.commitment, minContextSlot: params.minContextSlot });
   const problems: SnapshotProblem[] = [];
   const problem = (code: SnapshotProblem['code'], account: string | null, message: string): void => {
     problems.push({ code, account: account === null ? null : toAddress(account), message });

@@ -24,6 +24,8 @@ describe('npm run bench (smoke size)', () => {
 
   it('RPC request counts do not depend on the treasury size and stay within the targets', () => {
     const byId = new Map(all.map((figure) => [figure.id, figure]));
+    expect(byId.get('rpc.observation')?.met).toBe(true);
+    expect(byId.get('rpc.observation-rounds')?.met).toBe(true);
     expect(byId.get('rpc.tokens-per-owner')?.met).toBe(true);
     expect(byId.get('rpc.proposals')?.met).toBe(true);
     expect(byId.get('rpc.independent-of-size')?.met).toBe(true);

@@ -91,7 +91,10 @@ describe('RPC faults', () => {
     expect(readAction(f.store.db, id).state).toBe('confirmed');
     // Bounded: each faulted read was retried only as often as its faults needed.
     expect(seen['getLatestBlockhash']).toBeLessThanOrEqual(4);
-    expect(seen['sendTransaction']).toBeGreaterThanOrEqual(2);
+    // A swallowed send has an unknown outcome: the boundary does not repeat it (test/unit/chain-rpc.test.ts);
+    // the status poll finds it landed, or a rebroadcast of the same bytes follows after rebroadcastMs.
+    expect(seen['sendTransaction']).toBeGreaterThanOrEqual(1);
+    expect(seen['sendTransaction']).toBeLessThanOrEqual(6);
   });
 
   it('null statuses with a block height far ahead, once: the second look finds the landed transfer (never expired)', async () => {

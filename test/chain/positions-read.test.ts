@@ -40,14 +40,19 @@ afterAll(async () => {
 });
 
 describe('DeFi positions of the demo DAO', () => {
-  it('reads two MarginFi accounts and two Whirlpools positions in 7 RPC requests', async () => {
+  it('reads two MarginFi accounts and two Whirlpools positions in 4 RPC requests (one per round)', async () => {
     const counter = new RpcCounter();
     const result = await readPositions(createConnection(running.url, { counter }), { owners: [treasury] });
     expect(result.positions.filter((p) => p.kind === 'unreadable')).toEqual([]);
     expect(result.positions).toHaveLength(4);
-    // MarginFi: 1 getProgramAccounts + 1 getMultipleAccounts; Whirlpools: 2 + 3.
-    expect(counter.requests).toBe(7);
-    expect(counter.methods).toEqual({ getProgramAccounts: 3, getMultipleAccounts: 4 });
+    // Round 1: MarginFi's and Whirlpools' listings (3 getProgramAccounts); round 2: MarginFi banks
+    // and Whirlpools positions (merged into 1 getMultipleAccounts); rounds 3 and 4: pools, then
+    // tick arrays, mints and Clock. Each round is one request.
+    expect(counter.requests).toBe(4);
+    expect(result.wire.rounds).toBe(4);
+    expect(counter.methods).toEqual({ getProgramAccounts: 3, getMultipleAccounts: 3 });
+    // What the readers asked for, before merging.
+    expect(result.rpcCalls).toEqual({ getProgramAccounts: 3, getMultipleAccounts: 4 });
     expect(result.slot).toBeGreaterThan(0n);
   });
 

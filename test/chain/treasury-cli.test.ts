@@ -15,8 +15,8 @@ describe('steward observe', () => {
     const first = await runCli([...args, 'observe']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    // Treasury: 4 requests; positions: MarginFi 2, Whirlpools 5, stake pools + Clock 1.
-    expect(first.stdout).toMatch(/^Chain: embedded chain .* slot \d+, 4 RPC request\(s\) for the treasury, 8 for DeFi positions$/m);
+    // Treasury, MarginFi, Whirlpools and the stake pool read together: 4 rounds of one request (8 calls).
+    expect(first.stdout).toMatch(/^Chain: embedded chain .* slot \d+; treasury and DeFi positions read in 4 round\(s\), 4 RPC request\(s\) \(8 calls\); \d+ request\(s\) in all$/m);
     expect(first.stdout).toMatch(/^USDT\s+400000\s+\$0\.9915\s+\d+s\s+\$396,600\.00\s/m);
     expect(first.stdout).toMatch(/^JUP\s+1500000\s+\$0\.82\s+36\d\ds\s+\$1,230,000\.00\s+-\s+5%\s+-\s+untrusted-price$/m);
     expect(first.stdout).toContain('CRITICAL USDT trades at $0.9915, 85 bps from $1');

@@ -110,15 +110,15 @@ export function registerObserve(program: Command, io: CliIo): void {
         const agentKey = agentKeyOf(agent, ctx.settings, open, options.agentKey, '--agent-key')?.key.toBase58() ?? null;
         const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
         const read = await readTreasury(open.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: target.kind === 'embedded' });
-        const treasuryRequests = Object.values(read.snapshot.rpcCalls).reduce((sum: number, count: number) => sum + count, 0);
         const { snapshot } = read;
         const { analysis, positions } = analyzeTreasuryRead(agent, read, previous);
         const id = saveObservation(store.db, { snapshot, analysis, cluster, agent: agent.name });
         if (options.json) {
-          io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis, positions }, 2));
+          io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis, positions, rpc: { observation: read.rpc, command: { requests: counter.requests, methods: counter.methods } } }, 2));
           return;
         }
-        io.stdout(`Chain: ${open.label} — slot ${snapshot.slot}, ${treasuryRequests} RPC request(s) for the treasury, ${counter.requests - treasuryRequests} for DeFi positions`);
+        const calls = Object.values(read.rpc.methods).reduce((sum, n) => sum + n, 0);
+        io.stdout(`Chain: ${open.label} — slot ${snapshot.slot}; treasury and DeFi positions read in ${read.rpc.rounds} round(s), ${read.rpc.requests} RPC request(s) (${calls} calls); ${counter.requests} request(s) in all`);
         io.stdout(`Agent: ${agent.name} (policy ${policy.name}); owners: ${agent.treasury.owners.join(', ')}`);
         if (!agentKey) io.stdout('Agent key: unknown (pass --agent-key to tell its allowances from foreign delegates)');
         io.stdout('');

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import anchor, { type Idl } from '@coral-xyz/anchor';
 import { PublicKey } from '@solana/web3.js';
 import { encodeAccount, i80f48Bytes, i80f48MulToUnits, i80f48Raw, i80f48RawToPpm, ppmToI80f48Raw, zeroOfDefined } from './idl-values.js';
-import { multipleAccounts, programAccounts, type PositionRpc } from './rpc.js';
+import { readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as PositionRpc } from '../../chain/account-reader.js';
 import type { DefiPosition, LendingLeg, UnreadablePosition } from './types.js';
 
 export const MARGINFI_IDL = JSON.parse(readFileSync(new URL('./idl/marginfi-0.1.8.accounts.json', import.meta.url), 'utf8')) as Idl;

@@ -26,7 +26,7 @@ import {
 } from '@orca-so/whirlpools-sdk';
 import { derivedAddress } from '../../chain/derived-address.js';
 import { BN, camelCaseKeys, encodeAccount, zeroOfDefined } from './idl-values.js';
-import { multipleAccounts, programAccounts, type PositionRpc } from './rpc.js';
+import { readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as PositionRpc } from '../../chain/account-reader.js';
 import type { DefiPosition, UnreadablePosition } from './types.js';
 
 export const WHIRLPOOL_PROGRAM_ID: PublicKey = ORCA_WHIRLPOOL_PROGRAM_ID;

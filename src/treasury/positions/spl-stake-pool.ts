@@ -8,7 +8,7 @@ import { PublicKey, SYSVAR_CLOCK_PUBKEY, type AccountInfo } from '@solana/web3.j
 import { StewardError } from '../../errors/index.js';
 import type { TreasurySnapshot } from '../snapshot.js';
 import { BN } from './idl-values.js';
-import { multipleAccounts, type PositionRpc } from './rpc.js';
+import { readMultipleAccounts as multipleAccounts, type AccountReader as PositionRpc } from '../../chain/account-reader.js';
 import type { LiquidStakingPosition, StakePoolHolding, UnreadablePosition } from './types.js';
 
 /** The SPL stake pool program (the one Jito's and most LST pools run under). */

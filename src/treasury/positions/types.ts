@@ -1,6 +1,7 @@
 // The shape every protocol reader returns: a DeFi position as token legs in base units, the
 // protocol's own risk parameters, and figures valued in micro-USD. Plain data (bigint, strings),
 // no SDK type, so nothing outside src/positions ever sees a protocol SDK.
+import type { ReadRounds } from '../../chain/account-reader.js';
 
 /** price = component × 10^exponent USD, for one mint. */
 export interface MintPrice {
@@ -125,6 +126,8 @@ export interface ReadPositionsResult {
   positions: DefiPosition[];
   /** Highest context slot of the answers. */
   slot: bigint;
-  /** RPC calls issued, by method. */
+  /** Reads the readers asked for, by method (before merging into rounds). */
   rpcCalls: Record<string, number>;
+  /** What the reader sent: rounds, HTTP requests and JSON-RPC calls (with a shared reader, the whole observation's). */
+  wire: ReadRounds;
 }
