@@ -15,7 +15,7 @@ export {
 } from './decode/index.js';
 export { assessRisks, type RiskInput, type RiskAssessment } from './risk/assess-risks.js';
 export { DEFAULT_RISK_THRESHOLDS, maxSeverity, type RiskFlag, type RiskThresholds, type Severity } from './risk/types.js';
-export { findInjection } from './risk/injection.js';
+export { scanInjection, asksToMoveFunds, INJECTION_THRESHOLD, INJECTION_WARN_SCORE, type InjectionScan, type InjectionSignal, type InjectionSignalId } from './risk/injection.js';
 export {
   getProposals,
   DEFAULT_PROPOSAL_STATES,

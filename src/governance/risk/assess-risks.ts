@@ -5,7 +5,7 @@ import { formatUsd, tokenAmount } from '../decode/amount.js';
 import { short } from '../decode/base.js';
 import type { DecodedInstruction, GovernanceConfigSummary } from '../decode/types.js';
 import type { TreasuryIndex } from '../treasury-context.js';
-import { findInjection } from './injection.js';
+import { asksToMoveFunds, scanInjection, type InjectionScan } from './injection.js';
 import { findOutflows, type Outflow } from './outflows.js';
 import { findStatedAddresses, findStatedAmounts } from './text-claims.js';
 import { DEFAULT_RISK_THRESHOLDS, sortFlags, type RiskFlag, type RiskThresholds, type Severity } from './types.js';
@@ -301,6 +301,11 @@ function formatDuration(seconds: number): string {
   return `${(seconds / 86_400).toFixed(1)} days`;
 }
 
+/** One evidence line per signal: what it is, its weight, the text around it. */
+export function injectionEvidence(scan: InjectionScan): string[] {
+  return scan.signals.map((s) => `${s.id} (+${s.weight}): ${quote(s.excerpt)}`);
+}
+
 function injectionFlags(input: RiskInput): RiskFlag[] {
   const sources: Array<[string, string, number[]]> = [
     ['title', input.title, []],
@@ -309,17 +314,47 @@ function injectionFlags(input: RiskInput): RiskFlag[] {
   ];
   const flags: RiskFlag[] = [];
   for (const [where, text, instructions] of sources) {
-    const matches = findInjection(text);
-    if (matches.length === 0) continue;
+    const scan = scanInjection(text);
+    if (scan.level === null) continue;
     flags.push(
       flag(
         'prompt-injection',
-        'severe',
-        `the ${where} contains text aimed at an AI reviewer`,
-        matches.map((m) => `${m.pattern}: ${quote(m.excerpt)}`),
+        scan.level,
+        scan.level === 'severe'
+          ? `the ${where} contains text aimed at an AI reviewer (score ${scan.score})`
+          : `the ${where} may contain text aimed at an AI reviewer (one signal, score ${scan.score}): read it`,
+        injectionEvidence(scan),
         instructions,
       ),
     );
+  }
+  return flags;
+}
+
+const AUTHORITY_WORDS = /\b(?:authorit(?:y|ies)|owner(?:ship)?|custod\w*|control|delegate|upgrade|admin|multisig|signer|close)\b/i;
+
+/** The text asks for an action the instructions do not contain, or the instructions do what the text never mentions. */
+function actionFlags(outflows: readonly Outflow[], authority: readonly RiskFlag[], input: RiskInput): RiskFlag[] {
+  const flags: RiskFlag[] = [];
+  const texts = [input.title, input.description, ...input.instructions.flatMap((ix) => (ix.kind === 'memo' ? [ix.text] : []))];
+  const asked = texts.map(asksToMoveFunds).find((found) => found !== null) ?? null;
+  const movesSomething = input.instructions.some((ix) => ['sol-transfer', 'token-transfer', 'stake-withdraw', 'token-approve', 'token-mint-to'].includes(ix.kind));
+  if (asked !== null && !movesSomething) {
+    flags.push(
+      flag('action-mismatch', 'severe', 'the text asks for funds to move, but the instructions move nothing: the request is aimed at someone else, such as an agent', [
+        `the text says ${quote(asked)}`,
+        `the instructions: ${input.instructions.length === 0 ? 'none' : input.instructions.map((ix) => ix.kind).join(', ')}`,
+      ]),
+    );
+  }
+  const changes = authority.filter((f) => f.id === 'authority-change' && f.severity !== 'info');
+  if (changes.length > 0 && !AUTHORITY_WORDS.test(`${input.title}\n${input.description}`)) {
+    flags.push(
+      flag('action-mismatch', 'warn', 'the instructions change an authority that the text never mentions', changes.map((f) => f.title), changes.flatMap((f) => f.instructions)),
+    );
+  }
+  if (outflows.length > 0 && !/\b(?:pay|pays|paid|payment|transfer|send|sends|fund|funds|grant|move|moves|swap|reimburse\w*|refund|loan|budget|allocat\w*|stipend|bounty|compensat\w*|invoice|fee|deposit)\b/i.test(`${input.title}\n${input.description}`)) {
+    flags.push(flag('action-mismatch', 'warn', 'value leaves the treasury, but the text never says that anything is paid or moved', outflows.map((o) => `instruction #${o.instruction}: ${o.amount.display} to ${o.destination}`), outflows.map((o) => o.instruction)));
   }
   return flags;
 }
@@ -341,6 +376,7 @@ export function assessRisks(input: RiskInput): RiskAssessment {
     ...descriptionFlags(outflows, input),
     ...timingFlags(input, movesValueOrAuthority, t),
     ...injectionFlags(input),
+    ...actionFlags(outflows, authority, input),
   ]);
   return { flags, ...base };
 }
