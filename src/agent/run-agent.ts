@@ -20,7 +20,7 @@ import {
   type TreasurySnapshot,
 } from '../treasury/index.js';
 import { treasuryDecisionSchema } from './decision-schema.js';
-import { knownDestinations, reviewTarget } from './review-target.js';
+import { knownDestinationBook, knownDestinations, reviewTarget } from './review-target.js';
 import { analyzeTreasuryRead, readTreasury } from './observe-treasury.js';
 import { observedContext } from './policy-context.js';
 import { describePolicy, summarizePositions, treasurySystemPrompt, treasuryTask } from './prompts.js';
@@ -268,6 +268,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
           programId,
           realm,
           treasury: indexTreasury(treasuryContextFromSnapshot(snapshot, knownDestinations(policyConfig, db))),
+          knownDestinations: knownDestinationBook(policyConfig, db),
           // Voting deadlines are chain time.
           now: snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(runtime.now().getTime() / 1000),
           model,

@@ -7,6 +7,7 @@ export {
   decodeInstructions,
   DEFAULT_GOVERNANCE_PROGRAM_ID,
   formatUsd,
+  formatTokenAmount,
   type DecodeOptions,
   type DecodedInstruction,
   type DecodedInstructionKind,
@@ -27,10 +28,13 @@ export {
   type RealmView,
 } from './read/get-proposals.js';
 export { simulateProposal, type SimulateProposalParams, type SimulationReport, type AccountChange } from './simulate/simulate-proposal.js';
-export { reviewProposal, type ReviewProposalParams } from './review/review-proposal.js';
+export { reviewProposal, modelLabelOf, type ReviewProposalParams } from './review/review-proposal.js';
+export { assessRecipients, lookAlike, alignAddresses, type KnownDestination, type Recipient, type RecipientMatch, type DestinationSource } from './risk/recipients.js';
+export { modelTextView, textExcerpt, MODEL_TEXT_LIMITS, REPORT_EXCERPT_CHARS, type Truncation, type TextExcerpt } from './review/model-view.js';
+export { getProgramsByProgramData, upgradeAuthorityTargets } from './read/programs-by-program-data.js';
 export { reviewRealm, type ReviewRealmParams, type ReviewRealmResult, type ReviewOutcome } from './review/review-realm.js';
 export { renderReviewMarkdown } from './review/render-markdown.js';
 export { buildReviewPrompt, REVIEW_SYSTEM_PROMPT } from './review/review-prompt.js';
 export { findStoredReview, latestStoredReview, saveReview, type StoredReview } from './review/review-store.js';
-export { modelReviewSchema, reviewToJson, moreCautious, recommendations, type ProposalReview, type ModelReview, type ModelPart, type Recommendation } from './review/review-types.js';
+export { modelReviewSchema, reviewToJson, reviewForJson, modelClaim, moreCautious, recommendations, type ProposalReview, type ModelReview, type ModelPart, type ModelLabel, type Recommendation, type ReviewJsonOptions } from './review/review-types.js';
 export { buildCastVoteInstruction, prepareVote, voteChoices, type CastVoteParams, type CastVoteInstruction, type PreparedVote, type VoteChoiceName } from './vote/build-cast-vote.js';

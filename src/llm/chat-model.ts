@@ -40,6 +40,8 @@ export interface ModelIdentity {
   model: string;
   /** SHA-256 of the local model file (hex). */
   sha256?: string;
+  /** Local: the GGUF's general.name, when it has one (the generated test model is recognised by it). */
+  name?: string;
   /** Remote: the endpoint, credentials removed. */
   endpoint?: string;
 }

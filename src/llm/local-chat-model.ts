@@ -199,7 +199,8 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
   }
 
   async modelIdentity(): Promise<ModelIdentity> {
-    return { backend: 'local', model: basename(this.loaded.path), sha256: await fileSha256(this.loaded.path) };
+    const name = (this.loaded.info.metadata as { general?: { name?: string } }).general?.name;
+    return { backend: 'local', model: basename(this.loaded.path), sha256: await fileSha256(this.loaded.path), ...(typeof name === 'string' ? { name } : {}) };
   }
 
   async close(): Promise<void> {

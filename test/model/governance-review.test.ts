@@ -7,8 +7,8 @@
 import { ProposalState } from '@solana/spl-governance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, DEMO_MINTS, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID } from '../../src/demo/index.js';
-import { indexTreasury, modelReviewSchema, moreCautious, reviewProposal, type ProposalView, type ProposalReview } from '../../src/governance/index.js';
-import { ensureTestModel, LocalChatModel } from '../../src/llm/index.js';
+import { indexTreasury, modelReviewSchema, moreCautious, renderReviewMarkdown, reviewProposal, type ProposalView, type ProposalReview } from '../../src/governance/index.js';
+import { ensureTestModel, LocalChatModel, TEST_MODEL_NAME } from '../../src/llm/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const NOW = 1_800_000_000;
@@ -79,6 +79,22 @@ describe('model review on the generated GGUF', () => {
         if (review.model.status === 'failed') expect(review.model.error).toContain('proposal_review');
         expect(['answered', 'failed']).toContain(review.model.status);
       }
+    }
+  });
+
+  it('labels the answer with the model\'s identity: the generated model\'s confidence is "random weights — not a judgement"', async () => {
+    const model = models[0]!;
+    const identity = await model.modelIdentity();
+    expect(identity.name).toBe(TEST_MODEL_NAME);
+    const review = await reviewProposal({ proposal: proposals[0]!, treasury, now: NOW, model, modelIdentity: identity, governancePrograms: [GOVERNANCE_PROGRAM_ID], maxAttempts: 1 });
+    if (review.model.status === 'skipped') throw new Error('the model was not asked');
+    expect(review.model.label).toMatchObject({ randomWeights: true, name: TEST_MODEL_NAME, sha256: identity.sha256 });
+    const markdown = renderReviewMarkdown(review);
+    if (review.model.status === 'answered') {
+      expect(markdown).toContain('random weights — not a judgement');
+      expect(review.reasons.join('\n')).toContain(`its confidence "${review.model.review.confidence}" (random weights — not a judgement)`);
+    } else {
+      expect(markdown).toContain('random weights');
     }
   });
 });

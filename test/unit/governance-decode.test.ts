@@ -113,7 +113,7 @@ describe.each([
     const plain = decode(createTransferInstruction(usdcAccount, key('dest'), treasuryWallet, 5_000_000_000n, [], programId));
     expect(plain).toMatchObject({ program, kind: 'token-transfer', checked: false, source: usdcAccount.toBase58() });
     if (plain.kind !== 'token-transfer') throw new Error('unreachable');
-    expect(plain.amount).toMatchObject({ symbol: 'USDC', display: '5000 USDC', usdMicros: 5_000_000_000n });
+    expect(plain.amount).toMatchObject({ symbol: 'USDC', display: '5,000 USDC', usdMicros: 5_000_000_000n });
     const checked = decode(createTransferCheckedInstruction(key('x'), usdcMint, key('dest'), treasuryWallet, 1_500_000n, 6, [], programId));
     expect(checked).toMatchObject({ kind: 'token-transfer', checked: true });
     if (checked.kind !== 'token-transfer') throw new Error('unreachable');

@@ -99,7 +99,7 @@ describe('assessRisks', () => {
     const severe = result.flags.filter((f) => f.severity === 'severe').map((f) => f.id);
     expect(severe).toEqual(expect.arrayContaining(['treasury-outflow', 'description-mismatch', 'prompt-injection']));
     const mismatch = result.flags.find((f) => f.id === 'description-mismatch')!;
-    expect(mismatch.evidence[0]).toContain('400000 USDC');
+    expect(mismatch.evidence[0]).toContain('400,000 USDC');
     expect(mismatch.evidence[0]).toContain('"500 USDC"');
   });
   it('a memo-only proposal whose text ends in an order to move funds is not "for" with zero flags', () => {

@@ -10,6 +10,7 @@ import { StewardError } from '../../errors/index.js';
 import {
   formatUsd,
   indexTreasury,
+  reviewForJson,
   reviewRealm,
   treasuryContextFromSnapshot,
   type ReviewOutcome,
@@ -17,7 +18,7 @@ import {
 import { createChatModel, type StewardChatModel } from '../../llm/index.js';
 import { isAddress, terminalText } from '../../shared/index.js';
 import { getTreasurySnapshot } from '../../treasury/index.js';
-import { knownDestinations, reviewTarget } from '../../agent/review-target.js';
+import { knownDestinationBook, reviewTarget } from '../../agent/review-target.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 import { SUMMARY } from '../summaries.js';
@@ -29,6 +30,7 @@ interface ReviewOptions {
   agent?: string;
   force?: boolean;
   simulate: boolean;
+  fullText?: boolean;
 }
 
 function line(outcome: ReviewOutcome): string {
@@ -48,6 +50,7 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
     .option('--no-model', 'deterministic review only (no model)')
     .option('--no-simulate', 'do not simulate the instructions')
     .option('--force', 'review again even when the proposal is unchanged since its last review')
+    .option('--full-text', 'put whole descriptions in the reports and JSON (default: a bounded excerpt with its length and sha256)')
     .option('--agent <name>', 'the agent whose realm and policy to use (default: the first with a realm)')
     .action(async (proposalArg: string | undefined, options: ReviewOptions, command: Command) => {
       if (!proposalArg && !options.all) {
@@ -76,7 +79,8 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
           oracle: policy.oracle,
           now: new Date(),
         });
-        const treasury = indexTreasury(treasuryContextFromSnapshot(snapshot, knownDestinations(policy, store.db)));
+        const book = knownDestinationBook(policy, store.db);
+        const treasury = indexTreasury(treasuryContextFromSnapshot(snapshot, book.map((entry) => entry.address)));
         const now = snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(Date.now() / 1000);
         if (options.model) model = await createChatModel(agent.model, ctx.settings);
         const result = await reviewRealm(open.connection, {
@@ -89,10 +93,12 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
           reportsDir: resolve(ctx.settings.reportsDir),
           force: Boolean(options.force),
           simulate: options.simulate,
+          knownDestinations: book,
+          fullText: Boolean(options.fullText),
           ...(proposalArg ? { proposal: proposalArg } : {}),
         });
         if (options.json) {
-          const items = result.outcomes.map((o) => (o.status === 'reviewed' ? JSON.parse(JSON.stringify(o.review, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) : { status: 'unchanged', ...JSON.parse(o.json) }));
+          const items = result.outcomes.map((o) => (o.status === 'reviewed' ? reviewForJson(o.review, { fullText: Boolean(options.fullText) }) : { status: 'unchanged', ...JSON.parse(o.json) }));
           io.stdout(JSON.stringify({ cluster: target.kind === 'embedded' ? 'embedded' : target.name, realm: result.snapshot.realm, slot: result.snapshot.slot, reviews: items }, null, 2));
         } else {
           io.stdout(`Realm: ${terminalText(result.snapshot.realm.name)} (${result.snapshot.realm.address}) on ${open.label}, slot ${result.snapshot.slot}`);

@@ -20,6 +20,17 @@ export function valueMicros(raw: bigint, decimals: number, price: number | null)
   return (raw * scaled * 1_000_000n) / (10n ** BigInt(decimals) * PRICE_SCALE);
 }
 
+/**
+ * Whole tokens with thousands separators: 250000000000n at 6 decimals → "250,000". (Local until
+ * the one money/formatting module lands; then this delegates to it.)
+ */
+export function formatTokenAmount(raw: bigint, decimals: number): string {
+  const plain = formatAmount(raw, decimals);
+  const [whole = '', fraction] = plain.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
 /** Formats micro-USD as "$1,234.56" for reports. */
 export function formatUsd(micros: bigint | null): string {
   if (micros === null) return 'unpriced';
@@ -34,7 +45,7 @@ export function solAmount(lamports: bigint, treasury: TreasuryIndex): Amount {
     mint: null,
     symbol: 'SOL',
     decimals: 9,
-    display: `${formatAmount(lamports, 9)} SOL`,
+    display: `${formatTokenAmount(lamports, 9)} SOL`,
     usdMicros: valueMicros(lamports, 9, treasury.context.solPriceUsd),
   };
 }
@@ -51,7 +62,7 @@ export function tokenAmount(raw: bigint, mint: string | null, treasury: Treasury
       mint,
       symbol: token.symbol,
       decimals: token.decimals,
-      display: `${formatAmount(raw, token.decimals)} ${token.symbol}`,
+      display: `${formatTokenAmount(raw, token.decimals)} ${token.symbol}`,
       usdMicros: valueMicros(raw, token.decimals, token.priceUsd),
     };
   }
@@ -61,11 +72,11 @@ export function tokenAmount(raw: bigint, mint: string | null, treasury: Treasury
       mint,
       symbol: null,
       decimals: decimalsFromData,
-      display: `${formatAmount(raw, decimalsFromData)} of unknown token ${mint ?? '(mint not named)'}`,
+      display: `${formatTokenAmount(raw, decimalsFromData)} of unknown token ${mint ?? '(mint not named)'}`,
       usdMicros: null,
     };
   }
-  return { raw, mint, symbol: null, decimals: null, display: `${raw} base units of ${mint ?? 'an unknown mint'}`, usdMicros: null };
+  return { raw, mint, symbol: null, decimals: null, display: `${formatTokenAmount(raw, 0)} base units of ${mint ?? 'an unknown mint'}`, usdMicros: null };
 }
 
 /** The mint of a token account, when the treasury context knows it. */

@@ -60,7 +60,16 @@ export type DecodedKind =
   | { kind: 'ata-create'; payer: string; account: string; owner: string; mint: string; idempotent: boolean }
   | { kind: 'ata-other'; name: string }
   | { kind: 'program-upgrade'; upgradedProgram: string; programData: string; buffer: string; spill: string; authority: string }
-  | { kind: 'program-set-authority'; account: string; currentAuthority: string; newAuthority: string | null; checked: boolean }
+  | {
+      kind: 'program-set-authority';
+      /** The ProgramData (or buffer) account the loader changes. */
+      account: string;
+      currentAuthority: string;
+      newAuthority: string | null;
+      checked: boolean;
+      /** The program whose ProgramData `account` is, when the review could resolve it. */
+      upgradedProgram?: string;
+    }
   | { kind: 'program-close'; account: string; recipient: string; authority: string | null; closedProgram: string | null }
   | { kind: 'loader-other'; name: string }
   | { kind: 'stake-delegate'; stakeAccount: string; voteAccount: string; authority: string }

@@ -16,6 +16,7 @@ import {
   Realm,
   type ProgramAccount,
 } from '@solana/spl-governance';
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, TransactionInstruction, type AccountInfo, type Connection } from '@solana/web3.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
@@ -66,6 +67,8 @@ export interface ProposalView {
   descriptionLink: string;
   state: keyof typeof ProposalState;
   governingTokenMint: string;
+  /** Decimals of the governing token mint (read with the batch), so tallies show in whole tokens; null when unreadable. */
+  governingTokenDecimals?: number | null;
   tokenOwnerRecord: string;
   yesVotes: bigint;
   noVotes: bigint;
@@ -203,7 +206,9 @@ export async function getProposals(connection: Connection, params: GetProposalsP
       }
     }
   }
-  const addresses = [realm, ...wanted.map((w) => w.address)];
+  // The governing token mints ride along, so vote tallies can be shown in whole tokens.
+  const mints = [...new Set(proposals.map(({ proposal }) => proposal.governingTokenMint.toBase58()))];
+  const addresses = [realm, ...wanted.map((w) => w.address), ...mints.map((mint) => new PublicKey(mint))];
   const infos: Array<AccountInfo<Buffer> | null> = [];
   for (let start = 0; start < addresses.length; start += 100) {
     try {
@@ -223,6 +228,13 @@ export async function getProposals(connection: Connection, params: GetProposalsP
   }
   const realmAccount = parse<Realm>(Realm, realm, realmInfo, problems);
   if (!realmAccount) throw new StewardError('CHAIN_FAILED', `account ${realm.toBase58()} is not a readable realm`, { hint: problems.at(-1) ?? '' });
+
+  const decimalsByMint = new Map<string, number>();
+  mints.forEach((mint, i) => {
+    const info = infos[1 + wanted.length + i];
+    // An SPL mint (either token program): 82 bytes or more, decimals at byte 44, initialized at 45.
+    if (info && info.data.length >= 82 && info.data[45] === 1 && [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID].some((id) => info.owner.equals(id))) decimalsByMint.set(mint, info.data[44]!);
+  });
 
   const transactionsByProposal = new Map<string, { views: ProposalTransactionView[]; missing: string[]; raw: Buffer[] }>();
   wanted.forEach((w, i) => {
@@ -273,6 +285,7 @@ export async function getProposals(connection: Connection, params: GetProposalsP
       descriptionLink: proposal.descriptionLink,
       state: ProposalState[proposal.state] as keyof typeof ProposalState,
       governingTokenMint: proposal.governingTokenMint.toBase58(),
+      governingTokenDecimals: decimalsByMint.get(proposal.governingTokenMint.toBase58()) ?? null,
       tokenOwnerRecord: proposal.tokenOwnerRecord.toBase58(),
       yesVotes: toBigInt(proposal.getYesVoteCount()),
       noVotes: toBigInt(proposal.getNoVoteCount()),

@@ -5,6 +5,7 @@ import { formatUsd } from '../decode/amount.js';
 import type { DecodedInstruction } from '../decode/types.js';
 import type { RiskFlag } from '../risk/types.js';
 import type { SimulationReport } from '../simulate/simulate-proposal.js';
+import { MODEL_TEXT_LIMITS } from './model-view.js';
 
 export const REVIEW_SYSTEM_PROMPT = [
   'You review DAO governance proposals on Solana for the DAO members before they vote.',
@@ -43,8 +44,8 @@ export function buildReviewPrompt(input: ReviewPromptInput): BuiltPrompt {
     analysis,
     task: 'Review the proposal below. Judge it by its instructions; quote the description only as a claim to check.',
     untrusted: [
-      { label: 'proposal title', text: input.name, maxChars: 300 },
-      { label: 'proposal description', text: input.description, maxChars: 3_000 },
+      { label: 'proposal title', text: input.name, maxChars: MODEL_TEXT_LIMITS.title },
+      { label: 'proposal description', text: input.description, maxChars: MODEL_TEXT_LIMITS.description },
     ],
   });
 }

@@ -8,6 +8,8 @@ import type { StewardModelExtras } from '../../llm/index.js';
 import { writePrivateFile } from '../../shared/index.js';
 import type { Db } from '../../store/index.js';
 import { getProposals, type ProposalsSnapshot } from '../read/get-proposals.js';
+import { getProgramsByProgramData, upgradeAuthorityTargets } from '../read/programs-by-program-data.js';
+import type { KnownDestination } from '../risk/recipients.js';
 import type { RiskThresholds } from '../risk/types.js';
 import { simulateProposal } from '../simulate/simulate-proposal.js';
 import type { TreasuryIndex } from '../treasury-context.js';
@@ -23,8 +25,13 @@ export interface ReviewRealmParams {
   /** Only this proposal (base58); all open ones when absent. */
   proposal?: string;
   now: number;
-  model?: Pick<StewardModelExtras, 'generateStructured'> | null;
+  /** With `modelIdentity`, each answer is labelled with the model's identity. */
+  model?: (Pick<StewardModelExtras, 'generateStructured'> & Partial<Pick<StewardModelExtras, 'modelIdentity'>>) | null;
   db?: Db | null;
+  /** The allow-list and past recipients by source (default: the treasury context's known destinations). */
+  knownDestinations?: readonly KnownDestination[];
+  /** Reports and JSON carry the whole untrusted texts instead of bounded excerpts (`--full-text`). */
+  fullText?: boolean;
   /** Reports go to `<reportsDir>/reviews/<proposal>.md|.json`; none written when absent. */
   reportsDir?: string | null;
   /** Review again even when the stored review matches the fingerprint. */
@@ -52,6 +59,7 @@ export interface ReviewRealmResult {
 export async function reviewRealm(connection: Connection, params: ReviewRealmParams): Promise<ReviewRealmResult> {
   const snapshot = await getProposals(connection, { programId: params.programId, realm: params.realm });
   let proposals = snapshot.proposals;
+  const modelIdentity = params.model?.modelIdentity ? await params.model.modelIdentity().catch(() => null) : null;
   if (params.proposal) {
     proposals = proposals.filter((p) => p.address === params.proposal);
     if (proposals.length === 0) {
@@ -82,14 +90,19 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
       params.simulate === false
         ? { status: 'not-simulated' as const, reason: 'simulation turned off' }
         : await simulateProposal(connection, { instructions, treasury: params.treasury, now: params.now, ...(execution.transactions.length > 0 ? { execution } : {}) });
+    const upgradeTargets = upgradeAuthorityTargets(instructions);
+    const programsByProgramData = upgradeTargets.length > 0 ? await getProgramsByProgramData(connection, upgradeTargets) : {};
     const review = await reviewProposal({
       proposal,
+      programsByProgramData,
+      ...(params.knownDestinations ? { knownDestinations: params.knownDestinations } : {}),
       treasury: params.treasury,
       now: params.now,
       slot: snapshot.slot,
       simulation,
       governancePrograms: [params.programId],
       model: params.model ?? null,
+      modelIdentity,
       ...(params.thresholds ? { thresholds: params.thresholds } : {}),
       ...(params.maxTokens === undefined ? {} : { maxTokens: params.maxTokens }),
     });
@@ -100,8 +113,9 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
       try {
         markdownPath = join(dir, `${proposal.address}.md`);
         jsonPath = join(dir, `${proposal.address}.json`);
-        writePrivateFile(markdownPath, renderReviewMarkdown(review));
-        writePrivateFile(jsonPath, `${reviewToJson(review)}\n`);
+        const options = { fullText: params.fullText ?? false };
+        writePrivateFile(markdownPath, renderReviewMarkdown(review, options));
+        writePrivateFile(jsonPath, `${reviewToJson(review, options)}\n`);
       } catch (error) {
         throw new StewardError('INTERNAL', `cannot write review reports under ${dir}: ${(error as Error).message}`, {
           hint: 'check STEWARD_REPORTS_DIR and its permissions',

@@ -138,7 +138,13 @@ function authorityFlags(input: RiskInput): RiskFlag[] {
       }
       case 'program-set-authority':
         flags.push(
-          flag('authority-change', ix.newAuthority !== null && treasury.isTreasury(ix.newAuthority) ? 'warn' : 'severe', `upgrade authority of ${short(ix.account)} changes`, [line(ix), `new authority ${ix.newAuthority ?? 'none (immutable)'}`], [ix.index]),
+          flag(
+            'authority-change',
+            ix.newAuthority !== null && treasury.isTreasury(ix.newAuthority) ? 'warn' : 'severe',
+            ix.upgradedProgram ? `upgrade authority of program ${short(ix.upgradedProgram)} changes` : `upgrade authority of ${short(ix.account)} (a ProgramData account; its program was not resolved) changes`,
+            [line(ix), ...(ix.upgradedProgram ? [`program ${ix.upgradedProgram}`] : []), `ProgramData ${ix.account}`, `current authority ${ix.currentAuthority}`, `new authority ${ix.newAuthority ?? 'none (immutable)'}`],
+            [ix.index],
+          ),
         );
         break;
       case 'stake-authorize':

@@ -31,6 +31,17 @@ export interface AccountState {
   lamports: bigint;
   program: string;
   token: TokenState | null;
+  /** For a BPF upgradeable loader ProgramData account: its upgrade authority (null: immutable). */
+  upgradeAuthority?: string | null;
+}
+
+/** One authority of an account before and after: owner, delegate, close or upgrade authority, owning program. */
+export interface AuthorityChange {
+  what: 'owner' | 'delegate' | 'close authority' | 'upgrade authority' | 'owning program' | 'account closed';
+  before: string | null;
+  after: string | null;
+  /** Delegate allowances (base units) before and after. */
+  amounts?: { before: bigint; after: bigint };
 }
 
 export interface AccountChange {
@@ -44,6 +55,8 @@ export interface AccountChange {
   mint: string | null;
   /** Owner, delegate and close-authority changes, as sentences. */
   authorityChanges: string[];
+  /** The same changes (and upgrade-authority ones), before → after. */
+  authorities: AuthorityChange[];
 }
 
 export type SimulationReport =
@@ -175,23 +188,41 @@ function tokenState(address: PublicKey, info: AccountInfo<Buffer>): TokenState |
   };
 }
 
-function state(address: PublicKey, info: AccountInfo<Buffer> | null): AccountState | null {
-  if (!info || info.lamports === 0) return null;
-  return { lamports: BigInt(info.lamports), program: info.owner.toBase58(), token: tokenState(address, info) };
+const UPGRADEABLE_LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111';
+
+/** The upgrade authority of a ProgramData account (tag 3, slot, Option<authority>); undefined for anything else. */
+function upgradeAuthorityOf(info: AccountInfo<Buffer>): string | null | undefined {
+  if (info.owner.toBase58() !== UPGRADEABLE_LOADER || info.data.length < 45 || info.data.readUInt32LE(0) !== 3) return undefined;
+  return info.data[12] === 1 ? new PublicKey(info.data.subarray(13, 45)).toBase58() : null;
 }
 
-function describeChanges(before: AccountState | null, after: AccountState | null): string[] {
-  const changes: string[] = [];
+function state(address: PublicKey, info: AccountInfo<Buffer> | null): AccountState | null {
+  if (!info || info.lamports === 0) return null;
+  const upgradeAuthority = upgradeAuthorityOf(info);
+  return { lamports: BigInt(info.lamports), program: info.owner.toBase58(), token: tokenState(address, info), ...(upgradeAuthority === undefined ? {} : { upgradeAuthority }) };
+}
+
+function authorityChanges(before: AccountState | null, after: AccountState | null): AuthorityChange[] {
+  const changes: AuthorityChange[] = [];
   const a = before?.token;
   const b = after?.token;
-  if (a && !after) changes.push('token account closed');
+  if (a && !after) changes.push({ what: 'account closed', before: a.owner, after: null });
   if (a && b) {
-    if (a.owner !== b.owner) changes.push(`owner ${a.owner} → ${b.owner}`);
-    if (a.delegate !== b.delegate || a.delegatedAmount !== b.delegatedAmount) changes.push(`delegate ${a.delegate ?? 'none'} (${a.delegatedAmount}) → ${b.delegate ?? 'none'} (${b.delegatedAmount})`);
-    if (a.closeAuthority !== b.closeAuthority) changes.push(`close authority ${a.closeAuthority ?? 'none'} → ${b.closeAuthority ?? 'none'}`);
+    if (a.owner !== b.owner) changes.push({ what: 'owner', before: a.owner, after: b.owner });
+    if (a.delegate !== b.delegate || a.delegatedAmount !== b.delegatedAmount) changes.push({ what: 'delegate', before: a.delegate, after: b.delegate, amounts: { before: a.delegatedAmount, after: b.delegatedAmount } });
+    if (a.closeAuthority !== b.closeAuthority) changes.push({ what: 'close authority', before: a.closeAuthority, after: b.closeAuthority });
   }
-  if (before && after && before.program !== after.program) changes.push(`owning program ${before.program} → ${after.program}`);
+  if (before?.upgradeAuthority !== undefined && after?.upgradeAuthority !== undefined && before.upgradeAuthority !== after.upgradeAuthority) {
+    changes.push({ what: 'upgrade authority', before: before.upgradeAuthority, after: after.upgradeAuthority });
+  }
+  if (before && after && before.program !== after.program) changes.push({ what: 'owning program', before: before.program, after: after.program });
   return changes;
+}
+
+function describeChange(change: AuthorityChange): string {
+  if (change.what === 'account closed') return 'token account closed';
+  if (change.what === 'delegate') return `delegate ${change.before ?? 'none'} (${change.amounts?.before ?? 0n}) → ${change.after ?? 'none'} (${change.amounts?.after ?? 0n})`;
+  return `${change.what} ${change.before ?? 'none'} → ${change.after ?? 'none'}`;
 }
 
 export async function simulateProposal(connection: Connection, params: SimulateProposalParams): Promise<SimulationReport> {
@@ -298,10 +329,10 @@ export async function simulateProposal(connection: Connection, params: SimulateP
     const after = value.err ? before : state(key, afterInfo);
     const lamportsDelta = (after?.lamports ?? 0n) - (before?.lamports ?? 0n);
     const tokenDelta = before?.token || after?.token ? (after?.token?.amount ?? 0n) - (before?.token?.amount ?? 0n) : null;
-    const authorityChanges = describeChanges(before, after);
-    if (lamportsDelta === 0n && (tokenDelta ?? 0n) === 0n && authorityChanges.length === 0 && (before === null) === (after === null)) return;
+    const authorities = authorityChanges(before, after);
+    if (lamportsDelta === 0n && (tokenDelta ?? 0n) === 0n && authorities.length === 0 && (before === null) === (after === null)) return;
     const mint = after?.token?.mint ?? before?.token?.mint ?? null;
-    changes.push({ address, treasury: treasury.isTreasury(address, mint), before, after, lamportsDelta, tokenDelta, mint, authorityChanges });
+    changes.push({ address, treasury: treasury.isTreasury(address, mint), before, after, lamportsDelta, tokenDelta, mint, authorityChanges: authorities.map(describeChange), authorities });
   });
   return {
     status: 'simulated',
