@@ -4,7 +4,7 @@
 // passed the policy engine and were written to the journal.
 import type { Connection, Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
-import { StewardError, toStewardError } from '../errors/index.js';
+import { StewardError, isStewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
 import type { PositionsAnalysis } from '../treasury/positions/index.js';
@@ -187,9 +187,10 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
         );
       } catch (error) {
         const failure = toStewardError(error);
+        const invalid = isStewardError(failure, 'LLM_OUTPUT_INVALID') ? failure.context : {};
         recordModelDecision(db, {
           runId, task: 'treasury', modelId: identity.model, modelHash: identity.sha256 ?? null, prompt: promptRecord,
-          rawOutput: typeof failure.context.raw === 'string' ? failure.context.raw : null, parsed: undefined, attempts: Number(failure.context.attempts ?? 0),
+          rawOutput: invalid.raw ?? null, parsed: undefined, attempts: invalid.attempts ?? 0,
           usage: {}, error: failure.message,
         }, runtime.now());
         throw failure;

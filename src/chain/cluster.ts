@@ -23,7 +23,7 @@ export function resolveCluster(value: string): ClusterTarget {
   } catch {
     // fall through to the error below
   }
-  throw new StewardError('ARGUMENT_INVALID', `unknown cluster "${redactUrl(text)}"`, {
+  throw new StewardError('CLUSTER_INVALID', `unknown cluster "${redactUrl(text)}"`, {
     hint: 'use an http(s) URL or one of: embedded, mainnet-beta, devnet, testnet, localhost',
     context: { value: redactUrl(text) },
   });

@@ -26,7 +26,7 @@ export function confirmEndpoint(settings: Settings): ConfirmEndpoint | undefined
   if (settings.confirmUrl === '') return undefined;
   const target = resolveCluster(settings.confirmUrl);
   if (target.kind !== 'url') {
-    throw new StewardError('ARGUMENT_INVALID', `--confirm-url "${redactUrl(settings.confirmUrl)}" is not an RPC URL`, {
+    throw new StewardError('OPTION_INVALID', `--confirm-url "${redactUrl(settings.confirmUrl)}" is not an RPC URL`, {
       hint: 'give a second endpoint of the same cluster, from another provider: an http(s) URL or mainnet-beta | devnet | testnet | localhost',
     });
   }

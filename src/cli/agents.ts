@@ -15,7 +15,7 @@ function agentsHint(config: StewardConfig): string {
 /** The agent named `name`; a clear error listing the defined agents otherwise. */
 export function findAgent(config: StewardConfig, name: string): AgentConfig {
   const found = config.agents.find((entry) => entry.config.name === name);
-  if (!found) throw new StewardError('ARGUMENT_INVALID', `no agent named "${name}"`, { hint: agentsHint(config), context: { agent: name } });
+  if (!found) throw new StewardError('AGENT_NOT_FOUND', `no agent named "${name}"`, { hint: agentsHint(config), context: { agent: name } });
   return found.config;
 }
 

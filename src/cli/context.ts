@@ -51,7 +51,7 @@ export function createContext(command: Command, io: CliIo): CliContext {
   });
   if (!(LOG_LEVELS as readonly string[]).includes(settings.logLevel)) {
     const from = options.logLevel ? '--log-level' : 'STEWARD_LOG_LEVEL';
-    throw new StewardError('ARGUMENT_INVALID', `${from} "${settings.logLevel}" is not a log level`, { hint: `use one of ${LOG_LEVELS.join(', ')}`, context: { value: settings.logLevel } });
+    throw new StewardError('OPTION_INVALID', `${from} "${settings.logLevel}" is not a log level`, { hint: `use one of ${LOG_LEVELS.join(', ')}`, context: { value: settings.logLevel } });
   }
   const logger = createLogger({ level: settings.logLevel });
   const json = Boolean((command.opts() as { json?: unknown }).json);

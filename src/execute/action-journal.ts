@@ -35,7 +35,7 @@ export interface ActionRow {
 export function readAction(db: Db, id: number): ActionRow {
   const row = statement(db, 'SELECT * FROM actions WHERE id = ?').get(id) as ActionRow | undefined;
   if (!row) {
-    throw new StewardError('ARGUMENT_INVALID', `no action ${id} in the journal`, {
+    throw new StewardError('ACTION_NOT_FOUND', `no action ${id} in the journal`, {
       hint: 'list actions with `steward approvals list` or check the run report for the action id',
       context: { actionId: id },
     });

@@ -12,13 +12,13 @@ export type ModelSource = { kind: 'file'; path: string } | { kind: 'uri'; uri: s
 export function parseModelSource(reference: string): ModelSource {
   const text = reference.trim();
   if (text === '') {
-    throw new StewardError('ARGUMENT_INVALID', 'empty model reference', {
+    throw new StewardError('OPTION_INVALID', 'empty model reference', {
       hint: 'Give a .gguf path or an hf: URI like hf:OWNER/REPO/FILE.gguf.',
     });
   }
   if (/^(hf|huggingface):/i.test(text) || /^https?:\/\//i.test(text)) return { kind: 'uri', uri: text };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new StewardError('ARGUMENT_INVALID', `unsupported model URI scheme in "${text}"`, {
+    throw new StewardError('OPTION_INVALID', `unsupported model URI scheme in "${text}"`, {
       hint: 'Use a file path, an hf: URI (hf:OWNER/REPO/FILE.gguf or hf:OWNER/REPO:QUANT) or an https URL.',
     });
   }

@@ -147,7 +147,7 @@ describe('spawnEmbeddedChain lifecycle', () => {
     const message = (error as Error).message;
     expect(message).toMatch(/the embedded chain process exited \(code \d+\) before it was ready; its last output:/);
     console.info(`failure as reported:\n${message}`);
-    expect(message).toContain(`error[ARGUMENT_INVALID]: program file ${bad} cannot be loaded at ${programId}: Failed to add program`);
+    expect(message).toContain(`error[FILE_INVALID]: program file ${bad} cannot be loaded at ${programId}: Failed to add program`);
     expect((error as { hint?: string }).hint).toContain('last output');
   });
 

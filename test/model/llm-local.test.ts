@@ -89,7 +89,7 @@ describe('local chat model on the generated GGUF', () => {
     const strict = z.strictObject({ amount: z.string().regex(/^\d{20}$/) });
     const error = await decide({ model, schema: strict, maxAttempts: 2, maxTokens: 48, prompt: [new HumanMessage('amount?')] }).catch((e: unknown) => e);
     expect(isStewardError(error) && error.code).toBe('LLM_OUTPUT_INVALID');
-    if (!isStewardError(error)) throw error;
+    if (!isStewardError(error, 'LLM_OUTPUT_INVALID')) throw error;
     expect(error.context.attempts).toBe(2);
     expect(typeof error.context.raw).toBe('string');
     expect(error.details[0]).toMatch(/^\$(\.amount)?: /);

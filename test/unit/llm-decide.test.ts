@@ -41,14 +41,15 @@ describe('decide', () => {
   it('throws LLM_OUTPUT_INVALID after maxAttempts, keeping every raw answer, never repairing', async () => {
     const model = scripted(['{"action":"hold"', '{"action":"hold","amount":"1e3"}']);
     const error = await decide({ model, schema, prompt: [], maxAttempts: 2 }).catch((e: unknown) => e);
-    if (!isStewardError(error)) throw error;
+    if (!isStewardError(error, 'LLM_OUTPUT_INVALID')) throw error;
     expect(error.code).toBe('LLM_OUTPUT_INVALID');
     expect(error.context.raw).toBe('{"action":"hold","amount":"1e3"}');
-    expect((error.context.invalid as unknown[]).length).toBe(2);
+    expect(error.context.invalid?.length).toBe(2);
     expect(error.format()).toMatchInlineSnapshot(`
       "error[LLM_OUTPUT_INVALID]: the model gave no valid decision in 2 attempt(s)
         $.amount: Invalid string: must match pattern /^\\\\d+$/
-      hint: Nothing was executed. Use a stronger model, raise model.maxTokens if answers were cut off, or simplify the instructions."
+      hint: Nothing was executed. Use a stronger model, raise model.maxTokens if answers were cut off, or simplify the instructions.
+      see: docs/ERRORS.md#llm"
     `);
   });
 

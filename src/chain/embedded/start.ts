@@ -53,7 +53,7 @@ function readInput(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new StewardError('ARGUMENT_INVALID', `cannot read ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new StewardError('FILE_INVALID', `cannot read ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       hint: 'check the path; it is resolved against the current directory',
       context: { path },
       cause: error,
@@ -68,7 +68,7 @@ export function loadAccountFile(chain: EmbeddedChain, address: PublicKey, path: 
     json = JSON.parse(readInput(path, 'account').toString('utf8'));
   } catch (error) {
     if (error instanceof StewardError) throw error;
-    throw new StewardError('ARGUMENT_INVALID', `account file ${path} is not JSON: ${(error as Error).message}`, {
+    throw new StewardError('FILE_INVALID', `account file ${path} is not JSON: ${(error as Error).message}`, {
       hint: 'create it with `solana account ADDRESS --output json --output-file FILE.json`',
       context: { path },
     });
@@ -76,7 +76,7 @@ export function loadAccountFile(chain: EmbeddedChain, address: PublicKey, path: 
   const parsed = accountFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StewardError('ARGUMENT_INVALID', `account file ${path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
+    throw new StewardError('FILE_INVALID', `account file ${path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
       hint: 'expected {"pubkey", "account": {"lamports", "data": [BASE64, "base64"], "owner", "executable", "rentEpoch", "space"}} as `solana account --output json` writes it',
       context: { path },
     });
@@ -94,7 +94,7 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65534) {
-    throw new StewardError('ARGUMENT_INVALID', `port ${port} is out of range`, { hint: 'use 0 (any free port) or 1–65534; the websocket takes port + 1' });
+    throw new StewardError('OPTION_INVALID', `port ${port} is out of range`, { hint: 'use 0 (any free port) or 1–65534; the websocket takes port + 1' });
   }
   const chain = new EmbeddedChain(options);
   try {
@@ -104,7 +104,7 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
       try {
         chain.addProgram(id, elf);
       } catch (error) {
-        throw new StewardError('ARGUMENT_INVALID', `program file ${program.path} cannot be loaded at ${id.toBase58()}: ${(error as Error).message}`, {
+        throw new StewardError('FILE_INVALID', `program file ${program.path} cannot be loaded at ${id.toBase58()}: ${(error as Error).message}`, {
           hint: 'pass a deployable SBF program (.so), e.g. from `cargo build-sbf` or `solana program dump ID FILE.so`',
           context: { path: program.path, programId: id.toBase58() },
           cause: error,

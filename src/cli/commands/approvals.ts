@@ -37,7 +37,7 @@ function operator(): string {
 
 function parseId(text: string): number {
   if (!/^\d{1,15}$/.test(text) || Number(text) < 1) {
-    throw new StewardError('ARGUMENT_INVALID', `"${text}" is not an action id`, { hint: 'action ids are positive integers; list them with `steward approvals list`' });
+    throw new StewardError('OPTION_INVALID', `"${text}" is not an action id`, { hint: 'action ids are positive integers; list them with `steward approvals list`' });
   }
   return Number(text);
 }
@@ -120,7 +120,7 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
       const ctx = createContext(command, io);
       const statuses = ['pending', 'approved', 'rejected', 'expired', 'all'] as const;
       const status = statuses.find((s) => s === options.status);
-      if (!status) throw new StewardError('ARGUMENT_INVALID', `--status "${options.status}" is not one of ${statuses.join(', ')}`, { hint: 'e.g. --status all' });
+      if (!status) throw new StewardError('OPTION_INVALID', `--status "${options.status}" is not one of ${statuses.join(', ')}`, { hint: 'e.g. --status all' });
       const store = ctx.openStore();
       try {
         const rows = listApprovals(store.db, new Date(), status);

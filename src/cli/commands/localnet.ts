@@ -60,7 +60,7 @@ const PARENT_POLL_MS = 1_000;
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(port) || port > 65534) {
-    throw new StewardError('ARGUMENT_INVALID', `--port "${value}" is not a port number`, { hint: 'use 1–65534 (the websocket takes port + 1), or 0 for any free pair' });
+    throw new StewardError('OPTION_INVALID', `--port "${value}" is not a port number`, { hint: 'use 1–65534 (the websocket takes port + 1), or 0 for any free pair' });
   }
   return port;
 }
@@ -69,7 +69,7 @@ function parsePrograms(values: string[]): { id: string; path: string }[] {
   return values.map((value) => {
     const at = value.indexOf('=');
     if (at <= 0 || at === value.length - 1) {
-      throw new StewardError('ARGUMENT_INVALID', `--program "${value}" is not ID=FILE.so`, { hint: 'e.g. --program GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw=./spl_governance.so' });
+      throw new StewardError('OPTION_INVALID', `--program "${value}" is not ID=FILE.so`, { hint: 'e.g. --program GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw=./spl_governance.so' });
     }
     return { id: value.slice(0, at), path: value.slice(at + 1) };
   });
@@ -77,7 +77,7 @@ function parsePrograms(values: string[]): { id: string; path: string }[] {
 
 function parseAccounts(values: string[]): { address: string; path: string }[] {
   if (values.length % 2 !== 0) {
-    throw new StewardError('ARGUMENT_INVALID', `--account takes two values, ADDRESS FILE.json; got ${values.length} value(s): ${values.join(' ')}`, {
+    throw new StewardError('OPTION_INVALID', `--account takes two values, ADDRESS FILE.json; got ${values.length} value(s): ${values.join(' ')}`, {
       hint: 'e.g. --account 7xKX...address ./account.json (a `solana account ADDRESS --output json` file)',
     });
   }

@@ -53,7 +53,7 @@ export function registerModel(program: Command, io: CliIo): void {
     .action(async (uri: string, _options: unknown, command: Command) => {
       const ctx = createContext(command, io);
       if (parseModelSource(uri).kind !== 'uri') {
-        throw new StewardError('ARGUMENT_INVALID', `${uri} is a file path, not a URI to pull`, { hint: 'Use `steward model info FILE` for local files.' });
+        throw new StewardError('OPTION_INVALID', `${uri} is a file path, not a URI to pull`, { hint: 'Use `steward model info FILE` for local files.' });
       }
       const bar = new cliProgress.SingleBar({ format: 'pull [{bar}] {percentage}% {value}/{total} MiB', hideCursor: true }, cliProgress.Presets.shades_classic);
       let started = false;
@@ -106,7 +106,7 @@ export function registerModel(program: Command, io: CliIo): void {
     .action((options: { out: string; seed: string }) => {
       const seed = Number(options.seed);
       if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
-        throw new StewardError('ARGUMENT_INVALID', `--seed must be an integer from 0 to 2147483647, got ${options.seed}`, { hint: 'For example --seed 7.' });
+        throw new StewardError('OPTION_INVALID', `--seed must be an integer from 0 to 2147483647, got ${options.seed}`, { hint: 'For example --seed 7.' });
       }
       const size = writeTestModel(resolve(options.out), { seed });
       io.stdout(`wrote ${options.out} (${basename(options.out)}, ${size} bytes, seed ${seed})`);

@@ -15,7 +15,7 @@ function programId(text: string): PublicKey {
   try {
     return new PublicKey(text);
   } catch {
-    throw new StewardError('ARGUMENT_INVALID', `"${text}" is not a program id (base-58 public key)`, { hint: `e.g. ${SPL_GOVERNANCE_PROGRAM_ID} (SPL Governance)` });
+    throw new StewardError('ADDRESS_INVALID', `"${text}" is not a program id (base-58 public key)`, { hint: `e.g. ${SPL_GOVERNANCE_PROGRAM_ID} (SPL Governance)` });
   }
 }
 

@@ -54,11 +54,11 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
     .option('--agent <name>', 'the agent whose realm and policy to use (default: the first with a realm)')
     .action(async (proposalArg: string | undefined, options: ReviewOptions, command: Command) => {
       if (!proposalArg && !options.all) {
-        throw new StewardError('ARGUMENT_INVALID', 'name a proposal address or pass --all', { hint: 'steward review --all, or steward review <PROPOSAL_ADDRESS>' });
+        throw new StewardError('OPTION_INVALID', 'name a proposal address or pass --all', { hint: 'steward review --all, or steward review <PROPOSAL_ADDRESS>' });
       }
-      if (proposalArg && options.all) throw new StewardError('ARGUMENT_INVALID', 'give either a proposal or --all, not both', { hint: 'drop one of them' });
+      if (proposalArg && options.all) throw new StewardError('OPTION_INVALID', 'give either a proposal or --all, not both', { hint: 'drop one of them' });
       if (proposalArg && !isAddress(proposalArg)) {
-        throw new StewardError('ARGUMENT_INVALID', `"${proposalArg}" is not a Solana address`, { hint: 'pass the base58 address of the proposal account (see steward review --all)' });
+        throw new StewardError('ADDRESS_INVALID', `"${proposalArg}" is not a Solana address`, { hint: 'pass the base58 address of the proposal account (see steward review --all)' });
       }
       const ctx = createContext(command, io);
       const config = ctx.loadConfig();

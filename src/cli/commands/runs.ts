@@ -18,7 +18,7 @@ export function registerRuns(program: Command, io: CliIo): void {
     .action((options: { agent?: string; limit: string; json?: boolean }, command: Command) => {
       const limit = Number.parseInt(options.limit, 10);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-        throw new StewardError('ARGUMENT_INVALID', `--limit expects a whole number from 1 to 10000, got "${options.limit}"`);
+        throw new StewardError('OPTION_INVALID', `--limit expects a whole number from 1 to 10000, got "${options.limit}"`);
       }
       const ctx = createContext(command, io);
       const store = ctx.openStore();
@@ -45,12 +45,12 @@ export function registerRuns(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action((id: string, options: { json?: boolean }, command: Command) => {
       const runId = Number.parseInt(id, 10);
-      if (!/^\d+$/.test(id)) throw new StewardError('ARGUMENT_INVALID', `run id must be a number, got "${id}"`);
+      if (!/^\d+$/.test(id)) throw new StewardError('OPTION_INVALID', `run id must be a number, got "${id}"`);
       const ctx = createContext(command, io);
       const store = ctx.openStore();
       try {
         const run = getRun(store.db, runId);
-        if (!run) throw new StewardError('ARGUMENT_INVALID', `no run ${runId}`, { hint: 'list runs with `steward runs list`' });
+        if (!run) throw new StewardError('RUN_NOT_FOUND', `no run ${runId}`, { hint: 'list runs with `steward runs list`', context: { runId } });
         const decisions = listDecisions(store.db, runId);
         if (options.json) {
           io.stdout(JSON.stringify({ run, decisions }, null, 2));

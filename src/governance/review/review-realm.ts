@@ -63,7 +63,7 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
   if (params.proposal) {
     proposals = proposals.filter((p) => p.address === params.proposal);
     if (proposals.length === 0) {
-      throw new StewardError('ARGUMENT_INVALID', `proposal ${params.proposal} is not an open proposal of realm ${params.realm.toBase58()}`, {
+      throw new StewardError('PROPOSAL_NOT_FOUND', `proposal ${params.proposal} is not an open proposal of realm ${params.realm.toBase58()}`, {
         hint: `open proposals: ${snapshot.proposals.map((p) => p.address).join(', ') || 'none'}; or use --all`,
         context: { proposal: params.proposal },
       });
