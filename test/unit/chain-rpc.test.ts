@@ -56,7 +56,7 @@ describe('retries at the boundary', () => {
   it('says when a send may have reached the node', async () => {
     const { thrown } = await triesUntilThrown(() => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 'send');
     expect(thrown.message).toContain('its outcome is unknown');
-    expect(thrown.context['delivery']).toBe('unknown');
+    expect((thrown.context as Record<string, unknown>)['delivery']).toBe('unknown');
     expect(classifyRpcError(new Error('429 Too Many Requests: x'), 'send').delivery).toBe('not-delivered');
   });
 
