@@ -33,3 +33,6 @@ export {
 } from './config-transaction.js';
 export { spendingLimitUseInstruction, type SpendingLimitUseParams } from './spend.js';
 export { createMultisigInstruction, permissionMask, memberChange, type MemberSpec } from './create-multisig.js';
+export { compileSpendingLimits, baseUnitsForUsd, type CompiledLimit, type CompileLimitsParams, type CompileLimitsResult, type UncompiledToken } from './compile-limits.js';
+export { checkSquadsDrift, driftFlagIds, REMOVED_MEMBER_KEEPS_LIMIT, type DriftFlag, type DriftFlagId, type DriftParams } from './drift.js';
+export { planGrant, matchesCompiled, type GrantPlan, type GrantPlanStep } from './grant-plan.js';
