@@ -19,7 +19,7 @@ export const SUMMARY = {
   start: 'run every scheduled agent on its cron until stopped (Ctrl-C)',
   demo: 'run the demo: embedded chain + demo DAO, both example agents once, and a scripted scenario',
   approvals: 'actions waiting for a human: list, show, approve (re-check, then execute), reject',
-  grant: 'print the SPL approve (or revoke) the DAO must execute to let the agent key spend a treasury token',
+  grant: 'print the SPL approve (or revoke), or with --squads the spending limits, the DAO must execute to let the agent key spend',
   allowance: "the agent key's SPL delegate allowances on the treasury's token accounts, read from chain",
 } as const;
 

@@ -17,6 +17,7 @@ import {
   type ConfigChange,
   type MemberSpec,
 } from '../../src/squads/index.js';
+import { demoKeypair } from '../../src/demo/index.js';
 import { rpc } from './rpc-client.js';
 import { squadsProgram } from '../helpers/programs.js';
 
@@ -43,11 +44,21 @@ export interface SquadsChain {
 
 export const SQUADS_DECIMALS = { USDC: 6, JUP: 6 } as const;
 
-export async function startSquadsChain(options: { timeLockSeconds?: number; agentPermissions?: Omit<MemberSpec, 'key'> } = {}): Promise<SquadsChain> {
+export interface SquadsChainOptions {
+  timeLockSeconds?: number;
+  /** Makes the agent a multisig member with these permissions (a planted misconfiguration). */
+  agentPermissions?: Omit<MemberSpec, 'key'>;
+  /** The demo DAO's member and agent keys instead of fresh ones (so `grant --squads --execute` can sign). */
+  demoKeys?: boolean;
+}
+
+export async function startSquadsChain(options: SquadsChainOptions = {}): Promise<SquadsChain> {
   const chain = await spawnEmbeddedChain({ demo: false, programs: [{ id: SQUADS_V4_PROGRAM_ID, path: squadsProgram!.path }] });
   const connection = new Connection(chain.url, 'confirmed');
-  const members = { alice: Keypair.generate(), bob: Keypair.generate(), carol: Keypair.generate() };
-  const agent = Keypair.generate();
+  const members = options.demoKeys
+    ? { alice: demoKeypair('member/alice'), bob: demoKeypair('member/bob'), carol: demoKeypair('member/carol') }
+    : { alice: Keypair.generate(), bob: Keypair.generate(), carol: Keypair.generate() };
+  const agent = options.demoKeys ? demoKeypair('agent') : Keypair.generate();
   const grantee = Keypair.generate();
   const feeTreasury = Keypair.generate().publicKey;
   for (const key of [...Object.values(members), agent]) {

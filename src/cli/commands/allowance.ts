@@ -5,7 +5,9 @@
 import { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { StewardError } from '../../errors/index.js';
+import { readSquadsFence, squadsFenceJson, squadsFenceLines } from '../../agent/squads-fence.js';
 import { readAllowances } from '../../execute/index.js';
+import { compilePolicy } from '../../policy/index.js';
 import { formatAmount } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
@@ -49,6 +51,7 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
           const token = tokenOf(snapshot, view.mint);
           return { ...view, symbol: token.symbol, decimals: token.decimals };
         });
+        const fence = await readSquadsFence(cluster.connection, { agent, policy: compilePolicy(policy), agentKey: agentKey.key.toBase58(), snapshot });
         if (options.json) {
           io.stdout(
             toJsonText(
@@ -70,6 +73,7 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
                   remaining: row.remaining,
                   remainingText: row.decimals === null ? null : formatAmount(row.remaining, row.decimals),
                 })),
+                squads: fence && squadsFenceJson(fence, agentKey.key.toBase58()),
               },
               2,
             ),
@@ -94,6 +98,10 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
         const foreign = rows.filter((row) => row.delegate !== null && !row.toAgent);
         if (foreign.length > 0) io.stdout(`WARNING  ${foreign.length} treasury account(s) delegated to another key: ${foreign.map((row) => `${row.symbol} → ${row.delegate}`).join(', ')}`);
         io.stdout('The chain keeps only what remains of a grant; `steward grant` prints the approve that sets a new one.');
+        if (fence) {
+          io.stdout('');
+          for (const line of squadsFenceLines(fence, agentKey.key.toBase58(), (mint) => tokenOf(snapshot, mint))) io.stdout(line);
+        }
         setExit(0);
       } finally {
         await cluster.close();

@@ -8,7 +8,6 @@
 import { ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, type Connection } from '@solana/web3.js';
 import type { Command } from 'commander';
-import { resolveCluster, type OpenCluster } from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
 import { buildGrantInstruction, readAllowances, unsignedGrantTransaction, withDelegate } from '../../execute/index.js';
 import { formatAmount, isAddress, parseAmount } from '../../shared/index.js';
@@ -18,9 +17,15 @@ import { agentKeyOf } from '../agents.js';
 import { readTreasury, treasuryAgent } from '../treasury-read.js';
 import { SUMMARY } from '../summaries.js';
 import { rpcCall } from '../../chain/index.js';
+import { mayInject } from '../embedded-only.js';
+import { runSquadsGrant } from '../squads-grant.js';
 
 interface GrantOptions {
-  token: string;
+  token?: string;
+  squads?: string;
+  vaultIndex?: string;
+  timeLock?: string;
+  creator?: string;
   amount?: string;
   agent?: string;
   agentName?: string;
@@ -28,20 +33,6 @@ interface GrantOptions {
   revoke?: boolean;
   execute?: boolean;
   json?: boolean;
-}
-
-/** Hosts where an embedded chain may answer the cheat RPC; nothing else is ever sent one. */
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-function mayInject(rpcUrl: string, cluster: OpenCluster): boolean {
-  if (cluster.demo) return true;
-  const target = resolveCluster(rpcUrl);
-  if (target.kind !== 'url') return target.kind === 'embedded';
-  try {
-    return LOCAL_HOSTS.has(new URL(target.url).hostname);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -76,7 +67,11 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
   program
     .command('grant')
     .description(SUMMARY['grant'])
-    .requiredOption('--token <symbol>', "a token of the agent's policy (e.g. USDC)")
+    .option('--token <symbol>', "a token of the agent's policy (e.g. USDC); not with --squads")
+    .option('--squads <multisig>', "a Squads v4 multisig: compile the policy into spending limits for the agent key (config transaction)")
+    .option('--vault-index <n>', 'with --squads: the vault (default: the agent file, else 0)')
+    .option('--time-lock <seconds>', 'with --squads: also set the multisig time lock')
+    .option('--creator <pubkey>', 'with --squads: the member (Initiate permission) who proposes the config transaction')
     .option('--amount <decimal>', 'the allowance to set, in whole tokens (replaces the current one; not rounded)')
     .option('--agent <pubkey>', "the delegate's public key (default: the agent's signer; on the embedded chain the demo agent)")
     .option('--agent-name <name>', 'the agent whose treasury and policy to use (default: the first with the treasury task)')
@@ -87,7 +82,16 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
     .action(async (options: GrantOptions, command: Command) => {
       const ctx = createContext(command, io);
       const { agent, policy } = treasuryAgent(ctx.loadConfig(), options.agentName);
-      const token = policy.tokens[options.token];
+      if (options.squads !== undefined) {
+        if (options.token !== undefined || options.amount !== undefined || options.account !== undefined) {
+          throw new StewardError('ARGUMENT_INVALID', '--squads compiles the whole policy: it takes no --token, --amount or --account', { hint: 'drop them; the amounts come from the policy windows' });
+        }
+        await runSquadsGrant(ctx, agent, policy, { ...options, squads: options.squads }, io, setExit);
+        return;
+      }
+      if (options.token === undefined) throw new StewardError('ARGUMENT_INVALID', '--token is required (or --squads MULTISIG)', { hint: `e.g. --token USDC --amount 50000; tokens: ${Object.keys(policy.tokens).join(', ')}` });
+      const tokenSymbol = options.token;
+      const token = policy.tokens[tokenSymbol];
       if (!token) {
         throw new StewardError('ARGUMENT_INVALID', `--token "${options.token}" is not a token of policy "${policy.name}"`, {
           hint: `tokens: ${Object.keys(policy.tokens).join(', ')} (symbols are case-sensitive)`,

@@ -79,6 +79,17 @@ export const treasurySchema = z.strictObject({
   owners: z.array(address).min(1, { error: 'expected at least one treasury owner address' }),
   realm: address.optional(),
   governanceProgram: address.optional(),
+  /**
+   * A Squads v4 multisig whose vault holds (part of) the treasury. List the vault's address in
+   * `owners` too (`steward allowance` prints it); the agent spends from it only through
+   * spending limits that name it (`steward grant --squads`).
+   */
+  squads: z
+    .strictObject({
+      multisig: address,
+      vaultIndex: z.int().min(0).max(255).default(0),
+    })
+    .optional(),
   /** Target allocation by token symbol, e.g. { USDC: "50%", SOL: "30%" }. */
   targets: z.record(tokenSymbol, percentString).optional(),
   /** Expected monthly spend in USD, for runway. */

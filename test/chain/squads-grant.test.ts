@@ -1,0 +1,138 @@
+// `steward allowance` and `steward grant --squads` on the real Squads program: a multisig with
+// every drift flag planted (agent a voting member, no time lock, a USDC limit that is looser
+// than both the per-token and the USD windows, pays anyone and has a second member, a limit
+// kept by a removed member, no JUP limit), then the config transaction grant computes, proposed,
+// approved and executed by the (demo) members through the program: every flag clears, and a
+// second grant has nothing to change. Two mints (USDC, JUP), a per-token and a USD window.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PYTH_PROGRAM_ID } from '../../src/demo/index.js';
+import { demoPriceAccountData } from '../../src/demo/seed/pyth.js';
+import { memberChange } from '../../src/squads/index.js';
+import { runCli } from '../helpers/cli.js';
+import { NO_SQUADS_PROGRAM, squadsProgram } from '../helpers/programs.js';
+import { rpc } from './rpc-client.js';
+import { startSquadsChain, type SquadsChain } from './squads-fixture.js';
+
+describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO_SQUADS_PROGRAM}`, () => {
+  let sq: SquadsChain;
+  let dir: string;
+  const grantee = Keypair.generate().publicKey.toBase58();
+  const priceAccounts = { USDC: Keypair.generate().publicKey, JUP: Keypair.generate().publicKey };
+
+  beforeAll(async () => {
+    sq = await startSquadsChain({ demoKeys: true, agentPermissions: { initiate: true, vote: true, execute: false } });
+    const slot = await sq.connection.getSlot('confirmed');
+    const clock = { slot: BigInt(slot), unixTimestamp: BigInt((await sq.connection.getBlockTime(slot)) ?? Math.floor(Date.now() / 1000)) };
+    for (const symbol of ['USDC', 'JUP'] as const) {
+      const data = Buffer.from(demoPriceAccountData(symbol, clock));
+      const answer = await rpc(sq.chain.url, 'steward_setAccount', [priceAccounts[symbol].toBase58(), { lamports: LAMPORTS_PER_SOL, data: [data.toString('base64'), 'base64'], owner: PYTH_PROGRAM_ID.toBase58() }]);
+      if (answer.error) throw new Error(answer.error.message);
+    }
+    // The planted misconfiguration, through the program.
+    const usdcLimit = { createKey: Keypair.generate().publicKey, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: 5_000_000_000n, period: 'Day' as const, members: [sq.agent.publicKey, sq.members.bob.publicKey], destinations: [] };
+    const carolLimit = { createKey: Keypair.generate().publicKey, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: 1_000_000n, period: 'Week' as const, members: [sq.members.carol.publicKey], destinations: [] };
+    await sq.configure([
+      { kind: 'add', limit: usdcLimit },
+      { kind: 'add', limit: carolLimit },
+    ]);
+    await sq.configure([{ kind: 'config', action: memberChange({ kind: 'remove', key: sq.members.carol.publicKey }) }]);
+
+    dir = mkdtempSync(join(tmpdir(), 'steward-squads-'));
+    mkdirSync(join(dir, 'agents'));
+    mkdirSync(join(dir, 'policies'));
+    writeFileSync(
+      join(dir, 'policies', 'vault.yaml'),
+      `name: vault
+tokens:
+  USDC: { mint: ${sq.mints.USDC.toBase58()}, decimals: 6, pyth: ${priceAccounts.USDC.toBase58()}, stable: true }
+  JUP:  { mint: ${sq.mints.JUP.toBase58()}, decimals: 6, pyth: ${priceAccounts.JUP.toBase58()} }
+limits:
+  windows:
+    - { window: 24h, usd: "10000", tokens: { USDC: "8000" } }
+    - { window: 7d, usd: "30000" }
+allow:
+  actions: [transfer, none]
+  destinations: [treasury, ${grantee}]
+oracle: { maxStaleness: 3600s, maxConfidenceBps: 100 }
+`,
+    );
+    writeFileSync(
+      join(dir, 'agents', 'vault-agent.yaml'),
+      `name: vault-agent
+tasks: [treasury]
+policy: vault
+treasury:
+  owners: [${sq.vault.toBase58()}]
+  squads: { multisig: ${sq.multisig.toBase58()} }
+mode: autonomous
+instructions: Pay the grantee from the Squads vault within policy.
+`,
+    );
+  }, 180_000);
+  afterAll(async () => {
+    await sq?.close();
+  });
+
+  const cli = (args: string[]) => runCli(['--url', sq.chain.url, '--config', dir, '--db', join(dir, 'steward.db'), '--log-level', 'silent', ...args]);
+  const flagIds = async () => {
+    const result = await cli(['allowance', '--agent-key', sq.agent.publicKey.toBase58(), '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { squads: { flags: { id: string; fix: string }[] } };
+    return json.squads.flags;
+  };
+
+  it('allowance flags every planted drift, each with what to change; grant --execute clears them through the program', async () => {
+    const before = await flagIds();
+    expect(before.map((f) => f.id).sort()).toEqual(
+      [
+        'agent-votes-or-executes',
+        'destinations-broader',
+        'limit-looser-than-policy',
+        'limit-looser-than-policy',
+        'limit-looser-than-policy',
+        'members-beyond-agent',
+        'missing-limit',
+        'removed-member-keeps-limit',
+        'time-lock-zero',
+      ].sort(),
+    );
+    for (const flag of before) expect(flag.fix).not.toBe('');
+    const text = await cli(['allowance', '--agent-key', sq.agent.publicKey.toBase58()]);
+    expect(text.stdout).toMatch(/DRIFT {2}limit-looser-than-policy: the USDC limit\(s\) let up to 10000 USDC through in a rolling 24h/);
+
+    const grant = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent', sq.agent.publicKey.toBase58(), '--time-lock', '3600', '--execute', '--json']);
+    expect(grant.code, grant.stderr).toBe(0);
+    const plan = JSON.parse(grant.stdout) as { kind: string; steps: string[]; compiled: { symbol: string; period: string; priceDependent: boolean; destinations: string[] }[]; transactions: { configTransactionIndex: string; steps: string[]; unsignedTransaction: { base64: string } }[]; executed: { flagsAfter: unknown[]; signatures: string[] } };
+    expect(plan.kind).toBe('autonomous');
+    expect(plan.compiled.map((l) => `${l.symbol}/${l.period}/${l.priceDependent}`).sort()).toEqual(['JUP/Day/true', 'USDC/Day/true']);
+    expect(plan.compiled[0]!.destinations).toEqual([grantee, sq.vault.toBase58()].sort());
+    expect(plan.steps.filter((s) => s.startsWith('remove spending limit'))).toHaveLength(2);
+    expect(plan.steps.filter((s) => s.startsWith('add spending limit'))).toHaveLength(2);
+    expect(plan.steps.some((s) => s.startsWith('remove the agent'))).toBe(true);
+    // Removals first, on their own (the program refuses closing and creating limits in one config transaction).
+    expect(plan.transactions.map((t) => t.steps.every((s) => s.startsWith('remove spending limit')))).toEqual([true, false]);
+    for (const t of plan.transactions) expect(t.unsignedTransaction.base64.length).toBeGreaterThan(100);
+    expect(plan.executed.signatures.length).toBe(8);
+    expect(plan.executed.flagsAfter).toEqual([]);
+    expect(await flagIds()).toEqual([]);
+
+    const again = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent', sq.agent.publicKey.toBase58()]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/Nothing to change: the multisig already holds exactly these limits/);
+  }, 240_000);
+
+  it('refuses bad input before reading anything, saying what and where (exit 2)', async () => {
+    const wrong = await cli(['grant', '--squads', Keypair.generate().publicKey.toBase58(), '--agent', sq.agent.publicKey.toBase58()]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/names Squads multisig .* not /);
+    const mixed = await cli(['grant', '--squads', sq.multisig.toBase58(), '--token', 'USDC']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/--squads compiles the whole policy/);
+    const notAddress = await cli(['grant', '--squads', 'nope']);
+    expect(notAddress.code).toBe(2);
+  });
+});
