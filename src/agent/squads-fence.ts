@@ -8,7 +8,8 @@ import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import type { AgentConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { CompiledPolicy } from '../policy/index.js';
-import { formatAmount, redactUrl } from '../shared/index.js';
+import { formatAmount } from '../shared/index.js';
+import { rpcCall } from '../chain/index.js';
 import { checkSquadsDrift, compileSpendingLimits, readSquadsTreasury, remainingAt, vaultAddress, type CompileLimitsResult, type DriftFlag, type SquadsTreasury } from '../squads/index.js';
 import type { TreasurySnapshot } from '../treasury/index.js';
 import { pricesFromSnapshot } from './policy-context.js';
@@ -49,12 +50,7 @@ export function squadsRefOf(agent: AgentConfig): SquadsRef | null {
 export async function resolveDestinations(connection: Connection, policy: CompiledPolicy, owners: readonly string[]): Promise<string[]> {
   const out = new Set<string>(policy.destinations.treasury ? owners : []);
   const addresses = [...policy.destinations.addresses];
-  let infos;
-  try {
-    infos = addresses.length === 0 ? [] : await connection.getMultipleAccountsInfo(addresses.map((a) => new PublicKey(a)), 'confirmed');
-  } catch (error) {
-    throw new StewardError('RPC_FAILED', `reading the allow-list's accounts from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, { hint: 'check the cluster is reachable (--url)', cause: error });
-  }
+  const infos = addresses.length === 0 ? [] : await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () => connection.getMultipleAccountsInfo(addresses.map((a) => new PublicKey(a)), 'confirmed'));
   addresses.forEach((address, i) => {
     const info = infos[i];
     const isToken = info && (info.owner.equals(TOKEN_PROGRAM_ID) || info.owner.equals(TOKEN_2022_PROGRAM_ID)) && info.data.length >= 64;

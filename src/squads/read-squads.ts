@@ -8,6 +8,7 @@
 import { PublicKey, SYSVAR_CLOCK_PUBKEY, type AccountInfo, type Connection } from '@solana/web3.js';
 import * as squads from '@sqds/multisig';
 import bs58 from 'bs58';
+import { rpcCall } from '../chain/index.js';
 import { StewardError } from '../errors/index.js';
 import { redactUrl } from '../shared/index.js';
 import { PERMISSION, SQUADS_PROGRAM_ID, periodFromIndex, vaultAddress, type SquadsPeriod } from './program.js';
@@ -102,15 +103,9 @@ export function clockUnixTimestamp(info: AccountInfo<Buffer> | null): bigint {
   return info.data.readBigInt64LE(32);
 }
 
-async function rpc<T>(connection: Connection, method: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw new StewardError('RPC_FAILED', `${method} on ${redactUrl(connection.rpcEndpoint)} failed while reading the Squads multisig: ${(error as Error).message}`, {
-      hint: 'check the cluster is reachable (--url)',
-      cause: error,
-    });
-  }
+/** Through the one RPC boundary (deadline, bounded retries, Steward error codes). */
+function rpc<T>(connection: Connection, method: string, run: () => Promise<T>): Promise<T> {
+  return rpcCall(method, connection.rpcEndpoint, run);
 }
 
 /** Every SpendingLimit account of `multisig`. */
