@@ -40,7 +40,7 @@ export function squadsRefOf(agent: AgentConfig): SquadsRef | null {
   if (!(agent.treasury.owners as readonly string[]).includes(vault.toBase58())) {
     throw new StewardError('CONFIG_INVALID', `agent "${agent.name}": treasury.squads names multisig ${config.multisig}, but its vault ${vault.toBase58()} (index ${config.vaultIndex}) is not in treasury.owners`, {
       hint: `add ${vault.toBase58()} to treasury.owners so observation reads the vault's holdings`,
-      context: { agent: agent.name, vault: vault.toBase58() },
+      context: { agent: agent.name },
     });
   }
   return { multisig, vaultIndex: config.vaultIndex, vault };
