@@ -56,6 +56,8 @@ export const errorCodes = {
   RPC_TIMEOUT: { kind: 'runtime', family: 'rpc' },
   /** The RPC answered 429 Too Many Requests (after bounded retries). */
   RPC_RATE_LIMITED: { kind: 'runtime', family: 'rpc' },
+  /** A command used up its request budget against a fork's upstream (`--fork-budget` raises it). */
+  RPC_BUDGET_EXCEEDED: { kind: 'runtime', family: 'rpc' },
   CHAIN_FAILED: { kind: 'runtime', family: 'chain' },
   LLM_FAILED: { kind: 'runtime', family: 'llm' },
   LLM_OUTPUT_INVALID: { kind: 'runtime', family: 'llm' },
@@ -105,6 +107,7 @@ export interface ErrorContexts {
   RPC_STALE_SLOT: { endpoint?: string; slot: string; previousSlot: string };
   RPC_TIMEOUT: ErrorFacts;
   RPC_RATE_LIMITED: ErrorFacts;
+  RPC_BUDGET_EXCEEDED: { budget: number; upstream: string; what: string };
   CHAIN_FAILED: ErrorFacts;
   LLM_FAILED: ErrorFacts;
   LLM_OUTPUT_INVALID: { raw?: string; attempts?: number; maxAttempts?: number; schemaName?: string; invalid?: readonly unknown[]; usage?: unknown };

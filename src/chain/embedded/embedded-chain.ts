@@ -31,6 +31,8 @@ export interface EmbeddedChainOptions {
   historyCapacity?: number;
   /** Continue a chain saved with exportState(): same identity, accounts, history and blockhashes. */
   restore?: ChainState;
+  /** Start at this slot and chain time (a fork starts where its upstream's Clock was), then advance locally. */
+  start?: { slot: bigint; unixTimestamp: bigint };
 }
 
 export interface RawAccount {
@@ -98,7 +100,7 @@ export class EmbeddedChain implements ChainWriter {
   readonly #now: () => number;
   readonly #autoAdvance: boolean;
   #startMs: number;
-  readonly #startSlot = 1n;
+  readonly #startSlot: bigint;
   #offsetMs = 0;
   /** Set by atTime(): the Clock sysvar reads this instead of wall time. */
   #pinnedUnix: bigint | null = null;
@@ -124,7 +126,10 @@ export class EmbeddedChain implements ChainWriter {
     this.svm = new LiteSVM().withBlockhashCheck(false).withTransactionHistory(0n);
     this.#vm = (this.svm as unknown as { inner: LiteSvm }).inner;
     this.svm.setEpochSchedule(new EpochSchedule(SLOTS_PER_EPOCH, SLOTS_PER_EPOCH, false, 0n, 0n));
-    this.#startMs = this.#now();
+    this.#startMs = options.start ? Number(options.start.unixTimestamp) * 1000 : this.#now();
+    this.#startSlot = options.start?.slot ?? 1n;
+    // A fork's chain time starts at its upstream's: the wall clock moves it on from there.
+    if (options.start) this.#offsetMs = this.#startMs - this.#now();
     this.#slot = 0n;
     this.genesisHash = this.svm.latestBlockhash();
     this.chainId = options.restore?.chainId ?? Buffer.from(Keypair.generate().publicKey.toBytes().subarray(0, 8)).toString('hex');

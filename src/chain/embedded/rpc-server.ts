@@ -95,12 +95,20 @@ export interface ServeOptions {
   port: number;
   maxBodyBytes?: number;
   logger?: Logger;
+  /**
+   * Runs before the chain answers a request (the parsed body, one entry per call): a fork
+   * fetches what the calls need from its upstream here. A failure answers every call with
+   * -32603 and the reason.
+   */
+  prepare?: (requests: readonly unknown[]) => Promise<void>;
+  /** More methods (a fork's steward_forkInfo). */
+  methods?: Record<string, RpcMethod>;
 }
 
 export async function serveRpc(chain: EmbeddedChain, options: ServeOptions): Promise<RpcServers & { port: number; wsPort: number }> {
-  const methods = createRpcMethods(chain);
+  const methods = { ...createRpcMethods(chain), ...(options.methods ?? {}) };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const http = createServer((request, response) => handleHttp(methods, maxBody, request, response, options.logger));
+  const http = createServer((request, response) => handleHttp(methods, maxBody, request, response, options.logger, options.prepare));
   http.keepAliveTimeout = 60_000;
   const wsHttp = createServer((_request, response) => {
     response.writeHead(426).end('websocket only');
@@ -135,7 +143,14 @@ export async function serveRpc(chain: EmbeddedChain, options: ServeOptions): Pro
   };
 }
 
-function handleHttp(methods: Record<string, RpcMethod>, maxBody: number, request: IncomingMessage, response: ServerResponse, logger?: Logger): void {
+function handleHttp(
+  methods: Record<string, RpcMethod>,
+  maxBody: number,
+  request: IncomingMessage,
+  response: ServerResponse,
+  logger?: Logger,
+  prepare?: (requests: readonly unknown[]) => Promise<void>,
+): void {
   if (request.method === 'GET' && request.url === '/health') {
     response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     return;
@@ -166,7 +181,27 @@ function handleHttp(methods: Record<string, RpcMethod>, maxBody: number, request
   request.on('end', () => {
     if (refused) return;
     const body = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    const text = handleBody(methods, body, logger);
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    const answer = (text: string) => response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    if (!prepare) return void answer(handleBody(methods, body, logger));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return void answer(handleBody(methods, body, logger));
+    }
+    const calls = Array.isArray(parsed) ? parsed : [parsed];
+    prepare(calls).then(
+      () => answer(handleBody(methods, body, logger)),
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        const code = (error as { code?: unknown } | null)?.code;
+        const out = calls.map((call) => ({
+          jsonrpc: '2.0',
+          id: (call as { id?: Id } | null)?.id ?? null,
+          error: { code: RPC_INTERNAL_ERROR, message: `fork upstream: ${message}`, ...(typeof code === 'string' ? { data: { code } } : {}) },
+        }));
+        answer(rpcJson(Array.isArray(parsed) ? out : out[0]));
+      },
+    );
   });
 }

@@ -2,12 +2,14 @@
 // demo`, tests and benches call. Programs (.so) and accounts (`solana account --output json`
 // files) are loaded before the servers open, so the first request sees them.
 import { readFileSync } from 'node:fs';
-import { PublicKey } from '@solana/web3.js';
+import { PublicKey, SYSVAR_CLOCK_PUBKEY } from '@solana/web3.js';
 import { z } from 'zod';
 import { StewardError } from '../../errors/index.js';
 import type { Logger } from '../../shared/index.js';
 import { EmbeddedChain, type EmbeddedChainOptions } from './embedded-chain.js';
 import { serveRpc } from './rpc-server.js';
+import { createForkLoader, type ForkLoader } from '../fork/fork-loader.js';
+import { createUpstream, type Upstream } from '../fork/upstream.js';
 
 export interface StartEmbeddedChainOptions extends EmbeddedChainOptions {
   host?: string;
@@ -18,10 +20,17 @@ export interface StartEmbeddedChainOptions extends EmbeddedChainOptions {
   /** Largest accepted HTTP request body (default 1 MiB); larger gets HTTP 413. */
   maxBodyBytes?: number;
   logger?: Logger;
+  /**
+   * Fork this cluster: accounts and programs are read from it on first access, then live locally;
+   * nothing is ever sent to it (src/chain/fork). `budget`: upstream requests this process may make.
+   */
+  fork?: { url: string; budget?: number | undefined } | undefined;
 }
 
 export interface RunningEmbeddedChain {
   chain: EmbeddedChain;
+  /** Present on a fork: its upstream, start slot, fetched accounts and upstream requests. */
+  fork: ForkLoader | null;
   url: string;
   wsUrl: string;
   close(): Promise<void>;
@@ -90,13 +99,28 @@ export function loadAccountFile(chain: EmbeddedChain, address: PublicKey, path: 
   });
 }
 
+/** The upstream and where the fork starts: its Clock (slot and chain time) when the fork is made. */
+async function forkStart(fork: { url: string; budget?: number | undefined }): Promise<{ upstream: Upstream; start: { slot: bigint; unixTimestamp: bigint } }> {
+  const upstream = createUpstream(fork.url, { ...(fork.budget === undefined ? {} : { budget: fork.budget }) });
+  const { slot, accounts } = await upstream.getAccounts([SYSVAR_CLOCK_PUBKEY.toBase58()]);
+  const clock = accounts.get(SYSVAR_CLOCK_PUBKEY.toBase58());
+  if (!clock || clock.data.length < 40) {
+    throw new StewardError('RPC_BAD_RESPONSE', `the fork's upstream ${upstream.label} has no Clock sysvar`, { hint: 'check that --fork points at a Solana RPC', context: { upstream: upstream.label } });
+  }
+  const data = Buffer.from(clock.data);
+  const clockSlot = data.readBigUInt64LE(0);
+  return { upstream, start: { slot: clockSlot > slot ? clockSlot : slot, unixTimestamp: data.readBigInt64LE(32) } };
+}
+
 export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}): Promise<RunningEmbeddedChain> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65534) {
     throw new StewardError('OPTION_INVALID', `port ${port} is out of range`, { hint: 'use 0 (any free port) or 1–65534; the websocket takes port + 1' });
   }
-  const chain = new EmbeddedChain(options);
+  const fork = options.fork ? await forkStart(options.fork) : null;
+  const chain = new EmbeddedChain({ ...options, ...(fork ? { start: fork.start } : {}) });
+  const loader = fork ? createForkLoader(chain, fork.upstream, fork.start.slot) : null;
   try {
     for (const program of options.programs ?? []) {
       const id = toKey(program.id, 'program id');
@@ -117,6 +141,7 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
       port,
       ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(loader ? { prepare: (requests: readonly unknown[]) => loader.prepare(requests), methods: { steward_forkInfo: () => loader.info() } } : {}),
     }).catch((error: NodeJS.ErrnoException) => {
       throw new StewardError('CHAIN_FAILED', `cannot serve the embedded chain on ${host}:${port}: ${error.code ?? error.message}`, {
         hint: error.code === 'EADDRINUSE' ? `port ${port} or ${port + 1} is taken; pick another --port or 0 for any free one` : 'check the host and port',
@@ -133,6 +158,7 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
     };
     return {
       chain,
+      fork: loader,
       url: `http://${host}:${servers.port}`,
       wsUrl: `ws://${host}:${servers.wsPort}`,
       close,

@@ -21,6 +21,8 @@ interface LocalnetOptions {
   demo?: boolean;
   readyJson?: boolean;
   state?: string;
+  fork?: string;
+  forkBudget?: string;
 }
 
 /** Oracle price writes and other writes without a transaction are saved at most this often. */
@@ -142,6 +144,36 @@ function stopRequested(watchParent: boolean): { reason: Promise<string>; dispose
   return { reason, dispose: () => cleanups.forEach((cleanup) => cleanup()) };
 }
 
+function parseFork(options: LocalnetOptions): { url: string; budget?: number } | null {
+  if (options.forkBudget !== undefined && !options.fork) {
+    throw new StewardError('OPTION_INVALID', '--fork-budget needs --fork URL', { hint: 'add --fork URL, or drop --fork-budget', context: { option: '--fork-budget' } });
+  }
+  if (!options.fork) return null;
+  if (options.demo || options.state) {
+    throw new StewardError('OPTION_INVALID', `--fork cannot be combined with ${options.demo ? '--demo' : '--state'}`, {
+      hint: 'a fork reads its accounts from the upstream cluster; run it without --demo and --state',
+      context: { option: '--fork' },
+    });
+  }
+  let budget: number | undefined;
+  if (options.forkBudget !== undefined) {
+    budget = Number(options.forkBudget);
+    if (!/^\d+$/.test(options.forkBudget) || !Number.isSafeInteger(budget) || budget < 1) {
+      throw new StewardError('OPTION_INVALID', `--fork-budget "${options.forkBudget}" is not a positive whole number`, { hint: 'e.g. --fork-budget 2000', context: { option: '--fork-budget', value: options.forkBudget } });
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(options.fork);
+  } catch {
+    throw new StewardError('OPTION_INVALID', `--fork "${options.fork}" is not a URL`, { hint: 'pass the upstream RPC URL, e.g. --fork https://api.mainnet-beta.solana.com', context: { option: '--fork' } });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new StewardError('OPTION_INVALID', `--fork needs an http(s) URL, not ${url.protocol}`, { hint: 'pass the upstream JSON-RPC URL', context: { option: '--fork' } });
+  }
+  return { url: options.fork, ...(budget === undefined ? {} : { budget }) };
+}
+
 export function registerLocalnet(program: Command, io: CliIo): void {
   program
     .command('localnet')
@@ -151,6 +183,8 @@ export function registerLocalnet(program: Command, io: CliIo): void {
     .option('--account <ADDRESS FILE.json...>', 'load an account from a `solana account --output json` file (repeatable)', [])
     .option('--demo', 'seed the demo DAO and keep its live prices fresh (what `--url embedded` serves)')
     .option('--state <file>', 'keep the chain in FILE: continue it when FILE exists, save every change to it (what commands on the embedded default use)')
+    .option('--fork <url>', 'fork this cluster: accounts and programs are read from it on first access, then live locally; nothing is ever sent to it (docs/LOCALNET.md)')
+    .option('--fork-budget <n>', 'upstream requests this fork may make (default 500)')
     .option('--ready-json', 'for a parent process: print one JSON line {url, wsUrl, pid} on stdout when serving, all else on stderr; exit when stdin closes')
     .action(async (options: LocalnetOptions, command: Command) => {
       const readyJson = options.readyJson === true;
@@ -164,9 +198,11 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         const explicit = parsePrograms(options.program);
         const programs = withDemoPrograms(explicit);
         for (const line of programs.lines) say(line);
+        const fork = parseFork(options);
         const restore = stateFile ? loadChainState(stateFile) : null;
         const running = await startEmbeddedChain({
           ...(restore ? { restore } : {}),
+          ...(fork ? { fork } : {}),
           port: parsePort(options.port),
           programs: programs.load,
           accounts: parseAccounts(options.account),
@@ -188,8 +224,16 @@ export function registerLocalnet(program: Command, io: CliIo): void {
           if (readyJson) io.stdout(JSON.stringify({ url: running.url, wsUrl: running.wsUrl, pid: process.pid, chainId: running.chain.chainId }));
           say(`JSON-RPC URL: ${running.url}`);
           say(`WebSocket URL: ${running.wsUrl}`);
+          if (running.fork) {
+            const info = running.fork.info();
+            say(`fork of ${info.upstream} from its slot ${info.forkSlot}: accounts are fetched on first access (at most ${info.budget} upstream requests); writes stay here`);
+          }
           say(`embedded chain ready (slot ${running.chain.clock().slot}); Ctrl-C to stop`);
           const reason = await stop.reason;
+          if (running.fork) {
+            const info = running.fork.info();
+            say(`fork: ${info.requests} upstream request(s), ${info.fetched} account(s) fetched, read at slots ${info.readSlots.min ?? '-'}..${info.readSlots.max ?? '-'}`);
+          }
           if (readyJson) say(`embedded chain stopping: ${reason}`);
         } finally {
           oracle?.stop();

@@ -1,0 +1,167 @@
+// Fork mode (#22) against an upstream that is another embedded chain PROCESS seeded with the demo
+// DAO (`localnet --demo`, the real governance program when ../shared/programs has it), reached
+// through a counting proxy that refuses getProgramAccounts on the token programs with -32010
+// (as public mainnet nodes do) and answers 429 now and then. The fork runs in this process.
+import { resolve } from 'node:path';
+import { createTransferCheckedInstruction, getAccount } from '@solana/spl-token';
+import { Transaction, TransactionInstruction, sendAndConfirmTransaction, type Connection } from '@solana/web3.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTreasury } from '../../src/agent/observe-treasury.js';
+import { createConnection, spawnEmbeddedChain, startEmbeddedChain, type EmbeddedChainChild, type RunningEmbeddedChain } from '../../src/chain/index.js';
+import { loadConfig, type AgentConfig, type PolicyConfig } from '../../src/config/index.js';
+import { DEMO, GOVERNANCE_PROGRAM_ID } from '../../src/demo/index.js';
+import { getProposals } from '../../src/governance/index.js';
+import { governanceProgram } from '../helpers/programs.js';
+import { demoKeypair } from '../../src/demo/addresses.js';
+import { StewardError } from '../../src/errors/index.js';
+import { startRpcProxy, type RpcProxy } from '../helpers/rpc-proxy.js';
+import { runCli } from '../helpers/cli.js';
+
+const TOKEN_PROGRAMS = new Set(['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'TokenzQdBNbLqP5VEhdkAS14EPFLzqZqSSL3s5shT8HSHhFn']);
+
+let upstream: EmbeddedChainChild;
+let proxy: RpcProxy;
+let fork: RunningEmbeddedChain;
+let agent: AgentConfig;
+let policy: PolicyConfig;
+let refused429 = 0;
+let refused32010 = 0;
+
+beforeAll(async () => {
+  upstream = await spawnEmbeddedChain({ demo: true });
+  proxy = await startRpcProxy(
+    () => upstream.url,
+    undefined,
+    (request, index) => {
+      if (index % 4 === 1) {
+        refused429++;
+        return { status: 429, text: 'Too many requests for a specific RPC call' };
+      }
+      const program = request.params?.[0];
+      if (request.method === 'getProgramAccounts' && typeof program === 'string' && TOKEN_PROGRAMS.has(program)) {
+        refused32010++;
+        return { error: { code: -32010, message: `${program} excluded from account secondary indexes; this RPC method unavailable for key` } };
+      }
+      return undefined;
+    },
+  );
+  fork = await startEmbeddedChain({ fork: { url: proxy.url } });
+  const config = loadConfig(resolve(import.meta.dirname, '../..'));
+  agent = config.agents.find((file) => file.config.name === 'treasury-guardian')!.config;
+  policy = config.policies.find((file) => file.config.name === agent.policy)!.config;
+}, 120_000);
+afterAll(async () => {
+  await fork?.close();
+  await proxy?.close();
+  await upstream?.close();
+});
+
+const observe = (connection: Connection, now: Date) => readTreasury(connection, { agent, policy, agentKey: DEMO.agent.toBase58(), now, previous: null, embedded: true });
+
+describe('fork of an embedded demo chain', () => {
+  it('starts at the upstream clock and observes the same treasury and positions as the upstream', async () => {
+    const info = fork.fork!.info();
+    expect(BigInt(info.forkSlot)).toBeGreaterThan(0n);
+    expect(fork.chain.clock().slot).toBeGreaterThanOrEqual(BigInt(info.forkSlot));
+
+    const now = new Date();
+    const onFork = await observe(createConnection(fork.url), now);
+    const onUpstream = await observe(createConnection(upstream.url), now);
+    expect(onFork.snapshot.tokenAccounts).toEqual(onUpstream.snapshot.tokenAccounts);
+    expect(onFork.snapshot.mints).toEqual(onUpstream.snapshot.mints);
+    expect(onFork.snapshot.stakeAccounts).toEqual(onUpstream.snapshot.stakeAccounts);
+    expect(onFork.snapshot.allowances).toEqual(onUpstream.snapshot.allowances);
+    expect(onFork.snapshot.owners).toEqual(onUpstream.snapshot.owners);
+    expect(onFork.snapshot.prices.map((p) => [p.symbol, p.component, p.exponent])).toEqual(onUpstream.snapshot.prices.map((p) => [p.symbol, p.component, p.exponent]));
+    expect(onFork.positions).toEqual(onUpstream.positions);
+    expect(onFork.snapshot.problems).toEqual(onUpstream.snapshot.problems);
+
+    // The token listings were refused with -32010 and answered per owner; 429s were retried.
+    expect(refused32010).toBeGreaterThan(0);
+    expect(proxy.methods['getTokenAccountsByOwner']).toBeGreaterThan(0);
+    expect(refused429).toBeGreaterThan(0);
+    const after = fork.fork!.info();
+    expect(after.fetched).toBeGreaterThan(10);
+    expect(BigInt(after.readSlots.min!)).toBeGreaterThanOrEqual(BigInt(info.forkSlot));
+
+    // A second observation is served locally: no new upstream request.
+    const requests = proxy.requests;
+    const again = await observe(createConnection(fork.url), now);
+    expect(again.snapshot.tokenAccounts).toEqual(onFork.snapshot.tokenAccounts);
+    expect(proxy.requests).toBe(requests);
+  });
+
+  it('lands a delegate transfer on the fork only: the upstream balances and transaction count are unchanged and it never saw a send', async () => {
+    const forkConnection = createConnection(fork.url);
+    const upstreamConnection = createConnection(upstream.url);
+    const source = DEMO.treasuryTokenAccounts.USDC;
+    const destination = DEMO.granteeUsdcAccount;
+    const [upstreamSourceBefore, upstreamDestinationBefore, upstreamCountBefore] = await Promise.all([
+      getAccount(upstreamConnection, source),
+      getAccount(upstreamConnection, destination),
+      upstreamConnection.getTransactionCount(),
+    ]);
+    const forkDestinationBefore = await getAccount(forkConnection, destination);
+    const agentKey = demoKeypair('agent');
+    const amount = 1_234_000_000n;
+    const tx = new Transaction().add(createTransferCheckedInstruction(source, DEMO.mints.USDC, destination, agentKey.publicKey, amount, 6));
+    await sendAndConfirmTransaction(forkConnection, tx, [agentKey], { commitment: 'confirmed' });
+
+    expect((await getAccount(forkConnection, destination)).amount - forkDestinationBefore.amount).toBe(amount);
+    const [upstreamSourceAfter, upstreamDestinationAfter, upstreamCountAfter] = await Promise.all([
+      getAccount(upstreamConnection, source),
+      getAccount(upstreamConnection, destination),
+      upstreamConnection.getTransactionCount(),
+    ]);
+    expect(upstreamSourceAfter.amount).toBe(upstreamSourceBefore.amount);
+    expect(upstreamDestinationAfter.amount).toBe(upstreamDestinationBefore.amount);
+    // The upstream's oracle writes prices without transactions: its count moves only with transactions.
+    expect(upstreamCountAfter).toBe(upstreamCountBefore);
+    expect(proxy.methods['sendTransaction']).toBeUndefined();
+    expect(proxy.methods['simulateTransaction']).toBeUndefined();
+    expect(Object.keys(proxy.methods).sort()).toEqual(expect.arrayContaining(['getMultipleAccounts']));
+    for (const method of Object.keys(proxy.methods)) expect(['getMultipleAccounts', 'getProgramAccounts', 'getTokenAccountsByOwner', 'getSlot']).toContain(method);
+  });
+
+  it.skipIf(!governanceProgram)('reads the realm\'s proposals as the upstream does and runs the governance program fetched from it', async () => {
+    const forkConnection = createConnection(fork.url);
+    const params = { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm };
+    const [onFork, onUpstream] = [await getProposals(forkConnection, params), await getProposals(createConnection(upstream.url), params)];
+    expect(onFork.proposals.length).toBeGreaterThan(0);
+    expect(onFork.proposals).toEqual(onUpstream.proposals);
+    // The program came with the fork's first access; it runs (and rejects an empty instruction itself).
+    const payer = demoKeypair('agent');
+    const tx = new Transaction().add(new TransactionInstruction({ programId: GOVERNANCE_PROGRAM_ID, keys: [], data: Buffer.from([255]) }));
+    tx.feePayer = payer.publicKey;
+    tx.recentBlockhash = (await forkConnection.getLatestBlockhash()).blockhash;
+    tx.sign(payer);
+    const simulated = await forkConnection.simulateTransaction(tx);
+    expect(simulated.value.logs?.join('\n')).toContain(`Program ${GOVERNANCE_PROGRAM_ID.toBase58()} invoke [1]`);
+    expect(JSON.stringify(simulated.value.err)).not.toMatch(/ProgramAccountNotFound|InvalidProgramForExecution|UnsupportedProgramId/);
+    expect(proxy.methods['simulateTransaction']).toBeUndefined();
+  });
+
+  it('refuses bad --fork arguments with exit 2, saying what is wrong', async () => {
+    const bad = await runCli(['localnet', '--fork', 'not a url']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--fork "not a url" is not a URL');
+    const budget = await runCli(['localnet', '--fork', proxy.url, '--fork-budget', '0']);
+    expect(budget.code).toBe(2);
+    expect(budget.stderr).toContain('--fork-budget "0" is not a positive whole number');
+    const demo = await runCli(['localnet', '--fork', proxy.url, '--demo']);
+    expect(demo.code).toBe(2);
+    expect(demo.stderr).toContain('--fork cannot be combined with --demo');
+  });
+
+  it('stops at its upstream request budget with a clear error', async () => {
+    const small = await startEmbeddedChain({ fork: { url: proxy.url, budget: 2 } });
+    try {
+      const failure = await observe(createConnection(small.url), new Date()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StewardError);
+      expect((failure as StewardError).message).toMatch(/fork upstream: this command has used its 2 upstream requests/);
+      expect(small.fork!.info().requests).toBeLessThanOrEqual(2);
+    } finally {
+      await small.close();
+    }
+  });
+});
