@@ -11,14 +11,26 @@ const amount = text(40, 'a decimal string in whole tokens, e.g. "250.5" (not bas
 const address = text(64, 'a base58 Solana address from the policy or the analysis');
 const reason = z.string().max(500).optional().describe('one or two sentences: why this action, citing a computed figure');
 
-export function modelActionSchema(symbols: readonly [string, ...string[]]) {
+/** The fields of each action kind (without `kind`): the decision schema's variants and the propose_* tools' arguments. */
+export function actionShapes(symbols: readonly [string, ...string[]]) {
   const token = z.enum(symbols).describe('a token symbol from the policy token table');
+  return {
+    transfer: { token, amount, to: address, memo: z.string().max(200).optional(), reason },
+    swap: { from: token, to: token, amount, maxSlippageBps: z.int().min(0).max(10_000), reason },
+    stake: { amount, validator: address, reason },
+    unstake: { stakeAccount: address, amount: amount.optional(), reason },
+    vote: { proposal: address, choice: z.enum(['yes', 'no', 'abstain']), reason },
+  };
+}
+
+export function modelActionSchema(symbols: readonly [string, ...string[]]) {
+  const shapes = actionShapes(symbols);
   return z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('transfer'), token, amount, to: address, memo: z.string().max(200).optional(), reason }),
-    z.strictObject({ kind: z.literal('swap'), from: token, to: token, amount, maxSlippageBps: z.int().min(0).max(10_000), reason }),
-    z.strictObject({ kind: z.literal('stake'), amount, validator: address, reason }),
-    z.strictObject({ kind: z.literal('unstake'), stakeAccount: address, amount: amount.optional(), reason }),
-    z.strictObject({ kind: z.literal('vote'), proposal: address, choice: z.enum(['yes', 'no', 'abstain']), reason }),
+    z.strictObject({ kind: z.literal('transfer'), ...shapes.transfer }),
+    z.strictObject({ kind: z.literal('swap'), ...shapes.swap }),
+    z.strictObject({ kind: z.literal('stake'), ...shapes.stake }),
+    z.strictObject({ kind: z.literal('unstake'), ...shapes.unstake }),
+    z.strictObject({ kind: z.literal('vote'), ...shapes.vote }),
     z.strictObject({ kind: z.literal('none'), reason: z.string().max(500).describe('why no action is needed') }),
   ]);
 }

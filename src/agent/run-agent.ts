@@ -8,10 +8,10 @@ import { StewardError, isStewardError, toStewardError } from '../errors/index.js
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
 import type { PositionsAnalysis } from '../treasury/positions/index.js';
-import { decideAndRecord, executeAction, readAction, transitionAction, type ConfirmEndpoint, type ExecutionOutcome } from '../execute/index.js';
-import { compilePolicy, type PolicyContext, type PolicyVerdict } from '../policy/index.js';
+import type { ConfirmEndpoint, ExecutionOutcome } from '../execute/index.js';
+import { compilePolicy } from '../policy/index.js';
 import type { Logger } from '../shared/index.js';
-import type { ActionState, Db } from '../store/index.js';
+import type { Db } from '../store/index.js';
 import {
   latestObservation,
   saveObservation,
@@ -22,8 +22,9 @@ import {
 import { treasuryDecisionSchema } from './decision-schema.js';
 import { knownDestinationBook, knownDestinations, reviewTarget } from './review-target.js';
 import { analyzeTreasuryRead, readTreasury } from './observe-treasury.js';
-import { observedContext } from './policy-context.js';
+import { checkAborted, executeFenced, fenceAction, type ActionOutcome, type DecisionContext } from './fenced-action.js';
 import { describePolicy, summarizePositions, treasurySystemPrompt, treasuryTask } from './prompts.js';
+import { decideWithTools } from './tools/decide-with-tools.js';
 import { finishRun, recordModelDecision, startRun, type PhaseRecord, type RunStatus, type RunTrigger } from './run-store.js';
 
 /** What a run needs of a chat model: structured answers and an identity for the record. */
@@ -50,16 +51,7 @@ export interface AgentRuntime {
   confirmWith?: ConfirmEndpoint | undefined;
 }
 
-export interface ActionOutcome {
-  actionId: number | null;
-  /** Why the action was not taken further, when the journal state alone does not say. */
-  note?: string;
-  proposed: unknown;
-  verdict: PolicyVerdict['kind'];
-  rules: { id: string; effect: string; reason: string }[];
-  state: string;
-  execution?: ExecutionOutcome;
-}
+export type { ActionOutcome } from './fenced-action.js';
 
 export type EffectiveMode = AgentConfig['mode'];
 
@@ -113,12 +105,6 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
-function checkAborted(signal: AbortSignal | undefined, phase: string): void {
-  if (signal?.aborted) {
-    throw new StewardError('RUN_ABORTED', `the run was stopped before ${phase}`, { hint: 'nothing was signed; the next run starts fresh' });
-  }
-}
-
 export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, runtime: AgentRuntime, options: RunOptions): Promise<RunResult> {
   const { db, logger } = runtime;
   const startedAt = runtime.now();
@@ -168,92 +154,75 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
       const model = await phases.run('load-model', () => runtime.model(agent));
       const identity = await model.modelIdentity();
       result.model = { id: identity.model, sha256: identity.sha256 ?? null };
-      const prompt = await phases.run('prompt', () =>
-        buildPrompt({
-          system: treasurySystemPrompt(agent),
-          policy: describePolicy(policyConfig),
-          analysis: [summarizeForPrompt(analysis), summarizePositions(result.positions)].filter(Boolean).join('\n\n'),
-          task: treasuryTask(agent.maxActionsPerRun),
-        }),
-      );
-      const promptRecord = { system: prompt.system, user: prompt.user, truncated: prompt.truncated };
-      const symbols = Object.keys(policyConfig.tokens);
-      if (symbols.length === 0) throw new StewardError('CONFIG_INVALID', `policy "${policyConfig.name}" lists no tokens`, { hint: 'add a token table under `tokens:`' });
-      const schema = treasuryDecisionSchema(agent.maxActionsPerRun, symbols as [string, ...string[]]);
-      let decision: Awaited<ReturnType<typeof decide<typeof schema>>>;
-      try {
-        decision = await phases.run('decide', () =>
-          decide({ model, schema, prompt, schemaName: 'treasury_decision', maxTokens: agent.model?.maxTokens ?? 768, ...(options.signal ? { signal: options.signal } : {}) }),
+      const analysisText = [summarizeForPrompt(analysis), summarizePositions(result.positions)].filter(Boolean).join('\n\n');
+      if (agent.decision === 'tool-agent') {
+        // The model calls Steward's tools; each propose_* call goes through the same fence and executor.
+        const observation = { snapshot, analysis, positions: positionsAnalysis, observationId: result.observationId, takenAt: runtime.now().getTime() };
+        const decision = await phases.run('tool-agent', () => decideWithTools({ agent, policy: policyConfig, runtime, model, runId, mode, observation, analysis: analysisText, signal: options.signal }));
+        result.assessment = decision.assessment;
+        result.actions.push(...decision.actions);
+        if (decision.failure) throw decision.failure;
+      } else {
+        const prompt = await phases.run('prompt', () =>
+          buildPrompt({
+            system: treasurySystemPrompt(agent),
+            policy: describePolicy(policyConfig),
+            analysis: analysisText,
+            task: treasuryTask(agent.maxActionsPerRun),
+          }),
         );
-      } catch (error) {
-        const failure = toStewardError(error);
-        const invalid = isStewardError(failure, 'LLM_OUTPUT_INVALID') ? failure.context : {};
+        const promptRecord = { system: prompt.system, user: prompt.user, truncated: prompt.truncated };
+        const symbols = Object.keys(policyConfig.tokens);
+        if (symbols.length === 0) throw new StewardError('CONFIG_INVALID', `policy "${policyConfig.name}" lists no tokens`, { hint: 'add a token table under `tokens:`' });
+        const schema = treasuryDecisionSchema(agent.maxActionsPerRun, symbols as [string, ...string[]]);
+        let decision: Awaited<ReturnType<typeof decide<typeof schema>>>;
+        try {
+          decision = await phases.run('decide', () =>
+            decide({ model, schema, prompt, schemaName: 'treasury_decision', maxTokens: agent.model?.maxTokens ?? 768, ...(options.signal ? { signal: options.signal } : {}) }),
+          );
+        } catch (error) {
+          const failure = toStewardError(error);
+          const invalid = isStewardError(failure, 'LLM_OUTPUT_INVALID') ? failure.context : {};
+          recordModelDecision(db, {
+            runId, task: 'treasury', modelId: identity.model, modelHash: identity.sha256 ?? null, prompt: promptRecord,
+            rawOutput: invalid.raw ?? null, parsed: undefined, attempts: invalid.attempts ?? 0,
+            usage: {}, error: failure.message,
+          }, runtime.now());
+          throw failure;
+        }
         recordModelDecision(db, {
           runId, task: 'treasury', modelId: identity.model, modelHash: identity.sha256 ?? null, prompt: promptRecord,
-          rawOutput: invalid.raw ?? null, parsed: undefined, attempts: invalid.attempts ?? 0,
-          usage: {}, error: failure.message,
+          rawOutput: decision.raw, parsed: decision.value, attempts: decision.attempts, usage: { ...decision.usage }, error: null,
         }, runtime.now());
-        throw failure;
-      }
-      recordModelDecision(db, {
-        runId, task: 'treasury', modelId: identity.model, modelHash: identity.sha256 ?? null, prompt: promptRecord,
-        rawOutput: decision.raw, parsed: decision.value, attempts: decision.attempts, usage: { ...decision.usage }, error: null,
-      }, runtime.now());
-      result.assessment = decision.value.assessment;
+        result.assessment = decision.value.assessment;
 
-      // policy: one action at a time, each against the ledger as the previous ones (and every
-      // other process) left it, so splitting a payment cannot slip past a window. Windows and
-      // reserves are read, the policy evaluated and the verdict journalled in one write
-      // transaction: an allowed action counts against its windows from that moment, and a
-      // concurrent run sees it or waits.
-      const proposed = decision.value.actions.filter((action) => action.kind !== 'none');
-      const contexts = new Map<number, PolicyContext & { observedAt?: number | undefined }>();
-      await phases.run('policy', () => {
-        for (const action of proposed) {
-          const now = runtime.now();
-          const observed = observedContext(snapshot, now.getTime());
-          const { id: actionId, verdict, context } = decideAndRecord({ db, policy, agent: agent.name, runId, payload: action, observed, now, mode });
-          contexts.set(actionId, { ...context, observedAt: observed.observedAt });
-          result.actions.push(outcomeOf(actionId, action, verdict, readAction(db, actionId).state));
-        }
-      });
-
-      await phases.run('execute', async () => {
-        let firstFailure: unknown;
-        for (const outcome of result.actions) {
-          if (outcome.actionId === null || (outcome.state !== 'approved' && outcome.state !== 'proposed')) continue;
-          if (!signer) {
-            outcome.note = 'not simulated: no signer is configured for this agent';
-            continue;
+        // policy: one action at a time, each against the ledger as the previous ones (and every
+        // other process) left it, so splitting a payment cannot slip past a window. Windows and
+        // reserves are read, the policy evaluated and the verdict journalled in one write
+        // transaction: an allowed action counts against its windows from that moment, and a
+        // concurrent run sees it or waits.
+        const proposed = decision.value.actions.filter((action) => action.kind !== 'none');
+        const contexts = new Map<number, DecisionContext>();
+        await phases.run('policy', () => {
+          for (const action of proposed) {
+            const { outcome, context } = fenceAction({ db, policy, agent: agent.name, runId, mode, snapshot, now: runtime.now() }, action);
+            contexts.set(outcome.actionId!, context);
+            result.actions.push(outcome);
           }
-          if (outcome.state === 'approved') checkAborted(options.signal, 'signing');
-          const context = contexts.get(outcome.actionId);
-          if (!context) throw new StewardError('INTERNAL', `no policy context kept for action ${outcome.actionId}`);
-          try {
-            outcome.execution = await executeAction({
-              db,
-              connection: runtime.connection,
-              agentKeypair: signer,
-              policy,
-              action: outcome.actionId,
-              mode: outcome.state === 'proposed' ? 'dry-run' : 'execute',
-              context: { ...context, now: runtime.now().getTime() },
-              now: runtime.now,
-              ...(runtime.confirmWith ? { options: { confirmWith: runtime.confirmWith } } : {}),
-            });
-          } catch (error) {
-            // Failed before anything was signed (a route server down, an RPC error): the action is
-            // closed as failed so it stops counting as in flight; signed ones are left to recovery.
-            const failure = toStewardError(error);
-            const state = readAction(db, outcome.actionId).state;
-            if (UNSIGNED_IN_FLIGHT.includes(state)) transitionAction(db, outcome.actionId, [state], 'failed', runtime.now(), `${failure.code}: ${failure.message}`);
-            outcome.note = `execution failed: ${failure.message}`;
+        });
+
+        await phases.run('execute', async () => {
+          let firstFailure: unknown;
+          for (const outcome of result.actions) {
+            if (outcome.actionId === null) continue;
+            const context = contexts.get(outcome.actionId);
+            if (!context) throw new StewardError('INTERNAL', `no policy context kept for action ${outcome.actionId}`);
+            const failure = await executeFenced({ db, connection: runtime.connection, signer, policy, now: runtime.now, confirmWith: runtime.confirmWith, signal: options.signal }, outcome, context);
             firstFailure ??= failure;
           }
-          outcome.state = readAction(db, outcome.actionId).state;
-        }
-        if (firstFailure) throw firstFailure;
-      });
+          if (firstFailure) throw firstFailure;
+        });
+      }
     }
 
     if (agent.tasks.includes('proposals')) {
@@ -288,9 +257,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
           const action = { kind: 'vote' as const, proposal: outcome.review.proposal.address, choice: recommendation === 'for' ? ('yes' as const) : ('no' as const), reason: `review recommends ${recommendation}` };
           // A vote is never cast on the reviewer's own authority: at most it waits for a human.
           const voteMode = mode === 'dry-run' ? 'dry-run' : 'approve-all';
-          const now = runtime.now();
-          const { id: actionId, verdict } = decideAndRecord({ db, policy, agent: agent.name, runId, payload: action, observed: observedContext(snapshot, now.getTime()), now, mode: voteMode });
-          result.actions.push(outcomeOf(actionId, action, verdict, readAction(db, actionId).state));
+          result.actions.push(fenceAction({ db, policy, agent: agent.name, runId, mode: voteMode, snapshot, now: runtime.now() }, action).outcome);
         }
       });
     }
@@ -317,15 +284,8 @@ export function signatureOf(execution: ExecutionOutcome | undefined): string | n
   return execution && 'signature' in execution ? execution.signature : null;
 }
 
-/** Journal states of an action that is in flight but has no signed transaction yet. */
-const UNSIGNED_IN_FLIGHT: readonly ActionState[] = ['approved', 'proposed', 'built', 'simulated', 'effects-checked'];
-
-function outcomeOf(actionId: number, proposed: unknown, verdict: PolicyVerdict, state: string): ActionOutcome {
-  return { actionId, proposed, verdict: verdict.kind, rules: verdict.rules.map((rule) => ({ ...rule })), state };
-}
-
 /** The key figures of a run, stored with it for `steward status` and `runs list`. */
-export function runSummary(result: RunResult): Record<string, unknown> {
+export function runSummary(result: Pick<RunResult, 'mode' | 'analysis' | 'actions' | 'reviews'>): Record<string, unknown> {
   const count = (predicate: (outcome: ActionOutcome) => boolean) => result.actions.filter(predicate).length;
   return {
     mode: result.mode,

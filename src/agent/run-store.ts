@@ -5,7 +5,7 @@ import { currentProcess, redactText } from '../shared/index.js';
 import { statement, type Db } from '../store/index.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'abandoned';
-export type RunTrigger = 'cron' | 'cli' | 'approval' | 'demo';
+export type RunTrigger = 'cron' | 'cli' | 'approval' | 'demo' | 'langchain';
 
 export interface PhaseRecord {
   name: string;

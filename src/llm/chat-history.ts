@@ -9,11 +9,18 @@ export function toChatHistory(messages: readonly BaseMessage[]): ChatHistoryItem
     const text = typeof message.content === 'string' ? message.content : message.text;
     const type = message.getType();
     if (type === 'system' || type === 'developer') return { type: 'system', text };
-    if (type === 'ai') return { type: 'model', response: [text] };
+    if (type === 'ai') return { type: 'model', response: [text || toolCallsText(message)] };
+    if (type === 'tool') return { type: 'user', text: `Result of the tool ${(message as { name?: string }).name ?? ''}:\n${text}` };
     return { type: 'user', text };
   });
   history.push({ type: 'model', response: [] });
   return history;
+}
+
+/** An answer that only called tools (another model's, or one without the raw text) in the local tool-call format. */
+function toolCallsText(message: BaseMessage): string {
+  const calls = (message as { tool_calls?: { name: string; args: unknown }[] }).tool_calls ?? [];
+  return calls.length === 0 ? '' : JSON.stringify({ tool_calls: calls.map((call) => ({ name: call.name, arguments: call.args })) });
 }
 
 /** How many leading tokens `a` and `b` share. */

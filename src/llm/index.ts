@@ -4,6 +4,7 @@ export type { StewardChatModel, StewardModelExtras, StructuredRequest, Completio
 export { createChatModel, chooseModel, type ModelChoice, type ModelConfigInput, type ModelSettings, type CreateChatModelOptions } from './create-chat-model.js';
 export { LocalChatModel, type LocalChatModelOptions, type LocalCompleteOptions } from './local-chat-model.js';
 export { RemoteChatModel, remoteError, type RemoteChatModelOptions, type StructuredMode } from './remote-chat-model.js';
+export { toolSpecs, toolAnswerSchema, toolInstructions, parseToolAnswer, MAX_TOOL_CALLS_PER_ANSWER, type ToolSpec, type ParsedToolCall } from './tool-calls.js';
 export { decide, checkAnswer, feedbackMessage, type DecideParams, type Decision, type InvalidAttempt } from './decide.js';
 export {
   buildPrompt, fenceUntrusted, neutralizeUntrusted, capText, UNTRUSTED_DATA_RULE, FENCE_OPEN, FENCE_CLOSE, DEFAULT_UNTRUSTED_MAX_CHARS,

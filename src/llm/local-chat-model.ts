@@ -6,9 +6,12 @@
 // `cachedPromptTokens`.
 import { commonPrefixLength, historyKey, toChatHistory } from './chat-history.js';
 import { basename } from 'node:path';
-import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
+import { randomUUID } from 'node:crypto';
+import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams, type BindToolsInput } from '@langchain/core/language_models/chat_models';
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
+import type { Runnable } from '@langchain/core/runnables';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
-import { AIMessage, type BaseMessage, type UsageMetadata } from '@langchain/core/messages';
+import { AIMessage, SystemMessage, type AIMessageChunk, type BaseMessage, type UsageMetadata } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import { LlamaChat, type LlamaGrammar, type TokenBias } from 'node-llama-cpp';
 import { StewardError } from '../errors/index.js';
@@ -16,6 +19,7 @@ import { boundedJsonGrammar } from './bounded-grammar.js';
 import type { Completion, ModelIdentity, StewardModelExtras, StructuredRequest } from './chat-model.js';
 import { TEST_MODEL_NAME } from './gguf/tiny-llama.js';
 import { toGbnfJsonSchema, type JsonSchema } from './json-schema.js';
+import { parseToolAnswer, toolAnswerSchema, toolInstructions, toolSpecs, type ToolSpec } from './tool-calls.js';
 import { acquireModel, type LoadedModel, type ModelLease } from './llama-runtime.js';
 import { fileSha256 } from './model-identity.js';
 import { asciiByteTokenBias } from './utf8-guard.js';
@@ -35,6 +39,8 @@ export interface LocalChatModelOptions {
 }
 
 export interface LocalCallOptions extends BaseChatModelCallOptions {
+  /** Tools bound with bindTools: the answer is constrained to calls of these (or a final answer, per tool_choice). */
+  tools?: ToolSpec[];
   /** Constrain the answer to JSON matching this schema (grammar). */
   jsonSchema?: JsonSchema;
   maxTokens?: number;
@@ -99,7 +105,21 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
     return this.tokenBias;
   }
 
+  /**
+   * Tool calling through LangChain (createAgent and chains call this): each answer is
+   * grammar-constrained to calls of the bound tools with arguments of their schemas, or to a
+   * final answer when tool_choice allows one. The AIMessage keeps the raw JSON as its content.
+   */
+  override bindTools(tools: BindToolsInput[], kwargs?: Partial<LocalCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions> {
+    return this.withConfig({ ...kwargs, tools: toolSpecs(tools) } as Partial<LocalCallOptions>) as unknown as Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions>;
+  }
+
   async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+    const tools = options.tools;
+    if (tools && tools.length > 0) {
+      messages = withSystemText(messages, toolInstructions(tools, options.tool_choice));
+      options = { ...options, jsonSchema: toolAnswerSchema(tools, options.tool_choice) };
+    }
     const completion = await this.complete(messages, {
       ...(options.jsonSchema ? { jsonSchema: options.jsonSchema } : {}),
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
@@ -108,7 +128,7 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
       ...(runManager ? { onTextChunk: (text: string) => void runManager.handleLLMNewToken(text) } : {}),
     });
     const { usage } = completion;
-    const message = new AIMessage(completion.text);
+    const message = tools && tools.length > 0 ? toolAnswerMessage(completion.text, completion.finishReason) : new AIMessage(completion.text);
     // AIMessage's generic typing narrows usage_metadata to undefined; the runtime field is standard.
     Object.assign(message, {
       usage_metadata: {
@@ -212,4 +232,30 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** The messages with `text` added to the system prompt (appended to the first system message, else a new one first). */
+function withSystemText(messages: readonly BaseMessage[], text: string): BaseMessage[] {
+  const [first, ...rest] = messages;
+  if (first && first.getType() === 'system') return [new SystemMessage(`${first.text}\n\n${text}`), ...rest];
+  return [new SystemMessage(text), ...messages];
+}
+
+/** A constrained tool answer as an AIMessage: tool calls with fresh ids, or the final answer text. */
+function toolAnswerMessage(text: string, finishReason: Completion['finishReason']): AIMessage {
+  const parsed = parseToolAnswer(text);
+  if (!parsed) {
+    // Cut off by the token limit: no call is made; the raw text stays visible as the content.
+    return new AIMessage({
+      content: text,
+      invalid_tool_calls: [{ args: text, id: `call_${randomUUID()}`, error: finishReason === 'length' ? 'the answer was cut off by the token limit' : 'the answer is not a tool call', type: 'invalid_tool_call' }],
+      response_metadata: { finish_reason: finishReason ?? 'stop' },
+    });
+  }
+  if (parsed.answer !== null) return new AIMessage({ content: parsed.answer, response_metadata: { finish_reason: finishReason ?? 'stop' } });
+  return new AIMessage({
+    content: text,
+    tool_calls: parsed.toolCalls.map((call) => ({ id: `call_${randomUUID()}`, name: call.name, args: call.args, type: 'tool_call' as const })),
+    response_metadata: { finish_reason: 'tool_calls' },
+  });
 }

@@ -20,11 +20,20 @@ export async function runCliProcess(
   args: string[],
   options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { resolve } = await import('node:path');
+  return runNodeProcess([resolve(import.meta.dirname, '../../bin/steward.js'), ...args], options);
+}
+
+/** Runs `node ARGS...` from the repository root (or `cwd`), with STEWARD_LOG_LEVEL=error; never throws on a failing exit. */
+export async function runNodeProcess(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const { spawn } = await import('node:child_process');
   const { resolve } = await import('node:path');
   const root = resolve(import.meta.dirname, '../..');
   return await new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(root, 'bin/steward.js'), ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: options.cwd ?? root,
       env: { ...process.env, STEWARD_LOG_LEVEL: 'error', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

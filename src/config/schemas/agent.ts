@@ -99,6 +99,17 @@ export const treasurySchema = z.strictObject({
 });
 
 export const agentModes = ['dry-run', 'approve-all', 'autonomous'] as const;
+export const agentDecisions = ['single-shot', 'tool-agent'] as const;
+
+/** Bounds of a tool-calling decision (decision: tool-agent): the loop ends at whichever comes first. */
+export const toolAgentSchema = z.strictObject({
+  /** Model calls per run. */
+  maxSteps: z.int().min(1).max(50).default(8),
+  /** Tool calls per run, read tools included. */
+  maxToolCalls: z.int().min(1).max(200).default(16),
+  /** Prompt and completion tokens per run, summed over model calls; no model call starts once they are spent. */
+  maxTokens: z.int().min(256).max(1_000_000).default(16_000),
+});
 export const agentTasks = ['treasury', 'proposals'] as const;
 
 export const agentSchema = z.strictObject({
@@ -114,6 +125,9 @@ export const agentSchema = z.strictObject({
   /** dry-run: simulate only; approve-all: every action waits for a human; autonomous: policy decides. */
   mode: z.enum(agentModes).default('dry-run'),
   maxActionsPerRun: z.int().min(0).max(20).default(3),
+  /** single-shot: one schema-constrained answer; tool-agent: a LangChain agent that calls Steward's tools. */
+  decision: z.enum(agentDecisions).default('single-shot'),
+  toolAgent: toolAgentSchema.prefault({}),
   /** The operator's instructions, in their own words. */
   instructions: z.string().min(1, { error: 'expected the agent instructions (a few sentences)' }).max(8_000),
 });
