@@ -111,7 +111,10 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
    * final answer when tool_choice allows one. The AIMessage keeps the raw JSON as its content.
    */
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<LocalCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions> {
-    return this.withConfig({ ...kwargs, tools: toolSpecs(tools) } as Partial<LocalCallOptions>) as unknown as Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions>;
+    const specs = toolSpecs(tools);
+    // A tool_choice naming no bound tool fails here, where the caller binds, not at the first call.
+    toolAnswerSchema(specs, kwargs?.tool_choice);
+    return this.withConfig({ ...kwargs, tools: specs } as Partial<LocalCallOptions>) as unknown as Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions>;
   }
 
   async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {

@@ -28,7 +28,7 @@ let model: LocalChatModel;
 
 beforeAll(async () => {
   const path = await ensureTestModel({ dir: tempDir('steward-llm-tools-'), seed: 11 });
-  model = await LocalChatModel.open({ path, sequences: 2, maxTokens: 320, temperature: 1 });
+  model = await LocalChatModel.open({ path, sequences: 2, maxTokens: 256, temperature: 1 });
 });
 afterAll(async () => {
   await model.close();
@@ -39,10 +39,10 @@ function callsOf(message: AIMessage) {
 }
 
 describe('LocalChatModel.bindTools on the generated GGUF', () => {
-  it('every answer over 24 seeds is a call of a bound tool with arguments of its schema, or a final answer', async () => {
+  it('every answer over 12 seeds is a call of a bound tool with arguments of its schema, or a final answer', async () => {
     let calls = 0;
     let answers = 0;
-    for (let seed = 0; seed < 24; seed++) {
+    for (let seed = 0; seed < 12; seed++) {
       const bound = model.bindTools(tools);
       const message = (await bound.invoke([new SystemMessage('You manage a treasury.'), new HumanMessage('Act.')], { seed } as never)) as AIMessage;
       if (callsOf(message).length === 0 && (message.invalid_tool_calls ?? []).length === 0) {
@@ -65,11 +65,11 @@ describe('LocalChatModel.bindTools on the generated GGUF', () => {
       }
     }
     expect(calls + answers).toBeGreaterThan(0);
-    console.log(`bindTools on the random model: ${calls} tool calls and ${answers} final answers over 24 seeds`);
+    console.log(`bindTools on the random model: ${calls} tool calls and ${answers} final answers over 12 seeds`);
   });
 
   it('tool_choice narrows what the grammar allows: one named tool, any tool (no answer), none (answer only)', async () => {
-    for (let seed = 0; seed < 6; seed++) {
+    for (let seed = 0; seed < 3; seed++) {
       const named = (await model.bindTools(tools, { tool_choice: 'propose_vote' }).invoke([new HumanMessage('vote')], { seed } as never)) as AIMessage;
       for (const call of callsOf(named)) expect(call.name).toBe('propose_vote');
       if ((named.invalid_tool_calls ?? []).length === 0) expect(callsOf(named).length).toBeGreaterThan(0);
@@ -78,8 +78,7 @@ describe('LocalChatModel.bindTools on the generated GGUF', () => {
       const none = (await model.bindTools(tools, { tool_choice: 'none' }).invoke([new HumanMessage('talk')], { seed } as never)) as AIMessage;
       expect(callsOf(none)).toHaveLength(0);
     }
-    expect(() => model.bindTools(tools, { tool_choice: 'sign_anything' }).invoke([new HumanMessage('x')])).not.toThrow();
-    await expect(model.bindTools(tools, { tool_choice: 'sign_anything' }).invoke([new HumanMessage('x')])).rejects.toThrow(/sign_anything.*not a bound tool/);
+    expect(() => model.bindTools(tools, { tool_choice: 'sign_anything' })).toThrow(/sign_anything.*not a bound tool/);
   });
 
   it('a createAgent loop runs on it: tool results go back into the conversation and the loop ends', async () => {
