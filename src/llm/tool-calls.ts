@@ -83,13 +83,24 @@ export function toolAnswerSchema(specs: readonly ToolSpec[], choice?: ToolChoice
   return forms.length === 1 ? forms[0]! : { anyOf: forms };
 }
 
+/** `name: type` for each argument, `?` marking optional ones, enums listed: short enough for small context windows. */
+function describeArguments(parameters: JsonSchema): string {
+  const properties = (parameters.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set(Array.isArray(parameters.required) ? (parameters.required as string[]) : []);
+  return Object.entries(properties)
+    .map(([key, schema]) => {
+      const type = Array.isArray(schema.enum) ? (schema.enum as unknown[]).map((value) => JSON.stringify(value)).join('|') : typeof schema.type === 'string' ? schema.type : 'value';
+      return `${key}${required.has(key) ? '' : '?'}: ${type}`;
+    })
+    .join(', ');
+}
+
 /** The system-prompt section that tells the model which tools it has and how to call them. */
 export function toolInstructions(specs: readonly ToolSpec[], choice?: ToolChoice): string {
   const permitted = allowed(specs, choice);
-  const lines = ['You can call these tools:'];
-  for (const spec of permitted.tools) lines.push(`- ${spec.name}: ${spec.description} Arguments (JSON Schema): ${JSON.stringify(spec.parameters)}`);
-  lines.push(`To call tools, answer with JSON only: {"tool_calls":[{"name":"<tool>","arguments":{...}}]} (at most ${MAX_TOOL_CALLS_PER_ANSWER} calls).`);
-  lines.push('Each result comes back in the next message.');
+  const lines = ['Tools you can call:'];
+  for (const spec of permitted.tools) lines.push(`- ${spec.name}(${describeArguments(spec.parameters)}): ${spec.description}`);
+  lines.push(`To call tools, answer with JSON only: {"tool_calls":[{"name":"<tool>","arguments":{...}}]} (at most ${MAX_TOOL_CALLS_PER_ANSWER} calls). Each result comes back in the next message.`);
   if (permitted.answer) lines.push('When you are done, answer with JSON only: {"answer":"<your final answer>"}.');
   return lines.join('\n');
 }

@@ -18,7 +18,7 @@ import { createConnection } from '../../src/chain/index.js';
 import { loadConfig, resolveSettings, type AgentConfig, type PolicyConfig } from '../../src/config/index.js';
 import { DEMO, demoKeypair, startDemoChain, type DemoChain } from '../../src/demo/index.js';
 import { injectAllowance } from '../helpers/inject-allowance.js';
-import { ensureTestModel } from '../../src/llm/index.js';
+import { ensureTestModel, writeTestModel } from '../../src/llm/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { silentLogger } from '../../src/shared/index.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -169,9 +169,19 @@ async function openWorld(): Promise<World> {
   };
 }
 
-/** A runtime on the world's chain and journal whose model is the generated random-weights GGUF of `seed`. */
-async function seededRuntime(world: World, seed: number): Promise<OwnedRuntime> {
-  const path = await ensureTestModel({ seed });
+/**
+ * A runtime on the world's chain and journal whose model is the generated random-weights GGUF of
+ * `seed`; with `contextLength`, a model written with that context (a tool agent's prompt, tool
+ * list and tool results outgrow the default 4,096 byte-level tokens).
+ */
+async function seededRuntime(world: World, seed: number, contextLength?: number): Promise<OwnedRuntime> {
+  let path: string;
+  if (contextLength === undefined) {
+    path = await ensureTestModel({ seed });
+  } else {
+    path = join(tempDir('steward-adversary-ctx-'), `seed${seed}.gguf`);
+    writeTestModel(path, { seed, contextLength });
+  }
   return createRuntime({
     db: world.store.db,
     cluster: { connection: world.connection, label: 'embedded (adversary test)', demo: null, close: async () => undefined },
@@ -239,7 +249,7 @@ describe('adversary: the policy and the chain hold against an attacker model and
 // extra arguments, prompt injection in its answers) until STEWARD_ADVERSARY_TOOL_CALLS (default
 // 1,000) were made; the random-weights model then calls tools under grammar for a few seeds.
 const ATTACKER_TOOL_CALLS = Number(process.env.STEWARD_ADVERSARY_TOOL_CALLS ?? 1_000);
-const TOOL_MODEL_RUNS_PER_SEED = Number(process.env.STEWARD_ADVERSARY_TOOL_MODEL_RUNS ?? 2);
+const TOOL_MODEL_RUNS_PER_SEED = Number(process.env.STEWARD_ADVERSARY_TOOL_MODEL_RUNS ?? 3);
 
 function attackerToolCall(random: () => number): { name: string; args: Record<string, unknown> } {
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -307,10 +317,11 @@ describe('adversary, tool-agent variant: LangChain agents calling Steward tools 
 
     let modelCalls = 0;
     for (const seed of [1, 2]) {
-      const seeded = await seededRuntime(world, seed);
+      const seeded = await seededRuntime(world, seed, 16_384);
       try {
         for (let index = 0; index < TOOL_MODEL_RUNS_PER_SEED; index += 1) {
-          const result = await runAgent({ ...guardian, toolAgent: { maxSteps: 4, maxToolCalls: 12, maxTokens: 16_000 }, model: { temperature: 1, maxTokens: 256, seed: seed * 100 + index } }, policy, seeded, { trigger: 'cli' });
+          const model = { temperature: 1, maxTokens: 256, seed: seed * 100 + index, contextSize: 16_384, sequences: 1 };
+          const result = await runAgent({ ...guardian, toolAgent: { maxSteps: 4, maxToolCalls: 12, maxTokens: 60_000 }, model }, policy, seeded, { trigger: 'cli' });
           if (result.status !== 'ok') failures.set(result.error ?? 'unknown', (failures.get(result.error ?? 'unknown') ?? 0) + 1);
           runs += 1;
         }
