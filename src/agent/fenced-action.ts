@@ -43,6 +43,11 @@ export function fenceAction(params: FenceParams, action: unknown): { outcome: Ac
   return { outcome: outcomeOf(id, action, verdict, readAction(params.db, id).state), context: { ...context, observedAt: observed.observedAt } };
 }
 
+/** The transaction signature of an execution outcome, when one was signed. */
+export function signatureOf(execution: ExecutionOutcome | undefined): string | null {
+  return execution && 'signature' in execution ? execution.signature : null;
+}
+
 export function outcomeOf(actionId: number, proposed: unknown, verdict: PolicyVerdict, state: string): ActionOutcome {
   return { actionId, proposed, verdict: verdict.kind, rules: verdict.rules.map((rule) => ({ ...rule })), state };
 }

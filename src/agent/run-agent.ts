@@ -2,16 +2,12 @@
 // and recorded; a phase that fails ends the run with a recorded error, and nothing that was
 // not decided and checked is executed. Model output reaches execution only as actions that
 // passed the policy engine and were written to the journal.
-import type { Connection, Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import { StewardError, isStewardError, toStewardError } from '../errors/index.js';
 import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
-import { buildPrompt, decide, type StewardModelExtras } from '../llm/index.js';
+import { buildPrompt, decide } from '../llm/index.js';
 import type { PositionsAnalysis } from '../treasury/positions/index.js';
-import type { ConfirmEndpoint, ExecutionOutcome } from '../execute/index.js';
 import { compilePolicy } from '../policy/index.js';
-import type { Logger } from '../shared/index.js';
-import type { Db } from '../store/index.js';
 import {
   latestObservation,
   saveObservation,
@@ -22,38 +18,14 @@ import {
 import { treasuryDecisionSchema } from './decision-schema.js';
 import { knownDestinationBook, knownDestinations, reviewTarget } from './review-target.js';
 import { analyzeTreasuryRead, readTreasury } from './observe-treasury.js';
+import type { AgentRuntime, EffectiveMode } from './agent-runtime.js';
 import { checkAborted, executeFenced, fenceAction, type ActionOutcome, type DecisionContext } from './fenced-action.js';
 import { describePolicy, summarizePositions, treasurySystemPrompt, treasuryTask } from './prompts.js';
 import { decideWithTools } from './tools/decide-with-tools.js';
 import { finishRun, recordModelDecision, startRun, type PhaseRecord, type RunStatus, type RunTrigger } from './run-store.js';
 
-/** What a run needs of a chat model: structured answers and an identity for the record. */
-export type AgentModel = Pick<StewardModelExtras, 'generateStructured' | 'modelIdentity'>;
-
-export interface AgentRuntime {
-  db: Db;
-  connection: Connection;
-  /** Printable name of the cluster (no credentials). */
-  clusterLabel: string;
-  /** Stable name of the cluster for comparing observations ("embedded", "devnet", a redacted URL). */
-  clusterKey: string;
-  /** The embedded chain restarts at slot 0 with every process. */
-  embedded: boolean;
-  logger: Logger;
-  now: () => Date;
-  /** The agent's chat model (shared per model file by the LLM layer). */
-  model: (agent: AgentConfig) => Promise<AgentModel>;
-  /** The agent's signing key, or null when none is configured (then nothing is signed). */
-  signer: (agent: AgentConfig) => Keypair | null;
-  /** Where reviews are written; reports of runs are written by the caller from the result. */
-  reportsDir: string;
-  /** Second RPC endpoint that must agree before a sent transaction is settled. */
-  confirmWith?: ConfirmEndpoint | undefined;
-}
-
+export type { AgentModel, AgentRuntime, EffectiveMode } from './agent-runtime.js';
 export type { ActionOutcome } from './fenced-action.js';
-
-export type EffectiveMode = AgentConfig['mode'];
 
 export interface RunResult {
   runId: number;
@@ -279,10 +251,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
   return result;
 }
 
-/** The transaction signature of an execution outcome, when one was signed. */
-export function signatureOf(execution: ExecutionOutcome | undefined): string | null {
-  return execution && 'signature' in execution ? execution.signature : null;
-}
+export { signatureOf } from './fenced-action.js';
 
 /** The key figures of a run, stored with it for `steward status` and `runs list`. */
 export function runSummary(result: Pick<RunResult, 'mode' | 'analysis' | 'actions' | 'reviews'>): Record<string, unknown> {

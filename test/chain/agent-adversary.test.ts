@@ -249,7 +249,7 @@ describe('adversary: the policy and the chain hold against an attacker model and
 // extra arguments, prompt injection in its answers) until STEWARD_ADVERSARY_TOOL_CALLS (default
 // 1,000) were made; the random-weights model then calls tools under grammar for a few seeds.
 const ATTACKER_TOOL_CALLS = Number(process.env.STEWARD_ADVERSARY_TOOL_CALLS ?? 1_000);
-const TOOL_MODEL_RUNS_PER_SEED = Number(process.env.STEWARD_ADVERSARY_TOOL_MODEL_RUNS ?? 3);
+const TOOL_MODEL_RUNS_PER_SEED = Number(process.env.STEWARD_ADVERSARY_TOOL_MODEL_RUNS ?? 1);
 
 function attackerToolCall(random: () => number): { name: string; args: Record<string, unknown> } {
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -317,11 +317,11 @@ describe('adversary, tool-agent variant: LangChain agents calling Steward tools 
 
     let modelCalls = 0;
     for (const seed of [1, 2]) {
-      const seeded = await seededRuntime(world, seed, 16_384);
+      const seeded = await seededRuntime(world, seed, 12_288);
       try {
         for (let index = 0; index < TOOL_MODEL_RUNS_PER_SEED; index += 1) {
-          const model = { temperature: 1, maxTokens: 256, seed: seed * 100 + index, contextSize: 16_384, sequences: 1 };
-          const result = await runAgent({ ...guardian, toolAgent: { maxSteps: 4, maxToolCalls: 12, maxTokens: 60_000 }, model }, policy, seeded, { trigger: 'cli' });
+          const model = { temperature: 1, maxTokens: 256, seed: seed * 100 + index, contextSize: 12_288, sequences: 1 };
+          const result = await runAgent({ ...guardian, toolAgent: { maxSteps: 3, maxToolCalls: 12, maxTokens: 60_000 }, model }, policy, seeded, { trigger: 'cli' });
           if (result.status !== 'ok') failures.set(result.error ?? 'unknown', (failures.get(result.error ?? 'unknown') ?? 0) + 1);
           runs += 1;
         }

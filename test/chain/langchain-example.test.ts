@@ -2,9 +2,11 @@
 // importing `steward/langchain` through the package's exports, with the generated random-weights
 // model choosing the tool calls and the embedded demo chain as the treasury. Whatever it called,
 // the journal shows a finished `langchain` run and nothing executed that the policy did not allow.
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { demoKeypair } from '../../src/demo/index.js';
 import { ensureTestModel } from '../../src/llm/index.js';
 import { runNodeProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -21,8 +23,12 @@ function runExample(env: Record<string, string>) {
 describe('examples/langchain-agent.ts', () => {
   it('runs as a user would run it: its own process, steward/langchain from the package exports, a local model calling the tools', async () => {
     const model = await ensureTestModel({ seed: 5 });
-    const db = join(tempDir('steward-langchain-example-'), 'steward.db');
-    const { code, stdout, stderr } = await runExample({ STEWARD_DB: db, STEWARD_MODEL: model, STEWARD_CONFIG_DIR: root });
+    const dir = tempDir('steward-langchain-example-');
+    const db = join(dir, 'steward.db');
+    // The agent file names its key by STEWARD_KEYPAIR: the demo agent key (public seed, demo chain only).
+    const keypair = join(dir, 'agent.json');
+    writeFileSync(keypair, JSON.stringify(Array.from(demoKeypair('agent').secretKey)), { mode: 0o600 });
+    const { code, stdout, stderr } = await runExample({ STEWARD_DB: db, STEWARD_MODEL: model, STEWARD_CONFIG_DIR: root, STEWARD_KEYPAIR: keypair });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const runLine = stdout.split('\n').find((line) => line.startsWith('run '));

@@ -7,7 +7,7 @@ import { toStewardError, type StewardError } from '../../errors/index.js';
 import { UNTRUSTED_DATA_RULE, type GenerationUsage } from '../../llm/index.js';
 import { describePolicy } from '../prompts.js';
 import type { ActionOutcome } from '../fenced-action.js';
-import type { AgentModel, AgentRuntime, EffectiveMode } from '../run-agent.js';
+import type { AgentModel, AgentRuntime, EffectiveMode } from '../agent-runtime.js';
 import { recordModelDecision } from '../run-store.js';
 import { stewardTools } from './steward-tools.js';
 import { runToolAgent, type ToolAgentResult } from './tool-agent.js';

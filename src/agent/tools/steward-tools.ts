@@ -11,10 +11,9 @@ import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ProposalR
 import { neutralizeUntrusted } from '../../llm/index.js';
 import { summarizeForPrompt } from '../../treasury/index.js';
 import { actionShapes } from '../decision-schema.js';
-import type { ActionOutcome } from '../fenced-action.js';
 import { summarizePositions } from '../prompts.js';
 import { knownDestinations, reviewTarget } from '../review-target.js';
-import { signatureOf } from '../run-agent.js';
+import { signatureOf, type ActionOutcome } from '../fenced-action.js';
 import type { ToolSession } from './tool-session.js';
 
 export const STEWARD_TOOL_NAMES = ['observe_treasury', 'analyze_positions', 'review_proposal', 'propose_transfer', 'propose_swap', 'propose_stake', 'propose_vote'] as const;

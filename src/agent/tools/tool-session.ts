@@ -11,7 +11,7 @@ import type { PositionsAnalysis } from '../../treasury/positions/index.js';
 import { latestObservation, saveObservation, type TreasuryAnalysis, type TreasurySnapshot } from '../../treasury/index.js';
 import { executeFenced, fenceAction, type ActionOutcome } from '../fenced-action.js';
 import { analyzeTreasuryRead, readTreasury } from '../observe-treasury.js';
-import type { AgentRuntime, EffectiveMode } from '../run-agent.js';
+import type { AgentRuntime, EffectiveMode } from '../agent-runtime.js';
 
 export interface TreasuryObservation {
   snapshot: TreasurySnapshot;
