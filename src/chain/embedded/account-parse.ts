@@ -1,7 +1,10 @@
 // jsonParsed account data beyond the token programs, as a validator renders it: durable-nonce
-// accounts (`program: "nonce"`) and address lookup tables (`program: "address-lookup-table"`).
-// Anything else unparseable falls back to base64 in accountJson.
+// accounts (`program: "nonce"`), address lookup tables (`program: "address-lookup-table"`), stake
+// accounts (stake-parse.ts) and sysvars (sysvar-parse.ts). Anything else unparseable falls back to
+// base64 in accountJson.
 import { encodeBase58 } from '../../shared/base58.js';
+import { STAKE_PROGRAM, parseStake } from './stake-parse.js';
+import { SYSVAR_OWNER, parseSysvar } from './sysvar-parse.js';
 import { parseTokenData } from './token-parse.js';
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';
@@ -11,7 +14,8 @@ const LOOKUP_TABLE_META = 56;
 
 export interface ParsedAccountData {
   program: string;
-  parsed: { type: string; info: Record<string, unknown> };
+  /** An object for most kinds; a list for the list-shaped sysvars (slotHashes, stakeHistory, recentBlockhashes). */
+  parsed: { type: string; info: Record<string, unknown> | unknown[] };
   space: number;
 }
 
@@ -49,9 +53,14 @@ function parseLookupTable(data: Uint8Array): ParsedAccountData | null {
   return { program: 'address-lookup-table', parsed: { type: 'lookupTable', info }, space: data.length };
 }
 
-/** The jsonParsed form of an account's data, or null when the RPC falls back to base64. */
-export function parseAccountData(owner: string, data: Uint8Array, mintDecimals: (mint: string) => number | null): ParsedAccountData | null {
+/**
+ * The jsonParsed form of an account's data, or null when the RPC falls back to base64. `address`
+ * is needed for sysvars only (they share one owner).
+ */
+export function parseAccountData(owner: string, data: Uint8Array, mintDecimals: (mint: string) => number | null, address?: string): ParsedAccountData | null {
   if (owner === SYSTEM_PROGRAM) return parseNonce(data);
+  if (owner === STAKE_PROGRAM) return parseStake(data);
+  if (owner === SYSVAR_OWNER) return address === undefined ? null : parseSysvar(address, data);
   if (owner === LOOKUP_TABLE_PROGRAM) return parseLookupTable(data);
   return parseTokenData(owner, data, mintDecimals);
 }

@@ -27,12 +27,13 @@ export function dataSliceOf(config: Record<string, unknown>): DataSlice | undefi
   return { offset: slice.offset as number, length: slice.length as number };
 }
 
-export function accountJson(chain: EmbeddedChain, account: RawAccount, encoding: AccountEncoding, slice?: DataSlice): Record<string, unknown> {
+/** `address` (the account's key) lets jsonParsed tell the sysvars apart; without it they stay base64. */
+export function accountJson(chain: EmbeddedChain, account: RawAccount, encoding: AccountEncoding, slice?: DataSlice, address?: Uint8Array): Record<string, unknown> {
   const owner = encodeBase58(account.owner);
   const data = slice ? account.data.subarray(slice.offset, slice.offset + slice.length) : account.data;
   let encoded: unknown;
   if (encoding === 'jsonParsed' && !slice) {
-    encoded = parseAccountData(owner, account.data, (mint) => chain.mintDecimals(mint)) ?? [Buffer.from(data).toString('base64'), 'base64'];
+    encoded = parseAccountData(owner, account.data, (mint) => chain.mintDecimals(mint), address && encodeBase58(address)) ?? [Buffer.from(data).toString('base64'), 'base64'];
   } else if (encoding === 'base64' || encoding === 'jsonParsed') {
     encoded = [Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'), 'base64'];
   } else {

@@ -132,7 +132,7 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       if (field === 'owner') return Buffer.compare(data.subarray(32, 64), who) === 0;
       return data[72] === 1 && Buffer.compare(data.subarray(76, 108), who) === 0;
     });
-    return withContext(found.map(({ key, account }) => ({ account: accountJson(chain, account, encoding, slice), pubkey: encodeBase58(key) })));
+    return withContext(found.map(({ key, account }) => ({ account: accountJson(chain, account, encoding, slice, key), pubkey: encodeBase58(key) })));
   }
 
   const methods: Record<string, RpcMethod> = {
@@ -196,7 +196,7 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       const key = pubkeyParam(params, 0, 'pubkey');
       const config = checked(configParam(params, 1));
       const account = read(key);
-      return withContext(account && accountJson(chain, account, accountEncoding(config, 'binary'), dataSliceOf(config)));
+      return withContext(account && accountJson(chain, account, accountEncoding(config, 'binary'), dataSliceOf(config), key));
     },
     getMultipleAccounts: (params) => {
       requireCount(params, 1);
@@ -209,7 +209,7 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       const slice = dataSliceOf(config);
       return withContext(keys.map((key) => {
         const account = read(key);
-        return account && accountJson(chain, account, encoding, slice);
+        return account && accountJson(chain, account, encoding, slice, key);
       }));
     },
     getProgramAccounts: (params) => {
@@ -218,7 +218,7 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       const encoding = accountEncoding(config, 'binary');
       const slice = dataSliceOf(config);
       const filters = parseFilters(config.filters);
-      const list = scan(program, filters).map(({ key, account }) => ({ account: accountJson(chain, account, encoding, slice), pubkey: encodeBase58(key) }));
+      const list = scan(program, filters).map(({ key, account }) => ({ account: accountJson(chain, account, encoding, slice, key), pubkey: encodeBase58(key) }));
       return optionalBoolean(config, 'withContext') ? withContext(list) : list;
     },
     getTokenAccountsByOwner: (params) => tokenAccountsBy('owner', params),

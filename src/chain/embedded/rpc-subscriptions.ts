@@ -92,7 +92,7 @@ export function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, errorRe
       for (const id of byAccount.get(hex) ?? []) {
         const sub = subscriptions.get(id);
         const account = read(hex);
-        if (sub) notify(id, 'accountNotification', { context: context(event.slot), value: account ? accountJson(chain, account, sub.encoding ?? 'base64') : closedAccountJson() });
+        if (sub) notify(id, 'accountNotification', { context: context(event.slot), value: account ? accountJson(chain, account, sub.encoding ?? 'base64', undefined, Buffer.from(hex, 'hex')) : closedAccountJson() });
       }
     }
     const record = event.signature ? chain.history.get(event.signature) : undefined;
