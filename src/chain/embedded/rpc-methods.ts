@@ -317,7 +317,7 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
           ? addresses.map((key) => {
               const hex = Buffer.from(key).toString('hex');
               const account = outcome.postAccounts.has(hex) ? outcome.postAccounts.get(hex) ?? null : read(key);
-              return account && accountJson(chain, account, encoding);
+              return account && accountJson(chain, account, encoding, undefined, key);
             })
           : null;
       const innerInstructions = optionalBoolean(config, 'innerInstructions') ? innerInstructionsJson(outcome.innerInstructions, outcome.accountKeys.map(encodeBase58)) : null;

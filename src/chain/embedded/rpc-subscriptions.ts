@@ -102,7 +102,7 @@ export function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, errorRe
         for (const hex of event.changed) {
           const account = read(hex);
           if (!account || Buffer.from(account.owner).toString('hex') !== sub.key || !matches(account.data, sub.filters ?? [])) continue;
-          notify(id, 'programNotification', { context: context(event.slot), value: { account: accountJson(chain, account, sub.encoding ?? 'base64'), pubkey: encodeBase58(Buffer.from(hex, 'hex')) } });
+          notify(id, 'programNotification', { context: context(event.slot), value: { account: accountJson(chain, account, sub.encoding ?? 'base64', undefined, Buffer.from(hex, 'hex')), pubkey: encodeBase58(Buffer.from(hex, 'hex')) } });
         }
       } else if (sub.kind === 'logs' && record) {
         mentioned ??= new Set(record.accountKeys.map((key) => Buffer.from(key).toString('hex')));
