@@ -3,7 +3,8 @@
 // process may have spent some since. Re-read here, and take off the amounts of transactions that
 // are signed and not yet settled (the chain may not show them yet), so the executor's second
 // fence holds even against a journal written by other means.
-import { PublicKey, type Connection } from '@solana/web3.js';
+import { PublicKey, SYSVAR_CLOCK_PUBKEY, type Connection } from '@solana/web3.js';
+import { SQUADS_PROGRAM_ID, clockUnixTimestamp, decodeSpendingLimit, remainingAt } from '../squads/index.js';
 import { parseAmount } from '../shared/amount.js';
 import type { Db } from '../store/store.js';
 import type { AllowanceCheck } from './builders/types.js';
@@ -18,8 +19,13 @@ export async function readAllowanceNow(
   solFeeReserveLamports: bigint,
 ): Promise<bigint> {
   const account = new PublicKey(check.account);
-  const [info] = await getMultipleAccounts(io.connection, io.endpoint, [account], io.retry);
+  const [info, clock] = await getMultipleAccounts(io.connection, io.endpoint, [account, SYSVAR_CLOCK_PUBKEY], io.retry);
   if (!info) return 0n;
+  // A Squads spending limit: what a use now could move (the program's reset applied), if it still names the agent.
+  if (info.owner.equals(SQUADS_PROGRAM_ID)) {
+    const limit = decodeSpendingLimit(account, info);
+    return limit.members.includes(agent.toBase58()) ? remainingAt(limit, clockUnixTimestamp(clock ?? null)) : 0n;
+  }
   if (account.equals(agent)) {
     const lamports = BigInt(info.lamports);
     return lamports > solFeeReserveLamports ? lamports - solFeeReserveLamports : 0n;

@@ -16,13 +16,15 @@ import { deny, verdictKind, type FiredRule, type Verdict } from './verdict.js';
 const NATIVE = 'native';
 /**
  * Programs an allowed action of this kind cannot do without (stake/unstake are Stake program
- * instructions, a vote is SPL Governance's CastVote; another governance deployment goes in
+ * instructions, a vote is SPL Governance's CastVote, a transfer from a Squads vault its spending_limit_use; another governance deployment goes in
  * allow.programs).
  */
 const KIND_PROGRAMS: Partial<Record<ResolvedAction['kind'], readonly string[]>> = {
   stake: ['Stake11111111111111111111111111111111111111'],
   unstake: ['Stake11111111111111111111111111111111111111'],
   vote: ['GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw'],
+  // A transfer out of a Squads vault is spending_limit_use (the outflow and recipient checks still apply).
+  transfer: ['SQDS4ep65T869zMMBKyuUq6aD6EgTu8psMjkvj52pCf'],
 };
 
 export function checkEffects(

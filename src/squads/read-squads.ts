@@ -22,6 +22,7 @@ export interface SquadsMember {
 
 export interface SquadsSpendingLimit {
   address: string;
+  multisig: string;
   createKey: string;
   vaultIndex: number;
   /** The mint, or "native" for SOL (the program's default key). */
@@ -85,6 +86,7 @@ export function decodeSpendingLimit(address: PublicKey, info: AccountInfo<Buffer
   const mint = limit.mint.toBase58();
   return {
     address: address.toBase58(),
+    multisig: limit.multisig.toBase58(),
     createKey: limit.createKey.toBase58(),
     vaultIndex: limit.vaultIndex,
     mint: mint === DEFAULT_KEY ? 'native' : mint,

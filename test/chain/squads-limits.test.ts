@@ -9,6 +9,12 @@ import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAd
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQUADS_PROGRAM_ID, memberChange, readSquadsTreasury, remainingAt, spendingLimitAddress, spendingLimitUseInstruction, worstCaseInWindow, type SquadsSpendingLimit } from '../../src/squads/index.js';
+import { defaultRetryOptions } from '../../src/chain/index.js';
+import { policySchema } from '../../src/config/schemas/policy.js';
+import { readAllowanceNow } from '../../src/execute/allowance-now.js';
+import { buildTransfer } from '../../src/execute/builders/transfer.js';
+import type { BuildContext } from '../../src/execute/builders/types.js';
+import { compilePolicy } from '../../src/policy/index.js';
 import { NO_SQUADS_PROGRAM, squadsProgram } from '../helpers/programs.js';
 import { SQUADS_DECIMALS, startSquadsChain, type SquadsChain } from './squads-fixture.js';
 
@@ -116,6 +122,47 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     // 20 USDC within about 90 seconds: what the worst-case arithmetic says a rolling 24 h allows.
     expect(worstCaseInWindow(stored, 86_400n)).toBe(USDC(20));
     expect((await limitOf(address)).lastReset).toBe(created.lastReset + 86_400n);
+  }, 120_000);
+
+  it("the executor's transfer builder finds the agent's limit and builds spending_limit_use; it lands, and what remains bounds the next one before signing", async () => {
+    const key = limitKey();
+    const payee = Keypair.generate().publicKey;
+    // Only this test's JUP limit: the earlier one (any destination) goes first, in its own config transaction.
+    const earlier = (await readSquadsTreasury(sq.connection, { multisig: sq.multisig, vaultIndex: 0 })).spendingLimits.filter((l) => l.mint === sq.mints.JUP.toBase58());
+    await sq.configure(earlier.map((l) => ({ kind: 'remove' as const, spendingLimit: new PublicKey(l.address) })));
+    await sq.configure([{ kind: 'add', limit: { createKey: key, vaultIndex: 0, mint: sq.mints.JUP.toBase58(), amount: USDC(30), period: 'Week', members: [sq.agent.publicKey], destinations: [payee] } }]);
+    const policy = compilePolicy(
+      policySchema.parse({ name: 'p', tokens: { JUP: { mint: sq.mints.JUP.toBase58(), decimals: 6 } }, allow: { actions: ['transfer'], destinations: [payee.toBase58()] } }),
+    );
+    const token = policy.tokens.get('JUP')!;
+    const ctx: BuildContext = {
+      connection: sq.connection,
+      endpoint: sq.chain.url,
+      agent: sq.agent.publicKey,
+      policy,
+      context: { now: Date.now(), prices: {}, spent: {}, balances: {}, treasuryAddresses: new Set([sq.vault.toBase58(), sq.vaultAccounts.JUP.toBase58()]), paused: false },
+      retry: defaultRetryOptions,
+      jupiter: { baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('not used')) },
+      solFeeReserveLamports: 0n,
+    };
+    const transfer = (amount: bigint, to = payee) =>
+      buildTransfer({ kind: 'transfer', token, amount, to: to.toBase58() as never, internal: false, memo: undefined, outflow: { token, amount } as never, reason: undefined }, ctx);
+    const built = await transfer(USDC(20));
+    if (built.kind !== 'instructions') throw new Error(JSON.stringify(built));
+    expect(built.allowance).toMatchObject({ account: spendingLimitAddress(sq.multisig, key).toBase58(), needed: USDC(20), remaining: USDC(30) });
+    expect(built.instructions.at(-1)!.programId.equals(SQUADS_PROGRAM_ID)).toBe(true);
+    expect(programError(await sq.trySend([sq.agent], built.instructions))).toBe('landed');
+    expect(await sq.tokenBalance(getAssociatedTokenAddressSync(sq.mints.JUP, payee))).toBe(USDC(20));
+    // The next one: the builder and the re-read before signing both say 10 remain, so 15 is refused before signing.
+    const next = await transfer(USDC(15));
+    if (next.kind !== 'instructions') throw new Error(JSON.stringify(next));
+    expect(next.allowance!.remaining).toBe(USDC(10));
+    expect(await readAllowanceNow({ connection: sq.connection, endpoint: sq.chain.url, retry: defaultRetryOptions }, sq.agent.publicKey, next.allowance!, 0n)).toBe(USDC(10));
+    // And, with that check out of the way, the program refuses it itself.
+    expect(programError(await sq.trySend([sq.agent], next.instructions))).toBe('SpendingLimitExceeded');
+    // A destination the limit does not list is refused when building.
+    const elsewhere = await transfer(USDC(1), Keypair.generate().publicKey);
+    expect(elsewhere.kind).toBe('refused');
   }, 120_000);
 
   it('a key removed from the multisig keeps using a spending limit that lists it (the deployed binary)', async () => {

@@ -38,6 +38,7 @@ function treasury(limits: Partial<SquadsSpendingLimit>[], patch: Partial<SquadsT
     members: [ALICE, BOB].map((key) => ({ key, initiate: true, vote: true, execute: true })),
     spendingLimits: limits.map((l, i) => ({
       address: Keypair.generate().publicKey.toBase58(),
+      multisig: 'multisig',
       createKey: `key${i}`,
       vaultIndex: 0,
       mint: USDC_MINT,

@@ -9,6 +9,7 @@ import { associatedTokenAddress } from '../../chain/derived-address.js';
 import type { Builder, BuildResult } from './types.js';
 import { decodeTokenAccount, findDelegatedSources, getMultipleAccounts, mintProgram } from './token-accounts.js';
 import { buildSolTransfer } from './sol-transfer.js';
+import { buildSquadsTransfer } from './squads-transfer.js';
 
 export const buildTransfer: Builder<'transfer'> = async (action, ctx): Promise<BuildResult> => {
   if (action.token.mint === 'native') return buildSolTransfer(action, ctx);
@@ -16,6 +17,11 @@ export const buildTransfer: Builder<'transfer'> = async (action, ctx): Promise<B
   const program = await mintProgram(ctx.connection, ctx.endpoint, mint, ctx.retry);
   const sources = await findDelegatedSources(ctx.connection, ctx.endpoint, ctx.context.treasuryAddresses, mint, program, ctx.agent, ctx.retry);
   const source = sources.find((s) => s.delegate?.equals(ctx.agent));
+  // A vault of a Squads multisig: the agent spends through a spending limit that names it.
+  if (!source) {
+    const viaLimit = await buildSquadsTransfer(action, ctx, mint, program);
+    if (viaLimit) return viaLimit;
+  }
   if (!source) {
     return {
       kind: 'refused',
