@@ -6,18 +6,14 @@ import { encodeBase58 } from '../../shared/base58.js';
 import { STAKE_PROGRAM, parseStake } from './stake-parse.js';
 import { SYSVAR_OWNER, parseSysvar } from './sysvar-parse.js';
 import { parseTokenData } from './token-parse.js';
+import type { ParsedAccountData } from './parsed-account.js';
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';
 const LOOKUP_TABLE_PROGRAM = 'AddressLookupTab1e1111111111111111111111111';
 const NONCE_LENGTH = 80;
 const LOOKUP_TABLE_META = 56;
 
-export interface ParsedAccountData {
-  program: string;
-  /** An object for most kinds; a list for the list-shaped sysvars (slotHashes, stakeHistory, recentBlockhashes). */
-  parsed: { type: string; info: Record<string, unknown> | unknown[] };
-  space: number;
-}
+export type { ParsedAccountData };
 
 function parseNonce(data: Uint8Array): ParsedAccountData | null {
   if (data.length !== NONCE_LENGTH) return null;

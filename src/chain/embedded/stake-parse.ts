@@ -5,7 +5,7 @@
 // deactivation epochs u64, warmupCooldownRate f64), creditsObserved u64. Amounts and epochs the
 // validator writes as strings are strings here; the others are JSON numbers.
 import { encodeBase58 } from '../../shared/base58.js';
-import type { ParsedAccountData } from './account-parse.js';
+import type { ParsedAccountData } from './parsed-account.js';
 
 export const STAKE_PROGRAM = 'Stake11111111111111111111111111111111111111';
 const META_END = 124;

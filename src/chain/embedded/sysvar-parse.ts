@@ -3,7 +3,7 @@
 // slotHistory, lastRestartSlot, recentBlockhashes and fees. A sysvar is recognised by its address
 // (the owner alone cannot tell them apart). Others (epochRewards) fall back to base64.
 import { encodeBase58 } from '../../shared/base58.js';
-import type { ParsedAccountData } from './account-parse.js';
+import type { ParsedAccountData } from './parsed-account.js';
 
 export const SYSVAR_OWNER = 'Sysvar1111111111111111111111111111111111111';
 
