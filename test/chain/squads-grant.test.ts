@@ -3,7 +3,8 @@
 // than both the per-token and the USD windows, pays anyone and has a second member, a limit
 // kept by a removed member, no JUP limit), then the config transaction grant computes, proposed,
 // approved and executed by the (demo) members through the program: every flag clears, and a
-// second grant has nothing to change. Two mints (USDC, JUP), a per-token and a USD window.
+// second grant has nothing to change. `steward status` shows the same flags with their fixes,
+// and none after the grant. Two mints (USDC, JUP), a per-token and a USD window.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,11 +61,13 @@ allow:
 oracle: { maxStaleness: 3600s, maxConfidenceBps: 100 }
 `,
     );
+    writeFileSync(join(dir, 'agent.json'), JSON.stringify([...sq.agent.secretKey]));
     writeFileSync(
       join(dir, 'agents', 'vault-agent.yaml'),
       `name: vault-agent
 tasks: [treasury]
 policy: vault
+signer: { keypair: ${join(dir, 'agent.json')} }
 treasury:
   owners: [${sq.vault.toBase58()}]
   squads: { multisig: ${sq.multisig.toBase58()} }
@@ -83,6 +86,12 @@ instructions: Pay the grantee from the Squads vault within policy.
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as { squads: { flags: { id: string; fix: string }[] } };
     return json.squads.flags;
+  };
+  const statusDrift = async () => {
+    const result = await cli(['status', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { agents: { agent: string; squads?: { multisig: string; agentLimits: number; flags: { id: string; fix: string }[]; error: string | null } }[] };
+    return json.agents.find((row) => row.agent === 'vault-agent')!.squads!;
   };
 
   it('allowance flags every planted drift, each with what to change; grant --execute clears them through the program', async () => {
@@ -103,6 +112,16 @@ instructions: Pay the grantee from the Squads vault within policy.
     for (const flag of before) expect(flag.fix).not.toBe('');
     const text = await cli(['allowance', '--agent-key', sq.agent.publicKey.toBase58()]);
     expect(text.stdout).toMatch(/DRIFT {2}limit-looser-than-policy: the USDC limit\(s\) let up to 10000 USDC through in a rolling 24h/);
+    // status reads the same drift, with what to change.
+    const inStatus = await statusDrift();
+    expect(inStatus.error).toBeNull();
+    expect(inStatus.multisig).toBe(sq.multisig.toBase58());
+    expect(inStatus.flags.map((f) => f.id).sort()).toEqual(before.map((f) => f.id).sort());
+    const statusText = await cli(['status']);
+    expect(statusText.code, statusText.stderr).toBe(0);
+    expect(statusText.stdout).toContain(`squads:    multisig ${sq.multisig.toBase58()} (vault 0): 1 spending limit(s) for the agent; 9 DRIFT flag(s)`);
+    expect(statusText.stdout).toMatch(/DRIFT time-lock-zero: .*\n +fix: set one with a SetTimeLock config action/);
+    expect(statusText.stdout).toMatch(/DRIFT missing-limit: no spending limit lets the agent spend the vault's JUP/);
 
     const grant = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent', sq.agent.publicKey.toBase58(), '--time-lock', '3600', '--execute', '--json']);
     expect(grant.code, grant.stderr).toBe(0);
@@ -119,6 +138,8 @@ instructions: Pay the grantee from the Squads vault within policy.
     expect(plan.executed.signatures.length).toBe(8);
     expect(plan.executed.flagsAfter).toEqual([]);
     expect(await flagIds()).toEqual([]);
+    expect((await statusDrift()).flags).toEqual([]);
+    expect((await cli(['status'])).stdout).toMatch(/squads: {4}multisig \S+ \(vault 0\): 2 spending limit\(s\) for the agent; drift none/);
 
     const again = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent', sq.agent.publicKey.toBase58()]);
     expect(again.code, again.stderr).toBe(0);

@@ -2,7 +2,8 @@
 // actions and runs a dead process abandoned, runs of another host, Steward memos of another
 // install on the agent key), then each agent's last run and outcome, its next scheduled run,
 // pending approvals, and the allowances the agent key holds as of the latest observation.
-// Memos are read from the cluster only when it is a URL (the embedded chain starts empty).
+// Memos, and the drift of a Squads treasury's spending limits from the policy, are read from the
+// cluster only when it is a URL (the embedded chain starts empty).
 import { Cron } from 'croner';
 import type { Command } from 'commander';
 import { lastRun } from '../../agent/run-store.js';
@@ -14,6 +15,7 @@ import { findForeignMemos, journalAttention, otherHostRuns, type ForeignMemo } f
 import { installId } from '../../store/index.js';
 import { toStewardError } from '../../errors/index.js';
 import { agentKeyOf } from '../agents.js';
+import { readAgentSquadsDrift, squadsDriftLines, type AgentSquadsDrift } from '../squads-drift.js';
 import { createContext, type CliIo } from '../context.js';
 import { SUMMARY } from '../summaries.js';
 
@@ -33,19 +35,35 @@ export function registerStatus(program: Command, io: CliIo): void {
         const install = installId(store.db);
         const foreign: (ForeignMemo & { agent: string })[] = [];
         let memoNote: string | null = null;
+        const drifts = new Map<string, AgentSquadsDrift>();
         if (resolveCluster(ctx.settings.rpcUrl).kind === 'url') {
           const cluster = await openCluster(ctx.settings.rpcUrl, { logger: ctx.logger });
           try {
-            const seen = new Set<string>();
-            for (const { config: agent } of config.agents) {
-              const key = agentKeyOf(agent, ctx.settings, cluster, undefined, 'agent key');
-              if (!key || seen.has(key.key.toBase58())) continue;
-              seen.add(key.key.toBase58());
-              const io2 = { connection: cluster.connection, endpoint: cluster.connection.rpcEndpoint, retry: { ...defaultRetryOptions, attempts: 2, timeoutMs: 10_000 } };
-              for (const memo of await findForeignMemos(io2, store.db, key.key, install)) foreign.push({ ...memo, agent: agent.name });
+            try {
+              const seen = new Set<string>();
+              for (const { config: agent } of config.agents) {
+                const key = agentKeyOf(agent, ctx.settings, cluster, undefined, 'agent key');
+                if (!key || seen.has(key.key.toBase58())) continue;
+                seen.add(key.key.toBase58());
+                const io2 = { connection: cluster.connection, endpoint: cluster.connection.rpcEndpoint, retry: { ...defaultRetryOptions, attempts: 2, timeoutMs: 10_000 } };
+                for (const memo of await findForeignMemos(io2, store.db, key.key, install)) foreign.push({ ...memo, agent: agent.name });
+              }
+            } catch (error) {
+              memoNote = `could not read the agent key's transactions: ${toStewardError(error).message}`;
             }
-          } catch (error) {
-            memoNote = `could not read the agent key's transactions: ${toStewardError(error).message}`;
+            for (const { config: agent } of config.agents) {
+              const squads = agent.treasury.squads;
+              const policy = config.policies.find((entry) => entry.config.name === agent.policy)?.config;
+              if (!squads || !policy) continue;
+              const unread = (error: string): AgentSquadsDrift => ({ multisig: squads.multisig, vaultIndex: squads.vaultIndex, agentLimits: 0, flags: [], error });
+              try {
+                const key = agentKeyOf(agent, ctx.settings, cluster, undefined, 'agent key');
+                const drift = key ? await readAgentSquadsDrift(cluster, ctx.settings, agent, policy, key.key) : unread('the agent key is unknown: configure signer: in the agent file, or STEWARD_KEYPAIR');
+                if (drift) drifts.set(agent.name, drift);
+              } catch (error) {
+                drifts.set(agent.name, unread(toStewardError(error).message));
+              }
+            }
           } finally {
             await cluster.close();
           }
@@ -77,6 +95,7 @@ export function registerStatus(program: Command, io: CliIo): void {
             pendingApprovals: pending,
             allowances,
             allowancesAsOfSlot: observation?.snapshot.slot.toString() ?? null,
+            ...(drifts.has(agent.name) ? { squads: drifts.get(agent.name)! } : {}),
           };
         });
         if (options.json) {
@@ -103,6 +122,7 @@ export function registerStatus(program: Command, io: CliIo): void {
           io.stdout(`  approvals: ${row.pendingApprovals} pending${row.pendingApprovals ? ' (`steward approvals list`)' : ''}`);
           if (row.allowances.length === 0) io.stdout(`  allowances: none seen${row.allowancesAsOfSlot ? '' : ' (no observation yet)'}`);
           for (const allowance of row.allowances) io.stdout(`  allowance: ${allowance.remaining} ${allowance.token} on ${allowance.account} (slot ${row.allowancesAsOfSlot})`);
+          if (row.squads) for (const line of squadsDriftLines(row.squads)) io.stdout(line);
         }
       } finally {
         store.close();
