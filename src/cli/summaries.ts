@@ -20,6 +20,7 @@ export const SUMMARY = {
   demo: 'run the demo: embedded chain + demo DAO, both example agents once, and a scripted scenario',
   approvals: 'actions waiting for a human: list, show, approve (re-check, then execute), reject',
   grant: 'print the SPL approve (or revoke), or with --squads the spending limits, the DAO must execute to let the agent key spend',
+  console: 'the operator console: a local web page for treasury, positions, reviews, runs, approvals and the pause switch',
   allowance: "the agent key's SPL delegate allowances on the treasury's token accounts, read from chain",
 } as const;
 

@@ -7,6 +7,7 @@ import { evaluatePolicy, type CompiledPolicy, type FiredRule } from '../policy/i
 import { pauseState } from '../store/index.js';
 import { currentProcess } from '../shared/process-identity.js';
 import type { Db } from '../store/store.js';
+import { actionDigest } from './action-digest.js';
 import { readAction, type ActionRow } from './action-journal.js';
 import { journalContext, type ObservedContext } from './fence.js';
 
@@ -72,16 +73,19 @@ export type ApprovalDecision =
   | { kind: 'approved'; actionId: number; rules: readonly FiredRule[] }
   | { kind: 'denied-on-recheck'; actionId: number; rules: readonly FiredRule[] }
   /** The kill switch is on: nothing was written, the request stays pending. */
-  | { kind: 'paused'; actionId: number; reason: string; since: string | undefined };
+  | { kind: 'paused'; actionId: number; reason: string; since: string | undefined }
+  /** The pending action no longer has the digest the person approved: nothing was written. */
+  | { kind: 'digest-mismatch'; actionId: number; expected: string; actual: string };
 
 /**
  * Records the human approval and re-evaluates the action, in one write transaction: the windows,
  * reserves and kill switch are read from the journal inside it, `observed` brings current prices
  * and balances. While paused nothing is written (the request stays pending). A deny wins: the
  * action becomes "denied" with the new reasons. Otherwise it becomes "approved", owned by this
- * process, ready for executeAction.
+ * process, ready for executeAction. With `digest` (what the person saw, `actionDigest`), the
+ * action is approved only while it still has exactly that digest.
  */
-export function approveAction(db: Db, policy: CompiledPolicy, actionId: number, by: string, observed: ObservedContext, now: Date): ApprovalDecision {
+export function approveAction(db: Db, policy: CompiledPolicy, actionId: number, by: string, observed: ObservedContext, now: Date, digest?: string): ApprovalDecision {
   // Expiry is committed on its own: a request found expired stays expired even though the
   // approval below is refused (and its transaction rolled back).
   expireApprovals(db, now);
@@ -94,6 +98,10 @@ export function approveAction(db: Db, policy: CompiledPolicy, actionId: number, 
         return { kind: 'paused', actionId, reason, since: pause.paused ? pause.since : undefined };
       }
       const row = readAction(db, actionId);
+      if (digest !== undefined) {
+        const actual = actionDigest(row);
+        if (actual !== digest) return { kind: 'digest-mismatch', actionId, expected: digest, actual };
+      }
       const fresh = journalContext(db, policy, { ...observed, now: now.getTime() }, actionId);
       const verdict = evaluatePolicy(policy, JSON.parse(row.payload) as unknown, fresh);
       const at = now.toISOString();

@@ -35,6 +35,6 @@ export { getProgramsByProgramData, upgradeAuthorityTargets } from './read/progra
 export { reviewRealm, type ReviewRealmParams, type ReviewRealmResult, type ReviewOutcome } from './review/review-realm.js';
 export { renderReviewMarkdown } from './review/render-markdown.js';
 export { buildReviewPrompt, REVIEW_SYSTEM_PROMPT } from './review/review-prompt.js';
-export { findStoredReview, latestStoredReview, saveReview, type StoredReview } from './review/review-store.js';
+export { findStoredReview, latestStoredReview, listLatestReviews, saveReview, type StoredReview } from './review/review-store.js';
 export { modelReviewSchema, reviewToJson, reviewForJson, modelClaim, moreCautious, recommendations, type ProposalReview, type ModelReview, type ModelPart, type ModelLabel, type Recommendation, type ReviewJsonOptions } from './review/review-types.js';
 export { buildCastVoteInstruction, prepareVote, voteChoices, type CastVoteParams, type CastVoteInstruction, type PreparedVote, type VoteChoiceName } from './vote/build-cast-vote.js';

@@ -4,7 +4,8 @@
 // window title, reorder characters (bidi overrides) or hide characters (zero-width): every such
 // character is shown escaped (`\x1b`, `\u202e`), and a literal backslash is doubled so the
 // escapes can never be forged. Before it reaches Markdown it is additionally escaped so it can
-// never open a fence, heading, list, link, autolink, HTML tag or table cell.
+// never open a fence, heading, list, link, autolink, HTML tag or table cell. Before it reaches
+// HTML (the console) it is neutralised the same way and then entity-escaped.
 // `fromTerminalText` undoes `terminalText` exactly, so nothing is lost, only made visible.
 
 /**
@@ -94,4 +95,15 @@ export function markdownFence(text: unknown, info = 'text'): string {
   const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${info}\n${body}\n${fence}`;
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Untrusted text as HTML text or an attribute value (quoted): neutralised as for a terminal (one
+ * line; with `block`, line feeds and tabs kept, for a <pre>), then every character HTML gives a
+ * meaning escaped, so it can never open a tag, end an attribute or start an entity.
+ */
+export function htmlText(text: unknown, options: { block?: boolean } = {}): string {
+  return (options.block ? terminalBlock(text) : terminalText(text)).replace(/[&<>"']/g, (char) => HTML_ENTITIES[char] ?? char);
 }

@@ -35,4 +35,4 @@ export { getTreasurySnapshot, MAX_ACCOUNTS_PER_REQUEST, type GetTreasurySnapshot
 export { mintRisks, extensionNames } from './mint-risks.js';
 export { parseStakeAccount, STAKE_STAKER_OFFSET, STAKE_WITHDRAWER_OFFSET, STAKE_ACCOUNT_SIZE } from './stake-account.js';
 export { readPythPrice, PYTH_ORACLE_PROGRAMS, type PriceLimits } from './pyth-price.js';
-export { saveObservation, latestObservation, ownersKey, type StoredObservation, type Jsonified } from './observation-store.js';
+export { saveObservation, latestObservation, observationHistory, ownersKey, type StoredObservation, type Jsonified } from './observation-store.js';

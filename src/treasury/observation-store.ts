@@ -102,3 +102,15 @@ export function latestObservation(db: Db, owners: readonly string[], options: { 
     });
   }
 }
+
+/** The trusted value of these owners over time (oldest first, at most `limit` points), for charts. */
+export function observationHistory(db: Db, owners: readonly string[], options: { cluster: string; limit?: number }): { id: number; observedAt: string; slot: bigint; trustedMicroUsd: bigint }[] {
+  const rows = db
+    .prepare(
+      `SELECT id, observed_at, slot, trusted_micro_usd FROM treasury_observations
+       WHERE owners_key = ? AND cluster = ? ORDER BY id DESC LIMIT ?`,
+    )
+    .safeIntegers(true)
+    .all(ownersKey(owners), options.cluster, options.limit ?? 500) as { id: bigint; observed_at: string; slot: bigint; trusted_micro_usd: string }[];
+  return rows.reverse().map((row) => ({ id: Number(row.id), observedAt: row.observed_at, slot: row.slot, trustedMicroUsd: BigInt(row.trusted_micro_usd) }));
+}

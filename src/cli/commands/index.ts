@@ -29,6 +29,7 @@ const MODULES: readonly { names: readonly CommandName[]; load: () => Promise<Reg
   { names: ['approvals'], load: async () => (await import('./approvals.js')).registerApprovals },
   { names: ['grant'], load: async () => (await import('./grant.js')).registerGrant },
   { names: ['allowance'], load: async () => (await import('./allowance.js')).registerAllowance },
+  { names: ['console'], load: async () => (await import('./console.js')).registerConsole },
 ];
 
 /** The global options of `program` that take a value (`--db FILE`): their value is no command name. */

@@ -11,6 +11,7 @@ import { openAgentSession } from '../agent-session.js';
 import { createContext, type CliIo } from '../context.js';
 import { summarizeRun } from '../run-summary.js';
 import { SUMMARY } from '../summaries.js';
+import { untilStopped } from '../until-stopped.js';
 
 export function registerStart(program: Command, io: CliIo): void {
   program
@@ -49,15 +50,7 @@ export function registerStart(program: Command, io: CliIo): void {
       scheduler.start();
       for (const [agent, next] of Object.entries(scheduler.nextRuns())) io.stdout(`${agent}: next run ${next?.toISOString() ?? 'never'}`);
       io.stdout(`Steward is running ${scheduled.length} agent(s) on ${session.cluster.label}. Ctrl-C to stop.`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       io.stdout('stopping: no new runs; waiting for running ones to finish or abandon before signing');
       await scheduler.stop();
       await session.close();

@@ -80,3 +80,15 @@ export function saveReview(db: Db, review: ProposalReview, markdownPath: string 
     });
   }
 }
+
+/** The latest review of each reviewed proposal, most severe first, then newest. */
+export function listLatestReviews(db: Db, limit = 100): StoredReview[] {
+  const rows = db
+    .prepare(
+      `SELECT r.* FROM proposal_reviews r
+       WHERE r.id = (SELECT id FROM proposal_reviews s WHERE s.proposal = r.proposal ORDER BY s.reviewed_at DESC, s.id DESC LIMIT 1)
+       ORDER BY CASE r.max_severity WHEN 'severe' THEN 0 WHEN 'warn' THEN 1 WHEN 'info' THEN 2 ELSE 3 END, r.reviewed_at DESC LIMIT ?`,
+    )
+    .all(limit) as Row[];
+  return rows.map(fromRow);
+}

@@ -1,0 +1,140 @@
+// Approving one pending action, for `steward approvals approve` and the console alike: the
+// request must be pending and Steward not paused (checked before the cluster is read), then the
+// policy is re-run against a fresh treasury snapshot inside approveAction's write transaction
+// and, when it still passes, the action executes with the agent's key. With a digest (what the
+// person saw), only the action that still has that digest is approved.
+import type { Keypair } from '@solana/web3.js';
+import { buildPolicyContext, observedContext } from '../agent/policy-context.js';
+import { loadAgentSigner } from '../agent/signer.js';
+import type { OpenCluster } from '../chain/open-cluster.js';
+import type { Settings, StewardConfig } from '../config/index.js';
+import { demoKeypair } from '../demo/index.js';
+import { StewardError } from '../errors/index.js';
+import { approveAction, executeAction, getApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../execute/index.js';
+import type { FiredRule } from '../policy/index.js';
+import { compilePolicy } from '../policy/index.js';
+import { terminalText } from '../shared/index.js';
+import { pauseState, type Db } from '../store/index.js';
+import { confirmEndpoint } from './agent-session.js';
+import { findAgent, signerSource } from './agents.js';
+import { readTreasury } from './treasury-read.js';
+
+export type ApproveResult =
+  | { kind: 'paused'; reason: string; since: string | undefined }
+  | { kind: 'digest-mismatch'; expected: string; actual: string }
+  | { kind: 'denied-on-recheck'; at: Date; slot: number | bigint; cluster: string; rules: readonly FiredRule[] }
+  | { kind: 'executed'; at: Date; slot: number | bigint; cluster: string; signer: string; signerNote: string; outcome: ExecutionOutcome };
+
+/** The request, when it can be approved now; `paused` when the kill switch is on. Throws on an unknown id or a decided request. */
+export function approvableRequest(db: Db, id: number, now: Date): { kind: 'ok'; request: ApprovalRow & { action: ActionRow } } | { kind: 'paused'; reason: string; since: string | undefined } {
+  const request = getApproval(db, id, now);
+  if (request.status !== 'pending') {
+    throw new StewardError('APPROVAL_INVALID', `the approval of action ${id} is ${request.status}${request.decided_at ? ` (since ${request.decided_at})` : ''}, not pending`, {
+      hint: request.status === 'expired' ? 'an expired approval never executes; the agent must propose the action again' : 'nothing left to decide (`steward approvals show ID`)',
+      context: { actionId: id, status: request.status },
+    });
+  }
+  const pause = pauseState(db);
+  if (pause.paused) return { kind: 'paused', reason: pause.reason ?? 'no reason given', since: pause.since };
+  return { kind: 'ok', request };
+}
+
+export interface ApproveParams {
+  db: Db;
+  config: StewardConfig;
+  settings: Settings;
+  cluster: OpenCluster;
+  request: ApprovalRow & { action: ActionRow };
+  by: string;
+  digest?: string;
+}
+
+/** Re-checks and, when the policy still passes, executes (see the module header). */
+export async function approveAndExecute(params: ApproveParams): Promise<ApproveResult> {
+  const { db, config, settings, cluster, request, by } = params;
+  const id = request.action_id;
+  const agent = findAgent(config, request.action.agent);
+  const policyConfig = config.policies.find((file) => file.config.name === request.action.policy)?.config;
+  if (!policyConfig) {
+    throw new StewardError('CONFIG_INVALID', `action ${id} was judged by policy "${request.action.policy}", which no longer exists`, {
+      hint: 'restore the policy file, or reject the request (`steward approvals reject ID`)',
+    });
+  }
+  const policy = compilePolicy(policyConfig);
+  let signer: Keypair | null = loadAgentSigner(agent, process.env, settings.keypair);
+  let signerNote = signer ? signerSource(agent) : '';
+  if (!signer && cluster.demo) {
+    signer = demoKeypair('agent');
+    signerNote = `the demo agent key (embedded chain; ${agent.signer && 'env' in agent.signer ? `$${agent.signer.env}` : 'STEWARD_KEYPAIR'} is unset)`;
+  }
+  if (!signer) {
+    throw new StewardError('KEYPAIR_INVALID', `agent "${agent.name}" has no signer configured, so action ${id} could not be executed after approval`, {
+      hint: 'configure signer.keypair or signer.env in the agent file (or STEWARD_KEYPAIR), then approve again; nothing was recorded',
+    });
+  }
+  const now = new Date();
+  const snapshot = await readTreasury(cluster, settings, agent, policyConfig, signer.publicKey, now);
+  const observed = observedContext(snapshot, now.getTime());
+  const decision = approveAction(db, policy, id, by, observed, now, params.digest);
+  switch (decision.kind) {
+    case 'paused':
+      return { kind: 'paused', reason: decision.reason, since: decision.since };
+    case 'digest-mismatch':
+      return { kind: 'digest-mismatch', expected: decision.expected, actual: decision.actual };
+    case 'denied-on-recheck':
+      return { kind: 'denied-on-recheck', at: now, slot: snapshot.slot, cluster: cluster.label, rules: decision.rules };
+    case 'approved':
+      break;
+    default:
+      return decision satisfies never;
+  }
+  const context = { ...buildPolicyContext(db, policyConfig.name, policy, snapshot, Date.now()), observedAt: observed.observedAt };
+  const outcome = await executeAction({ db, connection: cluster.connection, agentKeypair: signer, policy, action: id, mode: 'execute', context, options: { confirmWith: confirmEndpoint(settings) } });
+  return { kind: 'executed', at: now, slot: snapshot.slot, cluster: cluster.label, signer: signer.publicKey.toBase58(), signerNote, outcome };
+}
+
+/** One line for what an action does ("12000 USDC → ADDRESS"); untrusted parts are not yet escaped. */
+export function describeAction(action: ActionRow): string {
+  const payload = JSON.parse(action.payload) as Record<string, unknown>;
+  switch (action.kind) {
+    case 'transfer':
+      return `${String(payload['amount'])} ${String(payload['token'])} → ${String(payload['to'])}`;
+    case 'swap':
+      return `${String(payload['amount'])} ${String(payload['from'])} → ${String(payload['to'])}`;
+    case 'stake':
+      return `${String(payload['amount'])} SOL → validator ${String(payload['validator'])}`;
+    case 'unstake':
+      return `${String(payload['stakeAccount'])}${payload['amount'] === undefined ? '' : ` (${String(payload['amount'])} SOL)`}`;
+    case 'vote':
+      return `${String(payload['choice'])} on ${String(payload['proposal'])}`;
+    default:
+      return action.payload.slice(0, 80);
+  }
+}
+
+/** What an execution ended in, as lines (untrusted parts neutralised for a terminal). */
+export function outcomeLines(outcome: ExecutionOutcome): string[] {
+  switch (outcome.status) {
+    case 'confirmed':
+      return [`Executed: confirmed in slot ${outcome.slot ?? '?'}, signature ${outcome.signature} (attempt ${outcome.attempt})`, ...outcome.notes.map((note) => `  ${terminalText(note)}`), `  memo ${outcome.memo}`];
+    case 'failed':
+      return [`Execution FAILED on chain: ${terminalText(outcome.error)} (signature ${outcome.signature})`, ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`)];
+    case 'expired':
+      return [`Execution EXPIRED: ${terminalText(outcome.error)} (signature ${outcome.signature}); nothing landed`];
+    case 'unknown':
+      return [`Sent, outcome UNKNOWN: ${terminalText(outcome.error)} (signature ${outcome.signature}). It counts as spent; \`steward status\` lists it until the endpoints agree. Do not approve again.`];
+    case 'pending':
+      return [`Sent, not settled yet: signature ${outcome.signature}. \`steward start\` (recoverPending) settles it; do not approve again.`];
+    case 'refused':
+      return [`Execution REFUSED at ${outcome.stage}: ${terminalText(outcome.reason)}`, `hint: ${terminalText(outcome.hint)}`, ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`)];
+    case 'dry-run':
+      return [`Dry run only: ${outcome.unitsConsumed} compute units; nothing was signed`];
+    case 'prepared':
+      return [
+        `PREPARED, NOT SENT: ${terminalText(outcome.reason)}`,
+        ...outcome.instructions.map((ix) => `  instruction ${ix.programId} accounts [${ix.accounts.join(', ')}] data ${ix.data} (base64)`),
+      ];
+    default:
+      return outcome satisfies never;
+  }
+}
