@@ -22,6 +22,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   chain: async () => (await import('./chain.js')).run,
   memory: async () => (await import('./memory.js')).run,
   injection: async () => (await import('./injection.js')).run,
+  console: async () => (await import('./console.js')).run,
   // bench/llm.ts is the LLM layer's own bench (it also runs standalone); the table numbers its group.
   llm: async () => {
     const { run } = await import('./llm.js');

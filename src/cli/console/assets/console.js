@@ -6,13 +6,22 @@
   'use strict';
   var live = document.getElementById('live');
   var first = null;
+  var submitting = false;
+  var source = null;
+  // A form being submitted owns the navigation: a live reload now would cancel it (the server
+  // would still act, but the person would not see the result).
+  document.addEventListener('submit', function () {
+    submitting = true;
+    if (source) source.close();
+  });
   function busy() {
+    if (submitting) return true;
     var active = document.activeElement;
     if (active && (active.tagName === 'INPUT' || active.tagName === 'TEXTAREA') && active.value !== '' && active.type !== 'hidden') return true;
     return false;
   }
   if (window.EventSource) {
-    var source = new EventSource('/events');
+    source = new EventSource('/events');
     source.addEventListener('change', function (event) {
       if (first === null) {
         first = event.data;
@@ -20,6 +29,7 @@
         return;
       }
       if (event.data === first) return;
+      if (submitting) return;
       if (busy()) {
         if (live) live.textContent = 'something changed: reload to see it';
         return;
