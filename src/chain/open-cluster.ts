@@ -4,7 +4,10 @@
 import type { Connection } from '@solana/web3.js';
 import type { Logger } from '../shared/index.js';
 import { describeCluster, resolveCluster } from './cluster.js';
-import { createConnection, type RpcCounter } from './connection.js';
+import { createConnection, transportOf, type RpcCounter } from './connection.js';
+import type { ForkInfo } from './fork/fork-loader.js';
+import { rpcCall } from './rpc.js';
+import { redactUrl } from '../shared/redact.js';
 import { chainLockHolder, spawnEmbeddedChain, type EmbeddedChainChild } from './embedded/index.js';
 
 export interface OpenCluster {
@@ -16,6 +19,8 @@ export interface OpenCluster {
    * the process of another command already serving the same state file).
    */
   demo: Pick<EmbeddedChainChild, 'url' | 'wsUrl' | 'pid' | 'chainId'> | null;
+  /** On a fork (`--fork`): its upstream, start slot, fetched accounts and upstream requests so far. */
+  forkInfo?: () => Promise<ForkInfo>;
   close(): Promise<void>;
 }
 
@@ -29,12 +34,26 @@ export interface OpenClusterOptions {
   stateFile?: string | null;
   /** Told about steps that take a while (starting the chain), for a progress line. */
   progress?: (line: string) => void;
+  /** Run on a fork of this cluster (`--fork URL`): a fresh embedded chain reading it on first access. */
+  fork?: { url: string; budget?: number | undefined } | undefined;
 }
 
 /** Connects to the cluster named by `rpcUrl` ("embedded" spawns the demo chain in a child process). */
 export async function openCluster(rpcUrl: string, options: OpenClusterOptions = {}): Promise<OpenCluster> {
   const target = resolveCluster(rpcUrl);
   const connectionOptions = options.counter ? { counter: options.counter } : {};
+  if (options.fork) {
+    options.progress?.(`starting a fork of ${redactUrl(options.fork.url)}…`);
+    const child = await spawnEmbeddedChain({ demo: false, fork: options.fork, ...(options.logger ? { logger: options.logger } : {}) });
+    const connection = createConnection(child.url, { ...connectionOptions, wsUrl: child.wsUrl });
+    return {
+      connection,
+      label: `fork of ${redactUrl(options.fork.url)} (embedded chain ${child.chainId} at ${child.url}, pid ${child.pid})`,
+      demo: null,
+      forkInfo: () => rpcCall('steward_forkInfo', child.url, () => transportOf(connection).request('steward_forkInfo', [])) as Promise<ForkInfo>,
+      close: () => child.close(),
+    };
+  }
   if (target.kind === 'url') {
     return { connection: createConnection(target.url, connectionOptions), label: describeCluster(target), demo: null, close: async () => undefined };
   }

@@ -21,6 +21,8 @@ export interface GlobalOptions {
   confirmUrl?: string;
   logLevel?: string;
   verbose?: boolean;
+  fork?: string;
+  forkBudget?: string;
 }
 
 export interface CliContext {
@@ -41,6 +43,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 
 export function createContext(command: Command, io: CliIo): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
+  const forkFlags = { fork: options.fork, forkBudget: options.forkBudget };
   loadEnv();
   const settings = resolveSettings({
     ...(options.config ? { configDir: options.config } : {}),
@@ -62,7 +65,9 @@ export function createContext(command: Command, io: CliIo): CliContext {
     progress,
     openCluster: async (options = {}) => {
       const { openCluster } = await import('../chain/open-cluster.js');
-      return openCluster(settings.rpcUrl, { ...options, logger, progress, stateFile: chainStateFileFor(settings.db) });
+      const { parseForkOptions } = await import('../chain/fork/fork-options.js');
+      const fork = parseForkOptions(forkFlags.fork, forkFlags.forkBudget);
+      return openCluster(settings.rpcUrl, { ...options, logger, progress, ...(fork ? { fork } : { stateFile: chainStateFileFor(settings.db) }) });
     },
     settings,
     logger,

@@ -16,6 +16,8 @@ import { demoKeypair } from '../../src/demo/addresses.js';
 import { StewardError } from '../../src/errors/index.js';
 import { startRpcProxy, type RpcProxy } from '../helpers/rpc-proxy.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { join } from 'node:path';
 
 const TOKEN_PROGRAMS = new Set(['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'TokenzQdBNbLqP5VEhdkAS14EPFLzqZqSSL3s5shT8HSHhFn']);
 
@@ -139,6 +141,20 @@ describe('fork of an embedded demo chain', () => {
     expect(simulated.value.logs?.join('\n')).toContain(`Program ${GOVERNANCE_PROGRAM_ID.toBase58()} invoke [1]`);
     expect(JSON.stringify(simulated.value.err)).not.toMatch(/ProgramAccountNotFound|InvalidProgramForExecution|UnsupportedProgramId/);
     expect(proxy.methods['simulateTransaction']).toBeUndefined();
+  });
+
+  it('steward observe --fork: the command runs on a fork in a child process and says what the upstream cost', async () => {
+    const db = join(tempDir(), 'steward.db');
+    const before = proxy.requests;
+    const result = await runCli(['--config', resolve(import.meta.dirname, '../..'), '--db', db, '--fork', proxy.url, 'observe', '--agent-key', DEMO.agent.toBase58()]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Chain: fork of ${proxy.url.replace(/[.]/g, '\\.')}/? `, 'm'));
+    const line = /^Fork: of .* from its slot \d+; (\d+) upstream request\(s\) \(budget 500\), (\d+) account\(s\) fetched, read at slots \d+\.\.\d+$/m.exec(result.stdout);
+    expect(line).not.toBeNull();
+    expect(Number(line![1])).toBe(proxy.requests - before);
+    expect(result.stdout).toContain('Agent allowances: 50000 USDC, 20000 USDT');
+    expect(proxy.methods['sendTransaction']).toBeUndefined();
   });
 
   it('refuses bad --fork arguments with exit 2, saying what is wrong', async () => {

@@ -12,6 +12,7 @@ import type { Logger } from '../../shared/index.js';
 import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { createContext, type CliIo } from '../context.js';
+import { parseForkOptions } from '../../chain/fork/fork-options.js';
 import { SUMMARY } from '../summaries.js';
 
 interface LocalnetOptions {
@@ -145,33 +146,14 @@ function stopRequested(watchParent: boolean): { reason: Promise<string>; dispose
 }
 
 function parseFork(options: LocalnetOptions): { url: string; budget?: number } | null {
-  if (options.forkBudget !== undefined && !options.fork) {
-    throw new StewardError('OPTION_INVALID', '--fork-budget needs --fork URL', { hint: 'add --fork URL, or drop --fork-budget', context: { option: '--fork-budget' } });
-  }
-  if (!options.fork) return null;
-  if (options.demo || options.state) {
+  const fork = parseForkOptions(options.fork, options.forkBudget);
+  if (fork && (options.demo || options.state)) {
     throw new StewardError('OPTION_INVALID', `--fork cannot be combined with ${options.demo ? '--demo' : '--state'}`, {
       hint: 'a fork reads its accounts from the upstream cluster; run it without --demo and --state',
       context: { option: '--fork' },
     });
   }
-  let budget: number | undefined;
-  if (options.forkBudget !== undefined) {
-    budget = Number(options.forkBudget);
-    if (!/^\d+$/.test(options.forkBudget) || !Number.isSafeInteger(budget) || budget < 1) {
-      throw new StewardError('OPTION_INVALID', `--fork-budget "${options.forkBudget}" is not a positive whole number`, { hint: 'e.g. --fork-budget 2000', context: { option: '--fork-budget', value: options.forkBudget } });
-    }
-  }
-  let url: URL;
-  try {
-    url = new URL(options.fork);
-  } catch {
-    throw new StewardError('OPTION_INVALID', `--fork "${options.fork}" is not a URL`, { hint: 'pass the upstream RPC URL, e.g. --fork https://api.mainnet-beta.solana.com', context: { option: '--fork' } });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new StewardError('OPTION_INVALID', `--fork needs an http(s) URL, not ${url.protocol}`, { hint: 'pass the upstream JSON-RPC URL', context: { option: '--fork' } });
-  }
-  return { url: options.fork, ...(budget === undefined ? {} : { budget }) };
+  return fork;
 }
 
 export function registerLocalnet(program: Command, io: CliIo): void {
@@ -183,8 +165,6 @@ export function registerLocalnet(program: Command, io: CliIo): void {
     .option('--account <ADDRESS FILE.json...>', 'load an account from a `solana account --output json` file (repeatable)', [])
     .option('--demo', 'seed the demo DAO and keep its live prices fresh (what `--url embedded` serves)')
     .option('--state <file>', 'keep the chain in FILE: continue it when FILE exists, save every change to it (what commands on the embedded default use)')
-    .option('--fork <url>', 'fork this cluster: accounts and programs are read from it on first access, then live locally; nothing is ever sent to it (docs/LOCALNET.md)')
-    .option('--fork-budget <n>', 'upstream requests this fork may make (default 500)')
     .option('--ready-json', 'for a parent process: print one JSON line {url, wsUrl, pid} on stdout when serving, all else on stderr; exit when stdin closes')
     .action(async (options: LocalnetOptions, command: Command) => {
       const readyJson = options.readyJson === true;
@@ -198,7 +178,9 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         const explicit = parsePrograms(options.program);
         const programs = withDemoPrograms(explicit);
         for (const line of programs.lines) say(line);
-        const fork = parseFork(options);
+        // --fork and --fork-budget are global options (every command that opens a cluster takes them).
+        const globals = command.optsWithGlobals<{ fork?: string; forkBudget?: string }>();
+        const fork = parseFork({ ...options, ...(globals.fork === undefined ? {} : { fork: globals.fork }), ...(globals.forkBudget === undefined ? {} : { forkBudget: globals.forkBudget }) });
         const restore = stateFile ? loadChainState(stateFile) : null;
         const running = await startEmbeddedChain({
           ...(restore ? { restore } : {}),

@@ -101,24 +101,32 @@ export function registerObserve(program: Command, io: CliIo): void {
       const agent = pickAgent(config, options.agent, 'treasury');
       const policy = policyOf(config, agent);
       const target = resolveCluster(ctx.settings.rpcUrl);
-      const cluster = target.kind === 'embedded' ? 'embedded' : target.name;
+      let cluster = target.kind === 'embedded' ? 'embedded' : target.name;
       const store = ctx.openStore();
       const counter = new RpcCounter();
       let open: OpenCluster | undefined;
       try {
         open = await ctx.openCluster({ counter });
+        // A fork's observations are not the cluster's (or the demo chain's): kept apart.
+        if (open.forkInfo) cluster = 'fork';
         const agentKey = agentKeyOf(agent, ctx.settings, open, options.agentKey, '--agent-key')?.key.toBase58() ?? null;
         const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
         const read = await readTreasury(open.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: target.kind === 'embedded' });
         const { snapshot } = read;
+        const fork = open.forkInfo ? await open.forkInfo() : null;
         const { analysis, positions } = analyzeTreasuryRead(agent, read, previous);
         const id = saveObservation(store.db, { snapshot, analysis, cluster, agent: agent.name });
         if (options.json) {
-          io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis, positions, rpc: { observation: read.rpc, command: { requests: counter.requests, methods: counter.methods } } }, 2));
+          io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis, positions, rpc: { observation: read.rpc, command: { requests: counter.requests, methods: counter.methods } }, ...(fork ? { fork } : {}) }, 2));
           return;
         }
         const calls = Object.values(read.rpc.methods).reduce((sum, n) => sum + n, 0);
         io.stdout(`Chain: ${open.label} — slot ${snapshot.slot}; treasury and DeFi positions read in ${read.rpc.rounds} round(s), ${read.rpc.requests} RPC request(s) (${calls} calls); ${counter.requests} request(s) in all`);
+        if (fork) {
+          io.stdout(
+            `Fork: of ${fork.upstream} from its slot ${fork.forkSlot}; ${fork.requests} upstream request(s) (budget ${fork.budget}), ${fork.fetched} account(s) fetched, read at slots ${fork.readSlots.min ?? '-'}..${fork.readSlots.max ?? '-'}`,
+          );
+        }
         io.stdout(`Agent: ${agent.name} (policy ${policy.name}); owners: ${agent.treasury.owners.join(', ')}`);
         if (!agentKey) io.stdout('Agent key: unknown (pass --agent-key to tell its allowances from foreign delegates)');
         io.stdout('');
