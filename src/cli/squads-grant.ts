@@ -3,7 +3,8 @@
 // approve and execute — or, for a controlled multisig, the instructions its config authority
 // signs. Printed for the Squads app (what to enter) and as an unsigned transaction (base64).
 // `--execute` works on Steward's embedded chain only, where the demo's members are the
-// multisig's members: they propose, approve and execute it through the real program.
+// multisig's members: they propose, approve and execute it through the real program (or, for a
+// controlled multisig whose config authority is a demo member's key, that key signs).
 import { PublicKey, Keypair, Transaction, TransactionMessage, VersionedTransaction, type Connection, type TransactionInstruction } from '@solana/web3.js';
 import { readSquadsFence, squadsFenceLines, squadsRefOf, type SquadsFence, type SquadsRef } from '../agent/squads-fence.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
@@ -12,7 +13,7 @@ import { demoKeypair } from '../demo/index.js';
 import { StewardError } from '../errors/index.js';
 import { compilePolicy } from '../policy/index.js';
 import { formatAmount, isAddress } from '../shared/index.js';
-import { approveInstruction, controlledLimitInstruction, executeConfigInstruction, planConfigTransaction, planGrant, vaultAddress } from '../squads/index.js';
+import { approveInstruction, controlledInstruction, executeConfigInstruction, planConfigTransaction, planGrant, vaultAddress } from '../squads/index.js';
 import { toJsonText } from '../treasury/index.js';
 import type { CliContext, CliIo } from './context.js';
 import { agentKeyOf } from './agents.js';
@@ -118,6 +119,19 @@ async function executeOnEmbedded(connection: Connection, fence: SquadsFence, bat
   return { signatures, notes };
 }
 
+/** A controlled multisig on the embedded chain: its config authority, when it is a demo member's key, signs each instruction. */
+async function executeControlledOnEmbedded(connection: Connection, fence: SquadsFence, batches: readonly Batch[]): Promise<{ signatures: string[]; notes: string[] }> {
+  const authority = (['alice', 'bob', 'carol'] as const).map((member) => demoKeypair(`member/${member}`)).find((key) => key.publicKey.toBase58() === fence.squads.configAuthority);
+  if (!authority) {
+    throw new StewardError('ARGUMENT_INVALID', `--execute signs with the demo DAO's keys, and the config authority ${fence.squads.configAuthority} of this controlled multisig is not one of them`, {
+      hint: 'sign the printed transactions with the config authority (Squads app or CLI)',
+    });
+  }
+  const signatures: string[] = [];
+  for (const batch of batches) signatures.push(await sendSigned(connection, [authority], batch.instructions));
+  return { signatures, notes: [`signed by the config authority ${authority.publicKey.toBase58()} (a demo member key), one transaction per change`] };
+}
+
 export async function runSquadsGrant(ctx: CliContext, agent: AgentConfig, policyConfig: PolicyConfig, options: SquadsGrantOptions, io: CliIo, setExit: (code: number) => void): Promise<void> {
   const ref = squadsRef(agent, options);
   const timeLock = intOption(options.timeLock, '--time-lock', 7_776_000);
@@ -151,14 +165,11 @@ export async function runSquadsGrant(ctx: CliContext, agent: AgentConfig, policy
     if (controlled) {
       const authority = new PublicKey(fence.squads.configAuthority!);
       feePayer = authority;
-      const unsupported = plan.steps.filter((step) => step.change.kind === 'config');
-      if (unsupported.length > 0) {
-        throw new StewardError('ARGUMENT_INVALID', `a controlled multisig changes members and time lock through its config authority's own instructions; this grant prints spending limits only (${unsupported.map((s) => s.what).join('; ')})`, {
-          hint: 'drop --time-lock, and remove the agent as a member in the Squads app',
-        });
-      }
-      for (const step of plan.steps) {
-        const instructions = [controlledLimitInstruction({ multisig: ref.multisig, configAuthority: authority, change: step.change as Exclude<typeof step.change, { kind: 'config' }> })];
+      // One instruction per step, each signed by the authority; removals first, member and
+      // time-lock changes last, as for a config transaction.
+      const ordered = [...plan.steps.filter((s) => s.change.kind === 'remove'), ...plan.steps.filter((s) => s.change.kind === 'add'), ...plan.steps.filter((s) => s.change.kind === 'config')];
+      for (const step of ordered) {
+        const instructions = [controlledInstruction({ multisig: ref.multisig, configAuthority: authority, change: step.change })];
         batches.push({ transactionIndex: null, steps: [step.what], instructions, spendingLimits: [], unsigned: await unsignedOf(authority, instructions) });
       }
     } else {
@@ -182,10 +193,7 @@ export async function runSquadsGrant(ctx: CliContext, agent: AgentConfig, policy
 
     let executed: { signatures: string[]; notes: string[]; flagsAfter: SquadsFence['flags'] } | null = null;
     if (options.execute && plan.steps.length > 0) {
-      if (controlled) {
-        throw new StewardError('ARGUMENT_INVALID', '--execute runs config transactions of autonomous multisigs only; a controlled one needs its config authority to sign', { hint: 'sign the printed transaction with the config authority' });
-      }
-      const run = await executeOnEmbedded(cluster.connection, fence, batches);
+      const run = controlled ? await executeControlledOnEmbedded(cluster.connection, fence, batches) : await executeOnEmbedded(cluster.connection, fence, batches);
       const after = (await readSquadsFence(cluster.connection, { agent: withVault, policy, agentKey: agentText, snapshot, ref }))!;
       executed = { ...run, flagsAfter: after.flags };
     }

@@ -1,11 +1,12 @@
 // What a multisig's members send to change its configuration: a config transaction carrying
 // config actions (here: add or remove spending limits), the proposal that members vote on, and
 // for the embedded chain's demo members the approve and execute steps. A controlled multisig
-// (one with a config authority) changes its spending limits directly with the authority's
-// signature (multisig_add_spending_limit / multisig_remove_spending_limit) instead.
+// (one with a config authority) is changed directly with the authority's signature
+// (multisig_add/remove_spending_limit, multisig_add/remove_member, multisig_set_time_lock).
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import * as squads from '@sqds/multisig';
 import BN from 'bn.js';
+import { StewardError } from '../errors/index.js';
 import { PERIOD_INDEX, SQUADS_PROGRAM_ID, spendingLimitAddress, type SquadsPeriod } from './program.js';
 
 export interface SpendingLimitSpec {
@@ -93,26 +94,40 @@ export function executeConfigInstruction(multisig: PublicKey, transactionIndex: 
   return squads.instructions.configTransactionExecute({ multisigPda: multisig, transactionIndex, member, rentPayer: member, spendingLimits, programId });
 }
 
-/** Controlled multisigs only: the config authority adds or removes a limit directly. */
-export function controlledLimitInstruction(params: { multisig: PublicKey; configAuthority: PublicKey; change: LimitChange; programId?: PublicKey }): TransactionInstruction {
+/**
+ * Controlled multisigs only: the config authority makes the change directly (no config
+ * transaction; the program refuses those for a controlled multisig): a spending limit added or
+ * removed, a member added or removed, the time lock set.
+ */
+export function controlledInstruction(params: { multisig: PublicKey; configAuthority: PublicKey; change: ConfigChange; programId?: PublicKey }): TransactionInstruction {
   const programId = params.programId ?? SQUADS_PROGRAM_ID;
-  const { change } = params;
-  if (change.kind === 'remove') {
-    return squads.instructions.multisigRemoveSpendingLimit({ multisigPda: params.multisig, configAuthority: params.configAuthority, spendingLimit: change.spendingLimit, rentCollector: params.configAuthority, programId });
+  const base = { multisigPda: params.multisig, configAuthority: params.configAuthority, programId };
+  const action = configAction(params.change);
+  switch (action.__kind) {
+    case 'RemoveSpendingLimit':
+      return squads.instructions.multisigRemoveSpendingLimit({ ...base, spendingLimit: action.spendingLimit, rentCollector: params.configAuthority });
+    case 'AddSpendingLimit':
+      return squads.instructions.multisigAddSpendingLimit({
+        ...base,
+        rentPayer: params.configAuthority,
+        createKey: action.createKey,
+        spendingLimit: spendingLimitAddress(params.multisig, action.createKey, programId),
+        vaultIndex: action.vaultIndex,
+        mint: action.mint,
+        amount: BigInt(action.amount.toString()),
+        period: action.period,
+        members: action.members,
+        destinations: action.destinations,
+      });
+    case 'AddMember':
+      return squads.instructions.multisigAddMember({ ...base, rentPayer: params.configAuthority, newMember: action.newMember });
+    case 'RemoveMember':
+      return squads.instructions.multisigRemoveMember({ ...base, oldMember: action.oldMember });
+    case 'SetTimeLock':
+      return squads.instructions.multisigSetTimeLock({ ...base, timeLock: action.newTimeLock });
+    default:
+      throw new StewardError('ARGUMENT_INVALID', `a controlled multisig's config authority has no instruction for the config action ${action.__kind} here`, {
+        hint: 'make that change in the Squads app with the config authority',
+      });
   }
-  const action = configAction(change) as Extract<squads.types.ConfigAction, { __kind: 'AddSpendingLimit' }>;
-  return squads.instructions.multisigAddSpendingLimit({
-    multisigPda: params.multisig,
-    configAuthority: params.configAuthority,
-    rentPayer: params.configAuthority,
-    createKey: action.createKey,
-    spendingLimit: spendingLimitAddress(params.multisig, action.createKey, programId),
-    vaultIndex: action.vaultIndex,
-    mint: action.mint,
-    amount: BigInt(action.amount.toString()),
-    period: action.period,
-    members: action.members,
-    destinations: action.destinations,
-    programId,
-  });
 }

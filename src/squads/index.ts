@@ -25,7 +25,7 @@ export {
   planConfigTransaction,
   approveInstruction,
   executeConfigInstruction,
-  controlledLimitInstruction,
+  controlledInstruction,
   type SpendingLimitSpec,
   type LimitChange,
   type ConfigChange,

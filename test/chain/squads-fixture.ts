@@ -17,7 +17,11 @@ import {
   type ConfigChange,
   type MemberSpec,
 } from '../../src/squads/index.js';
-import { demoKeypair } from '../../src/demo/index.js';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PYTH_PROGRAM_ID, demoKeypair } from '../../src/demo/index.js';
+import { demoPriceAccountData } from '../../src/demo/seed/pyth.js';
 import { rpc } from './rpc-client.js';
 import { squadsProgram } from '../helpers/programs.js';
 
@@ -50,6 +54,8 @@ export interface SquadsChainOptions {
   agentPermissions?: Omit<MemberSpec, 'key'>;
   /** The demo DAO's member and agent keys instead of fresh ones (so `grant --squads --execute` can sign). */
   demoKeys?: boolean;
+  /** A controlled multisig: alice is its config authority (config transactions are then refused). */
+  controlled?: boolean;
 }
 
 export async function startSquadsChain(options: SquadsChainOptions = {}): Promise<SquadsChain> {
@@ -106,7 +112,7 @@ export async function startSquadsChain(options: SquadsChainOptions = {}): Promis
     ],
     threshold: 2,
     timeLockSeconds: options.timeLockSeconds ?? 0,
-    configAuthority: null,
+    configAuthority: options.controlled ? members.alice.publicKey : null,
   });
   await send([payer, createKey], [instruction]);
   const vault = vaultAddress(multisig, 0);
@@ -153,4 +159,62 @@ export async function startSquadsChain(options: SquadsChainOptions = {}): Promis
     advanceSeconds,
     close: () => chain.close(),
   };
+}
+
+export interface SquadsStewardConfig {
+  /** The config folder (agents/, policies/), with the database beside them. */
+  dir: string;
+  /** A wallet on the policy's allow-list. */
+  grantee: string;
+}
+
+/**
+ * A Steward config for the fixture's vault: Pyth prices for USDC and JUP written to the chain,
+ * a policy with a per-token (USDC 8,000 / 24h) and two USD windows paying the treasury or one
+ * grantee, and an agent whose treasury is the vault of the multisig, signing with the agent key.
+ */
+export async function writeSquadsStewardConfig(sq: SquadsChain): Promise<SquadsStewardConfig> {
+  const grantee = Keypair.generate().publicKey.toBase58();
+  const priceAccounts = { USDC: Keypair.generate().publicKey, JUP: Keypair.generate().publicKey };
+  const slot = await sq.connection.getSlot('confirmed');
+  const clock = { slot: BigInt(slot), unixTimestamp: BigInt((await sq.connection.getBlockTime(slot)) ?? Math.floor(Date.now() / 1000)) };
+  for (const symbol of ['USDC', 'JUP'] as const) {
+    const data = Buffer.from(demoPriceAccountData(symbol, clock));
+    const answer = await rpc(sq.chain.url, 'steward_setAccount', [priceAccounts[symbol].toBase58(), { lamports: LAMPORTS_PER_SOL, data: [data.toString('base64'), 'base64'], owner: PYTH_PROGRAM_ID.toBase58() }]);
+    if (answer.error) throw new Error(answer.error.message);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'steward-squads-'));
+  mkdirSync(join(dir, 'agents'));
+  mkdirSync(join(dir, 'policies'));
+  writeFileSync(
+    join(dir, 'policies', 'vault.yaml'),
+    `name: vault
+tokens:
+  USDC: { mint: ${sq.mints.USDC.toBase58()}, decimals: 6, pyth: ${priceAccounts.USDC.toBase58()}, stable: true }
+  JUP:  { mint: ${sq.mints.JUP.toBase58()}, decimals: 6, pyth: ${priceAccounts.JUP.toBase58()} }
+limits:
+  windows:
+    - { window: 24h, usd: "10000", tokens: { USDC: "8000" } }
+    - { window: 7d, usd: "30000" }
+allow:
+  actions: [transfer, none]
+  destinations: [treasury, ${grantee}]
+oracle: { maxStaleness: 3600s, maxConfidenceBps: 100 }
+`,
+  );
+  writeFileSync(join(dir, 'agent.json'), JSON.stringify([...sq.agent.secretKey]));
+  writeFileSync(
+    join(dir, 'agents', 'vault-agent.yaml'),
+    `name: vault-agent
+tasks: [treasury]
+policy: vault
+signer: { keypair: ${join(dir, 'agent.json')} }
+treasury:
+  owners: [${sq.vault.toBase58()}]
+  squads: { multisig: ${sq.multisig.toBase58()} }
+mode: autonomous
+instructions: Pay the grantee from the Squads vault within policy.
+`,
+  );
+  return { dir, grantee };
 }

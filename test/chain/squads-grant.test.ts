@@ -5,34 +5,21 @@
 // approved and executed by the (demo) members through the program: every flag clears, and a
 // second grant has nothing to change. `steward status` shows the same flags with their fixes,
 // and none after the grant. Two mints (USDC, JUP), a per-token and a USD window.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
+import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PYTH_PROGRAM_ID } from '../../src/demo/index.js';
-import { demoPriceAccountData } from '../../src/demo/seed/pyth.js';
 import { memberChange } from '../../src/squads/index.js';
 import { runCli } from '../helpers/cli.js';
 import { NO_SQUADS_PROGRAM, squadsProgram } from '../helpers/programs.js';
-import { rpc } from './rpc-client.js';
-import { startSquadsChain, type SquadsChain } from './squads-fixture.js';
+import { startSquadsChain, writeSquadsStewardConfig, type SquadsChain } from './squads-fixture.js';
 
 describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO_SQUADS_PROGRAM}`, () => {
   let sq: SquadsChain;
   let dir: string;
-  const grantee = Keypair.generate().publicKey.toBase58();
-  const priceAccounts = { USDC: Keypair.generate().publicKey, JUP: Keypair.generate().publicKey };
+  let grantee: string;
 
   beforeAll(async () => {
     sq = await startSquadsChain({ demoKeys: true, agentPermissions: { initiate: true, vote: true, execute: false } });
-    const slot = await sq.connection.getSlot('confirmed');
-    const clock = { slot: BigInt(slot), unixTimestamp: BigInt((await sq.connection.getBlockTime(slot)) ?? Math.floor(Date.now() / 1000)) };
-    for (const symbol of ['USDC', 'JUP'] as const) {
-      const data = Buffer.from(demoPriceAccountData(symbol, clock));
-      const answer = await rpc(sq.chain.url, 'steward_setAccount', [priceAccounts[symbol].toBase58(), { lamports: LAMPORTS_PER_SOL, data: [data.toString('base64'), 'base64'], owner: PYTH_PROGRAM_ID.toBase58() }]);
-      if (answer.error) throw new Error(answer.error.message);
-    }
     // The planted misconfiguration, through the program.
     const usdcLimit = { createKey: Keypair.generate().publicKey, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: 5_000_000_000n, period: 'Day' as const, members: [sq.agent.publicKey, sq.members.bob.publicKey], destinations: [] };
     const carolLimit = { createKey: Keypair.generate().publicKey, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: 1_000_000n, period: 'Week' as const, members: [sq.members.carol.publicKey], destinations: [] };
@@ -42,39 +29,7 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     ]);
     await sq.configure([{ kind: 'config', action: memberChange({ kind: 'remove', key: sq.members.carol.publicKey }) }]);
 
-    dir = mkdtempSync(join(tmpdir(), 'steward-squads-'));
-    mkdirSync(join(dir, 'agents'));
-    mkdirSync(join(dir, 'policies'));
-    writeFileSync(
-      join(dir, 'policies', 'vault.yaml'),
-      `name: vault
-tokens:
-  USDC: { mint: ${sq.mints.USDC.toBase58()}, decimals: 6, pyth: ${priceAccounts.USDC.toBase58()}, stable: true }
-  JUP:  { mint: ${sq.mints.JUP.toBase58()}, decimals: 6, pyth: ${priceAccounts.JUP.toBase58()} }
-limits:
-  windows:
-    - { window: 24h, usd: "10000", tokens: { USDC: "8000" } }
-    - { window: 7d, usd: "30000" }
-allow:
-  actions: [transfer, none]
-  destinations: [treasury, ${grantee}]
-oracle: { maxStaleness: 3600s, maxConfidenceBps: 100 }
-`,
-    );
-    writeFileSync(join(dir, 'agent.json'), JSON.stringify([...sq.agent.secretKey]));
-    writeFileSync(
-      join(dir, 'agents', 'vault-agent.yaml'),
-      `name: vault-agent
-tasks: [treasury]
-policy: vault
-signer: { keypair: ${join(dir, 'agent.json')} }
-treasury:
-  owners: [${sq.vault.toBase58()}]
-  squads: { multisig: ${sq.multisig.toBase58()} }
-mode: autonomous
-instructions: Pay the grantee from the Squads vault within policy.
-`,
-    );
+    ({ dir, grantee } = await writeSquadsStewardConfig(sq));
   }, 180_000);
   afterAll(async () => {
     await sq?.close();
