@@ -182,6 +182,7 @@ async function flush(batcher: Batcher): Promise<void> {
 function settleAccounts(batcher: Batcher, chunk: readonly Pending[], answer: { ok: true; result: unknown } | { ok: false; error: Error } | undefined): void {
   const whats = [...new Set(chunk.map((item) => item.what))].join(', ');
   try {
+    // eslint-disable-next-line no-restricted-syntax -- caught below and rejected as an RPC_* StewardError
     if (!answer) throw new Error('no answer');
     if (!answer.ok) throw rpcFailure(batcher, 'getMultipleAccounts', whats, answer.error);
     const { slot, value } = contextValue(answer.result);
@@ -201,6 +202,7 @@ function settleAccounts(batcher: Batcher, chunk: readonly Pending[], answer: { o
 
 function settleListing(batcher: Batcher, item: Pending, answer: { ok: true; result: unknown } | { ok: false; error: Error } | undefined): void {
   try {
+    // eslint-disable-next-line no-restricted-syntax -- caught below and rejected as an RPC_* StewardError
     if (!answer) throw new Error('no answer');
     if (!answer.ok) throw rpcFailure(batcher, 'getProgramAccounts', item.what, answer.error);
     const { slot, value } = Array.isArray(answer.result) ? { slot: undefined, value: answer.result } : contextValue(answer.result);
@@ -229,6 +231,7 @@ function badAnswer(batcher: Batcher, method: string, what: string, detail: strin
 function contextValue(result: unknown): { slot: bigint | undefined; value: unknown } {
   const { context, value } = (result ?? {}) as { context?: { slot?: unknown }; value?: unknown };
   const slot = context?.slot;
+  // eslint-disable-next-line no-restricted-syntax -- caught below and rejected as an RPC_* StewardError
   if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0) throw new Error(`the answer has no valid context slot: ${JSON.stringify(result)?.slice(0, 120)}`);
   return { slot: BigInt(slot), value };
 }

@@ -304,6 +304,7 @@ export function createRpcTransport(url: string, options: RpcTransportOptions = {
     try {
       return JSON.parse(text) as unknown;
     } catch {
+      // eslint-disable-next-line no-restricted-syntax -- caught by the retry loop, which classifies it and throws an RPC_* StewardError
       throw new Error(`the answer is not JSON: ${text.slice(0, 200)}`);
     }
   };

@@ -49,6 +49,7 @@ export const UNTRUSTED_DATA_RULE =
  */
 export function neutralizeUntrusted(text: string): string {
   return text
+    // eslint-disable-next-line no-control-regex -- dropping control characters is the point
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, '')
     .replace(/<{2,}/g, (run) => '\u2039'.repeat(run.length))
     .replace(/>{2,}/g, (run) => '\u203a'.repeat(run.length))

@@ -94,6 +94,7 @@ export class RemoteChatModel extends ChatOpenAI implements StewardModelExtras {
           response_format: { type: 'json_schema', json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: false } },
           ...(request.signal ? { signal: request.signal } : {}),
         });
+        // eslint-disable-next-line no-restricted-syntax -- caught below and wrapped by remoteError into an LLM_* StewardError
         if (typeof message.content !== 'string') throw new Error('the answer content is not text');
         return { text: message.content, usage: usageOf(message) };
       }
@@ -105,6 +106,7 @@ export class RemoteChatModel extends ChatOpenAI implements StewardModelExtras {
       // The raw arguments string, not LangChain's parsed copy: decide() validates and records it.
       const rawCalls = (message.additional_kwargs as { tool_calls?: Array<{ function?: { arguments?: string } }> }).tool_calls;
       const raw = rawCalls?.[0]?.function?.arguments;
+      // eslint-disable-next-line no-restricted-syntax -- caught below and wrapped by remoteError into an LLM_* StewardError
       if (typeof raw !== 'string') throw new Error(`the answer has no call of the tool "${request.schemaName}"`);
       return { text: raw, usage: usageOf(message) };
     } catch (error) {

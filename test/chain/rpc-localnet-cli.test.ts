@@ -15,6 +15,7 @@ describe('steward localnet', () => {
     const address = Keypair.generate().publicKey.toBase58();
     const owner = Keypair.generate().publicKey.toBase58();
     const file = join(dir, 'account.json');
+    // eslint-disable-next-line no-loss-of-precision -- the number a JSON client without bigints would send
     writeFileSync(file, JSON.stringify({ pubkey: address, account: { lamports: 1234567, data: [Buffer.from('hello').toString('base64'), 'base64'], owner, executable: false, rentEpoch: 18446744073709551615, space: 5 } }));
     let output = '';
     let announced: (url: string) => void = () => {};

@@ -109,7 +109,7 @@ export function encodeMint(fields: MintFields): Uint8Array {
   if (permanentDelegate) {
     const value = Buffer.alloc(PermanentDelegateLayout.span);
     PermanentDelegateLayout.encode({ delegate: permanentDelegate }, value);
-    offset = writeTlv(data, offset, ExtensionType.PermanentDelegate, value);
+    writeTlv(data, offset, ExtensionType.PermanentDelegate, value);
   }
   return data;
 }
@@ -145,7 +145,7 @@ export function encodeTokenAccount(fields: TokenAccountFields): Uint8Array {
   if (fields.extensions?.transferFeeAmount) {
     const value = Buffer.alloc(TransferFeeAmountLayout.span);
     TransferFeeAmountLayout.encode({ withheldAmount: 0n }, value);
-    offset = writeTlv(data, offset, ExtensionType.TransferFeeAmount, value);
+    writeTlv(data, offset, ExtensionType.TransferFeeAmount, value);
   }
   return data;
 }

@@ -32,6 +32,7 @@ async function jupiter<T>(ctx: Parameters<Builder<'swap'>>[1], path: string, ini
     async () => {
       const response = await ctx.jupiter.fetch(url, init);
       const text = await response.text();
+      // eslint-disable-next-line no-restricted-syntax -- rpcCall classifies this raw error (status text) into RPC_* codes
       if (!response.ok) throw new Error(`${response.status} ${response.statusText}: ${text.slice(0, 300)}`);
       try {
         return JSON.parse(text) as T;

@@ -7,6 +7,7 @@ import type { DecodedInstruction } from './types.js';
 export function decodeAssociatedToken(instruction: TransactionInstruction, index: number): DecodedInstruction {
   try {
     const type = instruction.data.length === 0 ? 0 : instruction.data[0];
+    // eslint-disable-next-line no-restricted-syntax -- caught below: the instruction is reported undecodable with this text
     if (instruction.data.length > 1) throw new Error(`expected at most 1 data byte, got ${instruction.data.length}`);
     if (type === 0 || type === 1) {
       const payer = key(instruction, 0, 'payer');
@@ -24,6 +25,7 @@ export function decodeAssociatedToken(instruction: TransactionInstruction, index
       });
     }
     if (type === 2) return decoded(instruction, index, 'associated-token', 'recover a nested associated token account', { kind: 'ata-other', name: 'RecoverNested' });
+    // eslint-disable-next-line no-restricted-syntax -- caught below: the instruction is reported undecodable with this text
     throw new Error(`unknown instruction type ${type}`);
   } catch (error) {
     return undecodable(instruction, index, 'associated-token', errorText(error));

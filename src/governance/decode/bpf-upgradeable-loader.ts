@@ -22,6 +22,7 @@ const NAMES = [
 
 export function decodeBpfUpgradeableLoader(instruction: TransactionInstruction, index: number): DecodedInstruction {
   try {
+    // eslint-disable-next-line no-restricted-syntax -- caught below: the instruction is reported undecodable with this text
     if (instruction.data.length < 4) throw new Error(`expected a 4-byte instruction tag, got ${instruction.data.length} bytes`);
     const tag = Buffer.from(instruction.data).readUInt32LE(0);
     const optional = (position: number): string | null => instruction.keys[position]?.pubkey.toBase58() ?? null;
@@ -67,6 +68,7 @@ export function decodeBpfUpgradeableLoader(instruction: TransactionInstruction, 
       }
       default: {
         const name = NAMES[tag];
+        // eslint-disable-next-line no-restricted-syntax -- caught below: the instruction is reported undecodable with this text
         if (name === undefined) throw new Error(`unknown loader instruction tag ${tag}`);
         return decoded(instruction, index, 'bpf-upgradeable-loader', `loader ${name}`, { kind: 'loader-other', name });
       }

@@ -4,6 +4,7 @@
 // one. Tensor data is streamed chunk by chunk, so a file of billions of weights (a GPU bench model)
 // never has to sit in memory whole: Node refuses a single write over 2 GiB and a Buffer over 4 GiB.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { StewardError } from '../../errors/index.js';
 import { float16Bits } from './float16.js';
 
 /** GGUF metadata value types, numbered as in the GGUF specification. */
@@ -234,7 +235,9 @@ function fromData(tensors: readonly GgufTensor[]): GgufTensorSource[] {
   return tensors.map((tensor) => {
     const count = elementCount(tensor);
     if (count !== tensor.data.length) {
-      throw new Error(`GGUF tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] hold ${count} values, data has ${tensor.data.length}`);
+      throw new StewardError('ARGUMENT_INVALID', `GGUF tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] hold ${count} values, data has ${tensor.data.length}`, {
+        context: { tensor: tensor.name, values: count, data: tensor.data.length },
+      });
     }
     return { name: tensor.name, dims: tensor.dims, type: 'f32', fill: (target, start) => target.set(tensor.data.subarray(start, start + target.length)) };
   });
