@@ -34,8 +34,11 @@ export interface OpenClusterOptions {
   stateFile?: string | null;
   /** Told about steps that take a while (starting the chain), for a progress line. */
   progress?: (line: string) => void;
-  /** Run on a fork of this cluster (`--fork URL`): a fresh embedded chain reading it on first access. */
-  fork?: { url: string; budget?: number | undefined } | undefined;
+  /**
+   * Run on a fork of this cluster (`--fork URL`): a fresh embedded chain reading it on first
+   * access; `cacheDb`: the store whose fork cache it starts from and fills.
+   */
+  fork?: { url: string; budget?: number | undefined; cacheDb?: string | undefined } | undefined;
 }
 
 /** Connects to the cluster named by `rpcUrl` ("embedded" spawns the demo chain in a child process). */

@@ -67,7 +67,7 @@ export function createContext(command: Command, io: CliIo): CliContext {
       const { openCluster } = await import('../chain/open-cluster.js');
       const { parseForkOptions } = await import('../chain/fork/fork-options.js');
       const fork = parseForkOptions(forkFlags.fork, forkFlags.forkBudget);
-      return openCluster(settings.rpcUrl, { ...options, logger, progress, ...(fork ? { fork } : { stateFile: chainStateFileFor(settings.db) }) });
+      return openCluster(settings.rpcUrl, { ...options, logger, progress, ...(fork ? { fork: { ...fork, cacheDb: settings.db } } : { stateFile: chainStateFileFor(settings.db) }) });
     },
     settings,
     logger,

@@ -6,3 +6,4 @@ export { installId } from './install-id.js';
 export { closeCrashLeftovers, type CrashLeftovers } from './crash-leftovers.js';
 export { statement } from './statements.js';
 export { isPaused, setPaused, pauseState, type PauseState } from './pause-flag.js';
+export { forkCacheStore } from './fork-cache-store.js';

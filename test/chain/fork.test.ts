@@ -17,6 +17,7 @@ import { StewardError } from '../../src/errors/index.js';
 import { startRpcProxy, type RpcProxy } from '../helpers/rpc-proxy.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { openStore } from '../../src/store/index.js';
 import { join } from 'node:path';
 
 const TOKEN_PROGRAMS = new Set(['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'TokenzQdBNbLqP5VEhdkAS14EPFLzqZqSSL3s5shT8HSHhFn']);
@@ -143,19 +144,47 @@ describe('fork of an embedded demo chain', () => {
     expect(proxy.methods['simulateTransaction']).toBeUndefined();
   });
 
-  it('steward observe --fork: the command runs on a fork in a child process and says what the upstream cost', async () => {
+  it('steward observe --fork: the command runs on a fork in a child process, says what the upstream cost, and a second command starts warm from the store', async () => {
     const db = join(tempDir(), 'steward.db');
-    const before = proxy.requests;
-    const result = await runCli(['--config', resolve(import.meta.dirname, '../..'), '--db', db, '--fork', proxy.url, 'observe', '--agent-key', DEMO.agent.toBase58()]);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Chain: fork of ${proxy.url.replace(/[.]/g, '\\.')}/? `, 'm'));
-    const line = /^Fork: of .* from its slot \d+; (\d+) upstream request\(s\) \(budget 500\), (\d+) account\(s\) fetched, read at slots \d+\.\.\d+$/m.exec(result.stdout);
-    expect(line).not.toBeNull();
-    expect(Number(line![1])).toBe(proxy.requests - before);
-    expect(result.stdout).toContain('Agent allowances: 50000 USDC, 20000 USDT');
-    expect(proxy.methods['sendTransaction']).toBeUndefined();
-  });
+    const observeOnFork = async () => {
+      const before = proxy.requests;
+      const sendsBefore = proxy.methods['sendTransaction'];
+      const result = await runCli(['--config', resolve(import.meta.dirname, '../..'), '--db', db, '--fork', proxy.url, 'observe', '--agent-key', DEMO.agent.toBase58()]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Chain: fork of ${proxy.url.replace(/[.]/g, '\\.')}/? `, 'm'));
+      const line = /^Fork: of .* from its slot \d+; (\d+) upstream request\(s\) \(budget 500\), (\d+) account\(s\) from it or the cache, read at slots \d+\.\.\d+; (\d+) read\(s\) from the store's cache(?:, (\d+) cached read\(s\) too old to trust \(over 9000 slots before the fork\) read again)?$/m.exec(result.stdout);
+      expect(line, result.stdout).not.toBeNull();
+      expect(Number(line![1])).toBe(proxy.requests - before);
+      expect(result.stdout).toContain('Agent allowances: 50000 USDC, 20000 USDT');
+      expect(proxy.methods['sendTransaction']).toBe(sendsBefore);
+      return { requests: Number(line![1]), accounts: Number(line![2]), hits: Number(line![3]), tooOld: Number(line![4] ?? 0), stdout: result.stdout };
+    };
+    const cold = await observeOnFork();
+    expect(cold.hits).toBe(0);
+    expect(cold.requests).toBeGreaterThan(2);
+
+    // The second command on a fork of the same upstream reads what the first one fetched from the store.
+    const warm = await observeOnFork();
+    expect(warm.hits).toBeGreaterThan(10);
+    expect(warm.requests).toBeLessThan(cold.requests);
+
+    // Reads older than the cache's age limit are not trusted: read again from the upstream, and said so.
+    const store = openStore(db);
+    // The upstream here is young (a few hundred slots): the cached reads are moved back 100 000 slots.
+    store.db.prepare('UPDATE fork_accounts SET slot = slot - 100000').run();
+    store.db.prepare('UPDATE fork_listings SET slot = slot - 100000').run();
+    store.close();
+    const aged = await observeOnFork();
+    expect(aged.tooOld).toBeGreaterThan(10);
+    expect(aged.hits).toBe(0);
+    expect(aged.requests).toBeGreaterThan(warm.requests);
+    // What was read again replaced the old reads in the store.
+    const again = openStore(db);
+    const oldest = (again.db.prepare('SELECT min(slot) AS slot FROM fork_listings').get() as { slot: number }).slot;
+    again.close();
+    expect(oldest).toBeGreaterThanOrEqual(0);
+  }, 240_000);
 
   it('refuses bad --fork arguments with exit 2, saying what is wrong', async () => {
     const bad = await runCli(['localnet', '--fork', 'not a url']);

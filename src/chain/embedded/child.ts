@@ -22,8 +22,11 @@ export interface SpawnEmbeddedChainOptions {
   programs?: readonly { id: string; path: string }[];
   /** Keep the chain in this file (`localnet --state`): continued when it exists, saved on every change. */
   stateFile?: string;
-  /** Fork this cluster (`localnet --fork URL --fork-budget N`) instead of a demo or empty chain. */
-  fork?: { url: string; budget?: number | undefined } | undefined;
+  /**
+   * Fork this cluster (`localnet --fork URL --fork-budget N`) instead of a demo or empty chain;
+   * `cacheDb`: the store whose fork cache it reads and fills (`--db`).
+   */
+  fork?: { url: string; budget?: number | undefined; cacheDb?: string | undefined } | undefined;
   /** Receives the child's log lines (warnings and above as warn, the rest as debug). */
   logger?: Logger;
   /** How long to wait for the ready line (default 60 s: a cold tsx cache compiles the sources). */
@@ -90,7 +93,10 @@ export async function spawnEmbeddedChain(options: SpawnEmbeddedChainOptions): Pr
   const args = ['--no-allocation-site-pretenuring', STEWARD_BIN, 'localnet', '--port', '0', '--ready-json'];
   if (options.demo) args.push('--demo');
   if (options.stateFile) args.push('--state', options.stateFile);
-  if (options.fork) args.push('--fork', options.fork.url, ...(options.fork.budget === undefined ? [] : ['--fork-budget', String(options.fork.budget)]));
+  if (options.fork) {
+    args.push('--fork', options.fork.url, ...(options.fork.budget === undefined ? [] : ['--fork-budget', String(options.fork.budget)]));
+    args.push(...(options.fork.cacheDb === undefined ? ['--fork-no-cache'] : ['--db', options.fork.cacheDb]));
+  }
   for (const program of options.programs ?? []) args.push('--program', `${program.id}=${program.path}`);
   const level = options.logger?.level;
   if (level) args.push('--log-level', level);

@@ -8,6 +8,7 @@ import { StewardError } from '../../errors/index.js';
 import type { Logger } from '../../shared/index.js';
 import { EmbeddedChain, type EmbeddedChainOptions } from './embedded-chain.js';
 import { serveRpc } from './rpc-server.js';
+import type { ForkCache } from '../fork/fork-cache.js';
 import { createForkLoader, type ForkLoader } from '../fork/fork-loader.js';
 import { createUpstream, type Upstream } from '../fork/upstream.js';
 
@@ -24,7 +25,7 @@ export interface StartEmbeddedChainOptions extends EmbeddedChainOptions {
    * Fork this cluster: accounts and programs are read from it on first access, then live locally;
    * nothing is ever sent to it (src/chain/fork). `budget`: upstream requests this process may make.
    */
-  fork?: { url: string; budget?: number | undefined } | undefined;
+  fork?: { url: string; budget?: number | undefined; cache?: ForkCache | null | undefined } | undefined;
 }
 
 export interface RunningEmbeddedChain {
@@ -120,7 +121,7 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
   }
   const fork = options.fork ? await forkStart(options.fork) : null;
   const chain = new EmbeddedChain({ ...options, ...(fork ? { start: fork.start } : {}) });
-  const loader = fork ? createForkLoader(chain, fork.upstream, fork.start.slot) : null;
+  const loader = fork ? createForkLoader(chain, fork.upstream, fork.start.slot, { cache: options.fork?.cache ?? null }) : null;
   try {
     for (const program of options.programs ?? []) {
       const id = toKey(program.id, 'program id');

@@ -7,11 +7,14 @@
 // forwarded (filters included), what they return is merged under the local state (accounts
 // already here keep their local version), and each listing is forwarded once per process. A node
 // that refuses getProgramAccounts on a token program (-32010) is asked per owner instead.
-// Every fetched account is stamped with the upstream slot it was read at.
+// Every fetched account is stamped with the upstream slot it was read at. With a cache (the
+// store's, ForkCache), reads and listings are kept across commands: a read recent enough (within
+// maxAgeSlots of the fork's start slot) is served from it, an older one is read again.
 import { PublicKey, VersionedTransaction } from '@solana/web3.js';
 import { StewardError } from '../../errors/index.js';
 import { decodeBase58 } from '../../shared/base58.js';
 import type { EmbeddedChain } from '../embedded/embedded-chain.js';
+import { DEFAULT_FORK_CACHE_MAX_AGE_SLOTS, type ForkCache } from './fork-cache.js';
 import type { Upstream, UpstreamAccount } from './upstream.js';
 
 const UPGRADEABLE_LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111';
@@ -32,6 +35,8 @@ export interface ForkInfo {
   requests: number;
   methods: Record<string, number>;
   budget: number;
+  /** The store's cache: whether there is one, reads it served, cached reads too old to trust (read again), and that age. */
+  cache: { enabled: boolean; hits: number; tooOld: number; maxAgeSlots: string };
 }
 
 export interface ForkLoader {
@@ -42,7 +47,19 @@ export interface ForkLoader {
   readonly stamps: ReadonlyMap<string, bigint>;
 }
 
-export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkSlot: bigint): ForkLoader {
+export interface ForkLoaderOptions {
+  /** Reads kept across commands (the store); without it the fork starts cold. */
+  cache?: ForkCache | null;
+  /** Cached reads older than this many slots before the fork's start slot are read again. */
+  maxAgeSlots?: bigint;
+}
+
+export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkSlot: bigint, options: ForkLoaderOptions = {}): ForkLoader {
+  const cache = options.cache ?? null;
+  const maxAgeSlots = options.maxAgeSlots ?? DEFAULT_FORK_CACHE_MAX_AGE_SLOTS;
+  /** Reads served by the cache, and cached reads too old to trust (read again). */
+  let fromCache = 0;
+  let tooOld = 0;
   /** Addresses resolved from the upstream (present or absent there): never fetched again. */
   const known = new Set<string>();
   const stamps = new Map<string, bigint>();
@@ -72,15 +89,43 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
     chain.setAccount(new PublicKey(address), { lamports: account.lamports, data: account.data, owner: new PublicKey(account.owner), executable: account.executable });
   };
 
+  /**
+   * Reads of these addresses: from the cache when it holds a read recent enough to trust, else
+   * from the upstream in one batch (then cached). Reads too old are counted and read again.
+   */
+  async function read(addresses: readonly string[]): Promise<Map<string, { account: UpstreamAccount | null; slot: bigint }>> {
+    const out = new Map<string, { account: UpstreamAccount | null; slot: bigint }>();
+    let missing = [...addresses];
+    if (cache && missing.length > 0) {
+      const cached = cache.readAccounts(missing);
+      for (const [address, hit] of cached) {
+        if (hit.slot + maxAgeSlots < forkSlot) {
+          tooOld++;
+          continue;
+        }
+        fromCache++;
+        out.set(address, { account: hit.value, slot: hit.slot });
+      }
+      missing = missing.filter((address) => !out.has(address));
+    }
+    if (missing.length > 0) {
+      const { slot, accounts } = await upstream.getAccounts(missing);
+      const entries = missing.map((address) => ({ address, account: accounts.get(address) ?? null }));
+      cache?.writeAccounts(entries, slot);
+      for (const { address, account } of entries) out.set(address, { account, slot });
+    }
+    return out;
+  }
+
   /** Fetches the addresses not seen yet, then what they lead to: ProgramData, token mints, lookup-table entries. */
   async function fetchAccounts(addresses: Iterable<string>): Promise<void> {
     let wanted = [...new Set([...addresses].filter(needed))];
     for (let depth = 0; wanted.length > 0 && depth < 3; depth++) {
-      const { slot, accounts } = await upstream.getAccounts(wanted);
+      const accounts = await read(wanted);
       const next: string[] = [];
-      const programs: Array<[string, UpstreamAccount]> = [];
+      const programs: Array<[string, UpstreamAccount, bigint]> = [];
       for (const address of wanted) {
-        const account = accounts.get(address) ?? null;
+        const { account, slot } = accounts.get(address) ?? { account: null, slot: forkSlot };
         if (!account) {
           known.add(address);
           stamps.set(address, slot);
@@ -90,7 +135,7 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
           // The program account names its ProgramData: written first, so the runtime finds the ELF.
           const programData = new PublicKey(account.data.subarray(4, 36)).toBase58();
           if (needed(programData)) next.push(programData);
-          programs.push([address, account]);
+          programs.push([address, account, slot]);
           continue;
         }
         write(address, account, slot);
@@ -100,24 +145,41 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
       if (programs.length > 0) {
         const programData = next.filter((address) => programs.some(([, program]) => new PublicKey(program.data.subarray(4, 36)).toBase58() === address));
         if (programData.length > 0) {
-          const fetched = await upstream.getAccounts(programData);
-          for (const [address, account] of fetched.accounts) {
-            if (account) write(address, account, fetched.slot);
+          const fetched = await read(programData);
+          for (const [address, { account, slot }] of fetched) {
+            if (account) write(address, account, slot);
             else known.add(address);
           }
         }
-        for (const [address, account] of programs) write(address, account, slot);
+        for (const [address, account, slot] of programs) write(address, account, slot);
       }
       wanted = [...new Set(next.filter(needed))];
     }
   }
 
-  /** Forwards a listing once per process and writes what it returns under the local state. */
+  /**
+   * Forwards a listing once per process (or takes it from the cache when recent enough) and
+   * writes what it returns under the local state.
+   */
   async function forwardListing(key: string, run: () => Promise<{ slot: bigint; accounts: Array<{ address: string; account: UpstreamAccount }> }>): Promise<void> {
     let done = listings.get(key);
     if (!done) {
       done = (async () => {
+        const hit = cache?.readListing(key) ?? null;
+        if (hit && hit.slot + maxAgeSlots >= forkSlot) {
+          // The listed accounts come from the cache as well (or the upstream, in one batch, when not).
+          fromCache++;
+          await fetchAccounts(hit.value);
+          return;
+        }
+        if (hit) tooOld++;
         const { slot, accounts } = await run();
+        cache?.writeAccounts(accounts, slot);
+        cache?.writeListing(
+          key,
+          accounts.map(({ address }) => address),
+          slot,
+        );
         for (const { address, account } of accounts) if (!known.has(address) && !isLocal(address)) write(address, account, slot);
         else known.add(address);
         // Their mints, so parsed answers and transfers work.
@@ -214,6 +276,7 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
         requests: upstream.counter.requests,
         methods: { ...upstream.counter.methods },
         budget: upstream.budget,
+        cache: { enabled: cache !== null, hits: fromCache, tooOld, maxAgeSlots: maxAgeSlots.toString() },
       };
     },
   };

@@ -13,6 +13,9 @@ import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.
 import { StewardError } from '../../errors/index.js';
 import { createContext, type CliIo } from '../context.js';
 import { parseForkOptions } from '../../chain/fork/fork-options.js';
+import { forkSummary } from '../../chain/fork/fork-summary.js';
+import { redactUrl } from '../../shared/redact.js';
+import { forkCacheStore, type Store } from '../../store/index.js';
 import { SUMMARY } from '../summaries.js';
 
 interface LocalnetOptions {
@@ -24,6 +27,7 @@ interface LocalnetOptions {
   state?: string;
   fork?: string;
   forkBudget?: string;
+  forkNoCache?: boolean;
 }
 
 /** Oracle price writes and other writes without a transaction are saved at most this often. */
@@ -165,14 +169,17 @@ export function registerLocalnet(program: Command, io: CliIo): void {
     .option('--account <ADDRESS FILE.json...>', 'load an account from a `solana account --output json` file (repeatable)', [])
     .option('--demo', 'seed the demo DAO and keep its live prices fresh (what `--url embedded` serves)')
     .option('--state <file>', 'keep the chain in FILE: continue it when FILE exists, save every change to it (what commands on the embedded default use)')
+    .option('--fork-no-cache', "with --fork: start cold and keep nothing (by default the store's fork cache serves reads recent enough and keeps new ones)")
     .option('--ready-json', 'for a parent process: print one JSON line {url, wsUrl, pid} on stdout when serving, all else on stderr; exit when stdin closes')
     .action(async (options: LocalnetOptions, command: Command) => {
       const readyJson = options.readyJson === true;
       // With --ready-json, stdout carries the ready line and nothing else.
       const say = readyJson ? io.stderr : io.stdout;
-      const logger = createContext(command, io).logger;
+      const ctx = createContext(command, io);
+      const logger = ctx.logger;
       const stop = stopRequested(readyJson);
       let oracle: DemoOracle | null = null;
+      let cacheStore: Store | null = null;
       const stateFile = options.state;
       try {
         const explicit = parsePrograms(options.program);
@@ -182,9 +189,12 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         const globals = command.optsWithGlobals<{ fork?: string; forkBudget?: string }>();
         const fork = parseFork({ ...options, ...(globals.fork === undefined ? {} : { fork: globals.fork }), ...(globals.forkBudget === undefined ? {} : { forkBudget: globals.forkBudget }) });
         const restore = stateFile ? loadChainState(stateFile) : null;
+        // The fork cache lives in the store (--db / $STEWARD_DB): reads of the same upstream kept across commands.
+        cacheStore = fork && !options.forkNoCache ? ctx.openStore() : null;
+        const cache = cacheStore && fork ? forkCacheStore(cacheStore.db, redactUrl(fork.url)) : null;
         const running = await startEmbeddedChain({
           ...(restore ? { restore } : {}),
-          ...(fork ? { fork } : {}),
+          ...(fork ? { fork: { ...fork, cache } } : {}),
           port: parsePort(options.port),
           programs: programs.load,
           accounts: parseAccounts(options.account),
@@ -214,7 +224,7 @@ export function registerLocalnet(program: Command, io: CliIo): void {
           const reason = await stop.reason;
           if (running.fork) {
             const info = running.fork.info();
-            say(`fork: ${info.requests} upstream request(s), ${info.fetched} account(s) fetched, read at slots ${info.readSlots.min ?? '-'}..${info.readSlots.max ?? '-'}`);
+            say(`fork: ${forkSummary(info)}`);
           }
           if (readyJson) say(`embedded chain stopping: ${reason}`);
         } finally {
@@ -225,6 +235,7 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         }
       } finally {
         stop.dispose();
+        cacheStore?.close();
       }
       say('embedded chain stopped');
     });

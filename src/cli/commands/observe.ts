@@ -3,6 +3,7 @@
 // the observation and prints a table (or, with --json, the full snapshot and analyses). On the
 // embedded chain the demo DAO is seeded first in the chain's child process (with its oracle), so the command works offline.
 import type { Command } from 'commander';
+import { forkSummary } from '../../chain/fork/fork-summary.js';
 import { resolveCluster, RpcCounter, type OpenCluster } from '../../chain/index.js';
 import type { PositionsAnalysis } from '../../treasury/positions/index.js';
 import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
@@ -123,9 +124,7 @@ export function registerObserve(program: Command, io: CliIo): void {
         const calls = Object.values(read.rpc.methods).reduce((sum, n) => sum + n, 0);
         io.stdout(`Chain: ${open.label} — slot ${snapshot.slot}; treasury and DeFi positions read in ${read.rpc.rounds} round(s), ${read.rpc.requests} RPC request(s) (${calls} calls); ${counter.requests} request(s) in all`);
         if (fork) {
-          io.stdout(
-            `Fork: of ${fork.upstream} from its slot ${fork.forkSlot}; ${fork.requests} upstream request(s) (budget ${fork.budget}), ${fork.fetched} account(s) fetched, read at slots ${fork.readSlots.min ?? '-'}..${fork.readSlots.max ?? '-'}`,
-          );
+          io.stdout(`Fork: ${forkSummary(fork)}`);
         }
         io.stdout(`Agent: ${agent.name} (policy ${policy.name}); owners: ${agent.treasury.owners.join(', ')}`);
         if (!agentKey) io.stdout('Agent key: unknown (pass --agent-key to tell its allowances from foreign delegates)');
