@@ -23,7 +23,7 @@ export interface SquadsRef {
 export interface SquadsFence {
   ref: SquadsRef;
   squads: SquadsTreasury;
-  /** Policy SPL tokens with a vault token account. */
+  /** Policy tokens the vault holds (SPL: a vault token account; SOL: lamports). */
   symbols: string[];
   /** The allow-list as wallets. */
   destinations: string[];
@@ -66,7 +66,9 @@ export async function readSquadsFence(connection: Connection, params: { agent: A
   const squads = await readSquadsTreasury(connection, { multisig: ref.multisig, vaultIndex: ref.vaultIndex });
   const vault = ref.vault.toBase58();
   const held = new Set<string>(params.snapshot.tokenAccounts.filter((account) => account.owner === vault).map((account) => account.mint));
-  const symbols = [...params.policy.tokens.values()].filter((token) => token.mint !== 'native' && held.has(token.mint)).map((token) => token.symbol);
+  // SOL counts as held when the vault has lamports (a Squads SOL limit pays them out).
+  if (params.snapshot.owners.some((owner) => owner.address === vault && owner.lamports > 0n)) held.add('native');
+  const symbols = [...params.policy.tokens.values()].filter((token) => held.has(token.mint)).map((token) => token.symbol);
   const owners = [...new Set<string>([...params.agent.treasury.owners, vault])];
   const destinations = await resolveDestinations(connection, params.policy, owners);
   const prices = pricesFromSnapshot(params.snapshot);

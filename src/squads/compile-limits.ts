@@ -43,7 +43,7 @@ export interface CompileLimitsResult {
 
 export interface CompileLimitsParams {
   policy: CompiledPolicy;
-  /** Policy token symbols to compile (SPL tokens the vault holds). */
+  /** Policy token symbols to compile (tokens the vault holds; SOL compiles to a limit on the default key, as Squads stores it). */
   symbols: readonly string[];
   prices: Readonly<Record<string, PriceQuote | undefined>>;
   agent: string;
@@ -91,8 +91,8 @@ export function compileSpendingLimits(params: CompileLimitsParams): CompileLimit
   }
   for (const symbol of params.symbols) {
     const token = policy.tokens.get(symbol);
-    if (!token || token.mint === 'native') {
-      skipped.push({ symbol, reason: token ? 'SOL is paid from the agent float, not a vault spending limit' : 'not in the policy tokens table' });
+    if (!token) {
+      skipped.push({ symbol, reason: 'not in the policy tokens table' });
       continue;
     }
     const caps: Cap[] = [];

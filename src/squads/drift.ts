@@ -59,12 +59,15 @@ export function checkSquadsDrift(params: DriftParams): DriftFlag[] {
 
   for (const symbol of params.symbols) {
     const token = policy.tokens.get(symbol);
-    if (!token || token.mint === 'native') continue;
+    if (!token) continue;
     if (!agentLimits.some((limit) => limit.mint === token.mint)) {
       flags.push({
         id: 'missing-limit',
         subject: symbol,
-        message: `no spending limit lets the agent spend the vault's ${symbol}: every ${symbol} transfer the policy allows will fail on chain`,
+        message:
+          token.mint === 'native'
+            ? `no spending limit lets the agent spend the vault's SOL: SOL payments come from the agent's own float instead, outside the multisig's fence`
+            : `no spending limit lets the agent spend the vault's ${symbol}: every ${symbol} transfer the policy allows will fail on chain`,
         fix: `add one: ${GRANT}`,
       });
     }

@@ -5,6 +5,7 @@
 // list, a key the limit does not name. Also the two facts Steward's drift check rests on,
 // established on the deployed binary: periods reset at fixed times (2× a Day limit inside one
 // rolling 24 hours), and a key removed from the multisig keeps using a limit that lists it.
+// SOL too: a limit on the default key pays the vault's lamports.
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,16 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     if (!limit) throw new Error(`no limit ${address.toBase58()}`);
     return limit;
   };
+  const buildContext = (policy: BuildContext['policy'], treasury: string[]): BuildContext => ({
+    connection: sq.connection,
+    endpoint: sq.chain.url,
+    agent: sq.agent.publicKey,
+    policy,
+    context: { now: Date.now(), prices: {}, spent: {}, balances: {}, treasuryAddresses: new Set(treasury), paused: false },
+    retry: defaultRetryOptions,
+    jupiter: { baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('not used')) },
+    solFeeReserveLamports: 0n,
+  });
   const programError = (result: Awaited<ReturnType<SquadsChain['trySend']>>) => (result.ok ? 'landed' : (result.logs.join('\n').match(/Error Code: (\w+)/)?.[1] ?? result.message));
 
   it('reads the multisig the real instruction created: members, threshold, time lock, autonomous', async () => {
@@ -135,16 +146,7 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
       policySchema.parse({ name: 'p', tokens: { JUP: { mint: sq.mints.JUP.toBase58(), decimals: 6 } }, allow: { actions: ['transfer'], destinations: [payee.toBase58()] } }),
     );
     const token = policy.tokens.get('JUP')!;
-    const ctx: BuildContext = {
-      connection: sq.connection,
-      endpoint: sq.chain.url,
-      agent: sq.agent.publicKey,
-      policy,
-      context: { now: Date.now(), prices: {}, spent: {}, balances: {}, treasuryAddresses: new Set([sq.vault.toBase58(), sq.vaultAccounts.JUP.toBase58()]), paused: false },
-      retry: defaultRetryOptions,
-      jupiter: { baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('not used')) },
-      solFeeReserveLamports: 0n,
-    };
+    const ctx = buildContext(policy, [sq.vault.toBase58(), sq.vaultAccounts.JUP.toBase58()]);
     const transfer = (amount: bigint, to = payee) =>
       buildTransfer({ kind: 'transfer', token, amount, to: to.toBase58() as never, internal: false, memo: undefined, outflow: { token, amount } as never, reason: undefined }, ctx);
     const built = await transfer(USDC(20));
@@ -163,6 +165,41 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     // A destination the limit does not list is refused when building.
     const elsewhere = await transfer(USDC(1), Keypair.generate().publicKey);
     expect(elsewhere.kind).toBe('refused');
+  }, 120_000);
+
+  it('SOL from the vault: a limit on the default key; the builder spends through it instead of the agent float, and the program refuses more than remains', async () => {
+    const SOL = (n: number) => BigInt(n) * 1_000_000_000n;
+    await sq.connection.confirmTransaction(await sq.connection.requestAirdrop(sq.vault, Number(SOL(10))), 'confirmed');
+    const key = limitKey();
+    const payee = Keypair.generate().publicKey;
+    await sq.configure([{ kind: 'add', limit: { createKey: key, vaultIndex: 0, mint: 'native', amount: SOL(3), period: 'Day', members: [sq.agent.publicKey], destinations: [payee] } }]);
+    const limit = await limitOf(spendingLimitAddress(sq.multisig, key));
+    expect(limit).toMatchObject({ mint: 'native', amount: SOL(3) });
+    const policy = compilePolicy(policySchema.parse({ name: 'p', tokens: { SOL: { mint: 'native', decimals: 9 } }, allow: { actions: ['transfer'], destinations: [payee.toBase58()] } }));
+    const token = policy.tokens.get('SOL')!;
+    const ctx = buildContext(policy, [sq.vault.toBase58()]);
+    const transfer = (amount: bigint) =>
+      buildTransfer({ kind: 'transfer', token, amount, to: payee.toBase58() as never, internal: false, memo: undefined, outflow: { token, amount } as never, reason: undefined }, ctx);
+    const agentBefore = BigInt(await sq.connection.getBalance(sq.agent.publicKey, 'confirmed'));
+    const built = await transfer(SOL(2));
+    if (built.kind !== 'instructions') throw new Error(JSON.stringify(built));
+    expect(built.allowance).toMatchObject({ account: limit.address, needed: SOL(2), remaining: SOL(3) });
+    expect(built.instructions).toHaveLength(1);
+    expect(built.instructions[0]!.programId.equals(SQUADS_PROGRAM_ID)).toBe(true);
+    expect(programError(await sq.trySend([sq.agent], built.instructions))).toBe('landed');
+    expect(BigInt(await sq.connection.getBalance(payee, 'confirmed'))).toBe(SOL(2));
+    // The vault paid; the agent paid only the fee.
+    expect(agentBefore - BigInt(await sq.connection.getBalance(sq.agent.publicKey, 'confirmed'))).toBeLessThan(1_000_000n);
+    const next = await transfer(SOL(2));
+    if (next.kind !== 'instructions') throw new Error(JSON.stringify(next));
+    expect(next.allowance!.remaining).toBe(SOL(1));
+    expect(await readAllowanceNow({ connection: sq.connection, endpoint: sq.chain.url, retry: defaultRetryOptions }, sq.agent.publicKey, next.allowance!, 0n)).toBe(SOL(1));
+    expect(programError(await sq.trySend([sq.agent], next.instructions))).toBe('SpendingLimitExceeded');
+    // Without a SOL limit for the agent, SOL is still paid from its own float.
+    const other = buildContext(policy, [Keypair.generate().publicKey.toBase58()]);
+    const float = await buildTransfer({ kind: 'transfer', token, amount: SOL(1), to: payee.toBase58() as never, internal: false, memo: undefined, outflow: { token, amount: SOL(1) } as never, reason: undefined }, other);
+    if (float.kind !== 'instructions') throw new Error(JSON.stringify(float));
+    expect(float.allowance!.account).toBe(sq.agent.publicKey.toBase58());
   }, 120_000);
 
   it('a key removed from the multisig keeps using a spending limit that lists it (the deployed binary)', async () => {

@@ -159,4 +159,23 @@ describe('compiling the policy into spending limits (USDC and JUP; per-token and
     expect(flags.map((f) => `${f.id}:${f.subject}`)).toEqual(['limit-looser-than-policy:USD 24h', 'limit-looser-than-policy:USD 7d']);
     expect(flags.every((f) => f.priceDependent)).toBe(true);
   });
+
+  it('SOL held in the vault compiles to a limit on the default key (as Squads stores SOL); a missing or loose one is flagged', () => {
+    const p = policy();
+    const withSol = compileSpendingLimits({ policy: p, symbols: ['USDC', 'JUP', 'SOL'], prices, agent: AGENT, destinations: [GRANTEE, VAULT] });
+    const sol = withSol.limits.find((l) => l.symbol === 'SOL')!;
+    // 7d $30,000 / 3 tokens = $10,000 at the upper price 150.1 → 66.62225183 SOL, over 8 Days.
+    expect(sol).toMatchObject({ mint: 'native', decimals: 9, period: 'Day', priceDependent: true, members: [AGENT] });
+    expect(sol.amount).toBe(8_327_781_479n);
+    const symbols = ['USDC', 'JUP', 'SOL'];
+    const flagsOf = (t: SquadsTreasury) => checkSquadsDrift({ policy: p, squads: t, agent: AGENT, symbols, prices, destinations: new Set([GRANTEE, VAULT]) });
+    const granted = (extra: Partial<SquadsSpendingLimit>[]) =>
+      treasury([...withSol.limits.filter((l) => l.symbol !== 'SOL').map((l) => ({ mint: l.mint, amount: l.amount, period: l.period, destinations: l.destinations })), ...extra]);
+    const missing = flagsOf(granted([]));
+    expect(missing.map((f) => `${f.id}:${f.subject}`)).toEqual(['missing-limit:SOL']);
+    expect(missing[0]!.message).toMatch(/SOL payments come from the agent's own float instead/);
+    const loose = flagsOf(granted([{ mint: 'native', amount: 100_000_000_000n, period: 'Day', destinations: [GRANTEE, VAULT].sort() }]));
+    expect(loose.map((f) => `${f.id}:${f.subject}`)).toEqual(['limit-looser-than-policy:USD 24h', 'limit-looser-than-policy:USD 7d']);
+    expect(flagsOf(granted([{ mint: 'native', amount: sol.amount, period: 'Day', destinations: sol.destinations }]))).toEqual([]);
+  });
 });

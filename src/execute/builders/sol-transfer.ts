@@ -1,4 +1,6 @@
-// SOL transfers come from the agent's own SOL float, not from the treasury.
+// SOL transfers come from a Squads vault through a spending limit that names the agent, when the
+// treasury is such a vault and the multisig granted one (./squads-transfer.ts); otherwise from the
+// agent's own SOL float, not from the treasury.
 //
 // Trade-off (docs/EXECUTION.md): the delegate model has no native-SOL form. The alternatives
 // were (a) the treasury wraps SOL into a wSOL token account and approves the agent, which keeps
@@ -11,9 +13,12 @@ import { PublicKey, SystemProgram } from '@solana/web3.js';
 import { formatAmount } from '../../shared/index.js';
 import { rpcCall } from '../../chain/rpc.js';
 import type { BuildContext, BuildResult } from './types.js';
+import { buildSquadsTransfer } from './squads-transfer.js';
 import type { ResolvedAction } from '../../policy/index.js';
 
 export async function buildSolTransfer(action: Extract<ResolvedAction, { kind: 'transfer' }>, ctx: BuildContext): Promise<BuildResult> {
+  const viaLimit = await buildSquadsTransfer(action, ctx, null);
+  if (viaLimit) return viaLimit;
   const balance = BigInt(await rpcCall('getBalance', ctx.endpoint, () => ctx.connection.getBalance(ctx.agent, 'confirmed'), ctx.retry));
   const spendable = balance > ctx.solFeeReserveLamports ? balance - ctx.solFeeReserveLamports : 0n;
   return {

@@ -1,7 +1,7 @@
-// transfer of an SPL token out of a Squads v4 vault: spending_limit_use signed by the agent as a
-// member of a spending limit. Found without configuration: the limits of the mint (the mint sits
-// at a fixed offset of the SpendingLimit account) that name the agent and whose vault is a
-// treasury owner. The limit whose destinations allow the recipient and whose remaining amount
+// transfer of an SPL token or SOL out of a Squads v4 vault: spending_limit_use signed by the
+// agent as a member of a spending limit. Found without configuration: the limits of the mint
+// (the mint sits at a fixed offset of the SpendingLimit account; SOL limits carry the default
+// key) that name the agent and whose vault is a treasury owner. The limit whose destinations allow the recipient and whose remaining amount
 // (reset applied, as the program does) covers the most is used; the executor re-reads it right
 // before signing and refuses what it cannot cover. The program itself refuses the rest.
 import { ASSOCIATED_TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction } from '@solana/spl-token';
@@ -36,14 +36,15 @@ export async function findAgentSpendingLimits(ctx: BuildContext, mint: PublicKey
 
 export const vaultOf = (limit: Pick<SquadsSpendingLimit, 'multisig' | 'vaultIndex'>): PublicKey => vaultAddress(new PublicKey(limit.multisig), limit.vaultIndex);
 
-export async function buildSquadsTransfer(action: Extract<ResolvedAction, { kind: 'transfer' }>, ctx: BuildContext, mint: PublicKey, program: PublicKey): Promise<BuildResult | null> {
-  const { limits, now } = await findAgentSpendingLimits(ctx, mint);
+/** `token`: the mint and its token program, or null for SOL (paid from the vault's lamports to the wallet itself). */
+export async function buildSquadsTransfer(action: Extract<ResolvedAction, { kind: 'transfer' }>, ctx: BuildContext, token: { mint: PublicKey; program: PublicKey } | null): Promise<BuildResult | null> {
+  const { limits, now } = await findAgentSpendingLimits(ctx, token?.mint ?? PublicKey.default);
   // None: not a Squads treasury, or no limit names the agent (the delegate refusal then says what to grant).
   if (limits.length === 0) return null;
   const recipient = new PublicKey(action.to);
-  const [toInfo] = await getMultipleAccounts(ctx.connection, ctx.endpoint, [recipient], ctx.retry);
+  const [toInfo] = token ? await getMultipleAccounts(ctx.connection, ctx.endpoint, [recipient], ctx.retry) : [null];
   const toAccount = toInfo ? decodeTokenAccount(recipient, toInfo) : undefined;
-  if (toAccount && !toAccount.mint.equals(mint)) {
+  if (token && toAccount && !toAccount.mint.equals(token.mint)) {
     return { kind: 'refused', reason: `${action.to} is a token account of mint ${toAccount.mint.toBase58()}, not ${action.token.symbol}`, hint: 'send to the wallet address or its account for this token' };
   }
   // spending_limit_use compares the wallet that owns the destination token account.
@@ -58,21 +59,20 @@ export async function buildSquadsTransfer(action: Extract<ResolvedAction, { kind
   }
   const best = usable.reduce((a, b) => (remainingAt(b, now) > remainingAt(a, now) ? b : a));
   const vault = vaultOf(best);
-  const vaultTokenAccount = associatedTokenAddress(mint, vault, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
-  const destinationTokenAccount = toAccount ? recipient : associatedTokenAddress(mint, wallet, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
-  const instructions = [
-    ...(toAccount ? [] : [createAssociatedTokenAccountIdempotentInstruction(ctx.agent, destinationTokenAccount, wallet, mint, program, ASSOCIATED_TOKEN_PROGRAM_ID)]),
-    spendingLimitUseInstruction({
-      multisig: new PublicKey(best.multisig),
-      member: ctx.agent,
-      spendingLimit: new PublicKey(best.address),
-      vault,
-      destination: wallet,
-      amount: action.amount,
-      decimals: action.token.decimals,
-      token: { mint, vaultTokenAccount, destinationTokenAccount, tokenProgram: program },
-    }),
-  ];
+  const use = (extra: Pick<Parameters<typeof spendingLimitUseInstruction>[0], 'token'>) =>
+    spendingLimitUseInstruction({ multisig: new PublicKey(best.multisig), member: ctx.agent, spendingLimit: new PublicKey(best.address), vault, destination: wallet, amount: action.amount, decimals: action.token.decimals, ...extra });
+  let instructions;
+  if (token) {
+    const { mint, program } = token;
+    const vaultTokenAccount = associatedTokenAddress(mint, vault, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
+    const destinationTokenAccount = toAccount ? recipient : associatedTokenAddress(mint, wallet, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
+    instructions = [
+      ...(toAccount ? [] : [createAssociatedTokenAccountIdempotentInstruction(ctx.agent, destinationTokenAccount, wallet, mint, program, ASSOCIATED_TOKEN_PROGRAM_ID)]),
+      use({ token: { mint, vaultTokenAccount, destinationTokenAccount, tokenProgram: program } }),
+    ];
+  } else {
+    instructions = [use({})];
+  }
   const remaining = remainingAt(best, now);
   return {
     kind: 'instructions',

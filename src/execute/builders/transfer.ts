@@ -19,7 +19,7 @@ export const buildTransfer: Builder<'transfer'> = async (action, ctx): Promise<B
   const source = sources.find((s) => s.delegate?.equals(ctx.agent));
   // A vault of a Squads multisig: the agent spends through a spending limit that names it.
   if (!source) {
-    const viaLimit = await buildSquadsTransfer(action, ctx, mint, program);
+    const viaLimit = await buildSquadsTransfer(action, ctx, { mint, program });
     if (viaLimit) return viaLimit;
   }
   if (!source) {
