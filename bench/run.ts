@@ -2,7 +2,7 @@
 // with the machine it ran on. Options:
 //   --model FILE   also measure this GGUF (the generated test model is always measured)
 //   --smoke        every measurement once with tiny counts (what test/chain/bench-smoke runs)
-//   --only a,b     run only these modules (overhead, treasury, reviews, policy, chain, memory, injection, llm)
+//   --only a,b     run only these modules (overhead, treasury, reviews, policy, chain, memory, injection, console, fork, llm)
 //   --repeat N     run every module N times; each figure is the median of its N values (for an
 //                  even N the lower middle one, so it is a value that was measured), with min,
 //                  max and spread listed, and every value's load average
@@ -23,6 +23,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   memory: async () => (await import('./memory.js')).run,
   injection: async () => (await import('./injection.js')).run,
   console: async () => (await import('./console.js')).run,
+  fork: async () => (await import('./fork.js')).run,
   // bench/llm.ts is the LLM layer's own bench (it also runs standalone); the table numbers its group.
   llm: async () => {
     const { run } = await import('./llm.js');

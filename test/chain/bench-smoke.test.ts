@@ -31,6 +31,9 @@ describe('npm run bench (smoke size)', () => {
     expect(byId.get('rpc.independent-of-size')?.met).toBe(true);
     expect(byId.get('rpc.fewer-than-per-account')?.met).toBe(true);
     expect(byId.get('memory.ten-agents-shared')?.met).toBe(true);
+    // A second fork of the same upstream starts from the store's cache: fewer upstream requests.
+    expect(byId.get('fork.observation-requests.warm')!.value!).toBeLessThan(byId.get('fork.observation-requests.cold')!.value!);
+    expect(byId.get('fork.review-requests.warm')!.value!).toBeLessThan(byId.get('fork.review-requests.cold')!.value!);
     expect(table(all)).toContain('1. Runtime overhead');
   });
 });
