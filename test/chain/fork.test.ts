@@ -10,7 +10,7 @@ import { readTreasury } from '../../src/agent/observe-treasury.js';
 import { createConnection, spawnEmbeddedChain, startEmbeddedChain, type EmbeddedChainChild, type RunningEmbeddedChain } from '../../src/chain/index.js';
 import { loadConfig, type AgentConfig, type PolicyConfig } from '../../src/config/index.js';
 import { DEMO, GOVERNANCE_PROGRAM_ID } from '../../src/demo/index.js';
-import { getProposals } from '../../src/governance/index.js';
+import { getProposals, indexTreasury, reviewRealm, treasuryContextFromSnapshot } from '../../src/governance/index.js';
 import { governanceProgram } from '../helpers/programs.js';
 import { demoKeypair } from '../../src/demo/addresses.js';
 import { StewardError } from '../../src/errors/index.js';
@@ -126,7 +126,7 @@ describe('fork of an embedded demo chain', () => {
     for (const method of Object.keys(proxy.methods)) expect(['getMultipleAccounts', 'getProgramAccounts', 'getTokenAccountsByOwner', 'getSlot']).toContain(method);
   });
 
-  it.skipIf(!governanceProgram)('reads the realm\'s proposals as the upstream does and runs the governance program fetched from it', async () => {
+  it.skipIf(!governanceProgram)('reads the realm\'s proposals and reviews them as the upstream does, running the governance program fetched from it', async () => {
     const forkConnection = createConnection(fork.url);
     const params = { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm };
     const [onFork, onUpstream] = [await getProposals(forkConnection, params), await getProposals(createConnection(upstream.url), params)];
@@ -142,7 +142,31 @@ describe('fork of an embedded demo chain', () => {
     expect(simulated.value.logs?.join('\n')).toContain(`Program ${GOVERNANCE_PROGRAM_ID.toBase58()} invoke [1]`);
     expect(JSON.stringify(simulated.value.err)).not.toMatch(/ProgramAccountNotFound|InvalidProgramForExecution|UnsupportedProgramId/);
     expect(proxy.methods['simulateTransaction']).toBeUndefined();
-  });
+
+    // Reviews (no model; decoded, flagged and simulated through the governance program) on the fork
+    // match the upstream's, given the same treasury: the simulation runs on the fork, never upstream.
+    const treasury = indexTreasury(treasuryContextFromSnapshot((await observe(createConnection(upstream.url), new Date())).snapshot));
+    const review = async (connection: Connection) =>
+      (await reviewRealm(connection, { ...params, treasury, now: Math.floor(Date.now() / 1000), model: null, force: true })).outcomes.map((outcome) => {
+        if (outcome.status !== 'reviewed') return outcome.status;
+        const { review: r } = outcome;
+        return {
+          proposal: r.proposal.address,
+          recommendation: r.recommendation,
+          maxSeverity: r.maxSeverity,
+          flags: r.flags.map((flag) => `${flag.severity} ${flag.id}`).sort(),
+          instructions: r.instructions,
+          recipients: r.recipients,
+          simulated: r.simulation.status === 'simulated' ? { ok: r.simulation.ok, path: r.simulation.path, error: r.simulation.error } : r.simulation.status,
+        };
+      });
+    const [reviewedOnFork, reviewedUpstream] = [await review(forkConnection), await review(createConnection(upstream.url))];
+    expect(reviewedOnFork.length).toBeGreaterThan(0);
+    expect(reviewedOnFork).toEqual(reviewedUpstream);
+    expect(reviewedOnFork.some((r) => typeof r === 'object' && typeof r.simulated === 'object' && r.simulated.path === 'program')).toBe(true);
+    expect(proxy.methods['simulateTransaction']).toBeUndefined();
+    expect(proxy.methods['sendTransaction']).toBeUndefined();
+  }, 120_000);
 
   it('steward observe --fork: the command runs on a fork in a child process, says what the upstream cost, and a second command starts warm from the store', async () => {
     const db = join(tempDir(), 'steward.db');
