@@ -28,6 +28,11 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
+    // The console's page script runs in the browser (served as is, no build step).
+    files: ['src/cli/console/assets/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['src/**/*.ts'],
     rules: {
       // Every failure that can reach an operator is a StewardError with a code (docs/ERRORS.md).
