@@ -14,7 +14,7 @@ import { recordDecision } from '../src/execute/index.js';
 import { compilePolicy, evaluatePolicy } from '../src/policy/index.js';
 import { silentLogger } from '../src/shared/index.js';
 import { openStore } from '../src/store/index.js';
-import { latestObservation } from '../src/treasury/index.js';
+import { buildTreasuryView, latestObservation } from '../src/treasury/index.js';
 import { atMost, median, round, type BenchOptions, type Figure } from './lib.js';
 
 const GROUP = '11. Console';
@@ -39,7 +39,7 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     if (!observation) throw new Error('the console did not store its observation');
     for (const amount of ['12000', '13000', '14000']) {
       const payload = { kind: 'transfer', token: 'USDC', amount, to: DEMO.grantee.toBase58(), reason: 'bench' };
-      const verdict = evaluatePolicy(policy, payload, buildPolicyContext(store.db, policyConfig.name, policy, observation.snapshot, Date.now()));
+      const verdict = evaluatePolicy(policy, payload, buildPolicyContext(store.db, policyConfig.name, policy, buildTreasuryView(observation.snapshot), Date.now()));
       if (verdict.kind !== 'needs-approval') throw new Error(`a ${amount} USDC transfer was judged ${verdict.kind}, not needs-approval`);
       recordDecision({ db: store.db, policy, agent: agent.name, payload, verdict, now: new Date() });
     }

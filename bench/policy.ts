@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { validateYaml } from '../src/config/index.js';
 import { policySchema } from '../src/config/schemas/policy.js';
-import { compilePolicy, createSpendLedger, evaluatePolicy, priceQuote, type LedgerEntry, type PolicyContext } from '../src/policy/index.js';
+import { compilePolicy, createSpendLedger, evaluatePolicy, type LedgerEntry, type PolicyContext } from '../src/policy/index.js';
+import { priceFromDecimal } from '../src/shared/index.js';
 import { atLeast, round, type BenchOptions, type Figure } from './lib.js';
 
 const GROUP = '6. Policy';
@@ -31,7 +32,7 @@ export function benchMix(): {
     entries.push({ at: now - ((i * 7_919) % (30 * 86_400_000)), token, amount: BigInt(1_000 + (i % 97)), usd: i % 13 === 0 ? undefined : BigInt(1_000 + i) });
   }
   const prices = Object.fromEntries(
-    [['SOL', '150'], ['USDC', '1'], ['USDT', '0.9995'], ['JUP', '0.82'], ['jitoSOL', '182.4']].map(([symbol, price]) => [symbol, priceQuote(price as string, '0.01', now - 2_000)]),
+    [['SOL', '150'], ['USDC', '1'], ['USDT', '0.9995'], ['JUP', '0.82'], ['jitoSOL', '182.4']].map(([symbol, price]) => [symbol, priceFromDecimal(price as string, '0.01', now - 2_000)]),
   );
   const grantee = '2dMsEow5mVnpDH8nL4MctcsQ8WQrPVcrxLd5d6NGbp7t';
   const actions: unknown[] = [

@@ -14,10 +14,10 @@ import type { BaseMessage } from '@langchain/core/messages';
 import type { Token } from 'node-llama-cpp';
 import { createConnection } from '../src/chain/index.js';
 import { DEMO, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID, startDemoChain } from '../src/demo/index.js';
-import { indexTreasury, reviewRealm, treasuryContextFromSnapshot } from '../src/governance/index.js';
+import { indexTreasury, reviewRealm, treasuryContextFromView } from '../src/governance/index.js';
 import { ensureTestModel, LocalChatModel, type Completion, type StructuredRequest } from '../src/llm/index.js';
 import { loadConfig } from '../src/config/index.js';
-import { getTreasurySnapshot } from '../src/treasury/index.js';
+import { buildTreasuryView, getTreasurySnapshot } from '../src/treasury/index.js';
 import { injectProposals } from './fixtures.js';
 import { atLeast, atMost, modelLabel, round, type BenchOptions, type Figure } from './lib.js';
 
@@ -98,7 +98,7 @@ export async function measureParallelReviews(options: ParallelReviewsOptions = {
     injectProposals(demo.running.chain, Math.max(0, count - DEMO_PROPOSALS.length));
     const connection = createConnection(demo.running.url, { wsUrl: demo.running.wsUrl });
     const snapshot = await getTreasurySnapshot(connection, { owners: reviewer.treasury.owners, tokens: policy.tokens, oracle: policy.oracle, now: new Date() });
-    const treasury = indexTreasury(treasuryContextFromSnapshot(snapshot));
+    const treasury = indexTreasury(treasuryContextFromView(buildTreasuryView(snapshot)));
     const calls: Call[] = [];
     const recording = {
       async generateStructured(request: StructuredRequest): Promise<Completion> {

@@ -8,7 +8,7 @@ import { StewardError, toStewardError } from '../errors/index.js';
 import { decideAndRecord, executeAction, readAction, transitionAction, type ConfirmEndpoint, type ExecutionOutcome } from '../execute/index.js';
 import type { CompiledPolicy, PolicyContext, PolicyVerdict } from '../policy/index.js';
 import type { ActionState, Db } from '../store/index.js';
-import type { TreasurySnapshot } from '../treasury/index.js';
+import type { TreasuryView } from '../treasury/index.js';
 import { observedContext } from './policy-context.js';
 
 export interface ActionOutcome {
@@ -32,13 +32,13 @@ export interface FenceParams {
   runId: number | null;
   mode: 'dry-run' | 'approve-all' | 'autonomous';
   /** The observation the action is judged against (prices, balances, treasury addresses). */
-  snapshot: TreasurySnapshot;
+  view: TreasuryView;
   now: Date;
 }
 
 /** Evaluates and journals one action in one write transaction; nothing is executed here. */
 export function fenceAction(params: FenceParams, action: unknown): { outcome: ActionOutcome; context: DecisionContext } {
-  const observed = observedContext(params.snapshot, params.now.getTime());
+  const observed = observedContext(params.view, params.now.getTime());
   const { id, verdict, context } = decideAndRecord({ db: params.db, policy: params.policy, agent: params.agent, runId: params.runId, payload: action, observed, now: params.now, mode: params.mode });
   return { outcome: outcomeOf(id, action, verdict, readAction(params.db, id).state), context: { ...context, observedAt: observed.observedAt } };
 }

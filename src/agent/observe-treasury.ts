@@ -7,14 +7,21 @@ import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import {
   analyzePositions,
   fetchStakePools,
-  priceBookFromSnapshot,
   readPositions,
   stakePoolHoldings,
   stakePoolPositions,
   type DefiPosition,
   type PositionsAnalysis,
 } from '../treasury/positions/index.js';
-import { analyzeTreasury, getTreasurySnapshot, type StoredObservation, type TreasuryAnalysis, type TreasurySnapshot } from '../treasury/index.js';
+import {
+  analyzeTreasury,
+  buildTreasuryView,
+  getTreasurySnapshot,
+  type StoredObservation,
+  type TreasuryAnalysis,
+  type TreasurySnapshot,
+  type TreasuryView,
+} from '../treasury/index.js';
 
 /** The stress every observation reports: SOL (and wrapped SOL) 30% lower. */
 export const SOL_SHOCK: Readonly<Record<string, bigint>> = { So11111111111111111111111111111111111111112: -300_000n };
@@ -67,21 +74,23 @@ function getSnapshot(connection: Connection, params: ReadTreasuryParams, reader:
 }
 
 export interface TreasuryAnalyses {
+  /** The one view of this observation: the policy context and the review context derive from it too. */
+  view: TreasuryView;
   analysis: TreasuryAnalysis;
   positions: PositionsAnalysis;
 }
 
 export function analyzeTreasuryRead(agent: AgentConfig, read: TreasuryRead, previous: StoredObservation | null): TreasuryAnalyses {
-  const analysis = analyzeTreasury(read.snapshot, {
+  const view = buildTreasuryView(read.snapshot, read.positions);
+  const analysis = analyzeTreasury(view, {
     targets: agent.treasury.targets,
     monthlySpendUsd: agent.treasury.monthlySpendUsd,
     depegThresholdBps: agent.treasury.depegThresholdBps,
     previous: previous?.snapshot,
-    positionMints: new Set(read.positions.flatMap((position) => ('positionMint' in position ? [position.positionMint] : []))),
   });
-  const positions = analyzePositions(read.positions, priceBookFromSnapshot(read.snapshot), {
-    treasuryMicroUsd: analysis.totals.trustedMicroUsd,
+  const positions = analyzePositions(read.positions, view.priceBook, {
+    treasuryMicroUsd: view.totals.trustedMicroUsd,
     shocks: SOL_SHOCK,
   });
-  return { analysis, positions };
+  return { view, analysis, positions };
 }

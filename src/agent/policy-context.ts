@@ -1,69 +1,50 @@
-// Builds the policy engine's context from what a run observed: prices (as the oracle
-// published them; the policy judges their trust with its own bounds), liquid balances per
-// token, the treasury's own addresses, the spend windows from the ledger and the kill switch.
-// This is the one place where the treasury snapshot meets the policy engine.
+// Builds the policy engine's context from the observation's TreasuryView: prices (as the oracle
+// published them; the policy judges their trust with its own bounds), liquid balances per token,
+// the treasury's own addresses (the view's one definition, owners' associated accounts
+// included), the spend windows from the ledger and the kill switch. This is the one place where
+// an observation meets the policy engine.
 import type { ObservedContext } from '../execute/index.js';
-import { type CompiledPolicy, type PolicyContext, type PriceQuote } from '../policy/index.js';
+import { type CompiledPolicy, type PolicyContext } from '../policy/index.js';
+import type { Price } from '../shared/index.js';
 import { isPaused } from '../store/index.js';
 import { readSpendWindows } from '../execute/index.js';
 import type { Db } from '../store/index.js';
-import type { TreasurySnapshot } from '../treasury/index.js';
+import type { TreasuryView } from '../treasury/index.js';
 
-/** Oracle quotes by symbol. A price that is not Trading or did not parse is left out: no price, no USD limit passes. */
-export function pricesFromSnapshot(snapshot: TreasurySnapshot): Record<string, PriceQuote | undefined> {
-  const prices: Record<string, PriceQuote | undefined> = {};
-  for (const price of snapshot.prices) {
-    if (price.component === null || price.confidenceComponent === null || price.exponent === null || price.publishTime === null) continue;
-    if (price.status.toLowerCase() !== 'trading') continue;
-    prices[price.symbol] = {
-      mantissa: price.component,
-      confidence: price.confidenceComponent,
-      expo: price.exponent,
-      publishTime: Number(price.publishTime) * 1000,
-    };
+/**
+ * Oracle prices by symbol. A price that is not Trading, or lacks a confidence or a publish time,
+ * is left out: no price, no USD limit passes.
+ */
+export function policyPrices(view: TreasuryView): Record<string, Price | undefined> {
+  const prices: Record<string, Price | undefined> = {};
+  for (const [symbol, price] of view.prices) {
+    const record = view.priceRecords.get(symbol);
+    if (!record || record.confidenceComponent === null || price.publishTime === null) continue;
+    if (record.status.toLowerCase() !== 'trading') continue;
+    prices[symbol] = price;
   }
   return prices;
 }
 
-/** Liquid balances in base units by symbol: token accounts of the treasury, and the owners' own lamports for SOL. */
-export function balancesFromSnapshot(snapshot: TreasurySnapshot): Record<string, bigint | undefined> {
-  const balances: Record<string, bigint | undefined> = {};
-  for (const token of snapshot.tokens) {
-    if (token.mint === 'native') {
-      balances[token.symbol] = snapshot.owners.reduce((sum, owner) => sum + owner.lamports, 0n);
-    } else {
-      balances[token.symbol] = snapshot.tokenAccounts
-        .filter((account) => account.mint === token.mint)
-        .reduce((sum, account) => sum + account.amount, 0n);
-    }
-  }
-  return balances;
-}
-
-/** The "treasury" destination: the owners and every token account they own. */
-export function treasuryAddresses(snapshot: TreasurySnapshot): Set<string> {
-  return new Set<string>([...snapshot.owners.map((owner) => owner.address), ...snapshot.tokenAccounts.map((account) => account.address)]);
-}
-
 /** What the chain said, for decisions taken inside the journal's write transaction (src/execute/fence.ts). */
-export function observedContext(snapshot: TreasurySnapshot, now: number): ObservedContext {
-  const observedAt = Date.parse(snapshot.observedAt);
+export function observedContext(view: TreasuryView, now: number): ObservedContext {
+  const observedAt = Date.parse(view.snapshot.observedAt);
   return {
     now,
-    prices: pricesFromSnapshot(snapshot),
-    balances: balancesFromSnapshot(snapshot),
-    treasuryAddresses: treasuryAddresses(snapshot),
+    prices: policyPrices(view),
+    balances: view.balances,
+    treasuryAddresses: view.addresses.all,
     observedAt: Number.isNaN(observedAt) ? now : observedAt,
   };
 }
 
-export function buildPolicyContext(db: Db, policyName: string, policy: CompiledPolicy, snapshot: TreasurySnapshot, now: number): PolicyContext {
+export function buildPolicyContext(db: Db, policyName: string, policy: CompiledPolicy, view: TreasuryView, now: number): PolicyContext {
   return {
     now,
-    prices: pricesFromSnapshot(snapshot),
+    prices: policyPrices(view),
     spent: readSpendWindows(db, policyName, policy, now),
-    balances: balancesFromSnapshot(snapshot),
-    treasuryAddresses: treasuryAddresses(snapshot),
+    balances: view.balances,
+    treasuryAddresses: view.addresses.all,
     paused: isPaused(db),
   };
 }

@@ -3,8 +3,8 @@
 import { UNTRUSTED_DATA_RULE } from '../llm/index.js';
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import type { PositionsAnalysis } from '../treasury/positions/index.js';
-import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
-import { formatAmount } from '../shared/index.js';
+import { formatPpmPercent } from '../treasury/index.js';
+import { formatAmount, formatUsd } from '../shared/index.js';
 
 export function treasurySystemPrompt(agent: AgentConfig): string {
   return [
@@ -57,12 +57,12 @@ export function treasuryTask(maxActions: number): string {
 /** DeFi positions for the prompt: computed figures only, no on-chain text. */
 export function summarizePositions(positions: PositionsAnalysis | null): string {
   if (!positions || (positions.positions.length === 0 && positions.liquidStaking.length === 0)) return '';
-  const lines = [`DeFi positions (computed by Steward): assets $${formatMicroUsd(positions.assetsMicroUsd)}, debt $${formatMicroUsd(positions.debtMicroUsd)}, net $${formatMicroUsd(positions.netMicroUsd)}.`];
+  const lines = [`DeFi positions (computed by Steward): assets ${formatUsd(positions.assetsMicroUsd, 'exact')}, debt ${formatUsd(positions.debtMicroUsd, 'exact')}, net ${formatUsd(positions.netMicroUsd, 'exact')}.`];
   for (const figure of positions.positions) {
     if (figure.kind === 'lending') {
-      lines.push(`- ${figure.protocol} lending ${figure.account}: supplied $${formatMicroUsd(figure.suppliedMicroUsd)}, borrowed $${formatMicroUsd(figure.borrowedMicroUsd)}, health ${figure.healthFactorPpm === null ? 'no debt' : formatPpmPercent(figure.healthFactorPpm)}, ${figure.distanceToLiquidationPpm === null ? '' : `liquidation after a ${formatPpmPercent(figure.distanceToLiquidationPpm)} collateral fall`}`);
+      lines.push(`- ${figure.protocol} lending ${figure.account}: supplied ${formatUsd(figure.suppliedMicroUsd, 'exact')}, borrowed ${formatUsd(figure.borrowedMicroUsd, 'exact')}, health ${figure.healthFactorPpm === null ? 'no debt' : formatPpmPercent(figure.healthFactorPpm)}, ${figure.distanceToLiquidationPpm === null ? '' : `liquidation after a ${formatPpmPercent(figure.distanceToLiquidationPpm)} collateral fall`}`);
     } else if (figure.kind === 'liquidity') {
-      lines.push(`- ${figure.protocol} liquidity ${figure.account}: $${formatMicroUsd(figure.netMicroUsd)} (fees $${formatMicroUsd(figure.feesMicroUsd)}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
+      lines.push(`- ${figure.protocol} liquidity ${figure.account}: ${formatUsd(figure.netMicroUsd, 'exact')} (fees ${formatUsd(figure.feesMicroUsd, 'exact')}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
     } else {
       lines.push(`- ${figure.protocol} ${figure.account}: unreadable, not valued`);
     }
@@ -70,7 +70,7 @@ export function summarizePositions(positions: PositionsAnalysis | null): string 
   for (const lst of positions.liquidStaking) {
     lines.push(
       `- ${lst.symbol} (liquid staking, stake pool ${lst.account}): ${formatAmount(lst.lamportsPerToken, 9)} SOL per token at the pool rate, held ${formatAmount(lst.amount, lst.decimals)} = ${formatAmount(lst.solLamports, 9)} SOL; ` +
-        `$${lst.fairMicroUsd === null ? '?' : formatMicroUsd(lst.fairMicroUsd)} at the rate vs $${lst.marketMicroUsd === null ? '?' : formatMicroUsd(lst.marketMicroUsd)} at market (${lst.depegBps === null ? 'depeg unknown' : `${lst.depegBps} bps`})`,
+        `${lst.fairMicroUsd === null ? '$?' : formatUsd(lst.fairMicroUsd, 'exact')} at the rate vs ${lst.marketMicroUsd === null ? '$?' : formatUsd(lst.marketMicroUsd, 'exact')} at market (${lst.depegBps === null ? 'depeg unknown' : `${lst.depegBps} bps`})`,
     );
   }
   for (const flag of positions.flags) lines.push(`- flag (${flag.severity}): ${flag.message}`);

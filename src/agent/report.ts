@@ -5,15 +5,14 @@
 import { createHash } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 import type { Db } from '../store/index.js';
-import { formatAmount, markdownText, redactText, writePrivateFile } from '../shared/index.js';
+import { formatAmount, formatUsd, markdownText, redactText, writePrivateFile } from '../shared/index.js';
 import { setRunReport } from './run-store.js';
-import { formatMicroUsd, formatPpmPercent } from '../treasury/index.js';
+import { formatPpmPercent } from '../treasury/index.js';
 import { signatureOf, type RunResult } from './run-agent.js';
 
 function usd(micro: bigint | null | undefined): string {
   if (micro === null || micro === undefined) return '—';
-  const [whole = '0', fraction = ''] = formatMicroUsd(micro).split('.');
-  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction.padEnd(2, '0').slice(0, 2)}`;
+  return formatUsd(micro, 'cents');
 }
 
 /** Untrusted text (or a value shown as JSON), escaped for Markdown and cut at 300 characters. */

@@ -4,7 +4,7 @@
 // passed the policy engine and were written to the journal.
 import type { AgentConfig, PolicyConfig } from '../config/index.js';
 import { StewardError, isStewardError, toStewardError } from '../errors/index.js';
-import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ReviewOutcome } from '../governance/index.js';
+import { indexTreasury, reviewRealm, treasuryContextFromView, type ReviewOutcome } from '../governance/index.js';
 import { buildPrompt, decide } from '../llm/index.js';
 import type { PositionsAnalysis } from '../treasury/positions/index.js';
 import { compilePolicy } from '../policy/index.js';
@@ -115,7 +115,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
       readTreasury(runtime.connection, { agent, policy: policyConfig, agentKey: signer?.publicKey.toBase58() ?? null, now: runtime.now(), previous, embedded: runtime.embedded }),
     );
     const snapshot = read.snapshot;
-    const { analysis, positions: positionsAnalysis } = await phases.run('analyze', () => analyzeTreasuryRead(agent, read, previous));
+    const { view, analysis, positions: positionsAnalysis } = await phases.run('analyze', () => analyzeTreasuryRead(agent, read, previous));
     result.positions = positionsAnalysis;
     result.snapshot = snapshot;
     result.analysis = analysis;
@@ -129,7 +129,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
       const analysisText = [summarizeForPrompt(analysis), summarizePositions(result.positions)].filter(Boolean).join('\n\n');
       if (agent.decision === 'tool-agent') {
         // The model calls Steward's tools; each propose_* call goes through the same fence and executor.
-        const observation = { snapshot, analysis, positions: positionsAnalysis, observationId: result.observationId, takenAt: runtime.now().getTime() };
+        const observation = { snapshot, view, analysis, positions: positionsAnalysis, observationId: result.observationId, takenAt: runtime.now().getTime() };
         const decision = await phases.run('tool-agent', () => decideWithTools({ agent, policy: policyConfig, runtime, model, runId, mode, observation, analysis: analysisText, signal: options.signal }));
         result.assessment = decision.assessment;
         result.actions.push(...decision.actions);
@@ -177,7 +177,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
         const contexts = new Map<number, DecisionContext>();
         await phases.run('policy', () => {
           for (const action of proposed) {
-            const { outcome, context } = fenceAction({ db, policy, agent: agent.name, runId, mode, snapshot, now: runtime.now() }, action);
+            const { outcome, context } = fenceAction({ db, policy, agent: agent.name, runId, mode, view, now: runtime.now() }, action);
             contexts.set(outcome.actionId!, context);
             result.actions.push(outcome);
           }
@@ -209,7 +209,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
         reviewRealm(runtime.connection, {
           programId,
           realm,
-          treasury: indexTreasury(treasuryContextFromSnapshot(snapshot, knownDestinations(policyConfig, db))),
+          treasury: indexTreasury(treasuryContextFromView(view, knownDestinations(policyConfig, db))),
           knownDestinations: knownDestinationBook(policyConfig, db),
           // Voting deadlines are chain time.
           now: snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(runtime.now().getTime() / 1000),
@@ -229,7 +229,7 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
           const action = { kind: 'vote' as const, proposal: outcome.review.proposal.address, choice: recommendation === 'for' ? ('yes' as const) : ('no' as const), reason: `review recommends ${recommendation}` };
           // A vote is never cast on the reviewer's own authority: at most it waits for a human.
           const voteMode = mode === 'dry-run' ? 'dry-run' : 'approve-all';
-          result.actions.push(fenceAction({ db, policy, agent: agent.name, runId, mode: voteMode, snapshot, now: runtime.now() }, action).outcome);
+          result.actions.push(fenceAction({ db, policy, agent: agent.name, runId, mode: voteMode, view, now: runtime.now() }, action).outcome);
         }
       });
     }

@@ -11,8 +11,8 @@ import type { CompiledPolicy } from '../policy/index.js';
 import { formatAmount } from '../shared/index.js';
 import { rpcCall } from '../chain/index.js';
 import { checkSquadsDrift, compileSpendingLimits, readSquadsTreasury, remainingAt, vaultAddress, type CompileLimitsResult, type DriftFlag, type SquadsTreasury } from '../squads/index.js';
-import type { TreasurySnapshot } from '../treasury/index.js';
-import { pricesFromSnapshot } from './policy-context.js';
+import { buildTreasuryView, type TreasurySnapshot } from '../treasury/index.js';
+import { policyPrices } from './policy-context.js';
 
 export interface SquadsRef {
   multisig: PublicKey;
@@ -71,7 +71,7 @@ export async function readSquadsFence(connection: Connection, params: { agent: A
   const symbols = [...params.policy.tokens.values()].filter((token) => held.has(token.mint)).map((token) => token.symbol);
   const owners = [...new Set<string>([...params.agent.treasury.owners, vault])];
   const destinations = await resolveDestinations(connection, params.policy, owners);
-  const prices = pricesFromSnapshot(params.snapshot);
+  const prices = policyPrices(buildTreasuryView(params.snapshot));
   const compiled = compileSpendingLimits({ policy: params.policy, symbols, prices, agent: params.agentKey, destinations });
   const flags = checkSquadsDrift({ policy: params.policy, squads, agent: params.agentKey, symbols, prices, destinations: new Set(destinations) });
   return { ref, squads, symbols, destinations, compiled, flags };

@@ -15,6 +15,7 @@ import type { FiredRule } from '../policy/index.js';
 import { compilePolicy } from '../policy/index.js';
 import { terminalText } from '../shared/index.js';
 import { pauseState, type Db } from '../store/index.js';
+import { buildTreasuryView } from '../treasury/index.js';
 import { confirmEndpoint } from './agent-session.js';
 import { findAgent, signerSource } from './agents.js';
 import { readTreasury } from './treasury-read.js';
@@ -74,7 +75,8 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
   }
   const now = new Date();
   const snapshot = await readTreasury(cluster, settings, agent, policyConfig, signer.publicKey, now);
-  const observed = observedContext(snapshot, now.getTime());
+  const view = buildTreasuryView(snapshot);
+  const observed = observedContext(view, now.getTime());
   const decision = approveAction(db, policy, id, by, observed, now, params.digest);
   switch (decision.kind) {
     case 'paused':
@@ -88,7 +90,7 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
     default:
       return decision satisfies never;
   }
-  const context = { ...buildPolicyContext(db, policyConfig.name, policy, snapshot, Date.now()), observedAt: observed.observedAt };
+  const context = { ...buildPolicyContext(db, policyConfig.name, policy, view, Date.now()), observedAt: observed.observedAt };
   const outcome = await executeAction({ db, connection: cluster.connection, agentKeypair: signer, policy, action: id, mode: 'execute', context, options: { confirmWith: confirmEndpoint(settings) } });
   return { kind: 'executed', at: now, slot: snapshot.slot, cluster: cluster.label, signer: signer.publicKey.toBase58(), signerNote, outcome };
 }

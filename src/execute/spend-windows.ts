@@ -1,8 +1,8 @@
 // Reading the spend ledger and unsettled outflows from the store's `actions` table for the
 // policy: the figures evaluatePolicy is given (src/policy stays pure and never reads the database).
 import { StewardError } from '../errors/index.js';
-import { createSpendLedger, outflowKinds, USD_DECIMALS, type CompiledPolicy, type LedgerEntry, type SpendWindows } from '../policy/index.js';
-import { parseAmount } from '../shared/amount.js';
+import { createSpendLedger, outflowKinds, type CompiledPolicy, type LedgerEntry, type SpendWindows } from '../policy/index.js';
+import { MICRO_USD_DECIMALS, parseAmount } from '../shared/index.js';
 import { spendingStates, unsettledStates, type Db } from '../store/index.js';
 
 interface ActionRow {
@@ -30,7 +30,7 @@ export function loadLedgerEntries(db: Db, policyName: string, since: number, exc
   return rows.map((row) => {
     const at = Date.parse(row.created_at);
     const amount = parseAmount(row.amount, 0);
-    const usd = row.usd === null ? undefined : parseAmount(row.usd, USD_DECIMALS, { allowZero: true });
+    const usd = row.usd === null ? undefined : parseAmount(row.usd, MICRO_USD_DECIMALS, { allowZero: true });
     // A row the ledger cannot read would silently shrink a window: refuse instead.
     if (Number.isNaN(at) || !amount.ok || (usd && !usd.ok)) {
       throw new StewardError('POLICY_FAILED', `action ${row.id} in the ledger is unreadable (created_at ${JSON.stringify(row.created_at)}, amount ${JSON.stringify(row.amount)}, usd ${JSON.stringify(row.usd)})`, {

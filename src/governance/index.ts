@@ -1,13 +1,11 @@
 // The governance domain: read a realm's proposals, decode what their instructions do, flag
 // risks deterministically, simulate them, review them (with or without a model), prepare votes.
 export { indexTreasury, EMPTY_TREASURY, type TreasuryContext, type TreasuryIndex, type ReviewToken, type ReviewTokenAccount } from './treasury-context.js';
-export { treasuryContextFromSnapshot } from './treasury-from-snapshot.js';
+export { treasuryContextFromView } from './treasury-from-view.js';
 export {
   decodeInstruction,
   decodeInstructions,
   DEFAULT_GOVERNANCE_PROGRAM_ID,
-  formatUsd,
-  formatTokenAmount,
   type DecodeOptions,
   type DecodedInstruction,
   type DecodedInstructionKind,

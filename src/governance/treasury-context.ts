@@ -1,17 +1,17 @@
 // What a review needs to know about the DAO's treasury, as plain input: the token table
-// (symbol, decimals, USD price per mint), the treasury's token accounts, the wallets the DAO
-// controls and the destinations it has paid before. The treasury snapshot (src/treasury) or a
-// test fills it; governance code never reads treasury internals, so the two domains stay apart.
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
-import { PublicKey } from '@solana/web3.js';
-import { associatedTokenAddress } from '../chain/derived-address.js';
+// (symbol, decimals, `Price` per mint), the treasury's token accounts, the wallets the DAO
+// controls, its value and the destinations it has paid before. The observation's TreasuryView
+// (src/treasury) or a test fills it; "is this the treasury's address" is the treasury domain's
+// one definition (treasuryAddresses), so a review and the policy never disagree on it.
+import type { Price } from '../shared/index.js';
+import { associatedAccountsOf, treasuryAddresses } from '../treasury/index.js';
 
 export interface ReviewToken {
   mint: string;
   symbol: string;
   decimals: number;
-  /** USD per whole token; null when no trusted price exists (values then stay unknown, never 0). */
-  priceUsd: number | null;
+  /** The trusted price; null when none exists (values then stay unknown, never 0). */
+  price: Price | null;
 }
 
 export interface ReviewTokenAccount {
@@ -29,8 +29,11 @@ export interface TreasuryContext {
   tokenAccounts: readonly ReviewTokenAccount[];
   /** Lamports held by each owner wallet, when known. */
   solBalances?: Readonly<Record<string, bigint>>;
-  solPriceUsd: number | null;
-  /** Total treasury value in micro-USD; null when unpriced (outflow shares are then not computed). */
+  solPrice: Price | null;
+  /**
+   * Total treasury value in micro-USD (the TreasuryView's trusted total, the figure `observe`
+   * shows); null when unpriced (outflow shares are then not computed).
+   */
   totalUsdMicros: bigint | null;
   /** Wallets or token accounts the DAO has paid before (ledger, allow-list). */
   knownDestinations: readonly string[];
@@ -53,48 +56,29 @@ export const EMPTY_TREASURY: TreasuryContext = {
   owners: [],
   tokens: [],
   tokenAccounts: [],
-  solPriceUsd: null,
+  solPrice: null,
   totalUsdMicros: null,
   knownDestinations: [],
 };
-
-function ataOf(mint: string, owner: string): string[] {
-  try {
-    const mintKey = new PublicKey(mint);
-    const ownerKey = new PublicKey(owner);
-    return [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID].map((program) =>
-      associatedTokenAddress(mintKey, ownerKey, true, program).toBase58(),
-    );
-  } catch {
-    return [];
-  }
-}
 
 export function indexTreasury(context: TreasuryContext): TreasuryIndex {
   const owners = new Set(context.owners);
   const tokensByMint = new Map(context.tokens.map((token) => [token.mint, token]));
   const tokenAccounts = new Map(context.tokenAccounts.map((account) => [account.address, account]));
   const knownDestinations = new Set(context.knownDestinations);
-  const matchesWalletAta = (address: string, wallets: Iterable<string>, mint: string | null | undefined): boolean => {
-    if (!mint) return false;
-    for (const wallet of wallets) if (ataOf(mint, wallet).includes(address)) return true;
-    return false;
-  };
+  const treasury = treasuryAddresses(context.owners, context.tokenAccounts, []);
   return {
     context,
     owners,
     tokensByMint,
     tokenAccounts,
     knownDestinations,
-    isTreasury(address, mint) {
-      if (owners.has(address)) return true;
-      const account = tokenAccounts.get(address);
-      if (account && owners.has(account.owner)) return true;
-      return matchesWalletAta(address, owners, mint);
-    },
+    isTreasury: (address, mint) => treasury.isTreasury(address, mint),
     isKnownDestination(address, mint) {
       if (knownDestinations.has(address)) return true;
-      return matchesWalletAta(address, knownDestinations, mint);
+      if (!mint) return false;
+      for (const wallet of knownDestinations) if (associatedAccountsOf(mint, wallet).includes(address)) return true;
+      return false;
     },
   };
 }

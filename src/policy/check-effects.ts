@@ -7,7 +7,7 @@ import type { CompiledPolicy } from './compile-policy.js';
 import type { PolicyContext } from './context.js';
 import type { TransactionEffects } from './effects.js';
 import { formatAmount } from '../shared/amount.js';
-import { formatUsd, usdValue } from './price.js';
+import { formatUsd, valueMicroUsd } from '../shared/index.js';
 import type { ResolvedAction } from './resolved-action.js';
 import { checkKillSwitch } from './rules/kill-switch.js';
 import { priceFor } from './rules/oracle.js';
@@ -117,12 +117,12 @@ function checkSwapResult(policy: CompiledPolicy, action: Extract<ResolvedAction,
     return;
   }
   if (sent <= 0n) return;
-  const sentUsd = usdValue(sent, action.from.decimals, fromPrice.quote, 'up');
-  const receivedUsd = received > 0n ? usdValue(received, action.to.decimals, toPrice.quote, 'down') : 0n;
+  const sentUsd = valueMicroUsd(sent, action.from.decimals, fromPrice.price, 'up');
+  const receivedUsd = received > 0n ? valueMicroUsd(received, action.to.decimals, toPrice.price, 'down') : 0n;
   const toleranceBps = BigInt(Math.min(10_000, action.maxSlippageBps + policy.swap.maxPriceImpactBps));
   // receivedUsd / sentUsd < 1 - tolerance, without division.
   if (receivedUsd * 10_000n < sentUsd * (10_000n - toleranceBps)) {
     const lossBps = ((sentUsd - receivedUsd) * 10_000n) / sentUsd;
-    rules.push(deny('swap.realized-loss', `the swap returns ${formatUsd(receivedUsd)} USD for ${formatUsd(sentUsd)} USD sent: a ${lossBps} bps loss > the ${toleranceBps} bps allowed (slippage + price impact)`));
+    rules.push(deny('swap.realized-loss', `the swap returns ${formatUsd(receivedUsd, 'figure')} USD for ${formatUsd(sentUsd, 'figure')} USD sent: a ${lossBps} bps loss > the ${toleranceBps} bps allowed (slippage + price impact)`));
   }
 }

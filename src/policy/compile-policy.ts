@@ -7,7 +7,7 @@ import { parseAmount } from '../shared/amount.js';
 import type { PolicyConfig } from '../config/schemas/policy.js';
 import { durationMs } from '../shared/duration.js';
 import type { ActionKind } from './actions.js';
-import { USD_DECIMALS } from './price.js';
+import { MICRO_USD_DECIMALS } from '../shared/index.js';
 
 export interface CompiledToken {
   symbol: string;
@@ -97,7 +97,7 @@ export function compilePolicy(config: PolicyConfig): CompiledPolicy {
   };
   const usdAmount = (field: string, text: string | undefined): bigint | undefined => {
     if (text === undefined) return undefined;
-    const parsed = parseAmount(text, USD_DECIMALS, { allowZero: true });
+    const parsed = parseAmount(text, MICRO_USD_DECIMALS, { allowZero: true });
     if (parsed.ok) return parsed.value;
     problems.push(`${field}: ${parsed.reason}`);
     return undefined;

@@ -1,7 +1,7 @@
 // What a verdict depends on besides the policy and the action: the clock, prices, the spend
 // already counted in each window, balances, which addresses are the treasury's, and the kill
 // switch read from the database. The caller gathers these (the only I/O); rules only read them.
-import type { PriceQuote } from './price.js';
+import type { Price } from '../shared/index.js';
 
 /** Spend inside one rolling window, from executed and in-flight actions. */
 export interface WindowSpend {
@@ -20,7 +20,7 @@ export interface PolicyContext {
   /** Unix milliseconds. */
   now: number;
   /** Oracle prices by token symbol. */
-  prices: Readonly<Record<string, PriceQuote | undefined>>;
+  prices: Readonly<Record<string, Price | undefined>>;
   spent: SpendWindows;
   /** Current treasury balances in base units by token symbol; a missing entry is unknown. */
   balances: Readonly<Record<string, bigint | undefined>>;

@@ -6,7 +6,7 @@
 import { parseProposedAction, type ProposedAction } from './actions.js';
 import type { CompiledPolicy, CompiledToken } from './compile-policy.js';
 import type { PolicyContext } from './context.js';
-import { usdValue } from './price.js';
+import { valueMicroUsd } from '../shared/index.js';
 import type { Outflow, ResolvedAction } from './resolved-action.js';
 import { checkActiveHours } from './rules/active-hours.js';
 import { checkAddress } from './rules/address.js';
@@ -124,7 +124,7 @@ function fail(rules: FiredRule[], rule: FiredRule): undefined {
 /** Values an outflow in USD; when a USD rule needs the value and the price is untrusted, denies. */
 function priceOutflow(policy: CompiledPolicy, context: PolicyContext, token: CompiledToken, amount: bigint, rules: FiredRule[]): Outflow {
   const trust = priceFor(policy, context, token.symbol);
-  if (trust.trusted) return { token, amount, usd: usdValue(amount, token.decimals, trust.quote, 'up') };
+  if (trust.trusted) return { token, amount, usd: valueMicroUsd(amount, token.decimals, trust.price, 'up') };
   if (policy.needsUsd) {
     rules.push(deny('oracle.untrusted', `${usdRuleNames(policy).join(', ')} need(s) a trusted USD price: ${trust.reason}`));
   }

@@ -29,6 +29,6 @@ export { evaluatePolicy, type PolicyVerdict } from './evaluate-policy.js';
 export { checkEffects } from './check-effects.js';
 export type { TransactionEffects, TokenAccountChange, LamportChange, AuthorityChange } from './effects.js';
 export { ledgerColumns, type ResolvedAction, type Outflow, type LedgerColumns } from './resolved-action.js';
-export { assessPrice, usdValue, priceQuote, formatUsd, USD_DECIMALS, type PriceQuote, type PriceTrust } from './price.js';
+export { assessPrice, type PriceTrust } from './price.js';
 export { ruleIds, verdictKind, verdictExitCode, type RuleId, type FiredRule, type Verdict, type VerdictKind } from './verdict.js';
 export { createSpendLedger, type LedgerEntry, type SpendLedger } from './ledger.js';

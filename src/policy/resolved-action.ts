@@ -4,7 +4,7 @@
 import type { Address } from '../shared/address.js';
 import { formatAmount } from '../shared/amount.js';
 import type { CompiledToken } from './compile-policy.js';
-import { USD_DECIMALS } from './price.js';
+import { MICRO_USD_DECIMALS } from '../shared/index.js';
 
 /** Tokens leaving a treasury account because of the action. */
 export interface Outflow {
@@ -41,7 +41,7 @@ export function ledgerColumns(action: ResolvedAction): LedgerColumns {
     token: outflow?.token.symbol ?? null,
     mint: outflow?.token.mint ?? null,
     amount: outflow ? outflow.amount.toString() : action.kind === 'unstake' && action.amount !== undefined ? action.amount.toString() : null,
-    usd: outflow?.usd === undefined ? null : formatAmount(outflow.usd, USD_DECIMALS),
+    usd: outflow?.usd === undefined ? null : formatAmount(outflow.usd, MICRO_USD_DECIMALS),
     destination,
   };
 }

@@ -9,7 +9,8 @@
 // window is split evenly over the compiled tokens and each share converted at the current price
 // (upper confidence bound), which holds only while prices do — those limits are flagged
 // price-dependent. Pure: prices, destinations and the token list come from the caller.
-import type { CompiledPolicy, PriceQuote } from '../policy/index.js';
+import type { CompiledPolicy } from '../policy/index.js';
+import type { Price } from '../shared/index.js';
 import { formatAmount } from '../shared/amount.js';
 import { periodSeconds, type SquadsPeriod } from './program.js';
 import { periodsTouched } from './limit-arithmetic.js';
@@ -45,7 +46,7 @@ export interface CompileLimitsParams {
   policy: CompiledPolicy;
   /** Policy token symbols to compile (tokens the vault holds; SOL compiles to a limit on the default key, as Squads stores it). */
   symbols: readonly string[];
-  prices: Readonly<Record<string, PriceQuote | undefined>>;
+  prices: Readonly<Record<string, Price | undefined>>;
   agent: string;
   /** The allow-list resolved to wallets (what spending_limit_use compares); empty = nothing allowed. */
   destinations: readonly string[];
@@ -55,11 +56,11 @@ const CANDIDATE_PERIODS: readonly SquadsPeriod[] = ['Day', 'Week', 'Month'];
 const MONTH_SECONDS = 30n * 86_400n;
 
 /** Base units of a token worth at most `microUsd` at `quote`'s upper confidence bound (rounded down). */
-export function baseUnitsForUsd(microUsd: bigint, decimals: number, quote: PriceQuote): bigint {
+export function baseUnitsForUsd(microUsd: bigint, decimals: number, quote: Price): bigint {
   const upper = quote.mantissa + quote.confidence;
   if (upper <= 0n) return 0n;
-  // value(micro) = base · upper · 10^(expo + 6 - decimals)  ⇒  base = micro / (upper · 10^shift)
-  const shift = quote.expo + 6 - decimals;
+  // value(micro) = base · upper · 10^(exponent + 6 - decimals)  ⇒  base = micro / (upper · 10^shift)
+  const shift = quote.exponent + 6 - decimals;
   return shift >= 0 ? microUsd / (upper * 10n ** BigInt(shift)) : (microUsd * 10n ** BigInt(-shift)) / upper;
 }
 

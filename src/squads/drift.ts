@@ -3,8 +3,8 @@
 // rolling: see limit-arithmetic.ts), and the multisig settings that open a way around either.
 // Every flag says what to change. Pure: the multisig state, prices and the allow-list resolved
 // to wallets come from the caller.
-import type { CompiledPolicy, PriceQuote } from '../policy/index.js';
-import { formatUsd, usdValue } from '../policy/index.js';
+import type { CompiledPolicy } from '../policy/index.js';
+import { formatUsd, valueMicroUsd, type Price } from '../shared/index.js';
 import { formatAmount } from '../shared/amount.js';
 import { worstCaseInWindow } from './limit-arithmetic.js';
 import type { SquadsSpendingLimit, SquadsTreasury } from './read-squads.js';
@@ -43,7 +43,7 @@ export interface DriftParams {
   agent: string;
   /** Policy token symbols the vault holds (each should have a limit). */
   symbols: readonly string[];
-  prices: Readonly<Record<string, PriceQuote | undefined>>;
+  prices: Readonly<Record<string, Price | undefined>>;
   /** The allow-list resolved to wallets (token accounts to their owners, "treasury" to its owners). */
   destinations: ReadonlySet<string>;
 }
@@ -101,14 +101,14 @@ export function checkSquadsDrift(params: DriftParams): DriftFlag[] {
           continue;
         }
         const worst = worstCaseInWindow(limit, seconds);
-        worstUsd += usdValue(worst, token.decimals, { ...quote, mantissa: quote.mantissa + quote.confidence }, 'up');
+        worstUsd += valueMicroUsd(worst, token.decimals, { ...quote, mantissa: quote.mantissa + quote.confidence }, 'up');
         parts.push(`${formatAmount(worst, token.decimals)} ${token.symbol}`);
       }
       if (unpriced.length > 0) {
         flags.push({
           id: 'limit-looser-than-policy',
           subject: unpriced.join(', '),
-          message: `the ${window.label} USD cap $${formatUsd(window.usd)} cannot bound limit(s) on tokens without a price or outside the policy: ${unpriced.join(', ')}`,
+          message: `the ${window.label} USD cap ${formatUsd(window.usd, 'exact')} cannot bound limit(s) on tokens without a price or outside the policy: ${unpriced.join(', ')}`,
           fix: `remove them, or list the token with a price in the policy: ${GRANT}`,
           priceDependent: true,
         });
@@ -117,7 +117,7 @@ export function checkSquadsDrift(params: DriftParams): DriftFlag[] {
         flags.push({
           id: 'limit-looser-than-policy',
           subject: `USD ${window.label}`,
-          message: `at current prices the agent's limits let $${formatUsd(worstUsd)} through in a rolling ${window.label} (${parts.join(' + ')}); the policy allows $${formatUsd(window.usd)}`,
+          message: `at current prices the agent's limits let ${formatUsd(worstUsd, 'exact')} through in a rolling ${window.label} (${parts.join(' + ')}); the policy allows ${formatUsd(window.usd, 'exact')}`,
           fix: `lower the limits to their share of the USD cap: ${GRANT}`,
           priceDependent: true,
         });

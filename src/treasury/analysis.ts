@@ -1,7 +1,7 @@
 // The shape of a position analysis: every figure an agent or a report may quote, each carrying
 // the inputs it was computed from, so a reader can redo the arithmetic. USD figures are bigint
 // micro-USD, shares are bigint ppm (1% = 10_000), amounts are bigint base units.
-import type { Address } from '../shared/index.js';
+import type { Address, Price } from '../shared/index.js';
 
 /** How far a value can be relied on: priced by a trusted oracle, by an untrusted one, or not at all. */
 export type ValueKind = 'trusted' | 'untrusted' | 'unpriced';
@@ -12,7 +12,8 @@ export interface HoldingSource {
   amount: bigint;
 }
 
-export interface AssetPosition {
+/** One asset as grouped from the observation: SOL (owners, owned stake, wrapped SOL) or one mint. */
+export interface Holding {
   /** The token table's symbol; null for a mint the table does not know. */
   symbol: string | null;
   /** The symbol, or a short mint label for unknown mints. */
@@ -22,14 +23,13 @@ export interface AssetPosition {
   stable: boolean;
   amount: bigint;
   sources: HoldingSource[];
-  price: {
-    component: bigint;
-    exponent: number;
-    text: string;
-    trusted: boolean;
-    ageSeconds: number | null;
-    reasons: string[];
-  } | null;
+  /** mint-missing, decimals-mismatch, balance-above-supply, frozen-account (position-nft once valued). */
+  flags: string[];
+}
+
+export interface AssetPosition extends Holding {
+  /** The oracle's `Price`; `trusted` and `reasons` also judge the mint (a forged-looking mint is never trusted). */
+  price: (Price & { text: string; ageSeconds: number | null }) | null;
   valueKind: ValueKind;
   /** amount × price, micro-USD; null when unpriced. */
   valueMicroUsd: bigint | null;
@@ -38,7 +38,6 @@ export interface AssetPosition {
   targetPpm: bigint | null;
   /** weight − target (ppm); null without both. */
   driftPpm: bigint | null;
-  flags: string[];
 }
 
 export interface TreasuryFlag {

@@ -1,9 +1,9 @@
 // The analysis as the model sees it: a few dozen short lines of figures already computed, so the
 // model explains and decides but never adds anything up. Only config symbols, addresses and
 // numbers appear here: no on-chain text (token names, memos) reaches the prompt.
-import { formatAmount } from '../shared/index.js';
+import { formatAmount, formatUsd } from '../shared/index.js';
 import type { TreasuryAnalysis } from './analysis.js';
-import { formatPpmPercent, formatUsdCents } from './fixed-point.js';
+import { formatPpmPercent } from './share.js';
 
 const MAX_FLAGS = 20;
 
@@ -19,8 +19,8 @@ export function summarizeForPrompt(analysis: TreasuryAnalysis): string {
   const { totals } = analysis;
   lines.push(`Treasury at slot ${analysis.slot} (${analysis.observedAt}). All figures computed by Steward; do not recompute.`);
   lines.push(
-    `Total value (trusted prices): ${formatUsdCents(totals.trustedMicroUsd)}` +
-      (totals.untrustedMicroUsd > 0n ? `; untrusted prices, NOT counted: ${formatUsdCents(totals.untrustedMicroUsd)}` : '') +
+    `Total value (trusted prices): ${formatUsd(totals.trustedMicroUsd, 'cents')}` +
+      (totals.untrustedMicroUsd > 0n ? `; untrusted prices, NOT counted: ${formatUsd(totals.untrustedMicroUsd, 'cents')}` : '') +
       (totals.unpriced.length > 0 ? `; unpriced: ${totals.unpriced.join(', ')}` : ''),
   );
   lines.push('asset | amount | price (age) | value | weight | target | drift | flags');
@@ -28,7 +28,7 @@ export function summarizeForPrompt(analysis: TreasuryAnalysis): string {
     const price = asset.price
       ? `$${asset.price.text}${asset.price.ageSeconds === null ? '' : ` (${asset.price.ageSeconds}s)`}${asset.price.trusted ? '' : ' UNTRUSTED'}`
       : 'none';
-    const value = asset.valueMicroUsd === null ? '-' : formatUsdCents(asset.valueMicroUsd);
+    const value = asset.valueMicroUsd === null ? '-' : formatUsd(asset.valueMicroUsd, 'cents');
     lines.push(
       [
         asset.label,
@@ -49,7 +49,7 @@ export function summarizeForPrompt(analysis: TreasuryAnalysis): string {
   const { largest, hhi } = analysis.concentration;
   lines.push(`Concentration: largest ${largest ? `${largest.label} ${formatPpmPercent(largest.weightPpm)}` : '-'}; HHI ${hhi ?? '-'} of 10000.`);
   lines.push(
-    `Idle SOL: ${formatAmount(analysis.idleSol.idleLamports, 9)} SOL${analysis.idleSol.valueMicroUsd === null ? '' : ` (${formatUsdCents(analysis.idleSol.valueMicroUsd)})`}; staked ${formatAmount(analysis.stake.ownedLamports, 9)} SOL, active ${formatAmount(analysis.stake.activeLamports, 9)}.`,
+    `Idle SOL: ${formatAmount(analysis.idleSol.idleLamports, 9)} SOL${analysis.idleSol.valueMicroUsd === null ? '' : ` (${formatUsd(analysis.idleSol.valueMicroUsd, 'cents')})`}; staked ${formatAmount(analysis.stake.ownedLamports, 9)} SOL, active ${formatAmount(analysis.stake.activeLamports, 9)}.`,
   );
   for (const check of analysis.depegs) {
     if (check.status !== 'pegged') lines.push(`Peg ${check.symbol}: ${check.status} at $${check.priceText ?? '?'} (${check.deviationBps ?? '?'} bps from $1, threshold ${check.thresholdBps}).`);
@@ -66,7 +66,7 @@ export function summarizeForPrompt(analysis: TreasuryAnalysis): string {
   if (changes) {
     const delta = changes.trustedMicroUsdDelta;
     lines.push(
-      `Since slot ${changes.previousSlot}: trusted value ${delta < 0n ? '-' : '+'}${formatUsdCents(delta < 0n ? -delta : delta)}` +
+      `Since slot ${changes.previousSlot}: trusted value ${delta < 0n ? '-' : '+'}${formatUsd(delta < 0n ? -delta : delta, 'cents')}` +
         `; ${changes.assets.length} asset(s) changed; new accounts ${changes.newAccounts.length}, vanished ${changes.vanishedAccounts.length}.`,
     );
   }

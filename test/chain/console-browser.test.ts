@@ -14,9 +14,8 @@ import { createConnection } from '../../src/chain/index.js';
 import { DEMO } from '../../src/demo/addresses.js';
 import { actionDigest, readAction, recordDecision } from '../../src/execute/index.js';
 import { evaluatePolicy } from '../../src/policy/index.js';
-import { formatAmount } from '../../src/shared/index.js';
+import { formatAmount, formatUsd } from '../../src/shared/index.js';
 import { openStore } from '../../src/store/index.js';
-import { formatUsdCents } from '../../src/treasury/index.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { STEWARD_BIN } from '../helpers/steward-process.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -132,11 +131,11 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     const { page, messages } = await openPage('/');
     const response = await page.request.get(`${base}/`);
     expect(response.headers()['content-security-policy']).toContain("script-src 'self'");
-    expect(await page.locator('#total-trusted').textContent()).toBe(formatUsdCents(BigInt(json.analysis.totals.trustedMicroUsd)));
+    expect(await page.locator('#total-trusted').textContent()).toBe(formatUsd(BigInt(json.analysis.totals.trustedMicroUsd), 'cents'));
     for (const asset of json.analysis.assets) {
       const row = page.locator(`#holdings tr[data-asset="${asset.label}"]`);
       expect(await row.locator('td.amount').textContent()).toBe(formatAmount(BigInt(asset.amount), asset.decimals));
-      expect(await row.locator('td.value').textContent()).toBe(asset.valueMicroUsd === null ? '-' : formatUsdCents(BigInt(asset.valueMicroUsd)));
+      expect(await row.locator('td.value').textContent()).toBe(asset.valueMicroUsd === null ? '-' : formatUsd(BigInt(asset.valueMicroUsd), 'cents'));
     }
     expect(await page.locator('#allocation-chart rect.weight').count()).toBeGreaterThan(2);
     await page.waitForSelector('#value-chart canvas');

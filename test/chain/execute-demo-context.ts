@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { validateYaml } from '../../src/config/index.js';
 import { policySchema } from '../../src/config/schemas/policy.js';
 import { DEMO, DEMO_MINTS, SOL_PRICE, demoKeypair } from '../../src/demo/addresses.js';
-import { compilePolicy, createSpendLedger, priceQuote, type CompiledPolicy, type PolicyContext } from '../../src/policy/index.js';
+import { compilePolicy, createSpendLedger, type CompiledPolicy, type PolicyContext } from '../../src/policy/index.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 export const agentKeypair = demoKeypair('agent');
 
@@ -20,8 +21,8 @@ export const treasuryAddresses = new Set<string>([DEMO.nativeTreasury.toBase58()
 
 export function demoContext(policy: CompiledPolicy, now: number, priceOverrides: Record<string, string> = {}): PolicyContext {
   const prices: PolicyContext['prices'] = {
-    SOL: priceQuote(String(SOL_PRICE), '0.05', now - 1_000),
-    ...Object.fromEntries(Object.values(DEMO_MINTS).map((m) => [m.symbol, priceQuote(priceOverrides[m.symbol] ?? String(m.price), '0.0001', now - 1_000)])),
+    SOL: priceFromDecimal(String(SOL_PRICE), '0.05', now - 1_000),
+    ...Object.fromEntries(Object.values(DEMO_MINTS).map((m) => [m.symbol, priceFromDecimal(priceOverrides[m.symbol] ?? String(m.price), '0.0001', now - 1_000)])),
   };
   return {
     now,

@@ -11,6 +11,7 @@ import { DEMO, DEMO_MINTS, GOVERNANCE_PROGRAM_ID, seedDemoDao, type DemoDao, typ
 import { indexTreasury, prepareVote, reviewRealm, type ProposalReview, type TreasuryContext } from '../../src/governance/index.js';
 import { openStore } from '../../src/store/index.js';
 import { valueMicros } from '../../src/governance/decode/amount.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 let running: RunningEmbeddedChain;
 let dao: DemoDao;
@@ -18,17 +19,17 @@ let reviews: Map<DemoProposalKey, ProposalReview>;
 let treasury: ReturnType<typeof indexTreasury>;
 
 function demoTreasury(): TreasuryContext {
-  const tokens = Object.values(DEMO_MINTS).map((m) => ({ mint: DEMO.mints[m.symbol as keyof typeof DEMO_MINTS].toBase58(), symbol: m.symbol, decimals: m.decimals, priceUsd: m.price }));
+  const tokens = Object.values(DEMO_MINTS).map((m) => ({ mint: DEMO.mints[m.symbol as keyof typeof DEMO_MINTS].toBase58(), symbol: m.symbol, decimals: m.decimals, price: priceFromDecimal(String(m.price), '0', 0) }));
   const accounts = (Object.keys(DEMO_MINTS) as (keyof typeof DEMO_MINTS)[]).map((symbol) => {
     const info = running.chain.getAccount(DEMO.treasuryTokenAccounts[symbol])!;
     return { address: DEMO.treasuryTokenAccounts[symbol].toBase58(), mint: DEMO.mints[symbol].toBase58(), owner: DEMO.nativeTreasury.toBase58(), amount: Buffer.from(info.data).readBigUInt64LE(64) };
   });
-  const total = accounts.reduce((sum, a) => sum + (valueMicros(a.amount, tokens.find((t) => t.mint === a.mint)!.decimals, tokens.find((t) => t.mint === a.mint)!.priceUsd) ?? 0n), 0n);
+  const total = accounts.reduce((sum, a) => sum + (valueMicros(a.amount, tokens.find((t) => t.mint === a.mint)!.decimals, tokens.find((t) => t.mint === a.mint)!.price) ?? 0n), 0n);
   return {
     owners: [DEMO.nativeTreasury.toBase58(), DEMO.governance.toBase58()],
     tokens,
     tokenAccounts: accounts,
-    solPriceUsd: 150,
+    solPrice: priceFromDecimal('150', '0', 0),
     totalUsdMicros: total,
     knownDestinations: [DEMO.grantee.toBase58()],
   };

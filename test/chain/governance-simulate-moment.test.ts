@@ -8,6 +8,7 @@ import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from 
 import { DEMO, seedDemoDao } from '../../src/demo/index.js';
 import { indexTreasury, simulateProposal, type TreasuryIndex } from '../../src/governance/index.js';
 import { startInflowProxy, type InflowProxy } from './treasury-inflow.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 let running: RunningEmbeddedChain;
 let proxy: InflowProxy;
@@ -22,9 +23,9 @@ beforeAll(async () => {
   proxy = await startInflowProxy(running.chain, running.url);
   treasury = indexTreasury({
     owners: [DEMO.nativeTreasury.toBase58(), DEMO.governance.toBase58()],
-    tokens: [{ mint: DEMO.mints.USDC.toBase58(), symbol: 'USDC', decimals: 6, priceUsd: 1 }],
+    tokens: [{ mint: DEMO.mints.USDC.toBase58(), symbol: 'USDC', decimals: 6, price: priceFromDecimal('1', '0', 0) }],
     tokenAccounts: [{ address: DEMO.treasuryTokenAccounts.USDC.toBase58(), mint: DEMO.mints.USDC.toBase58(), owner: DEMO.nativeTreasury.toBase58(), amount: 0n }],
-    solPriceUsd: 150,
+    solPrice: priceFromDecimal('150', '0', 0),
     totalUsdMicros: null,
     knownDestinations: [],
   });

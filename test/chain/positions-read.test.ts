@@ -26,8 +26,8 @@ const treasury = DEMO.nativeTreasury.toBase58();
 const SOL_MINT = NATIVE_MINT.toBase58();
 const USDC_MINT = DEMO.mints.USDC.toBase58();
 const prices: PriceBook = new Map([
-  [SOL_MINT, { symbol: 'SOL', component: 15_000_000_000n, exponent: -8, trusted: true }],
-  [USDC_MINT, { symbol: 'USDC', component: 100_000_000n, exponent: -8, trusted: true }],
+  [SOL_MINT, { symbol: 'SOL', mantissa: 15_000_000_000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] }],
+  [USDC_MINT, { symbol: 'USDC', mantissa: 100_000_000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] }],
 ]);
 
 beforeAll(async () => {

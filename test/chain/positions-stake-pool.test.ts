@@ -23,8 +23,8 @@ let running: RunningEmbeddedChain;
 const SOL = 1_000_000_000n;
 const JITOSOL = DEMO.mints.jitoSOL.toBase58();
 const prices: PriceBook = new Map([
-  [NATIVE_MINT.toBase58(), { symbol: 'SOL', component: 15_000_000_000n, exponent: -8, trusted: true }],
-  [JITOSOL, { symbol: 'jitoSOL', component: 18_240_000_000n, exponent: -8, trusted: true }],
+  [NATIVE_MINT.toBase58(), { symbol: 'SOL', mantissa: 15_000_000_000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] }],
+  [JITOSOL, { symbol: 'jitoSOL', mantissa: 18_240_000_000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] }],
 ]);
 const holding = (pool: PublicKey, amount = 2_000n * SOL): StakePoolHolding => ({ symbol: 'jitoSOL', mint: JITOSOL, decimals: 9, amount, pool: pool.toBase58() });
 const write = (address: PublicKey, data: Buffer, owner = SPL_STAKE_POOL_PROGRAM_ID) =>
@@ -74,7 +74,7 @@ describe('SPL stake pool reader', () => {
     // An LST overlay, not a position asset: the treasury already counts the tokens.
     expect(analysis.assetsMicroUsd).toBe(analyzePositions(result.positions.filter((p) => p.kind !== 'liquid-staking'), prices).assetsMicroUsd);
     expect(analysis.flags.filter((f) => f.kind === 'lst-depeg').map((f) => f.message)).toEqual([
-      `jitoSOL (stake pool ${DEMO_STAKE_POOL.address.toBase58()}) trades at $182.4, 272 bps below its stake-pool value $187.5 (1.25 SOL per token; threshold 100 bps)`,
+      `jitoSOL (stake pool ${DEMO_STAKE_POOL.address.toBase58()}) trades at $182.4, 272 bps below its stake-pool value $187.50 (1.25 SOL per token; threshold 100 bps)`,
     ]);
   });
 

@@ -10,13 +10,14 @@ import { DEMO, DEMO_MINTS, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID } from '../../s
 import { indexTreasury, modelReviewSchema, moreCautious, renderReviewMarkdown, reviewProposal, type ProposalView, type ProposalReview } from '../../src/governance/index.js';
 import { ensureTestModel, LocalChatModel, TEST_MODEL_NAME } from '../../src/llm/index.js';
 import { tempDir } from '../helpers/tmp.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 const NOW = 1_800_000_000;
 const treasury = indexTreasury({
   owners: [DEMO.nativeTreasury.toBase58(), DEMO.governance.toBase58()],
-  tokens: Object.values(DEMO_MINTS).map((m) => ({ mint: DEMO.mints[m.symbol as keyof typeof DEMO_MINTS].toBase58(), symbol: m.symbol, decimals: m.decimals, priceUsd: m.price })),
+  tokens: Object.values(DEMO_MINTS).map((m) => ({ mint: DEMO.mints[m.symbol as keyof typeof DEMO_MINTS].toBase58(), symbol: m.symbol, decimals: m.decimals, price: priceFromDecimal(String(m.price), '0', 0) })),
   tokenAccounts: [{ address: DEMO.treasuryTokenAccounts.USDC.toBase58(), mint: DEMO.mints.USDC.toBase58(), owner: DEMO.nativeTreasury.toBase58(), amount: 1_200_000_000_000n }],
-  solPriceUsd: 150,
+  solPrice: priceFromDecimal('150', '0', 0),
   totalUsdMicros: 2_800_000_000_000n,
   knownDestinations: [DEMO.grantee.toBase58()],
 });

@@ -48,6 +48,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeInstruction, DEFAULT_GOVERNANCE_PROGRAM_ID } from '../../src/governance/decode/index.js';
 import { BPF_UPGRADEABLE_LOADER_ID } from '../../src/governance/decode/bpf-upgradeable-loader.js';
 import { indexTreasury, type TreasuryContext } from '../../src/governance/treasury-context.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 const key = (label: string): PublicKey => Keypair.fromSeed(createHash('sha256').update(label).digest()).publicKey;
 const treasuryWallet = key('treasury');
@@ -56,9 +57,9 @@ const usdcAccount = key('usdc-account');
 const grantee = key('g');
 const context: TreasuryContext = {
   owners: [treasuryWallet.toBase58()],
-  tokens: [{ mint: usdcMint.toBase58(), symbol: 'USDC', decimals: 6, priceUsd: 1 }],
+  tokens: [{ mint: usdcMint.toBase58(), symbol: 'USDC', decimals: 6, price: priceFromDecimal('1', '0', 0) }],
   tokenAccounts: [{ address: usdcAccount.toBase58(), mint: usdcMint.toBase58(), owner: treasuryWallet.toBase58(), amount: 10_000_000_000n }],
-  solPriceUsd: 150,
+  solPrice: priceFromDecimal('150', '0', 0),
   totalUsdMicros: 10_000_000_000n,
   knownDestinations: [],
 };

@@ -8,6 +8,7 @@ import { Keypair, PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { alignAddresses, indexTreasury, lookAlike, modelClaim, modelLabelOf, renderReviewMarkdown, reviewForJson, reviewProposal, type ProposalView } from '../../src/governance/index.js';
 import { TEST_MODEL_NAME } from '../../src/llm/index.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 import { lookAlikeOf } from '../helpers/look-alike.js';
 
 const key = (label: string): PublicKey => Keypair.fromSeed(createHash('sha256').update(label).digest()).publicKey;
@@ -17,9 +18,9 @@ const source = getAssociatedTokenAddressSync(usdc, wallet, true);
 const grantee = key('grantee');
 const treasury = indexTreasury({
   owners: [wallet.toBase58()],
-  tokens: [{ mint: usdc.toBase58(), symbol: 'USDC', decimals: 6, priceUsd: 1 }],
+  tokens: [{ mint: usdc.toBase58(), symbol: 'USDC', decimals: 6, price: priceFromDecimal('1', '0', 0) }],
   tokenAccounts: [{ address: source.toBase58(), mint: usdc.toBase58(), owner: wallet.toBase58(), amount: 1_200_000_000_000n }],
-  solPriceUsd: 150,
+  solPrice: priceFromDecimal('150', '0', 0),
   totalUsdMicros: 1_200_000_000_000n,
   knownDestinations: [grantee.toBase58()],
 });

@@ -15,6 +15,7 @@ import {
   type ProposalView,
 } from '../../src/governance/index.js';
 import { openStore } from '../../src/store/index.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 const key = (label: string): PublicKey => Keypair.fromSeed(createHash('sha256').update(label).digest()).publicKey;
 const wallet = key('treasury');
@@ -22,9 +23,9 @@ const usdc = key('usdc');
 const source = getAssociatedTokenAddressSync(usdc, wallet, true);
 const treasury = indexTreasury({
   owners: [wallet.toBase58()],
-  tokens: [{ mint: usdc.toBase58(), symbol: 'USDC', decimals: 6, priceUsd: 1 }],
+  tokens: [{ mint: usdc.toBase58(), symbol: 'USDC', decimals: 6, price: priceFromDecimal('1', '0', 0) }],
   tokenAccounts: [{ address: source.toBase58(), mint: usdc.toBase58(), owner: wallet.toBase58(), amount: 10n ** 12n }],
-  solPriceUsd: 150,
+  solPrice: priceFromDecimal('150', '0', 0),
   totalUsdMicros: 10n ** 12n,
   knownDestinations: [key('grantee').toBase58()],
 });

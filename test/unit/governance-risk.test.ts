@@ -11,6 +11,7 @@ import { assessRisks, type RiskInput } from '../../src/governance/risk/assess-ri
 import { scanInjection } from '../../src/governance/risk/injection.js';
 import { findStatedAddresses, findStatedAmounts } from '../../src/governance/risk/text-claims.js';
 import { indexTreasury, type TreasuryContext } from '../../src/governance/treasury-context.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 const key = (label: string): PublicKey => Keypair.fromSeed(createHash('sha256').update(label).digest()).publicKey;
 const wallet = key('treasury');
@@ -20,9 +21,9 @@ const grantee = key('grantee');
 const stranger = key('stranger');
 const context: TreasuryContext = {
   owners: [wallet.toBase58()],
-  tokens: [{ mint: usdc.toBase58(), symbol: 'USDC', decimals: 6, priceUsd: 1 }],
+  tokens: [{ mint: usdc.toBase58(), symbol: 'USDC', decimals: 6, price: priceFromDecimal('1', '0', 0) }],
   tokenAccounts: [{ address: usdcAccount.toBase58(), mint: usdc.toBase58(), owner: wallet.toBase58(), amount: 2_000_000_000_000n }],
-  solPriceUsd: 150,
+  solPrice: priceFromDecimal('150', '0', 0),
   totalUsdMicros: 2_000_000_000_000n, // $2M
   knownDestinations: [grantee.toBase58()],
 };

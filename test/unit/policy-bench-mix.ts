@@ -7,7 +7,8 @@
 // (JSON.stringify with bigints as "123n"; each distinct line stored once, then the sequence.)
 import { fileURLToPath } from 'node:url';
 import { benchMix } from '../../bench/policy.js';
-import { createSpendLedger, evaluatePolicy, priceQuote, type LedgerEntry, type PolicyContext, type SpendLedger } from '../../src/policy/index.js';
+import { createSpendLedger, evaluatePolicy, type LedgerEntry, type PolicyContext, type SpendLedger } from '../../src/policy/index.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 const GRANTEE = '2dMsEow5mVnpDH8nL4MctcsQ8WQrPVcrxLd5d6NGbp7t';
 const STRANGER = '3VwT34Zje3L4mwZdEq7AhvEAs6Uv1RnRqJgAa6eVRCtL';
@@ -42,8 +43,8 @@ type Variant = { name: string; context: (base: Omit<PolicyContext, 'spent'>, at:
 const variants: Variant[] = [
   { name: 'base', context: (base, at) => ({ ...base, now: at }) },
   { name: 'paused', context: (base, at) => ({ ...base, now: at, paused: true }) },
-  { name: 'stale SOL and JUP', context: (base, at) => ({ ...base, now: at, prices: { ...base.prices, SOL: priceQuote('150', '0.01', at - 600_000), JUP: undefined } }) },
-  { name: 'wide USDT, route impact', context: (base, at) => ({ ...base, now: at, prices: { ...base.prices, USDT: priceQuote('0.9995', '0.5', at) }, swapRoute: { priceImpactBps: 150 } }) },
+  { name: 'stale SOL and JUP', context: (base, at) => ({ ...base, now: at, prices: { ...base.prices, SOL: priceFromDecimal('150', '0.01', at - 600_000), JUP: undefined } }) },
+  { name: 'wide USDT, route impact', context: (base, at) => ({ ...base, now: at, prices: { ...base.prices, USDT: priceFromDecimal('0.9995', '0.5', at) }, swapRoute: { priceImpactBps: 150 } }) },
   { name: 'balances unknown', context: (base, at) => ({ ...base, now: at, balances: {} }) },
 ];
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, evaluatePolicy, priceQuote, ledgerColumns, verdictKind, type FiredRule } from '../../src/policy/index.js';
+import { compilePolicy, evaluatePolicy, ledgerColumns, verdictKind, type FiredRule } from '../../src/policy/index.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 import { isStewardError } from '../../src/errors/index.js';
 import type { Address } from '../../src/shared/address.js';
 import {
@@ -110,7 +111,7 @@ describe('evaluatePolicy: limits', () => {
   it('values earlier unpriced spend at today\'s price, and denies when that price is untrusted', () => {
     const ledger = [{ at: NOW - 1000, token: 'SOL', amount: 60_000_000_000n, usd: undefined }]; // 9,000 USD today
     expect(ids(evaluate(transfer('1500'), { ledger }))).toEqual(['limit.window.usd']);
-    const stale = { ...prices, SOL: priceQuote('150', '0.1', NOW - 120_000) };
+    const stale = { ...prices, SOL: priceFromDecimal('150', '0.1', NOW - 120_000) };
     expect(ids(evaluate(transfer('10'), { ledger, prices: stale }))).toContain('oracle.untrusted');
   });
 
@@ -131,10 +132,10 @@ describe('evaluatePolicy: limits', () => {
 describe('evaluatePolicy: oracle', () => {
   it.each([
     ['missing', {}, /no price for USDC/],
-    ['stale', { USDC: priceQuote('1', '0', NOW - 61_000) }, /61s old \(limit 60s\)/],
-    ['from the future', { USDC: priceQuote('1', '0', NOW + 120_000) }, /in the future/],
-    ['too uncertain', { USDC: priceQuote('1', '0.02', NOW) }, /±200 bps \(limit 100 bps\)/],
-    ['zero', { USDC: priceQuote('0', '0', NOW) }, /not positive/],
+    ['stale', { USDC: priceFromDecimal('1', '0', NOW - 61_000) }, /61s old \(limit 60s\)/],
+    ['from the future', { USDC: priceFromDecimal('1', '0', NOW + 120_000) }, /in the future/],
+    ['too uncertain', { USDC: priceFromDecimal('1', '0.02', NOW) }, /±200 bps \(limit 100 bps\)/],
+    ['zero', { USDC: priceFromDecimal('0', '0', NOW) }, /not positive/],
   ])('denies a USD-limited outflow when the price is %s', (_name, table, reason) => {
     const verdict = evaluate(transfer('10'), { prices: table });
     expect(ids(verdict)).toEqual(['oracle.untrusted']);
@@ -187,7 +188,7 @@ describe('evaluatePolicy: destinations, swaps, stakes, approvals, hours', () => 
       config.activeHours = [{ days: ['wed'], from: '09:00', to: '17:00' }, { days: ['fri'], from: '22:00', to: '02:00' }];
     });
     const at = (iso: string) => evaluate(transfer('1'), { now: Date.parse(iso), prices: {
-      USDC: priceQuote('1', '0', Date.parse(iso)), SOL: priceQuote('150', '0', Date.parse(iso)),
+      USDC: priceFromDecimal('1', '0', Date.parse(iso)), SOL: priceFromDecimal('150', '0', Date.parse(iso)),
     } }, hours);
     expect(at('2025-06-04T12:00:00Z').kind).toBe('allow');
     expect(ids(at('2025-06-04T17:00:00Z'))).toEqual(['active-hours']);

@@ -2,7 +2,8 @@
 // price table, a context builder and the addresses the tests name.
 import { validateYaml } from '../../src/config/index.js';
 import { policySchema, type PolicyConfig } from '../../src/config/schemas/policy.js';
-import { compilePolicy, createSpendLedger, priceQuote, type CompiledPolicy, type LedgerEntry, type PolicyContext } from '../../src/policy/index.js';
+import { compilePolicy, createSpendLedger, type CompiledPolicy, type LedgerEntry, type PolicyContext } from '../../src/policy/index.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 
 export const USDC_MINT = '7TYWECBRcTAMSKNxcV9iYvvXhaab669rrxrjGsX11Cyc';
 export const SOL_PYTH = 'G43Q9PQqF5v7Cx52jxgL14MpUu6pn8SkgQQNp8TFMGRh';
@@ -53,9 +54,9 @@ export function policy(patch: (config: PolicyConfig) => void = () => {}): Compil
 }
 
 export const prices = {
-  SOL: priceQuote('150', '0.1', NOW - 5_000),
-  USDC: priceQuote('1', '0.0005', NOW - 5_000),
-  JUP: priceQuote('0.8', '0.001', NOW - 5_000),
+  SOL: priceFromDecimal('150', '0.1', NOW - 5_000),
+  USDC: priceFromDecimal('1', '0.0005', NOW - 5_000),
+  JUP: priceFromDecimal('0.8', '0.001', NOW - 5_000),
 };
 
 export function context(compiled: CompiledPolicy, overrides: Partial<PolicyContext> & { ledger?: LedgerEntry[] } = {}): PolicyContext {

@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatAmount } from '../../src/shared/amount.js';
-import { createSpendLedger, evaluatePolicy, priceQuote, type LedgerEntry } from '../../src/policy/index.js';
+import { createSpendLedger, evaluatePolicy, type LedgerEntry } from '../../src/policy/index.js';
+import { priceFromDecimal } from '../../src/shared/index.js';
 import { GRANTEE, NOW, STRANGER, TREASURY, VALIDATOR, context, policy } from './policy-fixtures.js';
 
 const compiled = policy();
@@ -44,7 +45,7 @@ describe('policy properties', () => {
         let now = NOW;
         for (const s of steps) {
           now += s.gapMs;
-          const prices = Object.fromEntries(Object.entries(PRICE).map(([symbol, [p, c]]) => [symbol, priceQuote(p, c, now)]));
+          const prices = Object.fromEntries(Object.entries(PRICE).map(([symbol, [p, c]]) => [symbol, priceFromDecimal(p, c, now)]));
           const verdict = evaluatePolicy(compiled, actionFor(s), { ...context(compiled), now, prices, balances: { ...balances }, spent: ledger.windows(compiled, now) });
           if (verdict.rules.some((rule) => rule.id.startsWith('limit.window'))) deniedByWindow += 1;
           if (verdict.rules.some((rule) => rule.id === 'reserve')) deniedByReserve += 1;
@@ -94,7 +95,7 @@ describe('policy properties', () => {
   });
   const buildContext = (c: { paused: boolean; nowOffset: number; priceAge: number; spentUsd: bigint; usdcBalance: bigint; impact: number | undefined }) => {
     const now = NOW + c.nowOffset;
-    const prices = Object.fromEntries(Object.entries(PRICE).map(([symbol, [p, conf]]) => [symbol, priceQuote(p, conf, now - c.priceAge)]));
+    const prices = Object.fromEntries(Object.entries(PRICE).map(([symbol, [p, conf]]) => [symbol, priceFromDecimal(p, conf, now - c.priceAge)]));
     const ledger = createSpendLedger([{ at: now - 1000, token: 'USDC', amount: c.spentUsd, usd: c.spentUsd }]);
     return {
       ...context(compiled), now, prices, paused: c.paused, spent: ledger.windows(compiled, now),

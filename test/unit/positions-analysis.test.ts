@@ -17,8 +17,8 @@ import { i80f48Bytes, i80f48MulToUnits, i80f48Raw, i80f48RawToPpm, ppmToI80f48Ra
 const SOL = 'So11111111111111111111111111111111111111112';
 const USDC = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
 const prices: PriceBook = new Map([
-  [SOL, { symbol: 'SOL', component: 150_00000000n, exponent: -8, trusted: true }],
-  [USDC, { symbol: 'USDC', component: 1_00000000n, exponent: -8, trusted: true }],
+  [SOL, { symbol: 'SOL', mantissa: 150_00000000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] }],
+  [USDC, { symbol: 'USDC', mantissa: 1_00000000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] }],
 ]);
 const Q64 = 1n << 64n;
 

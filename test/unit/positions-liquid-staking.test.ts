@@ -24,7 +24,7 @@ const position = (overrides: Partial<LiquidStakingPosition> = {}): LiquidStaking
   epochFeePpm: 40_000n,
   ...overrides,
 });
-const price = (component: bigint, exponent = -8, trusted = true): MintPrice => ({ symbol: '', component, exponent, trusted });
+const price = (component: bigint, exponent = -8, trusted = true): MintPrice => ({ symbol: '', mantissa: component, exponent, confidence: 0n, publishTime: 0, trusted, reasons: [] });
 const book = (lst: MintPrice | null, sol: MintPrice | null = price(15_000_000_000n)): PriceBook =>
   new Map([...(sol ? [[SOL_MINT, sol] as const] : []), ...(lst ? [[LST, lst] as const] : [])]);
 
@@ -45,7 +45,7 @@ describe('liquid-staking depeg', () => {
     expect(liquidStakingFigures(position(), book(price(18_937_500_000n)))).toMatchObject({ depegBps: 100n, depegged: true });
     expect(liquidStakingFigures(position(), book(price(18_937_499_999n)))).toMatchObject({ depegBps: 99n, depegged: false });
     const above = analyzePositions([position()], book(price(18_937_500_000n)));
-    expect(above.flags[0]?.message).toBe(`jitoSOL (stake pool ${POOL}) trades at $189.375, 100 bps above its stake-pool value $187.5 (1.25 SOL per token; threshold 100 bps)`);
+    expect(above.flags[0]?.message).toBe(`jitoSOL (stake pool ${POOL}) trades at $189.375, 100 bps above its stake-pool value $187.50 (1.25 SOL per token; threshold 100 bps)`);
   });
 
   it('compares across exponents and decimals exactly', () => {

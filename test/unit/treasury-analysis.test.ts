@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import type { Address } from '../../src/shared/index.js';
 import {
   analyzeTreasury,
-  formatMicroUsd,
   parseSnapshot,
   summarizeForPrompt,
   toJsonText,
   type SnapshotPrice,
   type TreasurySnapshot,
 } from '../../src/treasury/index.js';
+import { formatUsd } from '../../src/shared/index.js';
 
 const addr = (n: number): Address => new PublicKey(Buffer.alloc(32, n)).toBase58() as Address;
 const OWNER = addr(1);
@@ -173,7 +173,7 @@ describe('analyzeTreasury', () => {
     const huge = (1n << 64n) - 1n; // 18,446,744,073,709.551615 USDC
     const analysis = analyzeTreasury(snapshot({ tokenAccounts: [tokenAccount(20, USDC, huge), tokenAccount(21, USDC, huge)] }), { depegThresholdBps: 50 });
     expect(analysis.totals.trustedMicroUsd).toBe(2n * huge);
-    expect(formatMicroUsd(analysis.totals.trustedMicroUsd)).toBe('36893488147419.10323');
+    expect(formatUsd(analysis.totals.trustedMicroUsd, 'decimal')).toBe('36893488147419.10323');
     expect(analysis.assets.find((asset) => asset.label === 'USDC')?.sources).toHaveLength(2);
   });
 

@@ -7,7 +7,8 @@ import { PYTH_PROGRAM_ID } from '../../src/demo/addresses.js';
 import { encodePythPriceAccount, PythStatus } from '../../src/demo/seed/pyth-price-account.js';
 import { encodeMint } from '../../src/demo/seed/token-layouts.js';
 import type { Address } from '../../src/shared/index.js';
-import { formatPrice, mintRisks, parseStakeAccount, readPythPrice } from '../../src/treasury/index.js';
+import { mintRisks, parseStakeAccount, readPythPrice } from '../../src/treasury/index.js';
+import { formatPrice } from '../../src/shared/index.js';
 
 const key = (n: number) => new PublicKey(Buffer.alloc(32, n));
 const U64_MAX = (1n << 64n) - 1n;
@@ -118,9 +119,9 @@ describe('readPythPrice', () => {
     expect(absurd.reasons).toEqual([`price ${(1n << 63n) - 1n}e0 of account ${account} is above the sane bound of 1000000000000 USD`]);
     expect(readPythPrice('X', account, info({ exponent: -6, price: 10n ** 18n, confidence: 0n }), now, limits).trusted).toBe(true);
     // Formatting never expands a hostile exponent.
-    expect(formatPrice(5n, 2_147_483_647)).toBe('5e2147483647');
-    expect(formatPrice(5n, -2_147_483_648)).toBe('5e-2147483648');
-    expect(formatPrice(99_150_000n, -8)).toBe('0.9915');
+    expect(formatPrice({ mantissa: 5n, exponent: 2_147_483_647 })).toBe('5e2147483647');
+    expect(formatPrice({ mantissa: 5n, exponent: -2_147_483_648 })).toBe('5e-2147483648');
+    expect(formatPrice({ mantissa: 99_150_000n, exponent: -8 })).toBe('0.9915');
   });
 
   it('reports a missing or non-Pyth account without a price', () => {

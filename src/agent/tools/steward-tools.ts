@@ -7,7 +7,7 @@
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { z } from 'zod';
 import { toStewardError } from '../../errors/index.js';
-import { indexTreasury, reviewRealm, treasuryContextFromSnapshot, type ProposalReview } from '../../governance/index.js';
+import { indexTreasury, reviewRealm, treasuryContextFromView, type ProposalReview } from '../../governance/index.js';
 import { neutralizeUntrusted } from '../../llm/index.js';
 import { summarizeForPrompt } from '../../treasury/index.js';
 import { actionShapes } from '../decision-schema.js';
@@ -132,7 +132,7 @@ export function stewardTools(session: ToolSession): StructuredToolInterface[] {
         programId,
         realm,
         proposal,
-        treasury: indexTreasury(treasuryContextFromSnapshot(snapshot, knownDestinations(session.policyConfig, session.db))),
+        treasury: indexTreasury(treasuryContextFromView(observation.view, knownDestinations(session.policyConfig, session.db))),
         now: snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(Date.parse(snapshot.observedAt) / 1000),
         model: null,
         db: null,

@@ -8,13 +8,15 @@ import type { AgentConfig, PolicyConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import { compilePolicy, type CompiledPolicy } from '../../policy/index.js';
 import type { PositionsAnalysis } from '../../treasury/positions/index.js';
-import { latestObservation, saveObservation, type TreasuryAnalysis, type TreasurySnapshot } from '../../treasury/index.js';
+import { latestObservation, saveObservation, type TreasuryAnalysis, type TreasurySnapshot, type TreasuryView } from '../../treasury/index.js';
 import { executeFenced, fenceAction, type ActionOutcome } from '../fenced-action.js';
 import { analyzeTreasuryRead, readTreasury } from '../observe-treasury.js';
 import type { AgentRuntime, EffectiveMode } from '../agent-runtime.js';
 
 export interface TreasuryObservation {
   snapshot: TreasurySnapshot;
+  /** The one view of the snapshot (src/treasury/treasury-view.ts): the fence and reviews derive from it. */
+  view: TreasuryView;
   analysis: TreasuryAnalysis;
   positions: PositionsAnalysis;
   observationId: number;
@@ -106,9 +108,9 @@ export class ToolSession {
         previous,
         embedded: runtime.embedded,
       });
-      const { analysis, positions } = analyzeTreasuryRead(this.agent, read, previous);
+      const { view, analysis, positions } = analyzeTreasuryRead(this.agent, read, previous);
       const observationId = saveObservation(runtime.db, { snapshot: read.snapshot, analysis, cluster: runtime.clusterKey, agent: this.agent.name, now: runtime.now() });
-      this.observation = { snapshot: read.snapshot, analysis, positions, observationId, takenAt: runtime.now().getTime() };
+      this.observation = { snapshot: read.snapshot, view, analysis, positions, observationId, takenAt: runtime.now().getTime() };
       return this.observation;
     });
   }
@@ -124,7 +126,7 @@ export class ToolSession {
       const limit = this.params.maxProposals;
       if (limit !== undefined && this.outcomes.length >= limit) return null;
       const { runtime } = this.params;
-      const { outcome, context } = fenceAction({ db: runtime.db, policy: this.policy, agent: this.agent.name, runId: this.runId, mode: this.mode, snapshot: observation.snapshot, now: runtime.now() }, action);
+      const { outcome, context } = fenceAction({ db: runtime.db, policy: this.policy, agent: this.agent.name, runId: this.runId, mode: this.mode, view: observation.view, now: runtime.now() }, action);
       this.outcomes.push(outcome);
       const failure = await executeFenced(
         { db: runtime.db, connection: runtime.connection, signer: runtime.signer(this.agent), policy: this.policy, now: runtime.now, confirmWith: runtime.confirmWith, signal: this.params.signal },

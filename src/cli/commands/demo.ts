@@ -11,8 +11,7 @@ import { scriptedModel } from '../../agent/scripted-model.js';
 import type { AgentConfig } from '../../config/index.js';
 import { DEMO, demoKeypair, describeGovernanceMode } from '../../demo/index.js';
 import { chooseModel, ensureTestModel } from '../../llm/index.js';
-import { terminalText } from '../../shared/index.js';
-import { formatMicroUsd } from '../../treasury/index.js';
+import { formatUsd, terminalText } from '../../shared/index.js';
 import { openStore } from '../../store/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { chainStateFileFor } from '../../chain/embedded/state-file.js';
@@ -36,8 +35,7 @@ export function demoScenario(): unknown {
 
 function money(micro: bigint | null | undefined): string {
   if (micro === null || micro === undefined) return '—';
-  const [whole = '0'] = formatMicroUsd(micro).split('.');
-  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+  return formatUsd(micro, 'whole');
 }
 
 export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {

@@ -7,10 +7,9 @@ import { forkSummary } from '../../chain/fork/fork-summary.js';
 import { resolveCluster, RpcCounter, type OpenCluster } from '../../chain/index.js';
 import type { PositionsAnalysis } from '../../treasury/positions/index.js';
 import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
-import { formatAmount, terminalText } from '../../shared/index.js';
+import { formatAmount, formatUsd, terminalText } from '../../shared/index.js';
 import {
   formatPpmPercent,
-  formatUsdCents,
   latestObservation,
   saveObservation,
   toJsonText,
@@ -38,7 +37,7 @@ function table(analysis: TreasuryAnalysis): string[] {
     formatAmount(asset.amount, asset.decimals),
     asset.price ? `$${asset.price.text}` : '-',
     asset.price?.ageSeconds === null || asset.price === null ? '-' : `${asset.price.ageSeconds}s`,
-    asset.valueMicroUsd === null ? '-' : formatUsdCents(asset.valueMicroUsd),
+    asset.valueMicroUsd === null ? '-' : formatUsd(asset.valueMicroUsd, 'cents'),
     asset.weightPpm === null ? '-' : formatPpmPercent(asset.weightPpm),
     asset.targetPpm === null ? '-' : formatPpmPercent(asset.targetPpm),
     asset.driftPpm === null ? '-' : signed(asset.driftPpm),
@@ -53,14 +52,14 @@ function table(analysis: TreasuryAnalysis): string[] {
 /** The stress every run applies to positions: SOL −30 %. */
 
 function positionLines(positions: PositionsAnalysis): string[] {
-  const lines = ['DeFi positions (net ' + formatUsdCents(positions.netMicroUsd) + `: assets ${formatUsdCents(positions.assetsMicroUsd)}, debt ${formatUsdCents(positions.debtMicroUsd)})`];
+  const lines = ['DeFi positions (net ' + formatUsd(positions.netMicroUsd, 'cents') + `: assets ${formatUsd(positions.assetsMicroUsd, 'cents')}, debt ${formatUsd(positions.debtMicroUsd, 'cents')})`];
   for (const figure of positions.positions) {
     if (figure.kind === 'lending') {
       const health = figure.healthFactorPpm === null ? 'no debt' : `health ${formatAmount(figure.healthFactorPpm, 6)}`;
       const distance = figure.distanceToLiquidationPpm === null ? '' : `, ${formatPpmPercent(figure.distanceToLiquidationPpm)} from liquidation`;
-      lines.push(`  ${figure.protocol} lending ${figure.account}: supplied ${formatUsdCents(figure.suppliedMicroUsd)}, borrowed ${formatUsdCents(figure.borrowedMicroUsd)}, ${health}${distance}`);
+      lines.push(`  ${figure.protocol} lending ${figure.account}: supplied ${formatUsd(figure.suppliedMicroUsd, 'cents')}, borrowed ${formatUsd(figure.borrowedMicroUsd, 'cents')}, ${health}${distance}`);
     } else if (figure.kind === 'liquidity') {
-      lines.push(`  ${figure.protocol} LP ${figure.account}: ${formatUsdCents(figure.netMicroUsd)} (fees ${formatUsdCents(figure.feesMicroUsd)}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
+      lines.push(`  ${figure.protocol} LP ${figure.account}: ${formatUsd(figure.netMicroUsd, 'cents')} (fees ${formatUsd(figure.feesMicroUsd, 'cents')}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
     } else {
       lines.push(`  ${figure.protocol} ${figure.account}: unreadable, not valued (${terminalText(figure.reason)})`);
     }
@@ -69,20 +68,20 @@ function positionLines(positions: PositionsAnalysis): string[] {
     const depeg = lst.depegBps === null ? 'depeg unknown (no trusted price)' : `market ${lst.depegBps < 0n ? '' : '+'}${lst.depegBps} bps vs rate${lst.depegged ? ' DEPEGGED' : ''}`;
     lines.push(
       `  ${lst.symbol} stake pool ${lst.account}: ${formatAmount(lst.lamportsPerToken, 9)} SOL per token; ${formatAmount(lst.amount, lst.decimals)} ${lst.symbol} = ${formatAmount(lst.solLamports, 9)} SOL = ` +
-        `${lst.fairMicroUsd === null ? '-' : formatUsdCents(lst.fairMicroUsd)} at the rate, ${lst.marketMicroUsd === null ? '-' : formatUsdCents(lst.marketMicroUsd)} at market; ${depeg}`,
+        `${lst.fairMicroUsd === null ? '-' : formatUsd(lst.fairMicroUsd, 'cents')} at the rate, ${lst.marketMicroUsd === null ? '-' : formatUsd(lst.marketMicroUsd, 'cents')} at market; ${depeg}`,
     );
   }
   if (positions.stress) {
-    lines.push(`  Stress SOL -30%: positions net ${formatUsdCents(positions.stress.netBeforeMicroUsd)} -> ${formatUsdCents(positions.stress.netAfterMicroUsd)}`);
+    lines.push(`  Stress SOL -30%: positions net ${formatUsd(positions.stress.netBeforeMicroUsd, 'cents')} -> ${formatUsd(positions.stress.netAfterMicroUsd, 'cents')}`);
     for (const row of positions.stress.positions) {
       const state =
         row.healthAfterPpm !== null ? `health ${formatAmount(row.healthBeforePpm ?? 0n, 6)} -> ${formatAmount(row.healthAfterPpm, 6)}${row.healthAfterPpm < 1_000_000n ? ' (liquidatable)' : ''}`
         : row.inRangeAfter !== null ? `${row.inRangeBefore ? 'in range' : 'out of range'} -> ${row.inRangeAfter ? 'in range' : 'out of range'}`
         : '';
-      lines.push(`    ${row.account}: ${formatUsdCents(row.netBeforeMicroUsd)} -> ${formatUsdCents(row.netAfterMicroUsd)}${state ? `, ${state}` : ''}`);
+      lines.push(`    ${row.account}: ${formatUsd(row.netBeforeMicroUsd, 'cents')} -> ${formatUsd(row.netAfterMicroUsd, 'cents')}${state ? `, ${state}` : ''}`);
     }
     for (const lst of positions.liquidStaking) {
-      if (lst.fairMicroUsd !== null && lst.stressedFairMicroUsd !== null) lines.push(`    ${lst.symbol} at the rate: ${formatUsdCents(lst.fairMicroUsd)} -> ${formatUsdCents(lst.stressedFairMicroUsd)}`);
+      if (lst.fairMicroUsd !== null && lst.stressedFairMicroUsd !== null) lines.push(`    ${lst.symbol} at the rate: ${formatUsd(lst.fairMicroUsd, 'cents')} -> ${formatUsd(lst.stressedFairMicroUsd, 'cents')}`);
     }
   }
   for (const flag of positions.flags) lines.push(`${flag.severity.toUpperCase().padEnd(8)} ${terminalText(flag.message)}`);
@@ -132,8 +131,8 @@ export function registerObserve(program: Command, io: CliIo): void {
         for (const line of table(analysis)) io.stdout(line);
         io.stdout('');
         const { totals } = analysis;
-        io.stdout(`Total (trusted prices): ${formatUsdCents(totals.trustedMicroUsd)}`);
-        if (totals.untrustedMicroUsd > 0n) io.stdout(`Untrusted prices, not counted: ${formatUsdCents(totals.untrustedMicroUsd)}`);
+        io.stdout(`Total (trusted prices): ${formatUsd(totals.trustedMicroUsd, 'cents')}`);
+        if (totals.untrustedMicroUsd > 0n) io.stdout(`Untrusted prices, not counted: ${formatUsd(totals.untrustedMicroUsd, 'cents')}`);
         if (totals.unpriced.length > 0) io.stdout(`Unpriced: ${terminalText(totals.unpriced.join(', '))}`);
         const share = analysis.stableShare.sharePpm;
         io.stdout(`Stable share: ${share === null ? '-' : formatPpmPercent(share)}   Runway: ${analysis.runway.months ?? '-'} months (stablecoins ${analysis.runway.stableMonths ?? '-'})`);
@@ -152,7 +151,7 @@ export function registerObserve(program: Command, io: CliIo): void {
           const delta = analysis.changes.trustedMicroUsdDelta;
           io.stdout('');
           io.stdout(
-            `Since slot ${analysis.changes.previousSlot} (${analysis.changes.previousObservedAt}): ${delta < 0n ? '-' : '+'}${formatUsdCents(delta < 0n ? -delta : delta)}, ` +
+            `Since slot ${analysis.changes.previousSlot} (${analysis.changes.previousObservedAt}): ${delta < 0n ? '-' : '+'}${formatUsd(delta < 0n ? -delta : delta, 'cents')}, ` +
               `${analysis.changes.newAccounts.length} new and ${analysis.changes.vanishedAccounts.length} vanished account(s)`,
           );
         }

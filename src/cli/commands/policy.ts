@@ -7,6 +7,7 @@ import { formatProblem, readTextFile, validateYaml } from '../../config/index.js
 import { policySchema } from '../../config/schemas/policy.js';
 import { StewardError } from '../../errors/index.js';
 import { parseAmount } from '../../shared/amount.js';
+import { priceFromDecimal, type Price } from '../../shared/index.js';
 import { isAddress } from '../../shared/address.js';
 import { terminalText } from '../../shared/untrusted-text.js';
 import {
@@ -15,12 +16,10 @@ import {
   evaluatePolicy,
   ledgerColumns,
   parseProposedAction,
-  priceQuote,
   proposedActionJsonSchema,
   verdictExitCode,
   type CompiledPolicy,
   type PolicyContext,
-  type PriceQuote,
 } from '../../policy/index.js';
 import { readSpendWindows } from '../../execute/index.js';
 import { isPaused } from '../../store/index.js';
@@ -155,10 +154,10 @@ function bad(file: string, field: string, expected: string, got: unknown): Stewa
   return new StewardError('ARGUMENT_INVALID', `${file}: ${field}: expected ${expected}, got ${JSON.stringify(got)}`, { hint: 'see docs/POLICY.md for the file formats', context: { file, field } });
 }
 
-function readPrices(file: string, now: number): Record<string, PriceQuote> {
+function readPrices(file: string, now: number): Record<string, Price> {
   const data = readJson(file, '--prices');
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw bad(file, '(root)', 'an object of prices by symbol', data);
-  const out: Record<string, PriceQuote> = {};
+  const out: Record<string, Price> = {};
   for (const [symbol, entry] of Object.entries(data)) {
     const e = entry as { price?: unknown; confidence?: unknown; publishTime?: unknown } | null;
     const decimal = /^\d+(\.\d+)?$/;
@@ -167,7 +166,7 @@ function readPrices(file: string, now: number): Record<string, PriceQuote> {
     if (typeof confidence !== 'string' || !decimal.test(confidence)) throw bad(file, `${symbol}.confidence`, 'a decimal string like "0.05"', confidence);
     const publishTime = e.publishTime === undefined ? now : typeof e.publishTime === 'string' ? parseTime(e.publishTime, `${file}: ${symbol}.publishTime`) : Number.NaN;
     if (Number.isNaN(publishTime)) throw bad(file, `${symbol}.publishTime`, 'an ISO 8601 time', e.publishTime);
-    out[symbol] = priceQuote(e.price, confidence, publishTime);
+    out[symbol] = priceFromDecimal(e.price, confidence, publishTime);
   }
   return out;
 }

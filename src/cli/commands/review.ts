@@ -8,16 +8,15 @@ import type { Command } from 'commander';
 import { resolveCluster, RpcCounter, type OpenCluster } from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
 import {
-  formatUsd,
   indexTreasury,
   reviewForJson,
   reviewRealm,
-  treasuryContextFromSnapshot,
+  treasuryContextFromView,
   type ReviewOutcome,
 } from '../../governance/index.js';
 import { createChatModel, type StewardChatModel } from '../../llm/index.js';
-import { isAddress, terminalText } from '../../shared/index.js';
-import { getTreasurySnapshot } from '../../treasury/index.js';
+import { formatUsd, isAddress, terminalText } from '../../shared/index.js';
+import { buildTreasuryView, getTreasurySnapshot } from '../../treasury/index.js';
 import { knownDestinationBook, reviewTarget } from '../../agent/review-target.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
@@ -37,7 +36,7 @@ function line(outcome: ReviewOutcome): string {
   if (outcome.status === 'unchanged') return `${outcome.recommendation.toUpperCase().padEnd(12)} ${outcome.proposal}  ${terminalText(outcome.name)}  (unchanged since ${outcome.reviewedAt}${outcome.markdownPath ? `, ${outcome.markdownPath}` : ''})`;
   const r = outcome.review;
   const counts = (['severe', 'warn', 'info'] as const).map((s) => `${r.flags.filter((f) => f.severity === s).length} ${s}`).join(', ');
-  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${terminalText(r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70))}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros)}; ${r.flags.filter((f) => f.severity !== 'info').map((f) => f.id).join(', ') || 'no warnings'}${outcome.markdownPath ? `\n${' '.repeat(13)}${outcome.markdownPath}` : ''}`;
+  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${terminalText(r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70))}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros, 'cents')}; ${r.flags.filter((f) => f.severity !== 'info').map((f) => f.id).join(', ') || 'no warnings'}${outcome.markdownPath ? `\n${' '.repeat(13)}${outcome.markdownPath}` : ''}`;
 }
 
 export function registerReview(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -80,7 +79,7 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
           now: new Date(),
         });
         const book = knownDestinationBook(policy, store.db);
-        const treasury = indexTreasury(treasuryContextFromSnapshot(snapshot, book.map((entry) => entry.address)));
+        const treasury = indexTreasury(treasuryContextFromView(buildTreasuryView(snapshot), book.map((entry) => entry.address)));
         const now = snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(Date.now() / 1000);
         if (options.model) model = await createChatModel(agent.model, ctx.settings);
         const result = await reviewRealm(open.connection, {

@@ -1,42 +1,13 @@
 // Turns base units into a shown, valued `Amount` using the token table from the treasury
-// context. USD stays integer (micro-USD, bigint) so that sums and shares never round money.
-import { formatAmount } from '../../shared/index.js';
+// context, with the one valuation and formatter of src/shared/money: USD stays integer
+// (micro-USD, bigint, rounded down) so that sums and shares never round money.
+import { formatTokenAmount, formatTokenNumber, valueMicroUsd, type Price } from '../../shared/index.js';
 import type { TreasuryIndex } from '../treasury-context.js';
 import type { Amount } from './types.js';
 
-const PRICE_SCALE = 1_000_000_000n; // prices enter as numbers; 9 decimals keep sub-cent prices exact enough
-
-function priceToScaled(price: number): bigint | null {
-  if (!Number.isFinite(price) || price < 0) return null;
-  return BigInt(Math.round(price * Number(PRICE_SCALE)));
-}
-
-/** Value of `raw` base units with `decimals` at `price` USD per whole unit, in micro-USD. */
-export function valueMicros(raw: bigint, decimals: number, price: number | null): bigint | null {
-  if (price === null) return null;
-  const scaled = priceToScaled(price);
-  if (scaled === null) return null;
-  // raw / 10^decimals * price * 1e6 = raw * scaled * 1e6 / (10^decimals * 1e9)
-  return (raw * scaled * 1_000_000n) / (10n ** BigInt(decimals) * PRICE_SCALE);
-}
-
-/**
- * Whole tokens with thousands separators: 250000000000n at 6 decimals → "250,000". (Local until
- * the one money/formatting module lands; then this delegates to it.)
- */
-export function formatTokenAmount(raw: bigint, decimals: number): string {
-  const plain = formatAmount(raw, decimals);
-  const [whole = '', fraction] = plain.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-/** Formats micro-USD as "$1,234.56" for reports. */
-export function formatUsd(micros: bigint | null): string {
-  if (micros === null) return 'unpriced';
-  const cents = (micros + 5_000n) / 10_000n;
-  const whole = (cents / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `$${whole}.${(cents % 100n).toString().padStart(2, '0')}`;
+/** Value of `raw` base units with `decimals` at `price`, in micro-USD (rounded down); null without a price. */
+export function valueMicros(raw: bigint, decimals: number, price: Price | null): bigint | null {
+  return price === null ? null : valueMicroUsd(raw, decimals, price, 'down');
 }
 
 export function solAmount(lamports: bigint, treasury: TreasuryIndex): Amount {
@@ -45,8 +16,8 @@ export function solAmount(lamports: bigint, treasury: TreasuryIndex): Amount {
     mint: null,
     symbol: 'SOL',
     decimals: 9,
-    display: `${formatTokenAmount(lamports, 9)} SOL`,
-    usdMicros: valueMicros(lamports, 9, treasury.context.solPriceUsd),
+    display: formatTokenAmount(lamports, { symbol: 'SOL', decimals: 9 }),
+    usdMicros: valueMicros(lamports, 9, treasury.context.solPrice),
   };
 }
 
@@ -62,8 +33,8 @@ export function tokenAmount(raw: bigint, mint: string | null, treasury: Treasury
       mint,
       symbol: token.symbol,
       decimals: token.decimals,
-      display: `${formatTokenAmount(raw, token.decimals)} ${token.symbol}`,
-      usdMicros: valueMicros(raw, token.decimals, token.priceUsd),
+      display: formatTokenAmount(raw, { symbol: token.symbol, decimals: token.decimals }),
+      usdMicros: valueMicros(raw, token.decimals, token.price),
     };
   }
   if (decimalsFromData !== undefined) {
@@ -72,11 +43,11 @@ export function tokenAmount(raw: bigint, mint: string | null, treasury: Treasury
       mint,
       symbol: null,
       decimals: decimalsFromData,
-      display: `${formatTokenAmount(raw, decimalsFromData)} of unknown token ${mint ?? '(mint not named)'}`,
+      display: `${formatTokenNumber(raw, decimalsFromData)} of unknown token ${mint ?? '(mint not named)'}`,
       usdMicros: null,
     };
   }
-  return { raw, mint, symbol: null, decimals: null, display: `${formatTokenAmount(raw, 0)} base units of ${mint ?? 'an unknown mint'}`, usdMicros: null };
+  return { raw, mint, symbol: null, decimals: null, display: `${formatTokenNumber(raw, 0)} base units of ${mint ?? 'an unknown mint'}`, usdMicros: null };
 }
 
 /** The mint of a token account, when the treasury context knows it. */

@@ -56,7 +56,7 @@ export function decodeInstructions(
 }
 
 export type { DecodedInstruction, DecodedInstructionKind, Amount, ProgramName, GovernanceConfigSummary } from './types.js';
-export { formatUsd, formatTokenAmount, valueMicros } from './amount.js';
+export { valueMicros } from './amount.js';
 export { BPF_UPGRADEABLE_LOADER_ID } from './bpf-upgradeable-loader.js';
 export { MEMO_PROGRAM_IDS } from './memo.js';
 export { GOVERNANCE_PROGRAM_VERSION } from './spl-governance.js';

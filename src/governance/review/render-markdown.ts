@@ -6,8 +6,7 @@
 // with its length and hash (`fullText` for all of it). Untrusted text inside a line goes through
 // `markdownText`, blocks through `markdownFence`: neither can carry a control character, open a
 // link or forge a heading.
-import { markdownFence, markdownText } from '../../shared/index.js';
-import { formatTokenAmount, formatUsd } from '../decode/amount.js';
+import { formatTokenNumber, formatUsd, markdownFence, markdownText } from '../../shared/index.js';
 import { describeSource, type Recipient } from '../risk/recipients.js';
 import { textExcerpt } from './model-view.js';
 import { modelClaim, type ProposalReview } from './review-types.js';
@@ -24,7 +23,7 @@ const percent = (part: number, whole: number): string => `${((100 * part) / whol
 const count = (n: number): string => n.toLocaleString('en-US');
 
 function votes(raw: bigint, decimals: number | null): string {
-  return decimals === null ? `${formatTokenAmount(raw, 0)} (base units; the governing token's decimals are unknown)` : formatTokenAmount(raw, decimals);
+  return decimals === null ? `${formatTokenNumber(raw, 0)} (base units; the governing token's decimals are unknown)` : formatTokenNumber(raw, decimals);
 }
 
 function timeLeft(endsAt: number | null, reviewedAt: string): string {
@@ -37,7 +36,7 @@ function timeLeft(endsAt: number | null, reviewedAt: string): string {
 }
 
 function recipientLine(r: Recipient): string {
-  const usd = r.amount.usdMicros === null ? ' (no trusted price)' : ` (${formatUsd(r.amount.usdMicros)})`;
+  const usd = r.amount.usdMicros === null ? ' (no trusted price)' : ` (${formatUsd(r.amount.usdMicros, 'cents')})`;
   const what = r.kind === 'approval' ? 'allows' : 'pays';
   const owner = r.owner && r.owner !== r.account ? ` — token account of \`${r.owner}\`` : r.owner === null ? ' — owner unknown' : '';
   const verdict =
@@ -65,7 +64,7 @@ export function renderReviewMarkdown(review: ProposalReview, options: RenderOpti
   for (const reason of review.reasons) lines.push(`- ${markdownText(reason)}`);
   lines.push('');
   lines.push('| | |', '|---|---|');
-  lines.push(`| value leaving the treasury | ${formatUsd(review.outflow.usdMicros)}${review.outflow.shareBps === null ? '' : ` (${(review.outflow.shareBps / 100).toFixed(2)}% of its value)`} |`);
+  lines.push(`| value leaving the treasury | ${formatUsd(review.outflow.usdMicros, 'cents')}${review.outflow.shareBps === null ? '' : ` (${(review.outflow.shareBps / 100).toFixed(2)}% of its value)`} |`);
   lines.push(`| voting ends | ${timeLeft(p.votingEndsAt, review.reviewedAt)} |`);
   lines.push(`| votes | yes ${votes(p.yesVotes, p.governingTokenDecimals)}, no ${votes(p.noVotes, p.governingTokenDecimals)} governing tokens |`);
   lines.push(`| state | ${p.state} |`, `| reviewed | ${review.reviewedAt}${review.slot === null ? '' : ` at slot ${review.slot}`} |`, '');

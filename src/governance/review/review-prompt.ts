@@ -1,7 +1,7 @@
 // The prompt of a proposal review: fixed system rules first (shared prefix across proposals),
 // then the deterministic analysis, then the proposal's own text fenced as untrusted data.
 import { buildPrompt, type BuiltPrompt } from '../../llm/index.js';
-import { formatUsd } from '../decode/amount.js';
+import { formatUsd } from '../../shared/index.js';
 import type { DecodedInstruction } from '../decode/types.js';
 import type { RiskFlag } from '../risk/types.js';
 import type { SimulationReport } from '../simulate/simulate-proposal.js';
@@ -31,7 +31,7 @@ export function buildReviewPrompt(input: ReviewPromptInput): BuiltPrompt {
   const analysis = [
     `Instructions (${input.instructions.length}):`,
     ...input.instructions.map((ix) => `- #${ix.index} [${ix.program}] ${ix.summary}`),
-    `Value leaving the treasury: ${formatUsd(input.outflowUsdMicros)}${input.outflowShareBps === null ? '' : ` (${(input.outflowShareBps / 100).toFixed(2)}% of the treasury)`}`,
+    `Value leaving the treasury: ${formatUsd(input.outflowUsdMicros, 'cents')}${input.outflowShareBps === null ? '' : ` (${(input.outflowShareBps / 100).toFixed(2)}% of the treasury)`}`,
     `Deterministic findings (${input.flags.length}):`,
     ...input.flags.map((f) => `- [${f.severity}] ${f.id}: ${f.title}`),
     input.simulation.status === 'simulated'

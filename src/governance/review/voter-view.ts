@@ -2,7 +2,8 @@
 // the DAO knows of it) gains or loses how much of what (whole tokens with symbol and USD value),
 // and which authority moves from whom to whom. Computed once per review, so the JSON and the
 // Markdown say the same sentences.
-import { formatTokenAmount, formatUsd, valueMicros } from '../decode/amount.js';
+import { formatTokenNumber, formatUsd } from '../../shared/index.js';
+import { valueMicros } from '../decode/amount.js';
 import type { ProgramName } from '../decode/types.js';
 import { describeSource, type Recipient } from '../risk/recipients.js';
 import type { AccountChange, SimulationReport } from '../simulate/simulate-proposal.js';
@@ -38,14 +39,14 @@ export function programName(program: ProgramName, programId: string): string {
 function signed(delta: bigint, decimals: number, symbol: string, usdMicros: bigint | null): string {
   const verb = delta < 0n ? 'loses' : 'gains';
   const magnitude = delta < 0n ? -delta : delta;
-  return `${verb} ${formatTokenAmount(magnitude, decimals)} ${symbol}${usdMicros === null ? '' : ` (${formatUsd(usdMicros < 0n ? -usdMicros : usdMicros)})`}`;
+  return `${verb} ${formatTokenNumber(magnitude, decimals)} ${symbol}${usdMicros === null ? '' : ` (${formatUsd(usdMicros < 0n ? -usdMicros : usdMicros, 'cents')})`}`;
 }
 
 function tokenMove(change: AccountChange, treasury: TreasuryIndex): string | null {
   if (change.tokenDelta === null || change.tokenDelta === 0n) return null;
   const token = change.mint ? treasury.tokensByMint.get(change.mint) : undefined;
-  if (!token) return `${change.tokenDelta < 0n ? 'loses' : 'gains'} ${formatTokenAmount(change.tokenDelta < 0n ? -change.tokenDelta : change.tokenDelta, 0)} base units of unknown token ${change.mint ?? '(mint unknown)'}`;
-  return signed(change.tokenDelta, token.decimals, token.symbol, valueMicros(change.tokenDelta < 0n ? -change.tokenDelta : change.tokenDelta, token.decimals, token.priceUsd));
+  if (!token) return `${change.tokenDelta < 0n ? 'loses' : 'gains'} ${formatTokenNumber(change.tokenDelta < 0n ? -change.tokenDelta : change.tokenDelta, 0)} base units of unknown token ${change.mint ?? '(mint unknown)'}`;
+  return signed(change.tokenDelta, token.decimals, token.symbol, valueMicros(change.tokenDelta < 0n ? -change.tokenDelta : change.tokenDelta, token.decimals, token.price));
 }
 
 function who(change: AccountChange, treasury: TreasuryIndex, recipients: readonly Recipient[], feePayer: string | null, programs: Readonly<Record<string, string>>): string {
@@ -77,14 +78,14 @@ export function describeSimulatedChanges(simulation: SimulationReport, treasury:
     const token = tokenMove(change, treasury);
     if (token) moves.push(token);
     if (change.lamportsDelta !== 0n) {
-      const usd = valueMicros(change.lamportsDelta < 0n ? -change.lamportsDelta : change.lamportsDelta, 9, treasury.context.solPriceUsd);
+      const usd = valueMicros(change.lamportsDelta < 0n ? -change.lamportsDelta : change.lamportsDelta, 9, treasury.context.solPrice);
       moves.push(`${signed(change.lamportsDelta, 9, 'SOL', usd)}${change.before === null ? ' (a new account)' : change.after === null ? ' (account closed)' : ''}`);
     }
     const authorities = change.authorities.map((a) => {
       const what = a.what === 'upgrade authority' && programs[change.address] ? `upgrade authority of program ${programs[change.address]}` : a.what;
       if (a.what === 'account closed') return 'token account closed';
       const token = change.mint ? treasury.tokensByMint.get(change.mint) : undefined;
-      const allowance = (raw: bigint) => (token ? `${formatTokenAmount(raw, token.decimals)} ${token.symbol}` : `${formatTokenAmount(raw, 0)} base units`);
+      const allowance = (raw: bigint) => (token ? `${formatTokenNumber(raw, token.decimals)} ${token.symbol}` : `${formatTokenNumber(raw, 0)} base units`);
       const amounts = a.amounts ? ` (allowance ${allowance(a.amounts.before)} → ${allowance(a.amounts.after)})` : '';
       return `${what}: ${a.before ?? 'none'} → ${a.after ?? 'none'}${amounts}`;
     });

@@ -1,7 +1,8 @@
 // The deterministic half of a proposal review: every flag computed from the decoded
 // instructions, the treasury context, the proposal's timing and its (untrusted) text.
 // Pure: no I/O, the clock comes in as `now`.
-import { formatUsd, tokenAmount } from '../decode/amount.js';
+import { formatUsd } from '../../shared/index.js';
+import { tokenAmount } from '../decode/amount.js';
 import { short } from '../decode/base.js';
 import type { DecodedInstruction, GovernanceConfigSummary } from '../decode/types.js';
 import type { TreasuryIndex } from '../treasury-context.js';
@@ -56,8 +57,8 @@ function outflowFlags(assessment: Omit<RiskAssessment, 'flags'>, input: RiskInpu
   const { outflows, outflowUsdMicros, outflowShareBps } = assessment;
   if (outflows.length === 0) return [];
   const total = input.treasury.context.totalUsdMicros;
-  const evidence = outflows.map((o) => `instruction #${o.instruction}: ${o.kind === 'approval' ? 'allowance of' : ''} ${o.amount.display} (${formatUsd(o.amount.usdMicros)}) to ${o.destination}`.replace(':  ', ': '));
-  evidence.push(`total ${formatUsd(outflowUsdMicros)} of a treasury worth ${formatUsd(total)}${outflowShareBps === null ? '' : ` = ${(outflowShareBps / 100).toFixed(2)}%`}`);
+  const evidence = outflows.map((o) => `instruction #${o.instruction}: ${o.kind === 'approval' ? 'allowance of' : ''} ${o.amount.display} (${formatUsd(o.amount.usdMicros, 'cents')}) to ${o.destination}`.replace(':  ', ': '));
+  evidence.push(`total ${formatUsd(outflowUsdMicros, 'cents')} of a treasury worth ${formatUsd(total, 'cents')}${outflowShareBps === null ? '' : ` = ${(outflowShareBps / 100).toFixed(2)}%`}`);
   let severity: Severity = 'info';
   if ((outflowShareBps !== null && outflowShareBps >= t.outflowSevereBps) || outflowUsdMicros >= t.outflowSevereUsdMicros) severity = 'severe';
   else if ((outflowShareBps !== null && outflowShareBps >= t.outflowWarnBps) || outflowUsdMicros >= t.outflowWarnUsdMicros) severity = 'warn';
@@ -65,7 +66,7 @@ function outflowFlags(assessment: Omit<RiskAssessment, 'flags'>, input: RiskInpu
     flag(
       'treasury-outflow',
       severity,
-      `${formatUsd(outflowUsdMicros)} leaves the treasury${outflowShareBps === null ? '' : ` (${(outflowShareBps / 100).toFixed(2)}% of its value)`}`,
+      `${formatUsd(outflowUsdMicros, 'cents')} leaves the treasury${outflowShareBps === null ? '' : ` (${(outflowShareBps / 100).toFixed(2)}% of its value)`}`,
       evidence,
       outflows.map((o) => o.instruction),
     ),
@@ -115,7 +116,7 @@ function heldBy(account: string, treasury: TreasuryIndex): string[] {
   const held = treasury.tokenAccounts.get(account);
   if (!held) return [];
   const amount = tokenAmount(held.amount, held.mint, treasury);
-  return [`the account holds ${amount.display} (${formatUsd(amount.usdMicros)}), all of it controlled by the new authority`];
+  return [`the account holds ${amount.display} (${formatUsd(amount.usdMicros, 'cents')}), all of it controlled by the new authority`];
 }
 
 function authorityFlags(input: RiskInput): RiskFlag[] {

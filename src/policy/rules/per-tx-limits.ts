@@ -1,7 +1,7 @@
 // Per-transaction caps: one action may not move more than the token cap or the USD cap.
 import { formatAmount } from '../../shared/amount.js';
 import type { CompiledPolicy } from '../compile-policy.js';
-import { formatUsd } from '../price.js';
+import { formatUsd } from '../../shared/index.js';
 import type { Outflow } from '../resolved-action.js';
 import { deny, type FiredRule } from '../verdict.js';
 
@@ -13,6 +13,6 @@ export function checkPerTxLimits(policy: CompiledPolicy, outflow: Outflow, rules
   }
   const usdCap = policy.perTx.usd;
   if (usdCap !== undefined && usd !== undefined && usd > usdCap) {
-    rules.push(deny('limit.per-tx.usd', `per-transaction USD cap: ${formatUsd(usd)} requested > ${formatUsd(usdCap)}`));
+    rules.push(deny('limit.per-tx.usd', `per-transaction USD cap: ${formatUsd(usd, 'figure')} requested > ${formatUsd(usdCap, 'figure')}`));
   }
 }

@@ -5,7 +5,7 @@
 import { formatAmount } from '../../shared/amount.js';
 import type { CompiledPolicy } from '../compile-policy.js';
 import type { PolicyContext } from '../context.js';
-import { formatUsd, usdValue } from '../price.js';
+import { formatUsd, valueMicroUsd } from '../../shared/index.js';
 import type { Outflow } from '../resolved-action.js';
 import { deny, type FiredRule } from '../verdict.js';
 import { priceFor } from './oracle.js';
@@ -40,11 +40,11 @@ export function checkWindowLimits(policy: CompiledPolicy, context: PolicyContext
         unpricedProblem = `${window.label} USD window: earlier ${symbol} spend has no USD value and ${trust.trusted ? `${symbol} is not in the token table` : trust.reason}`;
         break;
       }
-      already += usdValue(units, entry.decimals, trust.quote, 'up');
+      already += valueMicroUsd(units, entry.decimals, trust.price, 'up');
     }
     if (unpricedProblem) rules.push(deny('oracle.untrusted', unpricedProblem));
     else if (already + usd > usdCap) {
-      rules.push(deny('limit.window.usd', `${window.label} USD window: ${formatUsd(already)} spent + ${formatUsd(usd)} requested > ${formatUsd(usdCap)}`));
+      rules.push(deny('limit.window.usd', `${window.label} USD window: ${formatUsd(already, 'figure')} spent + ${formatUsd(usd, 'figure')} requested > ${formatUsd(usdCap, 'figure')}`));
     }
   }
 }

@@ -4,8 +4,8 @@
 // price), and liquid-staking tokens at their stake pool's rate against their market price (a
 // separate section: the tokens are treasury holdings, so they are not added to position assets).
 // No I/O, no SDK, no floats: the same positions and prices give the same figures.
-import { formatAmount } from '../../shared/index.js';
-import { PPM, formatMicroUsd, sharePpm, valueMicroUsd } from '../fixed-point.js';
+import { formatAmount, formatUsd, pow10, valueMicroUsd } from '../../shared/index.js';
+import { PPM, sharePpm } from '../share.js';
 import type { DefiPosition, LendingPosition, LiquidityPosition, LiquidStakingPosition, MintPrice, PositionLeg, PositionProtocol, PriceBook } from './types.js';
 
 export const DEFAULT_HEALTH_FACTOR_MIN_PPM = 1_250_000n;
@@ -160,7 +160,7 @@ export interface PositionsAnalysis {
 function legValue(leg: PositionLeg, amount: bigint, prices: PriceBook): bigint | null {
   const price = prices.get(leg.mint);
   if (!price || !price.trusted) return null;
-  return valueMicroUsd(amount, leg.decimals, price.component, price.exponent);
+  return valueMicroUsd(amount, leg.decimals, price, 'down');
 }
 
 export function lendingFigures(position: LendingPosition, prices: PriceBook): LendingFigures {
@@ -251,8 +251,8 @@ function shockedBook(prices: PriceBook, shocks: Readonly<Record<string, bigint>>
   for (const [mint, shock] of Object.entries(shocks)) {
     const price = prices.get(mint);
     if (!price) continue;
-    // Keep the exponent and scale the component: exact for whole-ppm shocks, truncated otherwise.
-    book.set(mint, { ...price, component: (price.component * (PPM + shock)) / PPM });
+    // Keep the exponent and scale the mantissa: exact for whole-ppm shocks, truncated otherwise.
+    book.set(mint, { ...price, mantissa: (price.mantissa * (PPM + shock)) / PPM });
   }
   return book;
 }
@@ -391,7 +391,7 @@ export function analyzePositions(input: readonly DefiPosition[], prices: PriceBo
         severity: 'warning',
         protocol: figure.protocol,
         account: figure.account,
-        message: `${where} trades at $${formatMicroUsd(figure.marketPriceMicroUsd ?? 0n)}, ${below ? -figure.depegBps : figure.depegBps} bps ${below ? 'below' : 'above'} its stake-pool value $${formatMicroUsd(figure.fairPriceMicroUsd ?? 0n)} (${formatAmount(figure.lamportsPerToken, LAMPORTS_DECIMALS)} SOL per token; threshold ${thresholdBps} bps)`,
+        message: `${where} trades at ${formatUsd(figure.marketPriceMicroUsd ?? 0n, 'exact')}, ${below ? -figure.depegBps : figure.depegBps} bps ${below ? 'below' : 'above'} its stake-pool value ${formatUsd(figure.fairPriceMicroUsd ?? 0n, 'exact')} (${formatAmount(figure.lamportsPerToken, LAMPORTS_DECIMALS)} SOL per token; threshold ${thresholdBps} bps)`,
       });
     }
     if (figure.rateStale) {
@@ -414,7 +414,6 @@ export function analyzePositions(input: readonly DefiPosition[], prices: PriceBo
   };
 }
 
-const pow10 = (exponent: number): bigint => 10n ** BigInt(exponent);
 
 /**
  * An LST at its pool rate vs its market price. market / fair per whole token =
@@ -431,9 +430,9 @@ export function liquidStakingFigures(position: LiquidStakingPosition, prices: Pr
   const lamportsPerToken = (pow10(decimals) * totalLamports) / poolTokenSupply;
   let depegBps: bigint | null = null;
   let depegged = false;
-  if (solTrusted && lstTrusted && solTrusted.component > 0n && totalLamports > 0n) {
-    let numerator = lstTrusted.component * poolTokenSupply * pow10(LAMPORTS_DECIMALS);
-    let denominator = totalLamports * solTrusted.component * pow10(decimals);
+  if (solTrusted && lstTrusted && solTrusted.mantissa > 0n && totalLamports > 0n) {
+    let numerator = lstTrusted.mantissa * poolTokenSupply * pow10(LAMPORTS_DECIMALS);
+    let denominator = totalLamports * solTrusted.mantissa * pow10(decimals);
     const shift = lstTrusted.exponent - solTrusted.exponent;
     if (shift >= 0) numerator *= pow10(shift);
     else denominator *= pow10(-shift);
@@ -454,15 +453,15 @@ export function liquidStakingFigures(position: LiquidStakingPosition, prices: Pr
     poolTokenSupply,
     lamportsPerToken,
     solLamports,
-    fairMicroUsd: solTrusted ? valueMicroUsd(solLamports, LAMPORTS_DECIMALS, solTrusted.component, solTrusted.exponent) : null,
-    marketMicroUsd: lstTrusted ? valueMicroUsd(amount, decimals, lstTrusted.component, lstTrusted.exponent) : null,
-    fairPriceMicroUsd: solTrusted ? valueMicroUsd(totalLamports * pow10(decimals), LAMPORTS_DECIMALS, solTrusted.component, solTrusted.exponent) / poolTokenSupply : null,
-    marketPriceMicroUsd: lstTrusted ? valueMicroUsd(pow10(decimals), decimals, lstTrusted.component, lstTrusted.exponent) : null,
+    fairMicroUsd: solTrusted ? valueMicroUsd(solLamports, LAMPORTS_DECIMALS, solTrusted, 'down') : null,
+    marketMicroUsd: lstTrusted ? valueMicroUsd(amount, decimals, lstTrusted, 'down') : null,
+    fairPriceMicroUsd: solTrusted ? valueMicroUsd(totalLamports * pow10(decimals), LAMPORTS_DECIMALS, solTrusted, 'down') / poolTokenSupply : null,
+    marketPriceMicroUsd: lstTrusted ? valueMicroUsd(pow10(decimals), decimals, lstTrusted, 'down') : null,
     depegBps,
     depegged,
     rateStale: position.epoch !== null && position.lastUpdateEpoch < position.epoch,
     stressedFairMicroUsd:
-      solTrusted && solShock !== undefined ? valueMicroUsd(solLamports, LAMPORTS_DECIMALS, (solTrusted.component * (PPM + solShock)) / PPM, solTrusted.exponent) : null,
+      solTrusted && solShock !== undefined ? valueMicroUsd(solLamports, LAMPORTS_DECIMALS, { mantissa: (solTrusted.mantissa * (PPM + solShock)) / PPM, exponent: solTrusted.exponent }, 'down') : null,
   };
 }
 

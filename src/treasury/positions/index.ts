@@ -18,7 +18,6 @@ export type {
   UnreadablePosition,
 } from './types.js';
 export { readPositions } from './read-positions.js';
-export { priceBookFromSnapshot } from './price-book.js';
 export {
   analyzePositions,
   amountsFromLiquidity,

@@ -1,15 +1,12 @@
 // The shape every protocol reader returns: a DeFi position as token legs in base units, the
 // protocol's own risk parameters, and figures valued in micro-USD. Plain data (bigint, strings),
-// no SDK type, so nothing outside src/positions ever sees a protocol SDK.
+// no SDK type, so nothing outside src/treasury/positions ever sees a protocol SDK.
 import type { ReadRounds } from '../../chain/account-reader.js';
+import type { Price } from '../../shared/index.js';
 
-/** price = component × 10^exponent USD, for one mint. */
-export interface MintPrice {
+/** The `Price` of one mint (src/shared/money) with the token table's symbol. Untrusted prices value nothing here. */
+export interface MintPrice extends Price {
   symbol: string;
-  component: bigint;
-  exponent: number;
-  /** False when the oracle behind it was stale, wide or not trading: values are then untrusted. */
-  trusted: boolean;
 }
 
 /** USD prices by mint address (base58). Wrapped SOL's mint prices native SOL. */

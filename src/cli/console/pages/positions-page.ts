@@ -1,7 +1,7 @@
 // Positions: lending health with the distance to liquidation, LP ranges, liquid-staking tokens
 // at their stake-pool rate vs market, and the SOL -30% stress every run applies.
-import { formatAmount } from '../../../shared/index.js';
-import { formatPpmPercent, formatUsdCents } from '../../../treasury/index.js';
+import { formatAmount, formatUsd } from '../../../shared/index.js';
+import { formatPpmPercent } from '../../../treasury/index.js';
 import { html, type Html } from '../html.js';
 import type { AgentRead } from '../console-observer.js';
 
@@ -10,24 +10,24 @@ export function positionsPage(view: AgentRead): Html {
   const lending = positions.positions.flatMap((figure) =>
     figure.kind === 'lending'
       ? [
-          html`<tr><td>${figure.protocol}</td><td class="mono">${figure.account}</td><td class="num">${formatUsdCents(figure.suppliedMicroUsd)}</td><td class="num">${formatUsdCents(figure.borrowedMicroUsd)}</td>
+          html`<tr><td>${figure.protocol}</td><td class="mono">${figure.account}</td><td class="num">${formatUsd(figure.suppliedMicroUsd, 'cents')}</td><td class="num">${formatUsd(figure.borrowedMicroUsd, 'cents')}</td>
 <td class="num health">${figure.healthFactorPpm === null ? 'no debt' : formatAmount(figure.healthFactorPpm, 6)}</td><td class="num">${figure.distanceToLiquidationPpm === null ? '-' : formatPpmPercent(figure.distanceToLiquidationPpm)}</td></tr>`,
         ]
       : [],
   );
   const liquidity = positions.positions.flatMap((figure) =>
     figure.kind === 'liquidity'
-      ? [html`<tr><td>${figure.protocol}</td><td class="mono">${figure.account}</td><td class="num">${formatUsdCents(figure.netMicroUsd)}</td><td class="num">${formatUsdCents(figure.feesMicroUsd)}</td><td>${figure.inRange ? 'in range' : html`<strong class="flag severe">OUT OF RANGE</strong>`}</td></tr>`]
+      ? [html`<tr><td>${figure.protocol}</td><td class="mono">${figure.account}</td><td class="num">${formatUsd(figure.netMicroUsd, 'cents')}</td><td class="num">${formatUsd(figure.feesMicroUsd, 'cents')}</td><td>${figure.inRange ? 'in range' : html`<strong class="flag severe">OUT OF RANGE</strong>`}</td></tr>`]
       : [],
   );
   const unreadable = positions.positions.flatMap((figure) => (figure.kind !== 'lending' && figure.kind !== 'liquidity' ? [html`<li>${figure.protocol} ${figure.account}: unreadable, not valued (${figure.reason})</li>`] : []));
   const staking = positions.liquidStaking.map(
     (lst) => html`<tr><td>${lst.symbol}</td><td class="mono">${lst.account}</td><td class="num">${formatAmount(lst.lamportsPerToken, 9)}</td><td class="num">${formatAmount(lst.amount, lst.decimals)}</td>
-<td class="num">${lst.fairMicroUsd === null ? '-' : formatUsdCents(lst.fairMicroUsd)}</td><td class="num">${lst.marketMicroUsd === null ? '-' : formatUsdCents(lst.marketMicroUsd)}</td>
+<td class="num">${lst.fairMicroUsd === null ? '-' : formatUsd(lst.fairMicroUsd, 'cents')}</td><td class="num">${lst.marketMicroUsd === null ? '-' : formatUsd(lst.marketMicroUsd, 'cents')}</td>
 <td>${lst.depegBps === null ? 'unknown (no trusted price)' : `${lst.depegBps < 0n ? '' : '+'}${lst.depegBps} bps`}${lst.depegged ? html` <strong class="flag severe">DEPEGGED</strong>` : ''}</td></tr>`,
   );
   const stress = positions.stress;
-  return html`<p>Net ${formatUsdCents(positions.netMicroUsd)}: assets ${formatUsdCents(positions.assetsMicroUsd)}, debt ${formatUsdCents(positions.debtMicroUsd)} (agent ${view.agent}, observation #${view.observationId}).</p>
+  return html`<p>Net ${formatUsd(positions.netMicroUsd, 'cents')}: assets ${formatUsd(positions.assetsMicroUsd, 'cents')}, debt ${formatUsd(positions.debtMicroUsd, 'cents')} (agent ${view.agent}, observation #${view.observationId}).</p>
 <section><h2>Lending</h2>
 ${lending.length === 0 ? html`<p>No lending position.</p>` : html`<table id="lending"><thead><tr><th>protocol</th><th>account</th><th>supplied</th><th>borrowed</th><th>health</th><th>distance to liquidation</th></tr></thead><tbody>${lending}</tbody></table>`}
 </section>
@@ -40,9 +40,9 @@ ${staking.length === 0 ? html`<p>No liquid-staking token.</p>` : html`<table id=
 ${unreadable.length > 0 ? html`<section><h2>Unreadable</h2><ul>${unreadable}</ul></section>` : ''}
 <section><h2>Stress: SOL −30%</h2>
 ${stress
-  ? html`<p id="stress">Positions net ${formatUsdCents(stress.netBeforeMicroUsd)} → ${formatUsdCents(stress.netAfterMicroUsd)}</p>
+  ? html`<p id="stress">Positions net ${formatUsd(stress.netBeforeMicroUsd, 'cents')} → ${formatUsd(stress.netAfterMicroUsd, 'cents')}</p>
 <table><thead><tr><th>position</th><th>net before</th><th>net after</th><th>state</th></tr></thead><tbody>${stress.positions.map(
-      (row) => html`<tr><td class="mono">${row.account}</td><td class="num">${formatUsdCents(row.netBeforeMicroUsd)}</td><td class="num">${formatUsdCents(row.netAfterMicroUsd)}</td><td>${
+      (row) => html`<tr><td class="mono">${row.account}</td><td class="num">${formatUsd(row.netBeforeMicroUsd, 'cents')}</td><td class="num">${formatUsd(row.netAfterMicroUsd, 'cents')}</td><td>${
         row.healthAfterPpm !== null
           ? html`health ${formatAmount(row.healthBeforePpm ?? 0n, 6)} → ${formatAmount(row.healthAfterPpm, 6)}${row.healthAfterPpm < 1_000_000n ? html` <strong class="flag severe">liquidatable</strong>` : ''}`
           : row.inRangeAfter !== null

@@ -1,8 +1,8 @@
 // Treasury: the holdings table (the same figures as `steward observe --json`), allocation vs
 // targets as a chart, value over time from the stored observations, flags, and the agent's
 // allowances with what remains.
-import { formatAmount } from '../../../shared/index.js';
-import { formatPpmPercent, formatUsdCents, type TreasuryAnalysis } from '../../../treasury/index.js';
+import { formatAmount, formatUsd } from '../../../shared/index.js';
+import { formatPpmPercent, type TreasuryAnalysis } from '../../../treasury/index.js';
 import { csrfField } from '../layout.js';
 import { html, jsonData, type Html } from '../html.js';
 import type { AgentRead } from '../console-observer.js';
@@ -41,7 +41,7 @@ export function treasuryPage(view: AgentRead, history: { observedAt: string; tru
   <td>${asset.label}</td>
   <td class="num amount">${formatAmount(asset.amount, asset.decimals)}</td>
   <td class="num">${asset.price ? `$${asset.price.text}` : '-'}${asset.price && !asset.price.trusted ? html` <span class="flag warn">untrusted</span>` : ''}</td>
-  <td class="num value">${asset.valueMicroUsd === null ? '-' : formatUsdCents(asset.valueMicroUsd)}</td>
+  <td class="num value">${asset.valueMicroUsd === null ? '-' : formatUsd(asset.valueMicroUsd, 'cents')}</td>
   <td class="num">${asset.weightPpm === null ? '-' : formatPpmPercent(asset.weightPpm)}</td>
   <td class="num">${asset.targetPpm === null ? '-' : formatPpmPercent(asset.targetPpm)}</td>
   <td class="num">${asset.driftPpm === null ? '-' : signedPp(asset.driftPpm)}</td>
@@ -61,7 +61,7 @@ observed at slot <span id="slot">${analysis.slot.toString()}</span>, ${analysis.
 <thead><tr><th>asset</th><th>amount</th><th>price</th><th>value</th><th>weight</th><th>target</th><th>drift</th><th>flags</th></tr></thead>
 <tbody>${holdings}</tbody>
 </table>
-<p>Total (trusted prices): <strong id="total-trusted">${formatUsdCents(analysis.totals.trustedMicroUsd)}</strong>${analysis.totals.untrustedMicroUsd > 0n ? html`; untrusted prices, not counted: ${formatUsdCents(analysis.totals.untrustedMicroUsd)}` : ''}${analysis.totals.unpriced.length > 0 ? html`; unpriced: ${analysis.totals.unpriced.join(', ')}` : ''}.
+<p>Total (trusted prices): <strong id="total-trusted">${formatUsd(analysis.totals.trustedMicroUsd, 'cents')}</strong>${analysis.totals.untrustedMicroUsd > 0n ? html`; untrusted prices, not counted: ${formatUsd(analysis.totals.untrustedMicroUsd, 'cents')}` : ''}${analysis.totals.unpriced.length > 0 ? html`; unpriced: ${analysis.totals.unpriced.join(', ')}` : ''}.
 Stable share ${analysis.stableShare.sharePpm === null ? '-' : formatPpmPercent(analysis.stableShare.sharePpm)}; runway ${analysis.runway.months ?? '-'} months.</p>
 </section>
 <section>
@@ -73,7 +73,7 @@ ${allocationChart(analysis)}
 <div id="value-chart" class="chart"></div>
 ${jsonData('value-series', series)}
 <table class="compact" id="value-table"><thead><tr><th>observed</th><th>value (trusted)</th></tr></thead>
-<tbody>${lastPoints.map((point) => html`<tr><td>${point.observedAt}</td><td class="num">${formatUsdCents(point.trustedMicroUsd)}</td></tr>`)}</tbody></table>
+<tbody>${lastPoints.map((point) => html`<tr><td>${point.observedAt}</td><td class="num">${formatUsd(point.trustedMicroUsd, 'cents')}</td></tr>`)}</tbody></table>
 </section>
 <section>
 <h2>Flags</h2>
