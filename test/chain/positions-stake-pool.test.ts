@@ -74,7 +74,7 @@ describe('SPL stake pool reader', () => {
     // An LST overlay, not a position asset: the treasury already counts the tokens.
     expect(analysis.assetsMicroUsd).toBe(analyzePositions(result.positions.filter((p) => p.kind !== 'liquid-staking'), prices).assetsMicroUsd);
     expect(analysis.flags.filter((f) => f.kind === 'lst-depeg').map((f) => f.message)).toEqual([
-      `jitoSOL (stake pool ${DEMO_STAKE_POOL.address.toBase58()}) trades at $182.4, 272 bps below its stake-pool value $187.50 (1.25 SOL per token; threshold 100 bps)`,
+      `jitoSOL (stake pool ${DEMO_STAKE_POOL.address.toBase58()}) trades at $182.40, 272 bps below its stake-pool value $187.50 (1.25 SOL per token; threshold 100 bps)`,
     ]);
   });
 

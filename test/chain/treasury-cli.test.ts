@@ -29,7 +29,7 @@ describe('steward observe', () => {
     );
     expect(first.stdout).toMatch(/^    \w+: \$3,500\.00 -> -\$1,000\.00, health 1\.043478 -> 0\.730434 \(liquidatable\)$/m);
     expect(first.stdout).toContain('    jitoSOL at the rate: $375,000.00 -> $262,500.00');
-    expect(first.stdout).toContain('WARNING  jitoSOL (stake pool 6GL68bXQtE6RdqKvbz6VUheUB3EwUDtqT6dScMmyrFyY) trades at $182.4, 272 bps below its stake-pool value $187.5');
+    expect(first.stdout).toContain('WARNING  jitoSOL (stake pool 6GL68bXQtE6RdqKvbz6VUheUB3EwUDtqT6dScMmyrFyY) trades at $182.40, 272 bps below its stake-pool value $187.50');
     expect(first.stdout).toContain('Saved as observation #1.');
 
     const second = await runCli([...args, 'observe', '--json']);
