@@ -13,7 +13,7 @@ import { StewardError } from '../errors/index.js';
 import { approveAction, executeAction, getApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../execute/index.js';
 import type { FiredRule } from '../policy/index.js';
 import { compilePolicy } from '../policy/index.js';
-import { terminalText } from '../shared/index.js';
+import { groupDecimalText, terminalText } from '../shared/index.js';
 import { pauseState, type Db } from '../store/index.js';
 import { buildTreasuryView } from '../treasury/index.js';
 import { confirmEndpoint } from './agent-session.js';
@@ -95,18 +95,18 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
   return { kind: 'executed', at: now, slot: snapshot.slot, cluster: cluster.label, signer: signer.publicKey.toBase58(), signerNote, outcome };
 }
 
-/** One line for what an action does ("12000 USDC → ADDRESS"); untrusted parts are not yet escaped. */
+/** One line for what an action does ("12,000 USDC → ADDRESS", amounts grouped); untrusted parts are not yet escaped. */
 export function describeAction(action: ActionRow): string {
   const payload = JSON.parse(action.payload) as Record<string, unknown>;
   switch (action.kind) {
     case 'transfer':
-      return `${String(payload['amount'])} ${String(payload['token'])} → ${String(payload['to'])}`;
+      return `${groupDecimalText(String(payload['amount']))} ${String(payload['token'])} → ${String(payload['to'])}`;
     case 'swap':
-      return `${String(payload['amount'])} ${String(payload['from'])} → ${String(payload['to'])}`;
+      return `${groupDecimalText(String(payload['amount']))} ${String(payload['from'])} → ${String(payload['to'])}`;
     case 'stake':
-      return `${String(payload['amount'])} SOL → validator ${String(payload['validator'])}`;
+      return `${groupDecimalText(String(payload['amount']))} SOL → validator ${String(payload['validator'])}`;
     case 'unstake':
-      return `${String(payload['stakeAccount'])}${payload['amount'] === undefined ? '' : ` (${String(payload['amount'])} SOL)`}`;
+      return `${String(payload['stakeAccount'])}${payload['amount'] === undefined ? '' : ` (${groupDecimalText(String(payload['amount']))} SOL)`}`;
     case 'vote':
       return `${String(payload['choice'])} on ${String(payload['proposal'])}`;
     default:

@@ -20,6 +20,7 @@ export {
   formatUsd,
   formatTokenAmount,
   formatTokenNumber,
+  groupDecimalText,
   groupThousands,
   parseUsdMicro,
   shortMint,

@@ -3,11 +3,11 @@
 // per observation (buildTreasuryView); the treasury analysis, the policy context, the governance
 // review context and the position analysis all derive from it, so they count the same money.
 import { NATIVE_MINT } from '@solana/spl-token';
-import type { Price } from '../shared/index.js';
+import { valueMicroUsd, type Price } from '../shared/index.js';
 import type { AssetPosition, TreasuryFlag } from './analysis.js';
 import { groupHoldings, type StakeTotals } from './group-holdings.js';
 import type { DefiPosition, MintPrice, PriceBook } from './positions/types.js';
-import type { SnapshotPrice, SnapshotTokenEntry, TreasurySnapshot } from './snapshot.js';
+import type { SnapshotAllowance, SnapshotPrice, SnapshotTokenEntry, TreasurySnapshot } from './snapshot.js';
 import { priceOfSnapshot } from './snapshot-price.js';
 import { treasuryAddresses, type TreasuryAddresses } from './treasury-addresses.js';
 import { valueHoldings } from './value-holdings.js';
@@ -37,6 +37,8 @@ export interface TreasuryView {
   /** Liquid balances in base units by symbol: token accounts, and the owners' own lamports for SOL. */
   balances: Readonly<Record<string, bigint>>;
   positions: readonly DefiPosition[];
+  /** The agent's delegate allowances with their mint's decimals (null when unknown) and value at a trusted price. */
+  allowances: ReadonlyArray<SnapshotAllowance & { decimals: number | null; usdMicro: bigint | null }>;
   /** Owners, their token accounts and the owners' associated accounts of the table's mints. */
   addresses: TreasuryAddresses;
 }
@@ -71,6 +73,14 @@ export function buildTreasuryView(snapshot: TreasurySnapshot, positions: readonl
         : snapshot.tokenAccounts.filter((account) => account.mint === entry.mint).reduce((sum, account) => sum + account.amount, 0n);
   }
 
+  const mintDecimals = new Map(snapshot.mints.map((mint) => [mint.address as string, mint.decimals]));
+  const allowances = snapshot.allowances.map((allowance) => {
+    const decimals = mintDecimals.get(allowance.mint) ?? tokensByMint.get(allowance.mint)?.decimals ?? null;
+    const price = priceBook.get(allowance.mint);
+    const usdMicro = price?.trusted && decimals !== null ? valueMicroUsd(allowance.remaining, decimals, price, 'down') : null;
+    return { ...allowance, decimals, usdMicro };
+  });
+
   const tableMints = snapshot.tokens.flatMap((entry) => (entry.mint === 'native' ? [] : [entry.mint]));
   return {
     snapshot,
@@ -85,6 +95,7 @@ export function buildTreasuryView(snapshot: TreasurySnapshot, positions: readonl
     flags: [...grouped.flags, ...valued.flags],
     balances,
     positions,
+    allowances,
     addresses: treasuryAddresses(
       snapshot.owners.map((owner) => owner.address),
       snapshot.tokenAccounts,

@@ -8,8 +8,8 @@ import { StewardError } from '../../errors/index.js';
 import { readSquadsFence, squadsFenceJson, squadsFenceLines } from '../../agent/squads-fence.js';
 import { readAllowances } from '../../execute/index.js';
 import { compilePolicy } from '../../policy/index.js';
-import { formatAmount } from '../../shared/index.js';
-import { toJsonText } from '../../treasury/index.js';
+import { formatAmount, formatTokenAmount, formatTokenNumber, valueMicroUsd } from '../../shared/index.js';
+import { buildTreasuryView, toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
 import { textTable } from '../table.js';
 import { readTreasury, tokenOf, treasuryAgent } from '../treasury-read.js';
@@ -17,7 +17,7 @@ import { agentKeyOf } from '../agents.js';
 import { SUMMARY } from '../summaries.js';
 
 function amountText(value: bigint, decimals: number | null): string {
-  return decimals === null ? `${value} (base units)` : formatAmount(value, decimals);
+  return decimals === null ? `${value} (base units)` : formatTokenNumber(value, decimals);
 }
 
 interface AllowanceOptions {
@@ -94,7 +94,13 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
         for (const line of textTable(['TOKEN', 'TREASURY ACCOUNT', 'BALANCE', 'GRANTED TO', 'REMAINING'], table, new Set([2, 4]))) io.stdout(line);
         io.stdout('');
         const mine = rows.filter((row) => row.toAgent && row.remaining > 0n);
-        io.stdout(`The agent may move: ${mine.map((row) => `${amountText(row.remaining, row.decimals)} ${row.symbol}`).join(', ') || 'nothing (no allowance)'}`);
+        const prices = buildTreasuryView(snapshot).priceBook;
+        const mayMove = (row: (typeof rows)[number]): string => {
+          const price = prices.get(row.mint);
+          const usdMicro = price?.trusted && row.decimals !== null ? valueMicroUsd(row.remaining, row.decimals, price, 'down') : null;
+          return formatTokenAmount(row.remaining, { symbol: row.symbol, decimals: row.decimals, mint: row.mint }, { usdMicro });
+        };
+        io.stdout(`The agent may move: ${mine.map(mayMove).join(', ') || 'nothing (no allowance)'}`);
         const foreign = rows.filter((row) => row.delegate !== null && !row.toAgent);
         if (foreign.length > 0) io.stdout(`WARNING  ${foreign.length} treasury account(s) delegated to another key: ${foreign.map((row) => `${row.symbol} → ${row.delegate}`).join(', ')}`);
         io.stdout('The chain keeps only what remains of a grant; `steward grant` prints the approve that sets a new one.');

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { StewardError } from '../../errors/index.js';
 import { actionDigest, getApproval, listApprovals, rejectApproval, type ActionRow, type ApprovalRow } from '../../execute/index.js';
-import { terminalText } from '../../shared/index.js';
+import { formatUsd, parseUsdMicro, terminalText } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { approvableRequest, approveAndExecute, describeAction, outcomeLines } from '../approve-request.js';
 import { createContext, type CliIo } from '../context.js';
@@ -38,6 +38,12 @@ function whatOf(action: ActionRow): string {
   return terminalText(describeAction(action));
 }
 
+/** The USD value recorded with the decision (a decimal string), as "$12,000"; "-" without one. */
+function usdText(usd: string | null): string {
+  const micro = usd === null ? null : parseUsdMicro(usd);
+  return micro === null ? (usd ?? '-') : formatUsd(micro, 'compact');
+}
+
 function showLines(row: Listed): string[] {
   const { action } = row;
   const rules = JSON.parse(action.rules) as { id: string; effect: string; reason: string }[];
@@ -46,7 +52,7 @@ function showLines(row: Listed): string[] {
     `Action ${action.id} (${action.kind}) of agent ${terminalText(action.agent)}, policy ${terminalText(action.policy)}${action.run_id === null ? '' : `, run ${action.run_id}`}`,
     `  what:       ${whatOf(action)}`,
     ...(typeof payload['reason'] === 'string' ? [`  reason:     ${terminalText(payload['reason'])}`] : []),
-    ...(action.usd === null ? [] : [`  value:      ${action.usd} USD (at the prices of the proposal)`]),
+    ...(action.usd === null ? [] : [`  value:      ${usdText(action.usd)} (at the prices of the proposal)`]),
     `  approval:   ${row.status}${row.decided_by ? ` by ${terminalText(row.decided_by)}` : ''}${row.decided_at ? ` at ${row.decided_at}` : ''}${row.reason ? ` — ${terminalText(row.reason)}` : ''}`,
     `  requested:  ${row.requested_at}`,
     `  expires:    ${row.expires_at}`,
@@ -78,7 +84,7 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
         } else if (rows.length === 0) {
           io.stdout(`No ${status === 'all' ? '' : `${status} `}approval requests.`);
         } else {
-          const table = rows.map((row) => [String(row.action_id), terminalText(row.action.agent), row.action.kind, whatOf(row.action), row.action.usd ?? '-', row.status, row.expires_at]);
+          const table = rows.map((row) => [String(row.action_id), terminalText(row.action.agent), row.action.kind, whatOf(row.action), usdText(row.action.usd), row.status, row.expires_at]);
           for (const line of textTable(['ID', 'AGENT', 'KIND', 'WHAT', 'USD', 'STATUS', 'EXPIRES'], table, new Set([0, 4]))) io.stdout(line);
         }
         setExit(0);

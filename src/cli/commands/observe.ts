@@ -7,17 +7,19 @@ import { forkSummary } from '../../chain/fork/fork-summary.js';
 import { resolveCluster, RpcCounter, type OpenCluster } from '../../chain/index.js';
 import type { PositionsAnalysis } from '../../treasury/positions/index.js';
 import { analyzeTreasuryRead, readTreasury } from '../../agent/observe-treasury.js';
-import { formatAmount, formatUsd, terminalText } from '../../shared/index.js';
+import { formatAmount, formatTokenAmount, formatTokenNumber, formatUsd, terminalText } from '../../shared/index.js';
 import {
   formatPpmPercent,
   latestObservation,
   saveObservation,
   toJsonText,
   type TreasuryAnalysis,
+  type TreasuryView,
 } from '../../treasury/index.js';
 import { agentKeyOf, pickAgent, policyOf } from '../agents.js';
 import { createContext, type CliIo } from '../context.js';
 import { SUMMARY } from '../summaries.js';
+import { textTable } from '../table.js';
 
 interface ObserveOptions {
   agent?: string;
@@ -34,7 +36,7 @@ function table(analysis: TreasuryAnalysis): string[] {
   const header = ['asset', 'amount', 'price', 'age', 'value', 'weight', 'target', 'drift', 'flags'];
   const rows = analysis.assets.map((asset) => [
     terminalText(asset.label),
-    formatAmount(asset.amount, asset.decimals),
+    formatTokenNumber(asset.amount, asset.decimals),
     asset.price ? `$${asset.price.text}` : '-',
     asset.price?.ageSeconds === null || asset.price === null ? '-' : `${asset.price.ageSeconds}s`,
     asset.valueMicroUsd === null ? '-' : formatUsd(asset.valueMicroUsd, 'cents'),
@@ -43,10 +45,15 @@ function table(analysis: TreasuryAnalysis): string[] {
     asset.driftPpm === null ? '-' : signed(asset.driftPpm),
     [...(asset.price && !asset.price.trusted ? ['untrusted-price'] : []), ...(asset.valueKind === 'unpriced' ? ['unpriced'] : []), ...asset.flags].join(',') || '-',
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const right = new Set([1, 2, 3, 4, 5, 6, 7]);
-  const line = (cells: string[]) => cells.map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)];
+  return textTable(header, rows, new Set([1, 2, 3, 4, 5, 6, 7]));
+}
+
+/** "50,000 USDC ($50,000), 20,000 USDT ($19,830)": what the agent may still move. */
+function allowanceText(view: TreasuryView): string {
+  const amounts = view.allowances.map((allowance) =>
+    terminalText(formatTokenAmount(allowance.remaining, { symbol: allowance.symbol, decimals: allowance.decimals, mint: allowance.mint }, { usdMicro: allowance.usdMicro })),
+  );
+  return amounts.join(', ') || 'none';
 }
 
 /** The stress every run applies to positions: SOL −30 %. */
@@ -114,7 +121,7 @@ export function registerObserve(program: Command, io: CliIo): void {
         const read = await readTreasury(open.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: target.kind === 'embedded' });
         const { snapshot } = read;
         const fork = open.forkInfo ? await open.forkInfo() : null;
-        const { analysis, positions } = analyzeTreasuryRead(agent, read, previous);
+        const { view, analysis, positions } = analyzeTreasuryRead(agent, read, previous);
         const id = saveObservation(store.db, { snapshot, analysis, cluster, agent: agent.name });
         if (options.json) {
           io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis, positions, rpc: { observation: read.rpc, command: { requests: counter.requests, methods: counter.methods } }, ...(fork ? { fork } : {}) }, 2));
@@ -137,8 +144,9 @@ export function registerObserve(program: Command, io: CliIo): void {
         const share = analysis.stableShare.sharePpm;
         io.stdout(`Stable share: ${share === null ? '-' : formatPpmPercent(share)}   Runway: ${analysis.runway.months ?? '-'} months (stablecoins ${analysis.runway.stableMonths ?? '-'})`);
         io.stdout(`Concentration: HHI ${analysis.concentration.hhi ?? '-'}${analysis.concentration.largest ? `, largest ${analysis.concentration.largest.label} ${formatPpmPercent(analysis.concentration.largest.weightPpm)}` : ''}`);
-        io.stdout(`Idle SOL: ${formatAmount(analysis.idleSol.idleLamports, 9)}   Stake: ${formatAmount(analysis.stake.ownedLamports, 9)} SOL`);
-        io.stdout(`Agent allowances: ${analysis.allowances.map((allowance) => `${allowance.remainingText} ${allowance.label}`).join(', ') || 'none'}`);
+        const sol = { symbol: 'SOL', decimals: 9 };
+        io.stdout(`Idle SOL: ${formatTokenAmount(analysis.idleSol.idleLamports, sol, { usdMicro: analysis.idleSol.valueMicroUsd })}   Stake: ${formatTokenAmount(analysis.stake.ownedLamports, sol)}`);
+        io.stdout(`Agent allowances: ${allowanceText(view)}`);
         if (analysis.flags.length > 0) {
           io.stdout('');
           for (const flag of analysis.flags) io.stdout(`${flag.severity.toUpperCase().padEnd(8)} ${terminalText(flag.message)}`);

@@ -3,9 +3,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getRun, listDecisions, listRuns } from '../../agent/run-store.js';
 import { StewardError } from '../../errors/index.js';
-import { terminalText } from '../../shared/index.js';
+import { formatUsd, terminalText } from '../../shared/index.js';
 import { createContext, type CliIo } from '../context.js';
 import { SUMMARY } from '../summaries.js';
+import { textTable } from '../table.js';
+
+/**
+ * The run summary the journal keeps (runSummary in src/agent/run-agent.ts), as table cells:
+ * the treasury's trusted value, and actions as "proposed: allowed/denied/awaiting/confirmed".
+ */
+function runSummaryCells(summary: Record<string, unknown> | null): { mode: string; treasury: string; actions: string; reviews: string } {
+  if (!summary) return { mode: '-', treasury: '-', actions: '-', reviews: '-' };
+  const count = (key: string): string => (typeof summary[key] === 'number' ? String(summary[key]) : '?');
+  const micro = summary['trustedMicroUsd'];
+  const treasury = typeof micro === 'string' && /^-?\d+$/.test(micro) ? formatUsd(BigInt(micro), 'whole') : '-';
+  const actions = `${count('proposed')} (${count('allowed')} allowed, ${count('denied')} denied, ${count('awaitingApproval')} awaiting, ${count('confirmed')} confirmed)`;
+  return { mode: typeof summary['mode'] === 'string' ? terminalText(summary['mode']) : '-', treasury, actions, reviews: count('reviews') };
+}
 
 export function registerRuns(program: Command, io: CliIo): void {
   const runs = program.command('runs').description(SUMMARY['runs']);
@@ -28,12 +42,27 @@ export function registerRuns(program: Command, io: CliIo): void {
           io.stdout(JSON.stringify(rows, null, 2));
           return;
         }
-        if (rows.length === 0) io.stdout('no runs recorded yet (`steward run AGENT` or `npm start`)');
-        for (const row of rows) {
-          const ms = row.phases.reduce((sum, phase) => sum + phase.ms, 0);
-          const summary = row.summary ? ` ${JSON.stringify(row.summary)}` : '';
-          io.stdout(`${String(row.id).padStart(5)}  ${row.startedAt}  ${terminalText(row.agent).padEnd(20)} ${row.status.padEnd(9)} ${row.trigger.padEnd(8)} ${Math.round(ms)} ms${row.error ? `  ${terminalText(row.error)}` : ''}${terminalText(summary)}`);
+        if (rows.length === 0) {
+          io.stdout('no runs recorded yet (`steward run AGENT` or `npm start`)');
+          return;
         }
+        const table = rows.map((row) => {
+          const summary = runSummaryCells(row.summary);
+          return [
+            String(row.id),
+            row.startedAt,
+            terminalText(row.agent),
+            row.status,
+            row.trigger,
+            summary.mode,
+            `${Math.round(row.phases.reduce((sum, phase) => sum + phase.ms, 0))} ms`,
+            summary.treasury,
+            summary.actions,
+            summary.reviews,
+            row.error ? terminalText(row.error) : '',
+          ];
+        });
+        for (const line of textTable(['RUN', 'STARTED', 'AGENT', 'STATUS', 'TRIGGER', 'MODE', 'TIME', 'TREASURY', 'ACTIONS', 'REVIEWS', 'ERROR'], table, new Set([0, 6, 7, 9]))) io.stdout(line);
       } finally {
         store.close();
       }

@@ -7,8 +7,8 @@
 import { Cron } from 'croner';
 import type { Command } from 'commander';
 import { lastRun } from '../../agent/run-store.js';
-import { formatAmount, terminalText, currentProcess } from '../../shared/index.js';
-import { latestObservation } from '../../treasury/index.js';
+import { formatAmount, formatTokenAmount, terminalText, currentProcess } from '../../shared/index.js';
+import { buildTreasuryView, latestObservation } from '../../treasury/index.js';
 import { isPaused } from '../../store/index.js';
 import { resolveCluster, openCluster, defaultRetryOptions } from '../../chain/index.js';
 import { findForeignMemos, journalAttention, otherHostRuns, type ForeignMemo } from '../../execute/index.js';
@@ -78,15 +78,14 @@ export function registerStatus(program: Command, io: CliIo): void {
             .pluck()
             .get(agent.name) as number;
           const observation = latestObservation(store.db, agent.treasury.owners);
-          const policy = config.policies.find((entry) => entry.config.name === agent.policy)?.config;
-          const allowances = (observation?.snapshot.allowances ?? []).map((allowance) => {
-            const decimals = policy && allowance.symbol ? policy.tokens[allowance.symbol]?.decimals : undefined;
-            return {
-              token: allowance.symbol ?? allowance.mint,
-              account: allowance.tokenAccount,
-              remaining: decimals === undefined ? allowance.remaining.toString() : formatAmount(allowance.remaining, decimals),
-            };
-          });
+          const view = observation ? buildTreasuryView(observation.snapshot) : null;
+          const allowances = (view?.allowances ?? []).map((allowance) => ({
+            token: allowance.symbol ?? allowance.mint,
+            account: allowance.tokenAccount,
+            remaining: allowance.decimals === null ? allowance.remaining.toString() : formatAmount(allowance.remaining, allowance.decimals),
+            /** Whole tokens with separators and, at the observation's trusted price, USD: "50,000 USDC ($50,000)". */
+            display: formatTokenAmount(allowance.remaining, { symbol: allowance.symbol, decimals: allowance.decimals, mint: allowance.mint }, { usdMicro: allowance.usdMicro }),
+          }));
           return {
             agent: agent.name,
             mode: agent.mode,
@@ -121,7 +120,7 @@ export function registerStatus(program: Command, io: CliIo): void {
           io.stdout(`  next run:  ${row.nextRun ?? 'on demand only (no schedule)'}`);
           io.stdout(`  approvals: ${row.pendingApprovals} pending${row.pendingApprovals ? ' (`steward approvals list`)' : ''}`);
           if (row.allowances.length === 0) io.stdout(`  allowances: none seen${row.allowancesAsOfSlot ? '' : ' (no observation yet)'}`);
-          for (const allowance of row.allowances) io.stdout(`  allowance: ${allowance.remaining} ${allowance.token} on ${allowance.account} (slot ${row.allowancesAsOfSlot})`);
+          for (const allowance of row.allowances) io.stdout(`  allowance: ${terminalText(allowance.display)} on ${allowance.account} (slot ${row.allowancesAsOfSlot})`);
           if (row.squads) for (const line of squadsDriftLines(row.squads)) io.stdout(line);
         }
       } finally {

@@ -23,7 +23,7 @@ export interface Amount {
   mint: string | null;
   symbol: string | null;
   decimals: number | null;
-  /** e.g. "5000 USDC", or "5000000 base units of <mint>" when the token is not in the table. */
+  /** e.g. "5,000 USDC", or "5000000 base units of <mint>" when the token is not in the table (src/shared/money). */
   display: string;
   /** Value in micro-USD; null when the token or its price is unknown. */
   usdMicros: bigint | null;

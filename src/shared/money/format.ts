@@ -19,6 +19,12 @@ export function groupThousands(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** "12000.5" → "12,000.5": a decimal string as written (an action's amount) with separators; anything else unchanged. */
+export function groupDecimalText(text: string): string {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+  return match ? `${match[1]}${groupThousands(match[2] ?? '')}${match[3] ?? ''}` : text;
+}
+
 /** A micro-USD figure in a named style; null (no trusted price) reads "unpriced", never $0. */
 export function formatUsd(micro: bigint | null, style: UsdStyle): string {
   if (micro === null) return 'unpriced';
