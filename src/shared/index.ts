@@ -8,8 +8,8 @@ export { ensurePrivateDir, ensurePrivateFile, writePrivateFile, PRIVATE_DIR_MODE
 export { durationMs } from './duration.js';
 // Money (src/shared/money), modelled once (issue #17): a `Price` (exact mantissa × 10^exponent
 // with confidence, publish time and trust), one valuation to bigint micro-USD with explicit
-// rounding, and the formatters for what a person reads. It lives in src/shared because every layer uses it,
-// the pure policy included, and src/shared is the only layer all of them may import.
+// rounding, and the formatters for what a person reads. It lives in src/shared because every
+// layer uses it, the pure policy included, and src/shared is the only layer all may import.
 //
 //   valueMicroUsd(250_000_000_000n, 6, price, 'down')            → 250_000_000_000n (micro-USD)
 //   formatUsd(3_261_400_000_000n, 'cents')                         → "$3,261,400.00"
