@@ -68,7 +68,7 @@ describe('embedded chain state', () => {
     expect(existsSync(join(work, 'steward.chain.json'))).toBe(true);
     expect(existsSync(join(work, 'steward.chain.json.lock'))).toBe(false);
     const allowance = await steward('allowance');
-    expect(allowance.stdout).toMatch(/The agent may move: 777 USDC, 20000 USDT/);
+    expect(allowance.stdout).toMatch(/The agent may move: 777 USDC \(\$777\), 20,000 USDT \(\$19,830\)/);
     expect(existsSync(join(work, 'steward.chain.json.lock'))).toBe(false);
   }, 240_000);
 });

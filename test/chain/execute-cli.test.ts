@@ -61,9 +61,9 @@ describe('steward allowance', () => {
     const db = freshDb();
     const table = await cli(db, 'allowance');
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`USDC\\s+${DEMO.treasuryTokenAccounts.USDC.toBase58()}\\s+1200000\\s+the agent\\s+50000`));
-    expect(table.stdout).toMatch(new RegExp(`USDT\\s+${DEMO.treasuryTokenAccounts.USDT.toBase58()}\\s+400000\\s+the agent\\s+20000`));
-    expect(table.stdout).toContain('The agent may move: 50000 USDC, 20000 USDT');
+    expect(table.stdout).toMatch(new RegExp(`USDC\\s+${DEMO.treasuryTokenAccounts.USDC.toBase58()}\\s+1,200,000\\s+the agent\\s+50,000`));
+    expect(table.stdout).toMatch(new RegExp(`USDT\\s+${DEMO.treasuryTokenAccounts.USDT.toBase58()}\\s+400,000\\s+the agent\\s+20,000`));
+    expect(table.stdout).toContain('The agent may move: 50,000 USDC ($50,000), 20,000 USDT ($19,830)');
     expect(table.stdout).toContain(`key ${DEMO.agent.toBase58()} ($STEWARD_KEYPAIR)`);
 
     const json = await cli(db, 'allowance', '--json');
@@ -94,7 +94,7 @@ describe('steward approvals', () => {
 
       const list = await cli(db, 'approvals', 'list');
       expect(list.code).toBe(0);
-      expect(list.stdout).toMatch(new RegExp(`^\\s*${id}\\s+treasury-guardian\\s+transfer\\s+12000 USDC → ${DEMO.grantee.toBase58()}\\s+12000\\s+pending`, 'm'));
+      expect(list.stdout).toMatch(new RegExp(`^\\s*${id}\\s+treasury-guardian\\s+transfer\\s+12,000 USDC → ${DEMO.grantee.toBase58()}\\s+\\$12,000\\s+pending`, 'm'));
 
       const show = await cli(db, 'approvals', 'show', String(id));
       expect(show.code).toBe(0);

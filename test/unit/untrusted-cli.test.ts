@@ -72,7 +72,7 @@ describe('untrusted text in CLI output (real processes)', () => {
     expect(out.code, out.stderr).toBe(0);
     clean(out);
     expect(out.stdout).toContain('  reason:     monthly\\x1b[1A\\x1b[2K\\r  what:       15 USDC -> trusted grantee');
-    expect(out.stdout.split('\n').filter((line) => line.trimStart().startsWith('what:'))).toEqual([expect.stringContaining('15000 USDC')]);
+    expect(out.stdout.split('\n').filter((line) => line.trimStart().startsWith('what:'))).toEqual([expect.stringContaining('15,000 USDC')]);
     const list = await inProcess(['approvals', 'list']);
     expect(list.code).toBe(0);
     clean(list);

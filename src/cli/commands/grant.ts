@@ -10,7 +10,7 @@ import { PublicKey, type Connection } from '@solana/web3.js';
 import type { Command } from 'commander';
 import { StewardError } from '../../errors/index.js';
 import { buildGrantInstruction, readAllowances, unsignedGrantTransaction, withDelegate } from '../../execute/index.js';
-import { formatAmount, isAddress, parseAmount } from '../../shared/index.js';
+import { formatAmount, formatTokenNumber, isAddress, parseAmount } from '../../shared/index.js';
 import { toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
 import { agentKeyOf } from '../agents.js';
@@ -136,7 +136,7 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         }
         if (candidates.length > 1) {
           throw new StewardError('ARGUMENT_INVALID', `the treasury holds ${candidates.length} ${options.token} token accounts`, {
-            hint: `pick one with --account: ${candidates.map((account) => `${account.address} (${formatAmount(account.amount, token.decimals)})`).join(', ')}`,
+            hint: `pick one with --account: ${candidates.map((account) => `${account.address} (${formatTokenNumber(account.amount, token.decimals)})`).join(', ')}`,
           });
         }
         const account = candidates[0]!;
@@ -152,10 +152,10 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         });
         const owner = new PublicKey(account.owner);
         const unsigned = await unsignedGrantTransaction(cluster.connection, grant, owner);
-        const current = account.delegate === null ? 'none' : `${formatAmount(account.delegatedAmount, token.decimals)} ${options.token} to ${account.delegate === agentKey.key.toBase58() ? 'the agent' : `ANOTHER key ${account.delegate}`}`;
+        const current = account.delegate === null ? 'none' : `${formatTokenNumber(account.delegatedAmount, token.decimals)} ${options.token} to ${account.delegate === agentKey.key.toBase58() ? 'the agent' : `ANOTHER key ${account.delegate}`}`;
         const what = options.revoke
           ? `revoke every delegate of treasury ${options.token} account ${account.address}`
-          : `let ${agentKey.key.toBase58()} spend up to ${formatAmount(amount, token.decimals)} ${options.token} from treasury account ${account.address}`;
+          : `let ${agentKey.key.toBase58()} spend up to ${formatTokenNumber(amount, token.decimals)} ${options.token} from treasury account ${account.address}`;
 
         let executed: { applied: boolean; note: string; remaining: bigint | null } | null = null;
         if (options.execute) {
@@ -220,7 +220,7 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         if (executed) {
           io.stdout('');
           io.stdout(`Executed: ${executed.note}.`);
-          io.stdout(`Now: ${options.revoke ? 'no delegate' : `${formatAmount(executed.remaining ?? 0n, token.decimals)} ${options.token} left to the agent`}.`);
+          io.stdout(`Now: ${options.revoke ? 'no delegate' : `${formatTokenNumber(executed.remaining ?? 0n, token.decimals)} ${options.token} left to the agent`}.`);
         }
         setExit(0);
       } finally {

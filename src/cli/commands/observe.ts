@@ -74,7 +74,7 @@ function positionLines(positions: PositionsAnalysis): string[] {
   for (const lst of positions.liquidStaking) {
     const depeg = lst.depegBps === null ? 'depeg unknown (no trusted price)' : `market ${lst.depegBps < 0n ? '' : '+'}${lst.depegBps} bps vs rate${lst.depegged ? ' DEPEGGED' : ''}`;
     lines.push(
-      `  ${lst.symbol} stake pool ${lst.account}: ${formatAmount(lst.lamportsPerToken, 9)} SOL per token; ${formatAmount(lst.amount, lst.decimals)} ${lst.symbol} = ${formatAmount(lst.solLamports, 9)} SOL = ` +
+      `  ${lst.symbol} stake pool ${lst.account}: ${formatAmount(lst.lamportsPerToken, 9)} SOL per token; ${formatTokenNumber(lst.amount, lst.decimals)} ${lst.symbol} = ${formatTokenNumber(lst.solLamports, 9)} SOL = ` +
         `${lst.fairMicroUsd === null ? '-' : formatUsd(lst.fairMicroUsd, 'cents')} at the rate, ${lst.marketMicroUsd === null ? '-' : formatUsd(lst.marketMicroUsd, 'cents')} at market; ${depeg}`,
     );
   }
