@@ -1,10 +1,14 @@
-// analyzeTreasury and summarizeForPrompt against hand-computed figures. Every expected number
+// analyzeTreasury, the TreasuryView and summarizeForPrompt against hand-computed figures. Every expected number
 // below was worked out by hand (or with exact fractions) from the inputs written next to it.
+import { getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
+import { observedContext } from '../../src/agent/policy-context.js';
+import { indexTreasury, treasuryContextFromView } from '../../src/governance/index.js';
 import type { Address } from '../../src/shared/index.js';
 import {
   analyzeTreasury,
+  buildTreasuryView,
   parseSnapshot,
   summarizeForPrompt,
   toJsonText,
@@ -305,5 +309,42 @@ describe('summarizeForPrompt', () => {
     expect(text).toContain('[critical] USDT trades at $0.9915, 85 bps from $1 (threshold 50 bps)');
     expect(text).toContain('25000 USDC');
     expect(text.split('\n').length).toBeLessThan(30);
+  });
+});
+
+describe('TreasuryView', () => {
+  const ata = (owner: Address, mint: Address): string => getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(owner), true).toBase58();
+
+  it('is the one value and the one treasury address book for the analysis, the policy and a review', () => {
+    const view = buildTreasuryView(mixed());
+    // 1000 SOL × 150 + 100,000 USDC + 50,000 × 0.9915 = 299,575; JUP (stale) apart at 820,000.
+    expect(view.totals).toEqual({ trustedMicroUsd: 299_575_000_000n, untrustedMicroUsd: 820_000_000_000n, unpriced: [] });
+    expect(analyzeTreasury(view, options).totals.trustedMicroUsd).toBe(view.totals.trustedMicroUsd);
+    const review = indexTreasury(treasuryContextFromView(view));
+    expect(review.context.totalUsdMicros).toBe(view.totals.trustedMicroUsd);
+    // Only trusted prices reach a review: JUP stays unpriced there rather than guessed.
+    expect(review.tokensByMint.get(JUP)?.price).toBeNull();
+    expect(review.tokensByMint.get(USDC)?.price).toMatchObject({ mantissa: 100_000_000n, exponent: -8 });
+
+    const observed = observedContext(view, Date.parse('2025-01-01T00:00:05Z'));
+    expect(observed.balances).toMatchObject({ SOL: 1_000n * 10n ** 9n, USDC: 100_000n * 10n ** 6n });
+    // The policy gets every Trading price and judges trust by its own bounds.
+    expect(Object.keys(observed.prices).sort()).toEqual(['JUP', 'SOL', 'USDC', 'USDT']);
+
+    const ownersUsdcAta = ata(OWNER, USDC);
+    const unlistedMint = addr(77);
+    const stranger = addr(78);
+    for (const isTreasury of [view.addresses.isTreasury, review.isTreasury]) {
+      expect(isTreasury(OWNER)).toBe(true);
+      expect(isTreasury(addr(20))).toBe(true);
+      // An owner's associated account counts, even before it exists, for any mint named.
+      expect(isTreasury(ownersUsdcAta, USDC)).toBe(true);
+      expect(isTreasury(ata(OWNER, unlistedMint), unlistedMint)).toBe(true);
+      expect(isTreasury(stranger)).toBe(false);
+      expect(isTreasury(ata(stranger, USDC), USDC)).toBe(false);
+    }
+    // The policy's set lists the owners' associated accounts of the token table's mints.
+    expect(observed.treasuryAddresses.has(ownersUsdcAta)).toBe(true);
+    expect(observed.treasuryAddresses.has(stranger)).toBe(false);
   });
 });
