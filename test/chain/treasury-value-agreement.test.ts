@@ -24,5 +24,5 @@ describe('treasury value', () => {
     const worth = [...reviewed.stdout.matchAll(/of a treasury worth (\$[\d,]+\.\d\d)/g)].map((match) => match[1]);
     expect(worth.length).toBeGreaterThan(0);
     expect(new Set(worth)).toEqual(new Set([total]));
-  });
+  }, 300_000);
 });
