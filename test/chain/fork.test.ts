@@ -180,7 +180,7 @@ describe('fork of an embedded demo chain', () => {
       const line = /^Fork: of .* from its slot \d+; (\d+) upstream request\(s\) \(budget 500\), (\d+) account\(s\) from it or the cache, read at slots \d+\.\.\d+; (\d+) read\(s\) from the store's cache(?:, (\d+) cached read\(s\) too old to trust \(over 9000 slots before the fork\) read again)?$/m.exec(result.stdout);
       expect(line, result.stdout).not.toBeNull();
       expect(Number(line![1])).toBe(proxy.requests - before);
-      expect(result.stdout).toContain('Agent allowances: 50000 USDC, 20000 USDT');
+      expect(result.stdout).toContain('Agent allowances: 50,000 USDC ($50,000), 20,000 USDT ($19,830)');
       expect(proxy.methods['sendTransaction']).toBe(sendsBefore);
       return { requests: Number(line![1]), accounts: Number(line![2]), hits: Number(line![3]), tooOld: Number(line![4] ?? 0), stdout: result.stdout };
     };
