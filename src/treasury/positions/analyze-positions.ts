@@ -4,6 +4,7 @@
 // price), and liquid-staking tokens at their stake pool's rate against their market price (a
 // separate section: the tokens are treasury holdings, so they are not added to position assets).
 // No I/O, no SDK, no floats: the same positions and prices give the same figures.
+import { StewardError } from '../../errors/index.js';
 import { formatAmount, formatUsd, pow10, valueMicroUsd } from '../../shared/index.js';
 import { PPM, sharePpm } from '../share.js';
 import type { DefiPosition, LendingPosition, LiquidityPosition, LiquidStakingPosition, MintPrice, PositionLeg, PositionProtocol, PriceBook } from './types.js';
@@ -278,7 +279,7 @@ function figures(position: DefiPosition, prices: PriceBook): PositionFigures {
     case 'liquidity':
       return liquidityFigures(position, prices);
     case 'liquid-staking':
-      throw new Error('liquid-staking positions are analyzed by liquidStakingFigures');
+      throw new StewardError('INTERNAL', 'liquid-staking positions are analyzed by liquidStakingFigures');
     case 'unreadable':
       return { kind: 'unreadable', protocol: position.protocol, account: position.account, reason: position.reason };
     default:
