@@ -9,8 +9,9 @@ import { readTreasury } from '../src/agent/observe-treasury.js';
 import { createConnection, spawnEmbeddedChain, startEmbeddedChain } from '../src/chain/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { DEMO, GOVERNANCE_PROGRAM_ID } from '../src/demo/index.js';
-import { indexTreasury, reviewRealm, treasuryContextFromSnapshot } from '../src/governance/index.js';
+import { indexTreasury, reviewRealm, treasuryContextFromView } from '../src/governance/index.js';
 import { forkCacheStore, openStore } from '../src/store/index.js';
+import { buildTreasuryView } from '../src/treasury/index.js';
 import type { BenchOptions, Figure } from './lib.js';
 
 const GROUP = '12. Fork upstream requests';
@@ -34,7 +35,7 @@ export async function run(_options: BenchOptions): Promise<Figure[]> {
         const result = await reviewRealm(connection, {
           programId: new PublicKey(agent.treasury.governanceProgram ?? GOVERNANCE_PROGRAM_ID),
           realm: new PublicKey(agent.treasury.realm ?? DEMO.realm),
-          treasury: indexTreasury(treasuryContextFromSnapshot(read.snapshot)),
+          treasury: indexTreasury(treasuryContextFromView(buildTreasuryView(read.snapshot, read.positions))),
           now: Math.floor(Date.now() / 1000),
           model: null,
           force: true,
