@@ -10,7 +10,7 @@ import { readTreasury } from '../../src/agent/observe-treasury.js';
 import { createConnection, spawnEmbeddedChain, startEmbeddedChain, type EmbeddedChainChild, type RunningEmbeddedChain } from '../../src/chain/index.js';
 import { loadConfig, type AgentConfig, type PolicyConfig } from '../../src/config/index.js';
 import { DEMO, GOVERNANCE_PROGRAM_ID } from '../../src/demo/index.js';
-import { getProposals, indexTreasury, reviewRealm, treasuryContextFromSnapshot } from '../../src/governance/index.js';
+import { getProposals, indexTreasury, reviewRealm, treasuryContextFromView } from '../../src/governance/index.js';
 import { governanceProgram } from '../helpers/programs.js';
 import { demoKeypair } from '../../src/demo/addresses.js';
 import { StewardError } from '../../src/errors/index.js';
@@ -18,6 +18,7 @@ import { startRpcProxy, type RpcProxy } from '../helpers/rpc-proxy.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { openStore } from '../../src/store/index.js';
+import { buildTreasuryView } from '../../src/treasury/index.js';
 import { join } from 'node:path';
 
 const TOKEN_PROGRAMS = new Set(['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'TokenzQdBNbLqP5VEhdkAS14EPFLzqZqSSL3s5shT8HSHhFn']);
@@ -145,7 +146,8 @@ describe('fork of an embedded demo chain', () => {
 
     // Reviews (no model; decoded, flagged and simulated through the governance program) on the fork
     // match the upstream's, given the same treasury: the simulation runs on the fork, never upstream.
-    const treasury = indexTreasury(treasuryContextFromSnapshot((await observe(createConnection(upstream.url), new Date())).snapshot));
+    const read = await observe(createConnection(upstream.url), new Date());
+    const treasury = indexTreasury(treasuryContextFromView(buildTreasuryView(read.snapshot, read.positions)));
     const review = async (connection: Connection) =>
       (await reviewRealm(connection, { ...params, treasury, now: Math.floor(Date.now() / 1000), model: null, force: true })).outcomes.map((outcome) => {
         if (outcome.status !== 'reviewed') return outcome.status;
