@@ -40,17 +40,24 @@ export async function openAgentSession(options: {
   logger: Logger;
   signer?: Keypair;
   progress?: (line: string) => void;
+  /** Opens the command's cluster (the CLI context's: `--url`, or a fork with `--fork`); default: settings.rpcUrl. */
+  openCluster?: () => Promise<OpenCluster>;
 }): Promise<AgentSession> {
-  const confirmWith = confirmEndpoint(options.settings);
-  const cluster = await openCluster(options.settings.rpcUrl, {
-    logger: options.logger,
-    stateFile: chainStateFileFor(options.settings.db),
-    ...(options.progress ? { progress: options.progress } : {}),
-  });
+  const confirmFromSettings = confirmEndpoint(options.settings);
+  const cluster = options.openCluster
+    ? await options.openCluster()
+    : await openCluster(options.settings.rpcUrl, {
+        logger: options.logger,
+        stateFile: chainStateFileFor(options.settings.db),
+        ...(options.progress ? { progress: options.progress } : {}),
+      });
+  // A fork's transactions exist on the fork only: a second endpoint of the real cluster would never agree.
+  const confirmWith = cluster.forkInfo ? undefined : confirmFromSettings;
   // Transactions a previous process signed but did not see settle are resolved first, by
   // signature status and block height, before any new work: never by blind resending.
   try {
-    const recovery = await recoverPending(options.store.db, cluster.connection, { confirmWith });
+    // A fresh fork knows none of the journal's signatures: nothing to recover there.
+    const recovery = cluster.forkInfo ? { settled: [] } : await recoverPending(options.store.db, cluster.connection, { confirmWith });
     if (recovery.settled.length > 0) {
       options.logger.warn(
         { settled: recovery.settled.map((entry) => ({ action: entry.actionId, state: entry.state, signature: entry.signature })) },

@@ -7,6 +7,7 @@ import { loadConfig, loadEnv, resolveSettings, type Settings, type StewardConfig
 import { StewardError } from '../errors/index.js';
 import { createLogger, type Logger } from '../shared/index.js';
 import { closeCrashLeftovers, openStore, type Store } from '../store/index.js';
+import { forkJournalFor } from '../chain/fork/fork-options.js';
 import { chainStateFileFor } from '../chain/embedded/state-file.js';
 import type { RpcCounter } from '../chain/index.js';
 import type { OpenCluster } from '../chain/open-cluster.js';
@@ -45,13 +46,15 @@ export function createContext(command: Command, io: CliIo): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
   const forkFlags = { fork: options.fork, forkBudget: options.forkBudget };
   loadEnv();
-  const settings = resolveSettings({
+  const resolved = resolveSettings({
     ...(options.config ? { configDir: options.config } : {}),
     ...(options.db ? { db: options.db } : {}),
     ...(options.url ? { rpcUrl: options.url } : {}),
     ...(options.confirmUrl ? { confirmUrl: options.confirmUrl } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
+  // A command on a fork journals apart (steward.fork.db): its actions never count in the real journal.
+  const settings = options.fork ? { ...resolved, db: forkJournalFor(resolved.db) } : resolved;
   if (!(LOG_LEVELS as readonly string[]).includes(settings.logLevel)) {
     const from = options.logLevel ? '--log-level' : 'STEWARD_LOG_LEVEL';
     throw new StewardError('OPTION_INVALID', `${from} "${settings.logLevel}" is not a log level`, { hint: `use one of ${LOG_LEVELS.join(', ')}`, context: { value: settings.logLevel } });

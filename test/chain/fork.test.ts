@@ -15,7 +15,9 @@ import { governanceProgram } from '../helpers/programs.js';
 import { demoKeypair } from '../../src/demo/addresses.js';
 import { StewardError } from '../../src/errors/index.js';
 import { startRpcProxy, type RpcProxy } from '../helpers/rpc-proxy.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliProcess } from '../helpers/cli.js';
+import { startFakeModel } from '../helpers/fake-model.js';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tempDir } from '../helpers/tmp.js';
 import { openStore } from '../../src/store/index.js';
 import { buildTreasuryView } from '../../src/treasury/index.js';
@@ -172,6 +174,7 @@ describe('fork of an embedded demo chain', () => {
 
   it('steward observe --fork: the command runs on a fork in a child process, says what the upstream cost, and a second command starts warm from the store', async () => {
     const db = join(tempDir(), 'steward.db');
+    const forkJournal = db.replace(/steward\.db$/, 'steward.fork.db');
     const observeOnFork = async () => {
       const before = proxy.requests;
       const sendsBefore = proxy.methods['sendTransaction'];
@@ -196,7 +199,9 @@ describe('fork of an embedded demo chain', () => {
     expect(warm.requests).toBeLessThan(cold.requests);
 
     // Reads older than the cache's age limit are not trusted: read again from the upstream, and said so.
-    const store = openStore(db);
+    // (A --fork command journals apart, in steward.fork.db beside --db, with the fork cache.)
+    expect(existsSync(forkJournal)).toBe(true);
+    const store = openStore(forkJournal);
     // The upstream here is young (a few hundred slots): the cached reads are moved back 100 000 slots.
     store.db.prepare('UPDATE fork_accounts SET slot = slot - 100000').run();
     store.db.prepare('UPDATE fork_listings SET slot = slot - 100000').run();
@@ -206,10 +211,77 @@ describe('fork of an embedded demo chain', () => {
     expect(aged.hits).toBe(0);
     expect(aged.requests).toBeGreaterThan(warm.requests);
     // What was read again replaced the old reads in the store.
-    const again = openStore(db);
+    const again = openStore(forkJournal);
     const oldest = (again.db.prepare('SELECT min(slot) AS slot FROM fork_listings').get() as { slot: number }).slot;
     again.close();
     expect(oldest).toBeGreaterThanOrEqual(0);
+  }, 240_000);
+
+  it('steward run AGENT --fork: the agent\'s transfer is built, simulated, signed and lands on the fork only; the upstream sees no send', async () => {
+    const model = await startFakeModel({
+      assessment: 'Pay the grantee.',
+      actions: [{ kind: 'transfer', token: 'USDC', amount: '7', to: DEMO.grantee.toBase58(), reason: 'invoice 7' }],
+    });
+    try {
+      const dir = tempDir('steward-fork-run-');
+      mkdirSync(join(dir, 'agents'), { recursive: true });
+      mkdirSync(join(dir, 'policies'), { recursive: true });
+      const keypairPath = join(dir, 'agent.json');
+      writeFileSync(keypairPath, JSON.stringify([...demoKeypair('agent').secretKey]));
+      writeFileSync(
+        join(dir, 'agents', 'payer.yaml'),
+        [
+          'name: payer',
+          'tasks: [treasury]',
+          'policy: payer',
+          'signer: { env: STEWARD_KEYPAIR }',
+          `treasury: { owners: [${DEMO.nativeTreasury.toBase58()}] }`,
+          'mode: autonomous',
+          'maxActionsPerRun: 1',
+          'instructions: Pay the grantee within policy.',
+          `model: { endpoint: { baseUrl: "${model.url}", model: fake, maxRetries: 0, timeoutMs: 30000 } }`,
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(dir, 'policies', 'payer.yaml'),
+        [
+          'name: payer',
+          'tokens:',
+          `  SOL:  { mint: native, decimals: 9, pyth: ${DEMO.priceAccounts.SOL.toBase58()} }`,
+          `  USDC: { mint: ${DEMO.mints.USDC.toBase58()}, decimals: 6, pyth: ${DEMO.priceAccounts.USDC.toBase58()}, stable: true }`,
+          'limits: { perTx: { usd: "100", tokens: { USDC: "100" } } }',
+          `allow: { actions: [transfer, none], destinations: [${DEMO.grantee.toBase58()}] }`,
+          'approval: { aboveUsd: "1000000", actions: [], expiresAfter: 24h }',
+          'oracle: { maxStaleness: 600s, maxConfidenceBps: 100 }',
+          '',
+        ].join('\n'),
+      );
+      const upstreamConnection = createConnection(upstream.url);
+      const [grantee, count] = [(await getAccount(upstreamConnection, DEMO.granteeUsdcAccount)).amount, await upstreamConnection.getTransactionCount()];
+      const sends = proxy.methods['sendTransaction'];
+      const result = await runCliProcess(['--config', dir, '--db', join(dir, 'steward.db'), '--fork', proxy.url, 'run', 'payer'], {
+        env: { STEWARD_KEYPAIR: keypairPath, STEWARD_REPORTS_DIR: join(dir, 'reports'), STEWARD_RPC_URL: '' },
+        timeoutMs: 200_000,
+      });
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^run 1 of payer: ok \\(autonomous, fork of ${proxy.url.replace(/[.]/g, '\\.')}`, 'm'));
+      expect(result.stdout).toContain('1 proposed, 0 denied, 0 awaiting approval, 1 confirmed');
+      // The run journals apart: steward.fork.db holds it, the real journal does not exist.
+      const journal = openStore(join(dir, 'steward.fork.db'));
+      const actions = journal.db.prepare('SELECT state FROM actions').all() as { state: string }[];
+      journal.close();
+      expect(actions).toEqual([{ state: 'confirmed' }]);
+      expect(existsSync(join(dir, 'steward.db'))).toBe(false);
+      // On the upstream nothing changed and no transaction arrived; the proxy saw no send or simulation.
+      expect((await getAccount(upstreamConnection, DEMO.granteeUsdcAccount)).amount).toBe(grantee);
+      expect(await upstreamConnection.getTransactionCount()).toBe(count);
+      expect(proxy.methods['sendTransaction']).toBe(sends);
+      expect(proxy.methods['simulateTransaction']).toBeUndefined();
+      expect(model.requests).toBeGreaterThan(0);
+    } finally {
+      await model.close();
+    }
   }, 240_000);
 
   it('refuses bad --fork arguments with exit 2, saying what is wrong', async () => {

@@ -24,7 +24,7 @@ export interface SpawnEmbeddedChainOptions {
   stateFile?: string;
   /**
    * Fork this cluster (`localnet --fork URL --fork-budget N`) instead of a demo or empty chain;
-   * `cacheDb`: the store whose fork cache it reads and fills (`--db`).
+   * `cacheDb`: the store whose fork cache it reads and fills (`--fork-cache-db`).
    */
   fork?: { url: string; budget?: number | undefined; cacheDb?: string | undefined } | undefined;
   /** Receives the child's log lines (warnings and above as warn, the rest as debug). */
@@ -95,7 +95,7 @@ export async function spawnEmbeddedChain(options: SpawnEmbeddedChainOptions): Pr
   if (options.stateFile) args.push('--state', options.stateFile);
   if (options.fork) {
     args.push('--fork', options.fork.url, ...(options.fork.budget === undefined ? [] : ['--fork-budget', String(options.fork.budget)]));
-    args.push(...(options.fork.cacheDb === undefined ? ['--fork-no-cache'] : ['--db', options.fork.cacheDb]));
+    args.push(...(options.fork.cacheDb === undefined ? ['--fork-no-cache'] : ['--fork-cache-db', options.fork.cacheDb]));
   }
   for (const program of options.programs ?? []) args.push('--program', `${program.id}=${program.path}`);
   const level = options.logger?.level;

@@ -1,5 +1,17 @@
 // `--fork URL [--fork-budget N]` as `steward localnet` and the commands that take it read them.
+import { basename, dirname, join, resolve } from 'node:path';
 import { StewardError } from '../../errors/index.js';
+
+/**
+ * The journal of commands run with --fork: a database beside `db` (steward.db → steward.fork.db),
+ * so what an agent did on a fork (its actions, spending, approvals, observations, reviews) never
+ * counts in the real journal, and the fork cache lives with it.
+ */
+export function forkJournalFor(db: string): string {
+  if (db === ':memory:') return db;
+  const resolved = resolve(db);
+  return join(dirname(resolved), `${basename(resolved).replace(/\.[^.]+$/, '')}.fork.db`);
+}
 
 export function parseForkOptions(fork: string | undefined, forkBudget: string | undefined): { url: string; budget?: number } | null {
   if (forkBudget !== undefined && !fork) {

@@ -15,7 +15,7 @@ import { createContext, type CliIo } from '../context.js';
 import { parseForkOptions } from '../../chain/fork/fork-options.js';
 import { forkSummary } from '../../chain/fork/fork-summary.js';
 import { redactUrl } from '../../shared/redact.js';
-import { forkCacheStore, type Store } from '../../store/index.js';
+import { forkCacheStore, openStore, type Store } from '../../store/index.js';
 import { SUMMARY } from '../summaries.js';
 
 interface LocalnetOptions {
@@ -28,6 +28,7 @@ interface LocalnetOptions {
   fork?: string;
   forkBudget?: string;
   forkNoCache?: boolean;
+  forkCacheDb?: string;
 }
 
 /** Oracle price writes and other writes without a transaction are saved at most this often. */
@@ -170,6 +171,7 @@ export function registerLocalnet(program: Command, io: CliIo): void {
     .option('--demo', 'seed the demo DAO and keep its live prices fresh (what `--url embedded` serves)')
     .option('--state <file>', 'keep the chain in FILE: continue it when FILE exists, save every change to it (what commands on the embedded default use)')
     .option('--fork-no-cache', "with --fork: start cold and keep nothing (by default the store's fork cache serves reads recent enough and keeps new ones)")
+    .option('--fork-cache-db <file>', 'with --fork: the database holding the fork cache (default: the fork journal beside --db, steward.fork.db)')
     .option('--ready-json', 'for a parent process: print one JSON line {url, wsUrl, pid} on stdout when serving, all else on stderr; exit when stdin closes')
     .action(async (options: LocalnetOptions, command: Command) => {
       const readyJson = options.readyJson === true;
@@ -189,8 +191,8 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         const globals = command.optsWithGlobals<{ fork?: string; forkBudget?: string }>();
         const fork = parseFork({ ...options, ...(globals.fork === undefined ? {} : { fork: globals.fork }), ...(globals.forkBudget === undefined ? {} : { forkBudget: globals.forkBudget }) });
         const restore = stateFile ? loadChainState(stateFile) : null;
-        // The fork cache lives in the store (--db / $STEWARD_DB): reads of the same upstream kept across commands.
-        cacheStore = fork && !options.forkNoCache ? ctx.openStore() : null;
+        // The fork cache lives in the store (the fork journal beside --db, or --fork-cache-db): reads of the same upstream kept across commands.
+        cacheStore = fork && !options.forkNoCache ? (options.forkCacheDb ? openStore(options.forkCacheDb) : ctx.openStore()) : null;
         const cache = cacheStore && fork ? forkCacheStore(cacheStore.db, redactUrl(fork.url)) : null;
         const running = await startEmbeddedChain({
           ...(restore ? { restore } : {}),

@@ -25,7 +25,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       const agent = findAgent(config, name);
       const store = ctx.openStore();
       try {
-        const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress });
+        const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress, openCluster: () => ctx.openCluster() });
         try {
           const result = await runAgent(agent, session.policyOf(agent), session.runtime, {
             trigger: 'cli',

@@ -25,7 +25,7 @@ export function registerStart(program: Command, io: CliIo): void {
         throw new StewardError('CONFIG_INVALID', 'no agent has a schedule', { hint: 'add `schedule: { cron: "0 */15 * * * *" }` to an agent file, or use `steward run AGENT`' });
       }
       const store = ctx.openStore();
-      const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress });
+      const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress, openCluster: () => ctx.openCluster() });
       const scheduler = createScheduler({
         agents: scheduled.map(({ config: agent }) => ({
           name: agent.name,
