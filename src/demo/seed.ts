@@ -12,6 +12,7 @@ import { seedDemoPositions, type SeededPositions } from './seed/positions.js';
 import type { SeededGovernance } from './seed/governance.js';
 import { seedGovernance } from './seed/seed-governance.js';
 import { seedStake, type SeededStake } from './seed/stake.js';
+import { seedSquadsVault, type SeededSquads } from './seed/squads.js';
 
 /** SOL balances (lamports) of the demo's system accounts. */
 export const DEMO_SOL_BALANCES = {
@@ -43,6 +44,8 @@ export interface DemoDao {
   governance: SeededGovernance;
   /** DeFi positions: a healthy and a nearly liquidated MarginFi account, Orca LPs in and out of range. */
   positions: SeededPositions;
+  /** A Squads v4 vault with a USDC spending limit for the agent, where the chain runs the Squads program. */
+  squads: SeededSquads;
   /** Every account the seed wrote, in write order (for getMultipleAccounts and determinism checks). */
   accounts: PublicKey[];
 }
@@ -94,5 +97,6 @@ export async function seedDemoDao(target: ChainWriter, options: SeedDemoOptions 
   const stake = seedStake(chain);
   const governance = await seedGovernance(chain, clock);
   const positions = seedDemoPositions(chain);
-  return { addresses: DEMO, clock, sol, tokens, priceAccounts, stake, governance, positions, accounts: [...written.values()] };
+  const squads = seedSquadsVault(chain, clock);
+  return { addresses: DEMO, clock, sol, tokens, priceAccounts, stake, governance, positions, squads, accounts: [...written.values()] };
 }

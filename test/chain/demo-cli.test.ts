@@ -32,6 +32,8 @@ describe('steward demo', () => {
     expect(stdout).toMatch(/destination\.not-allowed/);
     expect(stdout).toMatch(/limit\.per-tx\.token/);
     expect(stdout).toMatch(/the embedded chain is stopped/);
+    // Says whether the DAO's Squads vault is there (made by the program) or not.
+    expect(stdout).toMatch(/^squads: Squads v4 (SQDS4\S+ runs on this chain; the DAO also holds|is not on this chain)/m);
 
     const db = new Database(join(work, 'demo.db'), { readonly: true });
     try {

@@ -9,7 +9,7 @@ import { saveRunReport } from '../../agent/report.js';
 import { runAgent, signatureOf, type RunResult } from '../../agent/run-agent.js';
 import { scriptedModel } from '../../agent/scripted-model.js';
 import type { AgentConfig } from '../../config/index.js';
-import { DEMO, demoKeypair, describeGovernanceMode } from '../../demo/index.js';
+import { DEMO, demoKeypair, describeGovernanceMode, describeSquadsMode } from '../../demo/index.js';
 import { chooseModel, ensureTestModel } from '../../llm/index.js';
 import { formatUsd, terminalText } from '../../shared/index.js';
 import { openStore } from '../../store/index.js';
@@ -72,6 +72,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       try {
         io.stdout(`chain: ${session.cluster.label}`);
         io.stdout((await describeGovernanceMode(session.cluster.connection)).line);
+        io.stdout((await describeSquadsMode(session.cluster.connection)).line);
         io.stdout(`DAO treasury ${DEMO.nativeTreasury.toBase58()}, agent key ${DEMO.agent.toBase58()} (see docs/DEMO.md)`);
         const run = async (label: string, agent: AgentConfig, runtime = session.runtime) => {
           io.stdout(`\n${label}`);

@@ -6,7 +6,7 @@
 // {"url","wsUrl","pid"} on stdout once serving, everything else on stderr, and an exit when
 // the parent goes away (stdin closed, or this process re-parented).
 import type { Command } from 'commander';
-import { SPL_GOVERNANCE_PROGRAM_ID, findProgram, knownProgramName, startEmbeddedChain, type EmbeddedChain } from '../../chain/index.js';
+import { SPL_GOVERNANCE_PROGRAM_ID, SQUADS_V4_PROGRAM_ID, findProgram, knownProgramName, startEmbeddedChain, type EmbeddedChain } from '../../chain/index.js';
 import { claimChainLock, loadChainState, releaseChainLock, saveChainState } from '../../chain/embedded/state-file.js';
 import type { Logger } from '../../shared/index.js';
 import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
@@ -95,7 +95,7 @@ function parseAccounts(values: string[]): { address: string; path: string }[] {
 }
 
 /** Programs the demo needs on the chain, besides what --program names. */
-const DEMO_PROGRAMS = [SPL_GOVERNANCE_PROGRAM_ID];
+const DEMO_PROGRAMS = [SPL_GOVERNANCE_PROGRAM_ID, SQUADS_V4_PROGRAM_ID];
 
 /** --program first; each demo program not named there from STEWARD_PROGRAMS_DIR or the cache. */
 function withDemoPrograms(explicit: { id: string; path: string }[]): { load: { id: string; path: string }[]; lines: string[] } {
@@ -211,6 +211,9 @@ export function registerLocalnet(program: Command, io: CliIo): void {
             say(dao.governance.mode === 'program'
               ? 'demo governance: created by the SPL Governance program from real instructions (realm, deposits, governance, native treasury, proposals signed off and voted)'
               : 'demo governance: SPL Governance program not found, so its accounts are written as data (votes are prepared, not cast)');
+            say(dao.squads.mode === 'program'
+              ? `demo Squads vault: multisig ${dao.squads.addresses.multisig.toBase58()} created by the Squads v4 program, vault ${dao.squads.addresses.vault.toBase58()} funded, the agent's USDC spending limit added by a config transaction the members approved`
+              : 'demo Squads vault: Squads v4 program not found, so the demo has none');
           }
           if (restore) say(`embedded chain ${running.chain.chainId} continued from ${stateFile} (${restore.history.length} transactions, saved ${new Date(restore.savedAtMs).toISOString()})`);
           if (options.demo) oracle = startDemoOracle(running.chain, { onError: (error) => logger.warn({ err: error }, 'demo oracle publication failed') });
