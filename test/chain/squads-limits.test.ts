@@ -190,7 +190,8 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     expect(BigInt(await sq.connection.getBalance(payee, 'confirmed'))).toBe(SOL(2));
     // The vault paid; the agent paid only the fee.
     expect(agentBefore - BigInt(await sq.connection.getBalance(sq.agent.publicKey, 'confirmed'))).toBeLessThan(1_000_000n);
-    const next = await transfer(SOL(2));
+    // 1.5 SOL (not the same 2 SOL: an identical transaction under the same blockhash would be a duplicate, not a spend).
+    const next = await transfer(SOL(1) + 500_000_000n);
     if (next.kind !== 'instructions') throw new Error(JSON.stringify(next));
     expect(next.allowance!.remaining).toBe(SOL(1));
     expect(await readAllowanceNow({ connection: sq.connection, endpoint: sq.chain.url, retry: defaultRetryOptions }, sq.agent.publicKey, next.allowance!, 0n)).toBe(SOL(1));
