@@ -33,7 +33,7 @@ export function checkEffects(
   effects: TransactionEffects,
   context: PolicyContext,
 ): Verdict<ResolvedAction> {
-  const rules = checkKillSwitch(policy, context.paused);
+  const rules = [...checkKillSwitch(action, { policy, context })];
   const treasury = context.treasuryAddresses;
   const isTreasury = (address: string, owner?: string) => treasury.has(address) || (owner !== undefined && treasury.has(owner));
 

@@ -2,7 +2,8 @@
 // a verdict. Pure and synchronous: no I/O, no clock but `context.now`. Every rule that applies
 // is evaluated so a deny lists all its reasons; only an action that cannot be resolved at all
 // (invalid shape, unknown token, bad amount) stops early, since later rules would have nothing
-// to measure.
+// to measure. Every check after that is a PolicyRule (rules/rule.ts): one (action, scope) →
+// fired-rules signature, run in a fixed order.
 import { parseProposedAction, type ProposedAction } from './actions.js';
 import type { CompiledPolicy, CompiledToken } from './compile-policy.js';
 import type { PolicyContext } from './context.js';
@@ -17,6 +18,7 @@ import { checkKillSwitch } from './rules/kill-switch.js';
 import { priceFor, usdRuleNames } from './rules/oracle.js';
 import { checkPerTxLimits } from './rules/per-tx-limits.js';
 import { checkReserve } from './rules/reserves.js';
+import type { PolicyRule, RuleScope } from './rules/rule.js';
 import { checkSwapBounds } from './rules/swap-bounds.js';
 import { isRule, nativeToken, resolveToken } from './rules/token.js';
 import { checkWindowLimits } from './rules/window-limits.js';
@@ -24,8 +26,12 @@ import { deny, verdictKind, type FiredRule, type Verdict } from './verdict.js';
 
 export type PolicyVerdict = Verdict<ResolvedAction>;
 
+/** The rules a resolved action meets, in the order their reasons are listed. Each says when it applies. */
+const RESOLVED_RULES: readonly PolicyRule[] = [checkPerTxLimits, checkWindowLimits, checkReserve, checkDestination, checkValidator, checkSwapBounds, checkApproval];
+
 export function evaluatePolicy(policy: CompiledPolicy, input: unknown, context: PolicyContext): PolicyVerdict {
-  const rules = checkKillSwitch(policy, context.paused);
+  const scope: RuleScope = { policy, context };
+  const rules = [...checkKillSwitch(input, scope)];
   if (rules.length > 0) return { kind: 'deny', rules, action: undefined };
 
   const parsed = parseProposedAction(input);
@@ -37,21 +43,15 @@ export function evaluatePolicy(policy: CompiledPolicy, input: unknown, context: 
   if (!policy.allowedKinds.has(action.kind)) {
     rules.push(deny('action.kind-not-allowed', `"${action.kind}" is not in allow.actions (${[...policy.allowedKinds].join(', ')})`));
   }
-  const hours = checkActiveHours(policy, context.now);
-  if (hours) rules.push(hours);
+  rules.push(...checkActiveHours(action, scope));
 
   const resolved = resolve(policy, action, context, rules);
-  if (resolved && 'outflow' in resolved) checkOutflow(policy, context, resolved.outflow, rules);
-  if (resolved?.kind === 'transfer') {
-    const destination = checkDestination(policy, resolved.to, context.treasuryAddresses);
-    if (destination) rules.push(destination);
+  if (resolved) {
+    for (const rule of RESOLVED_RULES) {
+      const fired = rule(resolved, scope);
+      if (fired.length > 0) rules.push(...fired);
+    }
   }
-  if (resolved?.kind === 'stake') {
-    const validator = checkValidator(policy, resolved.validator);
-    if (validator) rules.push(validator);
-  }
-  if (resolved?.kind === 'swap') checkSwapBounds(policy, context, resolved.maxSlippageBps, rules);
-  if (resolved) checkApproval(policy, resolved.kind, 'outflow' in resolved ? resolved.outflow.usd : undefined, rules);
 
   const kind = verdictKind(rules);
   if (kind === 'deny' || !resolved) return { kind: 'deny', rules, action: resolved };
@@ -129,11 +129,4 @@ function priceOutflow(policy: CompiledPolicy, context: PolicyContext, token: Com
     rules.push(deny('oracle.untrusted', `${usdRuleNames(policy).join(', ')} need(s) a trusted USD price: ${trust.reason}`));
   }
   return { token, amount, usd: undefined };
-}
-
-function checkOutflow(policy: CompiledPolicy, context: PolicyContext, outflow: Outflow, rules: FiredRule[]): void {
-  checkPerTxLimits(policy, outflow, rules);
-  checkWindowLimits(policy, context, outflow, rules);
-  const reserve = checkReserve(policy, context, outflow);
-  if (reserve) rules.push(reserve);
 }

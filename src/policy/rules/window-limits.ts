@@ -3,15 +3,15 @@
 // without a USD value are valued at today's trusted price; if there is none, the USD window
 // cannot be checked and denies.
 import { formatAmount } from '../../shared/amount.js';
-import type { CompiledPolicy } from '../compile-policy.js';
-import type { PolicyContext } from '../context.js';
 import { formatUsd, valueMicroUsd } from '../../shared/index.js';
-import type { Outflow } from '../resolved-action.js';
 import { deny, type FiredRule } from '../verdict.js';
 import { priceFor } from './oracle.js';
+import { NO_RULES, type PolicyRule } from './rule.js';
 
-export function checkWindowLimits(policy: CompiledPolicy, context: PolicyContext, outflow: Outflow, rules: FiredRule[]): void {
-  const { token, amount, usd } = outflow;
+export const checkWindowLimits: PolicyRule = (action, { policy, context }) => {
+  if (!('outflow' in action)) return NO_RULES;
+  const { token, amount, usd } = action.outflow;
+  const rules: FiredRule[] = [];
   for (const window of policy.windows) {
     const spent = context.spent[window.label];
     if (!spent) {
@@ -47,4 +47,5 @@ export function checkWindowLimits(policy: CompiledPolicy, context: PolicyContext
       rules.push(deny('limit.window.usd', `${window.label} USD window: ${formatUsd(already, 'figure')} spent + ${formatUsd(usd, 'figure')} requested > ${formatUsd(usdCap, 'figure')}`));
     }
   }
-}
+  return rules;
+};
