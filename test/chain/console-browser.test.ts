@@ -17,6 +17,7 @@ import { evaluatePolicy } from '../../src/policy/index.js';
 import { formatAmount, formatUsd } from '../../src/shared/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCliProcess } from '../helpers/cli.js';
+import { startFakeModel } from '../helpers/fake-model.js';
 import { STEWARD_BIN } from '../helpers/steward-process.js';
 import { tempDir } from '../helpers/tmp.js';
 import { demoContext, demoPolicy } from './execute-demo-context.js';
@@ -218,7 +219,7 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     expect(await page.locator('#paused').count()).toBe(0);
   });
 
-  it('pauses from the page: shown on every page, approvals refused, resumed again', async () => {
+  it('pauses from the page: shown on every page, approvals refused, a run denied, resumed again', async () => {
     const id = seedTransfer('14000', 'audit, part three');
     const { page } = await openPage('/');
     await page.locator('input[name="reason"]').fill('incident #7');
@@ -234,6 +235,15 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     await screenshot(page, 'paused');
     const viaCli = await cli('approvals', 'approve', String(id), '--by', 'alice');
     expect(viaCli.code).toBe(3);
+    // A run while paused: the agent proposes a transfer (a model the test controls) and the policy denies it.
+    const model = await startFakeModel({ assessment: 'Pay the grantee.', actions: [{ kind: 'transfer', token: 'USDC', amount: '10', to: DEMO.grantee.toBase58(), reason: 'while paused' }] });
+    try {
+      const run = await runCliProcess(['--config', ROOT, 'run', 'treasury-guardian'], { env: { ...env, STEWARD_OPENAI_BASE_URL: model.url, STEWARD_OPENAI_MODEL: 'fake' }, timeoutMs: 150_000 });
+      expect(run.stdout, run.stderr).toContain('actions: 1 proposed, 1 denied, 0 awaiting approval, 0 confirmed');
+      expect(model.requests).toBeGreaterThan(0);
+    } finally {
+      await model.close();
+    }
     await Promise.all([page.waitForURL(/n=/), page.locator('#resume').click()]);
     expect(await page.locator('#paused').count()).toBe(0);
   }, 180_000);
