@@ -3,6 +3,7 @@
 // fixed-point helpers for the byte-array numbers some IDLs use (MarginFi's I80F48).
 import anchor, { type BorshAccountsCoder, type Idl } from '@coral-xyz/anchor';
 import { PublicKey } from '@solana/web3.js';
+import { StewardError } from '../../errors/index.js';
 
 // anchor is CommonJS: Node's ESM loader sees BN only on the default export.
 export const BN = anchor.BN;
@@ -39,7 +40,7 @@ function zeroOf(idl: Idl, type: IdlTypeNode): unknown {
       case 'bytes':
         return Buffer.alloc(0);
       default:
-        throw new Error(`no zero value for IDL type ${type}`);
+        throw new StewardError('INTERNAL', `no zero value for IDL type ${type}`, { context: { type } });
     }
   }
   if ('array' in type) {
@@ -52,7 +53,7 @@ function zeroOf(idl: Idl, type: IdlTypeNode): unknown {
     const defined = type.defined as string | { name: string };
     return zeroOfDefined(idl, typeof defined === 'string' ? defined : defined.name);
   }
-  throw new Error(`no zero value for IDL type ${JSON.stringify(type)}`);
+  throw new StewardError('INTERNAL', `no zero value for IDL type ${JSON.stringify(type)}`);
 }
 
 /** snake_case → camelCase, as anchor converts the IDLs it builds coders from (Orca's coder). */
@@ -67,15 +68,15 @@ export function camelCaseKeys(value: unknown): unknown {
 /** A complete zero value of a named IDL type (struct fields zeroed, enums at their first variant). */
 export function zeroOfDefined(idl: Idl, name: string): Record<string, unknown> {
   const definition = idl.types?.find((candidate) => candidate.name === name);
-  if (!definition) throw new Error(`IDL ${idl.metadata.name} has no type ${name}`);
+  if (!definition) throw new StewardError('INTERNAL', `IDL ${idl.metadata.name} has no type ${name}`, { context: { idl: idl.metadata.name, type: name } });
   const type = definition.type as { kind: string; fields?: Array<{ name: string; type: IdlTypeNode }>; variants?: Array<{ name: string }> };
   if (type.kind === 'struct') return Object.fromEntries((type.fields ?? []).map((field) => [field.name, zeroOf(idl, field.type)]));
   if (type.kind === 'enum') {
     const first = type.variants?.[0];
-    if (!first) throw new Error(`IDL enum ${name} has no variants`);
+    if (!first) throw new StewardError('INTERNAL', `IDL enum ${name} has no variants`, { context: { type: name } });
     return { [first.name]: {} };
   }
-  throw new Error(`IDL type ${name} is a ${type.kind}, not a struct or enum`);
+  throw new StewardError('INTERNAL', `IDL type ${name} is a ${type.kind}, not a struct or enum`, { context: { type: name, kind: type.kind } });
 }
 
 const I80F48_FRACTION_BITS = 48n;
@@ -128,7 +129,7 @@ interface AccountLayoutEntry {
  */
 export function encodeAccount(coder: BorshAccountsCoder, name: string, value: unknown): Buffer {
   const entry = (coder as unknown as { accountLayouts: Map<string, AccountLayoutEntry> }).accountLayouts.get(name);
-  if (!entry) throw new Error(`unknown account ${name}`);
+  if (!entry) throw new StewardError('ARGUMENT_INVALID', `the IDL coder has no account ${name}`, { context: { account: name } });
   const buffer = Buffer.alloc(Math.max(entry.layout.span, 0) || 10_240);
   const length = entry.layout.encode(value, buffer);
   return Buffer.concat([coder.accountDiscriminator(name), buffer.subarray(0, length)]);

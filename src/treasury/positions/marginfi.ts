@@ -12,6 +12,7 @@ import { PublicKey } from '@solana/web3.js';
 import { encodeAccount, i80f48Bytes, i80f48MulToUnits, i80f48Raw, i80f48RawToPpm, ppmToI80f48Raw, zeroOfDefined } from './idl-values.js';
 import { readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as PositionRpc } from '../../chain/account-reader.js';
 import type { DefiPosition, LendingLeg, UnreadablePosition } from './types.js';
+import { StewardError } from '../../errors/index.js';
 
 export const MARGINFI_IDL = JSON.parse(readFileSync(new URL('./idl/marginfi-0.1.8.accounts.json', import.meta.url), 'utf8')) as Idl;
 export const MARGINFI_PROGRAM_ID = new PublicKey(MARGINFI_IDL.address);
@@ -31,7 +32,7 @@ interface StructLayout {
 function offsetOf(account: string, field: string): number {
   const layout = (coder as unknown as { accountLayouts: Map<string, { layout: StructLayout }> }).accountLayouts.get(account)?.layout;
   const offset = layout?.offsetOf(field);
-  if (offset === undefined) throw new Error(`MarginFi IDL: ${account}.${field} has no fixed offset`);
+  if (offset === undefined) throw new StewardError('INTERNAL', `MarginFi IDL: ${account}.${field} has no fixed offset`, { context: { account, field } });
   return DISCRIMINATOR_SIZE + offset;
 }
 /** Where the authority sits in a MarginfiAccount, from the IDL layout (the getProgramAccounts filter). */
@@ -195,7 +196,7 @@ export function sharesFor(amount: bigint, shareValuePpm: bigint): bigint {
 }
 
 export function encodeMarginfiAccount(fields: { group: PublicKey; authority: PublicKey; balances: MarginfiBalanceFields[] }): Buffer {
-  if (fields.balances.length > 16) throw new Error('a MarginfiAccount holds at most 16 balances');
+  if (fields.balances.length > 16) throw new StewardError('ARGUMENT_INVALID', `a MarginfiAccount holds at most 16 balances, not ${fields.balances.length}`, { context: { balances: fields.balances.length } });
   const account = zeroOfDefined(MARGINFI_IDL, ACCOUNT);
   account.group = fields.group;
   account.authority = fields.authority;

@@ -28,6 +28,7 @@ import { derivedAddress } from '../../chain/derived-address.js';
 import { BN, camelCaseKeys, encodeAccount, zeroOfDefined } from './idl-values.js';
 import { readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as PositionRpc } from '../../chain/account-reader.js';
 import type { DefiPosition, UnreadablePosition } from './types.js';
+import { StewardError } from '../../errors/index.js';
 
 export const WHIRLPOOL_PROGRAM_ID: PublicKey = ORCA_WHIRLPOOL_PROGRAM_ID;
 const TOKEN_ACCOUNT_OWNER_OFFSET = 32;
@@ -149,11 +150,13 @@ function valuePosition(
   const tickArray = (key: PublicKey) => {
     const info = accounts.get(key.toBase58());
     const data = info && info.owner.equals(WHIRLPOOL_PROGRAM_ID) ? ParsableTickArray.parse(key, info) : null;
+    // eslint-disable-next-line no-restricted-syntax -- caught where positions are valued: the position is reported unreadable with this text
     if (!data) throw new Error(`its tick array ${key.toBase58()} is missing or does not decode`);
     return data;
   };
   const mint = (key: PublicKey) => {
     const info = accounts.get(key.toBase58());
+    // eslint-disable-next-line no-restricted-syntax -- caught where positions are valued, as above
     if (!info) throw new Error(`its pool's mint ${key.toBase58()} does not exist`);
     return { ...unpackMint(key, info, info.owner), tokenProgram: info.owner };
   };
@@ -260,7 +263,9 @@ export function encodeTickArray(fields: { whirlpool: PublicKey; startTick: numbe
   const ticks = zero.ticks;
   for (const tick of fields.ticks) {
     const offset = (tick.index - fields.startTick) / fields.tickSpacing;
-    if (!Number.isInteger(offset) || offset < 0 || offset >= ticks.length) throw new Error(`tick ${tick.index} is not in the array starting at ${fields.startTick}`);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= ticks.length) {
+      throw new StewardError('ARGUMENT_INVALID', `tick ${tick.index} is not in the array starting at ${fields.startTick}`, { context: { tick: tick.index, start: fields.startTick } });
+    }
     ticks[offset] = {
       ...ticks[offset],
       initialized: true,
