@@ -1,11 +1,14 @@
 // End to end: `steward demo` as an operator runs it (a separate process, the generated model),
-// then the journal and the reports it leaves behind.
+// then the journal and the reports it leaves behind. Where the Squads v4 program file is found,
+// the demo's step 4 pays from the Squads vault: one payment lands through the spending limit, the
+// next is refused before signing (more than the limit has left).
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { squadsProgram } from '../helpers/programs.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
@@ -38,7 +41,13 @@ describe('steward demo', () => {
     const db = new Database(join(work, 'demo.db'), { readonly: true });
     try {
       const runs = db.prepare('SELECT agent, status, report_path FROM runs ORDER BY id').all() as { agent: string; status: string; report_path: string }[];
-      expect(runs.map((row) => row.agent)).toEqual(['proposal-reviewer', 'treasury-guardian', 'treasury-guardian']);
+      expect(runs.map((row) => row.agent)).toEqual(['proposal-reviewer', 'treasury-guardian', 'treasury-guardian', ...(squadsProgram ? ['treasury-guardian'] : [])]);
+      if (squadsProgram) {
+        const vault = db.prepare('SELECT state FROM actions WHERE run_id = (SELECT MAX(id) FROM runs) ORDER BY id').pluck().all() as string[];
+        expect(vault).toEqual(['confirmed', 'effects-refused']);
+        expect(stdout).toMatch(/^4\. scripted payments from the Squads vault/m);
+        expect(stdout).toMatch(/refused at allowance: the action moves 1000 USDC but the on-chain allowance on \S+ has 500 left/);
+      }
       expect(runs.every((row) => row.report_path && existsSync(resolve(root, row.report_path)))).toBe(true);
       const confirmed = db.prepare("SELECT COUNT(*) FROM actions WHERE state = 'confirmed'").pluck().get() as number;
       expect(confirmed).toBeGreaterThanOrEqual(1);

@@ -9,7 +9,7 @@ import { saveRunReport } from '../../agent/report.js';
 import { runAgent, signatureOf, type RunResult } from '../../agent/run-agent.js';
 import { scriptedModel } from '../../agent/scripted-model.js';
 import type { AgentConfig } from '../../config/index.js';
-import { DEMO, demoKeypair, describeGovernanceMode, describeSquadsMode } from '../../demo/index.js';
+import { DEMO, DEMO_SQUADS, DEMO_SQUADS_ADDRESSES, demoKeypair, describeGovernanceMode, describeSquadsMode } from '../../demo/index.js';
 import { chooseModel, ensureTestModel } from '../../llm/index.js';
 import { formatUsd, terminalText } from '../../shared/index.js';
 import { openStore } from '../../store/index.js';
@@ -29,6 +29,24 @@ export function demoScenario(): unknown {
       { kind: 'transfer', token: 'USDC', amount: '1000.00', to: DEMO.stranger.toBase58(), reason: 'an address the DAO never paid' },
       { kind: 'transfer', token: 'USDC', amount: '30000.00', to: grantee, reason: 'over the per-transaction cap' },
       { kind: 'swap', from: 'JUP', to: 'USDC', amount: '10000', maxSlippageBps: 30, reason: 'JUP is priced by a stale oracle' },
+    ],
+  };
+}
+
+/**
+ * Two scripted payments from the DAO's Squads vault (when the chain runs Squads v4): one within
+ * the agent's spending limit lands through spending_limit_use; the next is more than the limit
+ * has left, so the executor refuses it before signing (the program would refuse it too:
+ * test/chain/squads-demo.test.ts sends it with every off-chain check out of the way).
+ */
+export function demoVaultScenario(): unknown {
+  const grantee = DEMO.grantee.toBase58();
+  const first = (DEMO_SQUADS.limitUsdcPerDay * 3n) / 4n;
+  return {
+    assessment: 'Scripted operator requests (not model output): two payments from the Squads vault through the agent spending limit.',
+    actions: [
+      { kind: 'transfer', token: 'USDC', amount: `${first}.00`, to: grantee, memo: 'December RPC invoice (vault)', reason: 'within the Squads spending limit' },
+      { kind: 'transfer', token: 'USDC', amount: `${DEMO_SQUADS.limitUsdcPerDay / 2n}.00`, to: grantee, reason: 'more than the spending limit has left today' },
     ],
   };
 }
@@ -72,7 +90,8 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       try {
         io.stdout(`chain: ${session.cluster.label}`);
         io.stdout((await describeGovernanceMode(session.cluster.connection)).line);
-        io.stdout((await describeSquadsMode(session.cluster.connection)).line);
+        const squads = await describeSquadsMode(session.cluster.connection);
+        io.stdout(squads.line);
         io.stdout(`DAO treasury ${DEMO.nativeTreasury.toBase58()}, agent key ${DEMO.agent.toBase58()} (see docs/DEMO.md)`);
         const run = async (label: string, agent: AgentConfig, runtime = session.runtime) => {
           io.stdout(`\n${label}`);
@@ -98,13 +117,25 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
           for (const action of result.actions) io.stdout(`   - ${action.verdict} → ${action.state}: ${terminalText(JSON.stringify(action.proposed).slice(0, 120))}`);
           const scripted = { ...session.runtime, model: async () => scriptedModel('demo-operator', [demoScenario()]) };
           const scenario = await run(`3. scripted requests through the same policy and executor (not model output)`, { ...guardian, maxActionsPerRun: 5 }, scripted);
-          for (const action of scenario.actions) {
-            const rule = action.rules.find((r) => r.effect === 'deny') ?? action.rules[0];
-            io.stdout(`   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${terminalText(JSON.stringify(action.proposed).slice(0, 90))}${rule ? `\n       ${rule.id}: ${terminalText(rule.reason)}` : ''}${signatureOf(action.execution) ? `\n       ${action.state}: ${signatureOf(action.execution)}` : ''}`);
+          const printActions = (actions: RunResult['actions']) => {
+            for (const action of actions) {
+              const rule = action.rules.find((r) => r.effect === 'deny') ?? action.rules[0];
+              const refusal = action.execution?.status === 'refused' ? `\n       refused at ${action.execution.stage}: ${terminalText(action.execution.reason)}` : '';
+              io.stdout(`   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${terminalText(JSON.stringify(action.proposed).slice(0, 90))}${rule ? `\n       ${rule.id}: ${terminalText(rule.reason)}` : ''}${signatureOf(action.execution) ? `\n       ${action.state}: ${signatureOf(action.execution)}` : refusal}`);
+            }
+          };
+          printActions(scenario.actions);
+          if (squads.mode === 'program') {
+            // The same agent, its treasury the DAO's Squads vault: the transfer builder finds the spending limit.
+            const vaultGuardian: AgentConfig = { ...guardian, maxActionsPerRun: 2, treasury: { ...guardian.treasury, owners: [DEMO_SQUADS_ADDRESSES.vault.toBase58()] as typeof guardian.treasury.owners, squads: { multisig: DEMO_SQUADS_ADDRESSES.multisig.toBase58(), vaultIndex: 0 } as NonNullable<typeof guardian.treasury.squads> } };
+            const vaultScripted = { ...session.runtime, model: async () => scriptedModel('demo-operator', [demoVaultScenario()]) };
+            const vault = await run(`4. scripted payments from the Squads vault ${DEMO_SQUADS_ADDRESSES.vault.toBase58()} through the agent's spending limit (${DEMO_SQUADS.limitUsdcPerDay} USDC per Day)`, vaultGuardian, vaultScripted);
+            printActions(vault.actions);
           }
         }
 
-        const latest = results.at(-1)?.result.analysis;
+        // The DAO's main treasury (the vault step, if any, analyses the vault alone).
+        const latest = results.filter(({ label }) => !label.startsWith('4.')).at(-1)?.result.analysis;
         const actions = results.flatMap(({ result }) => result.actions);
         io.stdout('\nSummary');
         if (latest) {

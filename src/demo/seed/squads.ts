@@ -15,7 +15,7 @@ import { DEMO, DEMO_MINTS, demoKeypair } from '../addresses.js';
 /** What the demo vault holds and what the agent may spend from it. */
 export const DEMO_SQUADS = {
   /** USDC in the vault (whole tokens). */
-  vaultUsdc: 40_000n,
+  vaultUsdc: 300_000n,
   /** The agent's spending limit: USDC per Day, to the grantee only. */
   limitUsdcPerDay: 2_000n,
   timeLockSeconds: 3_600,
