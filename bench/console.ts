@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { buildPolicyContext } from '../src/agent/policy-context.js';
-import { createConnection, type OpenCluster } from '../src/chain/index.js';
+import { createConnection, readClusterIdentity, type OpenCluster } from '../src/chain/index.js';
 import { createConsoleApp } from '../src/cli/console/console-app.js';
 import { loadConfig, resolveSettings } from '../src/config/index.js';
 import { DEMO, startDemoChain } from '../src/demo/index.js';
@@ -28,14 +28,15 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
   try {
     const config = loadConfig(process.cwd());
     const settings = resolveSettings({ db: join(work, 'steward.db'), rpcUrl: demo.running.url });
-    const cluster = { connection: createConnection(demo.running.url), label: `demo chain at ${demo.running.url}`, demo: null, close: async () => undefined } satisfies OpenCluster;
+    const connection = createConnection(demo.running.url);
+    const cluster = { connection, label: `demo chain at ${demo.running.url}`, demo: null, identity: () => readClusterIdentity(connection, demo.running.url), close: async () => undefined } satisfies OpenCluster;
     const hosts = new Set(['bench.local']);
     const { app, observer } = createConsoleApp({ db: store.db, config, settings, cluster, logger: silentLogger, access: { token: null, hosts, csrf: 'bench-csrf-token' } });
     await observer.observeAll();
     const policyConfig = config.policies.find((file) => file.config.name === observer.agents[0]?.policy)!.config;
     const policy = compilePolicy(policyConfig);
     const agent = observer.agents[0]!;
-    const observation = latestObservation(store.db, agent.treasury.owners, { cluster: observer.clusterName });
+    const observation = latestObservation(store.db, agent.treasury.owners, { cluster: observer.latest(agent.name)!.cluster });
     if (!observation) throw new Error('the console did not store its observation');
     for (const amount of ['12000', '13000', '14000']) {
       const payload = { kind: 'transfer', token: 'USDC', amount, to: DEMO.grantee.toBase58(), reason: 'bench' };

@@ -15,8 +15,11 @@ export interface AgentRuntime {
   connection: Connection;
   /** Printable name of the cluster (no credentials). */
   clusterLabel: string;
-  /** Stable name of the cluster for comparing observations ("embedded", "devnet", a redacted URL). */
+  /** The cluster's identity key (ClusterIdentity.key): observations are stored and compared under it. */
   clusterKey: string;
+  /** The cluster's readable name and endpoint (ClusterIdentity), stored beside each observation. */
+  clusterName?: string | null;
+  clusterEndpoint?: string | null;
   /** The embedded chain restarts at slot 0 with every process. */
   embedded: boolean;
   logger: Logger;

@@ -83,7 +83,7 @@ async function observe(agent: AgentConfig, policyConfig: PolicyConfig, runtime: 
     readTreasury(runtime.connection, { agent, policy: policyConfig, agentKey, now: runtime.now(), previous, embedded: runtime.embedded }),
   );
   const { view, analysis, positions } = await phases.run('analyze', () => analyzeTreasuryRead(agent, read, previous));
-  const observationId = saveObservation(runtime.db, { snapshot: read.snapshot, analysis, cluster: runtime.clusterKey, agent: agent.name, now: runtime.now() });
+  const observationId = saveObservation(runtime.db, { snapshot: read.snapshot, analysis, cluster: runtime.clusterKey, clusterName: runtime.clusterName, endpoint: runtime.clusterEndpoint, agent: agent.name, now: runtime.now() });
   return { snapshot: read.snapshot, view, analysis, positions, observationId };
 }
 

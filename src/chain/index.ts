@@ -2,6 +2,7 @@
 export { CLUSTER_URLS, resolveCluster, describeCluster, type ClusterTarget } from './cluster.js';
 export { createConnection, transportOf, type CreateConnectionOptions } from './connection.js';
 export { openCluster, type OpenCluster, type OpenClusterOptions } from './open-cluster.js';
+export { KNOWN_GENESIS, LITESVM_GENESIS, embeddedIdentity, forkIdentity, identityOf, namedClusterOf, readClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 export {
   RpcCounter,
   processRpcCounter,
@@ -32,6 +33,7 @@ export {
   type ProcessedTransaction,
   chainStateFileFor,
   chainLockHolder,
+  loadChainState,
   type ChainLockHolder,
 } from './embedded/index.js';
 export {

@@ -4,6 +4,7 @@
 import type { Connection } from '@solana/web3.js';
 import type { Logger } from '../shared/index.js';
 import { describeCluster, resolveCluster } from './cluster.js';
+import { embeddedIdentity, forkIdentity, readClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { createConnection, transportOf, type RpcCounter } from './connection.js';
 import type { ForkInfo } from './fork/fork-loader.js';
 import { rpcCall } from './rpc.js';
@@ -21,6 +22,11 @@ export interface OpenCluster {
   demo: Pick<EmbeddedChainChild, 'url' | 'wsUrl' | 'pid' | 'chainId'> | null;
   /** On a fork (`--fork`): its upstream, start slot, fetched accounts and upstream requests so far. */
   forkInfo?: () => Promise<ForkInfo>;
+  /**
+   * Which chain this is (embedded or a fork: its own chain id; a URL: its genesis hash, plus the
+   * endpoint when local), read once and kept. RPC_FAILED when the cluster does not answer.
+   */
+  identity(): Promise<ClusterIdentity>;
   close(): Promise<void>;
 }
 
@@ -46,7 +52,8 @@ export async function openCluster(rpcUrl: string, options: OpenClusterOptions = 
   const target = resolveCluster(rpcUrl);
   const connectionOptions = options.counter ? { counter: options.counter } : {};
   if (options.fork) {
-    options.progress?.(`starting a fork of ${redactUrl(options.fork.url)}…`);
+    const upstream = options.fork.url;
+    options.progress?.(`starting a fork of ${redactUrl(upstream)}…`);
     const child = await spawnEmbeddedChain({ demo: false, fork: options.fork, ...(options.logger ? { logger: options.logger } : {}) });
     const connection = createConnection(child.url, { ...connectionOptions, wsUrl: child.wsUrl });
     return {
@@ -54,11 +61,19 @@ export async function openCluster(rpcUrl: string, options: OpenClusterOptions = 
       label: `fork of ${redactUrl(options.fork.url)} (embedded chain ${child.chainId} at ${child.url}, pid ${child.pid})`,
       demo: null,
       forkInfo: () => rpcCall('steward_forkInfo', child.url, () => transportOf(connection).request('steward_forkInfo', [])) as Promise<ForkInfo>,
+      // A fork is its own chain (a fresh one per command): never the upstream's figures.
+      identity: async () => forkIdentity(child.chainId, upstream),
       close: () => child.close(),
     };
   }
   if (target.kind === 'url') {
-    return { connection: createConnection(target.url, connectionOptions), label: describeCluster(target), demo: null, close: async () => undefined };
+    // Read on a connection of its own, so that counted requests stay those of the work itself.
+    let identity: Promise<ClusterIdentity> | undefined;
+    const read = () => (identity ??= readClusterIdentity(createConnection(target.url), target.url).catch((error: unknown) => {
+      identity = undefined;
+      throw error;
+    }));
+    return { connection: createConnection(target.url, connectionOptions), label: describeCluster(target), demo: null, identity: read, close: async () => undefined };
   }
   const stateFile = options.stateFile ?? undefined;
   // Another command (`steward start`, a `localnet --state`) already serves this chain: use it.
@@ -68,6 +83,7 @@ export async function openCluster(rpcUrl: string, options: OpenClusterOptions = 
       connection: createConnection(running.url, { ...connectionOptions, wsUrl: running.wsUrl }),
       label: `${describeCluster(target)} ${running.chainId}, served by process ${running.pid} at ${running.url}`,
       demo: running,
+      identity: async () => embeddedIdentity(running.chainId),
       close: async () => undefined,
     };
   }
@@ -79,6 +95,7 @@ export async function openCluster(rpcUrl: string, options: OpenClusterOptions = 
     connection: createConnection(child.url, { ...connectionOptions, wsUrl: child.wsUrl }),
     label: `${describeCluster(target)} ${child.chainId} at ${child.url} (pid ${child.pid})`,
     demo: child,
+    identity: async () => embeddedIdentity(child.chainId),
     close: () => child.close(),
   };
 }

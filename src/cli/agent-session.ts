@@ -3,7 +3,7 @@
 import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
 import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
-import { openCluster, type OpenCluster, createConnection, resolveCluster } from '../chain/index.js';
+import { openCluster, type OpenCluster, createConnection, resolveCluster, type ClusterIdentity } from '../chain/index.js';
 import { demoKeypair } from '../demo/index.js';
 import { StewardError } from '../errors/index.js';
 import { recoverPending, type ConfirmEndpoint } from '../execute/index.js';
@@ -42,6 +42,12 @@ export async function openAgentSession(options: {
   progress?: (line: string) => void;
   /** Opens the command's cluster (the CLI context's: `--url`, or a fork with `--fork`); default: settings.rpcUrl. */
   openCluster?: () => Promise<OpenCluster>;
+  /** Every run is a dry run (`run --dry-run`): an agent without a model may use the test model anywhere. */
+  dryRun?: boolean;
+  /** Lines for the operator (an agent running on the generated test model). */
+  notice?: (line: string) => void;
+  /** Checks the cluster before anything else reads it (start's preflight); throws to refuse. */
+  checkCluster?: (cluster: OpenCluster) => Promise<void>;
 }): Promise<AgentSession> {
   const confirmFromSettings = confirmEndpoint(options.settings);
   const cluster = options.openCluster
@@ -56,6 +62,7 @@ export async function openAgentSession(options: {
   // Transactions a previous process signed but did not see settle are resolved first, by
   // signature status and block height, before any new work: never by blind resending.
   try {
+    await options.checkCluster?.(cluster);
     // A fresh fork knows none of the journal's signatures: nothing to recover there.
     const recovery = cluster.forkInfo ? { settled: [] } : await recoverPending(options.store.db, cluster.connection, { confirmWith });
     if (recovery.settled.length > 0) {
@@ -68,12 +75,22 @@ export async function openAgentSession(options: {
     await cluster.close();
     throw error;
   }
+  let clusterIdentity: ClusterIdentity;
+  try {
+    clusterIdentity = await cluster.identity();
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
   const runtime = createRuntime({
     db: options.store.db,
     cluster,
+    clusterIdentity,
     settings: options.settings,
     logger: options.logger,
     confirmWith,
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.notice ? { notice: options.notice } : {}),
     ...(options.signer ? { signer: options.signer } : {}),
     // On the embedded demo chain an agent without a configured key signs with the demo agent key,
     // whose seed is public: it exists only there.

@@ -18,7 +18,12 @@ export interface StoredObservation {
   id: number;
   slot: bigint;
   observedAt: string;
+  /** The cluster identity key (ClusterIdentity.key; older rows: "embedded", a name or URL). */
   cluster: string;
+  /** The cluster's readable name, null for rows written before migration 10. */
+  clusterName: string | null;
+  /** scheme://host:port of the endpoint read, null for an embedded chain or older rows. */
+  endpoint: string | null;
   agent: string | null;
   snapshot: TreasurySnapshot;
   /** The analysis as it was stored (amounts as decimal strings). */
@@ -35,8 +40,12 @@ export function saveObservation(
   observation: {
     snapshot: TreasurySnapshot;
     analysis: TreasuryAnalysis;
-    /** Which chain was read: "embedded", a cluster name, or a URL without credentials. */
+    /** Which chain was read: its ClusterIdentity key. */
     cluster: string;
+    /** Its readable name (ClusterIdentity.name). */
+    clusterName?: string | null | undefined;
+    /** scheme://host:port read (ClusterIdentity.endpoint). */
+    endpoint?: string | null | undefined;
     agent?: string | null | undefined;
     now?: Date | undefined;
   },
@@ -44,11 +53,13 @@ export function saveObservation(
   const { snapshot, analysis } = observation;
   const result = statement(
     db,
-    `INSERT INTO treasury_observations (owners_key, cluster, agent, slot, observed_at, trusted_micro_usd, snapshot, analysis, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO treasury_observations (owners_key, cluster, cluster_name, endpoint, agent, slot, observed_at, trusted_micro_usd, snapshot, analysis, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
       ownersKey(snapshot.owners.map((owner) => owner.address)),
       observation.cluster,
+      observation.clusterName ?? null,
+      observation.endpoint ?? null,
       observation.agent ?? null,
       snapshot.slot,
       snapshot.observedAt,
@@ -63,6 +74,8 @@ export function saveObservation(
 interface Row {
   id: number;
   cluster: string;
+  cluster_name: string | null;
+  endpoint: string | null;
   agent: string | null;
   slot: bigint;
   observed_at: string;
@@ -71,18 +84,20 @@ interface Row {
 }
 
 /**
- * The observation of these owners with the highest slot (on `cluster` when given; slots of
- * different clusters do not compare), or null when there is none.
+ * The observation of these owners on one cluster with the highest slot (slots of different
+ * clusters do not compare), or null when there is none. The cluster is named by its identity
+ * key (`cluster`), or — when the cluster cannot be asked who it is — by the endpoint last read
+ * (`endpoint`: the newest observation made through it, whatever chain answered there).
  */
-export function latestObservation(db: Db, owners: readonly string[], options: { cluster?: string } = {}): StoredObservation | null {
-  const byCluster = options.cluster !== undefined;
+export function latestObservation(db: Db, owners: readonly string[], on: { cluster: string } | { endpoint: string }): StoredObservation | null {
+  const [column, value, order] = 'cluster' in on ? ['cluster', on.cluster, 'slot DESC, id DESC'] : ['endpoint', on.endpoint, 'id DESC'];
   const row = db
     .prepare(
-      `SELECT id, cluster, agent, slot, observed_at, snapshot, analysis FROM treasury_observations
-       WHERE owners_key = ?${byCluster ? ' AND cluster = ?' : ''} ORDER BY slot DESC, id DESC LIMIT 1`,
+      `SELECT id, cluster, cluster_name, endpoint, agent, slot, observed_at, snapshot, analysis FROM treasury_observations
+       WHERE owners_key = ? AND ${column} = ? ORDER BY ${order} LIMIT 1`,
     )
     .safeIntegers(true)
-    .get(...(byCluster ? [ownersKey(owners), options.cluster] : [ownersKey(owners)])) as (Omit<Row, 'id'> & { id: bigint }) | undefined;
+    .get(ownersKey(owners), value) as (Omit<Row, 'id'> & { id: bigint }) | undefined;
   if (!row) return null;
   try {
     return {
@@ -90,6 +105,8 @@ export function latestObservation(db: Db, owners: readonly string[], options: { 
       slot: row.slot,
       observedAt: row.observed_at,
       cluster: row.cluster,
+      clusterName: row.cluster_name,
+      endpoint: row.endpoint,
       agent: row.agent,
       snapshot: parseSnapshot(JSON.parse(row.snapshot)),
       analysis: JSON.parse(row.analysis) as Jsonified<TreasuryAnalysis>,

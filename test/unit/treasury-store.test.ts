@@ -37,10 +37,11 @@ describe('treasury observation store', () => {
     const owners = [addr(1), addr(2)];
     const first = snapshot(100n, owners, 10n ** 9n);
     const huge = snapshot(2n ** 60n, owners, (1n << 64n) - 1n);
-    const idA = saveObservation(store.db, { snapshot: huge, analysis: analyzeTreasury(huge, { depegThresholdBps: 50 }), agent: 'treasury-guardian', cluster: 'devnet' });
-    const idB = saveObservation(store.db, { snapshot: first, analysis: analyzeTreasury(first, { depegThresholdBps: 50 }), cluster: 'devnet' });
+    const devnet = { cluster: 'genesis:EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG', clusterName: 'devnet', endpoint: 'https://api.devnet.solana.com' };
+    const idA = saveObservation(store.db, { snapshot: huge, analysis: analyzeTreasury(huge, { depegThresholdBps: 50 }), agent: 'treasury-guardian', ...devnet });
+    const idB = saveObservation(store.db, { snapshot: first, analysis: analyzeTreasury(first, { depegThresholdBps: 50 }), ...devnet });
     expect(idB).toBe(idA + 1);
-    const latest = latestObservation(store.db, [addr(2), addr(1), addr(2)]);
+    const latest = latestObservation(store.db, [addr(2), addr(1), addr(2)], { cluster: devnet.cluster });
     expect(latest?.id).toBe(idA);
     expect(latest?.slot).toBe(2n ** 60n);
     expect(latest?.agent).toBe('treasury-guardian');
@@ -48,10 +49,14 @@ describe('treasury observation store', () => {
     // 2 × (2^64 − 1) lamports = 36,893,488,147.41910323 SOL × $150 = $5,534,023,222,112.8654845,
     // truncated to micro-USD.
     expect(latest?.analysis.totals.trustedMicroUsd).toBe('5534023222112865484');
-    expect(latest?.cluster).toBe('devnet');
-    expect(latestObservation(store.db, owners, { cluster: 'devnet' })?.id).toBe(idA);
-    expect(latestObservation(store.db, owners, { cluster: 'mainnet-beta' })).toBeNull();
-    expect(latestObservation(store.db, [addr(1)])).toBeNull();
+    expect(latest?.cluster).toBe(devnet.cluster);
+    expect(latest?.clusterName).toBe('devnet');
+    expect(latest?.endpoint).toBe(devnet.endpoint);
+    expect(latestObservation(store.db, owners, { cluster: 'genesis:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d' })).toBeNull();
+    // By endpoint: the newest row read through it (not the highest slot).
+    expect(latestObservation(store.db, owners, { endpoint: devnet.endpoint })?.id).toBe(idB);
+    expect(latestObservation(store.db, owners, { endpoint: 'http://127.0.0.1:8899' })).toBeNull();
+    expect(latestObservation(store.db, [addr(1)], { cluster: devnet.cluster })).toBeNull();
     expect(ownersKey([addr(2), addr(1)])).toBe(`${addr(1)},${addr(2)}`);
   });
 
@@ -62,7 +67,7 @@ describe('treasury observation store', () => {
     store.db.prepare('UPDATE treasury_observations SET snapshot = ? WHERE id = ?').run('{"version":1,"slot":"x"}', id);
     let thrown: unknown;
     try {
-      latestObservation(store.db, [addr(1)]);
+      latestObservation(store.db, [addr(1)], { cluster: 'embedded' });
     } catch (error) {
       thrown = error;
     }

@@ -25,7 +25,7 @@ export interface TreasuryObservation {
 }
 
 export interface ToolSessionParams {
-  runtime: Pick<AgentRuntime, 'db' | 'connection' | 'clusterKey' | 'embedded' | 'now' | 'signer' | 'confirmWith'>;
+  runtime: Pick<AgentRuntime, 'db' | 'connection' | 'clusterKey' | 'clusterName' | 'clusterEndpoint' | 'embedded' | 'now' | 'signer' | 'confirmWith'>;
   agent: AgentConfig;
   policy: PolicyConfig;
   /** The run the journal rows belong to (null: none). */
@@ -109,7 +109,7 @@ export class ToolSession {
         embedded: runtime.embedded,
       });
       const { view, analysis, positions } = analyzeTreasuryRead(this.agent, read, previous);
-      const observationId = saveObservation(runtime.db, { snapshot: read.snapshot, analysis, cluster: runtime.clusterKey, agent: this.agent.name, now: runtime.now() });
+      const observationId = saveObservation(runtime.db, { snapshot: read.snapshot, analysis, cluster: runtime.clusterKey, clusterName: runtime.clusterName, endpoint: runtime.clusterEndpoint, agent: this.agent.name, now: runtime.now() });
       this.observation = { snapshot: read.snapshot, view, analysis, positions, observationId, takenAt: runtime.now().getTime() };
       return this.observation;
     });

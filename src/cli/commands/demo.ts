@@ -2,7 +2,7 @@
 // agents run once, then a short scripted scenario through the same policy and executor so the
 // fence can be seen working: a routine payment lands, hostile or oversized ones are refused.
 // Everything runs in this process and is stopped before the command returns.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { saveRunReport } from '../../agent/report.js';
@@ -12,6 +12,7 @@ import type { AgentConfig } from '../../config/index.js';
 import { DEMO, DEMO_SQUADS, DEMO_SQUADS_ADDRESSES, demoKeypair, describeGovernanceMode, describeSquadsMode } from '../../demo/index.js';
 import { chooseModel, ensureTestModel } from '../../llm/index.js';
 import { formatUsd, terminalText } from '../../shared/index.js';
+import { StewardError } from '../../errors/index.js';
 import { openStore } from '../../store/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { chainStateFileFor } from '../../chain/embedded/state-file.js';
@@ -56,8 +57,36 @@ function money(micro: bigint | null | undefined): string {
   return formatUsd(micro, 'whole');
 }
 
+/**
+ * `steward demo key --out FILE`: the demo agent's keypair as a Solana CLI keypair file (0600), for
+ * `steward localnet --demo` and other tools. Its seed is public (docs/DEMO.md): it holds
+ * allowances only on demo chains. An existing file is never overwritten.
+ */
+function registerDemoKey(demo: Command, io: CliIo): void {
+  demo
+    .command('key')
+    .description("write the demo agent's keypair file (public seed; for `steward localnet --demo` only)")
+    .requiredOption('--out <file>', 'where to write it (refused if it exists)')
+    .action((options: { out: string }) => {
+      const path = resolve(options.out);
+      const key = demoKeypair('agent');
+      try {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        writeFileSync(path, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unwritable';
+        throw new StewardError('ARGUMENT_INVALID', `cannot write ${path}: ${code === 'EEXIST' ? 'the file exists (it is never overwritten)' : code}`, {
+          hint: 'pass --out with a new file name',
+          context: { path },
+        });
+      }
+      io.stdout(`wrote ${path} (0600): the demo agent key ${key.publicKey.toBase58()}; its seed is public, use it only on a demo chain`);
+      io.stdout(`use it: STEWARD_KEYPAIR=${path} steward --url http://127.0.0.1:8899 allowance`);
+    });
+}
+
 export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const demo = program
     .command('demo')
     .description(SUMMARY['demo'])
     .option('--no-model', 'review proposals without a model')
@@ -158,4 +187,5 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
         store.close();
       }
     });
+  registerDemoKey(demo, io);
 }

@@ -108,27 +108,27 @@ export function registerObserve(program: Command, io: CliIo): void {
       const agent = pickAgent(config, options.agent, 'treasury');
       const policy = policyOf(config, agent);
       const target = resolveCluster(ctx.settings.rpcUrl);
-      let cluster = target.kind === 'embedded' ? 'embedded' : target.name;
       const store = ctx.openStore();
       const counter = new RpcCounter();
       let open: OpenCluster | undefined;
       try {
         open = await ctx.openCluster({ counter });
-        // A fork's observations are not the cluster's (or the demo chain's): kept apart.
-        if (open.forkInfo) cluster = 'fork';
+        // Keyed by the chain's identity: a fork's or the embedded chain's observations are their own.
+        const identity = await open.identity();
+        const cluster = identity.key;
         const agentKey = agentKeyOf(agent, ctx.settings, open, options.agentKey, '--agent-key')?.key.toBase58() ?? null;
         const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
         const read = await readTreasury(open.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: target.kind === 'embedded' });
         const { snapshot } = read;
         const fork = open.forkInfo ? await open.forkInfo() : null;
         const { view, analysis, positions } = analyzeTreasuryRead(agent, read, previous);
-        const id = saveObservation(store.db, { snapshot, analysis, cluster, agent: agent.name });
+        const id = saveObservation(store.db, { snapshot, analysis, cluster, clusterName: identity.name, endpoint: identity.endpoint, agent: agent.name });
         if (options.json) {
-          io.stdout(toJsonText({ id, cluster, agent: agent.name, snapshot, analysis, positions, rpc: { observation: read.rpc, command: { requests: counter.requests, methods: counter.methods } }, ...(fork ? { fork } : {}) }, 2));
+          io.stdout(toJsonText({ id, cluster, clusterName: identity.name, agent: agent.name, snapshot, analysis, positions, rpc: { observation: read.rpc, command: { requests: counter.requests, methods: counter.methods } }, ...(fork ? { fork } : {}) }, 2));
           return;
         }
         const calls = Object.values(read.rpc.methods).reduce((sum, n) => sum + n, 0);
-        io.stdout(`Chain: ${open.label} — slot ${snapshot.slot}; treasury and DeFi positions read in ${read.rpc.rounds} round(s), ${read.rpc.requests} RPC request(s) (${calls} calls); ${counter.requests} request(s) in all`);
+        io.stdout(`Chain: ${open.demo || fork || identity.name === open.label ? open.label : `${identity.name} (${open.label})`} — slot ${snapshot.slot}; treasury and DeFi positions read in ${read.rpc.rounds} round(s), ${read.rpc.requests} RPC request(s) (${calls} calls); ${counter.requests} request(s) in all`);
         if (fork) {
           io.stdout(`Fork: ${forkSummary(fork)}`);
         }

@@ -25,7 +25,12 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       const agent = findAgent(config, name);
       const store = ctx.openStore();
       try {
-        const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress, openCluster: () => ctx.openCluster() });
+        const session = await openAgentSession({
+          config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress, openCluster: () => ctx.openCluster(),
+          ...(options.dryRun ? { dryRun: true } : {}),
+          // Said on stderr, so that --json output stays one JSON document.
+          notice: (line) => io.stderr(`note: ${line}`),
+        });
         try {
           const result = await runAgent(agent, session.policyOf(agent), session.runtime, {
             trigger: 'cli',

@@ -13,7 +13,7 @@ import { agentKeyOf, policyOf } from '../agents.js';
 export interface AgentRead {
   agent: string;
   observationId: number;
-  /** "embedded", a cluster name, or a URL: the key observations are stored under. */
+  /** The chain's identity key (ClusterIdentity.key): what observations are stored under. */
   cluster: string;
   analysis: TreasuryAnalysis;
   positions: PositionsAnalysis;
@@ -36,23 +36,20 @@ export class ConsoleObserver {
     return treasury.length > 0 ? treasury : all;
   }
 
-  get clusterName(): string {
-    const target = resolveCluster(this.settings.rpcUrl);
-    return target.kind === 'embedded' ? 'embedded' : target.name;
-  }
-
   latest(agent: string): AgentRead | undefined {
     return this.reads.get(agent);
   }
 
   async observe(agent: AgentConfig): Promise<AgentRead> {
     const policy = policyOf(this.config, agent);
-    const cluster = this.clusterName;
+    // Keyed by the chain's identity, as `steward observe` stores it: never another cluster's figures.
+    const identity = await this.cluster.identity();
+    const cluster = identity.key;
     const agentKey = agentKeyOf(agent, this.settings, this.cluster, undefined, 'the agent key')?.key.toBase58() ?? null;
     const previous = latestObservation(this.db, agent.treasury.owners, { cluster });
-    const read = await readTreasury(this.cluster.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: cluster === 'embedded' });
+    const read = await readTreasury(this.cluster.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: resolveCluster(this.settings.rpcUrl).kind === 'embedded' });
     const { analysis, positions } = analyzeTreasuryRead(agent, read, previous);
-    const observationId = saveObservation(this.db, { snapshot: read.snapshot, analysis, cluster, agent: agent.name });
+    const observationId = saveObservation(this.db, { snapshot: read.snapshot, analysis, cluster, clusterName: identity.name, endpoint: identity.endpoint, agent: agent.name });
     const result = { agent: agent.name, observationId, cluster, analysis, positions };
     this.reads.set(agent.name, result);
     return result;
