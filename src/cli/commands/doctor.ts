@@ -1,13 +1,17 @@
-// `steward doctor`: what this machine and configuration look like to Steward. Every check
-// reports instead of throwing, so one broken part does not hide the others.
+// `steward doctor`: what this machine, configuration and cluster look like to Steward: node,
+// llama.cpp, the default model, the database, the config, then the preflight against the
+// cluster (src/agent/preflight*.ts). Every check reports instead of throwing, so one broken part
+// does not hide the others; any failed check exits 1.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describeCluster, resolveCluster } from '../../chain/cluster.js';
-import { inspectConfig, type Settings } from '../../config/index.js';
+import { formatPreflightProblem } from '../../agent/preflight.js';
+import { inspectConfig, type ConfigReport, type Settings } from '../../config/index.js';
 import { chooseModel, readModelHeader, missingRequiredKeys, resolveModelPath } from '../../llm/index.js';
-import { redactUrl } from '../../shared/index.js';
+import { redactUrl, terminalText } from '../../shared/index.js';
 import { latestSchemaVersion, openStore } from '../../store/index.js';
-import { createContext, type CliIo } from '../context.js';
+import { createContext, type CliContext, type CliIo } from '../context.js';
+import { runPreflight } from '../preflight.js';
 import { SUMMARY } from '../summaries.js';
 
 interface Check {
@@ -59,6 +63,35 @@ async function configuredModel(settings: Settings): Promise<Check> {
   }
 }
 
+/**
+ * The cluster as the agents need it: it answers with the genesis hash its name says, the policy's
+ * mints and oracles are there, signing agents hold allowances; and each agent's key and model
+ * files (the preflight `validate --chain` and `start` run). Without a valid config, only whether
+ * the cluster answers.
+ */
+async function clusterChecks(ctx: CliContext, report: ConfigReport): Promise<Check[]> {
+  const label = describeCluster(resolveCluster(ctx.settings.rpcUrl));
+  if (report.problems.length > 0 || report.files.length === 0) {
+    const cluster = await ctx.openCluster();
+    try {
+      const identity = await cluster.identity();
+      return [{ name: 'cluster', ok: true, value: `${identity.name} (${identity.key})` }];
+    } catch (error) {
+      return [{ name: 'cluster', ok: false, value: (error as Error).message }];
+    } finally {
+      await cluster.close();
+    }
+  }
+  const preflight = await runPreflight(ctx, report.config, { chain: true });
+  const unreachable = preflight.problems.find((problem) => problem.kind === 'cluster' && problem.file === null);
+  const identity = preflight.notes.find((note) => note.subject === 'cluster');
+  return [
+    { name: 'cluster', ok: !unreachable, value: unreachable ? unreachable.message : identity ? identity.text : label },
+    ...preflight.notes.filter((note) => note.subject !== 'cluster').map((note) => ({ name: note.subject, ok: true, value: terminalText(note.text) })),
+    ...preflight.problems.filter((problem) => problem !== unreachable).map((problem) => ({ name: 'preflight', ok: false, value: terminalText(formatPreflightProblem(problem)) })),
+  ];
+}
+
 export function registerDoctor(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('doctor')
@@ -71,11 +104,6 @@ export function registerDoctor(program: Command, io: CliIo, setExit: (code: numb
       checks.push({ name: 'node', ok: major >= 20, value: `${process.version} on ${process.platform}-${process.arch}` });
       checks.push(...(await llamaBackend()));
       checks.push(await configuredModel(ctx.settings));
-      try {
-        checks.push({ name: 'cluster', ok: true, value: describeCluster(resolveCluster(ctx.settings.rpcUrl)) });
-      } catch (error) {
-        checks.push({ name: 'cluster', ok: false, value: (error as Error).message });
-      }
       try {
         const store = openStore(resolve(ctx.settings.db));
         checks.push({ name: 'database', ok: true, value: `${store.path} (schema ${store.schemaVersion} of ${latestSchemaVersion()})` });
@@ -91,6 +119,7 @@ export function registerDoctor(program: Command, io: CliIo, setExit: (code: numb
           ? `no agents/ or policies/ under ${resolve(ctx.settings.configDir)}`
           : `${report.config.agents.length} agent(s), ${report.config.policies.length} polic(ies), ${report.problems.length} problem(s)${report.problems.length ? ' — run `steward validate`' : ''}`,
       });
+      checks.push(...(await clusterChecks(ctx, report)));
       if (options.json) io.stdout(JSON.stringify(checks, null, 2));
       else for (const check of checks) io.stdout(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(18)} ${check.value}`);
       setExit(checks.every((check) => check.ok) ? 0 : 1);

@@ -1,4 +1,5 @@
-// `steward start`: runs every scheduled agent on its cron until SIGINT/SIGTERM. A tick that
+// `steward start`: runs every scheduled agent on its cron until SIGINT/SIGTERM, after a preflight
+// that refuses to start on what would fail every tick (src/agent/preflight*.ts). A tick that
 // finds the agent's previous run still going is skipped and recorded. On shutdown no new run
 // starts; a run that has not signed yet is abandoned cleanly, a signed one is finished.
 import type { Command } from 'commander';
@@ -7,11 +8,24 @@ import { runAgent } from '../../agent/run-agent.js';
 import { recordSkippedRun } from '../../agent/run-store.js';
 import { createScheduler } from '../../scheduler/index.js';
 import { StewardError } from '../../errors/index.js';
+import { formatPreflightProblem, preflightExitCode, type PreflightReport } from '../../agent/preflight.js';
 import { openAgentSession } from '../agent-session.js';
+import { runChainPreflight, runPreflight } from '../preflight.js';
 import { createContext, type CliIo } from '../context.js';
 import { summarizeRun } from '../run-summary.js';
 import { SUMMARY } from '../summaries.js';
 import { untilStopped } from '../until-stopped.js';
+
+/** Throws the report's problems as one error: CONFIG_INVALID (exit 2) for files and settings, RPC_FAILED (exit 1) for the cluster. */
+function refuseOn(report: PreflightReport): void {
+  if (report.problems.length === 0) return;
+  const code = preflightExitCode(report) === 2 ? 'CONFIG_INVALID' : 'RPC_FAILED';
+  throw new StewardError(code, `steward start refused: ${report.problems.length} problem(s) before the first tick`, {
+    details: report.problems.map(formatPreflightProblem),
+    hint: code === 'CONFIG_INVALID' ? 'fix what is named above; `steward validate --chain` checks again' : 'check --url / STEWARD_RPC_URL and that the node is up; `steward doctor` shows the cluster',
+    context: { problems: report.problems.length },
+  });
+}
 
 export function registerStart(program: Command, io: CliIo): void {
   program
@@ -24,8 +38,27 @@ export function registerStart(program: Command, io: CliIo): void {
       if (scheduled.length === 0) {
         throw new StewardError('CONFIG_INVALID', 'no agent has a schedule', { hint: 'add `schedule: { cron: "0 */15 * * * *" }` to an agent file, or use `steward run AGENT`' });
       }
+      // Preflight, before the first tick: key and model files (exit 2), then the cluster (exit 1
+      // when it does not answer, 2 when it does not match the configuration).
+      const only = { ...config, agents: scheduled };
+      const files = await runPreflight(ctx, only, { chain: false });
+      refuseOn(files);
       const store = ctx.openStore();
-      const session = await openAgentSession({ config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress, openCluster: () => ctx.openCluster() });
+      let session;
+      try {
+        session = await openAgentSession({
+          config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress, openCluster: () => ctx.openCluster(),
+          notice: (line) => io.stderr(`note: ${line}`),
+          checkCluster: async (cluster) => {
+            const report: PreflightReport = { problems: [], notes: [] };
+            await runChainPreflight(ctx, only, cluster, report);
+            refuseOn(report);
+          },
+        });
+      } catch (error) {
+        store.close();
+        throw error;
+      }
       const scheduler = createScheduler({
         agents: scheduled.map(({ config: agent }) => ({
           name: agent.name,
