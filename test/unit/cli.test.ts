@@ -34,5 +34,5 @@ describe('cli', () => {
     const result = await runCli(['--url', 'https://user:secret@bad host', 'doctor']);
     expect(result.stdout).toMatch(/FAIL cluster +unknown cluster/);
     expect(result.stdout).not.toContain('secret');
-  });
+  }, 120_000);
 });

@@ -70,6 +70,14 @@ async function configuredModel(settings: Settings): Promise<Check> {
  * the cluster answers.
  */
 async function clusterChecks(ctx: CliContext, report: ConfigReport): Promise<Check[]> {
+  try {
+    return await clusterChecksOrThrow(ctx, report);
+  } catch (error) {
+    return [{ name: 'cluster', ok: false, value: (error as Error).message }];
+  }
+}
+
+async function clusterChecksOrThrow(ctx: CliContext, report: ConfigReport): Promise<Check[]> {
   const label = describeCluster(resolveCluster(ctx.settings.rpcUrl));
   if (report.problems.length > 0 || report.files.length === 0) {
     const cluster = await ctx.openCluster();
