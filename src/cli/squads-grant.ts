@@ -25,7 +25,8 @@ export interface SquadsGrantOptions {
   vaultIndex?: string;
   timeLock?: string;
   creator?: string;
-  agent?: string;
+  /** The delegate's public key (--agent-key). */
+  agentKey?: string;
   revoke?: boolean;
   execute?: boolean;
   json?: boolean;
@@ -144,9 +145,9 @@ export async function runSquadsGrant(ctx: CliContext, agent: AgentConfig, policy
         hint: "have the multisig's members approve and execute the printed config transaction (Squads app or CLI)",
       });
     }
-    const agentKey = agentKeyOf(agent, ctx.settings, cluster, options.agent, '--agent');
+    const agentKey = agentKeyOf(agent, ctx.settings, cluster, options.agentKey, '--agent-key');
     if (!agentKey) {
-      throw new StewardError('KEYPAIR_INVALID', `agent "${agent.name}" has no signer configured, so the key the limits name is unknown`, { hint: 'pass --agent PUBKEY, or configure signer in the agent file (or STEWARD_KEYPAIR)' });
+      throw new StewardError('KEYPAIR_INVALID', `agent "${agent.name}" has no signer configured, so the key the limits name is unknown`, { hint: 'pass --agent-key PUBKEY, or configure signer in the agent file (or STEWARD_KEYPAIR)' });
     }
     const withVault: AgentConfig = { ...agent, treasury: { ...agent.treasury, owners: [...new Set([...agent.treasury.owners, ref.vault.toBase58()])] as typeof agent.treasury.owners } };
     const snapshot = await readTreasury(cluster, ctx.settings, withVault, policyConfig, agentKey.key, new Date());

@@ -95,7 +95,7 @@ export async function startFenceFixture(): Promise<FenceFixture> {
     },
   };
   // The demo grants 50,000 USDC; raise it so the off-chain fence, not the token program, binds.
-  const grant = await runCli(['--config', fixture.config({ windowUsdc: '20000', reserveUsdc: '0' }), '--url', chain.url, 'grant', '--token', 'USDC', '--amount', '100000000', '--agent', DEMO.agent.toBase58(), '--execute']);
+  const grant = await runCli(['--config', fixture.config({ windowUsdc: '20000', reserveUsdc: '0' }), '--url', chain.url, 'grant', '--token', 'USDC', '--amount', '100000000', '--agent-key', DEMO.agent.toBase58(), '--execute']);
   if (grant.code !== 0) throw new Error(`grant failed: ${grant.stderr}`);
   return fixture;
 }

@@ -78,7 +78,7 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     expect(statusText.stdout).toMatch(/DRIFT time-lock-zero: .*\n +fix: set one with a SetTimeLock config action/);
     expect(statusText.stdout).toMatch(/DRIFT missing-limit: no spending limit lets the agent spend the vault's JUP/);
 
-    const grant = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent', sq.agent.publicKey.toBase58(), '--time-lock', '3600', '--execute', '--json']);
+    const grant = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent-key', sq.agent.publicKey.toBase58(), '--time-lock', '3600', '--execute', '--json']);
     expect(grant.code, grant.stderr).toBe(0);
     const plan = JSON.parse(grant.stdout) as { kind: string; steps: string[]; compiled: { symbol: string; period: string; priceDependent: boolean; destinations: string[] }[]; transactions: { configTransactionIndex: string; steps: string[]; unsignedTransaction: { base64: string } }[]; executed: { flagsAfter: unknown[]; signatures: string[] } };
     expect(plan.kind).toBe('autonomous');
@@ -96,13 +96,13 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     expect((await statusDrift()).flags).toEqual([]);
     expect((await cli(['status'])).stdout).toMatch(/squads: {4}multisig \S+ \(vault 0\): 2 spending limit\(s\) for the agent; drift none/);
 
-    const again = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent', sq.agent.publicKey.toBase58()]);
+    const again = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent-key', sq.agent.publicKey.toBase58()]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/Nothing to change: the multisig already holds exactly these limits/);
   }, 240_000);
 
   it('refuses bad input before reading anything, saying what and where (exit 2)', async () => {
-    const wrong = await cli(['grant', '--squads', Keypair.generate().publicKey.toBase58(), '--agent', sq.agent.publicKey.toBase58()]);
+    const wrong = await cli(['grant', '--squads', Keypair.generate().publicKey.toBase58(), '--agent-key', sq.agent.publicKey.toBase58()]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/names Squads multisig .* not /);
     const mixed = await cli(['grant', '--squads', sq.multisig.toBase58(), '--token', 'USDC']);

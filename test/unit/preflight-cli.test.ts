@@ -32,12 +32,12 @@ describe('preflight', () => {
     const config = configWith((text) => text.replace(/signer:\n\s+env: STEWARD_KEYPAIR/, `signer: { keypair: ${join(work, 'missing.json')} }\nmodel: { local: ${notGguf} }`));
     const env = { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: '', STEWARD_MODEL: '' };
 
-    const validate = await runCliProcess(['--config', config, '--url', DEAD, 'validate'], { env, cwd: work });
+    const validate = await runCliProcess(['--config', config, '--url', DEAD, 'validate'], { env, cwd: work, timeoutMs: 170_000 });
     expect(validate.code).toBe(2);
     expect(validate.stderr).toMatch(/agents\/treasury-guardian\.yaml:\d+:\d+ signer\.keypair: cannot read the keypair file .*missing\.json .*ENOENT/);
     expect(validate.stderr).toMatch(/agents\/treasury-guardian\.yaml:\d+:\d+ model\.local: .*model\.gguf is not a readable GGUF model file/);
 
-    const start = await runCliProcess(['--config', config, '--url', DEAD, 'start'], { env, cwd: work, timeoutMs: 60_000 });
+    const start = await runCliProcess(['--config', config, '--url', DEAD, 'start'], { env, cwd: work, timeoutMs: 170_000 });
     expect(start.code).toBe(2);
     expect(start.stderr).toContain('steward start refused: 2 problem(s) before the first tick');
     expect(start.stderr).toMatch(/signer\.keypair: cannot read the keypair file/);
@@ -49,19 +49,19 @@ describe('preflight', () => {
     } finally {
       store.close();
     }
-  }, 120_000);
+  }, 400_000);
 
   it('key material where a path belongs is refused without being echoed; a model file that is missing is named', async () => {
     const work = tempDir('steward-preflight-work-');
     const secret = JSON.stringify(Array.from(demoKeypair('agent').secretKey));
-    const result = await runCliProcess(['--config', root, 'validate'], { env: { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: secret, STEWARD_MODEL: join(work, 'nowhere.gguf') }, cwd: work });
+    const result = await runCliProcess(['--config', root, 'validate'], { env: { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: secret, STEWARD_MODEL: join(work, 'nowhere.gguf') }, cwd: work, timeoutMs: 170_000 });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^STEWARD_KEYPAIR: \$STEWARD_KEYPAIR must name a keypair file, but holds something else/m);
     expect(result.stderr).toMatch(/^STEWARD_MODEL: model file .*nowhere\.gguf does not exist/m);
     expect(result.stdout + result.stderr).not.toContain(secret.slice(1, 40));
     // One problem per variable, however many agents read it.
     expect(result.stderr.match(/^STEWARD_KEYPAIR:/gm)).toHaveLength(1);
-  }, 180_000);
+  }, 600_000);
 
   it('a cluster that does not answer is not "ok": validate --chain, doctor and start exit 1', async () => {
     const work = tempDir('steward-preflight-work-');
@@ -69,31 +69,31 @@ describe('preflight', () => {
     writeFileSync(keyFile, JSON.stringify(Array.from(demoKeypair('agent').secretKey)), { mode: 0o600 });
     const env = { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: keyFile, STEWARD_MODEL: await ensureTestModel() };
 
-    const validate = await runCliProcess(['--config', root, '--url', DEAD, 'validate', '--chain'], { env, cwd: work });
+    const validate = await runCliProcess(['--config', root, '--url', DEAD, 'validate', '--chain'], { env, cwd: work, timeoutMs: 170_000 });
     expect(validate.code, validate.stderr).toBe(1);
     expect(validate.stderr).toContain('cannot reach the cluster at http://127.0.0.1:1/');
     expect(validate.stdout).toMatch(/treasury-guardian: signer: \$STEWARD_KEYPAIR \(public key \w+\)/);
 
-    const doctor = await runCliProcess(['--config', root, '--url', DEAD, 'doctor'], { env, cwd: work });
+    const doctor = await runCliProcess(['--config', root, '--url', DEAD, 'doctor'], { env, cwd: work, timeoutMs: 170_000 });
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/^FAIL cluster\s+cannot reach the cluster at http:\/\/127\.0\.0\.1:1\//m);
     expect(doctor.stdout).not.toMatch(/^ok\s+cluster/m);
 
-    const start = await runCliProcess(['--config', root, '--url', DEAD, 'start'], { env, cwd: work, timeoutMs: 60_000 });
+    const start = await runCliProcess(['--config', root, '--url', DEAD, 'start'], { env, cwd: work, timeoutMs: 170_000 });
     expect(start.code).toBe(1);
     expect(start.stderr).toContain('steward start refused');
     expect(start.stderr).toContain('cannot reach the cluster');
     expect(start.stdout).not.toContain('next run');
-  }, 180_000);
+  }, 600_000);
 
   it('with no model, an autonomous agent on a real cluster is refused by name; validate on the embedded default says the test model stands in', async () => {
     const work = tempDir('steward-preflight-work-');
     const env = { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: '', STEWARD_MODEL: '', STEWARD_RPC_URL: '' };
-    const embedded = await runCliProcess(['--config', root, 'validate'], { env, cwd: work });
+    const embedded = await runCliProcess(['--config', root, 'validate'], { env, cwd: work, timeoutMs: 170_000 });
     expect(embedded.code, embedded.stderr).toBe(0);
     expect(embedded.stdout).toContain('treasury-guardian: model: none configured; runs on the embedded chain use the generated test model (random weights)');
-    const real = await runCliProcess(['--config', root, '--url', DEAD, 'validate'], { env, cwd: work });
+    const real = await runCliProcess(['--config', root, '--url', DEAD, 'validate'], { env, cwd: work, timeoutMs: 170_000 });
     expect(real.code).toBe(2);
     expect(real.stderr).toMatch(/name: agent "treasury-guardian" \(autonomous\) has no model configured; on http:\/\/127\.0\.0\.1:1\/ the generated test model \(random weights\) is refused/);
-  }, 180_000);
+  }, 600_000);
 });

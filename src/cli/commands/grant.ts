@@ -7,7 +7,7 @@
 // `steward_setAccount` cheat RPC — an injection, not a signature, which no real cluster allows.
 import { ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, type Connection } from '@solana/web3.js';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { StewardError } from '../../errors/index.js';
 import { buildGrantInstruction, readAllowances, unsignedGrantTransaction, withDelegate } from '../../execute/index.js';
 import { formatAmount, formatTokenNumber, isAddress, parseAmount } from '../../shared/index.js';
@@ -28,6 +28,8 @@ interface GrantOptions {
   creator?: string;
   amount?: string;
   agent?: string;
+  agentKey?: string;
+  /** Deprecated spelling of --agent. */
   agentName?: string;
   account?: string;
   revoke?: boolean;
@@ -73,20 +75,35 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
     .option('--time-lock <seconds>', 'with --squads: also set the multisig time lock')
     .option('--creator <pubkey>', 'with --squads: the member (Initiate permission) who proposes the config transaction')
     .option('--amount <decimal>', 'the allowance to set, in whole tokens (replaces the current one; not rounded)')
-    .option('--agent <pubkey>', "the delegate's public key (default: the agent's signer; on the embedded chain the demo agent)")
-    .option('--agent-name <name>', 'the agent whose treasury and policy to use (default: the first with the treasury task)')
+    .option('--agent <name>', 'the agent whose treasury and policy to use (default: the first with the treasury task)')
+    .option('--agent-key <pubkey>', "the delegate's public key (default: the agent's signer; on the embedded chain the demo agent)")
+    .addOption(new Option('--agent-name <name>', 'deprecated: --agent').hideHelp())
     .option('--account <address>', 'the treasury token account, when the treasury holds several of this token')
     .option('--revoke', 'remove the delegate instead (no --amount)')
     .option('--execute', 'embedded demo chain only: apply it by rewriting the token account in the chain state')
     .option('--json', 'print the grant as JSON')
     .action(async (options: GrantOptions, command: Command) => {
       const ctx = createContext(command, io);
-      const { agent, policy } = treasuryAgent(ctx.loadConfig(), options.agentName);
+      const config = ctx.loadConfig();
+      // One flag name per concept across commands: --agent NAME, --agent-key PUBKEY. The old
+      // spellings (--agent-name NAME; --agent PUBKEY) still work here, with a warning.
+      let agentName = options.agent;
+      let agentKeyFlag = options.agentKey;
+      if (options.agentName !== undefined) {
+        io.stderr('warning: --agent-name is deprecated; use --agent NAME');
+        agentName ??= options.agentName;
+      }
+      if (agentName !== undefined && isAddress(agentName) && !config.agents.some((entry) => entry.config.name === agentName)) {
+        io.stderr('warning: --agent PUBKEY is deprecated; use --agent-key PUBKEY (--agent names an agent)');
+        agentKeyFlag ??= agentName;
+        agentName = options.agentName;
+      }
+      const { agent, policy } = treasuryAgent(config, agentName);
       if (options.squads !== undefined) {
         if (options.token !== undefined || options.amount !== undefined || options.account !== undefined) {
           throw new StewardError('ARGUMENT_INVALID', '--squads compiles the whole policy: it takes no --token, --amount or --account', { hint: 'drop them; the amounts come from the policy windows' });
         }
-        await runSquadsGrant(ctx, agent, policy, { ...options, squads: options.squads }, io, setExit);
+        await runSquadsGrant(ctx, agent, policy, { ...options, squads: options.squads, ...(agentKeyFlag !== undefined ? { agentKey: agentKeyFlag } : {}) }, io, setExit);
         return;
       }
       if (options.token === undefined) throw new StewardError('ARGUMENT_INVALID', '--token is required (or --squads MULTISIG)', { hint: `e.g. --token USDC --amount 50000; tokens: ${Object.keys(policy.tokens).join(', ')}` });
@@ -121,10 +138,10 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         const refusal = `--execute applies a grant only on Steward's embedded chain; ${cluster.label} is not one, and only the treasury can sign this`;
         const refusalHint = 'sign the unsigned transaction with the treasury wallet or multisig, or put the instruction in a Realms proposal; both are printed without --execute';
         if (options.execute && !mayInject(ctx.settings.rpcUrl, cluster)) throw new StewardError('ARGUMENT_INVALID', refusal, { hint: refusalHint });
-        const agentKey = agentKeyOf(agent, ctx.settings, cluster, options.agent, '--agent');
+        const agentKey = agentKeyOf(agent, ctx.settings, cluster, agentKeyFlag, '--agent-key');
         if (!agentKey) {
           throw new StewardError('KEYPAIR_INVALID', `agent "${agent.name}" has no signer configured, so the key to approve is unknown`, {
-            hint: 'pass --agent PUBKEY, or configure signer.keypair / signer.env in the agent file (or STEWARD_KEYPAIR)',
+            hint: 'pass --agent-key PUBKEY, or configure signer.keypair / signer.env in the agent file (or STEWARD_KEYPAIR)',
           });
         }
         const snapshot = await readTreasury(cluster, ctx.settings, agent, policy, agentKey.key, new Date());

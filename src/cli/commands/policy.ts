@@ -1,10 +1,15 @@
 // `steward policy check`: runs one proposed action (a JSON file) through a policy file and prints
 // the verdict and every rule that fired. Exit 0 allow, 3 deny, 4 needs-approval, 2 bad input.
-// With --db it reads the spend windows and the kill switch from the database, as a run would.
+// With --db it reads the spend windows and the kill switch from the database, as a run would;
+// with --url the prices, balances and treasury addresses from the chain. Without them, a verdict
+// that lacked a price or a balance names the flag that gives it.
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, readTextFile, validateYaml } from '../../config/index.js';
-import { policySchema } from '../../config/schemas/policy.js';
+import { policySchema, type PolicyConfig } from '../../config/schemas/policy.js';
+import { balancesFromSnapshot, pricesFromSnapshot, treasuryAddresses } from '../../agent/policy-context.js';
+import { getTreasurySnapshot } from '../../treasury/index.js';
+import { findAgent, pickAgent } from '../agents.js';
 import { StewardError } from '../../errors/index.js';
 import { parseAmount } from '../../shared/amount.js';
 import { priceFromDecimal, type Price } from '../../shared/index.js';
@@ -23,7 +28,7 @@ import {
 } from '../../policy/index.js';
 import { readSpendWindows } from '../../execute/index.js';
 import { isPaused } from '../../store/index.js';
-import { createContext, type CliIo, type GlobalOptions } from '../context.js';
+import { createContext, type CliContext, type CliIo, type GlobalOptions } from '../context.js';
 import { SUMMARY } from '../summaries.js';
 
 interface CheckOptions {
@@ -33,6 +38,7 @@ interface CheckOptions {
   prices?: string;
   balances?: string;
   treasury?: string;
+  agent?: string;
   json?: boolean;
 }
 
@@ -53,10 +59,11 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
     .option('--prices <file>', 'JSON: { "SOL": { "price": "150.25", "confidence": "0.05", "publishTime": "ISO" } }')
     .option('--balances <file>', 'JSON: treasury balances in whole tokens, { "USDC": "300000" }')
     .option('--treasury <addresses>', 'comma-separated treasury owners and token accounts (the "treasury" destination)')
+    .option('--agent <name>', "with --url: the agent whose treasury owners are read (default: the first agent of this policy)")
     .option('--json', 'print the verdict as JSON')
-    .action((options: CheckOptions, command: Command) => {
+    .action(async (options: CheckOptions, command: Command) => {
       const ctx = createContext(command, io);
-      const compiled = loadPolicy(options.policy);
+      const { config: policyConfig, compiled } = loadPolicy(options.policy);
       const action = readJson(options.action, '--action');
       const parsed = parseProposedAction(action);
       if (!parsed.ok) {
@@ -74,12 +81,18 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
         spent = readSpendWindows(store.db, compiled.name, compiled, now);
         paused = isPaused(store.db);
       }
+      // --url: what --prices, --balances and --treasury do not give is read from the chain (the
+      // oracle accounts and the treasury of the agent fenced by this policy), as a run reads it.
+      const urlGiven = command.optsWithGlobals<GlobalOptions>().url !== undefined;
+      const chain = urlGiven ? await readFromChain(ctx, policyConfig, options.agent, now) : null;
+      const treasuryAddresses = readTreasury(options.treasury);
+      for (const address of chain?.treasuryAddresses ?? []) treasuryAddresses.add(address);
       const context: PolicyContext = {
         now,
-        prices: options.prices ? readPrices(options.prices, now) : {},
+        prices: options.prices ? readPrices(options.prices, now) : (chain?.prices ?? {}),
         spent,
-        balances: options.balances ? readBalances(options.balances, compiled) : {},
-        treasuryAddresses: readTreasury(options.treasury),
+        balances: options.balances ? readBalances(options.balances, compiled) : (chain?.balances ?? {}),
+        treasuryAddresses,
         paused,
       };
       const verdict = evaluatePolicy(compiled, action, context);
@@ -89,12 +102,54 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
         io.stdout(`${verdict.kind.toUpperCase()}  ${parsed.action.kind} under policy "${compiled.name}" at ${new Date(now).toISOString()}`);
         for (const rule of verdict.rules) io.stdout(`  ${rule.effect === 'deny' ? 'deny    ' : 'approval'}  ${rule.id}: ${terminalText(rule.reason)}`);
         if (!dbGiven) io.stdout('  (no --db: rolling windows counted as empty and the database kill switch as off)');
+        if (chain) io.stdout(`  (prices and balances read from ${chain.label} at slot ${chain.slot}, treasury of agent "${chain.agent}")`);
+        for (const line of missingInputHints(verdict.rules, options, chain !== null)) io.stdout(`  hint: ${line}`);
       }
       setExit(verdictExitCode(verdict.kind));
     });
 }
 
-function loadPolicy(file: string): CompiledPolicy {
+/** What a verdict lacked because a flag was not given: the flag to pass (a deny that only says "unknown" helps nobody). */
+function missingInputHints(rules: readonly { id: string }[], options: CheckOptions, fromChain: boolean): string[] {
+  if (fromChain) return [];
+  const fired = new Set(rules.map((rule) => rule.id));
+  const hints: string[] = [];
+  if (fired.has('oracle.untrusted') && !options.prices) hints.push('no prices were given: pass --prices FILE, or --url CLUSTER to read the oracle accounts from the chain');
+  if (fired.has('reserve.balance-unknown') && !options.balances) hints.push('no balances were given: pass --balances FILE, or --url CLUSTER to read the treasury from the chain');
+  return hints;
+}
+
+interface ChainInputs {
+  label: string;
+  agent: string;
+  slot: bigint;
+  prices: PolicyContext['prices'];
+  balances: PolicyContext['balances'];
+  treasuryAddresses: Set<string>;
+}
+
+async function readFromChain(ctx: CliContext, policy: PolicyConfig, agentName: string | undefined, now: number): Promise<ChainInputs> {
+  const config = ctx.loadConfig();
+  const agent = agentName !== undefined
+    ? findAgent(config, agentName)
+    : (config.agents.find((entry) => entry.config.policy === policy.name && entry.config.tasks.includes('treasury')) ?? config.agents.find((entry) => entry.config.policy === policy.name))?.config ?? pickAgent(config, undefined, 'treasury');
+  const cluster = await ctx.openCluster();
+  try {
+    const snapshot = await getTreasurySnapshot(cluster.connection, { owners: agent.treasury.owners, tokens: policy.tokens, oracle: policy.oracle, now: new Date(now) });
+    return {
+      label: cluster.label,
+      agent: agent.name,
+      slot: snapshot.slot,
+      prices: pricesFromSnapshot(snapshot),
+      balances: balancesFromSnapshot(snapshot),
+      treasuryAddresses: treasuryAddresses(snapshot),
+    };
+  } finally {
+    await cluster.close();
+  }
+}
+
+function loadPolicy(file: string): { config: PolicyConfig; compiled: CompiledPolicy } {
   const path = resolve(file);
   const shown = relative(process.cwd(), path) || path;
   let read: ReturnType<typeof readTextFile>;
@@ -121,7 +176,7 @@ function loadPolicy(file: string): CompiledPolicy {
       context: { file: shown },
     });
   }
-  return compilePolicy(result.value);
+  return { config: result.value, compiled: compilePolicy(result.value) };
 }
 
 function readJson(file: string, flag: string): unknown {
