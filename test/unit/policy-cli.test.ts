@@ -34,6 +34,15 @@ describe('steward policy check', () => {
     expect(vote.stdout).toContain('approval.kind: every vote needs a human approval');
   });
 
+  it('without prices or balances, the deny names the flag that gives them (--prices, --balances, --url)', async () => {
+    const bare = await runCli(['policy', 'check', '--policy', join(dir, 'policies/test.yaml'), '--action', join(dir, 'allow.json'), '--at', AT]);
+    expect(bare.code).toBe(3);
+    expect(bare.stdout).toContain('hint: no prices were given: pass --prices FILE, or --url CLUSTER to read the oracle accounts from the chain');
+    expect(bare.stdout).toContain('hint: no balances were given: pass --balances FILE, or --url CLUSTER to read the treasury from the chain');
+    const withPrices = await runCli(['policy', 'check', '--policy', join(dir, 'policies/test.yaml'), '--action', join(dir, 'allow.json'), '--at', AT, '--prices', join(dir, 'prices.json')]);
+    expect(withPrices.stdout).not.toContain('no prices were given');
+  });
+
   it('prints JSON with the rules and the ledger columns', async () => {
     const result = await check('allow.json', '--json');
     expect(JSON.parse(result.stdout)).toEqual({
