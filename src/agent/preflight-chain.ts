@@ -1,12 +1,15 @@
 // Preflight against the cluster (`validate --chain`, `doctor`, `start`): the cluster answers and
 // is the one its name says (genesis hash), each policy mint exists there with the policy's
-// decimals, each Pyth account parses, and an agent that signs holds a delegate allowance. One
-// treasury read per agent (the same few requests a run makes), nothing written.
+// decimals, each Pyth account parses, and an agent that signs holds a delegate allowance (or, for
+// a Squads treasury, a spending limit that names it; drift flags are noted). One treasury read
+// per agent (the same few requests a run makes), nothing written.
 import type { PublicKey } from '@solana/web3.js';
 import { KNOWN_GENESIS, namedClusterOf, resolveCluster, type ClusterIdentity, type OpenCluster } from '../chain/index.js';
 import type { AgentConfig, PolicyConfig, StewardConfig } from '../config/index.js';
 import { toStewardError } from '../errors/index.js';
+import { compilePolicy } from '../policy/index.js';
 import { getTreasurySnapshot } from '../treasury/index.js';
+import { readSquadsFence } from './squads-fence.js';
 import type { PreflightReport } from './preflight.js';
 
 /** Snapshot problems that mean the policy does not fit this cluster (not a market condition). */
@@ -84,13 +87,31 @@ export async function preflightChain(cluster: OpenCluster, config: StewardConfig
       if (options.signs(agent)) report.notes.push({ subject: agent.name, text: 'allowances: not checked (the agent key is unknown)' });
       continue;
     }
-    const mine = snapshot.allowances.filter((allowance) => allowance.delegate === key.toBase58() && allowance.remaining > 0n);
+    const mine = snapshot.allowances
+      .filter((allowance) => allowance.delegate === key.toBase58() && allowance.remaining > 0n)
+      .map((allowance) => `${allowance.symbol ?? allowance.mint} on ${allowance.tokenAccount}`);
+    // A Squads treasury: the agent spends through the multisig's spending limits that name it.
+    if (agent.treasury.squads) {
+      try {
+        const compiled = compilePolicy(policy);
+        const fence = await readSquadsFence(cluster.connection, { agent, policy: compiled, agentKey: key.toBase58(), snapshot });
+        for (const limit of fence?.squads.spendingLimits ?? []) {
+          if (limit.members.includes(key.toBase58())) mine.push(`Squads ${compiled.tokensByMint.get(limit.mint)?.symbol ?? limit.mint} limit per ${limit.period} (${limit.address})`);
+        }
+        for (const flag of fence?.flags ?? []) report.notes.push({ subject: agent.name, text: `Squads drift ${flag.id}: ${flag.message}` });
+      } catch (error) {
+        const failure = toStewardError(error);
+        report.problems.push({ kind: failure.kind === 'input' ? 'input' : 'cluster', file: entry.file, line: 1, column: 1, path: 'treasury.squads', message: `reading the Squads multisig of agent "${agent.name}" failed: ${failure.message}` });
+        continue;
+      }
+    }
     if (mine.length > 0) {
-      report.notes.push({ subject: agent.name, text: `allowances: ${mine.map((allowance) => `${allowance.symbol ?? allowance.mint} on ${allowance.tokenAccount}`).join(', ')}` });
+      report.notes.push({ subject: agent.name, text: `allowances: ${mine.join(', ')}` });
     } else if (options.signs(agent) && agent.tasks.includes('treasury')) {
+      const what = agent.treasury.squads ? "holds no delegate allowance on the treasury's token accounts and no spending limit of the Squads multisig names it" : "holds no delegate allowance on the treasury's token accounts";
       report.problems.push({
         kind: 'input', file: entry.file, line: 1, column: 1, path: 'mode',
-        message: `agent "${agent.name}" (${agent.mode}) signs as ${key.toBase58()}, which holds no delegate allowance on the treasury's token accounts on ${identity.name}: every payment would be refused; have the DAO grant one (\`steward grant\`)`,
+        message: `agent "${agent.name}" (${agent.mode}) signs as ${key.toBase58()}, which ${what} on ${identity.name}: every payment would be refused; have the DAO grant one (\`steward grant${agent.treasury.squads ? ' --squads' : ''}\`)`,
       });
     } else {
       report.notes.push({ subject: agent.name, text: `allowances: none for ${key.toBase58()}` });

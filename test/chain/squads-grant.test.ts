@@ -4,10 +4,11 @@
 // kept by a removed member, no JUP limit), then the config transaction grant computes, proposed,
 // approved and executed by the (demo) members through the program: every flag clears, and a
 // second grant has nothing to change. `steward status` shows the same flags with their fixes,
-// and none after the grant. Two mints (USDC, JUP), a per-token and a USD window.
+// and none after the grant; `validate --chain` counts the agent's limits and notes the drift. Two mints (USDC, JUP), a per-token and a USD window.
 import { join } from 'node:path';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTestModel } from '../../src/llm/index.js';
 import { memberChange } from '../../src/squads/index.js';
 import { runCli } from '../helpers/cli.js';
 import { NO_SQUADS_PROGRAM, squadsProgram } from '../helpers/programs.js';
@@ -49,6 +50,21 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     return json.agents.find((row) => row.agent === 'vault-agent')!.squads!;
   };
 
+  /** `validate --chain` as the agent (the fixture's key file, the test model), in this process's environment. */
+  const validateChain = async () => {
+    const saved = { key: process.env['STEWARD_KEYPAIR'], model: process.env['STEWARD_MODEL'] };
+    process.env['STEWARD_KEYPAIR'] = join(dir, 'agent.json');
+    process.env['STEWARD_MODEL'] = await ensureTestModel();
+    try {
+      return await cli(['validate', '--chain']);
+    } finally {
+      for (const [name, value] of [['STEWARD_KEYPAIR', saved.key], ['STEWARD_MODEL', saved.model]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  };
+
   it('allowance flags every planted drift, each with what to change; grant --execute clears them through the program', async () => {
     const before = await flagIds();
     expect(before.map((f) => f.id).sort()).toEqual(
@@ -77,6 +93,11 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     expect(statusText.stdout).toContain(`squads:    multisig ${sq.multisig.toBase58()} (vault 0): 1 spending limit(s) for the agent; 9 DRIFT flag(s)`);
     expect(statusText.stdout).toMatch(/DRIFT time-lock-zero: .*\n +fix: set one with a SetTimeLock config action/);
     expect(statusText.stdout).toMatch(/DRIFT missing-limit: no spending limit lets the agent spend the vault's JUP/);
+    // The preflight reads the same fence: the agent's planted USDC limit counts, the drift is named.
+    const preflight = await validateChain();
+    expect(preflight.code, preflight.stderr).toBe(0);
+    expect(preflight.stdout).toMatch(/vault-agent: allowances: Squads USDC limit per Day/);
+    expect(preflight.stdout).toMatch(/vault-agent: Squads drift missing-limit: /);
 
     const grant = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent-key', sq.agent.publicKey.toBase58(), '--time-lock', '3600', '--execute', '--json']);
     expect(grant.code, grant.stderr).toBe(0);
@@ -99,6 +120,10 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     const again = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent-key', sq.agent.publicKey.toBase58()]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/Nothing to change: the multisig already holds exactly these limits/);
+    const clean = await validateChain();
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toMatch(/vault-agent: allowances: .*Squads JUP limit per Day/);
+    expect(clean.stdout).not.toContain('Squads drift');
   }, 240_000);
 
   it('refuses bad input before reading anything, saying what and where (exit 2)', async () => {
