@@ -22,6 +22,13 @@ describe('cli', () => {
     expect(result.stderr).toContain('2 problem(s) in 1 file(s)');
   });
 
+  it('validate names a policy token mint that is not a valid key, at its file:line', async () => {
+    const root = tempTree({ 'policies/mint.yaml': 'name: mint\ntokens:\n  USDC: { mint: not-a-mint, decimals: 6 }\n' });
+    const result = await runCli(['--config', root, 'validate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/policies\/mint\.yaml:3:\d+ tokens\.USDC\.mint: expected a mint address or "native" \(SOL\)/);
+  });
+
   it('exits 2 on an unknown command or option, 0 on --help and --version', async () => {
     expect((await runCli(['frobnicate'])).code).toBe(2);
     expect((await runCli(['validate', '--bogus'])).code).toBe(2);
