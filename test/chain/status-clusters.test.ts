@@ -50,15 +50,15 @@ describe('status per cluster', () => {
     const embedded = await steward('status');
     expect(embedded.code, embedded.stderr).toBe(0);
     expect(embedded.stdout).toMatch(/^cluster embedded chain [0-9a-f]{16} \(embedded:[0-9a-f]{16}\): the embedded chain is not running/m);
-    expect(embedded.stdout).toMatch(/allowance: 50,?000(\.0+)? USDC on .* \(slot \d+, observed .* \(\d+ (s|min) ago\)\)/);
-    expect(embedded.stdout).not.toMatch(/1,?234/);
+    expect(embedded.stdout).toMatch(/allowance: 50,000 USDC( \(\$[\d,.]+\))? on .* \(slot \d+, observed .* \(\d+ (s|min) ago\)\)/);
+    expect(embedded.stdout).not.toMatch(/1,?234 USDC/);
 
     // The other cluster answers: read live.
     const live = await steward('--url', url, 'status');
     expect(live.code, live.stderr).toBe(0);
     expect(live.stdout).toContain(`cluster local validator at http://127.0.0.1:${port} (local:CmpNeggWJ4JaWJeJ8YKN1Zypmk7uvQq3PECGUCAEMbky@127.0.0.1:${port}), read live`);
-    expect(live.stdout).toMatch(/allowance: 1,?234(\.0+)? USDC on .* \(live, slot \d+\)/);
-    expect(live.stdout).not.toMatch(/50,?000(\.0+)? USDC/);
+    expect(live.stdout).toMatch(/allowance: 1,234 USDC( \(\$[\d,.]+\))? on .* \(live, slot \d+\)/);
+    expect(live.stdout).not.toMatch(/50,?000 USDC/);
 
     // It stops answering: its last observation, said to be old, and exit 1.
     await other!.close();

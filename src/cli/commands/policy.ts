@@ -7,8 +7,8 @@ import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblem, readTextFile, validateYaml } from '../../config/index.js';
 import { policySchema, type PolicyConfig } from '../../config/schemas/policy.js';
-import { balancesFromSnapshot, pricesFromSnapshot, treasuryAddresses } from '../../agent/policy-context.js';
-import { getTreasurySnapshot } from '../../treasury/index.js';
+import { policyPrices } from '../../agent/policy-context.js';
+import { buildTreasuryView, getTreasurySnapshot } from '../../treasury/index.js';
 import { findAgent, pickAgent } from '../agents.js';
 import { StewardError } from '../../errors/index.js';
 import { parseAmount } from '../../shared/amount.js';
@@ -136,13 +136,15 @@ async function readFromChain(ctx: CliContext, policy: PolicyConfig, agentName: s
   const cluster = await ctx.openCluster();
   try {
     const snapshot = await getTreasurySnapshot(cluster.connection, { owners: agent.treasury.owners, tokens: policy.tokens, oracle: policy.oracle, now: new Date(now) });
+    // The same TreasuryView a run's policy context is built from.
+    const view = buildTreasuryView(snapshot);
     return {
       label: cluster.label,
       agent: agent.name,
       slot: snapshot.slot,
-      prices: pricesFromSnapshot(snapshot),
-      balances: balancesFromSnapshot(snapshot),
-      treasuryAddresses: treasuryAddresses(snapshot),
+      prices: policyPrices(view),
+      balances: view.balances,
+      treasuryAddresses: new Set(view.addresses.all),
     };
   } finally {
     await cluster.close();
