@@ -52,8 +52,7 @@ module.exports = {
     {
       name: 'demo-only-from-cli',
       severity: 'error',
-      comment:
-        'The demo DAO (seed, oracle, demo cluster) is for the CLI and tests; production code must not depend on it.',
+      comment: 'The demo DAO (seed, oracle, demo cluster) is for the CLI and tests; production code must not depend on it.',
       from: { path: '^src/', pathNot: '^src/(demo|cli)/' },
       to: { path: domain('demo'), dependencyTypesNot: ['type-only'] },
     },

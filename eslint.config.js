@@ -38,7 +38,10 @@ export default tseslint.config(
       // Every failure that can reach an operator is a StewardError with a code (docs/ERRORS.md).
       'no-restricted-syntax': [
         'error',
-        { selector: "ThrowStatement > NewExpression[callee.name='Error']", message: 'throw a StewardError with a code (src/errors), not a raw Error' },
+        {
+          selector: "ThrowStatement > NewExpression[callee.name='Error']",
+          message: 'throw a StewardError with a code (src/errors), not a raw Error',
+        },
       ],
       // Output goes through the CLI's io (tests capture it); logs through the logger.
       'no-console': 'error',

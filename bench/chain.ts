@@ -53,9 +53,11 @@ function signTransfers(f: Fixture, blockhash: string, count: number, salt: numbe
 
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
 }
 
 /** CPU milliseconds (user + system) of another process, from /proc; null where there is none. */
@@ -83,7 +85,14 @@ interface Spent {
 }
 
 /** Signs and sends in chunks, each on a fresh blockhash, so slow runs never outlive it. Counts only the sending. */
-async function timed(connection: Connection, f: Fixture, count: number, salt: number, chainPid: number | null, send: (raw: Buffer, blockhash: string, lastValidBlockHeight: number) => Promise<void>): Promise<Spent> {
+async function timed(
+  connection: Connection,
+  f: Fixture,
+  count: number,
+  salt: number,
+  chainPid: number | null,
+  send: (raw: Buffer, blockhash: string, lastValidBlockHeight: number) => Promise<void>,
+): Promise<Spent> {
   const spent: Spent = { wallMs: 0, ownCpuMs: 0, chainCpuMs: chainPid === null ? null : 0 };
   for (let done = 0; done < count; done += CHUNK) {
     const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash();
@@ -123,7 +132,12 @@ async function overRpc(url: string, wsUrl: string, count: number, chainPid: numb
   return {
     sendOnly: (count / sendOnly.wallMs) * 1000,
     confirmed: (count / confirmed.wallMs) * 1000,
-    cpu: { sendOnlyOwn: rate(sendOnly.ownCpuMs) ?? 0, sendOnlyChain: rate(sendOnly.chainCpuMs), confirmedOwn: rate(confirmed.ownCpuMs) ?? 0, confirmedChain: rate(confirmed.chainCpuMs) },
+    cpu: {
+      sendOnlyOwn: rate(sendOnly.ownCpuMs) ?? 0,
+      sendOnlyChain: rate(sendOnly.chainCpuMs),
+      confirmedOwn: rate(confirmed.ownCpuMs) ?? 0,
+      confirmedChain: rate(confirmed.chainCpuMs),
+    },
   };
 }
 
@@ -142,7 +156,15 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
   const count = options.size === 'smoke' ? 20 : 1000;
   const figures: Figure[] = [];
   const figure = (id: string, name: string, value: number | null, method: string, extra: Partial<Figure> = {}): void => {
-    figures.push({ id, group: GROUP, name, value: value === null ? null : round(value, 0), unit: 'tx/s', method: `${method}; ${count} SPL transferChecked, signed before timing`, ...extra });
+    figures.push({
+      id,
+      group: GROUP,
+      name,
+      value: value === null ? null : round(value, 0),
+      unit: 'tx/s',
+      method: `${method}; ${count} SPL transferChecked, signed before timing`,
+      ...extra,
+    });
   };
   // The stated target is for send-only over JSON-RPC with a stock web3.js Connection.
   const sendTarget = (value: number | null): Partial<Figure> => ({ target: `≥ ${SEND_TARGET}/s`, met: atLeast(value, SEND_TARGET) });
@@ -159,10 +181,28 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
       if (outcome.kind !== 'landed') throw new Error(`not landed: ${outcome.kind}`);
     }
     const submitCpu = round((count / (ownCpuMs() - cpu0)) * 1000, 0);
-    figure('chain.in-process-tps', 'in-process submit (no RPC)', (count / (performance.now() - t0)) * 1000, 'EmbeddedChain.submit with preflight, one after another', { details: { perCpuSecond: submitCpu } });
+    figure(
+      'chain.in-process-tps',
+      'in-process submit (no RPC)',
+      (count / (performance.now() - t0)) * 1000,
+      'EmbeddedChain.submit with preflight, one after another',
+      { details: { perCpuSecond: submitCpu } },
+    );
     const same = await overRpc(running.url, running.wsUrl, count, null);
-    figure('chain.rpc-send-tps', 'JSON-RPC send-only, chain in this process', same.sendOnly, `web3.js sendRawTransaction (preflight on), ${IN_FLIGHT} in flight`, { details: { perCpuSecondOfClientAndChain: same.cpu.sendOnlyOwn } });
-    figure('chain.rpc-confirm-tps', 'JSON-RPC send+confirm, chain in this process', same.confirmed, `sendRawTransaction + confirmTransaction (websocket), ${IN_FLIGHT} in flight`, { details: { perCpuSecondOfClientAndChain: same.cpu.confirmedOwn } });
+    figure(
+      'chain.rpc-send-tps',
+      'JSON-RPC send-only, chain in this process',
+      same.sendOnly,
+      `web3.js sendRawTransaction (preflight on), ${IN_FLIGHT} in flight`,
+      { details: { perCpuSecondOfClientAndChain: same.cpu.sendOnlyOwn } },
+    );
+    figure(
+      'chain.rpc-confirm-tps',
+      'JSON-RPC send+confirm, chain in this process',
+      same.confirmed,
+      `sendRawTransaction + confirmTransaction (websocket), ${IN_FLIGHT} in flight`,
+      { details: { perCpuSecondOfClientAndChain: same.cpu.confirmedOwn } },
+    );
   } finally {
     await running.close();
   }
@@ -170,14 +210,32 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
   const child = await spawnEmbeddedChain({ demo: false });
   try {
     const apart = await overRpc(child.url, child.wsUrl, count, child.pid);
-    figure('chain.child-send-tps', 'JSON-RPC send-only, chain in a child process', apart.sendOnly, `steward localnet child (as openCluster('embedded')), sendRawTransaction, ${IN_FLIGHT} in flight`, {
-      ...sendTarget(apart.sendOnly),
-      details: { perCpuSecondOfChain: apart.cpu.sendOnlyChain, perCpuSecondOfClient: apart.cpu.sendOnlyOwn },
-    });
-    figure('chain.child-send-per-chain-cpu-second', 'JSON-RPC send-only, per CPU-second of the chain process', apart.cpu.sendOnlyChain, 'the send-only loop above divided by the chain process\'s CPU time (/proc/PID/stat), so waiting for a loaded CPU and the client\'s own work do not count', sendTarget(apart.cpu.sendOnlyChain));
-    figure('chain.child-confirm-tps', 'JSON-RPC send+confirm, chain in a child process', apart.confirmed, `steward localnet child, sendRawTransaction + confirmTransaction (websocket), ${IN_FLIGHT} in flight`, {
-      details: { perCpuSecondOfChain: apart.cpu.confirmedChain, perCpuSecondOfClient: apart.cpu.confirmedOwn },
-    });
+    figure(
+      'chain.child-send-tps',
+      'JSON-RPC send-only, chain in a child process',
+      apart.sendOnly,
+      `steward localnet child (as openCluster('embedded')), sendRawTransaction, ${IN_FLIGHT} in flight`,
+      {
+        ...sendTarget(apart.sendOnly),
+        details: { perCpuSecondOfChain: apart.cpu.sendOnlyChain, perCpuSecondOfClient: apart.cpu.sendOnlyOwn },
+      },
+    );
+    figure(
+      'chain.child-send-per-chain-cpu-second',
+      'JSON-RPC send-only, per CPU-second of the chain process',
+      apart.cpu.sendOnlyChain,
+      "the send-only loop above divided by the chain process's CPU time (/proc/PID/stat), so waiting for a loaded CPU and the client's own work do not count",
+      sendTarget(apart.cpu.sendOnlyChain),
+    );
+    figure(
+      'chain.child-confirm-tps',
+      'JSON-RPC send+confirm, chain in a child process',
+      apart.confirmed,
+      `steward localnet child, sendRawTransaction + confirmTransaction (websocket), ${IN_FLIGHT} in flight`,
+      {
+        details: { perCpuSecondOfChain: apart.cpu.confirmedChain, perCpuSecondOfClient: apart.cpu.confirmedOwn },
+      },
+    );
   } finally {
     await child.close();
   }

@@ -29,9 +29,22 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     const config = loadConfig(process.cwd());
     const settings = resolveSettings({ db: join(work, 'steward.db'), rpcUrl: demo.running.url });
     const connection = createConnection(demo.running.url);
-    const cluster = { connection, label: `demo chain at ${demo.running.url}`, demo: null, identity: () => readClusterIdentity(connection, demo.running.url), close: async () => undefined } satisfies OpenCluster;
+    const cluster = {
+      connection,
+      label: `demo chain at ${demo.running.url}`,
+      demo: null,
+      identity: () => readClusterIdentity(connection, demo.running.url),
+      close: async () => undefined,
+    } satisfies OpenCluster;
     const hosts = new Set(['bench.local']);
-    const { app, observer } = createConsoleApp({ db: store.db, config, settings, cluster, logger: silentLogger, access: { token: null, hosts, csrf: 'bench-csrf-token' } });
+    const { app, observer } = createConsoleApp({
+      db: store.db,
+      config,
+      settings,
+      cluster,
+      logger: silentLogger,
+      access: { token: null, hosts, csrf: 'bench-csrf-token' },
+    });
     await observer.observeAll();
     const policyConfig = config.policies.find((file) => file.config.name === observer.agents[0]?.policy)!.config;
     const policy = compilePolicy(policyConfig);
@@ -40,7 +53,11 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     if (!observation) throw new Error('the console did not store its observation');
     for (const amount of ['12000', '13000', '14000']) {
       const payload = { kind: 'transfer', token: 'USDC', amount, to: DEMO.grantee.toBase58(), reason: 'bench' };
-      const verdict = evaluatePolicy(policy, payload, buildPolicyContext(store.db, policyConfig.name, policy, buildTreasuryView(observation.snapshot), Date.now()));
+      const verdict = evaluatePolicy(
+        policy,
+        payload,
+        buildPolicyContext(store.db, policyConfig.name, policy, buildTreasuryView(observation.snapshot), Date.now()),
+      );
       if (verdict.kind !== 'needs-approval') throw new Error(`a ${amount} USDC transfer was judged ${verdict.kind}, not needs-approval`);
       recordDecision({ db: store.db, policy, agent: agent.name, payload, verdict, now: new Date() });
     }
@@ -63,7 +80,8 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
         unit: 'ms',
         target: '< 100 ms',
         met: atMost(value, 100),
-        method: 'app.request on the console hono app over the demo chain (treasury observed once, 3 pending approvals); routing, SQLite reads, rendering and headers, no TCP',
+        method:
+          'app.request on the console hono app over the demo chain (treasury observed once, 3 pending approvals); routing, SQLite reads, rendering and headers, no TCP',
       });
     }
     return figures;

@@ -30,7 +30,14 @@ export async function run(_options: BenchOptions): Promise<Figure[]> {
       try {
         const connection = createConnection(fork.url);
         const started = fork.fork!.info().requests;
-        const read = await readTreasury(connection, { agent, policy, agentKey: DEMO.agent.toBase58(), now: new Date(), previous: null, embedded: true });
+        const read = await readTreasury(connection, {
+          agent,
+          policy,
+          agentKey: DEMO.agent.toBase58(),
+          now: new Date(),
+          previous: null,
+          embedded: true,
+        });
         const observed = fork.fork!.info().requests;
         const result = await reviewRealm(connection, {
           programId: new PublicKey(agent.treasury.governanceProgram ?? GOVERNANCE_PROGRAM_ID),
@@ -41,26 +48,61 @@ export async function run(_options: BenchOptions): Promise<Figure[]> {
           force: true,
         });
         const info = fork.fork!.info();
-        return { start: started, observation: observed - started, review: info.requests - observed, proposals: result.outcomes.length, fetched: info.fetched, hits: info.cache.hits };
+        return {
+          start: started,
+          observation: observed - started,
+          review: info.requests - observed,
+          proposals: result.outcomes.length,
+          fetched: info.fetched,
+          hits: info.cache.hits,
+        };
       } finally {
         await fork.close();
       }
     };
     const cold = await onFork();
     const warm = await onFork();
-    const figure = (id: string, name: string, value: number, method: string, details: Record<string, unknown>): Figure => ({ id, group: GROUP, name, value, unit: 'requests', method, details });
+    const figure = (id: string, name: string, value: number, method: string, details: Record<string, unknown>): Figure => ({
+      id,
+      group: GROUP,
+      name,
+      value,
+      unit: 'requests',
+      method,
+      details,
+    });
     const how = (which: string) =>
       `HTTP requests the fork's upstream client made (a getMultipleAccounts batch counts once; listings forwarded); upstream: the demo chain in its own process; ${which}`;
     return [
       figure('fork.start-requests', 'fork start (the upstream Clock)', cold.start, how('cold fork'), {}),
-      figure('fork.observation-requests.cold', 'forked observation, cold fork', cold.observation, how('readTreasury of treasury-guardian on a fork with an empty cache'), { fetched: cold.fetched }),
-      figure('fork.review-requests.cold', `forked review of ${cold.proposals} proposals, after the observation`, cold.review, how('reviewRealm without a model (decode, flags, simulation on the fork)'), {}),
-      figure('fork.observation-requests.warm', 'forked observation, second fork (store cache)', warm.observation, how('a second fork of the same upstream starting from the first one\'s cache'), { cacheHits: warm.hits }),
+      figure(
+        'fork.observation-requests.cold',
+        'forked observation, cold fork',
+        cold.observation,
+        how('readTreasury of treasury-guardian on a fork with an empty cache'),
+        { fetched: cold.fetched },
+      ),
+      figure(
+        'fork.review-requests.cold',
+        `forked review of ${cold.proposals} proposals, after the observation`,
+        cold.review,
+        how('reviewRealm without a model (decode, flags, simulation on the fork)'),
+        {},
+      ),
+      figure(
+        'fork.observation-requests.warm',
+        'forked observation, second fork (store cache)',
+        warm.observation,
+        how("a second fork of the same upstream starting from the first one's cache"),
+        { cacheHits: warm.hits },
+      ),
       figure(
         'fork.review-requests.warm',
         `forked review of ${warm.proposals} proposals, second fork (store cache)`,
         warm.review,
-        how('as above, second fork; each simulation pays from a fresh random fee payer, which the fork looks up upstream once (absent): one request per proposal'),
+        how(
+          'as above, second fork; each simulation pays from a fresh random fee payer, which the fork looks up upstream once (absent): one request per proposal',
+        ),
         {},
       ),
     ];

@@ -35,7 +35,13 @@ export interface Figure {
    */
   load?: { before: number; after: number };
   /** With `--repeat N`: `value` is the median of the N values, listed here with their spread. */
-  repeats?: { values: (number | null)[]; loads: ({ before: number; after: number } | null)[]; min: number | null; max: number | null; spreadPct: number | null };
+  repeats?: {
+    values: (number | null)[];
+    loads: ({ before: number; after: number } | null)[];
+    min: number | null;
+    max: number | null;
+    spreadPct: number | null;
+  };
   details?: Record<string, unknown>;
 }
 
@@ -60,7 +66,12 @@ export function round(value: number, digits = 2): number {
 }
 
 /** min, max and (max − min) ÷ median of repeated values of one figure (nulls ignored). */
-export function spread(values: readonly (number | null)[]): { min: number | null; max: number | null; median: number | null; spreadPct: number | null } {
+export function spread(values: readonly (number | null)[]): {
+  min: number | null;
+  max: number | null;
+  median: number | null;
+  spreadPct: number | null;
+} {
   const numbers = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (numbers.length === 0) return { min: null, max: null, median: null, spreadPct: null };
   const min = Math.min(...numbers);

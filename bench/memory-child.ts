@@ -10,7 +10,11 @@ const paths = process.argv.slice(2);
 await getSharedLlama();
 const baseline = rssMiB();
 const agents = await Promise.all(paths.map((path) => LocalChatModel.open({ path, maxTokens: 8 })));
-await Promise.all(agents.map((agent, i) => agent.complete([new SystemMessage('You are a treasury agent.'), new HumanMessage(`Agent ${i}: anything to do?`)], { seed: i })));
+await Promise.all(
+  agents.map((agent, i) =>
+    agent.complete([new SystemMessage('You are a treasury agent.'), new HumanMessage(`Agent ${i}: anything to do?`)], { seed: i }),
+  ),
+);
 const loaded = rssMiB();
 const distinctModels = new Set(agents.map((agent) => agent.runtime.model)).size;
 const contexts = new Set(agents.map((agent) => agent.runtime.context)).size;

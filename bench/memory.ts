@@ -25,7 +25,11 @@ interface ChildResult {
 }
 
 async function child(paths: readonly string[]): Promise<ChildResult & { delta: number }> {
-  const { stdout } = await run$(process.execPath, ['--no-allocation-site-pretenuring', '--import', 'tsx', 'bench/memory-child.ts', ...paths], { maxBuffer: 1 << 20, timeout: 180_000 });
+  const { stdout } = await run$(
+    process.execPath,
+    ['--no-allocation-site-pretenuring', '--import', 'tsx', 'bench/memory-child.ts', ...paths],
+    { maxBuffer: 1 << 20, timeout: 180_000 },
+  );
   const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
   return { ...result, delta: result.loaded - result.baseline };
 }

@@ -22,7 +22,14 @@ import { runAgent, type AgentModel, type AgentRuntime, type RunResult } from '..
 import { loadConfig } from '../src/config/index.js';
 import { openCluster } from '../src/chain/index.js';
 import { DEMO, demoKeypair } from '../src/demo/index.js';
-import { boundedJsonGrammar, ensureTestModel, LocalChatModel, toGbnfJsonSchema, type GenerationUsage, type JsonSchema } from '../src/llm/index.js';
+import {
+  boundedJsonGrammar,
+  ensureTestModel,
+  LocalChatModel,
+  toGbnfJsonSchema,
+  type GenerationUsage,
+  type JsonSchema,
+} from '../src/llm/index.js';
 import { openStore } from '../src/store/index.js';
 import { atMost, logger, median, modelLabel, round, type BenchOptions, type Figure } from './lib.js';
 
@@ -59,7 +66,10 @@ export function timedConnection(connection: Connection, events: RpcEvent[]): Con
 function executionSteps(events: readonly RpcEvent[]): { simulate: number; send: number; confirm: number } | null {
   const simulation = events.findIndex((e) => e.method === 'simulateTransaction');
   if (simulation < 0) return null;
-  const before = events.slice(0, simulation).filter((e) => e.method === 'getLatestBlockhash').at(-1);
+  const before = events
+    .slice(0, simulation)
+    .filter((e) => e.method === 'getLatestBlockhash')
+    .at(-1);
   const forSend = events.slice(simulation).find((e) => e.method === 'getLatestBlockhash');
   const sent = events.slice(simulation).find((e) => e.method === 'sendRawTransaction');
   const statuses = events.filter((e) => e.method === 'getSignatureStatuses' && sent && e.start >= sent.end);
@@ -106,7 +116,16 @@ export async function measureModel(path: string, generated: boolean, options: Be
         amountCents += 1;
         const answer = {
           assessment: 'Bench: a routine payment to the allow-listed grantee (scripted; the model output above was timed, not used).',
-          actions: [{ kind: 'transfer', token: 'USDC', amount: (amountCents / 100).toFixed(2), to: DEMO.grantee.toBase58(), memo: 'bench', reason: 'routine invoice within policy' }],
+          actions: [
+            {
+              kind: 'transfer',
+              token: 'USDC',
+              amount: (amountCents / 100).toFixed(2),
+              to: DEMO.grantee.toBase58(),
+              memo: 'bench',
+              reason: 'routine invoice within policy',
+            },
+          ],
         };
         return { text: JSON.stringify(answer), usage: completion.usage };
       },
@@ -132,7 +151,16 @@ export async function measureModel(path: string, generated: boolean, options: Be
       const chat = new LlamaChat({ contextSequence: directSequence, chatWrapper, autoDisposeSequence: false });
       let tokens = 0;
       const started = performance.now();
-      await chat.generateResponse(history, { grammar, maxTokens: ANSWER_TOKENS, temperature: TEMPERATURE, seed: SEED, ...(bias ? { tokenBias: bias } : {}), onToken: (t: Token[]) => { tokens += t.length; } });
+      await chat.generateResponse(history, {
+        grammar,
+        maxTokens: ANSWER_TOKENS,
+        temperature: TEMPERATURE,
+        seed: SEED,
+        ...(bias ? { tokenBias: bias } : {}),
+        onToken: (t: Token[]) => {
+          tokens += t.length;
+        },
+      });
       const ms = performance.now() - started;
       chat.dispose({ disposeSequence: false });
       return { ms, tokens };
@@ -151,7 +179,7 @@ export async function measureModel(path: string, generated: boolean, options: Be
       if (action?.state !== 'confirmed') throw new Error(`the bench payment did not land: ${JSON.stringify(action)}`);
       const steps = executionSteps(events);
       if (!steps) throw new Error(`could not find simulate/send/confirm among ${events.map((e) => e.method).join(', ')}`);
-      const rows = await store.db.prepare('SELECT usage FROM decisions WHERE run_id = ?').all(result.runId) as { usage: string }[];
+      const rows = (await store.db.prepare('SELECT usage FROM decisions WHERE run_id = ?').all(result.runId)) as { usage: string }[];
       const usage = JSON.parse(rows.at(-1)?.usage ?? '{}') as GenerationUsage;
       const generatedDirectly = await direct();
       if (i < warmups) continue;
@@ -206,19 +234,51 @@ export async function measureModel(path: string, generated: boolean, options: Be
     // Every phase the run reports, in its order; decide and execute are split further.
     for (const name of Object.keys(samples[0]?.phases ?? {})) {
       if (name === 'decide') {
-        phase('prefill', med((s) => s.usage.prefillMs ?? 0), `GenerationUsage.prefillMs (time to the first token), ${promptTokens} prompt tokens of which ${cached} were cached`);
-        phase('decode', med((s) => s.usage.decodeMs ?? 0), `GenerationUsage.decodeMs, ${completion} tokens`);
-        phase('decide (rest)', med((s) => (s.phases['decide'] ?? 0) - (s.usage.prefillMs ?? 0) - (s.usage.decodeMs ?? 0)), 'decide phase − prefill − decode: grammar, chat template, validation, sequence pool');
+        phase(
+          'prefill',
+          med((s) => s.usage.prefillMs ?? 0),
+          `GenerationUsage.prefillMs (time to the first token), ${promptTokens} prompt tokens of which ${cached} were cached`,
+        );
+        phase(
+          'decode',
+          med((s) => s.usage.decodeMs ?? 0),
+          `GenerationUsage.decodeMs, ${completion} tokens`,
+        );
+        phase(
+          'decide (rest)',
+          med((s) => (s.phases['decide'] ?? 0) - (s.usage.prefillMs ?? 0) - (s.usage.decodeMs ?? 0)),
+          'decide phase − prefill − decode: grammar, chat template, validation, sequence pool',
+        );
       } else if (name === 'execute') {
-        phase('build (execute rest)', med((s) => (s.phases['execute'] ?? 0) - s.steps.simulate - s.steps.send - s.steps.confirm), 'execute phase − simulate − send − confirm: journal reads, instruction building, allowance reads');
-        phase('simulate', med((s) => s.steps.simulate), 'RPC boundary: from the getLatestBlockhash before simulateTransaction to the one before signing (simulation + effects check)');
-        phase('send', med((s) => s.steps.send), 'RPC boundary: blockhash, sign, journal the signed attempt, sendRawTransaction');
-        phase('confirm', med((s) => s.steps.confirm), 'RPC boundary: after sendRawTransaction to the last getSignatureStatuses');
+        phase(
+          'build (execute rest)',
+          med((s) => (s.phases['execute'] ?? 0) - s.steps.simulate - s.steps.send - s.steps.confirm),
+          'execute phase − simulate − send − confirm: journal reads, instruction building, allowance reads',
+        );
+        phase(
+          'simulate',
+          med((s) => s.steps.simulate),
+          'RPC boundary: from the getLatestBlockhash before simulateTransaction to the one before signing (simulation + effects check)',
+        );
+        phase(
+          'send',
+          med((s) => s.steps.send),
+          'RPC boundary: blockhash, sign, journal the signed attempt, sendRawTransaction',
+        );
+        phase(
+          'confirm',
+          med((s) => s.steps.confirm),
+          'RPC boundary: after sendRawTransaction to the last getSignatureStatuses',
+        );
       } else {
         phase(name, fromPhase(name), name === 'observe' ? `${fromRun}: getTreasurySnapshot over JSON-RPC` : fromRun);
       }
     }
-    phase('record', med((s) => s.wallMs - Object.values(s.phases).reduce((a, b) => a + b, 0)), 'run wall time − all phases: startRun, saveObservation, recordModelDecision, finishRun (SQLite)');
+    phase(
+      'record',
+      med((s) => s.wallMs - Object.values(s.phases).reduce((a, b) => a + b, 0)),
+      'run wall time − all phases: startRun, saveObservation, recordModelDecision, finishRun (SQLite)',
+    );
     phase('total', wall, `runAgent wall time, ${how}`);
     return figures;
   } finally {

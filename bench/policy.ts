@@ -29,10 +29,21 @@ export function benchMix(): {
   const entries: LedgerEntry[] = [];
   for (let i = 0; i < 10_000; i += 1) {
     const token = symbols[i % symbols.length] as string;
-    entries.push({ at: now - ((i * 7_919) % (30 * 86_400_000)), token, amount: BigInt(1_000 + (i % 97)), usd: i % 13 === 0 ? undefined : BigInt(1_000 + i) });
+    entries.push({
+      at: now - ((i * 7_919) % (30 * 86_400_000)),
+      token,
+      amount: BigInt(1_000 + (i % 97)),
+      usd: i % 13 === 0 ? undefined : BigInt(1_000 + i),
+    });
   }
   const prices = Object.fromEntries(
-    [['SOL', '150'], ['USDC', '1'], ['USDT', '0.9995'], ['JUP', '0.82'], ['jitoSOL', '182.4']].map(([symbol, price]) => [symbol, priceFromDecimal(price as string, '0.01', now - 2_000)]),
+    [
+      ['SOL', '150'],
+      ['USDC', '1'],
+      ['USDT', '0.9995'],
+      ['JUP', '0.82'],
+      ['jitoSOL', '182.4'],
+    ].map(([symbol, price]) => [symbol, priceFromDecimal(price as string, '0.01', now - 2_000)]),
   );
   const grantee = '2dMsEow5mVnpDH8nL4MctcsQ8WQrPVcrxLd5d6NGbp7t';
   const actions: unknown[] = [
@@ -98,7 +109,13 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
       target: '≥ 200,000/s',
       met: atLeast(cpuRate, 200_000),
       method: `${iterations.toLocaleString('en-US')} evaluatePolicy calls on one thread (policies/treasury.yaml, 8 action shapes round-robin), each after ledger.windows() over ${entries.length.toLocaleString('en-US')} entries; divided by this process's CPU time (process.cpuUsage), so waiting for a loaded CPU does not count`,
-      details: { wallRate: rate, verdicts: kinds, ledgerBuildMs: round(buildMs), windowReadUs: round(windowsUs, 3), windows: policy.windows.map((w) => w.label) },
+      details: {
+        wallRate: rate,
+        verdicts: kinds,
+        ledgerBuildMs: round(buildMs),
+        windowReadUs: round(windowsUs, 3),
+        windows: policy.windows.map((w) => w.label),
+      },
     },
     {
       id: 'policy.verdicts-per-wall-second',

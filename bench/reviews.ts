@@ -72,7 +72,13 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
 /** Figures 4 and 5 for one model file with one parallel pass of `sequences` (the GPU script's entry). */
 export function measure(path: string, generated: boolean, options: BenchOptions, sequences = HEADLINE_SEQUENCES): Promise<Figure[]> {
   const smoke = options.size === 'smoke';
-  return measureParallelReviews({ path, generated, sequences: [sequences], ...(generated ? {} : { idSuffix: '.given' }), ...(smoke ? { count: DEMO_PROPOSALS.length, maxTokens: 8, noWarmUp: true } : {}) });
+  return measureParallelReviews({
+    path,
+    generated,
+    sequences: [sequences],
+    ...(generated ? {} : { idSuffix: '.given' }),
+    ...(smoke ? { count: DEMO_PROPOSALS.length, maxTokens: 8, noWarmUp: true } : {}),
+  });
 }
 
 const cpuMs = (): number => {
@@ -97,13 +103,23 @@ export async function measureParallelReviews(options: ParallelReviewsOptions = {
   try {
     injectProposals(demo.running.chain, Math.max(0, count - DEMO_PROPOSALS.length));
     const connection = createConnection(demo.running.url, { wsUrl: demo.running.wsUrl });
-    const snapshot = await getTreasurySnapshot(connection, { owners: reviewer.treasury.owners, tokens: policy.tokens, oracle: policy.oracle, now: new Date() });
+    const snapshot = await getTreasurySnapshot(connection, {
+      owners: reviewer.treasury.owners,
+      tokens: policy.tokens,
+      oracle: policy.oracle,
+      now: new Date(),
+    });
     const treasury = indexTreasury(treasuryContextFromView(buildTreasuryView(snapshot)));
     const calls: Call[] = [];
     const recording = {
       async generateStructured(request: StructuredRequest): Promise<Completion> {
         const completion = await model.generateStructured(request);
-        calls.push({ messages: [...request.messages], promptTokens: completion.usage.promptTokens, cachedPromptTokens: completion.usage.cachedPromptTokens ?? 0, completionTokens: completion.usage.completionTokens });
+        calls.push({
+          messages: [...request.messages],
+          promptTokens: completion.usage.promptTokens,
+          cachedPromptTokens: completion.usage.cachedPromptTokens ?? 0,
+          completionTokens: completion.usage.completionTokens,
+        });
         return completion;
       },
     };
@@ -176,7 +192,8 @@ export async function measureParallelReviews(options: ParallelReviewsOptions = {
 
     // Prefix reuse in the first one-by-one pass: one sequence serves every call in turn.
     const { model: llamaModel, chatWrapper } = model.runtime;
-    const tokens = (messages: readonly BaseMessage[]) => chatWrapper.generateContextState({ chatHistory: toChatHistory(messages) }).contextText.tokenize(llamaModel.tokenizer);
+    const tokens = (messages: readonly BaseMessage[]) =>
+      chatWrapper.generateContextState({ chatHistory: toChatHistory(messages) }).contextText.tokenize(llamaModel.tokenizer);
     let evaluatedTokens = 0;
     let unique = 0;
     let total = 0;

@@ -87,7 +87,9 @@ export function table(figures: readonly Figure[]): string {
       lines.push('', group);
     }
     const verdict = figure.met === undefined || figure.met === null ? '' : figure.met ? 'met' : 'MISSED';
-    lines.push(`  ${cell(figure.name, 70)} ${cell(formatValue(figure), 36)} ${cell(figure.target ?? '', 20)} ${cell(verdict, 6)} ${formatLoad(figure)}`.trimEnd());
+    lines.push(
+      `  ${cell(figure.name, 70)} ${cell(formatValue(figure), 36)} ${cell(figure.target ?? '', 20)} ${cell(verdict, 6)} ${formatLoad(figure)}`.trimEnd(),
+    );
   }
   return lines.join('\n');
 }
@@ -110,7 +112,9 @@ export function combineRepeats(runs: readonly Figure[][]): Figure[] {
   });
 }
 
-export async function runBench(options: BenchOptions & { only?: readonly string[]; repeat?: number; log?: (line: string) => void }): Promise<{ figures: Figure[]; failures: { module: string; error: string }[]; seconds: Record<string, number> }> {
+export async function runBench(
+  options: BenchOptions & { only?: readonly string[]; repeat?: number; log?: (line: string) => void },
+): Promise<{ figures: Figure[]; failures: { module: string; error: string }[]; seconds: Record<string, number> }> {
   const runs: Figure[][] = [];
   const failures: { module: string; error: string }[] = [];
   const seconds: Record<string, number> = {};
@@ -128,7 +132,10 @@ export async function runBench(options: BenchOptions & { only?: readonly string[
         const after = round(loadavg()[0] ?? 0);
         figures.push(...measured.map((figure) => (figure.load ? figure : { ...figure, load: { before, after } })));
       } catch (error) {
-        failures.push({ module: repeat > 1 ? `${name} (run ${round_})` : name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        failures.push({
+          module: repeat > 1 ? `${name} (run ${round_})` : name,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       }
       seconds[name] = round((seconds[name] ?? 0) + (performance.now() - started) / 1000, 1);
     }
@@ -142,7 +149,15 @@ export async function runBench(options: BenchOptions & { only?: readonly string[
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, smoke: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string', default: '1' }, out: { type: 'string', default: 'bench/results.json' } } });
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
+      out: { type: 'string', default: 'bench/results.json' },
+    },
+  });
   const repeat = Number(values.repeat);
   if (!/^\d+$/.test(values.repeat) || repeat < 1 || repeat > 50) {
     console.error(`--repeat: expected a whole number from 1 to 50, got "${values.repeat}"`);
@@ -159,14 +174,26 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const started = performance.now();
   const host = await machine(values.model);
-  console.log(`Steward bench (${options.size}${repeat > 1 ? `, each module ${repeat} times, medians` : ''}) on ${String(host.cpu)} × ${String(host.cores)}, ${String(host.ramGiB)} GiB, Node ${process.version}, llama.cpp ${String(host.llamaBackend)}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  const result = await runBench({ ...options, repeat, ...(values.only ? { only: values.only.split(',') } : {}), log: (line) => console.error(line) });
+  console.log(
+    `Steward bench (${options.size}${repeat > 1 ? `, each module ${repeat} times, medians` : ''}) on ${String(host.cpu)} × ${String(host.cores)}, ${String(host.ramGiB)} GiB, Node ${process.version}, llama.cpp ${String(host.llamaBackend)}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  const result = await runBench({
+    ...options,
+    repeat,
+    ...(values.only ? { only: values.only.split(',') } : {}),
+    log: (line) => console.error(line),
+  });
   const loadAfter = loadavg();
   console.log(table(result.figures));
   for (const failure of result.failures) console.log(`\nFAILED ${failure.module}: ${failure.error}`);
   const totalSeconds = Math.round((performance.now() - started) / 100) / 10;
-  console.log(`\n${result.figures.length} figures in ${totalSeconds} s (per module: ${JSON.stringify(result.seconds)}); load average after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
-  writeFileSync(values.out, `${JSON.stringify({ date: new Date().toISOString(), size: options.size, repeat, machine: { ...host, loadAverage: { before: loadBefore, after: loadAfter } }, seconds: { total: totalSeconds, ...result.seconds }, figures: result.figures, failures: result.failures }, null, 2)}\n`);
+  console.log(
+    `\n${result.figures.length} figures in ${totalSeconds} s (per module: ${JSON.stringify(result.seconds)}); load average after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ date: new Date().toISOString(), size: options.size, repeat, machine: { ...host, loadAverage: { before: loadBefore, after: loadAfter } }, seconds: { total: totalSeconds, ...result.seconds }, figures: result.figures, failures: result.failures }, null, 2)}\n`,
+  );
   console.log(`results: ${values.out}`);
   process.exitCode = result.failures.length ? 1 : 0;
 }

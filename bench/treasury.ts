@@ -25,7 +25,9 @@ export async function perAccountTokens(connection: Connection, owner: PublicKey,
   await connection.getBalance(owner);
   // One listing request per token program, as such toolkits do.
   const classic = await connection.getTokenAccountsByOwner(owner, { programId: TOKEN_PROGRAM_ID });
-  const token2022 = await connection.getProgramAccounts(TOKEN_2022_PROGRAM_ID, { filters: [{ memcmp: { offset: 32, bytes: owner.toBase58() } }] });
+  const token2022 = await connection.getProgramAccounts(TOKEN_2022_PROGRAM_ID, {
+    filters: [{ memcmp: { offset: 32, bytes: owner.toBase58() } }],
+  });
   const accounts = [...classic.value, ...token2022];
   for (const { pubkey } of accounts) await connection.getTokenAccountBalance(pubkey);
   for (const entry of Object.values(tokens)) {
@@ -37,9 +39,17 @@ export async function perAccountTokens(connection: Connection, owner: PublicKey,
 }
 
 /** Per-account proposals: list the realm's proposals, then read each proposal and each of its transactions on its own. */
-export async function perAccountProposals(connection: Connection, programId: PublicKey, realm: PublicKey, proposals: readonly { address: string; transactions: readonly { address: string }[] }[]): Promise<void> {
+export async function perAccountProposals(
+  connection: Connection,
+  programId: PublicKey,
+  realm: PublicKey,
+  proposals: readonly { address: string; transactions: readonly { address: string }[] }[],
+): Promise<void> {
   await connection.getAccountInfo(realm);
-  await connection.getProgramAccounts(programId, { filters: [{ memcmp: { offset: 1, bytes: realm.toBase58() } }], dataSlice: { offset: 0, length: 0 } });
+  await connection.getProgramAccounts(programId, {
+    filters: [{ memcmp: { offset: 1, bytes: realm.toBase58() } }],
+    dataSlice: { offset: 0, length: 0 },
+  });
   for (const proposal of proposals) {
     await connection.getAccountInfo(new PublicKey(proposal.address));
     for (const transaction of proposal.transactions) await connection.getAccountInfo(new PublicKey(transaction.address));
@@ -71,7 +81,13 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
       for (let i = 0; i < runs; i++) {
         const started = performance.now();
         counter.reset();
-        const snapshot = await getTreasurySnapshot(connection, { owners, agent: DEMO.agent.toBase58(), tokens, oracle: policy.oracle, now: new Date() });
+        const snapshot = await getTreasurySnapshot(connection, {
+          owners,
+          agent: DEMO.agent.toBase58(),
+          tokens,
+          oracle: policy.oracle,
+          now: new Date(),
+        });
         tokenRequests = counter.requests;
         methods = { ...counter.methods };
         counter.reset();
@@ -105,7 +121,11 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
     };
     const observation = await whole(owners);
     const twoOwners = await whole([...owners, DEMO.agent.toBase58()]);
-    const extraTokens = scaleTreasury(demo.running.chain, new PublicKey(owners[0]!), { accounts: ACCOUNTS, mints: MINTS, priceTemplate: demo.dao.priceAccounts.USDC });
+    const extraTokens = scaleTreasury(demo.running.chain, new PublicKey(owners[0]!), {
+      accounts: ACCOUNTS,
+      mints: MINTS,
+      priceTemplate: demo.dao.priceAccounts.USDC,
+    });
     injectProposals(demo.running.chain, Math.max(0, PROPOSALS - DEMO_PROPOSALS.length));
     const tokens = { ...policy.tokens, ...extraTokens };
     const scaled = await observe(tokens);
@@ -149,7 +169,8 @@ export async function run(options: BenchOptions): Promise<Figure[]> {
         unit: 'rounds',
         target: '≤ 4',
         met: atMost(observation.rounds, 4),
-        method: 'rounds of the same observation: the listings and pools; owners, mints, prices, MarginFi banks and Whirlpools positions; Whirlpools pools; tick arrays and pool mints',
+        method:
+          'rounds of the same observation: the listings and pools; owners, mints, prices, MarginFi banks and Whirlpools positions; Whirlpools pools; tick arrays and pool mints',
       },
       {
         id: 'rpc.tokens-per-owner',

@@ -17,7 +17,12 @@ import { LocalChatModel, openStewardTools } from 'steward/langchain';
 async function chooseModel(): Promise<{ model: BaseChatModel; close: () => Promise<void> }> {
   const baseURL = process.env.STEWARD_OPENAI_BASE_URL;
   if (baseURL) {
-    const model = new ChatOpenAI({ model: process.env.STEWARD_OPENAI_MODEL ?? 'default', apiKey: process.env.STEWARD_OPENAI_API_KEY ?? 'not-needed', configuration: { baseURL }, maxTokens: 512 });
+    const model = new ChatOpenAI({
+      model: process.env.STEWARD_OPENAI_MODEL ?? 'default',
+      apiKey: process.env.STEWARD_OPENAI_API_KEY ?? 'not-needed',
+      configuration: { baseURL },
+      maxTokens: 512,
+    });
     return { model, close: async () => undefined };
   }
   const path = process.env.STEWARD_MODEL;
@@ -33,7 +38,8 @@ try {
   const agent = createAgent({
     model,
     tools: steward.tools,
-    systemPrompt: 'You manage a DAO treasury. Read it with the tools, then propose what the task asks. Every proposal is judged by a policy you cannot change.',
+    systemPrompt:
+      'You manage a DAO treasury. Read it with the tools, then propose what the task asks. Every proposal is judged by a policy you cannot change.',
   });
   const state = await agent.invoke({ messages: [{ role: 'user', content: task }] }, { recursionLimit: 24 });
   for (const message of state.messages) {

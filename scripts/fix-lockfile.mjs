@@ -17,9 +17,7 @@ const LITESVM_UNPUBLISHED = {
 export function missingEntries(lock) {
   const litesvm = lock.packages?.['node_modules/litesvm'];
   if (!litesvm) return [];
-  return Object.keys(LITESVM_UNPUBLISHED).filter(
-    (name) => litesvm.optionalDependencies?.[name] && !lock.packages[`node_modules/${name}`],
-  );
+  return Object.keys(LITESVM_UNPUBLISHED).filter((name) => litesvm.optionalDependencies?.[name] && !lock.packages[`node_modules/${name}`]);
 }
 
 export function fixLockfile(lock) {
@@ -30,7 +28,8 @@ export function fixLockfile(lock) {
   for (const [key, value] of Object.entries(lock.packages)) {
     packages[key] = value;
     if (key !== 'node_modules/litesvm') continue;
-    for (const name of missing) packages[`node_modules/${name}`] = { version, license: 'MIT', optional: true, ...LITESVM_UNPUBLISHED[name] };
+    for (const name of missing)
+      packages[`node_modules/${name}`] = { version, license: 'MIT', optional: true, ...LITESVM_UNPUBLISHED[name] };
   }
   lock.packages = packages;
   return lock;

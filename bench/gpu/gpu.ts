@@ -31,8 +31,13 @@ function args() {
   return parseArgs({
     allowPositionals: true,
     options: {
-      out: { type: 'string' }, cpu: { type: 'boolean', default: false }, dims: { type: 'string', default: DEFAULT_DIMS },
-      model: { type: 'string' }, what: { type: 'string' }, smoke: { type: 'boolean', default: false }, dir: { type: 'string' },
+      out: { type: 'string' },
+      cpu: { type: 'boolean', default: false },
+      dims: { type: 'string', default: DEFAULT_DIMS },
+      model: { type: 'string' },
+      what: { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+      dir: { type: 'string' },
     },
   });
 }
@@ -64,13 +69,21 @@ async function check(cpuMode: boolean, out: string): Promise<void> {
   const devices = await llama.getGpuDeviceNames().catch(() => []);
   const vram = llama.gpu ? await llama.getVramState() : null;
   const info: Record<string, unknown> = {
-    backend, devices, vramGiB: vram ? Math.round((vram.total / 2 ** 30) * 10) / 10 : null,
-    llamaCpp: llama.llamaCppRelease, buildType: llama.buildType, cpuMathCores: llama.cpuMathCores,
+    backend,
+    devices,
+    vramGiB: vram ? Math.round((vram.total / 2 ** 30) * 10) / 10 : null,
+    llamaCpp: llama.llamaCppRelease,
+    buildType: llama.buildType,
+    cpuMathCores: llama.cpuMathCores,
   };
-  console.log(`backend: ${backend}; devices: ${devices.join(', ') || 'none'}; llama.cpp ${llama.llamaCppRelease.release} (${llama.buildType})`);
+  console.log(
+    `backend: ${backend}; devices: ${devices.join(', ') || 'none'}; llama.cpp ${llama.llamaCppRelease.release} (${llama.buildType})`,
+  );
   if (!cpuMode && llama.gpu !== 'cuda') {
     writeFileSync(out, `${JSON.stringify({ ...info, ok: false }, null, 2)}\n`);
-    throw new Error(`node-llama-cpp picked ${backend}, not CUDA: check LD_LIBRARY_PATH holds libcuda.so.1, libcudart.so.13, libcublas.so.13 and libcublasLt.so.13, and that the bundle brought @node-llama-cpp/linux-x64-cuda`);
+    throw new Error(
+      `node-llama-cpp picked ${backend}, not CUDA: check LD_LIBRARY_PATH holds libcuda.so.1, libcudart.so.13, libcublas.so.13 and libcublasLt.so.13, and that the bundle brought @node-llama-cpp/linux-x64-cuda`,
+    );
   }
   // A kernel that cannot run on this GPU fails here, at the first evaluation, not at load.
   const path = join(tmpdir(), `steward-gpu-check-${process.pid}.gguf`);
@@ -79,7 +92,12 @@ async function check(cpuMode: boolean, out: string): Promise<void> {
   try {
     const offloaded = model.runtime.model.gpuLayers;
     const { usage, text } = await model.complete([new HumanMessage('Say hello.')], { maxTokens: 8 });
-    info['check'] = { offloadedLayers: offloaded, completionTokens: usage.completionTokens, text, seconds: Math.round((performance.now() - started) / 100) / 10 };
+    info['check'] = {
+      offloadedLayers: offloaded,
+      completionTokens: usage.completionTokens,
+      text,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    };
     console.log(`tiny F16 model: ${offloaded} layers offloaded, ${usage.completionTokens} tokens generated on ${backend}`);
     if (!cpuMode && offloaded < 3) throw new Error(`only ${offloaded} of 3 layers went to the GPU`);
   } finally {
@@ -94,8 +112,13 @@ async function makeModel(out: string, dimsText: string): Promise<void> {
   const bytes = writeTinyLlama(out, { ...dims, tensorType: 'f16', seed: 18 });
   const seconds = (performance.now() - started) / 1000;
   const parameters = await parameterCount(out);
-  console.log(`wrote ${out}: ${(bytes / 2 ** 30).toFixed(2)} GiB, ${(parameters / 1e9).toFixed(3)} B weights (F16), dims ${dimsText}, in ${seconds.toFixed(1)} s`);
-  writeFileSync(`${out}.json`, `${JSON.stringify({ path: out, bytes, parameters, dims, type: 'F16', seconds: Math.round(seconds * 10) / 10 })}\n`);
+  console.log(
+    `wrote ${out}: ${(bytes / 2 ** 30).toFixed(2)} GiB, ${(parameters / 1e9).toFixed(3)} B weights (F16), dims ${dimsText}, in ${seconds.toFixed(1)} s`,
+  );
+  writeFileSync(
+    `${out}.json`,
+    `${JSON.stringify({ path: out, bytes, parameters, dims, type: 'F16', seconds: Math.round(seconds * 10) / 10 })}\n`,
+  );
 }
 
 async function measure(model: string, what: string, smoke: boolean, out: string): Promise<void> {
@@ -103,12 +126,19 @@ async function measure(model: string, what: string, smoke: boolean, out: string)
   let figures: Figure[];
   if (what === 'llm') {
     const { measure: llm } = await import('../llm.js');
-    figures = (await llm(model, 'gpu-model', size, smoke ? 8 : 64, TPS_SEQUENCES)).map((f) => ({ ...f, group: 'GPU. Model throughput (bench/llm.ts)' }));
+    figures = (await llm(model, 'gpu-model', size, smoke ? 8 : 64, TPS_SEQUENCES)).map((f) => ({
+      ...f,
+      group: 'GPU. Model throughput (bench/llm.ts)',
+    }));
   } else if (what === 'reviews') {
     // One run: one by one, then 4 and 16 sequences, then one by one again (bench/reviews.ts).
     const { measureParallelReviews } = await import('../reviews.js');
     const found = await measureParallelReviews({
-      path: model, generated: false, sequences: REVIEW_SEQUENCES, label: 'GPU bench model', idSuffix: '.gpu',
+      path: model,
+      generated: false,
+      sequences: REVIEW_SEQUENCES,
+      label: 'GPU bench model',
+      idSuffix: '.gpu',
       ...(smoke ? { count: 5, maxTokens: 8, noWarmUp: true } : {}),
     });
     // The headline (4 sequences) has a GPU target of ≥ 3×.
@@ -121,7 +151,10 @@ async function measure(model: string, what: string, smoke: boolean, out: string)
   }
   const backend = (await getSharedLlama()).gpu || 'CPU';
   writeFileSync(out, `${JSON.stringify({ what, backend, figures }, null, 2)}\n`);
-  for (const f of figures) console.log(`  ${f.name.padEnd(70)} ${String(f.value).padStart(10)} ${f.unit}${f.target ? `  (target ${f.target}: ${f.met ? 'met' : 'MISSED'})` : ''}`);
+  for (const f of figures)
+    console.log(
+      `  ${f.name.padEnd(70)} ${String(f.value).padStart(10)} ${f.unit}${f.target ? `  (target ${f.target}: ${f.met ? 'met' : 'MISSED'})` : ''}`,
+    );
 }
 
 function readJson(path: string): Record<string, unknown> | null {
@@ -147,7 +180,9 @@ async function report(dir: string, out: string): Promise<void> {
   }
   const figures: Figure[] = [];
   const failures: { step: string; error: string }[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.startsWith('figures-') && n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.startsWith('figures-') && n.endsWith('.json'))
+    .sort()) {
     const data = readJson(join(dir, name)) as { figures?: Figure[] } | null;
     figures.push(...(data?.figures ?? []));
   }
@@ -158,10 +193,21 @@ async function report(dir: string, out: string): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     machine: {
-      gpu: field('gpu'), driver: field('driver'), cuda: field('cuda'), gpuMemory: field('memory'), computeCapability: field('compute_cap'),
-      backend: checkInfo?.['backend'] ?? null, devices: checkInfo?.['devices'] ?? null, vramGiB: checkInfo?.['vramGiB'] ?? null,
-      llamaCpp: checkInfo?.['llamaCpp'] ?? null, cudaLibrary: field('cuda_library'), ldLibraryPath: field('ld_library_path'),
-      cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version,
+      gpu: field('gpu'),
+      driver: field('driver'),
+      cuda: field('cuda'),
+      gpuMemory: field('memory'),
+      computeCapability: field('compute_cap'),
+      backend: checkInfo?.['backend'] ?? null,
+      devices: checkInfo?.['devices'] ?? null,
+      vramGiB: checkInfo?.['vramGiB'] ?? null,
+      llamaCpp: checkInfo?.['llamaCpp'] ?? null,
+      cudaLibrary: field('cuda_library'),
+      ldLibraryPath: field('ld_library_path'),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      node: process.version,
       commit: field('commit'),
     },
     model: modelInfo,
@@ -171,7 +217,9 @@ async function report(dir: string, out: string): Promise<void> {
     failures,
   };
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`GPU ${String(result.machine.gpu)}, driver ${String(result.machine.driver)}, CUDA ${String(result.machine.cuda)}; llama.cpp backend ${String(result.machine.backend)}`);
+  console.log(
+    `GPU ${String(result.machine.gpu)}, driver ${String(result.machine.driver)}, CUDA ${String(result.machine.cuda)}; llama.cpp backend ${String(result.machine.backend)}`,
+  );
   console.log(table(figures));
   for (const failure of failures) console.log(`FAILED ${failure.step}: ${failure.error}`);
   console.log(`results: ${out}`);
@@ -179,17 +227,27 @@ async function report(dir: string, out: string): Promise<void> {
 
 /** Markdown rows for bench/README.md: machine line, then one row per figure. */
 function markdown(path: string): void {
-  const data = JSON.parse(readFileSync(path, 'utf8')) as { date: string; machine: Record<string, unknown>; model: Record<string, unknown> | null; figures: Figure[]; failures: { step: string; error: string }[] };
+  const data = JSON.parse(readFileSync(path, 'utf8')) as {
+    date: string;
+    machine: Record<string, unknown>;
+    model: Record<string, unknown> | null;
+    figures: Figure[];
+    failures: { step: string; error: string }[];
+  };
   const m = data.machine;
   const model = data.model;
-  console.log(`Measured ${data.date.slice(0, 10)} on ${String(m['gpu'])} (driver ${String(m['driver'])}, CUDA ${String(m['cuda'])}, compute capability ${String(m['computeCapability'])}), llama.cpp backend ${String(m['backend'])}, ${String(m['cpu'])} × ${String(m['cores'])}; model: random F16 weights, ${model ? `${(Number(model['parameters']) / 1e9).toFixed(2)} B weights, ${(Number(model['bytes']) / 2 ** 30).toFixed(2)} GiB` : 'unknown'}.`);
+  console.log(
+    `Measured ${data.date.slice(0, 10)} on ${String(m['gpu'])} (driver ${String(m['driver'])}, CUDA ${String(m['cuda'])}, compute capability ${String(m['computeCapability'])}), llama.cpp backend ${String(m['backend'])}, ${String(m['cpu'])} × ${String(m['cores'])}; model: random F16 weights, ${model ? `${(Number(model['parameters']) / 1e9).toFixed(2)} B weights, ${(Number(model['bytes']) / 2 ** 30).toFixed(2)} GiB` : 'unknown'}.`,
+  );
   console.log('');
   console.log('| Figure | Value | Target | How |');
   console.log('|---|---|---|---|');
   for (const f of data.figures) {
     const verdict = f.met === true ? ' (met)' : f.met === false ? ' (missed)' : '';
     const how = f.method.replace(/\|/g, '\\|');
-    console.log(`| ${f.name.replace(/\|/g, '\\|')} | ${f.value ?? '—'} ${f.unit} | ${f.target ?? '—'}${verdict} | ${how.length > 160 ? `${how.slice(0, 157)}…` : how} |`);
+    console.log(
+      `| ${f.name.replace(/\|/g, '\\|')} | ${f.value ?? '—'} ${f.unit} | ${f.target ?? '—'}${verdict} | ${how.length > 160 ? `${how.slice(0, 157)}…` : how} |`,
+    );
   }
   for (const failure of data.failures) console.log(`\nFailed step ${failure.step}: ${failure.error}`);
 }

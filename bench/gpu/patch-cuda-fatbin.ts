@@ -116,19 +116,24 @@ const baseName = (work: string, index: number): string => join(work, String(inde
 async function assemble(indexes: readonly number[], work: string, cuda: string, sm: number, jobs: number): Promise<void> {
   const ptxas = join(cuda, 'bin', 'ptxas');
   const run = promisify(execFile);
-  const queue = indexes.filter((i) => !existsSync(`${baseName(work, i)}.cubin`)).sort((a, b) => statSync(`${baseName(work, b)}.ptx`).size - statSync(`${baseName(work, a)}.ptx`).size);
+  const queue = indexes
+    .filter((i) => !existsSync(`${baseName(work, i)}.cubin`))
+    .sort((a, b) => statSync(`${baseName(work, b)}.ptx`).size - statSync(`${baseName(work, a)}.ptx`).size);
   const total = queue.length;
   const started = performance.now();
   let done = 0;
-  await Promise.all(Array.from({ length: Math.max(1, jobs) }, async () => {
-    for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
-      const name = baseName(work, index);
-      await run(ptxas, [`-arch=sm_${sm}`, '-O3', `${name}.ptx`, '-o', `${name}.cubin.tmp`], { maxBuffer: 1 << 26 });
-      renameSync(`${name}.cubin.tmp`, `${name}.cubin`);
-      done++;
-      if (done % 10 === 0 || done === total) console.log(`  assembled ${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.max(1, jobs) }, async () => {
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+        const name = baseName(work, index);
+        await run(ptxas, [`-arch=sm_${sm}`, '-O3', `${name}.ptx`, '-o', `${name}.cubin.tmp`], { maxBuffer: 1 << 26 });
+        renameSync(`${name}.cubin.tmp`, `${name}.cubin`);
+        done++;
+        if (done % 10 === 0 || done === total)
+          console.log(`  assembled ${done}/${total} (${Math.round((performance.now() - started) / 1000)} s)`);
+      }
+    }),
+  );
 }
 
 /** Writes a fatbin holding the sm_XX cubin of `slot` into its place in the section; false when its cubin is missing. */
@@ -149,7 +154,8 @@ function fill(section: Buffer, slot: Slot, work: string, cuda: string, sm: numbe
     bytes = make(['--compress-all']);
     how = 'compressed';
   }
-  if (bytes.length > slot.size) throw new Error(`fatbin ${slot.index}: the sm_${sm} fatbin (${bytes.length} bytes) does not fit in the original's ${slot.size}`);
+  if (bytes.length > slot.size)
+    throw new Error(`fatbin ${slot.index}: the sm_${sm} fatbin (${bytes.length} bytes) does not fit in the original's ${slot.size}`);
   section.fill(0, slot.start, slot.start + slot.size);
   bytes.copy(section, slot.start);
   return how;
@@ -169,14 +175,21 @@ function verify(section: Buffer, slots: readonly Slot[], sm: number): void {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      lib: { type: 'string' }, out: { type: 'string' }, work: { type: 'string', default: '/tmp/steward-fatbin' },
-      cuda: { type: 'string', default: '/usr/local/cuda-13.0' }, jobs: { type: 'string', default: String(cpus().length) },
-      'ptx-version': { type: 'string', default: '9.0' }, sm: { type: 'string', default: '90' },
-      partial: { type: 'boolean', default: false }, finish: { type: 'boolean', default: false },
+      lib: { type: 'string' },
+      out: { type: 'string' },
+      work: { type: 'string', default: '/tmp/steward-fatbin' },
+      cuda: { type: 'string', default: '/usr/local/cuda-13.0' },
+      jobs: { type: 'string', default: String(cpus().length) },
+      'ptx-version': { type: 'string', default: '9.0' },
+      sm: { type: 'string', default: '90' },
+      partial: { type: 'boolean', default: false },
+      finish: { type: 'boolean', default: false },
     },
   });
   if (!values.lib || (!values.out && !values.finish)) {
-    throw new Error('usage: patch-cuda-fatbin.ts --lib libggml-cuda.so --out patched.so [--work DIR] [--cuda DIR] [--jobs N] [--partial] | --finish --lib patched.so --work DIR');
+    throw new Error(
+      'usage: patch-cuda-fatbin.ts --lib libggml-cuda.so --out patched.so [--work DIR] [--cuda DIR] [--jobs N] [--partial] | --finish --lib patched.so --work DIR',
+    );
   }
   const sm = Number(values.sm);
   const jobs = Number(values.jobs);
@@ -189,7 +202,13 @@ async function main(): Promise<void> {
   if (values.finish) {
     const pending = JSON.parse(readFileSync(join(work, 'pending.json'), 'utf8')) as { sm: number; slots: Slot[]; all: Slot[] };
     console.log(`${pending.slots.length} of ${pending.all.length} kernel files to assemble for sm_${pending.sm}`);
-    await assemble(pending.slots.map((s) => s.index), work, values.cuda, pending.sm, jobs);
+    await assemble(
+      pending.slots.map((s) => s.index),
+      work,
+      values.cuda,
+      pending.sm,
+      jobs,
+    );
     for (const slot of pending.slots) fill(section, slot, work, values.cuda, pending.sm);
     verify(section, pending.all, pending.sm);
     writeFileSync(values.out ?? values.lib, file);
@@ -203,7 +222,10 @@ async function main(): Promise<void> {
   // 1. The sm_XX PTX of every fatbin, relabelled (a cubin from an earlier run is kept when its PTX is the same).
   fatbins.forEach((fatbin, index) => {
     const entry = fatbin.entries.find((e) => e.kind === KIND_PTX && e.sm === sm);
-    if (!entry) throw new Error(`fatbin ${index} has no sm_${sm} PTX (entries: ${fatbin.entries.map((e) => `${e.kind === KIND_ELF ? 'sass' : 'ptx'}_${e.sm}`).join(', ')})`);
+    if (!entry)
+      throw new Error(
+        `fatbin ${index} has no sm_${sm} PTX (entries: ${fatbin.entries.map((e) => `${e.kind === KIND_ELF ? 'sass' : 'ptx'}_${e.sm}`).join(', ')})`,
+      );
     const text = payloadOf(section, entry).toString('latin1').replace(/\0+$/, '');
     const relabelled = text.replace(/^\.version \d+\.\d+$/m, `.version ${values['ptx-version']}`);
     const name = baseName(work, index);
@@ -215,7 +237,14 @@ async function main(): Promise<void> {
   });
   const slots: Slot[] = fatbins.map((f, index) => ({ index, start: f.start, size: f.size }));
   // 2. ptxas (unless --partial: then what is missing is left for --finish).
-  if (!values.partial) await assemble(slots.map((s) => s.index), work, values.cuda, sm, jobs);
+  if (!values.partial)
+    await assemble(
+      slots.map((s) => s.index),
+      work,
+      values.cuda,
+      sm,
+      jobs,
+    );
   // 3. One fatbin per kernel file, holding the sm_XX cubin only, written where the old one was.
   const outcome = slots.map((slot) => fill(section, slot, work, values.cuda, sm));
   const missing = slots.filter((_, i) => outcome[i] === 'missing');
@@ -226,7 +255,9 @@ async function main(): Promise<void> {
     verify(section, slots, sm);
   }
   writeFileSync(values.out!, file);
-  console.log(`wrote ${values.out}: ${slots.length - missing.length} of ${slots.length} fatbins hold sm_${sm} machine code only (${outcome.filter((o) => o === 'compressed').length} compressed to fit)`);
+  console.log(
+    `wrote ${values.out}: ${slots.length - missing.length} of ${slots.length} fatbins hold sm_${sm} machine code only (${outcome.filter((o) => o === 'compressed').length} compressed to fit)`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -5,7 +5,14 @@
 // send, confirm) or dry-run, and one that needs a human waits in the approval queue.
 import type { Connection, Keypair } from '@solana/web3.js';
 import { StewardError, toStewardError } from '../errors/index.js';
-import { decideAndRecord, executeAction, readAction, transitionAction, type ConfirmEndpoint, type ExecutionOutcome } from '../execute/index.js';
+import {
+  decideAndRecord,
+  executeAction,
+  readAction,
+  transitionAction,
+  type ConfirmEndpoint,
+  type ExecutionOutcome,
+} from '../execute/index.js';
 import type { CompiledPolicy, PolicyContext, PolicyVerdict } from '../policy/index.js';
 import type { ActionState, Db } from '../store/index.js';
 import type { TreasuryView } from '../treasury/index.js';
@@ -39,8 +46,20 @@ export interface FenceParams {
 /** Evaluates and journals one action in one write transaction; nothing is executed here. */
 export function fenceAction(params: FenceParams, action: unknown): { outcome: ActionOutcome; context: DecisionContext } {
   const observed = observedContext(params.view, params.now.getTime());
-  const { id, verdict, context } = decideAndRecord({ db: params.db, policy: params.policy, agent: params.agent, runId: params.runId, payload: action, observed, now: params.now, mode: params.mode });
-  return { outcome: outcomeOf(id, action, verdict, readAction(params.db, id).state), context: { ...context, observedAt: observed.observedAt } };
+  const { id, verdict, context } = decideAndRecord({
+    db: params.db,
+    policy: params.policy,
+    agent: params.agent,
+    runId: params.runId,
+    payload: action,
+    observed,
+    now: params.now,
+    mode: params.mode,
+  });
+  return {
+    outcome: outcomeOf(id, action, verdict, readAction(params.db, id).state),
+    context: { ...context, observedAt: observed.observedAt },
+  };
 }
 
 /** The transaction signature of an execution outcome, when one was signed. */
@@ -76,7 +95,11 @@ export function checkAborted(signal: AbortSignal | undefined, phase: string): vo
  * place. Other states are left alone. A failure before anything was signed closes the action as
  * failed (so it stops counting as in flight) and is returned; signed ones are left to recovery.
  */
-export async function executeFenced(params: ExecuteFencedParams, outcome: ActionOutcome, context: DecisionContext): Promise<StewardError | undefined> {
+export async function executeFenced(
+  params: ExecuteFencedParams,
+  outcome: ActionOutcome,
+  context: DecisionContext,
+): Promise<StewardError | undefined> {
   if (outcome.actionId === null || (outcome.state !== 'approved' && outcome.state !== 'proposed')) return undefined;
   if (!params.signer) {
     outcome.note = 'not simulated: no signer is configured for this agent';
@@ -101,7 +124,8 @@ export async function executeFenced(params: ExecuteFencedParams, outcome: Action
     // Failed before anything was signed (a route server down, an RPC error).
     failure = toStewardError(error);
     const state = readAction(db, outcome.actionId).state;
-    if (UNSIGNED_IN_FLIGHT.includes(state)) transitionAction(db, outcome.actionId, [state], 'failed', params.now(), `${failure.code}: ${failure.message}`);
+    if (UNSIGNED_IN_FLIGHT.includes(state))
+      transitionAction(db, outcome.actionId, [state], 'failed', params.now(), `${failure.code}: ${failure.message}`);
     outcome.note = `execution failed: ${failure.message}`;
   }
   outcome.state = readAction(db, outcome.actionId).state;

@@ -26,8 +26,12 @@ export function testModelNotice(agent: AgentConfig): string {
 
 /** The refusal for an agent without a model whose run could move real funds. */
 export function testModelRefused(agent: AgentConfig, context: FallbackContext): StewardError {
-  return new StewardError('CONFIG_INVALID', `agent "${agent.name}" has no model configured, and a ${agent.mode} run on ${context.clusterLabel} does not use the generated test model: its weights are random`, {
-    hint: 'set STEWARD_MODEL (a GGUF path or hf: URI) or STEWARD_OPENAI_BASE_URL, or `model:` in the agent file; or run with --dry-run, or on the embedded chain',
-    context: { agent: agent.name },
-  });
+  return new StewardError(
+    'CONFIG_INVALID',
+    `agent "${agent.name}" has no model configured, and a ${agent.mode} run on ${context.clusterLabel} does not use the generated test model: its weights are random`,
+    {
+      hint: 'set STEWARD_MODEL (a GGUF path or hf: URI) or STEWARD_OPENAI_BASE_URL, or `model:` in the agent file; or run with --dry-run, or on the embedded chain',
+      context: { agent: agent.name },
+    },
+  );
 }

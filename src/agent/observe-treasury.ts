@@ -48,7 +48,9 @@ export interface TreasuryRead {
 export async function readTreasury(connection: Connection, params: ReadTreasuryParams): Promise<TreasuryRead> {
   const owners = params.agent.treasury.owners;
   // The pools' addresses are configuration: read them alongside, value the holdings after.
-  const pools = Object.entries(params.policy.tokens).flatMap(([symbol, entry]) => (entry.stakePool ? [{ symbol, pool: entry.stakePool }] : []));
+  const pools = Object.entries(params.policy.tokens).flatMap(([symbol, entry]) =>
+    entry.stakePool ? [{ symbol, pool: entry.stakePool }] : [],
+  );
   // One reader for the whole observation: what the treasury, the position readers and the pools
   // ask for in the same round travels in one request (src/chain/account-reader.ts).
   const reader = createAccountReader(connection, { minContextSlot: params.embedded ? undefined : params.previous?.snapshot.slot });
@@ -61,7 +63,11 @@ export async function readTreasury(connection: Connection, params: ReadTreasuryP
   return { snapshot, positions: [...defi.positions, ...staking], rpc: reader.wire };
 }
 
-function getSnapshot(connection: Connection, params: ReadTreasuryParams, reader: ReturnType<typeof createAccountReader>): Promise<TreasurySnapshot> {
+function getSnapshot(
+  connection: Connection,
+  params: ReadTreasuryParams,
+  reader: ReturnType<typeof createAccountReader>,
+): Promise<TreasurySnapshot> {
   return getTreasurySnapshot(connection, {
     reader,
     owners: params.agent.treasury.owners,

@@ -13,7 +13,14 @@ import { readSquadsFence } from './squads-fence.js';
 import type { PreflightReport } from './preflight.js';
 
 /** Snapshot problems that mean the policy does not fit this cluster (not a market condition). */
-const CONFIG_MISMATCH = new Set(['mint-missing', 'mint-unparseable', 'decimals-mismatch', 'price-missing', 'price-unparseable', 'account-wrong-owner']);
+const CONFIG_MISMATCH = new Set([
+  'mint-missing',
+  'mint-unparseable',
+  'decimals-mismatch',
+  'price-missing',
+  'price-unparseable',
+  'account-wrong-owner',
+]);
 
 export interface ChainPreflightOptions {
   /** --url / STEWARD_RPC_URL as given: a cluster name there must match the genesis hash. */
@@ -39,7 +46,12 @@ function expectedCluster(rpcUrl: string): 'mainnet-beta' | 'devnet' | 'testnet' 
  * when it does not match the configuration) and notes to `report`. Returns the identity when the
  * cluster answered.
  */
-export async function preflightChain(cluster: OpenCluster, config: StewardConfig, options: ChainPreflightOptions, report: PreflightReport): Promise<ClusterIdentity | null> {
+export async function preflightChain(
+  cluster: OpenCluster,
+  config: StewardConfig,
+  options: ChainPreflightOptions,
+  report: PreflightReport,
+): Promise<ClusterIdentity | null> {
   let identity: ClusterIdentity;
   try {
     identity = await cluster.identity();
@@ -51,7 +63,11 @@ export async function preflightChain(cluster: OpenCluster, config: StewardConfig
   const actual = KNOWN_GENESIS[identity.genesisHash] ?? null;
   if (expected && actual !== expected) {
     report.problems.push({
-      kind: 'input', file: null, line: 0, column: 0, path: '--url',
+      kind: 'input',
+      file: null,
+      line: 0,
+      column: 0,
+      path: '--url',
       message: `the cluster is configured as ${expected}, but ${identity.endpoint ?? cluster.label} answers genesis hash ${identity.genesisHash} (${actual ?? 'not a public cluster'})`,
     });
   }
@@ -67,10 +83,23 @@ export async function preflightChain(cluster: OpenCluster, config: StewardConfig
     const key = options.agentKey(agent);
     let snapshot;
     try {
-      snapshot = await getTreasurySnapshot(cluster.connection, { owners: agent.treasury.owners, agent: key?.toBase58() ?? null, tokens: policy.tokens, oracle: policy.oracle, now: options.now ?? new Date() });
+      snapshot = await getTreasurySnapshot(cluster.connection, {
+        owners: agent.treasury.owners,
+        agent: key?.toBase58() ?? null,
+        tokens: policy.tokens,
+        oracle: policy.oracle,
+        now: options.now ?? new Date(),
+      });
     } catch (error) {
       const failure = toStewardError(error);
-      report.problems.push({ kind: failure.kind === 'input' ? 'input' : 'cluster', file: entry.file, line: 1, column: 1, path: 'treasury', message: `reading the treasury of agent "${agent.name}" failed: ${failure.message}` });
+      report.problems.push({
+        kind: failure.kind === 'input' ? 'input' : 'cluster',
+        file: entry.file,
+        line: 1,
+        column: 1,
+        path: 'treasury',
+        message: `reading the treasury of agent "${agent.name}" failed: ${failure.message}`,
+      });
       continue;
     }
     // Mints and oracles belong to the policy: report each once, at the policy file.
@@ -79,7 +108,14 @@ export async function preflightChain(cluster: OpenCluster, config: StewardConfig
       const id = `${policy.name}:${problem.code}:${problem.account ?? ''}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      report.problems.push({ kind: 'input', file: policyEntry.file, line: 1, column: 1, path: 'tokens', message: `${problem.message} (on ${identity.name})` });
+      report.problems.push({
+        kind: 'input',
+        file: policyEntry.file,
+        line: 1,
+        column: 1,
+        path: 'tokens',
+        message: `${problem.message} (on ${identity.name})`,
+      });
     }
     const untrusted = snapshot.prices.filter((price) => !price.trusted).map((price) => `${price.symbol} (${price.reasons.join(', ')})`);
     if (untrusted.length > 0) report.notes.push({ subject: agent.name, text: `prices not trusted now: ${untrusted.join('; ')}` });
@@ -96,21 +132,35 @@ export async function preflightChain(cluster: OpenCluster, config: StewardConfig
         const compiled = compilePolicy(policy);
         const fence = await readSquadsFence(cluster.connection, { agent, policy: compiled, agentKey: key.toBase58(), snapshot });
         for (const limit of fence?.squads.spendingLimits ?? []) {
-          if (limit.members.includes(key.toBase58())) mine.push(`Squads ${compiled.tokensByMint.get(limit.mint)?.symbol ?? limit.mint} limit per ${limit.period} (${limit.address})`);
+          if (limit.members.includes(key.toBase58()))
+            mine.push(`Squads ${compiled.tokensByMint.get(limit.mint)?.symbol ?? limit.mint} limit per ${limit.period} (${limit.address})`);
         }
         for (const flag of fence?.flags ?? []) report.notes.push({ subject: agent.name, text: `Squads drift ${flag.id}: ${flag.message}` });
       } catch (error) {
         const failure = toStewardError(error);
-        report.problems.push({ kind: failure.kind === 'input' ? 'input' : 'cluster', file: entry.file, line: 1, column: 1, path: 'treasury.squads', message: `reading the Squads multisig of agent "${agent.name}" failed: ${failure.message}` });
+        report.problems.push({
+          kind: failure.kind === 'input' ? 'input' : 'cluster',
+          file: entry.file,
+          line: 1,
+          column: 1,
+          path: 'treasury.squads',
+          message: `reading the Squads multisig of agent "${agent.name}" failed: ${failure.message}`,
+        });
         continue;
       }
     }
     if (mine.length > 0) {
       report.notes.push({ subject: agent.name, text: `allowances: ${mine.join(', ')}` });
     } else if (options.signs(agent) && agent.tasks.includes('treasury')) {
-      const what = agent.treasury.squads ? "holds no delegate allowance on the treasury's token accounts and no spending limit of the Squads multisig names it" : "holds no delegate allowance on the treasury's token accounts";
+      const what = agent.treasury.squads
+        ? "holds no delegate allowance on the treasury's token accounts and no spending limit of the Squads multisig names it"
+        : "holds no delegate allowance on the treasury's token accounts";
       report.problems.push({
-        kind: 'input', file: entry.file, line: 1, column: 1, path: 'mode',
+        kind: 'input',
+        file: entry.file,
+        line: 1,
+        column: 1,
+        path: 'mode',
         message: `agent "${agent.name}" (${agent.mode}) signs as ${key.toBase58()}, which ${what} on ${identity.name}: every payment would be refused; have the DAO grant one (\`steward grant${agent.treasury.squads ? ' --squads' : ''}\`)`,
       });
     } else {

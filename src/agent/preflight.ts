@@ -72,7 +72,10 @@ function checkSigner(entry: AgentFile, settings: Settings, options: AgentPreflig
   if (signer && 'keypair' in signer) {
     try {
       const key = readKeypairFile(signer.keypair, 'signer.keypair');
-      report.notes.push({ subject: agent.name, text: `signer: keypair file ${redactText(signer.keypair)} (public key ${key.publicKey.toBase58()})` });
+      report.notes.push({
+        subject: agent.name,
+        text: `signer: keypair file ${redactText(signer.keypair)} (public key ${key.publicKey.toBase58()})`,
+      });
     } catch (error) {
       report.problems.push(problemAt(entry, ['signer', 'keypair'], toStewardError(error).message));
     }
@@ -89,15 +92,24 @@ function checkSigner(entry: AgentFile, settings: Settings, options: AgentPreflig
     } catch (error) {
       // One problem per variable, however many agents read it.
       const message = toStewardError(error).message;
-      if (!report.problems.some((problem) => problem.path === origin && problem.message === message)) report.problems.push(problemIn(origin, message));
+      if (!report.problems.some((problem) => problem.path === origin && problem.message === message))
+        report.problems.push(problemIn(origin, message));
     }
     return;
   }
   if (signs(agent, options)) {
     report.problems.push(
       signer
-        ? problemAt(entry, ['signer', 'env'], `$${variable} is not set, and agent "${agent.name}" (${agent.mode}) signs on ${options.clusterLabel}: set it to the path of a keypair file (\`solana-keygen new -o FILE\`)`)
-        : problemAt(entry, ['name'], `agent "${agent.name}" (${agent.mode}) signs on ${options.clusterLabel} but names no signer: add \`signer: { keypair: FILE }\` or set STEWARD_KEYPAIR`),
+        ? problemAt(
+            entry,
+            ['signer', 'env'],
+            `$${variable} is not set, and agent "${agent.name}" (${agent.mode}) signs on ${options.clusterLabel}: set it to the path of a keypair file (\`solana-keygen new -o FILE\`)`,
+          )
+        : problemAt(
+            entry,
+            ['name'],
+            `agent "${agent.name}" (${agent.mode}) signs on ${options.clusterLabel} but names no signer: add \`signer: { keypair: FILE }\` or set STEWARD_KEYPAIR`,
+          ),
     );
     return;
   }
@@ -107,7 +119,13 @@ function checkSigner(entry: AgentFile, settings: Settings, options: AgentPreflig
   });
 }
 
-async function checkModel(entry: AgentFile, settings: Settings, options: AgentPreflightOptions, report: PreflightReport, checked: Map<string, string | Error>): Promise<void> {
+async function checkModel(
+  entry: AgentFile,
+  settings: Settings,
+  options: AgentPreflightOptions,
+  report: PreflightReport,
+  checked: Map<string, string | Error>,
+): Promise<void> {
   const agent = entry.config;
   let choice: ModelChoice;
   try {
@@ -144,9 +162,18 @@ async function checkModel(entry: AgentFile, settings: Settings, options: AgentPr
       return;
     case 'none':
       if (testModelAllowed(agent, options)) {
-        report.notes.push({ subject: agent.name, text: `model: none configured; ${options.embedded ? 'runs on the embedded chain' : 'dry runs'} use the generated test model (random weights)` });
+        report.notes.push({
+          subject: agent.name,
+          text: `model: none configured; ${options.embedded ? 'runs on the embedded chain' : 'dry runs'} use the generated test model (random weights)`,
+        });
       } else {
-        report.problems.push(problemAt(entry, ['name'], `agent "${agent.name}" (${agent.mode}) has no model configured; on ${options.clusterLabel} the generated test model (random weights) is refused: set STEWARD_MODEL or \`model:\` in the agent file`));
+        report.problems.push(
+          problemAt(
+            entry,
+            ['name'],
+            `agent "${agent.name}" (${agent.mode}) has no model configured; on ${options.clusterLabel} the generated test model (random weights) is refused: set STEWARD_MODEL or \`model:\` in the agent file`,
+          ),
+        );
       }
       return;
     default:

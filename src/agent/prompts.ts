@@ -26,21 +26,32 @@ export function treasurySystemPrompt(agent: AgentConfig): string {
 /** The policy as the model needs it: what it may propose and what will be refused. */
 export function describePolicy(policy: PolicyConfig): string {
   const lines = [`Policy "${policy.name}"${policy.paused ? ' (PAUSED: every action will be denied)' : ''}:`];
-  lines.push(`- tokens: ${Object.entries(policy.tokens).map(([symbol, token]) => `${symbol} (${token.mint === 'native' ? 'native SOL' : token.mint})`).join(', ')}`);
+  lines.push(
+    `- tokens: ${Object.entries(policy.tokens)
+      .map(([symbol, token]) => `${symbol} (${token.mint === 'native' ? 'native SOL' : token.mint})`)
+      .join(', ')}`,
+  );
   lines.push(`- allowed actions: ${policy.allow.actions.join(', ')}`);
-  lines.push(`- allowed destinations: ${policy.allow.destinations.map((d) => (d === 'treasury' ? 'treasury-owned accounts' : d)).join(', ')}`);
+  lines.push(
+    `- allowed destinations: ${policy.allow.destinations.map((d) => (d === 'treasury' ? 'treasury-owned accounts' : d)).join(', ')}`,
+  );
   const perTx = [
     policy.limits.perTx.usd ? `$${policy.limits.perTx.usd}` : null,
     ...Object.entries(policy.limits.perTx.tokens ?? {}).map(([symbol, amount]) => `${amount} ${symbol}`),
   ].filter(Boolean);
   if (perTx.length > 0) lines.push(`- per transaction at most: ${perTx.join(', ')}`);
   for (const window of policy.limits.windows) {
-    const caps = [window.usd ? `$${window.usd}` : null, ...Object.entries(window.tokens ?? {}).map(([s, a]) => `${a} ${s}`)].filter(Boolean);
+    const caps = [window.usd ? `$${window.usd}` : null, ...Object.entries(window.tokens ?? {}).map(([s, a]) => `${a} ${s}`)].filter(
+      Boolean,
+    );
     lines.push(`- per ${window.window} at most: ${caps.join(', ')}`);
   }
   const reserves = Object.entries(policy.limits.reserves);
   if (reserves.length > 0) lines.push(`- always keep: ${reserves.map(([s, a]) => `${a} ${s}`).join(', ')}`);
-  const approvals = [policy.approval.aboveUsd ? `above $${policy.approval.aboveUsd}` : null, policy.approval.actions.length ? `every ${policy.approval.actions.join('/')}` : null].filter(Boolean);
+  const approvals = [
+    policy.approval.aboveUsd ? `above $${policy.approval.aboveUsd}` : null,
+    policy.approval.actions.length ? `every ${policy.approval.actions.join('/')}` : null,
+  ].filter(Boolean);
   if (approvals.length > 0) lines.push(`- a human must approve: ${approvals.join('; ')}`);
   lines.push(`- swaps: slippage at most ${policy.swap.maxSlippageBps} bps`);
   return lines.join('\n');
@@ -57,12 +68,18 @@ export function treasuryTask(maxActions: number): string {
 /** DeFi positions for the prompt: computed figures only, no on-chain text. */
 export function summarizePositions(positions: PositionsAnalysis | null): string {
   if (!positions || (positions.positions.length === 0 && positions.liquidStaking.length === 0)) return '';
-  const lines = [`DeFi positions (computed by Steward): assets ${formatUsd(positions.assetsMicroUsd, 'exact')}, debt ${formatUsd(positions.debtMicroUsd, 'exact')}, net ${formatUsd(positions.netMicroUsd, 'exact')}.`];
+  const lines = [
+    `DeFi positions (computed by Steward): assets ${formatUsd(positions.assetsMicroUsd, 'exact')}, debt ${formatUsd(positions.debtMicroUsd, 'exact')}, net ${formatUsd(positions.netMicroUsd, 'exact')}.`,
+  ];
   for (const figure of positions.positions) {
     if (figure.kind === 'lending') {
-      lines.push(`- ${figure.protocol} lending ${figure.account}: supplied ${formatUsd(figure.suppliedMicroUsd, 'exact')}, borrowed ${formatUsd(figure.borrowedMicroUsd, 'exact')}, health ${figure.healthFactorPpm === null ? 'no debt' : formatPpmPercent(figure.healthFactorPpm)}, ${figure.distanceToLiquidationPpm === null ? '' : `liquidation after a ${formatPpmPercent(figure.distanceToLiquidationPpm)} collateral fall`}`);
+      lines.push(
+        `- ${figure.protocol} lending ${figure.account}: supplied ${formatUsd(figure.suppliedMicroUsd, 'exact')}, borrowed ${formatUsd(figure.borrowedMicroUsd, 'exact')}, health ${figure.healthFactorPpm === null ? 'no debt' : formatPpmPercent(figure.healthFactorPpm)}, ${figure.distanceToLiquidationPpm === null ? '' : `liquidation after a ${formatPpmPercent(figure.distanceToLiquidationPpm)} collateral fall`}`,
+      );
     } else if (figure.kind === 'liquidity') {
-      lines.push(`- ${figure.protocol} liquidity ${figure.account}: ${formatUsd(figure.netMicroUsd, 'exact')} (fees ${formatUsd(figure.feesMicroUsd, 'exact')}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
+      lines.push(
+        `- ${figure.protocol} liquidity ${figure.account}: ${formatUsd(figure.netMicroUsd, 'exact')} (fees ${formatUsd(figure.feesMicroUsd, 'exact')}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`,
+      );
     } else {
       lines.push(`- ${figure.protocol} ${figure.account}: unreadable, not valued`);
     }

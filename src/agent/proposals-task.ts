@@ -38,10 +38,20 @@ export async function runProposalsTask(task: RunTaskContext): Promise<void> {
       if (outcome.status !== 'reviewed') continue;
       const recommendation = outcome.review.recommendation;
       if (recommendation !== 'for' && recommendation !== 'against') continue;
-      const action = { kind: 'vote' as const, proposal: outcome.review.proposal.address, choice: recommendation === 'for' ? ('yes' as const) : ('no' as const), reason: `review recommends ${recommendation}` };
+      const action = {
+        kind: 'vote' as const,
+        proposal: outcome.review.proposal.address,
+        choice: recommendation === 'for' ? ('yes' as const) : ('no' as const),
+        reason: `review recommends ${recommendation}`,
+      };
       // A vote is never cast on the reviewer's own authority: at most it waits for a human.
       const voteMode = task.mode === 'dry-run' ? 'dry-run' : 'approve-all';
-      result.actions.push(fenceAction({ db, policy: task.policy, agent: agent.name, runId: task.runId, mode: voteMode, view: observation.view, now: runtime.now() }, action).outcome);
+      result.actions.push(
+        fenceAction(
+          { db, policy: task.policy, agent: agent.name, runId: task.runId, mode: voteMode, view: observation.view, now: runtime.now() },
+          action,
+        ).outcome,
+      );
     }
   });
 }

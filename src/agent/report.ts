@@ -32,7 +32,8 @@ export function renderRunReport(result: RunResult): string {
   lines.push(`# Run ${result.runId} — ${result.agent}`, '');
   lines.push(`- status: **${result.status}**${result.error ? ` — ${md(result.error, 2000)}` : ''}`);
   lines.push(`- mode: ${result.mode}`, `- cluster: ${md(result.cluster)}`, `- started: ${result.startedAt}`);
-  if (result.model) lines.push(`- model: ${md(result.model.id)}${result.model.sha256 ? ` (sha256 ${result.model.sha256.slice(0, 16)}…)` : ''}`);
+  if (result.model)
+    lines.push(`- model: ${md(result.model.id)}${result.model.sha256 ? ` (sha256 ${result.model.sha256.slice(0, 16)}…)` : ''}`);
   lines.push('', '## Phases', '', '| phase | ms | ok |', '|---|---:|---|');
   for (const phase of result.phases) lines.push(`| ${phase.name} | ${phase.ms} | ${phase.ok ? 'yes' : `no: ${md(phase.detail ?? '')}`} |`);
 
@@ -42,7 +43,8 @@ export function renderRunReport(result: RunResult): string {
     lines.push(`Observed at slot ${analysis.slot} (${analysis.observedAt}).`, '');
     lines.push(`- value priced by trusted oracles: **${usd(analysis.totals.trustedMicroUsd)}**`);
     lines.push(`- value priced by untrusted oracles (not counted): ${usd(analysis.totals.untrustedMicroUsd)}`);
-    if (analysis.runway.months !== null) lines.push(`- runway: ${analysis.runway.months} months (stablecoins alone: ${analysis.runway.stableMonths ?? '—'})`);
+    if (analysis.runway.months !== null)
+      lines.push(`- runway: ${analysis.runway.months} months (stablecoins alone: ${analysis.runway.stableMonths ?? '—'})`);
     if (analysis.stableShare.sharePpm !== null) lines.push(`- stable share: ${formatPpmPercent(analysis.stableShare.sharePpm)}`);
     lines.push('', '| asset | amount | price | value | weight | target | drift | flags |', '|---|---:|---:|---:|---:|---:|---:|---|');
     for (const asset of analysis.assets) {
@@ -64,14 +66,24 @@ export function renderRunReport(result: RunResult): string {
     lines.push('| protocol | account | kind | net value | health / range |', '|---|---|---|---:|---|');
     for (const figure of positions.positions) {
       const state =
-        figure.kind === 'lending' ? (figure.healthFactorPpm === null ? 'no debt' : `health ${formatAmount(figure.healthFactorPpm, 6)}`)
-        : figure.kind === 'liquidity' ? (figure.inRange ? 'in range' : '**out of range**')
-        : `unreadable: ${md(figure.reason)}`;
+        figure.kind === 'lending'
+          ? figure.healthFactorPpm === null
+            ? 'no debt'
+            : `health ${formatAmount(figure.healthFactorPpm, 6)}`
+          : figure.kind === 'liquidity'
+            ? figure.inRange
+              ? 'in range'
+              : '**out of range**'
+            : `unreadable: ${md(figure.reason)}`;
       const net = figure.kind === 'unreadable' ? '—' : usd(figure.netMicroUsd);
       lines.push(`| ${figure.protocol} | \`${figure.account}\` | ${figure.kind} | ${net} | ${state} |`);
     }
     if (positions.liquidStaking.length > 0) {
-      lines.push('', '| liquid-staking token | stake pool | SOL per token | held (SOL at rate) | at rate | at market | market vs rate |', '|---|---|---:|---:|---:|---:|---:|');
+      lines.push(
+        '',
+        '| liquid-staking token | stake pool | SOL per token | held (SOL at rate) | at rate | at market | market vs rate |',
+        '|---|---|---:|---:|---:|---:|---:|',
+      );
       for (const lst of positions.liquidStaking) {
         const depeg = lst.depegBps === null ? '—' : `${lst.depegBps} bps${lst.depegged ? ' **depeg**' : ''}`;
         lines.push(
@@ -79,7 +91,8 @@ export function renderRunReport(result: RunResult): string {
         );
       }
     }
-    if (positions.stress) lines.push('', `Stress (SOL −30%): net ${usd(positions.stress.netBeforeMicroUsd)} → ${usd(positions.stress.netAfterMicroUsd)}.`);
+    if (positions.stress)
+      lines.push('', `Stress (SOL −30%): net ${usd(positions.stress.netBeforeMicroUsd)} → ${usd(positions.stress.netAfterMicroUsd)}.`);
     for (const flag of positions.flags) lines.push(`- **${flag.severity}** ${flag.kind}: ${md(flag.message, 1000)}`);
   }
 
@@ -101,11 +114,15 @@ export function renderRunReport(result: RunResult): string {
         const link = signature ? explorerLink(signature, result.cluster) : null;
         const execution = action.execution;
         const detail =
-          execution?.status === 'refused' ? `refused at ${execution.stage}: ${execution.reason}`
-          : execution?.status === 'failed' || execution?.status === 'expired' ? execution.error
-          : execution?.status === 'prepared' ? execution.reason
-          : execution?.status === 'dry-run' ? `simulated: ${execution.unitsConsumed} compute units, effects checked, nothing signed`
-          : action.note ?? '';
+          execution?.status === 'refused'
+            ? `refused at ${execution.stage}: ${execution.reason}`
+            : execution?.status === 'failed' || execution?.status === 'expired'
+              ? execution.error
+              : execution?.status === 'prepared'
+                ? execution.reason
+                : execution?.status === 'dry-run'
+                  ? `simulated: ${execution.unitsConsumed} compute units, effects checked, nothing signed`
+                  : (action.note ?? '');
         const tx = signature ? (link ? ` [${signature}](${link})` : ` \`${signature}\``) : '';
         lines.push(`- action ${action.actionId}: ${execution?.status ?? action.state}${tx}${detail ? ` — ${md(detail, 1000)}` : ''}`);
       }
@@ -116,12 +133,16 @@ export function renderRunReport(result: RunResult): string {
     lines.push('', '## Proposal reviews', '');
     for (const outcome of result.reviews) {
       if (outcome.status === 'unchanged') {
-        lines.push(`- ${md(outcome.name)} (${outcome.proposal}): unchanged since ${outcome.reviewedAt}, recommendation **${outcome.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`);
+        lines.push(
+          `- ${md(outcome.name)} (${outcome.proposal}): unchanged since ${outcome.reviewedAt}, recommendation **${outcome.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`,
+        );
         continue;
       }
       const review = outcome.review;
       const severe = review.flags.filter((flag) => flag.severity === 'severe');
-      lines.push(`- ${md(review.proposal.name)} (${review.proposal.address}): recommendation **${review.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`);
+      lines.push(
+        `- ${md(review.proposal.name)} (${review.proposal.address}): recommendation **${review.recommendation}**${outcome.markdownPath ? ` — ${outcome.markdownPath}` : ''}`,
+      );
       for (const flag of severe) lines.push(`  - severe: ${flag.id} — ${md(flag.title)}`);
     }
   }

@@ -11,10 +11,14 @@ import type { Db } from '../store/index.js';
 export function reviewTarget(agent: AgentConfig): { realm: PublicKey; programId: PublicKey } {
   const { realm, governanceProgram } = agent.treasury;
   if (!realm || !governanceProgram) {
-    throw new StewardError('CONFIG_INVALID', `agent "${agent.name}" reviews proposals but names no treasury.realm and treasury.governanceProgram`, {
-      hint: `add both addresses under \`treasury:\` in agents/${agent.name}.yaml (see agents/proposal-reviewer.yaml)`,
-      context: { agent: agent.name },
-    });
+    throw new StewardError(
+      'CONFIG_INVALID',
+      `agent "${agent.name}" reviews proposals but names no treasury.realm and treasury.governanceProgram`,
+      {
+        hint: `add both addresses under \`treasury:\` in agents/${agent.name}.yaml (see agents/proposal-reviewer.yaml)`,
+        context: { agent: agent.name },
+      },
+    );
   }
   return { realm: new PublicKey(realm), programId: new PublicKey(governanceProgram) };
 }
@@ -22,9 +26,9 @@ export function reviewTarget(agent: AgentConfig): { realm: PublicKey; programId:
 /** The policy's allow-listed destinations and every destination a confirmed action paid, each with its source. */
 export function knownDestinationBook(policy: PolicyConfig, db: Db): KnownDestination[] {
   const allowed = policy.allow.destinations.filter((destination) => destination !== 'treasury');
-  const paid = (db.prepare("SELECT DISTINCT destination FROM actions WHERE destination IS NOT NULL AND state = 'confirmed'").pluck().all() as string[]).filter(
-    (destination) => isAddress(destination),
-  );
+  const paid = (
+    db.prepare("SELECT DISTINCT destination FROM actions WHERE destination IS NOT NULL AND state = 'confirmed'").pluck().all() as string[]
+  ).filter((destination) => isAddress(destination));
   const book = new Map<string, KnownDestination>();
   for (const address of allowed) book.set(address, { address, source: 'allow-list' });
   for (const address of paid) if (!book.has(address)) book.set(address, { address, source: 'paid' });

@@ -20,7 +20,12 @@ export type { AgentModel, AgentRuntime, EffectiveMode } from './agent-runtime.js
 export type { ActionOutcome } from './fenced-action.js';
 export type { RunOptions, RunResult } from './run-types.js';
 
-export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, runtime: AgentRuntime, options: RunOptions): Promise<RunResult> {
+export async function runAgent(
+  agent: AgentConfig,
+  policyConfig: PolicyConfig,
+  runtime: AgentRuntime,
+  options: RunOptions,
+): Promise<RunResult> {
   const { db, logger } = runtime;
   const startedAt = runtime.now();
   const runId = startRun(db, agent.name, options.trigger, startedAt);
@@ -66,24 +71,43 @@ export async function runAgent(agent: AgentConfig, policyConfig: PolicyConfig, r
     log.error({ code: failure.code }, failure.message);
   }
 
-  finishRun(db, runId, {
-    status: result.status,
-    phases: result.phases,
-    error: result.error,
-    observationId: result.observationId,
-    summary: runSummary(result),
-  }, runtime.now());
+  finishRun(
+    db,
+    runId,
+    {
+      status: result.status,
+      phases: result.phases,
+      error: result.error,
+      observationId: result.observationId,
+      summary: runSummary(result),
+    },
+    runtime.now(),
+  );
   return result;
 }
 
 /** observe + analyze, recorded: both tasks need the treasury (reviews value outflows with it). */
-async function observe(agent: AgentConfig, policyConfig: PolicyConfig, runtime: AgentRuntime, phases: Phases, agentKey: string | null): Promise<RunObservation> {
+async function observe(
+  agent: AgentConfig,
+  policyConfig: PolicyConfig,
+  runtime: AgentRuntime,
+  phases: Phases,
+  agentKey: string | null,
+): Promise<RunObservation> {
   const previous = latestObservation(runtime.db, agent.treasury.owners, { cluster: runtime.clusterKey });
   const read = await phases.run('observe', () =>
     readTreasury(runtime.connection, { agent, policy: policyConfig, agentKey, now: runtime.now(), previous, embedded: runtime.embedded }),
   );
   const { view, analysis, positions } = await phases.run('analyze', () => analyzeTreasuryRead(agent, read, previous));
-  const observationId = saveObservation(runtime.db, { snapshot: read.snapshot, analysis, cluster: runtime.clusterKey, clusterName: runtime.clusterName, endpoint: runtime.clusterEndpoint, agent: agent.name, now: runtime.now() });
+  const observationId = saveObservation(runtime.db, {
+    snapshot: read.snapshot,
+    analysis,
+    cluster: runtime.clusterKey,
+    clusterName: runtime.clusterName,
+    endpoint: runtime.clusterEndpoint,
+    agent: agent.name,
+    now: runtime.now(),
+  });
   return { snapshot: read.snapshot, view, analysis, positions, observationId };
 }
 

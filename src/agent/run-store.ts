@@ -64,7 +64,10 @@ function toRow(raw: RawRun): RunRow {
 
 export function startRun(db: Db, agent: string, trigger: RunTrigger, now: Date): number {
   const me = currentProcess();
-  const result = statement(db, "INSERT INTO runs (agent, trigger, status, started_at, pid, host, process_started) VALUES (?, ?, 'running', ?, ?, ?, ?)").run(agent, trigger, now.toISOString(), me.pid, me.host, me.started);
+  const result = statement(
+    db,
+    "INSERT INTO runs (agent, trigger, status, started_at, pid, host, process_started) VALUES (?, ?, 'running', ?, ?, ?, ?)",
+  ).run(agent, trigger, now.toISOString(), me.pid, me.host, me.started);
   return Number(result.lastInsertRowid);
 }
 
@@ -89,14 +92,19 @@ export function finishRun(
   },
   now: Date,
 ): void {
-  statement(db, 'UPDATE runs SET status = ?, finished_at = ?, error = ?, phases = ?, report_path = ?, observation_id = ?, summary = ? WHERE id = ?').run(
+  statement(
+    db,
+    'UPDATE runs SET status = ?, finished_at = ?, error = ?, phases = ?, report_path = ?, observation_id = ?, summary = ? WHERE id = ?',
+  ).run(
     outcome.status,
     now.toISOString(),
     outcome.error ? redactText(outcome.error) : null,
     redactText(JSON.stringify(outcome.phases)),
     outcome.reportPath ?? null,
     outcome.observationId ?? null,
-    outcome.summary ? JSON.stringify(outcome.summary, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) : null,
+    outcome.summary
+      ? JSON.stringify(outcome.summary, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))
+      : null,
     id,
   );
 }
@@ -145,26 +153,36 @@ export function recordModelDecision(db: Db, record: DecisionRecord, now: Date): 
     `INSERT INTO decisions (run_id, task, model_id, model_hash, prompt_hash, prompt, raw_output, parsed, attempts, usage, error, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
-      record.runId,
-      record.task,
-      redactText(record.modelId),
-      record.modelHash,
-      promptHash(record.prompt),
-      JSON.stringify(record.prompt),
-      record.rawOutput,
-      record.parsed === undefined ? null : JSON.stringify(record.parsed),
-      record.attempts,
-      JSON.stringify(record.usage),
-      record.error === null ? null : redactText(record.error),
-      now.toISOString(),
-    );
+    record.runId,
+    record.task,
+    redactText(record.modelId),
+    record.modelHash,
+    promptHash(record.prompt),
+    JSON.stringify(record.prompt),
+    record.rawOutput,
+    record.parsed === undefined ? null : JSON.stringify(record.parsed),
+    record.attempts,
+    JSON.stringify(record.usage),
+    record.error === null ? null : redactText(record.error),
+    now.toISOString(),
+  );
   return Number(result.lastInsertRowid);
 }
 
 export function listDecisions(db: Db, runId: number): (DecisionRecord & { id: number; promptHash: string })[] {
   const rows = db.prepare('SELECT * FROM decisions WHERE run_id = ? ORDER BY id').all(runId) as {
-    id: number; run_id: number; task: string; model_id: string; model_hash: string | null; prompt_hash: string; prompt: string;
-    raw_output: string | null; parsed: string | null; attempts: number; usage: string; error: string | null;
+    id: number;
+    run_id: number;
+    task: string;
+    model_id: string;
+    model_hash: string | null;
+    prompt_hash: string;
+    prompt: string;
+    raw_output: string | null;
+    parsed: string | null;
+    attempts: number;
+    usage: string;
+    error: string | null;
   }[];
   return rows.map((row) => ({
     id: row.id,

@@ -73,7 +73,8 @@ export function createRuntime(options: CreateRuntimeOptions): OwnedRuntime {
       }
       return model;
     },
-    signer: (agent: AgentConfig) => options.signer ?? loadAgentSigner(agent, env, options.settings.keypair) ?? options.fallbackSigner ?? null,
+    signer: (agent: AgentConfig) =>
+      options.signer ?? loadAgentSigner(agent, env, options.settings.keypair) ?? options.fallbackSigner ?? null,
     close: async () => {
       const opened = await Promise.allSettled(models.values());
       models.clear();

@@ -20,10 +20,14 @@ function expandHome(path: string): string {
 
 export function readKeypairFile(path: string, origin: string): Keypair {
   if (looksLikeKeyMaterial(path)) {
-    throw new StewardError('KEYPAIR_INVALID', `${origin} must name a keypair file, but holds something else (it looks like key material, so it is not shown)`, {
-      hint: 'put the keypair in a file readable only by you (`solana-keygen new -o FILE`, chmod 600) and set the path instead',
-      context: { origin },
-    });
+    throw new StewardError(
+      'KEYPAIR_INVALID',
+      `${origin} must name a keypair file, but holds something else (it looks like key material, so it is not shown)`,
+      {
+        hint: 'put the keypair in a file readable only by you (`solana-keygen new -o FILE`, chmod 600) and set the path instead',
+        context: { origin },
+      },
+    );
   }
   const resolved = expandHome(path);
   const full = redactText(resolved); // what messages show
@@ -31,10 +35,14 @@ export function readKeypairFile(path: string, origin: string): Keypair {
   try {
     text = readFileSync(resolved, 'utf8');
   } catch (error) {
-    throw new StewardError('KEYPAIR_INVALID', `cannot read the keypair file ${full} (${origin}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
-      hint: 'create one with `solana-keygen new -o FILE` and point the agent file or STEWARD_KEYPAIR at it',
-      context: { path: full, origin },
-    });
+    throw new StewardError(
+      'KEYPAIR_INVALID',
+      `cannot read the keypair file ${full} (${origin}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+      {
+        hint: 'create one with `solana-keygen new -o FILE` and point the agent file or STEWARD_KEYPAIR at it',
+        context: { path: full, origin },
+      },
+    );
   }
   let bytes: unknown;
   try {

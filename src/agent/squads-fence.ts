@@ -10,7 +10,16 @@ import { StewardError } from '../errors/index.js';
 import type { CompiledPolicy } from '../policy/index.js';
 import { formatAmount } from '../shared/index.js';
 import { rpcCall } from '../chain/index.js';
-import { checkSquadsDrift, compileSpendingLimits, readSquadsTreasury, remainingAt, vaultAddress, type CompileLimitsResult, type DriftFlag, type SquadsTreasury } from '../squads/index.js';
+import {
+  checkSquadsDrift,
+  compileSpendingLimits,
+  readSquadsTreasury,
+  remainingAt,
+  vaultAddress,
+  type CompileLimitsResult,
+  type DriftFlag,
+  type SquadsTreasury,
+} from '../squads/index.js';
 import { buildTreasuryView, type TreasurySnapshot } from '../treasury/index.js';
 import { policyPrices } from './policy-context.js';
 
@@ -38,10 +47,14 @@ export function squadsRefOf(agent: AgentConfig): SquadsRef | null {
   const multisig = new PublicKey(config.multisig);
   const vault = vaultAddress(multisig, config.vaultIndex);
   if (!(agent.treasury.owners as readonly string[]).includes(vault.toBase58())) {
-    throw new StewardError('CONFIG_INVALID', `agent "${agent.name}": treasury.squads names multisig ${config.multisig}, but its vault ${vault.toBase58()} (index ${config.vaultIndex}) is not in treasury.owners`, {
-      hint: `add ${vault.toBase58()} to treasury.owners so observation reads the vault's holdings`,
-      context: { agent: agent.name },
-    });
+    throw new StewardError(
+      'CONFIG_INVALID',
+      `agent "${agent.name}": treasury.squads names multisig ${config.multisig}, but its vault ${vault.toBase58()} (index ${config.vaultIndex}) is not in treasury.owners`,
+      {
+        hint: `add ${vault.toBase58()} to treasury.owners so observation reads the vault's holdings`,
+        context: { agent: agent.name },
+      },
+    );
   }
   return { multisig, vaultIndex: config.vaultIndex, vault };
 }
@@ -50,7 +63,15 @@ export function squadsRefOf(agent: AgentConfig): SquadsRef | null {
 export async function resolveDestinations(connection: Connection, policy: CompiledPolicy, owners: readonly string[]): Promise<string[]> {
   const out = new Set<string>(policy.destinations.treasury ? owners : []);
   const addresses = [...policy.destinations.addresses];
-  const infos = addresses.length === 0 ? [] : await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () => connection.getMultipleAccountsInfo(addresses.map((a) => new PublicKey(a)), 'confirmed'));
+  const infos =
+    addresses.length === 0
+      ? []
+      : await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () =>
+          connection.getMultipleAccountsInfo(
+            addresses.map((a) => new PublicKey(a)),
+            'confirmed',
+          ),
+        );
   addresses.forEach((address, i) => {
     const info = infos[i];
     const isToken = info && (info.owner.equals(TOKEN_PROGRAM_ID) || info.owner.equals(TOKEN_2022_PROGRAM_ID)) && info.data.length >= 64;
@@ -60,7 +81,10 @@ export async function resolveDestinations(connection: Connection, policy: Compil
   return [...out].sort();
 }
 
-export async function readSquadsFence(connection: Connection, params: { agent: AgentConfig; policy: CompiledPolicy; agentKey: string; snapshot: TreasurySnapshot; ref?: SquadsRef }): Promise<SquadsFence | null> {
+export async function readSquadsFence(
+  connection: Connection,
+  params: { agent: AgentConfig; policy: CompiledPolicy; agentKey: string; snapshot: TreasurySnapshot; ref?: SquadsRef },
+): Promise<SquadsFence | null> {
   const ref = params.ref ?? squadsRefOf(params.agent);
   if (!ref) return null;
   const squads = await readSquadsTreasury(connection, { multisig: ref.multisig, vaultIndex: ref.vaultIndex });
@@ -73,12 +97,23 @@ export async function readSquadsFence(connection: Connection, params: { agent: A
   const destinations = await resolveDestinations(connection, params.policy, owners);
   const prices = policyPrices(buildTreasuryView(params.snapshot));
   const compiled = compileSpendingLimits({ policy: params.policy, symbols, prices, agent: params.agentKey, destinations });
-  const flags = checkSquadsDrift({ policy: params.policy, squads, agent: params.agentKey, symbols, prices, destinations: new Set(destinations) });
+  const flags = checkSquadsDrift({
+    policy: params.policy,
+    squads,
+    agent: params.agentKey,
+    symbols,
+    prices,
+    destinations: new Set(destinations),
+  });
   return { ref, squads, symbols, destinations, compiled, flags };
 }
 
 /** Plain lines for a terminal: the multisig, each limit of the agent with what remains now, then the flags. */
-export function squadsFenceLines(fence: SquadsFence, agentKey: string, symbolOf: (mint: string) => { symbol: string; decimals: number | null }): string[] {
+export function squadsFenceLines(
+  fence: SquadsFence,
+  agentKey: string,
+  symbolOf: (mint: string) => { symbol: string; decimals: number | null },
+): string[] {
   const { squads } = fence;
   const lines = [
     `Squads multisig ${squads.multisig} (vault ${squads.vault}, index ${squads.vaultIndex}): threshold ${squads.threshold} of ${squads.members.length}, time lock ${squads.timeLockSeconds} s, ${squads.configAuthority ? `controlled by ${squads.configAuthority}` : 'autonomous'}`,
@@ -93,7 +128,8 @@ export function squadsFenceLines(fence: SquadsFence, agentKey: string, symbolOf:
     );
   }
   if (fence.flags.length === 0) lines.push('Drift: none — the on-chain limits keep every policy window (worst case, resets counted)');
-  for (const flag of fence.flags) lines.push(`DRIFT  ${flag.id}${flag.priceDependent ? ' (price-dependent)' : ''}: ${flag.message}`, `       fix: ${flag.fix}`);
+  for (const flag of fence.flags)
+    lines.push(`DRIFT  ${flag.id}${flag.priceDependent ? ' (price-dependent)' : ''}: ${flag.message}`, `       fix: ${flag.fix}`);
   return lines;
 }
 
@@ -109,7 +145,11 @@ export function squadsFenceJson(fence: SquadsFence, agentKey: string) {
     configAuthority: squads.configAuthority,
     members: squads.members,
     chainTime: squads.chainTime,
-    limits: squads.spendingLimits.map((limit) => ({ ...limit, forAgent: limit.members.includes(agentKey), remainingNow: remainingAt(limit, squads.chainTime) })),
+    limits: squads.spendingLimits.map((limit) => ({
+      ...limit,
+      forAgent: limit.members.includes(agentKey),
+      remainingNow: remainingAt(limit, squads.chainTime),
+    })),
     destinations: fence.destinations,
     compiled: fence.compiled,
     flags: fence.flags,

@@ -58,23 +58,51 @@ async function decideOnce(task: RunTaskContext, model: AgentModel, identity: Ide
   );
   const promptRecord = { system: prompt.system, user: prompt.user, truncated: prompt.truncated };
   const symbols = Object.keys(policyConfig.tokens);
-  if (symbols.length === 0) throw new StewardError('CONFIG_INVALID', `policy "${policyConfig.name}" lists no tokens`, { hint: 'add a token table under `tokens:`' });
+  if (symbols.length === 0)
+    throw new StewardError('CONFIG_INVALID', `policy "${policyConfig.name}" lists no tokens`, {
+      hint: 'add a token table under `tokens:`',
+    });
   const schema = treasuryDecisionSchema(agent.maxActionsPerRun, symbols as [string, ...string[]]);
   const recorded = { runId, task: 'treasury' as const, modelId: identity.model, modelHash: identity.sha256 ?? null, prompt: promptRecord };
   let decision: Awaited<ReturnType<typeof decide<typeof schema>>>;
   try {
     decision = await phases.run('decide', () =>
-      decide({ model, schema, prompt, schemaName: 'treasury_decision', maxTokens: agent.model?.maxTokens ?? 768, ...(options.signal ? { signal: options.signal } : {}) }),
+      decide({
+        model,
+        schema,
+        prompt,
+        schemaName: 'treasury_decision',
+        maxTokens: agent.model?.maxTokens ?? 768,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
     );
   } catch (error) {
     const failure = toStewardError(error);
     const invalid = isStewardError(failure, 'LLM_OUTPUT_INVALID') ? failure.context : {};
-    recordModelDecision(runtime.db, { ...recorded, rawOutput: invalid.raw ?? null, parsed: undefined, attempts: invalid.attempts ?? 0, usage: {}, error: failure.message }, runtime.now());
+    recordModelDecision(
+      runtime.db,
+      {
+        ...recorded,
+        rawOutput: invalid.raw ?? null,
+        parsed: undefined,
+        attempts: invalid.attempts ?? 0,
+        usage: {},
+        error: failure.message,
+      },
+      runtime.now(),
+    );
     throw failure;
   }
   recordModelDecision(
     runtime.db,
-    { ...recorded, rawOutput: decision.raw, parsed: decision.value, attempts: decision.attempts, usage: { ...decision.usage }, error: null },
+    {
+      ...recorded,
+      rawOutput: decision.raw,
+      parsed: decision.value,
+      attempts: decision.attempts,
+      usage: { ...decision.usage },
+      error: null,
+    },
     runtime.now(),
   );
   result.assessment = decision.value.assessment;
@@ -93,7 +121,10 @@ async function fenceAndExecute(task: RunTaskContext, proposed: Parameters<typeof
   const contexts = new Map<number, DecisionContext>();
   await phases.run('policy', () => {
     for (const action of proposed) {
-      const { outcome, context } = fenceAction({ db: runtime.db, policy, agent: agent.name, runId: task.runId, mode: task.mode, view: task.observation.view, now: runtime.now() }, action);
+      const { outcome, context } = fenceAction(
+        { db: runtime.db, policy, agent: agent.name, runId: task.runId, mode: task.mode, view: task.observation.view, now: runtime.now() },
+        action,
+      );
       contexts.set(outcome.actionId!, context);
       result.actions.push(outcome);
     }
@@ -105,7 +136,15 @@ async function fenceAndExecute(task: RunTaskContext, proposed: Parameters<typeof
       const context = contexts.get(outcome.actionId);
       if (!context) throw new StewardError('INTERNAL', `no policy context kept for action ${outcome.actionId}`);
       const failure = await executeFenced(
-        { db: runtime.db, connection: runtime.connection, signer, policy, now: runtime.now, confirmWith: runtime.confirmWith, signal: options.signal },
+        {
+          db: runtime.db,
+          connection: runtime.connection,
+          signer,
+          policy,
+          now: runtime.now,
+          confirmWith: runtime.confirmWith,
+          signal: options.signal,
+        },
         outcome,
         context,
       );

@@ -119,7 +119,14 @@ export function highestSlot(reader: AccountReader): bigint {
 }
 
 function rpcFailure(batcher: Batcher, method: string, what: string, error: unknown): StewardError {
-  if (error instanceof StewardError && error.code !== 'RPC_FAILED' && error.code !== 'RPC_TIMEOUT' && error.code !== 'RPC_RATE_LIMITED' && error.code !== 'RPC_BAD_RESPONSE') return error;
+  if (
+    error instanceof StewardError &&
+    error.code !== 'RPC_FAILED' &&
+    error.code !== 'RPC_TIMEOUT' &&
+    error.code !== 'RPC_RATE_LIMITED' &&
+    error.code !== 'RPC_BAD_RESPONSE'
+  )
+    return error;
   const { code, text } = classifyRpcError(error);
   const endpoint = batcher.endpoint;
   return new StewardError(code, `${method} for ${what} failed at ${endpoint}: ${text.replaceAll(batcher.transport.url, endpoint)}`, {
@@ -137,7 +144,11 @@ function rpcFailure(batcher: Batcher, method: string, what: string, error: unkno
 }
 
 function readConfig(batcher: Batcher): Record<string, unknown> {
-  return { commitment: batcher.commitment, encoding: 'base64', ...(batcher.minContextSlot === undefined ? {} : { minContextSlot: Number(batcher.minContextSlot) }) };
+  return {
+    commitment: batcher.commitment,
+    encoding: 'base64',
+    ...(batcher.minContextSlot === undefined ? {} : { minContextSlot: Number(batcher.minContextSlot) }),
+  };
 }
 
 function enqueue<T>(batcher: Batcher, item: Omit<Pending, 'resolve' | 'reject'>): Promise<Read<T>> {
@@ -162,7 +173,8 @@ async function flush(batcher: Batcher): Promise<void> {
   const accounts = items.filter((item) => item.kind === 'accounts');
   const listings = items.filter((item) => item.kind === 'listing');
   const chunks: Pending[][] = [];
-  for (let index = 0; index < accounts.length; index += MAX_ACCOUNTS_PER_REQUEST) chunks.push(accounts.slice(index, index + MAX_ACCOUNTS_PER_REQUEST));
+  for (let index = 0; index < accounts.length; index += MAX_ACCOUNTS_PER_REQUEST)
+    chunks.push(accounts.slice(index, index + MAX_ACCOUNTS_PER_REQUEST));
   const calls: RpcCall[] = [
     ...chunks.map((chunk) => ({ method: 'getMultipleAccounts', params: [chunk.map((item) => item.key), readConfig(batcher)] })),
     ...listings.map((item) => item.call as RpcCall),
@@ -172,14 +184,19 @@ async function flush(batcher: Batcher): Promise<void> {
   try {
     answers = await batcher.transport.batch(calls, undefined, batcher.counter);
   } catch (error) {
-    for (const item of items) item.reject(rpcFailure(batcher, item.kind === 'accounts' ? 'getMultipleAccounts' : 'getProgramAccounts', item.what, error));
+    for (const item of items)
+      item.reject(rpcFailure(batcher, item.kind === 'accounts' ? 'getMultipleAccounts' : 'getProgramAccounts', item.what, error));
     return;
   }
   chunks.forEach((chunk, index) => settleAccounts(batcher, chunk, answers[index]));
   listings.forEach((item, index) => settleListing(batcher, item, answers[chunks.length + index]));
 }
 
-function settleAccounts(batcher: Batcher, chunk: readonly Pending[], answer: { ok: true; result: unknown } | { ok: false; error: Error } | undefined): void {
+function settleAccounts(
+  batcher: Batcher,
+  chunk: readonly Pending[],
+  answer: { ok: true; result: unknown } | { ok: false; error: Error } | undefined,
+): void {
   const whats = [...new Set(chunk.map((item) => item.what))].join(', ');
   try {
     // eslint-disable-next-line no-restricted-syntax -- caught below and rejected as an RPC_* StewardError
@@ -188,19 +205,28 @@ function settleAccounts(batcher: Batcher, chunk: readonly Pending[], answer: { o
     const { slot, value } = contextValue(answer.result);
     if (!Array.isArray(value)) throw badAnswer(batcher, 'getMultipleAccounts', whats, 'value is not a list');
     if (value.length !== chunk.length) {
-      throw new StewardError('RPC_BAD_RESPONSE', `getMultipleAccounts for ${whats} returned ${value.length} accounts for ${chunk.length} keys`, {
-        hint: 'the endpoint answered inconsistently; retry or use another RPC endpoint',
-        context: { requested: chunk.length, returned: value.length },
-      });
+      throw new StewardError(
+        'RPC_BAD_RESPONSE',
+        `getMultipleAccounts for ${whats} returned ${value.length} accounts for ${chunk.length} keys`,
+        {
+          hint: 'the endpoint answered inconsistently; retry or use another RPC endpoint',
+          context: { requested: chunk.length, returned: value.length },
+        },
+      );
     }
     const parsed = value.map((entry, index) => parseAccount(batcher, entry, `${whats} (${chunk[index]?.key})`));
     chunk.forEach((item, index) => item.resolve({ value: parsed[index] ?? null, slot }));
   } catch (error) {
-    for (const item of chunk) item.reject(error instanceof StewardError ? error : rpcFailure(batcher, 'getMultipleAccounts', item.what, error));
+    for (const item of chunk)
+      item.reject(error instanceof StewardError ? error : rpcFailure(batcher, 'getMultipleAccounts', item.what, error));
   }
 }
 
-function settleListing(batcher: Batcher, item: Pending, answer: { ok: true; result: unknown } | { ok: false; error: Error } | undefined): void {
+function settleListing(
+  batcher: Batcher,
+  item: Pending,
+  answer: { ok: true; result: unknown } | { ok: false; error: Error } | undefined,
+): void {
   try {
     // eslint-disable-next-line no-restricted-syntax -- caught below and rejected as an RPC_* StewardError
     if (!answer) throw new Error('no answer');
@@ -210,7 +236,13 @@ function settleListing(batcher: Batcher, item: Pending, answer: { ok: true; resu
     const listing = value.map((entry) => {
       const { pubkey, account } = (entry ?? {}) as { pubkey?: unknown; account?: unknown };
       const key = typeof pubkey === 'string' ? toKey(pubkey) : null;
-      if (!key) throw badAnswer(batcher, 'getProgramAccounts', item.what, `an entry without a valid pubkey: ${JSON.stringify(pubkey)?.slice(0, 60)}`);
+      if (!key)
+        throw badAnswer(
+          batcher,
+          'getProgramAccounts',
+          item.what,
+          `an entry without a valid pubkey: ${JSON.stringify(pubkey)?.slice(0, 60)}`,
+        );
       const parsed = parseAccount(batcher, account, `${item.what} (${pubkey as string})`);
       if (!parsed) throw badAnswer(batcher, 'getProgramAccounts', item.what, `account ${pubkey as string} is null`);
       return { pubkey: key, account: parsed };
@@ -222,17 +254,22 @@ function settleListing(batcher: Batcher, item: Pending, answer: { ok: true; resu
 }
 
 function badAnswer(batcher: Batcher, method: string, what: string, detail: string): StewardError {
-  return new StewardError('RPC_BAD_RESPONSE', `${method} for ${what} failed at ${batcher.endpoint}: the answer does not match the Solana RPC schema (${detail})`, {
-    hint: 'the endpoint answered with something that is not a valid Solana RPC response; check that --url points at a Solana RPC',
-    context: { method, what, endpoint: batcher.endpoint },
-  });
+  return new StewardError(
+    'RPC_BAD_RESPONSE',
+    `${method} for ${what} failed at ${batcher.endpoint}: the answer does not match the Solana RPC schema (${detail})`,
+    {
+      hint: 'the endpoint answered with something that is not a valid Solana RPC response; check that --url points at a Solana RPC',
+      context: { method, what, endpoint: batcher.endpoint },
+    },
+  );
 }
 
 function contextValue(result: unknown): { slot: bigint | undefined; value: unknown } {
   const { context, value } = (result ?? {}) as { context?: { slot?: unknown }; value?: unknown };
   const slot = context?.slot;
-  // eslint-disable-next-line no-restricted-syntax -- caught below and rejected as an RPC_* StewardError
-  if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0) throw new Error(`the answer has no valid context slot: ${JSON.stringify(result)?.slice(0, 120)}`);
+  if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0)
+    // eslint-disable-next-line no-restricted-syntax -- caught by the caller and rejected as an RPC_* StewardError
+    throw new Error(`the answer has no valid context slot: ${JSON.stringify(result)?.slice(0, 120)}`);
   return { slot: BigInt(slot), value };
 }
 
@@ -254,14 +291,25 @@ function parseAccount(batcher: Batcher, entry: unknown, what: string): Account |
   if (typeof lamports !== 'number' || !Number.isSafeInteger(lamports) || lamports < 0) throw fail('lamports is not a non-negative integer');
   const ownerKey = typeof owner === 'string' ? toKey(owner) : null;
   if (!ownerKey) throw fail('owner is not an address');
-  return { data: Buffer.from(data[0], 'base64'), executable, lamports, owner: ownerKey, rentEpoch: typeof rentEpoch === 'number' ? rentEpoch : 0 };
+  return {
+    data: Buffer.from(data[0], 'base64'),
+    executable,
+    lamports,
+    owner: ownerKey,
+    rentEpoch: typeof rentEpoch === 'number' ? rentEpoch : 0,
+  };
 }
 
 function pushSlot(reader: AccountReader, slot: bigint | undefined): void {
   if (slot !== undefined) reader.slots.push(slot);
 }
 
-export async function readProgramAccounts(reader: AccountReader, programId: PublicKey, filters: GetProgramAccountsFilter[], what: string): Promise<Listing> {
+export async function readProgramAccounts(
+  reader: AccountReader,
+  programId: PublicKey,
+  filters: GetProgramAccountsFilter[],
+  what: string,
+): Promise<Listing> {
   reader.calls['getProgramAccounts'] = (reader.calls['getProgramAccounts'] ?? 0) + 1;
   const { batcher } = reader;
   const params = [programId.toBase58(), { ...readConfig(batcher), filters, withContext: true }];
@@ -277,7 +325,11 @@ export async function readProgramAccounts(reader: AccountReader, programId: Publ
 }
 
 /** Accounts by base58 address (null when absent), deduplicated, merged with the round's other reads. */
-export async function readMultipleAccounts(reader: AccountReader, keys: readonly PublicKey[], what: string): Promise<Map<string, Account | null>> {
+export async function readMultipleAccounts(
+  reader: AccountReader,
+  keys: readonly PublicKey[],
+  what: string,
+): Promise<Map<string, Account | null>> {
   reader.calls['getMultipleAccounts'] = (reader.calls['getMultipleAccounts'] ?? 0) + 1;
   const { batcher } = reader;
   const unique = [...new Set(keys.map((key) => key.toBase58()))];

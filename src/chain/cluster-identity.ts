@@ -62,14 +62,23 @@ export function identityOf(url: string, genesisHash: string): ClusterIdentity {
   if (isLoopback(parsed.hostname) || genesisHash === LITESVM_GENESIS) {
     return { key: `local:${genesisHash}@${parsed.host}`, name: `local validator at ${endpoint}`, genesisHash, endpoint };
   }
-  return { key: `genesis:${genesisHash}`, name: known ?? `cluster ${genesisHash.slice(0, 8)}… at ${redactUrl(endpoint)}`, genesisHash, endpoint };
+  return {
+    key: `genesis:${genesisHash}`,
+    name: known ?? `cluster ${genesisHash.slice(0, 8)}… at ${redactUrl(endpoint)}`,
+    genesisHash,
+    endpoint,
+  };
 }
 
 /**
  * Asks the cluster at `url` for its genesis hash (bounded by `timeoutMs`) and returns its identity.
  * RPC_FAILED when it does not answer: a cluster that cannot be reached has no identity.
  */
-export async function readClusterIdentity(connection: Connection, url: string, options: { timeoutMs?: number } = {}): Promise<ClusterIdentity> {
+export async function readClusterIdentity(
+  connection: Connection,
+  url: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ClusterIdentity> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
   try {

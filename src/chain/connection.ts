@@ -52,7 +52,11 @@ export function transportOf(connection: Connection): RpcTransport {
 
 export function createConnection(rpcUrl: string, options: CreateConnectionOptions = {}): Connection {
   const { url, headers } = splitUrlCredentials(rpcUrl);
-  const transport = createRpcTransport(url, { headers, counter: options.counter, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  const transport = createRpcTransport(url, {
+    headers,
+    counter: options.counter,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
   const connection = new Connection(url, {
     commitment: options.commitment ?? 'confirmed',
     ...(Object.keys(headers).length > 0 ? { httpHeaders: headers } : {}),

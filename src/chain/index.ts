@@ -2,7 +2,16 @@
 export { CLUSTER_URLS, resolveCluster, describeCluster, type ClusterTarget } from './cluster.js';
 export { createConnection, transportOf, type CreateConnectionOptions } from './connection.js';
 export { openCluster, type OpenCluster, type OpenClusterOptions } from './open-cluster.js';
-export { KNOWN_GENESIS, LITESVM_GENESIS, embeddedIdentity, forkIdentity, identityOf, namedClusterOf, readClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
+export {
+  KNOWN_GENESIS,
+  LITESVM_GENESIS,
+  embeddedIdentity,
+  forkIdentity,
+  identityOf,
+  namedClusterOf,
+  readClusterIdentity,
+  type ClusterIdentity,
+} from './cluster-identity.js';
 export {
   RpcCounter,
   processRpcCounter,
@@ -15,7 +24,15 @@ export {
   type RpcCallKind,
   type RpcTransport,
 } from './rpc.js';
-export { createAccountReader, shareReader, readMultipleAccounts, readProgramAccounts, highestSlot, type AccountReader, type ReadRounds } from './account-reader.js';
+export {
+  createAccountReader,
+  shareReader,
+  readMultipleAccounts,
+  readProgramAccounts,
+  highestSlot,
+  type AccountReader,
+  type ReadRounds,
+} from './account-reader.js';
 export { associatedTokenAddress, derivedAddress, derivedAddressCount } from './derived-address.js';
 export {
   EmbeddedChain,

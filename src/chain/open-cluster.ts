@@ -60,7 +60,8 @@ export async function openCluster(rpcUrl: string, options: OpenClusterOptions = 
       connection,
       label: `fork of ${redactUrl(options.fork.url)} (embedded chain ${child.chainId} at ${child.url}, pid ${child.pid})`,
       demo: null,
-      forkInfo: () => rpcCall('steward_forkInfo', child.url, () => transportOf(connection).request('steward_forkInfo', [])) as Promise<ForkInfo>,
+      forkInfo: () =>
+        rpcCall('steward_forkInfo', child.url, () => transportOf(connection).request('steward_forkInfo', [])) as Promise<ForkInfo>,
       // A fork is its own chain (a fresh one per command): never the upstream's figures.
       identity: async () => forkIdentity(child.chainId, upstream),
       close: () => child.close(),
@@ -69,11 +70,18 @@ export async function openCluster(rpcUrl: string, options: OpenClusterOptions = 
   if (target.kind === 'url') {
     // Read on a connection of its own, so that counted requests stay those of the work itself.
     let identity: Promise<ClusterIdentity> | undefined;
-    const read = () => (identity ??= readClusterIdentity(createConnection(target.url), target.url).catch((error: unknown) => {
-      identity = undefined;
-      throw error;
-    }));
-    return { connection: createConnection(target.url, connectionOptions), label: describeCluster(target), demo: null, identity: read, close: async () => undefined };
+    const read = () =>
+      (identity ??= readClusterIdentity(createConnection(target.url), target.url).catch((error: unknown) => {
+        identity = undefined;
+        throw error;
+      }));
+    return {
+      connection: createConnection(target.url, connectionOptions),
+      label: describeCluster(target),
+      demo: null,
+      identity: read,
+      close: async () => undefined,
+    };
   }
   const stateFile = options.stateFile ?? undefined;
   // Another command (`steward start`, a `localnet --state`) already serves this chain: use it.
@@ -89,7 +97,11 @@ export async function openCluster(rpcUrl: string, options: OpenClusterOptions = 
   }
   options.progress?.(stateFile ? `starting the embedded chain (state ${stateFile})…` : 'starting a fresh embedded chain…');
   const started = Date.now();
-  const child = await spawnEmbeddedChain({ demo: true, ...(stateFile ? { stateFile } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+  const child = await spawnEmbeddedChain({
+    demo: true,
+    ...(stateFile ? { stateFile } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   options.progress?.(`embedded chain ${child.chainId} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return {
     connection: createConnection(child.url, { ...connectionOptions, wsUrl: child.wsUrl }),

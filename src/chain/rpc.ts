@@ -138,7 +138,8 @@ const NOT_DELIVERED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH
 /** What kind of failure `error` is, from web3.js's and this transport's error shapes and messages. */
 export function classifyRpcError(error: unknown, kind: RpcCallKind = 'read'): RpcFailure {
   const send = kind === 'send';
-  if (error instanceof StewardError) return { code: error.code, retryable: false, status: undefined, delivery: 'unknown', text: error.message };
+  if (error instanceof StewardError)
+    return { code: error.code, retryable: false, status: undefined, delivery: 'unknown', text: error.message };
   if (error instanceof RpcTimeout || (error as Error | null)?.name === 'TimeoutError') {
     const text = error instanceof RpcTimeout ? error.message : `no answer within the deadline (${(error as Error).message})`;
     return { code: 'RPC_TIMEOUT', retryable: !send, status: undefined, delivery: 'unknown', text };
@@ -158,9 +159,11 @@ export function classifyRpcError(error: unknown, kind: RpcCallKind = 'read'): Rp
   if (/fetch failed|ECONNRESET|EPIPE|socket hang up|other side closed|network|terminated|UND_ERR/i.test(text)) {
     return { code: 'RPC_FAILED', retryable: !send, status: undefined, delivery: 'unknown', text };
   }
-  if (/timed? ?out|ETIMEDOUT|aborted/i.test(text)) return { code: 'RPC_TIMEOUT', retryable: !send, status: undefined, delivery: 'unknown', text };
+  if (/timed? ?out|ETIMEDOUT|aborted/i.test(text))
+    return { code: 'RPC_TIMEOUT', retryable: !send, status: undefined, delivery: 'unknown', text };
   const rpcCode = (error as { code?: unknown } | null)?.code;
-  if (rpcCode === -32016 || /minimum context slot/i.test(text)) return { code: 'RPC_STALE_SLOT', retryable: false, status: undefined, delivery: 'not-delivered', text };
+  if (rpcCode === -32016 || /minimum context slot/i.test(text))
+    return { code: 'RPC_STALE_SLOT', retryable: false, status: undefined, delivery: 'not-delivered', text };
   if ((error as Error | null)?.name === 'SolanaJSONRPCError' || typeof rpcCode === 'number') {
     return { code: 'RPC_FAILED', retryable: false, status: undefined, delivery: 'unknown', text };
   }
@@ -241,12 +244,17 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 function toRpcError(method: string, endpoint: string, failure: RpcFailure, tries: number, cause: unknown, kind: RpcCallKind): StewardError {
   if (cause instanceof StewardError) return cause;
   const where = redactUrl(endpoint);
-  const outcome = kind === 'send' && failure.delivery === 'unknown' ? ' (the request may have reached the node: its outcome is unknown)' : '';
-  return new StewardError(failure.code, `${method} at ${where} failed after ${tries} tr${tries === 1 ? 'y' : 'ies'}${outcome}: ${failure.text.replaceAll(endpoint, where).slice(0, 500)}`, {
-    hint: HINTS[failure.code] ?? 'see the message above',
-    context: { method, endpoint: where, status: failure.status, tries, ...(kind === 'send' ? { delivery: failure.delivery } : {}) },
-    cause,
-  });
+  const outcome =
+    kind === 'send' && failure.delivery === 'unknown' ? ' (the request may have reached the node: its outcome is unknown)' : '';
+  return new StewardError(
+    failure.code,
+    `${method} at ${where} failed after ${tries} tr${tries === 1 ? 'y' : 'ies'}${outcome}: ${failure.text.replaceAll(endpoint, where).slice(0, 500)}`,
+    {
+      hint: HINTS[failure.code] ?? 'see the message above',
+      context: { method, endpoint: where, status: failure.status, tries, ...(kind === 'send' ? { delivery: failure.delivery } : {}) },
+      cause,
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,19 +317,28 @@ export function createRpcTransport(url: string, options: RpcTransportOptions = {
     }
   };
   const toResult = (answer: unknown): RpcCallResult => {
-    if (!answer || typeof answer !== 'object') return { ok: false, error: new Error(`a JSON-RPC answer that is not an object: ${JSON.stringify(answer)?.slice(0, 200)}`) };
+    if (!answer || typeof answer !== 'object')
+      return { ok: false, error: new Error(`a JSON-RPC answer that is not an object: ${JSON.stringify(answer)?.slice(0, 200)}`) };
     const { error, result } = answer as { error?: { code?: unknown; message?: unknown; data?: unknown }; result?: unknown };
     if (error !== undefined && error !== null) {
       const code = typeof error.code === 'number' ? error.code : -32603;
-      return { ok: false, error: new RpcAnswerError(code, `${code}: ${typeof error.message === 'string' ? error.message : 'error'}`, error.data) };
+      return {
+        ok: false,
+        error: new RpcAnswerError(code, `${code}: ${typeof error.message === 'string' ? error.message : 'error'}`, error.data),
+      };
     }
     if (!('result' in (answer as object))) return { ok: false, error: new Error('a JSON-RPC answer with neither result nor error') };
     return { ok: true, result };
   };
-  const withRetry = async <T>(what: string, run: () => Promise<T>, retry: RetryOptions): Promise<T> => rpcCall(what, url, run, { ...retry, timeoutMs: Math.max(retry.timeoutMs, timeoutMs) });
+  const withRetry = async <T>(what: string, run: () => Promise<T>, retry: RetryOptions): Promise<T> =>
+    rpcCall(what, url, run, { ...retry, timeoutMs: Math.max(retry.timeoutMs, timeoutMs) });
   const one = async (call: RpcCall, retry: RetryOptions, counter?: RpcCounter): Promise<RpcCallResult> => {
     try {
-      return await withRetry(call.method, async () => toResult(await post({ jsonrpc: '2.0', id: nextId++, method: call.method, params: call.params }, counter)), retry);
+      return await withRetry(
+        call.method,
+        async () => toResult(await post({ jsonrpc: '2.0', id: nextId++, method: call.method, params: call.params }, counter)),
+        retry,
+      );
     } catch (error) {
       return { ok: false, error: error as Error };
     }
@@ -342,11 +359,20 @@ export function createRpcTransport(url: string, options: RpcTransportOptions = {
       const methods = [...new Set(calls.map((call) => call.method))].join('+');
       let answers: unknown;
       try {
-        answers = await withRetry(`batch of ${calls.length} (${methods})`, () => post(calls.map((call, index) => ({ jsonrpc: '2.0', id: ids[index], method: call.method, params: call.params })), counter), retry);
+        answers = await withRetry(
+          `batch of ${calls.length} (${methods})`,
+          () =>
+            post(
+              calls.map((call, index) => ({ jsonrpc: '2.0', id: ids[index], method: call.method, params: call.params })),
+              counter,
+            ),
+          retry,
+        );
       } catch (error) {
         // A node or proxy that does not take batches answers 4xx (not 429) or a single error object.
         const failure = classifyRpcError(error);
-        if (failure.status === undefined || failure.status === 429 || failure.status >= 500) return calls.map(() => ({ ok: false, error: error as Error }));
+        if (failure.status === undefined || failure.status === 429 || failure.status >= 500)
+          return calls.map(() => ({ ok: false, error: error as Error }));
         answers = undefined;
       }
       if (!Array.isArray(answers)) return Promise.all(calls.map((call) => one(call, retry, counter)));

@@ -26,9 +26,15 @@ export function findAgent(config: StewardConfig, name: string): AgentConfig {
 export function pickAgent(config: StewardConfig, name: string | undefined, task: 'treasury' | 'proposals'): AgentConfig {
   if (name !== undefined) return findAgent(config, name);
   const agents = config.agents.map((entry) => entry.config);
-  const fit = task === 'proposals' ? agents.find((agent) => agent.tasks.includes('proposals') && agent.treasury.realm) ?? agents.find((agent) => agent.treasury.realm) : agents.find((agent) => agent.tasks.includes('treasury'));
+  const fit =
+    task === 'proposals'
+      ? (agents.find((agent) => agent.tasks.includes('proposals') && agent.treasury.realm) ?? agents.find((agent) => agent.treasury.realm))
+      : agents.find((agent) => agent.tasks.includes('treasury'));
   const agent = fit ?? agents[0];
-  if (!agent) throw new StewardError('CONFIG_NOT_FOUND', 'no agent is defined', { hint: 'add an agent file under agents/ (see agents/treasury-guardian.yaml)' });
+  if (!agent)
+    throw new StewardError('CONFIG_NOT_FOUND', 'no agent is defined', {
+      hint: 'add an agent file under agents/ (see agents/treasury-guardian.yaml)',
+    });
   return agent;
 }
 
@@ -58,9 +64,18 @@ export function signerSource(agent: AgentConfig): string {
  * The agent's public key: the explicit address, else the agent's signer (agent file or its env
  * variable), else — on the embedded demo chain only — the demo agent key. Null when none applies.
  */
-export function agentKeyOf(agent: AgentConfig, settings: Settings, cluster: OpenCluster, explicit: string | undefined, flag: string): AgentKey | null {
+export function agentKeyOf(
+  agent: AgentConfig,
+  settings: Settings,
+  cluster: OpenCluster,
+  explicit: string | undefined,
+  flag: string,
+): AgentKey | null {
   if (explicit !== undefined) {
-    if (!isAddress(explicit)) throw new StewardError('ADDRESS_INVALID', `${flag} "${explicit}" is not a Solana address`, { hint: "pass the base58 public key of the agent's signer" });
+    if (!isAddress(explicit))
+      throw new StewardError('ADDRESS_INVALID', `${flag} "${explicit}" is not a Solana address`, {
+        hint: "pass the base58 public key of the agent's signer",
+      });
     return { key: new PublicKey(explicit), source: flag };
   }
   const signer = loadAgentSigner(agent, process.env, settings.keypair);

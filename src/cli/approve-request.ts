@@ -27,13 +27,24 @@ export type ApproveResult =
   | { kind: 'executed'; at: Date; slot: number | bigint; cluster: string; signer: string; signerNote: string; outcome: ExecutionOutcome };
 
 /** The request, when it can be approved now; `paused` when the kill switch is on. Throws on an unknown id or a decided request. */
-export function approvableRequest(db: Db, id: number, now: Date): { kind: 'ok'; request: ApprovalRow & { action: ActionRow } } | { kind: 'paused'; reason: string; since: string | undefined } {
+export function approvableRequest(
+  db: Db,
+  id: number,
+  now: Date,
+): { kind: 'ok'; request: ApprovalRow & { action: ActionRow } } | { kind: 'paused'; reason: string; since: string | undefined } {
   const request = getApproval(db, id, now);
   if (request.status !== 'pending') {
-    throw new StewardError('APPROVAL_INVALID', `the approval of action ${id} is ${request.status}${request.decided_at ? ` (since ${request.decided_at})` : ''}, not pending`, {
-      hint: request.status === 'expired' ? 'an expired approval never executes; the agent must propose the action again' : 'nothing left to decide (`steward approvals show ID`)',
-      context: { actionId: id, status: request.status },
-    });
+    throw new StewardError(
+      'APPROVAL_INVALID',
+      `the approval of action ${id} is ${request.status}${request.decided_at ? ` (since ${request.decided_at})` : ''}, not pending`,
+      {
+        hint:
+          request.status === 'expired'
+            ? 'an expired approval never executes; the agent must propose the action again'
+            : 'nothing left to decide (`steward approvals show ID`)',
+        context: { actionId: id, status: request.status },
+      },
+    );
   }
   const pause = pauseState(db);
   if (pause.paused) return { kind: 'paused', reason: pause.reason ?? 'no reason given', since: pause.since };
@@ -69,9 +80,13 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
     signerNote = `the demo agent key (embedded chain; ${agent.signer && 'env' in agent.signer ? `$${agent.signer.env}` : 'STEWARD_KEYPAIR'} is unset)`;
   }
   if (!signer) {
-    throw new StewardError('KEYPAIR_INVALID', `agent "${agent.name}" has no signer configured, so action ${id} could not be executed after approval`, {
-      hint: 'configure signer.keypair or signer.env in the agent file (or STEWARD_KEYPAIR), then approve again; nothing was recorded',
-    });
+    throw new StewardError(
+      'KEYPAIR_INVALID',
+      `agent "${agent.name}" has no signer configured, so action ${id} could not be executed after approval`,
+      {
+        hint: 'configure signer.keypair or signer.env in the agent file (or STEWARD_KEYPAIR), then approve again; nothing was recorded',
+      },
+    );
   }
   const now = new Date();
   const snapshot = await readTreasury(cluster, settings, agent, policyConfig, signer.publicKey, now);
@@ -91,8 +106,25 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
       return decision satisfies never;
   }
   const context = { ...buildPolicyContext(db, policyConfig.name, policy, view, Date.now()), observedAt: observed.observedAt };
-  const outcome = await executeAction({ db, connection: cluster.connection, agentKeypair: signer, policy, action: id, mode: 'execute', context, options: { confirmWith: confirmEndpoint(settings) } });
-  return { kind: 'executed', at: now, slot: snapshot.slot, cluster: cluster.label, signer: signer.publicKey.toBase58(), signerNote, outcome };
+  const outcome = await executeAction({
+    db,
+    connection: cluster.connection,
+    agentKeypair: signer,
+    policy,
+    action: id,
+    mode: 'execute',
+    context,
+    options: { confirmWith: confirmEndpoint(settings) },
+  });
+  return {
+    kind: 'executed',
+    at: now,
+    slot: snapshot.slot,
+    cluster: cluster.label,
+    signer: signer.publicKey.toBase58(),
+    signerNote,
+    outcome,
+  };
 }
 
 /** One line for what an action does ("12,000 USDC → ADDRESS", amounts grouped); untrusted parts are not yet escaped. */
@@ -118,17 +150,32 @@ export function describeAction(action: ActionRow): string {
 export function outcomeLines(outcome: ExecutionOutcome): string[] {
   switch (outcome.status) {
     case 'confirmed':
-      return [`Executed: confirmed in slot ${outcome.slot ?? '?'}, signature ${outcome.signature} (attempt ${outcome.attempt})`, ...outcome.notes.map((note) => `  ${terminalText(note)}`), `  memo ${outcome.memo}`];
+      return [
+        `Executed: confirmed in slot ${outcome.slot ?? '?'}, signature ${outcome.signature} (attempt ${outcome.attempt})`,
+        ...outcome.notes.map((note) => `  ${terminalText(note)}`),
+        `  memo ${outcome.memo}`,
+      ];
     case 'failed':
-      return [`Execution FAILED on chain: ${terminalText(outcome.error)} (signature ${outcome.signature})`, ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`)];
+      return [
+        `Execution FAILED on chain: ${terminalText(outcome.error)} (signature ${outcome.signature})`,
+        ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`),
+      ];
     case 'expired':
       return [`Execution EXPIRED: ${terminalText(outcome.error)} (signature ${outcome.signature}); nothing landed`];
     case 'unknown':
-      return [`Sent, outcome UNKNOWN: ${terminalText(outcome.error)} (signature ${outcome.signature}). It counts as spent; \`steward status\` lists it until the endpoints agree. Do not approve again.`];
+      return [
+        `Sent, outcome UNKNOWN: ${terminalText(outcome.error)} (signature ${outcome.signature}). It counts as spent; \`steward status\` lists it until the endpoints agree. Do not approve again.`,
+      ];
     case 'pending':
-      return [`Sent, not settled yet: signature ${outcome.signature}. \`steward start\` (recoverPending) settles it; do not approve again.`];
+      return [
+        `Sent, not settled yet: signature ${outcome.signature}. \`steward start\` (recoverPending) settles it; do not approve again.`,
+      ];
     case 'refused':
-      return [`Execution REFUSED at ${outcome.stage}: ${terminalText(outcome.reason)}`, `hint: ${terminalText(outcome.hint)}`, ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`)];
+      return [
+        `Execution REFUSED at ${outcome.stage}: ${terminalText(outcome.reason)}`,
+        `hint: ${terminalText(outcome.hint)}`,
+        ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`),
+      ];
     case 'dry-run':
       return [`Dry run only: ${outcome.unitsConsumed} compute units; nothing was signed`];
     case 'prepared':

@@ -39,7 +39,6 @@ export interface CliContext {
   openCluster(options?: { counter?: RpcCounter }): Promise<OpenCluster>;
 }
 
-
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export function createContext(command: Command, io: CliIo): CliContext {
@@ -57,7 +56,10 @@ export function createContext(command: Command, io: CliIo): CliContext {
   const settings = options.fork ? { ...resolved, db: forkJournalFor(resolved.db) } : resolved;
   if (!(LOG_LEVELS as readonly string[]).includes(settings.logLevel)) {
     const from = options.logLevel ? '--log-level' : 'STEWARD_LOG_LEVEL';
-    throw new StewardError('OPTION_INVALID', `${from} "${settings.logLevel}" is not a log level`, { hint: `use one of ${LOG_LEVELS.join(', ')}`, context: { value: settings.logLevel } });
+    throw new StewardError('OPTION_INVALID', `${from} "${settings.logLevel}" is not a log level`, {
+      hint: `use one of ${LOG_LEVELS.join(', ')}`,
+      context: { value: settings.logLevel },
+    });
   }
   const logger = createLogger({ level: settings.logLevel });
   const json = Boolean((command.opts() as { json?: unknown }).json);
@@ -70,7 +72,12 @@ export function createContext(command: Command, io: CliIo): CliContext {
       const { openCluster } = await import('../chain/open-cluster.js');
       const { parseForkOptions } = await import('../chain/fork/fork-options.js');
       const fork = parseForkOptions(forkFlags.fork, forkFlags.forkBudget);
-      return openCluster(settings.rpcUrl, { ...options, logger, progress, ...(fork ? { fork: { ...fork, cacheDb: settings.db } } : { stateFile: chainStateFileFor(settings.db) }) });
+      return openCluster(settings.rpcUrl, {
+        ...options,
+        logger,
+        progress,
+        ...(fork ? { fork: { ...fork, cacheDb: settings.db } } : { stateFile: chainStateFileFor(settings.db) }),
+      });
     },
     settings,
     logger,
@@ -83,7 +90,10 @@ export function createContext(command: Command, io: CliIo): CliContext {
       try {
         const leftovers = closeCrashLeftovers(store.db, new Date());
         if (leftovers.runs.length > 0 || leftovers.actions.length > 0) {
-          logger.warn({ runs: leftovers.runs.map((run) => run.id), actions: leftovers.actions.map((action) => action.id) }, 'closed runs and unsigned actions of processes that are gone, as abandoned');
+          logger.warn(
+            { runs: leftovers.runs.map((run) => run.id), actions: leftovers.actions.map((action) => action.id) },
+            'closed runs and unsigned actions of processes that are gone, as abandoned',
+          );
         }
       } catch (error) {
         store.close();

@@ -15,4 +15,3 @@ export function mayInject(rpcUrl: string, cluster: OpenCluster): boolean {
     return false;
   }
 }
-

@@ -27,7 +27,10 @@ export async function buildProgram(io: CliIo, setExit: (code: number) => void, a
     .option('--db <file>', 'SQLite database (env STEWARD_DB)')
     .option('--url <cluster>', 'RPC URL or mainnet-beta | devnet | testnet | localhost | embedded (env STEWARD_RPC_URL)')
     .option('--confirm-url <url>', 'second RPC endpoint that must agree before a sent transaction is settled (env STEWARD_CONFIRM_URL)')
-    .option('--fork <url>', 'run on a fork of this cluster: a fresh embedded chain that reads it on first access and never writes to it (docs/LOCALNET.md)')
+    .option(
+      '--fork <url>',
+      'run on a fork of this cluster: a fresh embedded chain that reads it on first access and never writes to it (docs/LOCALNET.md)',
+    )
     .option('--fork-budget <n>', 'upstream requests a --fork command may make (default 500)')
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent (env STEWARD_LOG_LEVEL)')
     .option('--verbose', 'print stack traces of errors')

@@ -18,7 +18,12 @@ export interface CliPreflightOptions {
 export async function runPreflight(ctx: CliContext, config: StewardConfig, options: CliPreflightOptions): Promise<PreflightReport> {
   const target = resolveCluster(ctx.settings.rpcUrl);
   const embedded = target.kind === 'embedded';
-  const report = await preflightAgents(config, ctx.settings, { env: process.env, embedded, dryRun: false, clusterLabel: describeCluster(target) });
+  const report = await preflightAgents(config, ctx.settings, {
+    env: process.env,
+    embedded,
+    dryRun: false,
+    clusterLabel: describeCluster(target),
+  });
   if (!options.chain) return report;
   const cluster = options.cluster ?? (await ctx.openCluster());
   try {
@@ -30,8 +35,16 @@ export async function runPreflight(ctx: CliContext, config: StewardConfig, optio
 }
 
 /** The cluster half of the preflight, on an open cluster; adds to `report`. */
-export async function runChainPreflight(ctx: CliContext, config: StewardConfig, cluster: OpenCluster, report: PreflightReport): Promise<void> {
-    await preflightChain(cluster, config, {
+export async function runChainPreflight(
+  ctx: CliContext,
+  config: StewardConfig,
+  cluster: OpenCluster,
+  report: PreflightReport,
+): Promise<void> {
+  await preflightChain(
+    cluster,
+    config,
+    {
       rpcUrl: ctx.settings.rpcUrl,
       agentKey: (agent) => {
         try {
@@ -41,5 +54,7 @@ export async function runChainPreflight(ctx: CliContext, config: StewardConfig, 
         }
       },
       signs: (agent) => agent.mode !== 'dry-run',
-    }, report);
+    },
+    report,
+  );
 }

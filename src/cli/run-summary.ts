@@ -4,7 +4,9 @@ import { terminalText } from '../shared/index.js';
 
 /** One line per run, then counts of actions by outcome, the reviews and where the report is. */
 export function summarizeRun(result: RunResult, reportPath: string): string[] {
-  const lines = [`run ${result.runId} of ${result.agent}: ${result.status}${result.error ? ` — ${terminalText(result.error)}` : ''} (${result.mode}, ${result.cluster})`];
+  const lines = [
+    `run ${result.runId} of ${result.agent}: ${result.status}${result.error ? ` — ${terminalText(result.error)}` : ''} (${result.mode}, ${result.cluster})`,
+  ];
   const count = (state: string) => result.actions.filter((action) => action.state === state).length;
   if (result.actions.length > 0) {
     lines.push(

@@ -54,9 +54,15 @@ export async function readAgentSquadsDrift(
 export function squadsDriftLines(drift: AgentSquadsDrift, indent = '  '): string[] {
   const head = `${indent}squads:    multisig ${drift.multisig} (vault ${drift.vaultIndex})`;
   if (drift.error) return [`${head}: could not be read — ${terminalText(drift.error)}`];
-  if (drift.flags.length === 0) return [`${head}: ${drift.agentLimits} spending limit(s) for the agent; drift none (the on-chain limits keep every policy window, resets counted)`];
+  if (drift.flags.length === 0)
+    return [
+      `${head}: ${drift.agentLimits} spending limit(s) for the agent; drift none (the on-chain limits keep every policy window, resets counted)`,
+    ];
   return [
     `${head}: ${drift.agentLimits} spending limit(s) for the agent; ${drift.flags.length} DRIFT flag(s) (\`steward allowance\` for the limits)`,
-    ...drift.flags.flatMap((flag) => [`${indent}  DRIFT ${flag.id}${flag.priceDependent ? ' (price-dependent)' : ''}: ${terminalText(flag.message)}`, `${indent}        fix: ${terminalText(flag.fix)}`]),
+    ...drift.flags.flatMap((flag) => [
+      `${indent}  DRIFT ${flag.id}${flag.priceDependent ? ' (price-dependent)' : ''}: ${terminalText(flag.message)}`,
+      `${indent}        fix: ${terminalText(flag.fix)}`,
+    ]),
   ];
 }

@@ -14,7 +14,14 @@ export function treasuryAgent(config: StewardConfig, name: string | undefined): 
 }
 
 /** Reads the agent's treasury as observe does (balances, token accounts, prices). */
-export async function readTreasury(cluster: OpenCluster, settings: Settings, agent: AgentConfig, policy: PolicyConfig, agentKey: PublicKey | null, now: Date): Promise<TreasurySnapshot> {
+export async function readTreasury(
+  cluster: OpenCluster,
+  settings: Settings,
+  agent: AgentConfig,
+  policy: PolicyConfig,
+  agentKey: PublicKey | null,
+  now: Date,
+): Promise<TreasurySnapshot> {
   return getTreasurySnapshot(cluster.connection, {
     owners: agent.treasury.owners,
     agent: agentKey?.toBase58() ?? null,
@@ -25,10 +32,14 @@ export async function readTreasury(cluster: OpenCluster, settings: Settings, age
     minContextSlot: undefined,
   }).catch((error: unknown) => {
     if (error instanceof StewardError) throw error;
-    throw new StewardError('RPC_FAILED', `reading the treasury of agent "${agent.name}" from ${cluster.label} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: `check the cluster (${resolveCluster(settings.rpcUrl).kind === 'embedded' ? 'embedded' : '--url'}) is reachable`,
-      cause: error,
-    });
+    throw new StewardError(
+      'RPC_FAILED',
+      `reading the treasury of agent "${agent.name}" from ${cluster.label} failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        hint: `check the cluster (${resolveCluster(settings.rpcUrl).kind === 'embedded' ? 'embedded' : '--url'}) is reachable`,
+        cause: error,
+      },
+    );
   });
 }
 

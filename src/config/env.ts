@@ -6,7 +6,10 @@ import { resolve } from 'node:path';
 /** Every environment variable Steward reads, with its default and meaning (mirrored in .env.example). */
 export const ENV_VARS = {
   STEWARD_RPC_URL: { default: 'embedded', help: 'cluster: a URL, mainnet-beta | devnet | testnet | localhost, or "embedded"' },
-  STEWARD_CONFIRM_URL: { default: '', help: 'a second RPC endpoint that must agree before a sent transaction is settled (landed or expired)' },
+  STEWARD_CONFIRM_URL: {
+    default: '',
+    help: 'a second RPC endpoint that must agree before a sent transaction is settled (landed or expired)',
+  },
   STEWARD_KEYPAIR: { default: '', help: 'path to the agent keypair (Solana CLI JSON) when an agent file names none' },
   STEWARD_MODEL: { default: '', help: 'local GGUF path or hf: URI used when an agent names no model' },
   STEWARD_OPENAI_BASE_URL: { default: '', help: 'OpenAI-compatible endpoint used when an agent names no model' },
@@ -14,7 +17,10 @@ export const ENV_VARS = {
   STEWARD_OPENAI_API_KEY: { default: '', help: 'API key for that endpoint (secret)' },
   STEWARD_DB: { default: '.steward/steward.db', help: 'SQLite database path' },
   STEWARD_MODELS_DIR: { default: '.steward/models', help: 'where pulled and generated models are kept' },
-  STEWARD_PROGRAMS_DIR: { default: '', help: 'folder of program binaries (<ID>.so or spl_governance.so) the embedded chain loads; then .steward/programs, ~/.cache/steward/programs; "none": no search' },
+  STEWARD_PROGRAMS_DIR: {
+    default: '',
+    help: 'folder of program binaries (<ID>.so or spl_governance.so) the embedded chain loads; then .steward/programs, ~/.cache/steward/programs; "none": no search',
+  },
   STEWARD_REPORTS_DIR: { default: 'reports', help: 'where run and review reports are written' },
   STEWARD_CONFIG_DIR: { default: '.', help: 'folder holding agents/ and policies/' },
   STEWARD_LOG_LEVEL: { default: 'info', help: 'trace | debug | info | warn | error | silent' },
@@ -44,10 +50,7 @@ export function loadEnv(dir = process.cwd()): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
-export function resolveSettings(
-  flags: Partial<Settings> = {},
-  env: NodeJS.ProcessEnv = process.env,
-): Settings {
+export function resolveSettings(flags: Partial<Settings> = {}, env: NodeJS.ProcessEnv = process.env): Settings {
   const pick = (flag: string | undefined, name: EnvVar): string => {
     if (flag !== undefined && flag !== '') return flag;
     const fromEnv = env[name];

@@ -15,7 +15,10 @@ export function fieldPosition(file: string, path: readonly (string | number)[]):
     let node: unknown = doc.contents;
     let offset = (node as { range?: [number] } | null)?.range?.[0];
     for (const segment of path) {
-      const next = node && typeof node === 'object' && 'get' in node ? (node as { get(key: unknown, keep: boolean): unknown }).get(segment, true) : undefined;
+      const next =
+        node && typeof node === 'object' && 'get' in node
+          ? (node as { get(key: unknown, keep: boolean): unknown }).get(segment, true)
+          : undefined;
       if (next === undefined) break;
       node = next;
       offset = (node as { range?: [number] }).range?.[0] ?? offset;

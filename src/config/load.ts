@@ -37,7 +37,10 @@ function yamlFiles(dir: string): string[] {
   } catch {
     return [];
   }
-  return entries.filter((entry) => /\.ya?ml$/.test(entry)).sort().map((entry) => join(dir, entry));
+  return entries
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .sort()
+    .map((entry) => join(dir, entry));
 }
 
 /** Validates without throwing: the `validate` command wants the problems, not an exception. */
@@ -92,7 +95,13 @@ function checkNames(kind: string, files: LoadedFile<{ name: string }>[], problem
   for (const entry of files) {
     const first = seen.get(entry.config.name);
     if (first) {
-      problems.push({ file: entry.file, line: 1, column: 1, path: 'name', message: `${kind} name "${entry.config.name}" is already used by ${first}` });
+      problems.push({
+        file: entry.file,
+        line: 1,
+        column: 1,
+        path: 'name',
+        message: `${kind} name "${entry.config.name}" is already used by ${first}`,
+      });
     } else {
       seen.set(entry.config.name, entry.file);
     }

@@ -28,8 +28,17 @@ export function decodeUtf8(bytes: Uint8Array): DecodedText {
 }
 
 /** Reads a UTF-8 text file; `problem` says where it is not UTF-8 (read errors are thrown as they are). */
-export function readTextFile(path: string): { text: string; problem: null } | { text: null; problem: { line: number; column: number; message: string } } {
+export function readTextFile(
+  path: string,
+): { text: string; problem: null } | { text: null; problem: { line: number; column: number; message: string } } {
   const decoded = decodeUtf8(readFileSync(path));
   if (decoded.ok) return { text: decoded.text, problem: null };
-  return { text: null, problem: { line: decoded.line, column: decoded.column, message: `invalid UTF-8 at byte ${decoded.offset}: the file must be UTF-8 text` } };
+  return {
+    text: null,
+    problem: {
+      line: decoded.line,
+      column: decoded.column,
+      message: `invalid UTF-8 at byte ${decoded.offset}: the file must be UTF-8 text`,
+    },
+  };
 }

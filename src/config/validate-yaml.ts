@@ -24,9 +24,10 @@ function nodeAt(doc: Document, path: readonly PropertyKey[]): { node: Node | nul
   let current: unknown = doc.contents;
   for (let index = 0; index < path.length; index += 1) {
     const segment = path[index];
-    const next = current && typeof current === 'object' && 'get' in current
-      ? (current as { get(key: unknown, keepScalar: boolean): unknown }).get(segment, true)
-      : undefined;
+    const next =
+      current && typeof current === 'object' && 'get' in current
+        ? (current as { get(key: unknown, keepScalar: boolean): unknown }).get(segment, true)
+        : undefined;
     if (next === undefined) return { node: current as Node | null, exact: false };
     current = next;
   }
@@ -87,21 +88,38 @@ function lowerFirst(text: string): string {
  */
 export function validateYaml<S extends z.ZodType>(file: string, text: string, schema: S): ValidationResult<z.output<S>> {
   if (text.length > MAX_CONFIG_CHARS) {
-    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: `YAML resource limit: the file has ${text.length} characters, more than the ${MAX_CONFIG_CHARS} a config file may have` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: '',
+          message: `YAML resource limit: the file has ${text.length} characters, more than the ${MAX_CONFIG_CHARS} a config file may have`,
+        },
+      ],
+    };
   }
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
     doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
-    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: `YAML resource limit: the file cannot be parsed (${(error as Error).message})` }] };
+    return {
+      ok: false,
+      problems: [
+        { file, line: 1, column: 1, path: '', message: `YAML resource limit: the file cannot be parsed (${(error as Error).message})` },
+      ],
+    };
   }
   const problems: ConfigProblem[] = [];
 
   for (const error of doc.errors) {
-    const message = error.code === 'DUPLICATE_KEY'
-      ? 'duplicate key: each key may appear only once in a mapping'
-      : `YAML syntax error: ${error.message.split('\n')[0]}`;
+    const message =
+      error.code === 'DUPLICATE_KEY'
+        ? 'duplicate key: each key may appear only once in a mapping'
+        : `YAML syntax error: ${error.message.split('\n')[0]}`;
     problems.push({ file, ...positionOf(lineCounter, error.pos[0]), path: '', message });
   }
   // Duplicate keys leave a usable document: keep validating so every problem is reported at once.
@@ -117,7 +135,9 @@ export function validateYaml<S extends z.ZodType>(file: string, text: string, sc
     // An alias bomb (aliases of aliases expanding exponentially) or a structure too deep.
     const alias = /(^|[\s[{,:-])\*[^\s,\]}]+/m.exec(text);
     const pos = alias ? positionOf(lineCounter, alias.index + alias[1]!.length) : { line: 1, column: 1 };
-    const limit = /alias/i.test((error as Error).message) ? `aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?)` : (error as Error).message;
+    const limit = /alias/i.test((error as Error).message)
+      ? `aliases expand past ${MAX_ALIAS_COUNT} nodes (an alias bomb?)`
+      : (error as Error).message;
     return { ok: false, problems: [{ file, ...pos, path: '', message: `YAML resource limit: ${limit}` }] };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

@@ -48,9 +48,10 @@ const governedAccount = demoKeypair('governed-account').publicKey;
 const governance = pda([Buffer.from('account-governance'), realm.toBuffer(), governedAccount.toBuffer()], GOVERNANCE_PROGRAM_ID);
 const nativeTreasury = pda([Buffer.from('native-treasury'), governance.toBuffer()], GOVERNANCE_PROGRAM_ID);
 
-const mints = Object.fromEntries(
-  Object.keys(DEMO_MINTS).map((symbol) => [symbol, demoKeypair(`mint/${symbol}`).publicKey]),
-) as Record<DemoSymbol, PublicKey>;
+const mints = Object.fromEntries(Object.keys(DEMO_MINTS).map((symbol) => [symbol, demoKeypair(`mint/${symbol}`).publicKey])) as Record<
+  DemoSymbol,
+  PublicKey
+>;
 
 const priceAccounts = Object.fromEntries(
   ['SOL', ...Object.keys(DEMO_MINTS)].map((symbol) => [symbol, demoKeypair(`pyth/${symbol}`).publicKey]),
@@ -66,7 +67,10 @@ const treasuryTokenAccounts = Object.fromEntries(
 const communityTokenOwnerRecords = Object.fromEntries(
   (['alice', 'bob', 'carol'] as const).map((member) => [
     member,
-    pda([Buffer.from('governance'), realm.toBuffer(), communityMint.toBuffer(), demoKeypair(`member/${member}`).publicKey.toBuffer()], GOVERNANCE_PROGRAM_ID),
+    pda(
+      [Buffer.from('governance'), realm.toBuffer(), communityMint.toBuffer(), demoKeypair(`member/${member}`).publicKey.toBuffer()],
+      GOVERNANCE_PROGRAM_ID,
+    ),
   ]),
 ) as Record<DemoMember, PublicKey>;
 
@@ -78,9 +82,10 @@ export const DEMO_PROPOSAL_KEYS = ['routineGrant', 'configChange', 'largeOutflow
 export type DemoProposalKey = (typeof DEMO_PROPOSAL_KEYS)[number];
 
 // SPL Governance v3 derives a proposal's address from a seed chosen by its author.
-const proposalSeeds = Object.fromEntries(
-  DEMO_PROPOSAL_KEYS.map((key) => [key, demoKeypair(`proposal-seed/${key}`).publicKey]),
-) as Record<DemoProposalKey, PublicKey>;
+const proposalSeeds = Object.fromEntries(DEMO_PROPOSAL_KEYS.map((key) => [key, demoKeypair(`proposal-seed/${key}`).publicKey])) as Record<
+  DemoProposalKey,
+  PublicKey
+>;
 const proposals = Object.fromEntries(
   DEMO_PROPOSAL_KEYS.map((key) => [
     key,

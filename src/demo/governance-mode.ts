@@ -5,9 +5,14 @@ import { GOVERNANCE_PROGRAM_ID } from './addresses.js';
 import { rpcCall } from '../chain/index.js';
 
 export async function describeGovernanceMode(connection: Connection): Promise<{ mode: 'program' | 'written'; line: string }> {
-  const program = await rpcCall('getAccountInfo', connection.rpcEndpoint, () => connection.getAccountInfo(GOVERNANCE_PROGRAM_ID, 'confirmed'));
+  const program = await rpcCall('getAccountInfo', connection.rpcEndpoint, () =>
+    connection.getAccountInfo(GOVERNANCE_PROGRAM_ID, 'confirmed'),
+  );
   if (program?.executable) {
-    return { mode: 'program', line: `governance: SPL Governance ${GOVERNANCE_PROGRAM_ID.toBase58()} runs on this chain; the demo DAO was created by its instructions and votes are cast through it` };
+    return {
+      mode: 'program',
+      line: `governance: SPL Governance ${GOVERNANCE_PROGRAM_ID.toBase58()} runs on this chain; the demo DAO was created by its instructions and votes are cast through it`,
+    };
   }
   return {
     mode: 'written',

@@ -74,7 +74,8 @@ export const errorCodes = {
 export type ErrorCode = keyof typeof errorCodes;
 
 /** A fact an error carries: printable, JSON-serialisable once bigints are strings. */
-export type ErrorFact = string | number | bigint | boolean | null | undefined | readonly ErrorFact[] | { readonly [key: string]: ErrorFact };
+export type ErrorFact =
+  string | number | bigint | boolean | null | undefined | readonly ErrorFact[] | { readonly [key: string]: ErrorFact };
 
 /** Facts of codes whose context is a grab bag of what was at hand (an address, a path, a step). */
 export type ErrorFacts = { readonly [key: string]: ErrorFact };
@@ -85,7 +86,18 @@ export type ErrorFacts = { readonly [key: string]: ErrorFact };
  * `isStewardError(e, code)` narrows `e.context` to it.
  */
 export interface ErrorContexts {
-  CONFIG_INVALID: { file?: string; line?: number; agent?: string; policy?: string; name?: string; symbol?: string; problems?: readonly unknown[]; shown?: number; pool?: string; stakePool?: string };
+  CONFIG_INVALID: {
+    file?: string;
+    line?: number;
+    agent?: string;
+    policy?: string;
+    name?: string;
+    symbol?: string;
+    problems?: readonly unknown[];
+    shown?: number;
+    pool?: string;
+    stakePool?: string;
+  };
   CONFIG_NOT_FOUND: { file?: string; root?: string; shown?: string };
   KEYPAIR_INVALID: { path?: string; origin?: string; full?: boolean };
   MODEL_FILE_INVALID: { path?: string; missing?: readonly string[] };
@@ -110,7 +122,14 @@ export interface ErrorContexts {
   RPC_BUDGET_EXCEEDED: { budget: number; upstream: string; what: string };
   CHAIN_FAILED: ErrorFacts;
   LLM_FAILED: ErrorFacts;
-  LLM_OUTPUT_INVALID: { raw?: string; attempts?: number; maxAttempts?: number; schemaName?: string; invalid?: readonly unknown[]; usage?: unknown };
+  LLM_OUTPUT_INVALID: {
+    raw?: string;
+    attempts?: number;
+    maxAttempts?: number;
+    schemaName?: string;
+    invalid?: readonly unknown[];
+    usage?: unknown;
+  };
   POLICY_FAILED: { actionId?: number };
   EXECUTION_FAILED: ErrorFacts;
   EXECUTION_REFUSED: ErrorFacts;

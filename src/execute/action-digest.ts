@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { ActionRow } from './action-journal.js';
 
-export function actionDigest(action: Pick<ActionRow, 'id' | 'run_id' | 'agent' | 'policy' | 'kind' | 'payload' | 'usd' | 'created_at'>): string {
+export function actionDigest(
+  action: Pick<ActionRow, 'id' | 'run_id' | 'agent' | 'policy' | 'kind' | 'payload' | 'usd' | 'created_at'>,
+): string {
   const fields = [action.id, action.run_id, action.agent, action.policy, action.kind, action.payload, action.usd, action.created_at];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

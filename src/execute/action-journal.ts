@@ -44,15 +44,29 @@ export function readAction(db: Db, id: number): ActionRow {
 }
 
 /** Moves action `id` from one of `from` to `to`. Throws EXECUTION_REFUSED when it was elsewhere. */
-export function transitionAction(db: Db, id: number, from: readonly ActionState[], to: ActionState, now: Date, error?: string | null): void {
+export function transitionAction(
+  db: Db,
+  id: number,
+  from: readonly ActionState[],
+  to: ActionState,
+  now: Date,
+  error?: string | null,
+): void {
   const marks = from.map(() => '?').join(', ');
-  const result = statement(db, `UPDATE actions SET state = ?, updated_at = ?, error = COALESCE(?, error) WHERE id = ? AND state IN (${marks})`).run(to, now.toISOString(), error ? redactText(error) : null, id, ...from);
+  const result = statement(
+    db,
+    `UPDATE actions SET state = ?, updated_at = ?, error = COALESCE(?, error) WHERE id = ? AND state IN (${marks})`,
+  ).run(to, now.toISOString(), error ? redactText(error) : null, id, ...from);
   if (result.changes === 1) return;
   const row = db.prepare('SELECT state FROM actions WHERE id = ?').get(id) as { state: string } | undefined;
-  throw new StewardError('EXECUTION_REFUSED', `action ${id} is ${row ? `"${row.state}"` : 'missing'}, not ${from.map((s) => `"${s}"`).join(' or ')}: cannot move it to "${to}"`, {
-    hint: 'another process may be executing this action; check `steward approvals show ID` and retry once it settles',
-    context: { actionId: id, state: row?.state, wanted: to },
-  });
+  throw new StewardError(
+    'EXECUTION_REFUSED',
+    `action ${id} is ${row ? `"${row.state}"` : 'missing'}, not ${from.map((s) => `"${s}"`).join(' or ')}: cannot move it to "${to}"`,
+    {
+      hint: 'another process may be executing this action; check `steward approvals show ID` and retry once it settles',
+      context: { actionId: id, state: row?.state, wanted: to },
+    },
+  );
 }
 
 /** transitionAction that also makes this process the action's owner (the one driving it to a signature). */
@@ -60,6 +74,11 @@ export function claimAction(db: Db, id: number, from: readonly ActionState[], to
   db.transaction(() => {
     transitionAction(db, id, from, to, now);
     const owner = currentProcess();
-    db.prepare('UPDATE actions SET owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?').run(owner.pid, owner.host, owner.started, id);
+    db.prepare('UPDATE actions SET owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?').run(
+      owner.pid,
+      owner.host,
+      owner.started,
+      id,
+    );
   }).immediate();
 }

@@ -24,19 +24,34 @@ export interface ApprovalRow {
 /** Marks every pending approval past its expiry as expired (and its action approval-expired). */
 export function expireApprovals(db: Db, now: Date): number[] {
   const at = now.toISOString();
-  return db.transaction(() => {
-    const due = db.prepare("SELECT action_id FROM approvals WHERE status = 'pending' AND expires_at <= ?").all(at) as { action_id: number }[];
-    for (const { action_id } of due) {
-      db.prepare("UPDATE approvals SET status = 'expired', decided_at = ? WHERE action_id = ? AND status = 'pending'").run(at, action_id);
-      db.prepare("UPDATE actions SET state = 'approval-expired', updated_at = ? WHERE id = ? AND state = 'pending-approval'").run(at, action_id);
-    }
-    return due.map((d) => d.action_id);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const due = db.prepare("SELECT action_id FROM approvals WHERE status = 'pending' AND expires_at <= ?").all(at) as {
+        action_id: number;
+      }[];
+      for (const { action_id } of due) {
+        db.prepare("UPDATE approvals SET status = 'expired', decided_at = ? WHERE action_id = ? AND status = 'pending'").run(at, action_id);
+        db.prepare("UPDATE actions SET state = 'approval-expired', updated_at = ? WHERE id = ? AND state = 'pending-approval'").run(
+          at,
+          action_id,
+        );
+      }
+      return due.map((d) => d.action_id);
+    })
+    .immediate();
 }
 
-export function listApprovals(db: Db, now: Date, status: ApprovalRow['status'] | 'all' = 'pending'): (ApprovalRow & { action: ActionRow })[] {
+export function listApprovals(
+  db: Db,
+  now: Date,
+  status: ApprovalRow['status'] | 'all' = 'pending',
+): (ApprovalRow & { action: ActionRow })[] {
   expireApprovals(db, now);
-  const rows = (status === 'all' ? db.prepare('SELECT * FROM approvals ORDER BY action_id').all() : db.prepare('SELECT * FROM approvals WHERE status = ? ORDER BY action_id').all(status)) as ApprovalRow[];
+  const rows = (
+    status === 'all'
+      ? db.prepare('SELECT * FROM approvals ORDER BY action_id').all()
+      : db.prepare('SELECT * FROM approvals WHERE status = ? ORDER BY action_id').all(status)
+  ) as ApprovalRow[];
   return rows.map((row) => ({ ...row, action: readAction(db, row.action_id) }));
 }
 
@@ -44,7 +59,10 @@ export function getApproval(db: Db, actionId: number, now: Date): ApprovalRow & 
   expireApprovals(db, now);
   const row = db.prepare('SELECT * FROM approvals WHERE action_id = ?').get(actionId) as ApprovalRow | undefined;
   if (!row) {
-    throw new StewardError('APPROVAL_INVALID', `action ${actionId} has no approval request`, { hint: 'list pending approvals with `steward approvals list`', context: { actionId } });
+    throw new StewardError('APPROVAL_INVALID', `action ${actionId} has no approval request`, {
+      hint: 'list pending approvals with `steward approvals list`',
+      context: { actionId },
+    });
   }
   return { ...row, action: readAction(db, actionId) };
 }
@@ -52,10 +70,17 @@ export function getApproval(db: Db, actionId: number, now: Date): ApprovalRow & 
 function requirePending(db: Db, actionId: number, now: Date): ApprovalRow {
   const row = getApproval(db, actionId, now);
   if (row.status !== 'pending') {
-    throw new StewardError('APPROVAL_INVALID', `the approval of action ${actionId} is ${row.status}${row.decided_at ? ` (since ${row.decided_at})` : ''}, not pending`, {
-      hint: row.status === 'expired' ? 'an expired approval never executes; the agent must propose the action again' : 'nothing left to decide',
-      context: { actionId, status: row.status },
-    });
+    throw new StewardError(
+      'APPROVAL_INVALID',
+      `the approval of action ${actionId} is ${row.status}${row.decided_at ? ` (since ${row.decided_at})` : ''}, not pending`,
+      {
+        hint:
+          row.status === 'expired'
+            ? 'an expired approval never executes; the agent must propose the action again'
+            : 'nothing left to decide',
+        context: { actionId, status: row.status },
+      },
+    );
   }
   return row;
 }
@@ -64,8 +89,14 @@ export function rejectApproval(db: Db, actionId: number, by: string, reason: str
   requirePending(db, actionId, now);
   const at = now.toISOString();
   db.transaction(() => {
-    db.prepare("UPDATE approvals SET status = 'rejected', decided_by = ?, decided_at = ?, reason = ? WHERE action_id = ? AND status = 'pending'").run(by, at, reason ?? null, actionId);
-    db.prepare("UPDATE actions SET state = 'rejected', updated_at = ?, error = ? WHERE id = ? AND state = 'pending-approval'").run(at, `rejected by ${by}${reason ? `: ${reason}` : ''}`, actionId);
+    db.prepare(
+      "UPDATE approvals SET status = 'rejected', decided_by = ?, decided_at = ?, reason = ? WHERE action_id = ? AND status = 'pending'",
+    ).run(by, at, reason ?? null, actionId);
+    db.prepare("UPDATE actions SET state = 'rejected', updated_at = ?, error = ? WHERE id = ? AND state = 'pending-approval'").run(
+      at,
+      `rejected by ${by}${reason ? `: ${reason}` : ''}`,
+      actionId,
+    );
   }).immediate();
 }
 
@@ -85,7 +116,15 @@ export type ApprovalDecision =
  * process, ready for executeAction. With `digest` (what the person saw, `actionDigest`), the
  * action is approved only while it still has exactly that digest.
  */
-export function approveAction(db: Db, policy: CompiledPolicy, actionId: number, by: string, observed: ObservedContext, now: Date, digest?: string): ApprovalDecision {
+export function approveAction(
+  db: Db,
+  policy: CompiledPolicy,
+  actionId: number,
+  by: string,
+  observed: ObservedContext,
+  now: Date,
+  digest?: string,
+): ApprovalDecision {
   // Expiry is committed on its own: a request found expired stays expired even though the
   // approval below is refused (and its transaction rolled back).
   expireApprovals(db, now);
@@ -107,12 +146,23 @@ export function approveAction(db: Db, policy: CompiledPolicy, actionId: number, 
       const at = now.toISOString();
       const denied = verdict.kind === 'deny';
       const owner = currentProcess();
-      db.prepare("UPDATE approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE action_id = ? AND status = 'pending'").run(by, at, actionId);
-      db.prepare("UPDATE actions SET state = ?, rules = ?, updated_at = ?, error = ?, owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ? AND state = 'pending-approval'").run(
+      db.prepare("UPDATE approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE action_id = ? AND status = 'pending'").run(
+        by,
+        at,
+        actionId,
+      );
+      db.prepare(
+        "UPDATE actions SET state = ?, rules = ?, updated_at = ?, error = ?, owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ? AND state = 'pending-approval'",
+      ).run(
         denied ? 'denied' : 'approved',
         JSON.stringify(verdict.rules),
         at,
-        denied ? `approved by ${by}, then denied on re-check: ${verdict.rules.filter((r) => r.effect === 'deny').map((r) => r.reason).join('; ')}` : null,
+        denied
+          ? `approved by ${by}, then denied on re-check: ${verdict.rules
+              .filter((r) => r.effect === 'deny')
+              .map((r) => r.reason)
+              .join('; ')}`
+          : null,
         owner.pid,
         owner.host,
         owner.started,

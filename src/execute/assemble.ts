@@ -2,7 +2,14 @@
 // first (limit from simulation × margin, priority fee from config), then the instructions,
 // then the decision memo. Compute budget instructions that came with an opaque route are
 // dropped so ours are the only ones (two of a kind would fail the transaction).
-import { ComputeBudgetProgram, TransactionMessage, VersionedTransaction, type AddressLookupTableAccount, type PublicKey, type TransactionInstruction } from '@solana/web3.js';
+import {
+  ComputeBudgetProgram,
+  TransactionMessage,
+  VersionedTransaction,
+  type AddressLookupTableAccount,
+  type PublicKey,
+  type TransactionInstruction,
+} from '@solana/web3.js';
 import { memoInstruction } from './memo.js';
 
 /** Simulation runs at the maximum so the measured units are not capped by our own limit. */
@@ -22,11 +29,15 @@ export function assembleTransaction(params: AssembleParams): VersionedTransactio
   const body = params.instructions.filter((ix) => !ix.programId.equals(ComputeBudgetProgram.programId));
   const instructions = [
     ComputeBudgetProgram.setComputeUnitLimit({ units: params.computeUnitLimit }),
-    ...(params.priorityFeeMicroLamports > 0 ? [ComputeBudgetProgram.setComputeUnitPrice({ microLamports: params.priorityFeeMicroLamports })] : []),
+    ...(params.priorityFeeMicroLamports > 0
+      ? [ComputeBudgetProgram.setComputeUnitPrice({ microLamports: params.priorityFeeMicroLamports })]
+      : []),
     ...body,
     memoInstruction(params.memo),
   ];
-  const message = new TransactionMessage({ payerKey: params.payer, recentBlockhash: params.blockhash, instructions }).compileToV0Message([...params.lookupTables]);
+  const message = new TransactionMessage({ payerKey: params.payer, recentBlockhash: params.blockhash, instructions }).compileToV0Message([
+    ...params.lookupTables,
+  ]);
   return new VersionedTransaction(message);
 }
 

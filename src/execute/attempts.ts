@@ -43,34 +43,55 @@ export interface NewAttempt {
 export function recordSignedAttempt(db: Db, attempt: NewAttempt, now: Date): AttemptRow {
   const at = now.toISOString();
   const write = db.transaction((): AttemptRow => {
-    const live = db.prepare("SELECT signature FROM transactions WHERE action_id = ? AND state IN ('signed', 'sent', 'unknown')").get(attempt.actionId) as { signature: string } | undefined;
+    const live = db
+      .prepare("SELECT signature FROM transactions WHERE action_id = ? AND state IN ('signed', 'sent', 'unknown')")
+      .get(attempt.actionId) as { signature: string } | undefined;
     if (live) {
       throw new StewardError('EXECUTION_REFUSED', `action ${attempt.actionId} already has a live signed transaction ${live.signature}`, {
         hint: 'run recovery (`recoverPending`) to resolve it first; a second transaction could double-spend',
         context: { actionId: attempt.actionId, signature: live.signature },
       });
     }
-    const moved = db.prepare("UPDATE actions SET state = 'signed', updated_at = ? WHERE id = ? AND state = 'effects-checked'").run(at, attempt.actionId);
+    const moved = db
+      .prepare("UPDATE actions SET state = 'signed', updated_at = ? WHERE id = ? AND state = 'effects-checked'")
+      .run(at, attempt.actionId);
     if (moved.changes !== 1) {
       throw new StewardError('EXECUTION_REFUSED', `action ${attempt.actionId} left "effects-checked" before it was signed`, {
         hint: 'another process touched this action; inspect it before retrying',
         context: { actionId: attempt.actionId },
       });
     }
-    const claimed = db.prepare('SELECT action_id FROM transactions WHERE signature = ?').get(attempt.signature) as { action_id: number } | undefined;
+    const claimed = db.prepare('SELECT action_id FROM transactions WHERE signature = ?').get(attempt.signature) as
+      { action_id: number } | undefined;
     if (claimed) {
-      throw new StewardError('EXECUTION_REFUSED', `signature ${attempt.signature} is already journalled for action ${claimed.action_id}; action ${attempt.actionId} cannot claim it`, {
-        hint: 'two actions built byte-identical transactions; nothing was sent for the second one. Report this: memos carry the action id and install id so this should not happen',
-        context: { actionId: attempt.actionId, signature: attempt.signature, claimedBy: claimed.action_id },
-      });
+      throw new StewardError(
+        'EXECUTION_REFUSED',
+        `signature ${attempt.signature} is already journalled for action ${claimed.action_id}; action ${attempt.actionId} cannot claim it`,
+        {
+          hint: 'two actions built byte-identical transactions; nothing was sent for the second one. Report this: memos carry the action id and install id so this should not happen',
+          context: { actionId: attempt.actionId, signature: attempt.signature, claimedBy: claimed.action_id },
+        },
+      );
     }
-    const next = (db.prepare('SELECT COALESCE(MAX(attempt), 0) + 1 AS n FROM transactions WHERE action_id = ?').get(attempt.actionId) as { n: number }).n;
+    const next = (
+      db.prepare('SELECT COALESCE(MAX(attempt), 0) + 1 AS n FROM transactions WHERE action_id = ?').get(attempt.actionId) as { n: number }
+    ).n;
     const id = db
       .prepare(
         `INSERT INTO transactions (action_id, attempt, signature, tx, blockhash, last_valid_block_height, state, memo, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'signed', ?, ?, ?)`,
       )
-      .run(attempt.actionId, next, attempt.signature, Buffer.from(attempt.tx).toString('base64'), attempt.blockhash, Number(attempt.lastValidBlockHeight), attempt.memo, at, at).lastInsertRowid;
+      .run(
+        attempt.actionId,
+        next,
+        attempt.signature,
+        Buffer.from(attempt.tx).toString('base64'),
+        attempt.blockhash,
+        Number(attempt.lastValidBlockHeight),
+        attempt.memo,
+        at,
+        at,
+      ).lastInsertRowid;
     return db.prepare('SELECT * FROM transactions WHERE id = ?').get(id) as AttemptRow;
   });
   return write.immediate();
@@ -88,8 +109,11 @@ export function markSent(db: Db, id: number, now: Date): void {
   const at = now.toISOString();
   db.transaction(() => {
     const row = db.prepare('SELECT action_id, state FROM transactions WHERE id = ?').get(id) as { action_id: number; state: string };
-    db.prepare("UPDATE transactions SET state = CASE WHEN state = 'signed' THEN 'sent' ELSE state END, sends = sends + 1, updated_at = ? WHERE id = ?").run(at, id);
-    if (row.state === 'signed') db.prepare("UPDATE actions SET state = 'sent', updated_at = ? WHERE id = ? AND state = 'signed'").run(at, row.action_id);
+    db.prepare(
+      "UPDATE transactions SET state = CASE WHEN state = 'signed' THEN 'sent' ELSE state END, sends = sends + 1, updated_at = ? WHERE id = ?",
+    ).run(at, id);
+    if (row.state === 'signed')
+      db.prepare("UPDATE actions SET state = 'sent', updated_at = ? WHERE id = ? AND state = 'signed'").run(at, row.action_id);
   }).immediate();
 }
 
@@ -104,7 +128,8 @@ export interface AttemptResolution {
 export function resolveAttempt(db: Db, id: number, resolution: AttemptResolution, now: Date): void {
   const at = now.toISOString();
   db.transaction(() => {
-    const row = db.prepare('SELECT action_id, state FROM transactions WHERE id = ?').get(id) as { action_id: number; state: string } | undefined;
+    const row = db.prepare('SELECT action_id, state FROM transactions WHERE id = ?').get(id) as
+      { action_id: number; state: string } | undefined;
     if (!row || (row.state !== 'signed' && row.state !== 'sent' && row.state !== 'unknown')) return;
     db.prepare('UPDATE transactions SET state = ?, slot = ?, error = ?, logs = ?, updated_at = ? WHERE id = ?').run(
       resolution.state,
@@ -114,7 +139,12 @@ export function resolveAttempt(db: Db, id: number, resolution: AttemptResolution
       at,
       id,
     );
-    db.prepare("UPDATE actions SET state = ?, updated_at = ?, error = ? WHERE id = ? AND state IN ('signed', 'sent', 'unknown')").run(resolution.state, at, resolution.error ?? null, row.action_id);
+    db.prepare("UPDATE actions SET state = ?, updated_at = ?, error = ? WHERE id = ? AND state IN ('signed', 'sent', 'unknown')").run(
+      resolution.state,
+      at,
+      resolution.error ?? null,
+      row.action_id,
+    );
   }).immediate();
 }
 

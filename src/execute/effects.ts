@@ -164,14 +164,20 @@ export function computeEffects(
         tokenAccounts.push({ address, owner: view.owner, mint: view.mint, pre: preAmount, post: postAmount });
       }
       if (tokenBefore && tokenAfter) {
-        if (tokenBefore.owner !== tokenAfter.owner) authorityChanges.push({ account: address, kind: 'owner', from: tokenBefore.owner, to: tokenAfter.owner });
+        if (tokenBefore.owner !== tokenAfter.owner)
+          authorityChanges.push({ account: address, kind: 'owner', from: tokenBefore.owner, to: tokenAfter.owner });
         // A delegate that spent its whole allowance is cleared by the token program: that takes
         // control away, it hands none out. Only a new, different delegate is a hand-off.
         if (tokenAfter.delegate !== null && tokenAfter.delegate !== tokenBefore.delegate) {
           authorityChanges.push({ account: address, kind: 'delegate', from: tokenBefore.delegate, to: tokenAfter.delegate });
         }
         if (tokenBefore.closeAuthority !== tokenAfter.closeAuthority) {
-          authorityChanges.push({ account: address, kind: 'close-authority', from: tokenBefore.closeAuthority, to: tokenAfter.closeAuthority });
+          authorityChanges.push({
+            account: address,
+            kind: 'close-authority',
+            from: tokenBefore.closeAuthority,
+            to: tokenAfter.closeAuthority,
+          });
         }
       } else if (tokenBefore && !tokenAfter) {
         authorityChanges.push({ account: address, kind: 'close', from: tokenBefore.owner, to: null });
@@ -182,16 +188,25 @@ export function computeEffects(
     const mintBefore = mint(before);
     const mintAfter = mint(after);
     if (mintBefore && mintAfter) {
-      if (mintBefore.mintAuthority !== mintAfter.mintAuthority) authorityChanges.push({ account: address, kind: 'mint-authority', from: mintBefore.mintAuthority, to: mintAfter.mintAuthority });
-      if (mintBefore.freezeAuthority !== mintAfter.freezeAuthority) authorityChanges.push({ account: address, kind: 'freeze-authority', from: mintBefore.freezeAuthority, to: mintAfter.freezeAuthority });
+      if (mintBefore.mintAuthority !== mintAfter.mintAuthority)
+        authorityChanges.push({ account: address, kind: 'mint-authority', from: mintBefore.mintAuthority, to: mintAfter.mintAuthority });
+      if (mintBefore.freezeAuthority !== mintAfter.freezeAuthority)
+        authorityChanges.push({
+          account: address,
+          kind: 'freeze-authority',
+          from: mintBefore.freezeAuthority,
+          to: mintAfter.freezeAuthority,
+        });
       continue;
     }
 
     const stakeBefore = stakeAuthorities(before);
     const stakeAfter = stakeAuthorities(after);
     if (stakeBefore && stakeAfter) {
-      if (stakeBefore.staker !== stakeAfter.staker) authorityChanges.push({ account: address, kind: 'stake-authority', from: stakeBefore.staker, to: stakeAfter.staker });
-      if (stakeBefore.withdrawer !== stakeAfter.withdrawer) authorityChanges.push({ account: address, kind: 'withdraw-authority', from: stakeBefore.withdrawer, to: stakeAfter.withdrawer });
+      if (stakeBefore.staker !== stakeAfter.staker)
+        authorityChanges.push({ account: address, kind: 'stake-authority', from: stakeBefore.staker, to: stakeAfter.staker });
+      if (stakeBefore.withdrawer !== stakeAfter.withdrawer)
+        authorityChanges.push({ account: address, kind: 'withdraw-authority', from: stakeBefore.withdrawer, to: stakeAfter.withdrawer });
     }
     // Any other account whose owning program changed was handed to another program.
     if (before && after && before.owner !== after.owner && beforeLamports > 0n) {

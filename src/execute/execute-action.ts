@@ -12,7 +12,15 @@ import type { Connection, Keypair } from '@solana/web3.js';
 import { PublicKey } from '@solana/web3.js';
 import { encodeBase58 } from '../shared/base58.js';
 import { StewardError } from '../errors/index.js';
-import { checkEffects, evaluatePolicy, ledgerColumns, type CompiledPolicy, type FiredRule, type PolicyContext, type ResolvedAction } from '../policy/index.js';
+import {
+  checkEffects,
+  evaluatePolicy,
+  ledgerColumns,
+  type CompiledPolicy,
+  type FiredRule,
+  type PolicyContext,
+  type ResolvedAction,
+} from '../policy/index.js';
 import { isPaused } from '../store/index.js';
 import { installId } from '../store/install-id.js';
 import type { ActionState } from '../store/action-states.js';
@@ -103,7 +111,14 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
     sleep: options.sleep ?? retry.sleep,
     confirmWith: options.confirmWith,
   };
-  const refuse = (stage: RefusalStage, reason: string, hint: string, rules: readonly FiredRule[] = [], logs: readonly string[] = [], record?: ActionState[]): ExecutionOutcome => {
+  const refuse = (
+    stage: RefusalStage,
+    reason: string,
+    hint: string,
+    rules: readonly FiredRule[] = [],
+    logs: readonly string[] = [],
+    record?: ActionState[],
+  ): ExecutionOutcome => {
     if (record) transitionAction(db, id, record, params.mode === 'dry-run' ? 'dry-run' : 'effects-refused', now(), `${stage}: ${reason}`);
     return { status: 'refused', actionId: id, stage, reason, hint, rules, logs };
   };
@@ -112,24 +127,57 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
   const previous = attemptsOf(db, id);
   const live = previous.find((a) => a.state === 'signed' || a.state === 'sent' || a.state === 'unknown');
   if (live) {
-    if (params.mode === 'dry-run') return refuse('state', `action ${id} already has a signed transaction ${live.signature}`, 'nothing to dry-run: it is being settled');
+    if (params.mode === 'dry-run')
+      return refuse('state', `action ${id} already has a signed transaction ${live.signature}`, 'nothing to dry-run: it is being settled');
     return fromAttempt(id, await settleAttempt(io, live, live.state === 'sent' ? io.clock() : undefined), live.memo);
   }
   const landed = previous.find((a) => a.state === 'confirmed' || a.state === 'failed');
   if (landed) {
     return landed.state === 'confirmed'
-      ? { status: 'confirmed', actionId: id, signature: landed.signature, attempt: landed.attempt, slot: landed.slot === null ? undefined : BigInt(landed.slot), memo: landed.memo, notes: ['already confirmed'] }
-      : { status: 'failed', actionId: id, signature: landed.signature, attempt: landed.attempt, error: landed.error ?? 'failed', logs: landed.logs ? (JSON.parse(landed.logs) as string[]) : [] };
+      ? {
+          status: 'confirmed',
+          actionId: id,
+          signature: landed.signature,
+          attempt: landed.attempt,
+          slot: landed.slot === null ? undefined : BigInt(landed.slot),
+          memo: landed.memo,
+          notes: ['already confirmed'],
+        }
+      : {
+          status: 'failed',
+          actionId: id,
+          signature: landed.signature,
+          attempt: landed.attempt,
+          error: landed.error ?? 'failed',
+          logs: landed.logs ? (JSON.parse(landed.logs) as string[]) : [],
+        };
   }
   const startable = STARTABLE.includes(row.state) && (row.state !== 'proposed' || row.verdict === 'allow') && row.verdict !== 'deny';
   if (!startable) {
-    return refuse('state', `action ${id} is "${row.state}" (verdict ${row.verdict}); only approved actions execute`, row.state === 'pending-approval' ? `approve it first: \`steward approvals approve ${id}\`` : 'nothing to do for this action');
+    return refuse(
+      'state',
+      `action ${id} is "${row.state}" (verdict ${row.verdict}); only approved actions execute`,
+      row.state === 'pending-approval' ? `approve it first: \`steward approvals approve ${id}\`` : 'nothing to do for this action',
+    );
   }
-  if (policy.paused || isPaused(db)) return refuse('paused', 'the kill switch is on (`steward pause` or paused: true in the policy)', 'run `steward resume` when it is safe');
+  if (policy.paused || isPaused(db))
+    return refuse(
+      'paused',
+      'the kill switch is on (`steward pause` or paused: true in the policy)',
+      'run `steward resume` when it is safe',
+    );
 
   const bypass = options.testOnlyBypassOffChainChecks === true && process.env['STEWARD_TEST_HOOKS'] === '1';
   const resolved = resolveRow(policy, row, params.context);
-  if (typeof resolved === 'string') return refuse('resolve', resolved, 'the journal row and its payload disagree; investigate before executing anything', [], [], [row.state]);
+  if (typeof resolved === 'string')
+    return refuse(
+      'resolve',
+      resolved,
+      'the journal row and its payload disagree; investigate before executing anything',
+      [],
+      [],
+      [row.state],
+    );
 
   // ---- build ----------------------------------------------------------------------------
   const agent = params.agentKeypair.publicKey;
@@ -151,7 +199,11 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
       status: 'prepared',
       actionId: id,
       reason: built.reason,
-      instructions: built.instructions.map((ix) => ({ programId: ix.programId.toBase58(), accounts: ix.keys.map((k) => k.pubkey.toBase58()), data: Buffer.from(ix.data).toString('base64') })),
+      instructions: built.instructions.map((ix) => ({
+        programId: ix.programId.toBase58(),
+        accounts: ix.keys.map((k) => k.pubkey.toBase58()),
+        data: Buffer.from(ix.data).toString('base64'),
+      })),
     };
   }
   let state: ActionState = row.state;
@@ -180,7 +232,15 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
   const memo = decisionMemo(installId(db), id, row.payload);
   const priorityFee = options.priorityFeeMicroLamports ?? 1_000;
   const latest = await rpcCall('getLatestBlockhash', io.endpoint, () => connection.getLatestBlockhash('confirmed'), retry);
-  const draft = assembleTransaction({ payer: agent, blockhash: latest.blockhash, instructions: built.instructions, lookupTables: built.lookupTables, computeUnitLimit: SIMULATION_CU_LIMIT, priorityFeeMicroLamports: priorityFee, memo });
+  const draft = assembleTransaction({
+    payer: agent,
+    blockhash: latest.blockhash,
+    instructions: built.instructions,
+    lookupTables: built.lookupTables,
+    computeUnitLimit: SIMULATION_CU_LIMIT,
+    priorityFeeMicroLamports: priorityFee,
+    memo,
+  });
   let unitLimit = 200_000;
   let effects;
   let logs: string[] = [];
@@ -195,7 +255,19 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
     logs = simulation.logs;
     unitsConsumed = simulation.unitsConsumed;
     const journal = (outcome: EffectCheckOutcome, detail?: string) =>
-      recordEffectCheck(db, { actionId: id, mode: params.mode, outcome, rounds: simulation.rounds, slots: simulation.slots, effects: simulation.effects, ...(detail !== undefined ? { detail } : {}) }, now());
+      recordEffectCheck(
+        db,
+        {
+          actionId: id,
+          mode: params.mode,
+          outcome,
+          rounds: simulation.rounds,
+          slots: simulation.slots,
+          effects: simulation.effects,
+          ...(detail !== undefined ? { detail } : {}),
+        },
+        now(),
+      );
     step('simulated');
     if (simulation.err !== null) {
       const reason = `the simulated transaction fails: ${JSON.stringify(simulation.err)}`;
@@ -206,7 +278,14 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
       const { pre, simulation: at, recheck } = simulation.slots;
       const reason = `treasury account${simulation.unstable.length === 1 ? '' : 's'} ${simulation.unstable.join(', ')} changed between the reads around the simulation in each of ${simulation.rounds} rounds (last: slots ${pre}, ${at}, ${recheck}), so the effects cannot be measured from one moment`;
       journal('unstable', reason);
-      return refuse('simulation', reason, 'nothing was signed; something else is moving the treasury right now (another executor or incoming payments): run again shortly', [], logs, [state]);
+      return refuse(
+        'simulation',
+        reason,
+        'nothing was signed; something else is moving the treasury right now (another executor or incoming payments): run again shortly',
+        [],
+        logs,
+        [state],
+      );
     }
     if (!simulation.effects) {
       const reason = 'the runtime truncated the simulation logs, so the programs the transaction invokes cannot be proven';
@@ -218,7 +297,9 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
     if (verdict.kind === 'deny') {
       const reason = verdict.rules.map((r) => r.reason).join('; ');
       journal('denied', reason);
-      return refuse('effects', reason, 'the transaction would do more than the action claimed; nothing was signed', verdict.rules, logs, [state]);
+      return refuse('effects', reason, 'the transaction would do more than the action claimed; nothing was signed', verdict.rules, logs, [
+        state,
+      ]);
     }
     journal('passed');
     unitLimit = computeUnitLimitFor(unitsConsumed, options.computeUnitMargin ?? 1.2);
@@ -229,18 +310,41 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
 
   if (params.mode === 'dry-run') {
     transitionAction(db, id, [row.state], 'dry-run', now());
-    return { status: 'dry-run', actionId: id, effects: effects ?? { tokenAccounts: [], lamports: [], programs: [], authorityChanges: [] }, unitsConsumed, computeUnitLimit: unitLimit, memo, notes: built.notes, logs };
+    return {
+      status: 'dry-run',
+      actionId: id,
+      effects: effects ?? { tokenAccounts: [], lamports: [], programs: [], authorityChanges: [] },
+      unitsConsumed,
+      computeUnitLimit: unitLimit,
+      memo,
+      notes: built.notes,
+      logs,
+    };
   }
 
   // ---- re-check, sign and journal in one write transaction; then send and confirm ----------
   const latestForSend = await rpcCall('getLatestBlockhash', io.endpoint, () => connection.getLatestBlockhash('confirmed'), retry);
   const solFeeReserve = options.solFeeReserveLamports ?? 10_000_000n;
   const remainingNow = allowance && !bypass ? await readAllowanceNow(io, agent, allowance, solFeeReserve) : undefined;
-  const tx = assembleTransaction({ payer: agent, blockhash: latestForSend.blockhash, instructions: built.instructions, lookupTables: built.lookupTables, computeUnitLimit: unitLimit, priorityFeeMicroLamports: priorityFee, memo });
+  const tx = assembleTransaction({
+    payer: agent,
+    blockhash: latestForSend.blockhash,
+    instructions: built.instructions,
+    lookupTables: built.lookupTables,
+    computeUnitLimit: unitLimit,
+    priorityFeeMicroLamports: priorityFee,
+    memo,
+  });
   const signed = db
     .transaction(() => {
       if (!bypass) {
-        const refusal = recheckBeforeSigning(db, policy, row, { ...params.context, now: now().getTime() }, allowance && remainingNow !== undefined ? { check: allowance, remainingNow } : undefined);
+        const refusal = recheckBeforeSigning(
+          db,
+          policy,
+          row,
+          { ...params.context, now: now().getTime() },
+          allowance && remainingNow !== undefined ? { check: allowance, remainingNow } : undefined,
+        );
         if (refusal) {
           transitionAction(db, id, [state], 'effects-refused', now(), `re-check before signing: ${refusal.reason}`);
           return refusal;
@@ -249,11 +353,30 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
       tx.sign([params.agentKeypair]);
       const signatureBytes = tx.signatures[0];
       if (!signatureBytes) throw new StewardError('INTERNAL', `signing action ${id} produced no signature`);
-      return recordSignedAttempt(db, { actionId: id, signature: encodeBase58(signatureBytes), tx: tx.serialize(), blockhash: latestForSend.blockhash, lastValidBlockHeight: BigInt(latestForSend.lastValidBlockHeight), memo }, now());
+      return recordSignedAttempt(
+        db,
+        {
+          actionId: id,
+          signature: encodeBase58(signatureBytes),
+          tx: tx.serialize(),
+          blockhash: latestForSend.blockhash,
+          lastValidBlockHeight: BigInt(latestForSend.lastValidBlockHeight),
+          memo,
+        },
+        now(),
+      );
     })
     .immediate();
   if ('reason' in signed) {
-    return { status: 'refused', actionId: id, stage: 'recheck', reason: signed.reason, hint: 'another action took the room first (or the kill switch went on); nothing was signed', rules: signed.rules, logs: [] };
+    return {
+      status: 'refused',
+      actionId: id,
+      stage: 'recheck',
+      reason: signed.reason,
+      hint: 'another action took the room first (or the kill switch went on); nothing was signed',
+      rules: signed.rules,
+      logs: [],
+    };
   }
   const attempt = signed;
   maybeKill('after-sign');
@@ -261,18 +384,36 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
   return fromAttempt(id, settled, memo, built.notes);
 }
 
-function fromAttempt(id: number, settled: Awaited<ReturnType<typeof settleAttempt>>, memo: string, notes: readonly string[] = []): ExecutionOutcome {
+function fromAttempt(
+  id: number,
+  settled: Awaited<ReturnType<typeof settleAttempt>>,
+  memo: string,
+  notes: readonly string[] = [],
+): ExecutionOutcome {
   switch (settled.state) {
     case 'confirmed':
       return { status: 'confirmed', actionId: id, signature: settled.signature, attempt: settled.attempt, slot: settled.slot, memo, notes };
     case 'failed':
-      return { status: 'failed', actionId: id, signature: settled.signature, attempt: settled.attempt, error: settled.error ?? 'failed on chain', logs: settled.logs ?? [] };
+      return {
+        status: 'failed',
+        actionId: id,
+        signature: settled.signature,
+        attempt: settled.attempt,
+        error: settled.error ?? 'failed on chain',
+        logs: settled.logs ?? [],
+      };
     case 'expired':
       return { status: 'expired', actionId: id, signature: settled.signature, attempt: settled.attempt, error: settled.error ?? 'expired' };
     case 'pending':
       return { status: 'pending', actionId: id, signature: settled.signature, attempt: settled.attempt };
     case 'unknown':
-      return { status: 'unknown', actionId: id, signature: settled.signature, attempt: settled.attempt, error: settled.error ?? 'the RPC answers could not settle it' };
+      return {
+        status: 'unknown',
+        actionId: id,
+        signature: settled.signature,
+        attempt: settled.attempt,
+        error: settled.error ?? 'the RPC answers could not settle it',
+      };
     default:
       return settled satisfies never;
   }
@@ -288,7 +429,8 @@ function resolveRow(policy: CompiledPolicy, row: ActionRow, context: PolicyConte
   }
   const verdict = evaluatePolicy(policy, payload, { ...context, paused: false });
   const resolved = verdict.action;
-  if (!resolved) return `action ${row.id}'s payload does not resolve under policy "${policy.name}": ${verdict.rules.map((r) => r.reason).join('; ')}`;
+  if (!resolved)
+    return `action ${row.id}'s payload does not resolve under policy "${policy.name}": ${verdict.rules.map((r) => r.reason).join('; ')}`;
   const columns = ledgerColumns(resolved);
   const mismatch = (['amount', 'mint', 'destination'] as const).find((field) => row[field] !== null && columns[field] !== row[field]);
   if (mismatch) return `action ${row.id}'s ${mismatch} column (${row[mismatch]}) differs from its payload (${columns[mismatch]})`;

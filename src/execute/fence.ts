@@ -70,7 +70,8 @@ export function recheckBeforeSigning(
   allowance: { check: AllowanceCheck; remainingNow: bigint } | undefined,
 ): Refusal | undefined {
   const context = journalContext(db, policy, observed, action.id);
-  if (policy.paused || context.paused) return { reason: 'the kill switch is on (`steward pause` or paused: true in the policy)', rules: [] };
+  if (policy.paused || context.paused)
+    return { reason: 'the kill switch is on (`steward pause` or paused: true in the policy)', rules: [] };
   const verdict = evaluatePolicy(policy, JSON.parse(action.payload) as unknown, context);
   if (verdict.kind === 'deny') {
     const rules = verdict.rules.filter((rule) => rule.effect === 'deny');

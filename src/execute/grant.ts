@@ -31,7 +31,16 @@ export interface GrantInstruction {
 export function buildGrantInstruction(params: GrantParams): GrantInstruction {
   const instruction = params.revoke
     ? createRevokeInstruction(params.tokenAccount, params.owner, [], params.tokenProgram)
-    : createApproveCheckedInstruction(params.tokenAccount, params.mint, params.agent, params.owner, params.amount, params.decimals, [], params.tokenProgram);
+    : createApproveCheckedInstruction(
+        params.tokenAccount,
+        params.mint,
+        params.agent,
+        params.owner,
+        params.amount,
+        params.decimals,
+        [],
+        params.tokenProgram,
+      );
   return {
     instruction,
     realms: {
@@ -45,7 +54,11 @@ export function buildGrantInstruction(params: GrantParams): GrantInstruction {
 /** An unsigned v0 transaction (fee payer: the owner) for a wallet or multisig to sign, base64. */
 export async function unsignedGrantTransaction(connection: Connection, grant: GrantInstruction, feePayer: PublicKey): Promise<string> {
   const { blockhash } = await rpcCall('getLatestBlockhash', connection.rpcEndpoint, () => connection.getLatestBlockhash('confirmed'));
-  const message = new TransactionMessage({ payerKey: feePayer, recentBlockhash: blockhash, instructions: [grant.instruction] }).compileToV0Message();
+  const message = new TransactionMessage({
+    payerKey: feePayer,
+    recentBlockhash: blockhash,
+    instructions: [grant.instruction],
+  }).compileToV0Message();
   return Buffer.from(new VersionedTransaction(message).serialize()).toString('base64');
 }
 

@@ -12,8 +12,24 @@ export { DEFAULT_EFFECTS_ROUNDS, type EffectsSlots, type SimulationResult } from
 export { decisionMemo, decisionHash, parseDecisionMemo, MEMO_PROGRAM_ID } from './memo.js';
 export { defaultConfirmOptions, type ConfirmOptions, type ConfirmEndpoint } from './send-and-confirm.js';
 export { actionDigest } from './action-digest.js';
-export { approveAction, rejectApproval, listApprovals, getApproval, expireApprovals, type ApprovalRow, type ApprovalDecision } from './approvals.js';
-export { buildGrantInstruction, unsignedGrantTransaction, withDelegate, readAllowances, type GrantParams, type GrantInstruction, type AllowanceView } from './grant.js';
+export {
+  approveAction,
+  rejectApproval,
+  listApprovals,
+  getApproval,
+  expireApprovals,
+  type ApprovalRow,
+  type ApprovalDecision,
+} from './approvals.js';
+export {
+  buildGrantInstruction,
+  unsignedGrantTransaction,
+  withDelegate,
+  readAllowances,
+  type GrantParams,
+  type GrantInstruction,
+  type AllowanceView,
+} from './grant.js';
 export { decideAndRecord, journalContext, recheckBeforeSigning, type ObservedContext, type FencedDecisionParams } from './fence.js';
 export { journalAttention, otherHostRuns, findForeignMemos, type Attention, type ForeignMemo } from './needs-attention.js';
 export { loadLedgerEntries, readSpendWindows, readUnsettledOutflows } from './spend-windows.js';

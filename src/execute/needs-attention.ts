@@ -19,9 +19,13 @@ export interface Attention {
 export function journalAttention(db: Db, now: Date, recentMs = 7 * 24 * 3600_000): Attention {
   const since = new Date(now.getTime() - recentMs).toISOString();
   return {
-    unknown: (db.prepare("SELECT action_id AS actionId, signature, error, updated_at AS since FROM transactions WHERE state = 'unknown' ORDER BY id").all() as Attention['unknown']),
+    unknown: db
+      .prepare("SELECT action_id AS actionId, signature, error, updated_at AS since FROM transactions WHERE state = 'unknown' ORDER BY id")
+      .all() as Attention['unknown'],
     abandoned: db
-      .prepare("SELECT id AS actionId, agent, kind, error, updated_at AS at FROM actions WHERE state = 'abandoned' AND updated_at > ? ORDER BY id")
+      .prepare(
+        "SELECT id AS actionId, agent, kind, error, updated_at AS at FROM actions WHERE state = 'abandoned' AND updated_at > ? ORDER BY id",
+      )
       .all(since) as Attention['abandoned'],
     abandonedRuns: db
       .prepare("SELECT id AS runId, agent, error, finished_at AS at FROM runs WHERE status = 'abandoned' AND finished_at > ? ORDER BY id")
@@ -33,7 +37,9 @@ export function journalAttention(db: Db, now: Date, recentMs = 7 * 24 * 3600_000
 /** Runs marked running by a process on another host than `host`: only that host can tell whether they live. */
 export function otherHostRuns(db: Db, host: string): Attention['otherHostRuns'] {
   return db
-    .prepare("SELECT id AS runId, agent, host, pid, started_at AS since FROM runs WHERE status = 'running' AND host IS NOT NULL AND host != ? ORDER BY id")
+    .prepare(
+      "SELECT id AS runId, agent, host, pid, started_at AS since FROM runs WHERE status = 'running' AND host IS NOT NULL AND host != ? ORDER BY id",
+    )
     .all(host) as Attention['otherHostRuns'];
 }
 
@@ -71,7 +77,12 @@ export async function findForeignMemos(
   install: string,
   options: { limit?: number; lookups?: number } = {},
 ): Promise<ForeignMemo[]> {
-  const signatures = await rpcCall('getSignaturesForAddress', io.endpoint, () => io.connection.getSignaturesForAddress(agentKey, { limit: options.limit ?? 100 }, 'confirmed'), io.retry);
+  const signatures = await rpcCall(
+    'getSignaturesForAddress',
+    io.endpoint,
+    () => io.connection.getSignaturesForAddress(agentKey, { limit: options.limit ?? 100 }, 'confirmed'),
+    io.retry,
+  );
   const known = db.prepare('SELECT 1 FROM transactions WHERE signature = ?').pluck();
   const out: ForeignMemo[] = [];
   let lookups = options.lookups ?? 25;
@@ -81,12 +92,23 @@ export async function findForeignMemos(
     if (entry.memo) memos = memosFromField(entry.memo);
     else {
       if (lookups-- <= 0) break;
-      const tx = await rpcCall('getTransaction', io.endpoint, () => io.connection.getTransaction(entry.signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' }), io.retry);
+      const tx = await rpcCall(
+        'getTransaction',
+        io.endpoint,
+        () => io.connection.getTransaction(entry.signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' }),
+        io.retry,
+      );
       memos = memosFromLogs(tx?.meta?.logMessages ?? []);
     }
     for (const memo of memos) {
       const parsed = parseDecisionMemo(memo);
-      if (parsed && parsed.install !== install) out.push({ signature: entry.signature, install: parsed.install ?? '(no install id: an older Steward)', actionId: parsed.actionId, memo });
+      if (parsed && parsed.install !== install)
+        out.push({
+          signature: entry.signature,
+          install: parsed.install ?? '(no install id: an older Steward)',
+          actionId: parsed.actionId,
+          memo,
+        });
     }
   }
   return out;

@@ -26,17 +26,23 @@ export interface RecordDecisionParams {
 export function recordDecision(params: RecordDecisionParams): number {
   const { db, verdict, now } = params;
   const at = now.toISOString();
-  const columns = verdict.action
-    ? ledgerColumns(verdict.action)
-    : { token: null, mint: null, amount: null, usd: null, destination: null };
-  const kind = verdict.action?.kind ?? (typeof (params.payload as { kind?: unknown } | null)?.kind === 'string' ? String((params.payload as { kind: string }).kind).slice(0, 40) : 'invalid');
+  const columns = verdict.action ? ledgerColumns(verdict.action) : { token: null, mint: null, amount: null, usd: null, destination: null };
+  const kind =
+    verdict.action?.kind ??
+    (typeof (params.payload as { kind?: unknown } | null)?.kind === 'string'
+      ? String((params.payload as { kind: string }).kind).slice(0, 40)
+      : 'invalid');
   const mode = params.mode ?? 'autonomous';
   const state: ActionState =
     verdict.kind === 'deny'
       ? 'denied'
       : mode === 'dry-run'
-        ? verdict.kind === 'allow' ? 'proposed' : 'dry-run'
-        : verdict.kind === 'allow' && mode === 'autonomous' ? 'approved' : 'pending-approval';
+        ? verdict.kind === 'allow'
+          ? 'proposed'
+          : 'dry-run'
+        : verdict.kind === 'allow' && mode === 'autonomous'
+          ? 'approved'
+          : 'pending-approval';
   // The writing process owns an approved action until an executor claims it: if it dies before
   // anything is signed, the action is closed as abandoned (src/execute/crash-leftovers.ts).
   const owner = currentProcess();
@@ -47,10 +53,33 @@ export function recordDecision(params: RecordDecisionParams): number {
           `INSERT INTO actions (run_id, agent, policy, kind, token, mint, amount, usd, destination, payload, verdict, rules, state, created_at, updated_at, owner_pid, owner_host, owner_started)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(params.runId ?? null, params.agent, params.policy.name, kind, columns.token, columns.mint, columns.amount, columns.usd, columns.destination, JSON.stringify(params.payload), verdict.kind, JSON.stringify(verdict.rules), state, at, at, owner.pid, owner.host, owner.started).lastInsertRowid,
+        .run(
+          params.runId ?? null,
+          params.agent,
+          params.policy.name,
+          kind,
+          columns.token,
+          columns.mint,
+          columns.amount,
+          columns.usd,
+          columns.destination,
+          JSON.stringify(params.payload),
+          verdict.kind,
+          JSON.stringify(verdict.rules),
+          state,
+          at,
+          at,
+          owner.pid,
+          owner.host,
+          owner.started,
+        ).lastInsertRowid,
     );
     if (state === 'pending-approval') {
-      db.prepare("INSERT INTO approvals (action_id, status, requested_at, expires_at) VALUES (?, 'pending', ?, ?)").run(id, at, new Date(now.getTime() + params.policy.approval.expiresAfterMs).toISOString());
+      db.prepare("INSERT INTO approvals (action_id, status, requested_at, expires_at) VALUES (?, 'pending', ?, ?)").run(
+        id,
+        at,
+        new Date(now.getTime() + params.policy.approval.expiresAfterMs).toISOString(),
+      );
     }
     return id;
   });

@@ -9,7 +9,13 @@ import { closeCrashLeftovers } from '../store/crash-leftovers.js';
 import type { Db } from '../store/store.js';
 import { liveAttempts } from './attempts.js';
 import { defaultRetryOptions, type RetryOptions } from '../chain/rpc.js';
-import { defaultConfirmOptions, settleAttempt, type AttemptOutcome, type ConfirmEndpoint, type ConfirmOptions } from './send-and-confirm.js';
+import {
+  defaultConfirmOptions,
+  settleAttempt,
+  type AttemptOutcome,
+  type ConfirmEndpoint,
+  type ConfirmOptions,
+} from './send-and-confirm.js';
 
 export interface RecoverOptions {
   endpoint?: string;

@@ -49,7 +49,8 @@ export interface ChainIo {
   confirmWith?: ConfirmEndpoint | undefined;
 }
 
-export type AttemptOutcome = (AttemptResolution & { signature: string; attempt: number }) | { state: 'pending'; signature: string; attempt: number };
+export type AttemptOutcome =
+  (AttemptResolution & { signature: string; attempt: number }) | { state: 'pending'; signature: string; attempt: number };
 
 /** Broadcasts the stored bytes once (bounded retries on transport errors). False when it could not. */
 export async function broadcast(io: ChainIo, row: AttemptRow): Promise<boolean> {
@@ -58,7 +59,13 @@ export async function broadcast(io: ChainIo, row: AttemptRow): Promise<boolean> 
   try {
     // A send: repeated by the boundary only when it provably never reached a node (refused
     // connection, 429); a timeout or a reset leaves its outcome unknown and comes back here.
-    returned = await rpcCall('sendTransaction', io.endpoint, () => io.connection.sendRawTransaction(bytes, { skipPreflight: true, maxRetries: 0 }), io.retry, { kind: 'send' });
+    returned = await rpcCall(
+      'sendTransaction',
+      io.endpoint,
+      () => io.connection.sendRawTransaction(bytes, { skipPreflight: true, maxRetries: 0 }),
+      io.retry,
+      { kind: 'send' },
+    );
   } catch {
     // "Already processed", a swallowed request, an outcome unknown, an RPC down after bounded
     // retries: the status poll decides, and the next rebroadcast of the same signed bytes (after
@@ -66,7 +73,12 @@ export async function broadcast(io: ChainIo, row: AttemptRow): Promise<boolean> 
     return false;
   }
   if (returned !== row.signature) {
-    recordRpcFault(io.db, row.id, `sendTransaction answered signature ${String(returned).slice(0, 100)}, not the signed ${row.signature}`, io.now());
+    recordRpcFault(
+      io.db,
+      row.id,
+      `sendTransaction answered signature ${String(returned).slice(0, 100)}, not the signed ${row.signature}`,
+      io.now(),
+    );
     return false;
   }
   markSent(io.db, row.id, io.now());
@@ -86,18 +98,20 @@ interface View {
 }
 
 async function viewOf(io: ChainIo, target: { connection: Connection; endpoint: string }, signature: string): Promise<View> {
-  const response = await rpcCall('getSignatureStatuses', target.endpoint, () => target.connection.getSignatureStatuses([signature], { searchTransactionHistory: true }), io.retry);
+  const response = await rpcCall(
+    'getSignatureStatuses',
+    target.endpoint,
+    () => target.connection.getSignatureStatuses([signature], { searchTransactionHistory: true }),
+    io.retry,
+  );
   const status = response.value[0];
-  if (status && (status.confirmationStatus === 'confirmed' || status.confirmationStatus === 'finalized')) return { status: { slot: status.slot, err: status.err }, height: undefined };
+  if (status && (status.confirmationStatus === 'confirmed' || status.confirmationStatus === 'finalized'))
+    return { status: { slot: status.slot, err: status.err }, height: undefined };
   const height = await rpcCall('getBlockHeight', target.endpoint, () => target.connection.getBlockHeight('confirmed'), io.retry);
   return { status: null, height };
 }
 
-type Judgement =
-  | { kind: 'landed'; status: Status }
-  | { kind: 'gone' }
-  | { kind: 'disagree'; detail: string }
-  | { kind: 'wait' };
+type Judgement = { kind: 'landed'; status: Status } | { kind: 'gone' } | { kind: 'disagree'; detail: string } | { kind: 'wait' };
 
 /** What the endpoints' views (primary first) say about an attempt valid up to `lastValid`. */
 function judge(views: readonly View[], lastValid: number): Judgement {
@@ -107,7 +121,8 @@ function judge(views: readonly View[], lastValid: number): Judgement {
     if (ok.every((value) => value === ok[0])) return { kind: 'landed', status: landed[0]?.status as Status };
     return { kind: 'disagree', detail: 'the endpoints disagree on whether the transaction failed' };
   }
-  if (landed.length > 0) return { kind: 'disagree', detail: `${landed.length} of ${views.length} endpoints show the transaction landed, the others do not` };
+  if (landed.length > 0)
+    return { kind: 'disagree', detail: `${landed.length} of ${views.length} endpoints show the transaction landed, the others do not` };
   if (views.every((view) => view.height !== undefined && view.height > lastValid)) return { kind: 'gone' };
   return { kind: 'wait' };
 }
@@ -124,7 +139,12 @@ async function look(io: ChainIo, signature: string): Promise<View[] | undefined>
 
 async function logsOf(io: ChainIo, signature: string): Promise<string[]> {
   try {
-    const tx = await rpcCall('getTransaction', io.endpoint, () => io.connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' }), io.retry);
+    const tx = await rpcCall(
+      'getTransaction',
+      io.endpoint,
+      () => io.connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' }),
+      io.retry,
+    );
     return tx?.meta?.logMessages ?? [];
   } catch {
     return [];
@@ -140,7 +160,12 @@ function settle(io: ChainIo, row: AttemptRow, resolution: AttemptResolution): At
 async function settleLanded(io: ChainIo, row: AttemptRow, status: Status): Promise<AttemptOutcome> {
   if (status.err === null) return settle(io, row, { state: 'confirmed', slot: BigInt(status.slot) });
   const logs = await logsOf(io, row.signature);
-  return settle(io, row, { state: 'failed', slot: BigInt(status.slot), error: `transaction failed on chain: ${JSON.stringify(status.err)}`, logs });
+  return settle(io, row, {
+    state: 'failed',
+    slot: BigInt(status.slot),
+    error: `transaction failed on chain: ${JSON.stringify(status.err)}`,
+    logs,
+  });
 }
 
 /**
@@ -166,11 +191,18 @@ export async function settleAttempt(io: ChainIo, row: AttemptRow, sentAt: number
       if (again.kind === 'landed') return settleLanded(io, row, again.status);
       if (again.kind === 'gone' && verdict.kind === 'gone') {
         const height = Math.min(...(second ?? []).map((view) => view.height ?? Number.POSITIVE_INFINITY));
-        return settle(io, row, { state: 'expired', error: `blockhash expired at block height ${row.last_valid_block_height} (now ${height}) and the transaction is absent from history on ${second?.length ?? 1} endpoint(s), checked twice` });
+        return settle(io, row, {
+          state: 'expired',
+          error: `blockhash expired at block height ${row.last_valid_block_height} (now ${height}) and the transaction is absent from history on ${second?.length ?? 1} endpoint(s), checked twice`,
+        });
       }
       if (again.kind === 'disagree' || (again.kind === 'gone') !== (verdict.kind === 'gone')) {
-        const detail = again.kind === 'disagree' ? again.detail : verdict.kind === 'disagree' ? verdict.detail : 'the answers changed between two looks';
-        return settle(io, row, { state: 'unknown', error: `cannot tell whether ${row.signature} landed: ${detail}; it counts as spent until the endpoints agree (recovery looks again)` });
+        const detail =
+          again.kind === 'disagree' ? again.detail : verdict.kind === 'disagree' ? verdict.detail : 'the answers changed between two looks';
+        return settle(io, row, {
+          state: 'unknown',
+          error: `cannot tell whether ${row.signature} landed: ${detail}; it counts as spent until the endpoints agree (recovery looks again)`,
+        });
       }
     }
     if (io.clock() - started >= io.confirm.maxWaitMs) return { state: 'pending', signature: row.signature, attempt: row.attempt };

@@ -5,8 +5,20 @@
 // refuses. Otherwise each pre-balance is bounded from both reads (computeEffects). The programs
 // invoked come from the message (top level) and the runtime's invoke log lines (CPI); if the
 // runtime truncated the logs, the CPI set is unknown and the caller must refuse.
-import type { AccountInfo, AddressLookupTableAccount, Connection, PublicKey, SimulatedTransactionResponse, VersionedTransaction } from '@solana/web3.js';
-import { DEFAULT_SIMULATION_ROUNDS, simulateBetweenReads, type AccountsRead, type BetweenReadsSlots } from '../chain/simulate-between-reads.js';
+import type {
+  AccountInfo,
+  AddressLookupTableAccount,
+  Connection,
+  PublicKey,
+  SimulatedTransactionResponse,
+  VersionedTransaction,
+} from '@solana/web3.js';
+import {
+  DEFAULT_SIMULATION_ROUNDS,
+  simulateBetweenReads,
+  type AccountsRead,
+  type BetweenReadsSlots,
+} from '../chain/simulate-between-reads.js';
 import type { TransactionEffects } from '../policy/index.js';
 import { accountKeysOf } from './assemble.js';
 import { computeEffects, programsFromLogs, tokenOwnerOf, type RawAccount } from './effects.js';
@@ -39,14 +51,25 @@ export interface SimulateWithEffectsOptions {
 
 export const DEFAULT_EFFECTS_ROUNDS = DEFAULT_SIMULATION_ROUNDS;
 
-async function readAccounts(connection: Connection, endpoint: string, keys: readonly PublicKey[], retry: RetryOptions, minContextSlot: number | undefined): Promise<AccountsRead> {
+async function readAccounts(
+  connection: Connection,
+  endpoint: string,
+  keys: readonly PublicKey[],
+  retry: RetryOptions,
+  minContextSlot: number | undefined,
+): Promise<AccountsRead> {
   const accounts: (AccountInfo<Buffer> | null)[] = [];
   let minSlot = Number.MAX_SAFE_INTEGER;
   let maxSlot = 0;
   for (let i = 0; i < keys.length; i += 100) {
     const chunk = keys.slice(i, i + 100);
     const config = { commitment: 'confirmed' as const, ...(minContextSlot !== undefined ? { minContextSlot } : {}) };
-    const answer = await rpcCall('getMultipleAccounts', endpoint, () => connection.getMultipleAccountsInfoAndContext([...chunk], config), retry);
+    const answer = await rpcCall(
+      'getMultipleAccounts',
+      endpoint,
+      () => connection.getMultipleAccountsInfoAndContext([...chunk], config),
+      retry,
+    );
     minSlot = Math.min(minSlot, answer.context.slot);
     maxSlot = Math.max(maxSlot, answer.context.slot);
     accounts.push(...chunk.map((_, j) => answer.value[j] ?? null));
@@ -54,14 +77,18 @@ async function readAccounts(connection: Connection, endpoint: string, keys: read
   return { accounts, minSlot: keys.length === 0 ? 0 : minSlot, maxSlot };
 }
 
-const rawOf = (info: AccountInfo<Buffer> | null | undefined): RawAccount | null => (info ? { lamports: BigInt(info.lamports), owner: info.owner.toBase58(), data: info.data } : null);
+const rawOf = (info: AccountInfo<Buffer> | null | undefined): RawAccount | null =>
+  info ? { lamports: BigInt(info.lamports), owner: info.owner.toBase58(), data: info.data } : null;
 
 function postStates(addresses: readonly string[], value: SimulatedTransactionResponse): Map<string, RawAccount | null> {
   const post = new Map<string, RawAccount | null>();
   (value.accounts ?? []).forEach((account, i) => {
     const address = addresses[i];
     if (address === undefined) return;
-    post.set(address, account ? { lamports: BigInt(account.lamports), owner: account.owner, data: Buffer.from(account.data[0] ?? '', 'base64') } : null);
+    post.set(
+      address,
+      account ? { lamports: BigInt(account.lamports), owner: account.owner, data: Buffer.from(account.data[0] ?? '', 'base64') } : null,
+    );
   });
   return post;
 }
@@ -76,7 +103,9 @@ export async function simulateWithEffects(
   const { retry, isTreasury } = options;
   const keys = accountKeysOf(tx, lookupTables);
   const addresses = keys.map((key) => key.toBase58());
-  const topLevel = tx.message.compiledInstructions.map((ix) => keys[ix.programIdIndex]?.toBase58()).filter((id): id is string => id !== undefined);
+  const topLevel = tx.message.compiledInstructions
+    .map((ix) => keys[ix.programIdIndex]?.toBase58())
+    .filter((id): id is string => id !== undefined);
 
   const round = await simulateBetweenReads({
     read: (minContextSlot) => readAccounts(connection, endpoint, keys, retry, minContextSlot),
@@ -84,7 +113,14 @@ export async function simulateWithEffects(
       const response = await rpcCall(
         'simulateTransaction',
         endpoint,
-        () => connection.simulateTransaction(tx, { sigVerify: false, replaceRecentBlockhash: false, commitment: 'confirmed', minContextSlot, accounts: { encoding: 'base64', addresses } }),
+        () =>
+          connection.simulateTransaction(tx, {
+            sigVerify: false,
+            replaceRecentBlockhash: false,
+            commitment: 'confirmed',
+            minContextSlot,
+            accounts: { encoding: 'base64', addresses },
+          }),
         retry,
       );
       return { slot: response.context.slot, result: { value: response.value, post: postStates(addresses, response.value) } };
@@ -99,7 +135,14 @@ export async function simulateWithEffects(
 
   const { value, post } = round.simulation;
   const logs = value.logs ?? [];
-  const base = { logs, unitsConsumed: value.unitsConsumed ?? 0, slots: round.slots, rounds: round.rounds, logsTruncated: false, unstable: [] as string[] };
+  const base = {
+    logs,
+    unitsConsumed: value.unitsConsumed ?? 0,
+    slots: round.slots,
+    rounds: round.rounds,
+    logsTruncated: false,
+    unstable: [] as string[],
+  };
   if (value.err !== null) return { ...base, err: value.err, effects: undefined };
   if (round.moved.length > 0) return { ...base, err: null, effects: undefined, unstable: round.moved.map((i) => addresses[i] ?? '') };
   const cpi = programsFromLogs(logs);

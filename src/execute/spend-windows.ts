@@ -33,10 +33,14 @@ export function loadLedgerEntries(db: Db, policyName: string, since: number, exc
     const usd = row.usd === null ? undefined : parseAmount(row.usd, MICRO_USD_DECIMALS, { allowZero: true });
     // A row the ledger cannot read would silently shrink a window: refuse instead.
     if (Number.isNaN(at) || !amount.ok || (usd && !usd.ok)) {
-      throw new StewardError('POLICY_FAILED', `action ${row.id} in the ledger is unreadable (created_at ${JSON.stringify(row.created_at)}, amount ${JSON.stringify(row.amount)}, usd ${JSON.stringify(row.usd)})`, {
-        hint: 'amount must be base units as a decimal string, usd a decimal string or NULL, created_at an ISO 8601 time; fix or mark the row failed',
-        context: { actionId: row.id },
-      });
+      throw new StewardError(
+        'POLICY_FAILED',
+        `action ${row.id} in the ledger is unreadable (created_at ${JSON.stringify(row.created_at)}, amount ${JSON.stringify(row.amount)}, usd ${JSON.stringify(row.usd)})`,
+        {
+          hint: 'amount must be base units as a decimal string, usd a decimal string or NULL, created_at an ISO 8601 time; fix or mark the row failed',
+          context: { actionId: row.id },
+        },
+      );
     }
     return { at, token: row.token, amount: amount.value, usd: usd?.ok ? usd.value : undefined };
   });
@@ -62,7 +66,11 @@ export function readUnsettledOutflows(db: Db, observedAt: number, excludeActionI
        WHERE kind IN (${kinds}) AND mint IS NOT NULL AND amount IS NOT NULL AND id IS NOT ?
          AND (state IN (${states}) OR (state = 'confirmed' AND updated_at >= ?))`,
     )
-    .all(...outflowKinds, excludeActionId ?? null, ...unsettledStates, new Date(observedAt).toISOString()) as { id: number; mint: string; amount: string }[];
+    .all(...outflowKinds, excludeActionId ?? null, ...unsettledStates, new Date(observedAt).toISOString()) as {
+    id: number;
+    mint: string;
+    amount: string;
+  }[];
   const out = new Map<string, bigint>();
   for (const row of rows) {
     const amount = parseAmount(row.amount, 0);

@@ -70,7 +70,12 @@ export async function openStewardTools(options: OpenStewardToolsOptions): Promis
         closed = true;
         try {
           const summary = runSummary({ mode: session.mode, analysis: null, actions: session.outcomes, reviews: [] });
-          finishRun(store.db, runId, { status: 'ok', phases: [], error: null, summary: { ...summary, toolCalls: Object.fromEntries(session.calls) } }, runtime.now());
+          finishRun(
+            store.db,
+            runId,
+            { status: 'ok', phases: [], error: null, summary: { ...summary, toolCalls: Object.fromEntries(session.calls) } },
+            runtime.now(),
+          );
         } finally {
           try {
             await agentSession.close();

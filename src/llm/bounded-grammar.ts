@@ -20,10 +20,14 @@ export async function boundedJsonGbnf(llama: Llama, schema: GbnfJsonSchema): Pro
     .replace(TRAILING_NEWLINES, '')
     .replace(WHITESPACE_RULE, (_line, name: string) => (name.startsWith('comma-') ? `${name} ::= "," [ ]?` : `${name} ::= [ ]?`));
   if (/\[eE\]/.test(gbnf) || /\[\\n\]/.test(gbnf)) {
-    throw new StewardError('INTERNAL', 'could not bound the number rules of the llama.cpp JSON grammar (node-llama-cpp changed its grammar format)', {
-      context: { grammar: generated.slice(0, 500) },
-      hint: 'Pin node-llama-cpp to the version in package.json, or update src/llm/bounded-grammar.ts for the new format.',
-    });
+    throw new StewardError(
+      'INTERNAL',
+      'could not bound the number rules of the llama.cpp JSON grammar (node-llama-cpp changed its grammar format)',
+      {
+        context: { grammar: generated.slice(0, 500) },
+        hint: 'Pin node-llama-cpp to the version in package.json, or update src/llm/bounded-grammar.ts for the new format.',
+      },
+    );
   }
   return gbnf;
 }

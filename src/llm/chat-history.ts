@@ -37,6 +37,9 @@ export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): nu
  */
 export function historyKey(history: readonly ChatHistoryItem[]): string {
   return history
-    .map((item) => `${item.type}\u0000${item.type === 'model' ? item.response.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('') : item.text}\u0001`)
+    .map(
+      (item) =>
+        `${item.type}\u0000${item.type === 'model' ? item.response.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('') : item.text}\u0001`,
+    )
     .join('');
 }

@@ -20,7 +20,11 @@ export type ModelChoice =
   | { kind: 'none' };
 
 /** Decides which backend serves an agent, without loading anything. */
-export function chooseModel(config: ModelConfigInput | undefined, settings: ModelSettings, env: NodeJS.ProcessEnv = process.env): ModelChoice {
+export function chooseModel(
+  config: ModelConfigInput | undefined,
+  settings: ModelSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): ModelChoice {
   if (config?.local) return { kind: 'local', reference: config.local, from: 'agent' };
   if (config?.endpoint) {
     const keyVariable = config.endpoint.apiKeyEnv ?? 'STEWARD_OPENAI_API_KEY';
@@ -34,7 +38,13 @@ export function chooseModel(config: ModelConfigInput | undefined, settings: Mode
         hint: 'Set STEWARD_OPENAI_MODEL to the model name the endpoint serves.',
       });
     }
-    return { kind: 'remote', baseUrl: settings.openaiBaseUrl, model: settings.openaiModel, apiKey: settings.openaiApiKey, from: 'STEWARD_OPENAI_BASE_URL' };
+    return {
+      kind: 'remote',
+      baseUrl: settings.openaiBaseUrl,
+      model: settings.openaiModel,
+      apiKey: settings.openaiApiKey,
+      from: 'STEWARD_OPENAI_BASE_URL',
+    };
   }
   return { kind: 'none' };
 }
@@ -47,7 +57,11 @@ export interface CreateChatModelOptions {
 }
 
 /** Opens the chat model an agent's config (or the settings) names. Close it when done. */
-export async function createChatModel(config: ModelConfigInput | undefined, settings: ModelSettings, options: CreateChatModelOptions = {}): Promise<StewardChatModel> {
+export async function createChatModel(
+  config: ModelConfigInput | undefined,
+  settings: ModelSettings,
+  options: CreateChatModelOptions = {},
+): Promise<StewardChatModel> {
   const choice = chooseModel(config, settings, options.env);
   switch (choice.kind) {
     case 'local': {

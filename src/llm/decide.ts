@@ -43,7 +43,10 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** What is wrong with `raw` against `schema`, path by path; empty when it is valid. */
-export function checkAnswer<Schema extends z.ZodType>(schema: Schema, raw: string): { ok: true; value: z.output<Schema> } | { ok: false; problems: string[] } {
+export function checkAnswer<Schema extends z.ZodType>(
+  schema: Schema,
+  raw: string,
+): { ok: true; value: z.output<Schema> } | { ok: false; problems: string[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -57,7 +60,8 @@ export function checkAnswer<Schema extends z.ZodType>(schema: Schema, raw: strin
 }
 
 function addUsage(total: GenerationUsage, next: GenerationUsage): GenerationUsage {
-  const sum = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+  const sum = (a: number | undefined, b: number | undefined): number | undefined =>
+    a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
   const cached = sum(total.cachedPromptTokens, next.cachedPromptTokens);
   const prefill = sum(total.prefillMs, next.prefillMs);
   const decode = sum(total.decodeMs, next.decodeMs);

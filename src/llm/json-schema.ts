@@ -36,9 +36,17 @@ const STRING_FORMATS = new Set(['date-time', 'time', 'date']);
 export function toGbnfJsonSchema(schema: JsonSchema, path = ''): GbnfJsonSchema {
   const description = typeof schema.description === 'string' ? { description: schema.description } : {};
   if (typeof schema.$ref === 'string') return { $ref: schema.$ref as never, ...description };
-  const defs = schema.$defs && typeof schema.$defs === 'object'
-    ? { $defs: Object.fromEntries(Object.entries(schema.$defs as Record<string, JsonSchema>).map(([name, def]) => [name, toGbnfJsonSchema(def, `${path}.$defs.${name}`)])) }
-    : {};
+  const defs =
+    schema.$defs && typeof schema.$defs === 'object'
+      ? {
+          $defs: Object.fromEntries(
+            Object.entries(schema.$defs as Record<string, JsonSchema>).map(([name, def]) => [
+              name,
+              toGbnfJsonSchema(def, `${path}.$defs.${name}`),
+            ]),
+          ),
+        }
+      : {};
   if ('const' in schema) return { const: schema.const as string, ...description };
   if (Array.isArray(schema.enum)) return { enum: schema.enum as string[], ...description };
   const alternatives = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
@@ -52,7 +60,10 @@ export function toGbnfJsonSchema(schema: JsonSchema, path = ''): GbnfJsonSchema 
   switch (type) {
     case 'object': {
       const properties = Object.fromEntries(
-        Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).map(([key, value]) => [key, toGbnfJsonSchema(value, `${path}.${key}`)]),
+        Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).map(([key, value]) => [
+          key,
+          toGbnfJsonSchema(value, `${path}.${key}`),
+        ]),
       );
       const extra = schema.additionalProperties;
       return {
@@ -68,7 +79,9 @@ export function toGbnfJsonSchema(schema: JsonSchema, path = ''): GbnfJsonSchema 
       return {
         type: 'array',
         ...(schema.items && typeof schema.items === 'object' ? { items: toGbnfJsonSchema(schema.items as JsonSchema, `${path}[]`) } : {}),
-        ...(Array.isArray(schema.prefixItems) ? { prefixItems: (schema.prefixItems as JsonSchema[]).map((item, i) => toGbnfJsonSchema(item, `${path}[${i}]`)) } : {}),
+        ...(Array.isArray(schema.prefixItems)
+          ? { prefixItems: (schema.prefixItems as JsonSchema[]).map((item, i) => toGbnfJsonSchema(item, `${path}[${i}]`)) }
+          : {}),
         ...(typeof schema.minItems === 'number' ? { minItems: schema.minItems } : {}),
         ...(typeof schema.maxItems === 'number' ? { maxItems: schema.maxItems } : {}),
         ...defs,

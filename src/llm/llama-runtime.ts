@@ -112,7 +112,11 @@ export async function acquireModel(path: string, options: LoadOptions = {}): Pro
   try {
     key = realpathSync(path);
   } catch (error) {
-    throw new StewardError('MODEL_FILE_INVALID', `model file ${path} does not exist`, { context: { path }, cause: error, hint: 'Check the model path.' });
+    throw new StewardError('MODEL_FILE_INVALID', `model file ${path} does not exist`, {
+      context: { path },
+      cause: error,
+      hint: 'Check the model path.',
+    });
   }
   let entry = models.get(key);
   if (!entry) {

@@ -7,7 +7,12 @@
 import { commonPrefixLength, historyKey, toChatHistory } from './chat-history.js';
 import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams, type BindToolsInput } from '@langchain/core/language_models/chat_models';
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BaseChatModelParams,
+  type BindToolsInput,
+} from '@langchain/core/language_models/chat_models';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { Runnable } from '@langchain/core/runnables';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
@@ -110,11 +115,18 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
    * grammar-constrained to calls of the bound tools with arguments of their schemas, or to a
    * final answer when tool_choice allows one. The AIMessage keeps the raw JSON as its content.
    */
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<LocalCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions> {
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<LocalCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions> {
     const specs = toolSpecs(tools);
     // A tool_choice naming no bound tool fails here, where the caller binds, not at the first call.
     toolAnswerSchema(specs, kwargs?.tool_choice);
-    return this.withConfig({ ...kwargs, tools: specs } as Partial<LocalCallOptions>) as unknown as Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions>;
+    return this.withConfig({ ...kwargs, tools: specs } as Partial<LocalCallOptions>) as unknown as Runnable<
+      BaseLanguageModelInput,
+      AIMessageChunk,
+      LocalCallOptions
+    >;
   }
 
   async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
@@ -131,7 +143,8 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
       ...(runManager ? { onTextChunk: (text: string) => void runManager.handleLLMNewToken(text) } : {}),
     });
     const { usage } = completion;
-    const message = tools && tools.length > 0 ? toolAnswerMessage(completion.text, completion.finishReason) : new AIMessage(completion.text);
+    const message =
+      tools && tools.length > 0 ? toolAnswerMessage(completion.text, completion.finishReason) : new AIMessage(completion.text);
     // AIMessage's generic typing narrows usage_metadata to undefined; the runtime field is standard.
     Object.assign(message, {
       usage_metadata: {
@@ -143,7 +156,13 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
     });
     return {
       generations: [{ text: completion.text, message }],
-      llmOutput: { tokenUsage: { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, totalTokens: usage.promptTokens + usage.completionTokens } },
+      llmOutput: {
+        tokenUsage: {
+          promptTokens: usage.promptTokens,
+          completionTokens: usage.completionTokens,
+          totalTokens: usage.promptTokens + usage.completionTokens,
+        },
+      },
     };
   }
 
@@ -223,7 +242,12 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
 
   async modelIdentity(): Promise<ModelIdentity> {
     const name = (this.loaded.info.metadata as { general?: { name?: string } }).general?.name;
-    return { backend: 'local', model: basename(this.loaded.path), sha256: await fileSha256(this.loaded.path), ...(typeof name === 'string' ? { name } : {}) };
+    return {
+      backend: 'local',
+      model: basename(this.loaded.path),
+      sha256: await fileSha256(this.loaded.path),
+      ...(typeof name === 'string' ? { name } : {}),
+    };
   }
 
   async close(): Promise<void> {
@@ -251,14 +275,27 @@ function toolAnswerMessage(text: string, finishReason: Completion['finishReason'
     // Cut off by the token limit: no call is made; the raw text stays visible as the content.
     return new AIMessage({
       content: text,
-      invalid_tool_calls: [{ args: text, id: `call_${randomUUID()}`, error: finishReason === 'length' ? 'the answer was cut off by the token limit' : 'the answer is not a tool call', type: 'invalid_tool_call' }],
+      invalid_tool_calls: [
+        {
+          args: text,
+          id: `call_${randomUUID()}`,
+          error: finishReason === 'length' ? 'the answer was cut off by the token limit' : 'the answer is not a tool call',
+          type: 'invalid_tool_call',
+        },
+      ],
       response_metadata: { finish_reason: finishReason ?? 'stop' },
     });
   }
-  if (parsed.answer !== null) return new AIMessage({ content: parsed.answer, response_metadata: { finish_reason: finishReason ?? 'stop' } });
+  if (parsed.answer !== null)
+    return new AIMessage({ content: parsed.answer, response_metadata: { finish_reason: finishReason ?? 'stop' } });
   return new AIMessage({
     content: text,
-    tool_calls: parsed.toolCalls.map((call) => ({ id: `call_${randomUUID()}`, name: call.name, args: call.args, type: 'tool_call' as const })),
+    tool_calls: parsed.toolCalls.map((call) => ({
+      id: `call_${randomUUID()}`,
+      name: call.name,
+      args: call.args,
+      type: 'tool_call' as const,
+    })),
     response_metadata: { finish_reason: 'tool_calls' },
   });
 }

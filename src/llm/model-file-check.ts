@@ -8,18 +8,31 @@ import { StewardError } from '../errors/index.js';
 const GENERIC_KEYS = ['general.architecture', 'tokenizer.ggml.model', 'tokenizer.ggml.tokens'] as const;
 
 /** Per-architecture keys whose absence throws or aborts inside llama.cpp (found by probing llama). */
-const TRANSFORMER_KEYS = [
-  'context_length',
-  'embedding_length',
-  'block_count',
-  'feed_forward_length',
-  'attention.head_count',
-] as const;
+const TRANSFORMER_KEYS = ['context_length', 'embedding_length', 'block_count', 'feed_forward_length', 'attention.head_count'] as const;
 
 /** Architectures that use the transformer keys above (the LLaMA family and its close relatives). */
 const TRANSFORMER_ARCHITECTURES = new Set([
-  'llama', 'mistral', 'mistral3', 'qwen2', 'qwen3', 'qwen2moe', 'qwen3moe', 'gemma', 'gemma2', 'gemma3', 'phi3',
-  'granite', 'olmo', 'olmo2', 'deepseek2', 'command-r', 'cohere2', 'exaone', 'internlm2', 'stablelm', 'starcoder2',
+  'llama',
+  'mistral',
+  'mistral3',
+  'qwen2',
+  'qwen3',
+  'qwen2moe',
+  'qwen3moe',
+  'gemma',
+  'gemma2',
+  'gemma3',
+  'phi3',
+  'granite',
+  'olmo',
+  'olmo2',
+  'deepseek2',
+  'command-r',
+  'cohere2',
+  'exaone',
+  'internlm2',
+  'stablelm',
+  'starcoder2',
 ]);
 
 function lookup(metadata: unknown, dotted: string): unknown {
@@ -40,8 +53,10 @@ export function missingRequiredKeys(info: Pick<GgufFileInfo, 'metadata'>): strin
       if (lookup(info.metadata, `${architecture}.${key}`) === undefined) missing.push(`${architecture}.${key}`);
     }
     // The layer norm epsilon is needed by every LLaMA-style block; without it loading fails.
-    if (lookup(info.metadata, `${architecture}.attention.layer_norm_rms_epsilon`) === undefined &&
-      lookup(info.metadata, `${architecture}.attention.layer_norm_epsilon`) === undefined) {
+    if (
+      lookup(info.metadata, `${architecture}.attention.layer_norm_rms_epsilon`) === undefined &&
+      lookup(info.metadata, `${architecture}.attention.layer_norm_epsilon`) === undefined
+    ) {
       missing.push(`${architecture}.attention.layer_norm_rms_epsilon`);
     }
   }

@@ -62,7 +62,11 @@ function readBody(request: IncomingMessage): Promise<string> {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
+    return content
+      .map((part) =>
+        part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '',
+      )
+      .join('');
   }
   if (content === null || content === undefined) return '';
   throw new BadRequest('message content must be a string or an array of text parts');
@@ -91,9 +95,11 @@ function toMessages(request: ChatRequest): BaseMessage[] {
 function forcedTool(request: ChatRequest): { name: string; parameters: JsonSchema } | undefined {
   if (!request.tools?.length) return undefined;
   const choice = request.tool_choice as { function?: { name?: string } } | string | undefined;
-  const name = typeof choice === 'object' ? choice.function?.name : request.tools.length === 1 ? request.tools[0]?.function?.name : undefined;
+  const name =
+    typeof choice === 'object' ? choice.function?.name : request.tools.length === 1 ? request.tools[0]?.function?.name : undefined;
   const tool = request.tools.find((candidate) => candidate.function?.name === name);
-  if (!name || !tool?.function?.parameters) throw new BadRequest('tools are supported only with tool_choice naming one function with parameters');
+  if (!name || !tool?.function?.parameters)
+    throw new BadRequest('tools are supported only with tool_choice naming one function with parameters');
   return { name, parameters: tool.function.parameters };
 }
 
@@ -110,8 +116,10 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   async function chatCompletions(request: ChatRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
     const messages = toMessages(request);
     const tool = forcedTool(request);
-    const jsonSchema = tool?.parameters ?? (request.response_format?.type === 'json_schema' ? request.response_format.json_schema?.schema : undefined);
-    if (request.response_format?.type === 'json_schema' && !jsonSchema) throw new BadRequest('response_format json_schema needs json_schema.schema');
+    const jsonSchema =
+      tool?.parameters ?? (request.response_format?.type === 'json_schema' ? request.response_format.json_schema?.schema : undefined);
+    if (request.response_format?.type === 'json_schema' && !jsonSchema)
+      throw new BadRequest('response_format json_schema needs json_schema.schema');
     const maxTokens = request.max_completion_tokens ?? request.max_tokens;
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
@@ -120,7 +128,9 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     if (streaming) {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       const event = (delta: Record<string, unknown>, finish: string | null): void => {
-        response.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+        response.write(
+          `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+        );
       };
       event({ role: 'assistant', content: '' }, null);
       const streamed = await model.complete(messages, {
@@ -142,7 +152,11 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     });
     const { usage } = completion;
     const message = tool
-      ? { role: 'assistant', content: null, tool_calls: [{ id: `call_${randomUUID()}`, type: 'function', function: { name: tool.name, arguments: completion.text } }] }
+      ? {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: `call_${randomUUID()}`, type: 'function', function: { name: tool.name, arguments: completion.text } }],
+        }
       : { role: 'assistant', content: completion.text };
     send(response, 200, {
       ...base,
@@ -185,16 +199,25 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
         }
         const bad = error instanceof BadRequest;
         send(response, bad ? 400 : 500, {
-          error: { message: (error as Error).message, type: bad ? 'invalid_request_error' : 'server_error', code: error instanceof StewardError ? error.code : null },
+          error: {
+            message: (error as Error).message,
+            type: bad ? 'invalid_request_error' : 'server_error',
+            code: error instanceof StewardError ? error.code : null,
+          },
         });
       }
     })();
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new StewardError('LLM_FAILED', `could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.message}`, {
-      cause: error, hint: 'Pick another --port, or stop the process that holds it.',
-    })));
+    server.once('error', (error) =>
+      reject(
+        new StewardError('LLM_FAILED', `could not listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${error.message}`, {
+          cause: error,
+          hint: 'Pick another --port, or stop the process that holds it.',
+        }),
+      ),
+    );
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;

@@ -56,13 +56,16 @@ export async function resolveModelPath(reference: string, options: ResolveModelO
     });
   } catch (error) {
     const offline = options.download === false;
-    throw new StewardError(offline ? 'MODEL_FILE_INVALID' : 'LLM_FAILED',
-      `could not resolve model ${source.uri}${offline ? ` in ${directory}` : ''}: ${(error as Error).message}`, {
+    throw new StewardError(
+      offline ? 'MODEL_FILE_INVALID' : 'LLM_FAILED',
+      `could not resolve model ${source.uri}${offline ? ` in ${directory}` : ''}: ${(error as Error).message}`,
+      {
         context: { uri: source.uri, modelsDir: directory },
         cause: error,
         hint: offline
           ? `Pull it first: steward model pull ${source.uri}`
           : 'Check the URI (hf:OWNER/REPO/FILE.gguf), your network, and HF_TOKEN for gated models; an interrupted pull resumes when run again.',
-      });
+      },
+    );
   }
 }

@@ -48,17 +48,22 @@ export const UNTRUSTED_DATA_RULE =
  * runs become single-width look-alikes, control characters (except newline and tab) are dropped.
  */
 export function neutralizeUntrusted(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- dropping control characters is the point
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, '')
-    .replace(/<{2,}/g, (run) => '\u2039'.repeat(run.length))
-    .replace(/>{2,}/g, (run) => '\u203a'.repeat(run.length))
-    .replace(/<\|/g, '\u2039|')
-    .replace(/\|>/g, '|\u203a');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- dropping control characters is the point
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, '')
+      .replace(/<{2,}/g, (run) => '\u2039'.repeat(run.length))
+      .replace(/>{2,}/g, (run) => '\u203a'.repeat(run.length))
+      .replace(/<\|/g, '\u2039|')
+      .replace(/\|>/g, '|\u203a')
+  );
 }
 
 function cleanLabel(label: string): string {
-  const cleaned = label.replace(/[^A-Za-z0-9 .,:#_/-]/g, '').trim().slice(0, 80);
+  const cleaned = label
+    .replace(/[^A-Za-z0-9 .,:#_/-]/g, '')
+    .trim()
+    .slice(0, 80);
   return cleaned === '' ? 'data' : cleaned;
 }
 

@@ -25,7 +25,8 @@ export interface RemoteChatModelOptions {
 }
 
 function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown; response?: { status?: unknown } } | null)?.status ??
+  const status =
+    (error as { status?: unknown; response?: { status?: unknown } } | null)?.status ??
     (error as { response?: { status?: unknown } } | null)?.response?.status;
   return typeof status === 'number' ? status : undefined;
 }
@@ -38,26 +39,35 @@ export function remoteError(error: unknown, endpoint: string, model: string): St
   const context = { endpoint, model };
   if (/timeout|timed out/i.test(name) || /timed? ?out/i.test(message)) {
     return new StewardError('LLM_FAILED', `the model endpoint ${endpoint} did not answer in time`, {
-      context, cause: error, hint: 'Raise model.endpoint.timeoutMs, or check that the server is not overloaded.',
+      context,
+      cause: error,
+      hint: 'Raise model.endpoint.timeoutMs, or check that the server is not overloaded.',
     });
   }
   const status = statusOf(error);
   if (status !== undefined) {
     return new StewardError('LLM_FAILED', `the model endpoint ${endpoint} answered HTTP ${status}: ${message}`, {
-      context: { ...context, status }, cause: error,
-      hint: status === 401 || status === 403
-        ? 'Check the API key variable named by model.endpoint.apiKeyEnv (default STEWARD_OPENAI_API_KEY).'
-        : status === 404 ? `Check model.endpoint.baseUrl (usually ends in /v1) and that the server serves "${model}".`
-          : 'The server failed after the configured retries; check its logs, or raise model.endpoint.maxRetries.',
+      context: { ...context, status },
+      cause: error,
+      hint:
+        status === 401 || status === 403
+          ? 'Check the API key variable named by model.endpoint.apiKeyEnv (default STEWARD_OPENAI_API_KEY).'
+          : status === 404
+            ? `Check model.endpoint.baseUrl (usually ends in /v1) and that the server serves "${model}".`
+            : 'The server failed after the configured retries; check its logs, or raise model.endpoint.maxRetries.',
     });
   }
   if (/connect|ECONNREFUSED|ENOTFOUND|fetch failed/i.test(message) || /Connection/i.test(name)) {
     return new StewardError('LLM_FAILED', `could not reach the model endpoint ${endpoint}: ${message}`, {
-      context, cause: error, hint: 'Check that the server is running and model.endpoint.baseUrl is right.',
+      context,
+      cause: error,
+      hint: 'Check that the server is running and model.endpoint.baseUrl is right.',
     });
   }
   return new StewardError('LLM_FAILED', `the model endpoint ${endpoint} gave a malformed response: ${message}`, {
-    context, cause: error, hint: 'The server is not OpenAI-compatible for chat completions, or it returned an error page; check its logs.',
+    context,
+    cause: error,
+    hint: 'The server is not OpenAI-compatible for chat completions, or it returned an error page; check its logs.',
   });
 }
 
@@ -99,7 +109,9 @@ export class RemoteChatModel extends ChatOpenAI implements StewardModelExtras {
         return { text: message.content, usage: usageOf(message) };
       }
       const message = await this.invoke(messages, {
-        tools: [{ type: 'function', function: { name: request.schemaName, description: 'Report the decision.', parameters: request.jsonSchema } }],
+        tools: [
+          { type: 'function', function: { name: request.schemaName, description: 'Report the decision.', parameters: request.jsonSchema } },
+        ],
         tool_choice: { type: 'function', function: { name: request.schemaName } },
         ...(request.signal ? { signal: request.signal } : {}),
       });

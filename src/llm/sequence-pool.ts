@@ -58,9 +58,11 @@ export class SequencePool<S extends object = LlamaContextSequence> {
 
   private acquire(key: string | undefined): Promise<S> {
     if (this.closed) {
-      return Promise.reject(new StewardError('LLM_FAILED', 'the local model was closed while a generation was requested', {
-        hint: 'Keep the chat model open until every decision that uses it has finished.',
-      }));
+      return Promise.reject(
+        new StewardError('LLM_FAILED', 'the local model was closed while a generation was requested', {
+          hint: 'Keep the chat model open until every decision that uses it has finished.',
+        }),
+      );
     }
     if (this.free.length === 0) return new Promise((resolve) => this.waiters.push(resolve));
     let best = 0;

@@ -36,9 +36,12 @@ export function toolSpecs(tools: readonly BindToolsInput[]): ToolSpec[] {
   const names = new Set<string>();
   for (const spec of specs) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(spec.name)) {
-      throw new StewardError('ARGUMENT_INVALID', `the tool name "${spec.name.slice(0, 80)}" is not 1-64 letters, digits, _ or -`, { hint: 'rename the tool' });
+      throw new StewardError('ARGUMENT_INVALID', `the tool name "${spec.name.slice(0, 80)}" is not 1-64 letters, digits, _ or -`, {
+        hint: 'rename the tool',
+      });
     }
-    if (names.has(spec.name)) throw new StewardError('ARGUMENT_INVALID', `two bound tools are named "${spec.name}"`, { hint: 'give each tool its own name' });
+    if (names.has(spec.name))
+      throw new StewardError('ARGUMENT_INVALID', `two bound tools are named "${spec.name}"`, { hint: 'give each tool its own name' });
     names.add(spec.name);
   }
   return specs;
@@ -49,10 +52,15 @@ function allowed(specs: readonly ToolSpec[], choice: ToolChoice | undefined): { 
   if (choice === undefined || choice === 'auto') return { tools: [...specs], answer: true };
   if (choice === 'none') return { tools: [], answer: true };
   if (choice === 'any' || choice === 'required') return { tools: [...specs], answer: specs.length === 0 };
-  const name = typeof choice === 'string' ? choice : (choice as { function?: { name?: unknown }; name?: unknown }).function?.name ?? (choice as { name?: unknown }).name;
+  const name =
+    typeof choice === 'string'
+      ? choice
+      : ((choice as { function?: { name?: unknown }; name?: unknown }).function?.name ?? (choice as { name?: unknown }).name);
   const chosen = specs.filter((spec) => spec.name === name);
   if (chosen.length === 0) {
-    throw new StewardError('ARGUMENT_INVALID', `tool_choice names "${String(name).slice(0, 80)}", which is not a bound tool`, { hint: `bound tools: ${specs.map((s) => s.name).join(', ') || 'none'}` });
+    throw new StewardError('ARGUMENT_INVALID', `tool_choice names "${String(name).slice(0, 80)}", which is not a bound tool`, {
+      hint: `bound tools: ${specs.map((s) => s.name).join(', ') || 'none'}`,
+    });
   }
   return { tools: chosen, answer: false };
 }
@@ -71,14 +79,24 @@ export function toolAnswerSchema(specs: readonly ToolSpec[], choice?: ToolChoice
     forms.push({
       type: 'object',
       properties: {
-        tool_calls: { type: 'array', items: permitted.tools.length === 1 ? call(permitted.tools[0]!) : { anyOf: permitted.tools.map(call) }, minItems: 1, maxItems: MAX_TOOL_CALLS_PER_ANSWER },
+        tool_calls: {
+          type: 'array',
+          items: permitted.tools.length === 1 ? call(permitted.tools[0]!) : { anyOf: permitted.tools.map(call) },
+          minItems: 1,
+          maxItems: MAX_TOOL_CALLS_PER_ANSWER,
+        },
       },
       required: ['tool_calls'],
       additionalProperties: false,
     });
   }
   if (permitted.answer) {
-    forms.push({ type: 'object', properties: { answer: { type: 'string', maxLength: 4_000 } }, required: ['answer'], additionalProperties: false });
+    forms.push({
+      type: 'object',
+      properties: { answer: { type: 'string', maxLength: 4_000 } },
+      required: ['answer'],
+      additionalProperties: false,
+    });
   }
   return forms.length === 1 ? forms[0]! : { anyOf: forms };
 }
@@ -89,7 +107,11 @@ function describeArguments(parameters: JsonSchema): string {
   const required = new Set(Array.isArray(parameters.required) ? (parameters.required as string[]) : []);
   return Object.entries(properties)
     .map(([key, schema]) => {
-      const type = Array.isArray(schema.enum) ? (schema.enum as unknown[]).map((value) => JSON.stringify(value)).join('|') : typeof schema.type === 'string' ? schema.type : 'value';
+      const type = Array.isArray(schema.enum)
+        ? (schema.enum as unknown[]).map((value) => JSON.stringify(value)).join('|')
+        : typeof schema.type === 'string'
+          ? schema.type
+          : 'value';
       return `${key}${required.has(key) ? '' : '?'}: ${type}`;
     })
     .join(', ');
@@ -100,7 +122,9 @@ export function toolInstructions(specs: readonly ToolSpec[], choice?: ToolChoice
   const permitted = allowed(specs, choice);
   const lines = ['Tools you can call:'];
   for (const spec of permitted.tools) lines.push(`- ${spec.name}(${describeArguments(spec.parameters)}): ${spec.description}`);
-  lines.push(`To call tools, answer with JSON only: {"tool_calls":[{"name":"<tool>","arguments":{...}}]} (at most ${MAX_TOOL_CALLS_PER_ANSWER} calls). Each result comes back in the next message.`);
+  lines.push(
+    `To call tools, answer with JSON only: {"tool_calls":[{"name":"<tool>","arguments":{...}}]} (at most ${MAX_TOOL_CALLS_PER_ANSWER} calls). Each result comes back in the next message.`,
+  );
   if (permitted.answer) lines.push('When you are done, answer with JSON only: {"answer":"<your final answer>"}.');
   return lines.join('\n');
 }

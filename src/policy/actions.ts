@@ -14,20 +14,12 @@ export const outflowKinds: readonly ActionKind[] = ['transfer', 'swap', 'stake']
 
 // Loose on purpose: "-5", "1e3" or "0.0000001" must reach the policy, which denies them with a
 // precise reason. A stricter pattern would turn them into an opaque schema failure.
-const amount = z
-  .string()
-  .min(1)
-  .max(40)
-  .describe('a decimal string in whole tokens, e.g. "250.5" (not base units, no exponent)');
+const amount = z.string().min(1).max(40).describe('a decimal string in whole tokens, e.g. "250.5" (not base units, no exponent)');
 const base58 = z
   .string()
   .regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/)
   .describe('a base58 Solana address');
-const token = z
-  .string()
-  .min(1)
-  .max(44)
-  .describe('a token symbol from the policy token table (e.g. "USDC") or its mint address');
+const token = z.string().min(1).max(44).describe('a token symbol from the policy token table (e.g. "USDC") or its mint address');
 const reason = z.string().max(500).optional().describe('one or two sentences: why this action');
 
 export const transferActionSchema = z.strictObject({

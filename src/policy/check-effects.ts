@@ -39,12 +39,19 @@ export function checkEffects(
 
   for (const program of new Set(effects.programs)) {
     if (!policy.programs.has(program) && !KIND_PROGRAMS[action.kind]?.includes(program)) {
-      rules.push(deny('effects.program-not-allowed', `the transaction invokes program ${program}, which is not in the base set or allow.programs`));
+      rules.push(
+        deny('effects.program-not-allowed', `the transaction invokes program ${program}, which is not in the base set or allow.programs`),
+      );
     }
   }
   for (const change of effects.authorityChanges) {
     if (isTreasury(change.account)) {
-      rules.push(deny('effects.authority-change', `the transaction changes the ${change.kind} of treasury account ${change.account} (${change.from ?? 'none'} → ${change.to ?? 'none'})`));
+      rules.push(
+        deny(
+          'effects.authority-change',
+          `the transaction changes the ${change.kind} of treasury account ${change.account} (${change.from ?? 'none'} → ${change.to ?? 'none'})`,
+        ),
+      );
     }
   }
   // A token account whose owner is (or was) the treasury: a changed owner shows up here too.
@@ -69,14 +76,29 @@ export function checkEffects(
     if (amount <= 0n) continue;
     const token = policy.tokensByMint.get(mint);
     if (!token) {
-      rules.push(deny('effects.unknown-token', `the transaction moves ${amount} base units of mint ${mint}, which is not in the policy's token table`));
+      rules.push(
+        deny(
+          'effects.unknown-token',
+          `the transaction moves ${amount} base units of mint ${mint}, which is not in the policy's token table`,
+        ),
+      );
       continue;
     }
     const allowed = claimed && claimed.mint === mint ? claimed.amount : undefined;
     if (allowed === undefined) {
-      rules.push(deny('effects.unclaimed-outflow', `the transaction moves ${formatAmount(amount, token.decimals)} ${token.symbol} out of the treasury, but the ${action.kind} action names no ${token.symbol} outflow`));
+      rules.push(
+        deny(
+          'effects.unclaimed-outflow',
+          `the transaction moves ${formatAmount(amount, token.decimals)} ${token.symbol} out of the treasury, but the ${action.kind} action names no ${token.symbol} outflow`,
+        ),
+      );
     } else if (amount > allowed) {
-      rules.push(deny('effects.outflow-exceeds', `the transaction moves ${formatAmount(amount, token.decimals)} ${token.symbol} out of the treasury, more than the ${formatAmount(allowed, token.decimals)} the action claimed`));
+      rules.push(
+        deny(
+          'effects.outflow-exceeds',
+          `the transaction moves ${formatAmount(amount, token.decimals)} ${token.symbol} out of the treasury, more than the ${formatAmount(allowed, token.decimals)} the action claimed`,
+        ),
+      );
     }
   }
 
@@ -93,27 +115,51 @@ function claimedOutflow(action: ResolvedAction): { mint: string; amount: bigint 
 }
 
 /** Tokens of the transferred mint that land outside the treasury must land at the named recipient. */
-function checkRecipients(action: Extract<ResolvedAction, { kind: 'transfer' }>, effects: TransactionEffects, treasury: ReadonlySet<string>, rules: FiredRule[]): void {
+function checkRecipients(
+  action: Extract<ResolvedAction, { kind: 'transfer' }>,
+  effects: TransactionEffects,
+  treasury: ReadonlySet<string>,
+  rules: FiredRule[],
+): void {
   const mint = action.token.mint;
-  const credits = mint === NATIVE
-    ? effects.lamports.map((account) => ({ address: account.address, owner: account.address, gain: account.post - account.pre }))
-    : effects.tokenAccounts.filter((account) => account.mint === mint).map((account) => ({ address: account.address, owner: account.owner, gain: account.post - account.pre }));
+  const credits =
+    mint === NATIVE
+      ? effects.lamports.map((account) => ({ address: account.address, owner: account.address, gain: account.post - account.pre }))
+      : effects.tokenAccounts
+          .filter((account) => account.mint === mint)
+          .map((account) => ({ address: account.address, owner: account.owner, gain: account.post - account.pre }));
   for (const credit of credits) {
     if (credit.gain <= 0n || treasury.has(credit.address) || treasury.has(credit.owner)) continue;
     if (credit.address !== action.to && credit.owner !== action.to) {
-      rules.push(deny('effects.destination-mismatch', `${formatAmount(credit.gain, action.token.decimals)} ${action.token.symbol} would land in ${credit.address} (owner ${credit.owner}), not at ${action.to}`));
+      rules.push(
+        deny(
+          'effects.destination-mismatch',
+          `${formatAmount(credit.gain, action.token.decimals)} ${action.token.symbol} would land in ${credit.address} (owner ${credit.owner}), not at ${action.to}`,
+        ),
+      );
     }
   }
 }
 
 /** What came back must be worth at least what left, less the slippage and price impact allowed. */
-function checkSwapResult(policy: CompiledPolicy, action: Extract<ResolvedAction, { kind: 'swap' }>, outflow: Map<string, bigint>, context: PolicyContext, rules: FiredRule[]): void {
+function checkSwapResult(
+  policy: CompiledPolicy,
+  action: Extract<ResolvedAction, { kind: 'swap' }>,
+  outflow: Map<string, bigint>,
+  context: PolicyContext,
+  rules: FiredRule[],
+): void {
   const sent = outflow.get(action.from.mint) ?? 0n;
   const received = -(outflow.get(action.to.mint) ?? 0n);
   const fromPrice = priceFor(policy, context, action.from.symbol);
   const toPrice = priceFor(policy, context, action.to.symbol);
   if (!fromPrice.trusted || !toPrice.trusted) {
-    rules.push(deny('oracle.untrusted', `the swap result cannot be valued: ${!fromPrice.trusted ? fromPrice.reason : ''}${!fromPrice.trusted && !toPrice.trusted ? '; ' : ''}${!toPrice.trusted ? toPrice.reason : ''}`));
+    rules.push(
+      deny(
+        'oracle.untrusted',
+        `the swap result cannot be valued: ${!fromPrice.trusted ? fromPrice.reason : ''}${!fromPrice.trusted && !toPrice.trusted ? '; ' : ''}${!toPrice.trusted ? toPrice.reason : ''}`,
+      ),
+    );
     return;
   }
   if (sent <= 0n) return;
@@ -123,6 +169,11 @@ function checkSwapResult(policy: CompiledPolicy, action: Extract<ResolvedAction,
   // receivedUsd / sentUsd < 1 - tolerance, without division.
   if (receivedUsd * 10_000n < sentUsd * (10_000n - toleranceBps)) {
     const lossBps = ((sentUsd - receivedUsd) * 10_000n) / sentUsd;
-    rules.push(deny('swap.realized-loss', `the swap returns ${formatUsd(receivedUsd, 'figure')} USD for ${formatUsd(sentUsd, 'figure')} USD sent: a ${lossBps} bps loss > the ${toleranceBps} bps allowed (slippage + price impact)`));
+    rules.push(
+      deny(
+        'swap.realized-loss',
+        `the swap returns ${formatUsd(receivedUsd, 'figure')} USD for ${formatUsd(sentUsd, 'figure')} USD sent: a ${lossBps} bps loss > the ${toleranceBps} bps allowed (slippage + price impact)`,
+      ),
+    );
   }
 }

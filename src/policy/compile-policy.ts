@@ -111,7 +111,8 @@ export function compilePolicy(config: PolicyConfig): CompiledPolicy {
   }));
   const labels = new Set<string>();
   for (const [index, window] of windows.entries()) {
-    if (labels.has(window.label)) problems.push(`limits.windows[${index}].window: "${window.label}" is listed twice; merge the two entries`);
+    if (labels.has(window.label))
+      problems.push(`limits.windows[${index}].window: "${window.label}" is listed twice; merge the two entries`);
     labels.add(window.label);
     if (window.ms === 0) problems.push(`limits.windows[${index}].window: a window must be longer than zero`);
   }
@@ -121,7 +122,10 @@ export function compilePolicy(config: PolicyConfig): CompiledPolicy {
     paused: config.paused,
     tokens,
     tokensByMint,
-    perTx: { usd: usdAmount('limits.perTx.usd', config.limits.perTx.usd), tokens: tokenAmounts('limits.perTx.tokens', config.limits.perTx.tokens) },
+    perTx: {
+      usd: usdAmount('limits.perTx.usd', config.limits.perTx.usd),
+      tokens: tokenAmounts('limits.perTx.tokens', config.limits.perTx.tokens),
+    },
     windows,
     longestWindowMs: windows.reduce((max, window) => Math.max(max, window.ms), 0),
     reserves: tokenAmounts('limits.reserves', config.limits.reserves),
@@ -146,7 +150,8 @@ export function compilePolicy(config: PolicyConfig): CompiledPolicy {
     })),
     needsUsd: false,
   };
-  compiled.needsUsd = compiled.perTx.usd !== undefined || compiled.approval.aboveUsd !== undefined || windows.some((w) => w.usd !== undefined);
+  compiled.needsUsd =
+    compiled.perTx.usd !== undefined || compiled.approval.aboveUsd !== undefined || windows.some((w) => w.usd !== undefined);
 
   if (problems.length > 0) {
     throw new StewardError('CONFIG_INVALID', `policy "${config.name}" cannot be applied: ${problems.length} problem(s)`, {

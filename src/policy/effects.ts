@@ -25,7 +25,8 @@ export interface LamportChange {
 export interface AuthorityChange {
   /** The account whose authority changes (token account, stake account, mint...). */
   account: string;
-  kind: 'owner' | 'delegate' | 'close-authority' | 'stake-authority' | 'withdraw-authority' | 'mint-authority' | 'freeze-authority' | 'close';
+  kind:
+    'owner' | 'delegate' | 'close-authority' | 'stake-authority' | 'withdraw-authority' | 'mint-authority' | 'freeze-authority' | 'close';
   from: string | null;
   to: string | null;
 }

@@ -27,7 +27,15 @@ import { deny, verdictKind, type FiredRule, type Verdict } from './verdict.js';
 export type PolicyVerdict = Verdict<ResolvedAction>;
 
 /** The rules a resolved action meets, in the order their reasons are listed. Each says when it applies. */
-const RESOLVED_RULES: readonly PolicyRule[] = [checkPerTxLimits, checkWindowLimits, checkReserve, checkDestination, checkValidator, checkSwapBounds, checkApproval];
+const RESOLVED_RULES: readonly PolicyRule[] = [
+  checkPerTxLimits,
+  checkWindowLimits,
+  checkReserve,
+  checkDestination,
+  checkValidator,
+  checkSwapBounds,
+  checkApproval,
+];
 
 export function evaluatePolicy(policy: CompiledPolicy, input: unknown, context: PolicyContext): PolicyVerdict {
   const scope: RuleScope = { policy, context };

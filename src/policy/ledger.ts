@@ -129,7 +129,12 @@ export function createSpendLedger(entries: Iterable<LedgerEntry> = []): SpendLed
       const windows = policy.windows;
       let cached = cache.get(policy);
       if (!cached || cached.version !== version || cached.froms.length !== windows.length) {
-        cached = { version, froms: new Array<number>(windows.length).fill(-1), spends: new Array<WindowSpend | undefined>(windows.length), result: undefined };
+        cached = {
+          version,
+          froms: new Array<number>(windows.length).fill(-1),
+          spends: new Array<WindowSpend | undefined>(windows.length),
+          result: undefined,
+        };
         cache.set(policy, cached);
       }
       let moved = false;

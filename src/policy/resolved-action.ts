@@ -15,8 +15,25 @@ export interface Outflow {
 }
 
 export type ResolvedAction =
-  | { kind: 'transfer'; token: CompiledToken; amount: bigint; to: Address; internal: boolean; memo: string | undefined; outflow: Outflow; reason: string | undefined }
-  | { kind: 'swap'; from: CompiledToken; to: CompiledToken; amount: bigint; maxSlippageBps: number; outflow: Outflow; reason: string | undefined }
+  | {
+      kind: 'transfer';
+      token: CompiledToken;
+      amount: bigint;
+      to: Address;
+      internal: boolean;
+      memo: string | undefined;
+      outflow: Outflow;
+      reason: string | undefined;
+    }
+  | {
+      kind: 'swap';
+      from: CompiledToken;
+      to: CompiledToken;
+      amount: bigint;
+      maxSlippageBps: number;
+      outflow: Outflow;
+      reason: string | undefined;
+    }
   | { kind: 'stake'; token: CompiledToken; amount: bigint; validator: Address; outflow: Outflow; reason: string | undefined }
   | { kind: 'unstake'; stakeAccount: Address; amount: bigint | undefined; reason: string | undefined }
   | { kind: 'vote'; proposal: Address; choice: 'yes' | 'no' | 'abstain' | 'relinquish'; reason: string | undefined }
@@ -36,11 +53,23 @@ export interface LedgerColumns {
 export function ledgerColumns(action: ResolvedAction): LedgerColumns {
   const outflow = 'outflow' in action ? action.outflow : undefined;
   const destination =
-    action.kind === 'transfer' ? action.to : action.kind === 'stake' ? action.validator : action.kind === 'vote' ? action.proposal : action.kind === 'unstake' ? action.stakeAccount : null;
+    action.kind === 'transfer'
+      ? action.to
+      : action.kind === 'stake'
+        ? action.validator
+        : action.kind === 'vote'
+          ? action.proposal
+          : action.kind === 'unstake'
+            ? action.stakeAccount
+            : null;
   return {
     token: outflow?.token.symbol ?? null,
     mint: outflow?.token.mint ?? null,
-    amount: outflow ? outflow.amount.toString() : action.kind === 'unstake' && action.amount !== undefined ? action.amount.toString() : null,
+    amount: outflow
+      ? outflow.amount.toString()
+      : action.kind === 'unstake' && action.amount !== undefined
+        ? action.amount.toString()
+        : null,
     usd: outflow?.usd === undefined ? null : formatAmount(outflow.usd, MICRO_USD_DECIMALS),
     destination,
   };

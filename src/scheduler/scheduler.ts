@@ -11,9 +11,7 @@ export interface ScheduledAgent {
   jitterSeconds: number;
 }
 
-export type TickOutcome =
-  | { kind: 'started'; agent: string; at: Date }
-  | { kind: 'skipped'; agent: string; at: Date; reason: string };
+export type TickOutcome = { kind: 'started'; agent: string; at: Date } | { kind: 'skipped'; agent: string; at: Date; reason: string };
 
 export interface SchedulerOptions {
   agents: readonly ScheduledAgent[];

@@ -4,9 +4,7 @@
 
 export const U64_MAX = (1n << 64n) - 1n;
 
-export type ParseAmountResult =
-  | { ok: true; value: bigint }
-  | { ok: false; reason: string };
+export type ParseAmountResult = { ok: true; value: bigint } | { ok: false; reason: string };
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
@@ -16,11 +14,7 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
  * surrounding spaces, signs, superfluous leading zeros ("00005"), zero unless `allowZero`,
  * exponents, NaN, more fraction digits than the token has, and values past u64.
  */
-export function parseAmount(
-  input: unknown,
-  decimals: number,
-  options: { allowZero?: boolean } = {},
-): ParseAmountResult {
+export function parseAmount(input: unknown, decimals: number, options: { allowZero?: boolean } = {}): ParseAmountResult {
   if (typeof input !== 'string') {
     return { ok: false, reason: `expected a decimal string like "2500.00", got ${describeValue(input)}` };
   }
@@ -35,7 +29,11 @@ export function parseAmount(
   }
   const match = DECIMAL.exec(text);
   if (!match) return { ok: false, reason: `expected a decimal string like "2500.00", got ${shown}` };
-  if (/^0\d/.test(text)) return { ok: false, reason: `amount must not have superfluous leading zeros, got ${shown} (write ${JSON.stringify(text.replace(/^0+(?=\d)/, ''))})` };
+  if (/^0\d/.test(text))
+    return {
+      ok: false,
+      reason: `amount must not have superfluous leading zeros, got ${shown} (write ${JSON.stringify(text.replace(/^0+(?=\d)/, ''))})`,
+    };
   const whole = match[1] ?? '0';
   const fraction = match[2] ?? '';
   if (fraction.length > decimals) {

@@ -31,7 +31,8 @@ export const SECRET_KEYS = [
 const SECRET_QUERY = /key|token|secret|auth|passw|signature|^sig$|credential/i;
 
 /** Hosts of RPC providers that carry the API key in the URL path. */
-const RPC_PROVIDER_HOST = /(^|\.)(quiknode\.pro|quicknode\.com|alchemy\.com|alchemyapi\.io|helius-rpc\.com|helius\.xyz|ankr\.com|getblock\.io|chainstack\.com|blockdaemon\.com|rpcpool\.com|syndica\.io|extrnode\.com|infura\.io|drpc\.org|nodereal\.io)$/i;
+const RPC_PROVIDER_HOST =
+  /(^|\.)(quiknode\.pro|quicknode\.com|alchemy\.com|alchemyapi\.io|helius-rpc\.com|helius\.xyz|ankr\.com|getblock\.io|chainstack\.com|blockdaemon\.com|rpcpool\.com|syndica\.io|extrnode\.com|infura\.io|drpc\.org|nodereal\.io)$/i;
 
 function isOpaqueSegment(segment: string, provider: boolean): boolean {
   if (provider) return /^[A-Za-z0-9_-]{16,}$/.test(segment);
@@ -118,11 +119,7 @@ export function redactText(text: string): string {
 }
 
 function isKeypairBytes(value: unknown): boolean {
-  return (
-    Array.isArray(value) &&
-    value.length === 64 &&
-    value.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255)
-  );
+  return Array.isArray(value) && value.length === 64 && value.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255);
 }
 
 /** Returns a deep copy of `value` with every secret replaced by `[redacted]`. */

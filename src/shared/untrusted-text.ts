@@ -83,7 +83,9 @@ export function markdownText(text: unknown): string {
   return terminalText(text)
     .replace(MARKDOWN_SPECIAL, (char) => `\\${char}`)
     .replace(/(w)(ww)\./gi, '$1$2\\.')
-    .replace(/^(\s*)([-+=]|\d+(?=[.)]))/, (_match, space: string, marker: string) => (/\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`));
+    .replace(/^(\s*)([-+=]|\d+(?=[.)]))/, (_match, space: string, marker: string) =>
+      /\d/.test(marker) ? `${space}${marker}\\` : `${space}\\${marker}`,
+    );
 }
 
 /**

@@ -87,7 +87,8 @@ export function compileSpendingLimits(params: CompileLimitsParams): CompileLimit
     );
   }
   if (params.destinations.length === 0) {
-    for (const symbol of params.symbols) skipped.push({ symbol, reason: 'the policy allows no destination, and an empty Squads destination list means anywhere' });
+    for (const symbol of params.symbols)
+      skipped.push({ symbol, reason: 'the policy allows no destination, and an empty Squads destination list means anywhere' });
     return { limits, skipped, caveats };
   }
   for (const symbol of params.symbols) {
@@ -108,15 +109,26 @@ export function compileSpendingLimits(params: CompileLimitsParams): CompileLimit
           unpriced = true;
           continue;
         }
-        caps.push({ window: window.label, windowSeconds, amount: baseUnitsForUsd(window.usd / count, token.decimals, quote), fromUsd: true });
+        caps.push({
+          window: window.label,
+          windowSeconds,
+          amount: baseUnitsForUsd(window.usd / count, token.decimals, quote),
+          fromUsd: true,
+        });
       }
     }
     if (unpriced && !caps.some((cap) => !cap.fromUsd)) {
-      skipped.push({ symbol, reason: `no price for ${symbol}, so its share of the USD window cannot be converted; add a per-token window for ${symbol}` });
+      skipped.push({
+        symbol,
+        reason: `no price for ${symbol}, so its share of the USD window cannot be converted; add a per-token window for ${symbol}`,
+      });
       continue;
     }
     if (caps.length === 0) {
-      skipped.push({ symbol, reason: `the policy has no window that caps ${symbol}; a spending limit needs an amount per period (add a window)` });
+      skipped.push({
+        symbol,
+        reason: `the policy has no window that caps ${symbol}; a spending limit needs an amount per period (add a window)`,
+      });
       continue;
     }
     let best: { period: SquadsPeriod; amount: bigint; binding: Cap } | undefined;
@@ -133,17 +145,24 @@ export function compileSpendingLimits(params: CompileLimitsParams): CompileLimit
       }
       if (amount === undefined || amount === 0n) continue;
       // Throughput per 30 days, compared exactly.
-      if (!best || (amount * MONTH_SECONDS) / seconds > (best.amount * MONTH_SECONDS) / periodSeconds(best.period)!) best = { period, amount, binding: binding! };
+      if (!best || (amount * MONTH_SECONDS) / seconds > (best.amount * MONTH_SECONDS) / periodSeconds(best.period)!)
+        best = { period, amount, binding: binding! };
     }
     if (!best) {
-      skipped.push({ symbol, reason: `the period granularity makes it impossible: every Squads period (Day, Week, Month) rounds ${symbol}'s caps down to zero` });
+      skipped.push({
+        symbol,
+        reason: `the period granularity makes it impossible: every Squads period (Day, Week, Month) rounds ${symbol}'s caps down to zero`,
+      });
       continue;
     }
     const touched = periodsTouched(best.period, best.binding.windowSeconds);
     const notes = [
       `${best.binding.window} cap ${formatAmount(best.binding.amount, token.decimals)} ${symbol}${best.binding.fromUsd ? ' (its USD share at the current price)' : ''}: a rolling ${best.binding.window} touches up to ${touched} ${best.period} periods, so ${formatAmount(best.amount, token.decimals)} per ${best.period}`,
     ];
-    if (touched > 1n) notes.push(`Squads cannot express a rolling ${best.binding.window}: the limit is 1/${touched} of the cap so that periods around a reset stay within it`);
+    if (touched > 1n)
+      notes.push(
+        `Squads cannot express a rolling ${best.binding.window}: the limit is 1/${touched} of the cap so that periods around a reset stay within it`,
+      );
     limits.push({
       symbol,
       mint: token.mint,

@@ -83,15 +83,37 @@ export function planConfigTransaction(params: {
     }),
     squads.instructions.proposalCreate({ multisigPda: params.multisig, creator: params.creator, transactionIndex, programId }),
   ];
-  return { transactionIndex, create, spendingLimits: params.changes.flatMap((change) => changedLimitAddress(params.multisig, change, programId) ?? []) };
+  return {
+    transactionIndex,
+    create,
+    spendingLimits: params.changes.flatMap((change) => changedLimitAddress(params.multisig, change, programId) ?? []),
+  };
 }
 
-export function approveInstruction(multisig: PublicKey, transactionIndex: bigint, member: PublicKey, programId = SQUADS_PROGRAM_ID): TransactionInstruction {
+export function approveInstruction(
+  multisig: PublicKey,
+  transactionIndex: bigint,
+  member: PublicKey,
+  programId = SQUADS_PROGRAM_ID,
+): TransactionInstruction {
   return squads.instructions.proposalApprove({ multisigPda: multisig, transactionIndex, member, programId });
 }
 
-export function executeConfigInstruction(multisig: PublicKey, transactionIndex: bigint, member: PublicKey, spendingLimits: PublicKey[], programId = SQUADS_PROGRAM_ID): TransactionInstruction {
-  return squads.instructions.configTransactionExecute({ multisigPda: multisig, transactionIndex, member, rentPayer: member, spendingLimits, programId });
+export function executeConfigInstruction(
+  multisig: PublicKey,
+  transactionIndex: bigint,
+  member: PublicKey,
+  spendingLimits: PublicKey[],
+  programId = SQUADS_PROGRAM_ID,
+): TransactionInstruction {
+  return squads.instructions.configTransactionExecute({
+    multisigPda: multisig,
+    transactionIndex,
+    member,
+    rentPayer: member,
+    spendingLimits,
+    programId,
+  });
 }
 
 /**
@@ -99,13 +121,22 @@ export function executeConfigInstruction(multisig: PublicKey, transactionIndex: 
  * transaction; the program refuses those for a controlled multisig): a spending limit added or
  * removed, a member added or removed, the time lock set.
  */
-export function controlledInstruction(params: { multisig: PublicKey; configAuthority: PublicKey; change: ConfigChange; programId?: PublicKey }): TransactionInstruction {
+export function controlledInstruction(params: {
+  multisig: PublicKey;
+  configAuthority: PublicKey;
+  change: ConfigChange;
+  programId?: PublicKey;
+}): TransactionInstruction {
   const programId = params.programId ?? SQUADS_PROGRAM_ID;
   const base = { multisigPda: params.multisig, configAuthority: params.configAuthority, programId };
   const action = configAction(params.change);
   switch (action.__kind) {
     case 'RemoveSpendingLimit':
-      return squads.instructions.multisigRemoveSpendingLimit({ ...base, spendingLimit: action.spendingLimit, rentCollector: params.configAuthority });
+      return squads.instructions.multisigRemoveSpendingLimit({
+        ...base,
+        spendingLimit: action.spendingLimit,
+        rentCollector: params.configAuthority,
+      });
     case 'AddSpendingLimit':
       return squads.instructions.multisigAddSpendingLimit({
         ...base,
@@ -126,8 +157,12 @@ export function controlledInstruction(params: { multisig: PublicKey; configAutho
     case 'SetTimeLock':
       return squads.instructions.multisigSetTimeLock({ ...base, timeLock: action.newTimeLock });
     default:
-      throw new StewardError('ARGUMENT_INVALID', `a controlled multisig's config authority has no instruction for the config action ${action.__kind} here`, {
-        hint: 'make that change in the Squads app with the config authority',
-      });
+      throw new StewardError(
+        'ARGUMENT_INVALID',
+        `a controlled multisig's config authority has no instruction for the config action ${action.__kind} here`,
+        {
+          hint: 'make that change in the Squads app with the config authority',
+        },
+      );
   }
 }

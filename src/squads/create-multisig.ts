@@ -50,7 +50,9 @@ export function createMultisigInstruction(params: {
 }
 
 /** Config actions that change members or the time lock (used by tests to plant misconfigurations). */
-export function memberChange(change: { kind: 'add'; member: MemberSpec } | { kind: 'remove'; key: PublicKey } | { kind: 'time-lock'; seconds: number }): squads.types.ConfigAction {
+export function memberChange(
+  change: { kind: 'add'; member: MemberSpec } | { kind: 'remove'; key: PublicKey } | { kind: 'time-lock'; seconds: number },
+): squads.types.ConfigAction {
   switch (change.kind) {
     case 'add':
       return { __kind: 'AddMember', newMember: { key: change.member.key, permissions: { mask: permissionMask(change.member) } } };

@@ -175,7 +175,8 @@ export function checkSquadsDrift(params: DriftParams): DriftFlag[] {
     flags.push({
       id: 'time-lock-zero',
       subject: squads.multisig,
-      message: 'the multisig has no time lock: an approved transaction (a new limit, a new member) executes at once, with no time to notice',
+      message:
+        'the multisig has no time lock: an approved transaction (a new limit, a new member) executes at once, with no time to notice',
       fix: 'set one with a SetTimeLock config action (`steward grant --squads --time-lock SECONDS` includes it)',
     });
   }

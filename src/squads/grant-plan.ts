@@ -84,10 +84,16 @@ export function planGrant(params: {
   }
   const agentMember = squads.members.find((m) => m.key === agent);
   if (agentMember && (agentMember.vote || agentMember.execute) && !params.revoke) {
-    steps.push({ change: { kind: 'config', action: memberChange({ kind: 'remove', key: new PublicKey(agent) }) }, what: `remove the agent ${agent} from the members (it may vote or execute; a spending limit needs no membership)` });
+    steps.push({
+      change: { kind: 'config', action: memberChange({ kind: 'remove', key: new PublicKey(agent) }) },
+      what: `remove the agent ${agent} from the members (it may vote or execute; a spending limit needs no membership)`,
+    });
   }
   if (params.timeLockSeconds !== undefined && params.timeLockSeconds !== squads.timeLockSeconds) {
-    steps.push({ change: { kind: 'config', action: memberChange({ kind: 'time-lock', seconds: params.timeLockSeconds }) }, what: `set the time lock to ${params.timeLockSeconds} s (now ${squads.timeLockSeconds} s)` });
+    steps.push({
+      change: { kind: 'config', action: memberChange({ kind: 'time-lock', seconds: params.timeLockSeconds }) },
+      what: `set the time lock to ${params.timeLockSeconds} s (now ${squads.timeLockSeconds} s)`,
+    });
   }
   return { steps, kept };
 }

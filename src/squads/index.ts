@@ -17,7 +17,16 @@ export {
   type SquadsPeriod,
 } from './program.js';
 export { encodeProgramConfig, programConfigAccount, type ProgramConfigParams } from './program-config.js';
-export { readSquadsTreasury, readSpendingLimits, decodeSpendingLimit, clockUnixTimestamp, type SquadsTreasury, type SquadsMember, type SquadsSpendingLimit, type ReadSquadsParams } from './read-squads.js';
+export {
+  readSquadsTreasury,
+  readSpendingLimits,
+  decodeSpendingLimit,
+  clockUnixTimestamp,
+  type SquadsTreasury,
+  type SquadsMember,
+  type SquadsSpendingLimit,
+  type ReadSquadsParams,
+} from './read-squads.js';
 export { remainingAt, nextResetAfter, periodsTouched, worstCaseInWindow, type LimitState } from './limit-arithmetic.js';
 export {
   configAction,
@@ -33,6 +42,13 @@ export {
 } from './config-transaction.js';
 export { spendingLimitUseInstruction, type SpendingLimitUseParams } from './spend.js';
 export { createMultisigInstruction, permissionMask, memberChange, type MemberSpec } from './create-multisig.js';
-export { compileSpendingLimits, baseUnitsForUsd, type CompiledLimit, type CompileLimitsParams, type CompileLimitsResult, type UncompiledToken } from './compile-limits.js';
+export {
+  compileSpendingLimits,
+  baseUnitsForUsd,
+  type CompiledLimit,
+  type CompileLimitsParams,
+  type CompileLimitsResult,
+  type UncompiledToken,
+} from './compile-limits.js';
 export { checkSquadsDrift, driftFlagIds, REMOVED_MEMBER_KEEPS_LIMIT, type DriftFlag, type DriftFlagId, type DriftParams } from './drift.js';
 export { planGrant, matchesCompiled, type GrantPlan, type GrantPlanStep } from './grant-plan.js';

@@ -25,6 +25,9 @@ export function encodeProgramConfig(params: ProgramConfigParams): Buffer {
 }
 
 /** Address, owner and bytes of the ProgramConfig account to write on a fresh chain. */
-export function programConfigAccount(params: ProgramConfigParams, programId = SQUADS_PROGRAM_ID): { address: PublicKey; owner: PublicKey; data: Buffer } {
+export function programConfigAccount(
+  params: ProgramConfigParams,
+  programId = SQUADS_PROGRAM_ID,
+): { address: PublicKey; owner: PublicKey; data: Buffer } {
   return { address: programConfigAddress(programId), owner: programId, data: encodeProgramConfig(params) };
 }

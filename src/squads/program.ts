@@ -36,11 +36,14 @@ export function periodFromIndex(index: number): SquadsPeriod | undefined {
 }
 
 export const programConfigAddress = (programId = SQUADS_PROGRAM_ID): PublicKey => squads.getProgramConfigPda({ programId })[0];
-export const multisigAddress = (createKey: PublicKey, programId = SQUADS_PROGRAM_ID): PublicKey => squads.getMultisigPda({ createKey, programId })[0];
-export const vaultAddress = (multisig: PublicKey, index: number, programId = SQUADS_PROGRAM_ID): PublicKey => squads.getVaultPda({ multisigPda: multisig, index, programId })[0];
+export const multisigAddress = (createKey: PublicKey, programId = SQUADS_PROGRAM_ID): PublicKey =>
+  squads.getMultisigPda({ createKey, programId })[0];
+export const vaultAddress = (multisig: PublicKey, index: number, programId = SQUADS_PROGRAM_ID): PublicKey =>
+  squads.getVaultPda({ multisigPda: multisig, index, programId })[0];
 export const spendingLimitAddress = (multisig: PublicKey, createKey: PublicKey, programId = SQUADS_PROGRAM_ID): PublicKey =>
   squads.getSpendingLimitPda({ multisigPda: multisig, createKey, programId })[0];
-export const transactionAddress = (multisig: PublicKey, index: bigint, programId = SQUADS_PROGRAM_ID): PublicKey => squads.getTransactionPda({ multisigPda: multisig, index, programId })[0];
+export const transactionAddress = (multisig: PublicKey, index: bigint, programId = SQUADS_PROGRAM_ID): PublicKey =>
+  squads.getTransactionPda({ multisigPda: multisig, index, programId })[0];
 export const proposalAddress = (multisig: PublicKey, index: bigint, programId = SQUADS_PROGRAM_ID): PublicKey =>
   squads.getProposalPda({ multisigPda: multisig, transactionIndex: index, programId })[0];
 

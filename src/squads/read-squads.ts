@@ -101,7 +101,10 @@ export function decodeSpendingLimit(address: PublicKey, info: AccountInfo<Buffer
 
 /** Unix seconds from the Clock sysvar's data (slot u64, epoch start i64, epoch u64, leader epoch u64, unix timestamp i64). */
 export function clockUnixTimestamp(info: AccountInfo<Buffer> | null): bigint {
-  if (!info || info.data.length < 40) throw new StewardError('RPC_BAD_RESPONSE', 'the Clock sysvar is missing or short', { hint: 'the RPC node answered unexpected data; try another RPC' });
+  if (!info || info.data.length < 40)
+    throw new StewardError('RPC_BAD_RESPONSE', 'the Clock sysvar is missing or short', {
+      hint: 'the RPC node answered unexpected data; try another RPC',
+    });
   return info.data.readBigInt64LE(32);
 }
 
@@ -111,11 +114,18 @@ function rpc<T>(connection: Connection, method: string, run: () => Promise<T>): 
 }
 
 /** Every SpendingLimit account of `multisig`. */
-export async function readSpendingLimits(connection: Connection, multisig: PublicKey, programId = SQUADS_PROGRAM_ID): Promise<SquadsSpendingLimit[]> {
+export async function readSpendingLimits(
+  connection: Connection,
+  multisig: PublicKey,
+  programId = SQUADS_PROGRAM_ID,
+): Promise<SquadsSpendingLimit[]> {
   const accounts = await rpc(connection, 'getProgramAccounts', () =>
     connection.getProgramAccounts(programId, {
       commitment: 'confirmed',
-      filters: [{ memcmp: { offset: 0, bytes: bs58.encode(Buffer.from(squads.generated.spendingLimitDiscriminator)) } }, { memcmp: { offset: 8, bytes: multisig.toBase58() } }],
+      filters: [
+        { memcmp: { offset: 0, bytes: bs58.encode(Buffer.from(squads.generated.spendingLimitDiscriminator)) } },
+        { memcmp: { offset: 8, bytes: multisig.toBase58() } },
+      ],
     }),
   );
   return accounts.map(({ pubkey, account }) => decodeSpendingLimit(pubkey, account)).sort((a, b) => a.address.localeCompare(b.address));
@@ -124,7 +134,9 @@ export async function readSpendingLimits(connection: Connection, multisig: Publi
 export async function readSquadsTreasury(connection: Connection, params: ReadSquadsParams): Promise<SquadsTreasury> {
   const programId = params.programId ?? SQUADS_PROGRAM_ID;
   const address = params.multisig.toBase58();
-  const { context, value } = await rpc(connection, 'getMultipleAccounts', () => connection.getMultipleAccountsInfoAndContext([params.multisig, SYSVAR_CLOCK_PUBKEY], 'confirmed'));
+  const { context, value } = await rpc(connection, 'getMultipleAccounts', () =>
+    connection.getMultipleAccountsInfoAndContext([params.multisig, SYSVAR_CLOCK_PUBKEY], 'confirmed'),
+  );
   const [info, clock] = value;
   if (!info) {
     throw new StewardError('CHAIN_FAILED', `the Squads multisig ${address} does not exist on ${redactUrl(connection.rpcEndpoint)}`, {
@@ -133,10 +145,14 @@ export async function readSquadsTreasury(connection: Connection, params: ReadSqu
     });
   }
   if (!info.owner.equals(programId)) {
-    throw new StewardError('CHAIN_FAILED', `${address} is owned by ${info.owner.toBase58()}, not the Squads v4 program ${programId.toBase58()}`, {
-      hint: 'treasury.squads.multisig must be the multisig account (not its vault or create key)',
-      context: { multisig: address },
-    });
+    throw new StewardError(
+      'CHAIN_FAILED',
+      `${address} is owned by ${info.owner.toBase58()}, not the Squads v4 program ${programId.toBase58()}`,
+      {
+        hint: 'treasury.squads.multisig must be the multisig account (not its vault or create key)',
+        context: { multisig: address },
+      },
+    );
   }
   let multisig: squads.generated.Multisig;
   try {

@@ -33,7 +33,12 @@ export function spendingLimitUseInstruction(params: SpendingLimitUseParams): Tra
       destination: params.destination,
       systemProgram: SystemProgram.programId,
       ...(params.token
-        ? { mint: params.token.mint, vaultTokenAccount: params.token.vaultTokenAccount, destinationTokenAccount: params.token.destinationTokenAccount, tokenProgram: params.token.tokenProgram }
+        ? {
+            mint: params.token.mint,
+            vaultTokenAccount: params.token.vaultTokenAccount,
+            destinationTokenAccount: params.token.destinationTokenAccount,
+            tokenProgram: params.token.tokenProgram,
+          }
         : {}),
     },
     { args: { amount: new BN(params.amount.toString()), decimals: params.decimals, memo: params.memo ?? null } },

@@ -40,7 +40,9 @@ export function closeCrashLeftovers(db: Db, now: Date): CrashLeftovers {
       for (const run of runs) {
         const reason = goneReason(run);
         if (!reason) continue;
-        const changed = db.prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE id = ? AND status = 'running'").run(at, `abandoned: ${reason}`, run.id);
+        const changed = db
+          .prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE id = ? AND status = 'running'")
+          .run(at, `abandoned: ${reason}`, run.id);
         if (changed.changes === 1) out.runs.push({ id: run.id, reason });
       }
       const actions = db
@@ -55,7 +57,12 @@ export function closeCrashLeftovers(db: Db, now: Date): CrashLeftovers {
         if (!reason) continue;
         const changed = db
           .prepare(`UPDATE actions SET state = 'abandoned', updated_at = ?, error = ? WHERE id = ? AND state IN (${states})`)
-          .run(at, `abandoned before signing: ${reason}; nothing was signed, the next run decides afresh`, action.id, ...unsignedInFlightStates);
+          .run(
+            at,
+            `abandoned before signing: ${reason}; nothing was signed, the next run decides afresh`,
+            action.id,
+            ...unsignedInFlightStates,
+          );
         if (changed.changes === 1) out.actions.push({ id: action.id, reason });
       }
       return out;

@@ -26,12 +26,25 @@ export function forkCacheStore(db: Db, upstream: string): ForkCache {
      ON CONFLICT (upstream, address) DO UPDATE SET slot = excluded.slot, present = excluded.present, lamports = excluded.lamports,
        owner = excluded.owner, executable = excluded.executable, data = excluded.data, read_at = excluded.read_at`,
   );
-  const writeAccounts = db.transaction((entries: ReadonlyArray<{ address: string; account: UpstreamAccount | null }>, slot: bigint, at: string) => {
-    for (const { address, account } of entries) {
-      if (account) writeAccount.run(upstream, address, slot, 1, account.lamports.toString(), account.owner, account.executable ? 1 : 0, Buffer.from(account.data), at);
-      else writeAccount.run(upstream, address, slot, 0, null, null, null, null, at);
-    }
-  });
+  const writeAccounts = db.transaction(
+    (entries: ReadonlyArray<{ address: string; account: UpstreamAccount | null }>, slot: bigint, at: string) => {
+      for (const { address, account } of entries) {
+        if (account)
+          writeAccount.run(
+            upstream,
+            address,
+            slot,
+            1,
+            account.lamports.toString(),
+            account.owner,
+            account.executable ? 1 : 0,
+            Buffer.from(account.data),
+            at,
+          );
+        else writeAccount.run(upstream, address, slot, 0, null, null, null, null, at);
+      }
+    },
+  );
   return {
     readAccounts(addresses) {
       const out = new Map<string, CachedRead<UpstreamAccount | null>>();
@@ -39,7 +52,9 @@ export function forkCacheStore(db: Db, upstream: string): ForkCache {
       for (let i = 0; i < unique.length; i += CHUNK) {
         const chunk = unique.slice(i, i + CHUNK);
         const rows = db
-          .prepare(`SELECT address, slot, present, lamports, owner, executable, data FROM fork_accounts WHERE upstream = ? AND address IN (${chunk.map(() => '?').join(',')})`)
+          .prepare(
+            `SELECT address, slot, present, lamports, owner, executable, data FROM fork_accounts WHERE upstream = ? AND address IN (${chunk.map(() => '?').join(',')})`,
+          )
           .safeIntegers(true)
           .all(upstream, ...chunk) as AccountRow[];
         for (const row of rows) {
@@ -56,9 +71,9 @@ export function forkCacheStore(db: Db, upstream: string): ForkCache {
       if (entries.length > 0) writeAccounts(entries, slot, new Date().toISOString());
     },
     readListing(key) {
-      const row = statement(db, 'SELECT slot, addresses FROM fork_listings WHERE upstream = ? AND key = ?').safeIntegers(true).get(upstream, key) as
-        | { slot: bigint; addresses: string }
-        | undefined;
+      const row = statement(db, 'SELECT slot, addresses FROM fork_listings WHERE upstream = ? AND key = ?')
+        .safeIntegers(true)
+        .get(upstream, key) as { slot: bigint; addresses: string } | undefined;
       if (!row) return null;
       const addresses = JSON.parse(row.addresses) as unknown;
       if (!Array.isArray(addresses) || !addresses.every((a): a is string => typeof a === 'string')) return null;

@@ -10,6 +10,10 @@ const KEY = 'install-id';
 export function installId(db: Db): string {
   const existing = getSetting(db, KEY);
   if (existing) return existing;
-  db.prepare('INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run(KEY, randomBytes(8).toString('hex'), new Date().toISOString());
+  db.prepare('INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run(
+    KEY,
+    randomBytes(8).toString('hex'),
+    new Date().toISOString(),
+  );
   return getSetting(db, KEY) as string;
 }

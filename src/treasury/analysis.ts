@@ -72,7 +72,13 @@ export interface TreasuryChanges {
   previousObservedAt: string;
   previousTrustedMicroUsd: bigint;
   trustedMicroUsdDelta: bigint;
-  assets: Array<{ label: string; amountBefore: bigint; amountAfter: bigint; weightBeforePpm: bigint | null; weightAfterPpm: bigint | null }>;
+  assets: Array<{
+    label: string;
+    amountBefore: bigint;
+    amountAfter: bigint;
+    weightBeforePpm: bigint | null;
+    weightAfterPpm: bigint | null;
+  }>;
   newAccounts: Address[];
   vanishedAccounts: Address[];
 }

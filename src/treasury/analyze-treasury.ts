@@ -3,7 +3,15 @@
 // concentration, stable share, runway, depegs, idle SOL, mint risks. Pure arithmetic over one
 // view (and optionally the previous snapshot): no I/O, no clock, no floats; the same view always
 // yields the same figures, and every figure is one a model must be given rather than asked for.
-import { deviationFromOneCentiBps, formatAmount, formatPrice, parseUsdMicro, shortMint, valueMicroUsd, type Address } from '../shared/index.js';
+import {
+  deviationFromOneCentiBps,
+  formatAmount,
+  formatPrice,
+  parseUsdMicro,
+  shortMint,
+  valueMicroUsd,
+  type Address,
+} from '../shared/index.js';
 import type { AssetPosition, DepegCheck, Holding, TreasuryAnalysis, TreasuryChanges, TreasuryFlag } from './analysis.js';
 import { parsePercentPpm, PPM, sharePpm } from './share.js';
 import type { TreasurySnapshot } from './snapshot.js';
@@ -82,7 +90,10 @@ export function analyzeTreasury(input: TreasuryView | TreasurySnapshot, options:
     for (const risk of mint.risks) {
       flags.push({
         code: 'mint-risk',
-        severity: risk.kind === 'permanent-delegate' || risk.kind === 'transfer-hook' || risk.kind === 'pausable' || risk.kind === 'default-frozen' ? 'critical' : 'warning',
+        severity:
+          risk.kind === 'permanent-delegate' || risk.kind === 'transfer-hook' || risk.kind === 'pausable' || risk.kind === 'default-frozen'
+            ? 'critical'
+            : 'warning',
         subject: label,
         message: `${label} mint ${mint.address}: ${risk.detail}${risk.authority ? ` (${risk.authority})` : ''}`,
       });
@@ -91,7 +102,12 @@ export function analyzeTreasury(input: TreasuryView | TreasurySnapshot, options:
   let targetSum = 0n;
   for (const ppm of targetPpm.values()) targetSum += ppm;
   if (targetPpm.size > 0 && targetSum !== PPM) {
-    flags.push({ code: 'targets-not-100', severity: 'info', subject: 'targets', message: `the target allocation sums to ${formatAmount(targetSum, 4)}%, not 100%` });
+    flags.push({
+      code: 'targets-not-100',
+      severity: 'info',
+      subject: 'targets',
+      message: `the target allocation sums to ${formatAmount(targetSum, 4)}%, not 100%`,
+    });
   }
   for (const problem of snapshot.problems) {
     flags.push({ code: 'observation-problem', severity: 'warning', subject: problem.account ?? problem.code, message: problem.message });
@@ -109,7 +125,8 @@ export function analyzeTreasury(input: TreasuryView | TreasurySnapshot, options:
       trustedMicroUsd: trustedTotal,
       untrustedMicroUsd: view.totals.untrustedMicroUsd,
       unpriced: [...view.totals.unpriced],
-      formula: 'trusted = Σ amount × price over assets whose oracle price is fresh, Trading and tight; untrusted = the same over the rest, never added in',
+      formula:
+        'trusted = Σ amount × price over assets whose oracle price is fresh, Trading and tight; untrusted = the same over the rest, never added in',
     },
     concentration: {
       largest,
@@ -175,12 +192,21 @@ function allocation(view: TreasuryView, targetPpm: ReadonlyMap<string, bigint>):
     if (assets.some((asset) => asset.symbol === symbol)) continue;
     missingHoldings.push(symbol);
     const entry = view.tokensBySymbol.get(symbol);
-    const row: Holding = { symbol, label: symbol, mint: entry?.mint ?? 'native', decimals: entry?.decimals ?? 0, stable: entry?.stable ?? false, amount: 0n, sources: [], flags: [] };
+    const row: Holding = {
+      symbol,
+      label: symbol,
+      mint: entry?.mint ?? 'native',
+      decimals: entry?.decimals ?? 0,
+      stable: entry?.stable ?? false,
+      amount: 0n,
+      sources: [],
+      flags: [],
+    };
     assets.push(valueHolding(row, { prices: view.prices, records: view.priceRecords, positionMints: new Set() }).asset);
   }
   setWeights(assets, view.totals.trustedMicroUsd);
   for (const asset of assets) {
-    asset.targetPpm = asset.symbol === null ? null : targetPpm.get(asset.symbol) ?? null;
+    asset.targetPpm = asset.symbol === null ? null : (targetPpm.get(asset.symbol) ?? null);
     if (asset.weightPpm !== null && asset.targetPpm !== null) asset.driftPpm = asset.weightPpm - asset.targetPpm;
   }
   return { assets: sortAssets(assets), missingHoldings };

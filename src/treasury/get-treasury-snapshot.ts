@@ -16,7 +16,14 @@ import {
 } from '@solana/web3.js';
 import { durationMs } from '../config/index.js';
 import type { PolicyConfig } from '../config/index.js';
-import { createAccountReader, shareReader, MAX_ACCOUNTS_PER_REQUEST, readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as Reader } from '../chain/account-reader.js';
+import {
+  createAccountReader,
+  shareReader,
+  MAX_ACCOUNTS_PER_REQUEST,
+  readMultipleAccounts as multipleAccounts,
+  readProgramAccounts as programAccounts,
+  type AccountReader as Reader,
+} from '../chain/account-reader.js';
 import { StewardError } from '../errors/index.js';
 import { redactUrl, toAddress } from '../shared/index.js';
 import { extensionNames, mintRisks } from './mint-risks.js';
@@ -103,7 +110,9 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
     pyth: entry.pyth ?? null,
     stable: entry.stable,
   }));
-  const reader: Reader = params.reader ? shareReader(params.reader) : createAccountReader(connection, { commitment: params.commitment, minContextSlot: params.minContextSlot });
+  const reader: Reader = params.reader
+    ? shareReader(params.reader)
+    : createAccountReader(connection, { commitment: params.commitment, minContextSlot: params.minContextSlot });
   const problems: SnapshotProblem[] = [];
   const problem = (code: SnapshotProblem['code'], account: string | null, message: string): void => {
     problems.push({ code, account: account === null ? null : toAddress(account), message });
@@ -115,21 +124,37 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
   // never on how many accounts or unknown mints the treasury holds.
   const knownMints = tokens.flatMap((entry) => (entry.mint === 'native' ? [] : [entry.mint]));
   const priceKeys = tokens.flatMap((entry) => (entry.pyth ? [entry.pyth] : []));
-  const firstBatch = [...new Set([...owners.map((owner) => owner.toBase58()), SYSVAR_CLOCK_PUBKEY.toBase58(), ...knownMints, ...priceKeys])].map(
-    (key) => new PublicKey(key),
-  );
-  const stakeOffsets = params.stakeAuthorities === 'withdrawer-or-staker' ? [STAKE_WITHDRAWER_OFFSET, STAKE_STAKER_OFFSET] : [STAKE_WITHDRAWER_OFFSET];
+  const firstBatch = [
+    ...new Set([...owners.map((owner) => owner.toBase58()), SYSVAR_CLOCK_PUBKEY.toBase58(), ...knownMints, ...priceKeys]),
+  ].map((key) => new PublicKey(key));
+  const stakeOffsets =
+    params.stakeAuthorities === 'withdrawer-or-staker' ? [STAKE_WITHDRAWER_OFFSET, STAKE_STAKER_OFFSET] : [STAKE_WITHDRAWER_OFFSET];
   const ownerScans = owners.map(async (owner) => {
     const bytes = owner.toBase58();
     const memcmp = (offset: number): GetProgramAccountsFilter => ({ memcmp: { offset, bytes } });
     const [classic, token2022, ...stakes] = await Promise.all([
-      programAccounts(reader, TOKEN_PROGRAM_ID, [{ dataSize: TOKEN_ACCOUNT_SIZE }, memcmp(TOKEN_OWNER_OFFSET)], `SPL Token accounts of ${bytes}`),
+      programAccounts(
+        reader,
+        TOKEN_PROGRAM_ID,
+        [{ dataSize: TOKEN_ACCOUNT_SIZE }, memcmp(TOKEN_OWNER_OFFSET)],
+        `SPL Token accounts of ${bytes}`,
+      ),
       programAccounts(reader, TOKEN_2022_PROGRAM_ID, [memcmp(TOKEN_OWNER_OFFSET)], `Token-2022 accounts of ${bytes}`),
       ...stakeOffsets.map((offset) =>
-        programAccounts(reader, StakeProgram.programId, [memcmp(offset)], `stake accounts ${offset === STAKE_WITHDRAWER_OFFSET ? 'withdrawable' : 'managed'} by ${bytes}`),
+        programAccounts(
+          reader,
+          StakeProgram.programId,
+          [memcmp(offset)],
+          `stake accounts ${offset === STAKE_WITHDRAWER_OFFSET ? 'withdrawable' : 'managed'} by ${bytes}`,
+        ),
       ),
     ]);
-    return { owner, classic: classic ?? [], token2022: token2022 ?? [], stakes: stakes.map((found, index) => ({ offset: stakeOffsets[index], found })) };
+    return {
+      owner,
+      classic: classic ?? [],
+      token2022: token2022 ?? [],
+      stakes: stakes.map((found, index) => ({ offset: stakeOffsets[index], found })),
+    };
   });
   const scans = await Promise.all(ownerScans);
 
@@ -138,7 +163,10 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
   const tokenAccounts = new Map<string, SnapshotTokenAccount>();
   for (const scan of scans) {
     const owner = scan.owner.toBase58();
-    for (const [program, found] of [[TOKEN_PROGRAM_ID, scan.classic], [TOKEN_2022_PROGRAM_ID, scan.token2022]] as const) {
+    for (const [program, found] of [
+      [TOKEN_PROGRAM_ID, scan.classic],
+      [TOKEN_2022_PROGRAM_ID, scan.token2022],
+    ] as const) {
       for (const { pubkey, account } of found) {
         const address = pubkey.toBase58();
         let parsed: ReturnType<typeof unpackAccount>;
@@ -147,11 +175,19 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
           if (!account.owner.equals(program)) throw new Error(`owned by ${account.owner.toBase58()}`);
           parsed = unpackAccount(pubkey, account, program);
         } catch (error) {
-          problem('account-unparseable', address, `account ${address} returned as a token account of ${owner} does not parse (${(error as Error).message || (error as Error).name}); left out of every total`);
+          problem(
+            'account-unparseable',
+            address,
+            `account ${address} returned as a token account of ${owner} does not parse (${(error as Error).message || (error as Error).name}); left out of every total`,
+          );
           continue;
         }
         if (!parsed.owner.equals(scan.owner) || !parsed.isInitialized) {
-          problem('account-wrong-owner', address, `account ${address} was returned for owner ${owner} but belongs to ${parsed.owner.toBase58()}; left out`);
+          problem(
+            'account-wrong-owner',
+            address,
+            `account ${address} was returned for owner ${owner} but belongs to ${parsed.owner.toBase58()}; left out`,
+          );
           continue;
         }
         tokenAccounts.set(address, {
@@ -183,7 +219,11 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
   for (const address of [...new Set([...knownMints, ...heldMints])]) {
     const info = accountInfo(address);
     if (!info) {
-      problem('mint-missing', address, `mint ${address} does not exist on this cluster${heldMints.has(address) ? ' although the treasury holds it' : ' (named in the token table)'}`);
+      problem(
+        'mint-missing',
+        address,
+        `mint ${address} does not exist on this cluster${heldMints.has(address) ? ' although the treasury holds it' : ' (named in the token table)'}`,
+      );
       continue;
     }
     const program = programKind(info.owner);
@@ -205,10 +245,18 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
       });
       const entry = tokens.find((token) => token.mint === address);
       if (entry && entry.decimals !== mint.decimals) {
-        problem('decimals-mismatch', address, `${entry.symbol}: the token table says ${entry.decimals} decimals, the mint ${address} has ${mint.decimals}; its value is not trusted`);
+        problem(
+          'decimals-mismatch',
+          address,
+          `${entry.symbol}: the token table says ${entry.decimals} decimals, the mint ${address} has ${mint.decimals}; its value is not trusted`,
+        );
       }
     } catch (error) {
-      problem('mint-unparseable', address, `mint ${address} does not parse (${(error as Error).message || (error as Error).name}); its tokens are not valued`);
+      problem(
+        'mint-unparseable',
+        address,
+        `mint ${address} does not parse (${(error as Error).message || (error as Error).name}); its tokens are not valued`,
+      );
     }
   }
 
@@ -226,12 +274,22 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
         }
         const role = offset === STAKE_WITHDRAWER_OFFSET ? 'withdrawer' : 'staker';
         if ((role === 'withdrawer' ? parsed.withdrawer : parsed.staker) !== scan.owner.toBase58()) {
-          problem('account-wrong-owner', address, `stake account ${address} was returned for ${scan.owner.toBase58()} but names other authorities; left out`);
+          problem(
+            'account-wrong-owner',
+            address,
+            `stake account ${address} was returned for ${scan.owner.toBase58()} but names other authorities; left out`,
+          );
           continue;
         }
         // Found both as withdrawer and as staker: the withdrawer role is the one that owns the lamports.
         if (stakeAccounts.has(address) && role === 'staker') continue;
-        stakeAccounts.set(address, { address: toAddress(address), lamports: BigInt(account.lamports), owner: toAddress(scan.owner), role, ...parsed });
+        stakeAccounts.set(address, {
+          address: toAddress(address),
+          lamports: BigInt(account.lamports),
+          owner: toAddress(scan.owner),
+          role,
+          ...parsed,
+        });
       }
     }
   }
@@ -241,7 +299,12 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
   const prices: SnapshotPrice[] = tokens.flatMap((entry) => {
     if (!entry.pyth) return [];
     const price = readPythPrice(entry.symbol, entry.pyth, accountInfo(entry.pyth), nowSeconds, limits);
-    if (price.component === null) problem(price.status === 'Unreadable' && /does not exist/.test(price.reasons[0] ?? '') ? 'price-missing' : 'price-unparseable', entry.pyth, `${entry.symbol}: ${price.reasons.join('; ')}`);
+    if (price.component === null)
+      problem(
+        price.status === 'Unreadable' && /does not exist/.test(price.reasons[0] ?? '') ? 'price-missing' : 'price-unparseable',
+        entry.pyth,
+        `${entry.symbol}: ${price.reasons.join('; ')}`,
+      );
     return [price];
   });
 
@@ -249,17 +312,27 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
   const allowances: SnapshotAllowance[] = agent
     ? [...tokenAccounts.values()]
         .filter((account) => account.delegate === agent && account.delegatedAmount > 0n)
-        .map((account) => ({ tokenAccount: account.address, mint: account.mint, symbol: symbolOf(account.mint), delegate: agent, remaining: account.delegatedAmount }))
+        .map((account) => ({
+          tokenAccount: account.address,
+          mint: account.mint,
+          symbol: symbolOf(account.mint),
+          delegate: agent,
+          remaining: account.delegatedAmount,
+        }))
         .sort((a, b) => (a.tokenAccount < b.tokenAccount ? -1 : 1))
     : [];
 
   const slot = reader.slots.reduce((max, value) => (value > max ? value : max), 0n);
   const minSlot = reader.slots.reduce((min, value) => (value < min ? value : min), slot);
   if (params.minContextSlot !== undefined && minSlot < params.minContextSlot) {
-    throw new StewardError('RPC_STALE_SLOT', `the RPC answered from slot ${minSlot}, older than the last recorded snapshot (slot ${params.minContextSlot})`, {
-      hint: 'the node is lagging or on a fork; retry in a few seconds or use another endpoint',
-      context: { slot: minSlot.toString(), previousSlot: params.minContextSlot.toString(), endpoint: redactUrl(connection.rpcEndpoint) },
-    });
+    throw new StewardError(
+      'RPC_STALE_SLOT',
+      `the RPC answered from slot ${minSlot}, older than the last recorded snapshot (slot ${params.minContextSlot})`,
+      {
+        hint: 'the node is lagging or on a fork; retry in a few seconds or use another endpoint',
+        context: { slot: minSlot.toString(), previousSlot: params.minContextSlot.toString(), endpoint: redactUrl(connection.rpcEndpoint) },
+      },
+    );
   }
   if (slot - minSlot > 150n) {
     problem('slot-spread', null, `the answers span slots ${minSlot}..${slot} (more than a minute): balances may not be from one moment`);

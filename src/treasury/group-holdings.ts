@@ -40,7 +40,16 @@ export function groupHoldings(snapshot: TreasurySnapshot): GroupedHoldings {
     return bucket;
   };
   const solBucket = (): Holding =>
-    bucketFor(solKey, () => ({ symbol: solKey, label: solKey, mint: 'native', decimals: 9, stable: false, amount: 0n, sources: [], flags: [] }));
+    bucketFor(solKey, () => ({
+      symbol: solKey,
+      label: solKey,
+      mint: 'native',
+      decimals: 9,
+      stable: false,
+      amount: 0n,
+      sources: [],
+      flags: [],
+    }));
 
   for (const owner of snapshot.owners) {
     const bucket = solBucket();
@@ -97,7 +106,12 @@ export function groupHoldings(snapshot: TreasurySnapshot): GroupedHoldings {
     }
     if (account.frozen) {
       bucket.flags.push('frozen-account');
-      flags.push({ code: 'frozen-account', severity: 'warning', subject: account.address, message: `token account ${account.address} (${bucket.label}) is frozen: its funds cannot move` });
+      flags.push({
+        code: 'frozen-account',
+        severity: 'warning',
+        subject: account.address,
+        message: `token account ${account.address} (${bucket.label}) is frozen: its funds cannot move`,
+      });
     }
     if (account.delegate && account.delegate !== snapshot.agent && account.delegatedAmount > 0n) {
       flags.push({

@@ -17,7 +17,16 @@ export {
   type SnapshotAllowance,
   type SnapshotProblem,
 } from './snapshot.js';
-export type { TreasuryAnalysis, AssetPosition, Holding, TreasuryFlag, DepegCheck, TreasuryChanges, ValueKind, HoldingSource } from './analysis.js';
+export type {
+  TreasuryAnalysis,
+  AssetPosition,
+  Holding,
+  TreasuryFlag,
+  DepegCheck,
+  TreasuryChanges,
+  ValueKind,
+  HoldingSource,
+} from './analysis.js';
 export { analyzeTreasury, DEFAULT_FEE_RESERVE_LAMPORTS, type AnalyzeTreasuryOptions } from './analyze-treasury.js';
 export { summarizeForPrompt } from './summarize-for-prompt.js';
 export { sharePpm, formatPpmPercent, parsePercentPpm, PPM } from './share.js';
@@ -30,4 +39,11 @@ export { getTreasurySnapshot, MAX_ACCOUNTS_PER_REQUEST, type GetTreasurySnapshot
 export { mintRisks, extensionNames } from './mint-risks.js';
 export { parseStakeAccount, STAKE_STAKER_OFFSET, STAKE_WITHDRAWER_OFFSET, STAKE_ACCOUNT_SIZE } from './stake-account.js';
 export { readPythPrice, PYTH_ORACLE_PROGRAMS, type PriceLimits } from './pyth-price.js';
-export { saveObservation, latestObservation, observationHistory, ownersKey, type StoredObservation, type Jsonified } from './observation-store.js';
+export {
+  saveObservation,
+  latestObservation,
+  observationHistory,
+  ownersKey,
+  type StoredObservation,
+  type Jsonified,
+} from './observation-store.js';

@@ -37,7 +37,12 @@ export function mintRisks(mint: Mint): MintRisk[] {
     switch (type) {
       case ExtensionType.PermanentDelegate: {
         const delegate = authorityOf(getPermanentDelegate(mint)?.delegate);
-        if (delegate) risks.push({ kind: 'permanent-delegate', detail: 'a permanent delegate can move or burn this token from every holder, the treasury included, without its signature', authority: delegate });
+        if (delegate)
+          risks.push({
+            kind: 'permanent-delegate',
+            detail: 'a permanent delegate can move or burn this token from every holder, the treasury included, without its signature',
+            authority: delegate,
+          });
         break;
       }
       case ExtensionType.TransferFeeConfig: {
@@ -54,35 +59,64 @@ export function mintRisks(mint: Mint): MintRisk[] {
       case ExtensionType.TransferHook: {
         const hook = getTransferHook(mint);
         const program = authorityOf(hook?.programId);
-        if (program) risks.push({ kind: 'transfer-hook', detail: 'every transfer calls a program chosen by the issuer, which can block or charge it', authority: program });
+        if (program)
+          risks.push({
+            kind: 'transfer-hook',
+            detail: 'every transfer calls a program chosen by the issuer, which can block or charge it',
+            authority: program,
+          });
         break;
       }
       case ExtensionType.DefaultAccountState:
         if (getDefaultAccountState(mint)?.state === AccountState.Frozen) {
-          risks.push({ kind: 'default-frozen', detail: 'new accounts of this token start frozen until the freeze authority thaws them', authority: authorityOf(mint.freezeAuthority) });
+          risks.push({
+            kind: 'default-frozen',
+            detail: 'new accounts of this token start frozen until the freeze authority thaws them',
+            authority: authorityOf(mint.freezeAuthority),
+          });
         }
         break;
       case ExtensionType.NonTransferable:
         risks.push({ kind: 'non-transferable', detail: 'the token cannot be transferred: it cannot be sold or paid out', authority: null });
         break;
       case ExtensionType.ConfidentialTransferMint:
-        risks.push({ kind: 'confidential-transfer', detail: 'balances can move into confidential (encrypted) form that this observation cannot see', authority: null });
+        risks.push({
+          kind: 'confidential-transfer',
+          detail: 'balances can move into confidential (encrypted) form that this observation cannot see',
+          authority: null,
+        });
         break;
       case ExtensionType.PausableConfig:
         risks.push({ kind: 'pausable', detail: 'its authority can pause every transfer, mint and burn of this token', authority: null });
         break;
       case ExtensionType.MintCloseAuthority:
-        risks.push({ kind: 'mint-close-authority', detail: 'the mint can be closed (and re-created with other rules) once its supply is zero', authority: authorityOf(getMintCloseAuthority(mint)?.closeAuthority) });
+        risks.push({
+          kind: 'mint-close-authority',
+          detail: 'the mint can be closed (and re-created with other rules) once its supply is zero',
+          authority: authorityOf(getMintCloseAuthority(mint)?.closeAuthority),
+        });
         break;
       case ExtensionType.InterestBearingConfig:
-        risks.push({ kind: 'interest-bearing', detail: 'the displayed amount accrues interest set by its authority; base units do not change', authority: null });
+        risks.push({
+          kind: 'interest-bearing',
+          detail: 'the displayed amount accrues interest set by its authority; base units do not change',
+          authority: null,
+        });
         break;
       case ExtensionType.ScaledUiAmountConfig:
-        risks.push({ kind: 'scaled-ui-amount', detail: 'the displayed amount is scaled by a multiplier its authority can change', authority: null });
+        risks.push({
+          kind: 'scaled-ui-amount',
+          detail: 'the displayed amount is scaled by a multiplier its authority can change',
+          authority: null,
+        });
         break;
       default:
         if (ExtensionType[type] === undefined) {
-          risks.push({ kind: 'unknown-extension', detail: `an extension this version of Steward does not know (type ${type})`, authority: null });
+          risks.push({
+            kind: 'unknown-extension',
+            detail: `an extension this version of Steward does not know (type ${type})`,
+            authority: null,
+          });
         }
     }
   }

@@ -56,18 +56,18 @@ export function saveObservation(
     `INSERT INTO treasury_observations (owners_key, cluster, cluster_name, endpoint, agent, slot, observed_at, trusted_micro_usd, snapshot, analysis, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
-      ownersKey(snapshot.owners.map((owner) => owner.address)),
-      observation.cluster,
-      observation.clusterName ?? null,
-      observation.endpoint ?? null,
-      observation.agent ?? null,
-      snapshot.slot,
-      snapshot.observedAt,
-      analysis.totals.trustedMicroUsd.toString(),
-      toJsonText(snapshot),
-      toJsonText(analysis),
-      (observation.now ?? new Date()).toISOString(),
-    );
+    ownersKey(snapshot.owners.map((owner) => owner.address)),
+    observation.cluster,
+    observation.clusterName ?? null,
+    observation.endpoint ?? null,
+    observation.agent ?? null,
+    snapshot.slot,
+    snapshot.observedAt,
+    analysis.totals.trustedMicroUsd.toString(),
+    toJsonText(snapshot),
+    toJsonText(analysis),
+    (observation.now ?? new Date()).toISOString(),
+  );
   return Number(result.lastInsertRowid);
 }
 
@@ -89,7 +89,11 @@ interface Row {
  * key (`cluster`), or — when the cluster cannot be asked who it is — by the endpoint last read
  * (`endpoint`: the newest observation made through it, whatever chain answered there).
  */
-export function latestObservation(db: Db, owners: readonly string[], on: { cluster: string } | { endpoint: string }): StoredObservation | null {
+export function latestObservation(
+  db: Db,
+  owners: readonly string[],
+  on: { cluster: string } | { endpoint: string },
+): StoredObservation | null {
   const [column, value, order] = 'cluster' in on ? ['cluster', on.cluster, 'slot DESC, id DESC'] : ['endpoint', on.endpoint, 'id DESC'];
   const row = db
     .prepare(
@@ -112,22 +116,37 @@ export function latestObservation(db: Db, owners: readonly string[], on: { clust
       analysis: JSON.parse(row.analysis) as Jsonified<TreasuryAnalysis>,
     };
   } catch (error) {
-    throw new StewardError('STORE_FAILED', `treasury observation ${row.id} in the database does not read back: ${(error as Error).message}`, {
-      hint: 'the row was written by another version or edited by hand; delete it (DELETE FROM treasury_observations WHERE id = ...) and observe again',
-      context: { id: Number(row.id) },
-      cause: error,
-    });
+    throw new StewardError(
+      'STORE_FAILED',
+      `treasury observation ${row.id} in the database does not read back: ${(error as Error).message}`,
+      {
+        hint: 'the row was written by another version or edited by hand; delete it (DELETE FROM treasury_observations WHERE id = ...) and observe again',
+        context: { id: Number(row.id) },
+        cause: error,
+      },
+    );
   }
 }
 
 /** The trusted value of these owners over time (oldest first, at most `limit` points), for charts. */
-export function observationHistory(db: Db, owners: readonly string[], options: { cluster: string; limit?: number }): { id: number; observedAt: string; slot: bigint; trustedMicroUsd: bigint }[] {
+export function observationHistory(
+  db: Db,
+  owners: readonly string[],
+  options: { cluster: string; limit?: number },
+): { id: number; observedAt: string; slot: bigint; trustedMicroUsd: bigint }[] {
   const rows = db
     .prepare(
       `SELECT id, observed_at, slot, trusted_micro_usd FROM treasury_observations
        WHERE owners_key = ? AND cluster = ? ORDER BY id DESC LIMIT ?`,
     )
     .safeIntegers(true)
-    .all(ownersKey(owners), options.cluster, options.limit ?? 500) as { id: bigint; observed_at: string; slot: bigint; trusted_micro_usd: string }[];
-  return rows.reverse().map((row) => ({ id: Number(row.id), observedAt: row.observed_at, slot: row.slot, trustedMicroUsd: BigInt(row.trusted_micro_usd) }));
+    .all(ownersKey(owners), options.cluster, options.limit ?? 500) as {
+    id: bigint;
+    observed_at: string;
+    slot: bigint;
+    trusted_micro_usd: string;
+  }[];
+  return rows
+    .reverse()
+    .map((row) => ({ id: Number(row.id), observedAt: row.observed_at, slot: row.slot, trustedMicroUsd: BigInt(row.trusted_micro_usd) }));
 }

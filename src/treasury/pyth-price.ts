@@ -8,7 +8,10 @@ import type { Address } from '../shared/index.js';
 import type { SnapshotPrice } from './snapshot.js';
 
 /** Pyth's legacy oracle program on mainnet-beta (and the demo) and on devnet. */
-export const PYTH_ORACLE_PROGRAMS = new Set(['FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH', 'gSbePebfvPy7tRqimPoVecS2UsBvYv46ynrzWocc92s']);
+export const PYTH_ORACLE_PROGRAMS = new Set([
+  'FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH',
+  'gSbePebfvPy7tRqimPoVecS2UsBvYv46ynrzWocc92s',
+]);
 
 /**
  * Sane bounds for a price: Pyth publishes exponents from -18 to 0, and no token this treasury
@@ -60,7 +63,11 @@ export function readPythPrice(
   }
   const { aggregate, exponent } = parsed;
   if (!Number.isInteger(exponent) || exponent < PRICE_EXPONENT_RANGE.min || exponent > PRICE_EXPONENT_RANGE.max) {
-    return untrusted(symbol, account, `price account ${account} has exponent ${exponent}, outside ${PRICE_EXPONENT_RANGE.min}..${PRICE_EXPONENT_RANGE.max}; the price is not used`);
+    return untrusted(
+      symbol,
+      account,
+      `price account ${account} has exponent ${exponent}, outside ${PRICE_EXPONENT_RANGE.min}..${PRICE_EXPONENT_RANGE.max}; the price is not used`,
+    );
   }
   const reasons: string[] = [];
   const owner = info.owner.toBase58();
@@ -70,14 +77,19 @@ export function readPythPrice(
   if (aggregate.priceComponent <= 0n) reasons.push(`price is not positive (${aggregate.priceComponent})`);
   // price = component × 10^exponent > MAX_SANE_PRICE_USD, compared exactly.
   if (aggregate.priceComponent > MAX_SANE_PRICE_USD * 10n ** BigInt(-exponent)) {
-    reasons.push(`price ${aggregate.priceComponent}e${exponent} of account ${account} is above the sane bound of ${MAX_SANE_PRICE_USD} USD`);
+    reasons.push(
+      `price ${aggregate.priceComponent}e${exponent} of account ${account} is above the sane bound of ${MAX_SANE_PRICE_USD} USD`,
+    );
   }
   const age = nowSeconds - parsed.timestamp;
   if (age > BigInt(limits.maxStalenessSeconds)) reasons.push(`stale: published ${age}s ago, limit ${limits.maxStalenessSeconds}s`);
   // A publish time ahead of our clock by more than a minute is a clock or data fault, not freshness.
   if (age < -60n) reasons.push(`published ${-age}s in the future`);
   // confidence / price > maxConfidenceBps / 10000, compared exactly.
-  if (aggregate.priceComponent > 0n && aggregate.confidenceComponent * 10_000n > BigInt(limits.maxConfidenceBps) * aggregate.priceComponent) {
+  if (
+    aggregate.priceComponent > 0n &&
+    aggregate.confidenceComponent * 10_000n > BigInt(limits.maxConfidenceBps) * aggregate.priceComponent
+  ) {
     reasons.push(`confidence ±${aggregate.confidenceComponent}e${exponent} is wider than ${limits.maxConfidenceBps} bps of the price`);
   }
   return {

@@ -8,7 +8,10 @@ import { address } from '../config/schemas/common.js';
 /** A bigint in memory, a decimal string in JSON (JSON numbers lose precision past 2^53). */
 const big = z.union([
   z.bigint(),
-  z.string().regex(/^-?\d+$/, { error: 'expected an integer as a decimal string' }).transform((text) => BigInt(text)),
+  z
+    .string()
+    .regex(/^-?\d+$/, { error: 'expected an integer as a decimal string' })
+    .transform((text) => BigInt(text)),
 ]);
 
 export const tokenProgramKinds = ['spl-token', 'token-2022'] as const;

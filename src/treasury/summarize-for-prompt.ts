@@ -47,15 +47,22 @@ export function summarizeForPrompt(analysis: TreasuryAnalysis): string {
     `Stable share: ${share === null ? '-' : formatPpmPercent(share)}. Runway: ${analysis.runway.months ?? '-'} months (stablecoins alone: ${analysis.runway.stableMonths ?? '-'}).`,
   );
   const { largest, hhi } = analysis.concentration;
-  lines.push(`Concentration: largest ${largest ? `${largest.label} ${formatPpmPercent(largest.weightPpm)}` : '-'}; HHI ${hhi ?? '-'} of 10000.`);
+  lines.push(
+    `Concentration: largest ${largest ? `${largest.label} ${formatPpmPercent(largest.weightPpm)}` : '-'}; HHI ${hhi ?? '-'} of 10000.`,
+  );
   lines.push(
     `Idle SOL: ${formatAmount(analysis.idleSol.idleLamports, 9)} SOL${analysis.idleSol.valueMicroUsd === null ? '' : ` (${formatUsd(analysis.idleSol.valueMicroUsd, 'cents')})`}; staked ${formatAmount(analysis.stake.ownedLamports, 9)} SOL, active ${formatAmount(analysis.stake.activeLamports, 9)}.`,
   );
   for (const check of analysis.depegs) {
-    if (check.status !== 'pegged') lines.push(`Peg ${check.symbol}: ${check.status} at $${check.priceText ?? '?'} (${check.deviationBps ?? '?'} bps from $1, threshold ${check.thresholdBps}).`);
+    if (check.status !== 'pegged')
+      lines.push(
+        `Peg ${check.symbol}: ${check.status} at $${check.priceText ?? '?'} (${check.deviationBps ?? '?'} bps from $1, threshold ${check.thresholdBps}).`,
+      );
   }
   if (analysis.allowances.length > 0) {
-    lines.push(`On-chain allowances the agent key may still move: ${analysis.allowances.map((allowance) => `${allowance.remainingText} ${allowance.label}`).join(', ')}.`);
+    lines.push(
+      `On-chain allowances the agent key may still move: ${analysis.allowances.map((allowance) => `${allowance.remainingText} ${allowance.label}`).join(', ')}.`,
+    );
   } else {
     lines.push('On-chain allowances the agent key may still move: none.');
   }

@@ -35,7 +35,8 @@ export function treasuryAddresses(
   const ownerSet = new Set(owners);
   const accountOwner = new Map(tokenAccounts.map((account) => [account.address, account.owner]));
   let all: Set<string> | undefined;
-  const isAssociated = (address: string, mint: string): boolean => owners.some((owner) => associatedAccountsOf(mint, owner).includes(address));
+  const isAssociated = (address: string, mint: string): boolean =>
+    owners.some((owner) => associatedAccountsOf(mint, owner).includes(address));
   return {
     get all() {
       all ??= new Set([

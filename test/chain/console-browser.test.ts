@@ -24,11 +24,14 @@ import { demoContext, demoPolicy } from './execute-demo-context.js';
 import { tokenBalance, usdc } from './execute-fixture.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CHROMIUM = [process.env['STEWARD_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path): path is string => Boolean(path && existsSync(path)));
+const CHROMIUM = [process.env['STEWARD_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path): path is string =>
+  Boolean(path && existsSync(path)),
+);
 const ARTIFACTS = resolve(process.env['STEWARD_ARTIFACTS_DIR'] ?? join(ROOT, 'test-artifacts/console'));
-const HOSTILE_TITLE = '<script>window.__pwned = 1; console.log("PWNED")</script><img src=x onerror="console.log(\'PWNED-img\')"> Routine payment';
+const HOSTILE_TITLE =
+  '<script>window.__pwned = 1; console.log("PWNED")</script><img src=x onerror="console.log(\'PWNED-img\')"> Routine payment';
 
-if (process.env['CI'] && !CHROMIUM) throw new Error('the console browser test needs Chromium: .ci/run installs Debian\'s chromium package');
+if (process.env['CI'] && !CHROMIUM) throw new Error("the console browser test needs Chromium: .ci/run installs Debian's chromium package");
 
 const work = tempDir('steward-console-');
 const env = {
@@ -49,7 +52,14 @@ function seedTransfer(amount: string, reason: string): number {
   try {
     const payload = { kind: 'transfer', token: 'USDC', amount, to: DEMO.grantee.toBase58(), reason };
     const now = Date.now();
-    return recordDecision({ db: store.db, policy, agent: 'treasury-guardian', payload, verdict: evaluatePolicy(policy, payload, demoContext(policy, now)), now: new Date(now) });
+    return recordDecision({
+      db: store.db,
+      policy,
+      agent: 'treasury-guardian',
+      payload,
+      verdict: evaluatePolicy(policy, payload, demoContext(policy, now)),
+      now: new Date(now),
+    });
   } finally {
     store.close();
   }
@@ -60,7 +70,10 @@ function seedHostileReview(): void {
   const store = openStore(env.STEWARD_DB);
   try {
     const row = store.db.prepare('SELECT * FROM proposal_reviews ORDER BY id LIMIT 1').get() as Record<string, unknown>;
-    const review = JSON.parse(String(row['review'])) as { proposal: { address: string; name: string; description: string }; maxSeverity: string | null };
+    const review = JSON.parse(String(row['review'])) as {
+      proposal: { address: string; name: string; description: string };
+      maxSeverity: string | null;
+    };
     review.proposal.address = 'Hosti1eProposa1111111111111111111111111111111';
     review.proposal.name = HOSTILE_TITLE;
     review.proposal.description = '</pre><script>console.log("PWNED-description")</script>';
@@ -97,7 +110,11 @@ function cli(...args: string[]) {
 
 describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
   beforeAll(async () => {
-    consoleProcess = spawn(process.execPath, ['--no-allocation-site-pretenuring', STEWARD_BIN, '--config', ROOT, 'console', '--port', '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    consoleProcess = spawn(
+      process.execPath,
+      ['--no-allocation-site-pretenuring', STEWARD_BIN, '--config', ROOT, 'console', '--port', '0'],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     consoleProcess.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise<void>((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`the console did not start:\n${output}`)), 150_000);
@@ -128,7 +145,12 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
   it('the treasury page shows what `steward observe --json` reports, with a strict CSP and the charts', async () => {
     const observed = await cli('observe', '--json');
     expect(observed.code, observed.stderr).toBe(0);
-    const json = JSON.parse(observed.stdout) as { analysis: { assets: { label: string; amount: string; decimals: number; valueMicroUsd: string | null }[]; totals: { trustedMicroUsd: string } } };
+    const json = JSON.parse(observed.stdout) as {
+      analysis: {
+        assets: { label: string; amount: string; decimals: number; valueMicroUsd: string | null }[];
+        totals: { trustedMicroUsd: string };
+      };
+    };
     const { page, messages } = await openPage('/');
     const response = await page.request.get(`${base}/`);
     expect(response.headers()['content-security-policy']).toContain("script-src 'self'");
@@ -136,7 +158,9 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     for (const asset of json.analysis.assets) {
       const row = page.locator(`#holdings tr[data-asset="${asset.label}"]`);
       expect(await row.locator('td.amount').textContent()).toBe(formatAmount(BigInt(asset.amount), asset.decimals));
-      expect(await row.locator('td.value').textContent()).toBe(asset.valueMicroUsd === null ? '-' : formatUsd(BigInt(asset.valueMicroUsd), 'cents'));
+      expect(await row.locator('td.value').textContent()).toBe(
+        asset.valueMicroUsd === null ? '-' : formatUsd(BigInt(asset.valueMicroUsd), 'cents'),
+      );
     }
     expect(await page.locator('#allocation-chart rect.weight').count()).toBeGreaterThan(2);
     await page.waitForSelector('#value-chart canvas');
@@ -165,7 +189,9 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     const before = await tokenBalance(connection, DEMO.granteeUsdcAccount);
     await card.locator('form:has(button.approve) input[name="by"]').fill('alice');
     await Promise.all([page.waitForURL(/\/approvals\?n=/, { timeout: 150_000 }), card.locator('button.approve').click()]);
-    expect(await page.locator('#notice').textContent()).toMatch(new RegExp(`Action ${id} approved by alice .*Executed: confirmed in slot \\d+`));
+    expect(await page.locator('#notice').textContent()).toMatch(
+      new RegExp(`Action ${id} approved by alice .*Executed: confirmed in slot \\d+`),
+    );
     expect(await tokenBalance(connection, DEMO.granteeUsdcAccount)).toBe(before + usdc(12_000));
     const shown = await cli('approvals', 'show', String(id), '--json');
     expect(JSON.parse(shown.stdout)).toMatchObject({ status: 'approved', decided_by: 'alice', action: { state: 'confirmed' } });
@@ -180,7 +206,9 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     // The page of `first` submits the digest of `second`: a stale or swapped page.
     const otherDigest = await page.locator(`#action-${second} .digest`).textContent();
     const card = page.locator(`#action-${first}`);
-    await card.locator('input[name="digest"]').evaluate((input, value) => ((input as unknown as { value: string }).value = value), otherDigest ?? '');
+    await card
+      .locator('input[name="digest"]')
+      .evaluate((input, value) => ((input as unknown as { value: string }).value = value), otherDigest ?? '');
     await card.locator('form:has(button.approve) input[name="by"]').fill('mallory');
     await Promise.all([page.waitForURL(/\/approvals\?n=/, { timeout: 150_000 }), card.locator('button.approve').click()]);
     expect(await page.locator('#notice').textContent()).toContain(`Refused: action ${first} is not the action you approved`);
@@ -203,7 +231,12 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     expect(noToken.status).toBe(403);
     const page = await (await openPage('/')).page;
     const csrf = await page.locator('input[name="csrf"]').first().inputValue();
-    const crossOrigin = await fetch(`${base}/pause`, { method: 'POST', headers: { origin: 'http://evil.example' }, body: new URLSearchParams({ reason: 'forged', csrf }), redirect: 'manual' });
+    const crossOrigin = await fetch(`${base}/pause`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example' },
+      body: new URLSearchParams({ reason: 'forged', csrf }),
+      redirect: 'manual',
+    });
     expect(crossOrigin.status).toBe(403);
     // A page of another origin that rebinds its DNS name onto the console's address sends its own Host.
     const { request } = await import('node:http');
@@ -231,14 +264,22 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     const card = page.locator(`#action-${id}`);
     await card.locator('form:has(button.approve) input[name="by"]').fill('alice');
     await Promise.all([page.waitForURL(/n=/), card.locator('button.approve').click()]);
-    expect(await page.locator('#notice').textContent()).toContain(`Steward is paused (incident #7); resume first. The approval of action ${id} stays pending.`);
+    expect(await page.locator('#notice').textContent()).toContain(
+      `Steward is paused (incident #7); resume first. The approval of action ${id} stays pending.`,
+    );
     await screenshot(page, 'paused');
     const viaCli = await cli('approvals', 'approve', String(id), '--by', 'alice');
     expect(viaCli.code).toBe(3);
     // A run while paused: the agent proposes a transfer (a model the test controls) and the policy denies it.
-    const model = await startFakeModel({ assessment: 'Pay the grantee.', actions: [{ kind: 'transfer', token: 'USDC', amount: '10', to: DEMO.grantee.toBase58(), reason: 'while paused' }] });
+    const model = await startFakeModel({
+      assessment: 'Pay the grantee.',
+      actions: [{ kind: 'transfer', token: 'USDC', amount: '10', to: DEMO.grantee.toBase58(), reason: 'while paused' }],
+    });
     try {
-      const run = await runCliProcess(['--config', ROOT, 'run', 'treasury-guardian'], { env: { ...env, STEWARD_OPENAI_BASE_URL: model.url, STEWARD_OPENAI_MODEL: 'fake' }, timeoutMs: 150_000 });
+      const run = await runCliProcess(['--config', ROOT, 'run', 'treasury-guardian'], {
+        env: { ...env, STEWARD_OPENAI_BASE_URL: model.url, STEWARD_OPENAI_MODEL: 'fake' },
+        timeoutMs: 150_000,
+      });
       expect(run.stdout, run.stderr).toContain('actions: 1 proposed, 1 denied, 0 awaiting approval, 0 confirmed');
       expect(model.requests).toBeGreaterThan(0);
     } finally {
@@ -261,7 +302,9 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     expect(await page.locator('article.review').count()).toBeGreaterThanOrEqual(5);
     // Severity first: cards come most severe first.
     const rank: Record<string, number> = { 'sev-severe': 0, 'sev-warn': 1, 'sev-info': 2, 'sev-none': 3 };
-    const order = (await page.locator('article.review').evaluateAll((cards) => cards.map((card) => card.className))).map((name) => rank[name.split(' ')[1] ?? ''] ?? 9);
+    const order = (await page.locator('article.review').evaluateAll((cards) => cards.map((card) => card.className))).map(
+      (name) => rank[name.split(' ')[1] ?? ''] ?? 9,
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     await screenshot(page, 'proposals');
     expect(messages.filter((m) => m.includes('PWNED'))).toEqual([]);

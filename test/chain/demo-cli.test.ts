@@ -27,7 +27,12 @@ describe('steward demo', () => {
       STEWARD_LOG_LEVEL: 'error',
     };
     const started = Date.now();
-    const { stdout } = await run(process.execPath, [join(root, 'bin/steward.js'), 'demo'], { cwd: root, env, maxBuffer: 16 * 1024 * 1024, timeout: 170_000 });
+    const { stdout } = await run(process.execPath, [join(root, 'bin/steward.js'), 'demo'], {
+      cwd: root,
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 170_000,
+    });
     const seconds = (Date.now() - started) / 1000;
 
     expect(stdout).toContain('RANDOM weights');
@@ -40,10 +45,22 @@ describe('steward demo', () => {
 
     const db = new Database(join(work, 'demo.db'), { readonly: true });
     try {
-      const runs = db.prepare('SELECT agent, status, report_path FROM runs ORDER BY id').all() as { agent: string; status: string; report_path: string }[];
-      expect(runs.map((row) => row.agent)).toEqual(['proposal-reviewer', 'treasury-guardian', 'treasury-guardian', ...(squadsProgram ? ['treasury-guardian'] : [])]);
+      const runs = db.prepare('SELECT agent, status, report_path FROM runs ORDER BY id').all() as {
+        agent: string;
+        status: string;
+        report_path: string;
+      }[];
+      expect(runs.map((row) => row.agent)).toEqual([
+        'proposal-reviewer',
+        'treasury-guardian',
+        'treasury-guardian',
+        ...(squadsProgram ? ['treasury-guardian'] : []),
+      ]);
       if (squadsProgram) {
-        const vault = db.prepare('SELECT state FROM actions WHERE run_id = (SELECT MAX(id) FROM runs) ORDER BY id').pluck().all() as string[];
+        const vault = db
+          .prepare('SELECT state FROM actions WHERE run_id = (SELECT MAX(id) FROM runs) ORDER BY id')
+          .pluck()
+          .all() as string[];
         expect(vault).toEqual(['confirmed', 'effects-refused']);
         expect(stdout).toMatch(/^4\. scripted payments from the Squads vault/m);
         expect(stdout).toMatch(/refused at allowance: the action moves 1000 USDC but the on-chain allowance on \S+ has 500 left/);
@@ -58,7 +75,9 @@ describe('steward demo', () => {
       expect(reviews).toHaveLength(5);
       let severe = 0;
       for (const file of reviews) {
-        const review = JSON.parse(readFileSync(join(work, 'reports/demo/reviews', file), 'utf8')) as { flags: { id: string; severity: string }[] };
+        const review = JSON.parse(readFileSync(join(work, 'reports/demo/reviews', file), 'utf8')) as {
+          flags: { id: string; severity: string }[];
+        };
         for (const flag of review.flags.filter((f) => f.severity === 'severe')) {
           severe += 1;
           expect(reviewerReport).toContain(`severe: ${flag.id}`);

@@ -3,7 +3,16 @@
 // the agent's allowance must hold on-chain, and every account must parse back.
 import '../../src/chain/embedded/v8-flags.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Authorized, Keypair, LAMPORTS_PER_SOL, Lockup, PublicKey, StakeProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import {
+  Authorized,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  Lockup,
+  PublicKey,
+  StakeProgram,
+  Transaction,
+  type TransactionInstruction,
+} from '@solana/web3.js';
 import {
   TOKEN_2022_PROGRAM_ID,
   createAssociatedTokenAccountInstruction,
@@ -16,7 +25,16 @@ import { GovernanceAccountParser, Proposal, ProposalState, ProposalTransaction, 
 import { PriceStatus, parsePriceData } from '@pythnetwork/client';
 import { EmbeddedChain, createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
 import { GOVERNANCE_PROGRAM_ID, PYTH_PROGRAM_ID } from '../../src/demo/index.js';
-import { DEMO, DEMO_MINTS, demoKeypair, refreshDemoPrices, seedDemoDao, startDemoOracle, type DemoDao, type DemoSymbol } from '../../src/demo/index.js';
+import {
+  DEMO,
+  DEMO_MINTS,
+  demoKeypair,
+  refreshDemoPrices,
+  seedDemoDao,
+  startDemoOracle,
+  type DemoDao,
+  type DemoSymbol,
+} from '../../src/demo/index.js';
 import { encodeStakeAccount } from '../../src/demo/seed/stake.js';
 import { encodeTokenAccount } from '../../src/demo/seed/token-layouts.js';
 import { rentExemptLamports } from '../../src/demo/seed/rent.js';
@@ -56,7 +74,10 @@ describe('demo DAO on the embedded chain', () => {
       const again = await seedDemoDao(other, { clock: dao.clock });
       expect(again.accounts.map(String)).toEqual(dao.accounts.map(String));
       for (const address of dao.accounts) {
-        expect(Buffer.from(other.getAccount(address)?.data ?? []).equals(Buffer.from(chain.getAccount(address)?.data ?? [0])), address.toBase58()).toBe(true);
+        expect(
+          Buffer.from(other.getAccount(address)?.data ?? []).equals(Buffer.from(chain.getAccount(address)?.data ?? [0])),
+          address.toBase58(),
+        ).toBe(true);
       }
     } finally {
       other.close();
@@ -132,8 +153,9 @@ describe('demo DAO on the embedded chain', () => {
     // Realm, realm config, governance, 3 token owner records, 5 proposals, 5 proposal transactions.
     const governance = await connection.getProgramAccounts(GOVERNANCE_PROGRAM_ID);
     expect(governance).toHaveLength(16);
-    const proposals = governance.filter(({ account }) => account.data[0] === 14).map(({ account, pubkey }) =>
-      GovernanceAccountParser(Proposal)(pubkey, account).account as Proposal);
+    const proposals = governance
+      .filter(({ account }) => account.data[0] === 14)
+      .map(({ account, pubkey }) => GovernanceAccountParser(Proposal)(pubkey, account).account as Proposal);
     expect(proposals.map((p) => p.name).sort()).toEqual(dao.governance.proposals.map((p) => p.name).sort());
     const prices = await connection.getProgramAccounts(PYTH_PROGRAM_ID);
     expect(prices.map(({ pubkey }) => pubkey.toBase58()).sort()).toEqual(Object.values(DEMO.priceAccounts).map(String).sort());
@@ -144,12 +166,36 @@ describe('demo DAO on the embedded chain', () => {
     const before = unpackAccount(DEMO.treasuryTokenAccounts.USDC, account(DEMO.treasuryTokenAccounts.USDC));
     expect(before.delegate?.equals(DEMO.agent)).toBe(true);
     expect(before.delegatedAmount).toBe(50_000_000_000n);
-    send([createTransferCheckedInstruction(DEMO.treasuryTokenAccounts.USDC, DEMO.mints.USDC, DEMO.granteeUsdcAccount, DEMO.agent, 1_000_000_000n, 6)], [agent]);
+    send(
+      [
+        createTransferCheckedInstruction(
+          DEMO.treasuryTokenAccounts.USDC,
+          DEMO.mints.USDC,
+          DEMO.granteeUsdcAccount,
+          DEMO.agent,
+          1_000_000_000n,
+          6,
+        ),
+      ],
+      [agent],
+    );
     const after = unpackAccount(DEMO.treasuryTokenAccounts.USDC, account(DEMO.treasuryTokenAccounts.USDC));
     expect(after.amount).toBe(before.amount - 1_000_000_000n);
     expect(after.delegatedAmount).toBe(49_000_000_000n);
     expect(() =>
-      send([createTransferCheckedInstruction(DEMO.treasuryTokenAccounts.USDC, DEMO.mints.USDC, DEMO.granteeUsdcAccount, DEMO.agent, 49_000_000_001n, 6)], [agent]),
+      send(
+        [
+          createTransferCheckedInstruction(
+            DEMO.treasuryTokenAccounts.USDC,
+            DEMO.mints.USDC,
+            DEMO.granteeUsdcAccount,
+            DEMO.agent,
+            49_000_000_001n,
+            6,
+          ),
+        ],
+        [agent],
+      ),
     ).toThrow(expect.objectContaining({ code: 'CHAIN_FAILED' }));
   });
 
@@ -161,10 +207,20 @@ describe('demo DAO on the embedded chain', () => {
     chain.airdrop(staker.publicKey, BigInt(LAMPORTS_PER_SOL));
     const lamports = 5 * LAMPORTS_PER_SOL;
     send(
-      StakeProgram.createAccount({ fromPubkey: payer.publicKey, stakePubkey: stake.publicKey, authorized: new Authorized(staker.publicKey, staker.publicKey), lockup: new Lockup(0, 0, PublicKey.default), lamports }).instructions,
+      StakeProgram.createAccount({
+        fromPubkey: payer.publicKey,
+        stakePubkey: stake.publicKey,
+        authorized: new Authorized(staker.publicKey, staker.publicKey),
+        lockup: new Lockup(0, 0, PublicKey.default),
+        lamports,
+      }).instructions,
       [payer, stake],
     );
-    send(StakeProgram.delegate({ stakePubkey: stake.publicKey, authorizedPubkey: staker.publicKey, votePubkey: DEMO.voteAccount }).instructions, [staker]);
+    send(
+      StakeProgram.delegate({ stakePubkey: stake.publicKey, authorizedPubkey: staker.publicKey, votePubkey: DEMO.voteAccount })
+        .instructions,
+      [staker],
+    );
     const ours = encodeStakeAccount({
       staker: staker.publicKey,
       withdrawer: staker.publicKey,
@@ -188,7 +244,12 @@ describe('demo DAO on the embedded chain', () => {
     const ata = getAssociatedTokenAddressSync(DEMO.mints.PYUSD, owner, false, TOKEN_2022_PROGRAM_ID);
     send([createAssociatedTokenAccountInstruction(payer.publicKey, ata, owner, DEMO.mints.PYUSD, TOKEN_2022_PROGRAM_ID)], [payer]);
     const real = chain.getAccount(ata);
-    const ours = encodeTokenAccount({ mint: DEMO.mints.PYUSD, owner, amount: 0n, extensions: { immutableOwner: true, transferFeeAmount: true } });
+    const ours = encodeTokenAccount({
+      mint: DEMO.mints.PYUSD,
+      owner,
+      amount: 0n,
+      extensions: { immutableOwner: true, transferFeeAmount: true },
+    });
     expect(Buffer.from(real?.data ?? []).equals(Buffer.from(ours))).toBe(true);
     expect(real?.lamports).toBe(rentExemptLamports(ours.length));
   });

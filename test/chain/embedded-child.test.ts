@@ -14,7 +14,6 @@ import { pidExists } from '../../src/shared/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { rpc } from './rpc-client.js';
 
-
 async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -51,7 +50,10 @@ describe('spawnEmbeddedChain (demo)', () => {
     const address = Keypair.generate().publicKey.toBase58();
     const owner = Keypair.generate().publicKey.toBase58();
     const data = Buffer.from('cheat code').toString('base64');
-    const set = await rpc(chain.url, 'steward_setAccount', [address, { lamports: 1_234_567, data: [data, 'base64'], owner, executable: false }]);
+    const set = await rpc(chain.url, 'steward_setAccount', [
+      address,
+      { lamports: 1_234_567, data: [data, 'base64'], owner, executable: false },
+    ]);
     expect(set.error).toBeUndefined();
     expect(set.result).toMatchObject({ context: { slot: expect.any(Number) }, value: null });
     const read = await rpc(chain.url, 'getAccountInfo', [address, { encoding: 'base64' }]);
@@ -60,13 +62,18 @@ describe('spawnEmbeddedChain (demo)', () => {
 
     // The `solana account --output json` shape, with a u64 above 2^53 as a decimal string.
     const big = Keypair.generate().publicKey.toBase58();
-    const file = await rpc(chain.url, 'steward_setAccount', [{ pubkey: big, account: { lamports: '18000000000000000000', data: ['', 'base64'], owner, executable: false } }]);
+    const file = await rpc(chain.url, 'steward_setAccount', [
+      { pubkey: big, account: { lamports: '18000000000000000000', data: ['', 'base64'], owner, executable: false } },
+    ]);
     expect(file.error).toBeUndefined();
     const balance = await rpc(chain.url, 'getBalance', [big]);
     expect(BigInt(balance.result.value)).toBe(18_000_000_000_000_000_000n);
 
     const bad = await rpc(chain.url, 'steward_setAccount', [address, { lamports: -1, owner }]);
-    expect(bad.error).toEqual({ code: -32602, message: 'Invalid param: account (params[1]).lamports must be a non-negative integer (u64; a decimal string above 2^53)' });
+    expect(bad.error).toEqual({
+      code: -32602,
+      message: 'Invalid param: account (params[1]).lamports must be a non-negative integer (u64; a decimal string above 2^53)',
+    });
     const badOwner = await rpc(chain.url, 'steward_setAccount', [{ pubkey: big, account: { lamports: 1, owner: 'nope' } }]);
     expect(badOwner.error?.message).toBe('Invalid param: params[0].account.owner is not a valid public key: "nope"');
   });
@@ -101,7 +108,11 @@ describe('spawnEmbeddedChain lifecycle', () => {
   });
 
   it('does not outlive a parent killed with SIGKILL', async () => {
-    const parent = spawn(process.execPath, ['--no-allocation-site-pretenuring', '--import', 'tsx', join(import.meta.dirname, 'embedded-child-parent.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(
+      process.execPath,
+      ['--no-allocation-site-pretenuring', '--import', 'tsx', join(import.meta.dirname, 'embedded-child-parent.ts')],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: parent.stdout! }).once('line', resolve);
       parent.once('exit', (code) => reject(new Error(`helper parent exited with ${code} before reporting the chain pid`)));
@@ -115,7 +126,9 @@ describe('spawnEmbeddedChain lifecycle', () => {
   it('`steward localnet --ready-json` prints exactly one JSON line on stdout and exits 0 on SIGTERM and on stdin closed', async () => {
     const bin = join(import.meta.dirname, '../../bin/steward.js');
     for (const stopBy of ['SIGTERM', 'stdin'] as const) {
-      const child = spawn(process.execPath, ['--no-allocation-site-pretenuring', bin, 'localnet', '--port', '0', '--ready-json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--no-allocation-site-pretenuring', bin, 'localnet', '--port', '0', '--ready-json'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -123,14 +136,21 @@ describe('spawnEmbeddedChain lifecycle', () => {
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
       const ready = JSON.parse(line) as { url: string; wsUrl: string; pid: number; chainId: string };
-      expect(ready).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), wsUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/), pid: child.pid, chainId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      expect(ready).toEqual({
+        url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        wsUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/),
+        pid: child.pid,
+        chainId: expect.stringMatching(/^[0-9a-f]{16}$/),
+      });
       expect((await rpc(ready.url, 'getHealth')).result).toBe('ok');
       if (stopBy === 'SIGTERM') child.kill('SIGTERM');
       else child.stdin.end();
       expect(await exit).toBe(0);
       expect(stdout).toBe(`${line}\n`);
       expect(stderr).toContain(`JSON-RPC URL: ${ready.url}`);
-      expect(stderr).toContain(stopBy === 'SIGTERM' ? 'embedded chain stopping: SIGTERM' : 'embedded chain stopping: stdin closed (parent gone)');
+      expect(stderr).toContain(
+        stopBy === 'SIGTERM' ? 'embedded chain stopping: SIGTERM' : 'embedded chain stopping: stdin closed (parent gone)',
+      );
       expect(stderr).toContain('embedded chain stopped');
     }
   });
@@ -152,7 +172,10 @@ describe('spawnEmbeddedChain lifecycle', () => {
   });
 
   it('reports a missing program file by name', async () => {
-    const error = await spawnEmbeddedChain({ demo: false, programs: [{ id: Keypair.generate().publicKey.toBase58(), path: '/nonexistent/prog.so' }] }).catch((thrown: unknown) => thrown);
+    const error = await spawnEmbeddedChain({
+      demo: false,
+      programs: [{ id: Keypair.generate().publicKey.toBase58(), path: '/nonexistent/prog.so' }],
+    }).catch((thrown: unknown) => thrown);
     expect(isStewardError(error) && error.code).toBe('CHAIN_FAILED');
     expect((error as Error).message).toContain('cannot read program file /nonexistent/prog.so: ENOENT');
   });

@@ -59,10 +59,17 @@ describe('embedded chain state', () => {
     expect(() => parseChainState('{"version":9}', '/x/steward.chain.json')).toThrow(/not a state this version reads: version/);
   });
 
-  it('two commands in a row on the embedded default see each other\'s effects, and leave nothing running', async () => {
+  it("two commands in a row on the embedded default see each other's effects, and leave nothing running", async () => {
     const work = tempDir('steward-chain-state-');
-    const env = { ...process.env, STEWARD_DB: join(work, 'steward.db'), STEWARD_RPC_URL: 'embedded', STEWARD_LOG_LEVEL: 'error', STEWARD_KEYPAIR: '' };
-    const steward = (...args: string[]) => run(process.execPath, [join(root, 'bin/steward.js'), '--config', root, ...args], { cwd: work, env, timeout: 120_000 });
+    const env = {
+      ...process.env,
+      STEWARD_DB: join(work, 'steward.db'),
+      STEWARD_RPC_URL: 'embedded',
+      STEWARD_LOG_LEVEL: 'error',
+      STEWARD_KEYPAIR: '',
+    };
+    const steward = (...args: string[]) =>
+      run(process.execPath, [join(root, 'bin/steward.js'), '--config', root, ...args], { cwd: work, env, timeout: 120_000 });
     const granted = await steward('grant', '--token', 'USDC', '--amount', '777', '--execute');
     expect(granted.stdout).toContain('Now: 777 USDC left to the agent.');
     expect(existsSync(join(work, 'steward.chain.json'))).toBe(true);

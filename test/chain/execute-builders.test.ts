@@ -25,7 +25,16 @@ afterAll(async () => {
 });
 
 const run = (id: number) =>
-  executeAction({ db: f.store.db, connection: f.connection, agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, Date.now()), options: fast });
+  executeAction({
+    db: f.store.db,
+    connection: f.connection,
+    agentKeypair,
+    policy: f.policy,
+    action: id,
+    mode: 'execute',
+    context: demoContext(f.policy, Date.now()),
+    options: fast,
+  });
 
 /** Stake and vote always wait for a human under the demo policy: propose, approve, execute. */
 async function proposeApproveRun(payload: unknown) {
@@ -54,19 +63,32 @@ function initializedStake(staker: PublicKey, withdrawer: PublicKey): Uint8Array 
 
 describe('stake and unstake', () => {
   it('stake is refused with what the DAO must do when no stake authority was delegated to the agent', async () => {
-    const { id, outcome } = await proposeApproveRun({ kind: 'stake', amount: '5', validator: DEMO.voteAccount.toBase58(), reason: 'idle SOL' });
+    const { id, outcome } = await proposeApproveRun({
+      kind: 'stake',
+      amount: '5',
+      validator: DEMO.voteAccount.toBase58(),
+      reason: 'idle SOL',
+    });
     expect(outcome).toMatchObject({ status: 'refused', stage: 'build' });
     if (outcome.status !== 'refused') return;
-    expect(outcome.reason).toContain('no undelegated treasury stake account with stake authority delegated to the agent holds exactly 5 SOL (available: none)');
+    expect(outcome.reason).toContain(
+      'no undelegated treasury stake account with stake authority delegated to the agent holds exactly 5 SOL (available: none)',
+    );
     expect(outcome.hint).toContain('staker: the agent key');
     expect(attemptsOf(f.store.db, id)).toEqual([]);
   });
 
   it("unstake of the treasury's own stake account is refused: the treasury kept the stake authority", async () => {
-    const { id, outcome } = await proposeApproveRun({ kind: 'unstake', stakeAccount: DEMO.stakeAccount.toBase58(), reason: 'need liquidity' });
+    const { id, outcome } = await proposeApproveRun({
+      kind: 'unstake',
+      stakeAccount: DEMO.stakeAccount.toBase58(),
+      reason: 'need liquidity',
+    });
     expect(outcome).toMatchObject({ status: 'refused', stage: 'build' });
     if (outcome.status !== 'refused') return;
-    expect(outcome.reason).toBe(`the treasury did not delegate the stake authority of ${DEMO.stakeAccount.toBase58()} to the agent (stake authority: ${DEMO.nativeTreasury.toBase58()})`);
+    expect(outcome.reason).toBe(
+      `the treasury did not delegate the stake authority of ${DEMO.stakeAccount.toBase58()} to the agent (stake authority: ${DEMO.nativeTreasury.toBase58()})`,
+    );
     expect(outcome.hint).toContain('StakeAuthorize Staker');
     expect(attemptsOf(f.store.db, id)).toEqual([]);
     expect((await stakeView(DEMO.stakeAccount))?.deactivationEpoch).toBe(0xffff_ffff_ffff_ffffn);
@@ -77,7 +99,13 @@ describe('stake and unstake', () => {
     const stake = 20n * BigInt(LAMPORTS_PER_SOL);
     f.running.chain.setAccount(address, {
       lamports: stake + rentExemptLamports(STAKE_ACCOUNT_SIZE),
-      data: encodeStakeAccount({ staker: agentKeypair.publicKey, withdrawer: DEMO.nativeTreasury, voteAccount: DEMO.voteAccount, stake, activationEpoch: 0n }),
+      data: encodeStakeAccount({
+        staker: agentKeypair.publicKey,
+        withdrawer: DEMO.nativeTreasury,
+        voteAccount: DEMO.voteAccount,
+        stake,
+        activationEpoch: 0n,
+      }),
       owner: StakeProgram.programId,
     });
     const { id, outcome } = await proposeApproveRun({ kind: 'unstake', stakeAccount: address.toBase58(), reason: 'rebalance' });
@@ -108,13 +136,22 @@ describe('stake and unstake', () => {
 describe('vote', () => {
   it('ends "prepared" where the governance program is not deployed: the instruction is reported, nothing is sent or called cast', async () => {
     const proposal = DEMO.proposals.routineGrant;
-    const { id, outcome } = await proposeApproveRun({ kind: 'vote', proposal: proposal.toBase58(), choice: 'yes', reason: 'routine grant' });
+    const { id, outcome } = await proposeApproveRun({
+      kind: 'vote',
+      proposal: proposal.toBase58(),
+      choice: 'yes',
+      reason: 'routine grant',
+    });
     expect(outcome.status).toBe('prepared');
     if (outcome.status !== 'prepared') return;
     expect(outcome.reason).toContain('is not deployed on this cluster');
     expect(outcome.reason).toContain('NOT cast');
     expect(outcome.instructions.length).toBeGreaterThan(0);
-    expect(outcome.instructions.some((ix) => ix.programId === 'GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw' && ix.accounts.includes(proposal.toBase58()))).toBe(true);
+    expect(
+      outcome.instructions.some(
+        (ix) => ix.programId === 'GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw' && ix.accounts.includes(proposal.toBase58()),
+      ),
+    ).toBe(true);
     expect(attemptsOf(f.store.db, id)).toEqual([]);
     const row = readAction(f.store.db, id);
     expect(row.state).not.toBe('confirmed');
@@ -127,7 +164,13 @@ describe('SOL transfer from the float', () => {
     const treasuryBefore = BigInt(await f.connection.getBalance(DEMO.nativeTreasury, 'confirmed'));
     const granteeBefore = BigInt(await f.connection.getBalance(DEMO.grantee, 'confirmed'));
     const agentBefore = BigInt(await f.connection.getBalance(agentKeypair.publicKey, 'confirmed'));
-    const { id, verdict } = propose(f, { kind: 'transfer', token: 'SOL', amount: '0.25', to: DEMO.grantee.toBase58(), reason: 'gas top-up' });
+    const { id, verdict } = propose(f, {
+      kind: 'transfer',
+      token: 'SOL',
+      amount: '0.25',
+      to: DEMO.grantee.toBase58(),
+      reason: 'gas top-up',
+    });
     expect(verdict).toBe('allow');
     const outcome = await run(id);
     expect(outcome.status, show(outcome)).toBe('confirmed');
@@ -139,7 +182,13 @@ describe('SOL transfer from the float', () => {
   });
 
   it('over the float (allowed by policy) it is refused before signing: the DAO must top it up', async () => {
-    const { id, verdict } = propose(f, { kind: 'transfer', token: 'SOL', amount: '2', to: DEMO.grantee.toBase58(), reason: 'too much for the float' });
+    const { id, verdict } = propose(f, {
+      kind: 'transfer',
+      token: 'SOL',
+      amount: '2',
+      to: DEMO.grantee.toBase58(),
+      reason: 'too much for the float',
+    });
     expect(verdict).toBe('allow');
     const outcome = await run(id);
     expect(outcome).toMatchObject({ status: 'refused', stage: 'allowance' });

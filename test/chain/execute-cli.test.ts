@@ -68,7 +68,10 @@ describe('steward allowance', () => {
 
     const json = await cli(db, 'allowance', '--json');
     expect(json.code).toBe(0);
-    const parsed = JSON.parse(json.stdout) as { agentKey: string; allowances: { symbol: string; toAgent: boolean; remaining: string; remainingText: string }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      agentKey: string;
+      allowances: { symbol: string; toAgent: boolean; remaining: string; remainingText: string }[];
+    };
     expect(parsed.agentKey).toBe(DEMO.agent.toBase58());
     const granted = parsed.allowances.filter((a) => a.toAgent).map((a) => [a.symbol, a.remaining, a.remainingText]);
     expect(granted.sort()).toEqual([
@@ -94,7 +97,9 @@ describe('steward approvals', () => {
 
       const list = await cli(db, 'approvals', 'list');
       expect(list.code).toBe(0);
-      expect(list.stdout).toMatch(new RegExp(`^\\s*${id}\\s+treasury-guardian\\s+transfer\\s+12,000 USDC → ${DEMO.grantee.toBase58()}\\s+\\$12,000\\s+pending`, 'm'));
+      expect(list.stdout).toMatch(
+        new RegExp(`^\\s*${id}\\s+treasury-guardian\\s+transfer\\s+12,000 USDC → ${DEMO.grantee.toBase58()}\\s+\\$12,000\\s+pending`, 'm'),
+      );
 
       const show = await cli(db, 'approvals', 'show', String(id));
       expect(show.code).toBe(0);
@@ -201,7 +206,21 @@ describe('steward approvals', () => {
     try {
       const id = seed(store, large('10001'));
       delete process.env['STEWARD_KEYPAIR'];
-      const approve = await runCli(['--config', ROOT, '--db', db, '--url', 'embedded', '--log-level', 'silent', 'approvals', 'approve', String(id), '--by', 'carol']);
+      const approve = await runCli([
+        '--config',
+        ROOT,
+        '--db',
+        db,
+        '--url',
+        'embedded',
+        '--log-level',
+        'silent',
+        'approvals',
+        'approve',
+        String(id),
+        '--by',
+        'carol',
+      ]);
       expect(approve.code, approve.stdout + approve.stderr).toBe(0);
       expect(approve.stdout).toContain(`Signer: ${DEMO.agent.toBase58()} (the demo agent key (embedded chain; $STEWARD_KEYPAIR is unset))`);
       expect(approve.stdout).toMatch(/Executed: confirmed/);
@@ -221,7 +240,11 @@ function onlyInstruction(base64: string): { instruction: TransactionInstruction;
   if (!compiled) throw new Error('no instruction');
   const instruction = new TransactionInstruction({
     programId: keys[compiled.programIdIndex]!,
-    keys: compiled.accountKeyIndexes.map((index) => ({ pubkey: keys[index]!, isSigner: tx.message.isAccountSigner(index), isWritable: tx.message.isAccountWritable(index) })),
+    keys: compiled.accountKeyIndexes.map((index) => ({
+      pubkey: keys[index]!,
+      isSigner: tx.message.isAccountSigner(index),
+      isWritable: tx.message.isAccountWritable(index),
+    })),
     data: Buffer.from(compiled.data),
   });
   expect(tx.signatures.every((signature) => signature.every((byte) => byte === 0))).toBe(true);
@@ -266,7 +289,9 @@ describe('steward grant', () => {
     ]);
 
     // Nothing changed on chain without --execute.
-    const allowance = JSON.parse((await cli(db, 'allowance', '--json')).stdout) as { allowances: { symbol: string; remainingText: string }[] };
+    const allowance = JSON.parse((await cli(db, 'allowance', '--json')).stdout) as {
+      allowances: { symbol: string; remainingText: string }[];
+    };
     expect(allowance.allowances.find((a) => a.symbol === 'USDC')?.remainingText).not.toBe('1234.5');
   });
 
@@ -276,7 +301,12 @@ describe('steward grant', () => {
     expect(grant.code, grant.stderr).toBe(0);
     expect(grant.stdout).toContain('state injection, not a signed approve');
     expect(grant.stdout).toContain('Now: 250.000001 PYUSD left to the agent.');
-    const read = async () => (JSON.parse((await cli(db, 'allowance', '--json')).stdout) as { allowances: { symbol: string; delegate: string | null; remaining: string }[] }).allowances.find((a) => a.symbol === 'PYUSD');
+    const read = async () =>
+      (
+        JSON.parse((await cli(db, 'allowance', '--json')).stdout) as {
+          allowances: { symbol: string; delegate: string | null; remaining: string }[];
+        }
+      ).allowances.find((a) => a.symbol === 'PYUSD');
     expect(await read()).toMatchObject({ delegate: DEMO.agent.toBase58(), remaining: '250000001' });
 
     const revoke = await cli(db, 'grant', '--token', 'PYUSD', '--revoke', '--execute', '--json');
@@ -303,7 +333,22 @@ describe('steward grant', () => {
     expect(both.code).toBe(2);
     process.env['STEWARD_KEYPAIR'] = keypairPath;
     // A non-local cluster is refused before anything is sent to it.
-    const remote = await runCli(['--config', ROOT, '--db', db, '--url', 'http://10.255.255.1:8899', '--log-level', 'silent', 'grant', '--token', 'USDC', '--amount', '1', '--execute']);
+    const remote = await runCli([
+      '--config',
+      ROOT,
+      '--db',
+      db,
+      '--url',
+      'http://10.255.255.1:8899',
+      '--log-level',
+      'silent',
+      'grant',
+      '--token',
+      'USDC',
+      '--amount',
+      '1',
+      '--execute',
+    ]);
     expect(remote.code).toBe(2);
     expect(remote.stderr).toContain("--execute applies a grant only on Steward's embedded chain");
   });

@@ -23,12 +23,26 @@ afterAll(async () => {
   await f?.close();
 });
 
-function runChild(actionId: number, killAt: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runChild(
+  actionId: number,
+  killAt: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--no-allocation-site-pretenuring', '--import', 'tsx', join(import.meta.dirname, 'execute-crash-child.ts')], {
-      env: { ...process.env, STEWARD_TEST_HOOKS: '1', STEWARD_TEST_KILL_AT: killAt, CHILD_RPC_URL: f.running.url, CHILD_DB: f.dbPath, CHILD_ACTION_ID: String(actionId) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--no-allocation-site-pretenuring', '--import', 'tsx', join(import.meta.dirname, 'execute-crash-child.ts')],
+      {
+        env: {
+          ...process.env,
+          STEWARD_TEST_HOOKS: '1',
+          STEWARD_TEST_KILL_AT: killAt,
+          CHILD_RPC_URL: f.running.url,
+          CHILD_DB: f.dbPath,
+          CHILD_ACTION_ID: String(actionId),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -63,7 +77,16 @@ describe('crash safety: SIGKILL at every lifecycle point', () => {
           return;
         }
         if (state !== 'confirmed') {
-          const outcome = await executeAction({ db: f.store.db, connection: f.connection, agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, Date.now()), options: fast });
+          const outcome = await executeAction({
+            db: f.store.db,
+            connection: f.connection,
+            agentKeypair,
+            policy: f.policy,
+            action: id,
+            mode: 'execute',
+            context: demoContext(f.policy, Date.now()),
+            options: fast,
+          });
           expect(outcome.status).toBe('confirmed');
         }
         const delta = (await tokenBalance(f.connection, DEMO.granteeUsdcAccount)) - before;
@@ -91,7 +114,9 @@ describe('crash safety: SIGKILL at every lifecycle point', () => {
   it('reports kill points × runs and duplicates', () => {
     const duplicates = results.filter((r) => r.landed > 1).length;
     const abandoned = results.filter((r) => r.point === 'after-build').length;
-    console.log(`crash safety: ${killPoints.length} kill points × ${RUNS_PER_POINT} runs = ${results.length} runs, duplicates ${duplicates}, abandoned before signing ${abandoned}, lost ${results.filter((r) => r.landed === 0).length - abandoned}`);
+    console.log(
+      `crash safety: ${killPoints.length} kill points × ${RUNS_PER_POINT} runs = ${results.length} runs, duplicates ${duplicates}, abandoned before signing ${abandoned}, lost ${results.filter((r) => r.landed === 0).length - abandoned}`,
+    );
     expect(results).toHaveLength(killPoints.length * RUNS_PER_POINT);
     expect(duplicates).toBe(0);
     expect(results.filter((r) => r.point !== 'after-build' && r.landed === 0)).toEqual([]);

@@ -17,12 +17,20 @@ export function demoPolicy(): CompiledPolicy {
   return compilePolicy(result.value);
 }
 
-export const treasuryAddresses = new Set<string>([DEMO.nativeTreasury.toBase58(), ...Object.values(DEMO.treasuryTokenAccounts).map((k) => k.toBase58())]);
+export const treasuryAddresses = new Set<string>([
+  DEMO.nativeTreasury.toBase58(),
+  ...Object.values(DEMO.treasuryTokenAccounts).map((k) => k.toBase58()),
+]);
 
 export function demoContext(policy: CompiledPolicy, now: number, priceOverrides: Record<string, string> = {}): PolicyContext {
   const prices: PolicyContext['prices'] = {
     SOL: priceFromDecimal(String(SOL_PRICE), '0.05', now - 1_000),
-    ...Object.fromEntries(Object.values(DEMO_MINTS).map((m) => [m.symbol, priceFromDecimal(priceOverrides[m.symbol] ?? String(m.price), '0.0001', now - 1_000)])),
+    ...Object.fromEntries(
+      Object.values(DEMO_MINTS).map((m) => [
+        m.symbol,
+        priceFromDecimal(priceOverrides[m.symbol] ?? String(m.price), '0.0001', now - 1_000),
+      ]),
+    ),
   };
   return {
     now,
@@ -33,4 +41,3 @@ export function demoContext(policy: CompiledPolicy, now: number, priceOverrides:
     paused: false,
   };
 }
-

@@ -28,7 +28,16 @@ afterAll(async () => {
 
 const fast: ExecuteOptions = { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 500, maxWaitMs: 20_000 } };
 const run = (id: number, mode: 'dry-run' | 'execute') =>
-  executeAction({ db: f.store.db, connection: createConnection(proxy.url, { commitment: 'confirmed' }), agentKeypair, policy: f.policy, action: id, mode, context: demoContext(f.policy, Date.now()), options: fast });
+  executeAction({
+    db: f.store.db,
+    connection: createConnection(proxy.url, { commitment: 'confirmed' }),
+    agentKeypair,
+    policy: f.policy,
+    action: id,
+    mode,
+    context: demoContext(f.policy, Date.now()),
+    options: fast,
+  });
 
 describe('effects from one moment (#26)', () => {
   it('a 50,000 USDC payment landing between the pre-state read and the simulation does not hide a 1,500 USDC outflow', async () => {
@@ -73,7 +82,9 @@ describe('effects from one moment (#26)', () => {
     const outcome = await run(id, 'execute');
     expect(outcome).toMatchObject({ status: 'refused', stage: 'simulation' });
     if (outcome.status !== 'refused') return;
-    expect(outcome.reason).toContain(`treasury account ${treasuryUsdc.toBase58()} changed between the reads around the simulation in each of 3 rounds`);
+    expect(outcome.reason).toContain(
+      `treasury account ${treasuryUsdc.toBase58()} changed between the reads around the simulation in each of 3 rounds`,
+    );
     expect(attemptsOf(f.store.db, id)).toEqual([]);
     expect(readAction(f.store.db, id).state).toBe('effects-refused');
     expect(await tokenBalance(f.connection, treasuryUsdc)).toBe(before + usdc(90_003));

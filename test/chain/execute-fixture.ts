@@ -41,9 +41,21 @@ export async function startFixture(options: { slotMs?: number } = {}): Promise<E
 }
 
 /** Judges `payload` with the demo policy and journals the verdict; returns the action id. */
-export function propose(fixture: ExecFixture, payload: unknown, now = Date.now(), context = demoContext(fixture.policy, now)): { id: number; verdict: string } {
+export function propose(
+  fixture: ExecFixture,
+  payload: unknown,
+  now = Date.now(),
+  context = demoContext(fixture.policy, now),
+): { id: number; verdict: string } {
   const verdict = evaluatePolicy(fixture.policy, payload, context);
-  const id = recordDecision({ db: fixture.store.db, policy: fixture.policy, agent: 'treasury-guardian', payload, verdict, now: new Date(now) });
+  const id = recordDecision({
+    db: fixture.store.db,
+    policy: fixture.policy,
+    agent: 'treasury-guardian',
+    payload,
+    verdict,
+    now: new Date(now),
+  });
   return { id, verdict: verdict.kind };
 }
 

@@ -35,8 +35,15 @@ beforeAll(async () => {
       const request = JSON.parse(body) as { method?: string; id?: unknown };
       const method = request.method ?? '?';
       seen[method] = (seen[method] ?? 0) + 1;
-      const fault = faults[method]?.shift() ?? (method === 'getSignatureStatuses' && lies.has('statuses-null') ? 'null' : method === 'getBlockHeight' && lies.has('height-far') ? 'far' : undefined);
-      const answer = (result: unknown) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: request.id, result }));
+      const fault =
+        faults[method]?.shift() ??
+        (method === 'getSignatureStatuses' && lies.has('statuses-null')
+          ? 'null'
+          : method === 'getBlockHeight' && lies.has('height-far')
+            ? 'far'
+            : undefined);
+      const answer = (result: unknown) =>
+        void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: request.id, result }));
       if (fault === 'null') return answer({ context: { slot: 1 }, value: [null] });
       if (fault === 'far') return answer(1_000_000_000);
       if (fault === 'fake') return answer(FAKE_SIGNATURE);
@@ -83,7 +90,10 @@ describe('RPC faults', () => {
       action: id,
       mode: 'execute',
       context: demoContext(f.policy, Date.now()),
-      options: { retry: { attempts: 4, timeoutMs: 300, sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 200, maxWaitMs: 20_000 } },
+      options: {
+        retry: { attempts: 4, timeoutMs: 300, sleep: async () => {} },
+        confirm: { pollMs: 20, rebroadcastMs: 200, maxWaitMs: 20_000 },
+      },
     });
     expect(outcome.status).toBe('confirmed');
     expect((await tokenBalance(f.connection, DEMO.granteeUsdcAccount)) - before).toBe(usdc(42));
@@ -104,12 +114,22 @@ describe('RPC faults', () => {
     faults['getBlockHeight'] = ['far'];
     let slept = 0;
     const outcome = await executeAction({
-      db: f.store.db, connection: createConnection(proxyUrl, { commitment: 'confirmed' }), agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, Date.now()),
-      options: { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 10_000, maxWaitMs: 20_000, expiryRecheckMs: 5_000 }, sleep: async (ms) => {
-        // The 5 s between the two looks is counted, not slept; short polls really wait.
-        if (ms >= 1_000) slept += ms;
-        else await new Promise((resolve) => setTimeout(resolve, ms));
-      } },
+      db: f.store.db,
+      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
+      agentKeypair,
+      policy: f.policy,
+      action: id,
+      mode: 'execute',
+      context: demoContext(f.policy, Date.now()),
+      options: {
+        retry: { sleep: async () => {} },
+        confirm: { pollMs: 20, rebroadcastMs: 10_000, maxWaitMs: 20_000, expiryRecheckMs: 5_000 },
+        sleep: async (ms) => {
+          // The 5 s between the two looks is counted, not slept; short polls really wait.
+          if (ms >= 1_000) slept += ms;
+          else await new Promise((resolve) => setTimeout(resolve, ms));
+        },
+      },
     });
     expect(outcome.status).toBe('confirmed');
     expect(slept).toBeGreaterThanOrEqual(5_000);
@@ -125,9 +145,21 @@ describe('RPC faults', () => {
     lies.add('height-far');
     const lying = createConnection(proxyUrl, { commitment: 'confirmed' });
     const honest = { connection: f.connection, endpoint: f.running.url };
-    const fast = { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 10_000, maxWaitMs: 20_000, expiryRecheckMs: 1 } };
+    const fast = {
+      retry: { sleep: async () => {} },
+      confirm: { pollMs: 20, rebroadcastMs: 10_000, maxWaitMs: 20_000, expiryRecheckMs: 1 },
+    };
     try {
-      const outcome = await executeAction({ db: f.store.db, connection: lying, agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, now), options: { ...fast, confirmWith: honest } });
+      const outcome = await executeAction({
+        db: f.store.db,
+        connection: lying,
+        agentKeypair,
+        policy: f.policy,
+        action: id,
+        mode: 'execute',
+        context: demoContext(f.policy, now),
+        options: { ...fast, confirmWith: honest },
+      });
       expect(outcome).toMatchObject({ status: 'unknown' });
       expect((await tokenBalance(f.connection, DEMO.granteeUsdcAccount)) - before).toBe(usdc(4));
       expect(readAction(f.store.db, id).state).toBe('unknown');
@@ -152,7 +184,13 @@ describe('RPC faults', () => {
     faults['getSignatureStatuses'] = ['null', 'pass', 'null', 'null'];
     faults['getBlockHeight'] = ['far', 'far'];
     const outcome = await executeAction({
-      db: f.store.db, connection: createConnection(proxyUrl, { commitment: 'confirmed' }), agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, Date.now()),
+      db: f.store.db,
+      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
+      agentKeypair,
+      policy: f.policy,
+      action: id,
+      mode: 'execute',
+      context: demoContext(f.policy, Date.now()),
       options: { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 10_000, maxWaitMs: 20_000, expiryRecheckMs: 1 } },
     });
     expect(outcome.status).toBe('confirmed');
@@ -166,7 +204,13 @@ describe('RPC faults', () => {
     const { id } = propose(f, { kind: 'transfer', token: 'USDC', amount: '6', to: DEMO.grantee.toBase58() });
     faults['sendTransaction'] = ['fake', 'fake'];
     const outcome = await executeAction({
-      db: f.store.db, connection: createConnection(proxyUrl, { commitment: 'confirmed' }), agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, Date.now()),
+      db: f.store.db,
+      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
+      agentKeypair,
+      policy: f.policy,
+      action: id,
+      mode: 'execute',
+      context: demoContext(f.policy, Date.now()),
       options: { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 100, maxWaitMs: 20_000, expiryRecheckMs: 1 } },
     });
     expect(outcome.status).toBe('confirmed');
@@ -185,7 +229,13 @@ describe('RPC faults', () => {
     faults['sendTransaction'] = Array.from({ length: 1_000 }, () => 'fake');
     let looks = 0;
     const outcome = await executeAction({
-      db: f.store.db, connection: createConnection(proxyUrl, { commitment: 'confirmed' }), agentKeypair, policy: f.policy, action: id, mode: 'execute', context: demoContext(f.policy, Date.now()),
+      db: f.store.db,
+      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
+      agentKeypair,
+      policy: f.policy,
+      action: id,
+      mode: 'execute',
+      context: demoContext(f.policy, Date.now()),
       options: {
         retry: { sleep: async () => {} },
         confirm: { pollMs: 20, rebroadcastMs: 50, maxWaitMs: 30_000, expiryRecheckMs: 7 },

@@ -20,13 +20,28 @@ afterAll(async () => {
 });
 
 const run = (id: number, mode: 'dry-run' | 'execute' = 'execute', extra = {}) =>
-  executeAction({ db: f.store.db, connection: f.connection, agentKeypair, policy: f.policy, action: id, mode, context: demoContext(f.policy, Date.now()), options: { ...fast, ...extra } });
+  executeAction({
+    db: f.store.db,
+    connection: f.connection,
+    agentKeypair,
+    policy: f.policy,
+    action: id,
+    mode,
+    context: demoContext(f.policy, Date.now()),
+    options: { ...fast, ...extra },
+  });
 
 describe('delegate transfer', () => {
   it('lands within the allowance, once, with the decision memo, and the journal matches the chain', async () => {
     const treasuryBefore = await tokenBalance(f.connection, DEMO.treasuryTokenAccounts.USDC);
     const granteeBefore = await tokenBalance(f.connection, DEMO.granteeUsdcAccount);
-    const { id, verdict } = propose(f, { kind: 'transfer', token: 'USDC', amount: '1500', to: DEMO.grantee.toBase58(), reason: 'monthly retainer' });
+    const { id, verdict } = propose(f, {
+      kind: 'transfer',
+      token: 'USDC',
+      amount: '1500',
+      to: DEMO.grantee.toBase58(),
+      reason: 'monthly retainer',
+    });
     expect(verdict).toBe('allow');
     const outcome = await run(id);
     expect(outcome.status).toBe('confirmed');
@@ -55,7 +70,9 @@ describe('delegate transfer', () => {
     expect(outcome.status).toBe('dry-run');
     if (outcome.status !== 'dry-run') return;
     expect(outcome.notes.join('\n')).toContain("creates the recipient's associated token account");
-    expect(outcome.effects.programs).toEqual(expect.arrayContaining(['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL']));
+    expect(outcome.effects.programs).toEqual(
+      expect.arrayContaining(['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL']),
+    );
     const treasuryDelta = outcome.effects.tokenAccounts.find((a) => a.address === DEMO.treasuryTokenAccounts.USDT.toBase58());
     expect(treasuryDelta && treasuryDelta.pre - treasuryDelta.post).toBe(usdc(10));
     expect(outcome.unitsConsumed).toBeGreaterThan(0);

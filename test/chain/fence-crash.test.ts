@@ -44,10 +44,15 @@ describe(`crash leftovers: ${RUNS} steward runs killed at random, then one comma
         const n = started + i;
         if (n % 2 === 0) {
           const point = killPoints[Math.floor(Math.random() * killPoints.length)] as string;
-          return stewardProcess(['--config', config, '--db', db, 'run', AGENT], { env: { ...f.env(), STEWARD_TEST_HOOKS: '1', STEWARD_TEST_KILL_AT: point } }).then((exit) => ({ ...exit, how: `at ${point}` }));
+          return stewardProcess(['--config', config, '--db', db, 'run', AGENT], {
+            env: { ...f.env(), STEWARD_TEST_HOOKS: '1', STEWARD_TEST_KILL_AT: point },
+          }).then((exit) => ({ ...exit, how: `at ${point}` }));
         }
         const delay = 3_000 + Math.floor(Math.random() * 30_000);
-        return stewardProcess(['--config', config, '--db', db, 'run', AGENT], { env: f.env(), killAfterMs: delay }).then((exit) => ({ ...exit, how: `after ${delay} ms` }));
+        return stewardProcess(['--config', config, '--db', db, 'run', AGENT], { env: f.env(), killAfterMs: delay }).then((exit) => ({
+          ...exit,
+          how: `after ${delay} ms`,
+        }));
       });
       exits.push(...(await Promise.all(batch)));
     }
@@ -62,11 +67,17 @@ describe(`crash leftovers: ${RUNS} steward runs killed at random, then one comma
     using store = openStore(db);
     const running = store.db.prepare("SELECT id FROM runs WHERE status = 'running'").pluck().all();
     expect(running, 'no run stays running').toEqual([]);
-    const actions = store.db.prepare("SELECT id, state, amount FROM actions WHERE kind = 'transfer'").all() as { id: number; state: string; amount: string }[];
+    const actions = store.db.prepare("SELECT id, state, amount FROM actions WHERE kind = 'transfer'").all() as {
+      id: number;
+      state: string;
+      amount: string;
+    }[];
     const open = actions.filter((action) => !FINAL.has(action.state) && action.state !== 'unknown');
     expect(open, 'every action final or flagged').toEqual([]);
     // No duplicates: one confirmed attempt per confirmed action, and the chain got exactly the confirmed sum.
-    const confirmedAttempts = store.db.prepare("SELECT action_id, COUNT(*) AS n FROM transactions WHERE state = 'confirmed' GROUP BY action_id").all() as { action_id: number; n: number }[];
+    const confirmedAttempts = store.db
+      .prepare("SELECT action_id, COUNT(*) AS n FROM transactions WHERE state = 'confirmed' GROUP BY action_id")
+      .all() as { action_id: number; n: number }[];
     expect(confirmedAttempts.filter((row) => row.n > 1)).toEqual([]);
     const confirmed = actions.filter((action) => action.state === 'confirmed').reduce((sum, action) => sum + BigInt(action.amount), 0n);
     const unknown = actions.filter((action) => action.state === 'unknown').reduce((sum, action) => sum + BigInt(action.amount), 0n);
@@ -77,6 +88,8 @@ describe(`crash leftovers: ${RUNS} steward runs killed at random, then one comma
     const policy = compilePolicy(loadConfig(config).policies[0]!.config);
     expect(readSpendWindows(store.db, policy.name, policy, Date.now())['24h']?.tokens['USDC'] ?? 0n).toBe(confirmed + unknown);
     const states = actions.reduce<Record<string, number>>((out, action) => ({ ...out, [action.state]: (out[action.state] ?? 0) + 1 }), {});
-    console.log(`crash leftovers: ${exits.length} runs, ${killed} SIGKILLed (${exits.map((exit) => exit.how).join(', ')}); actions ${JSON.stringify(states)}; landed ${landed / 1_000_000n} USDC = journal ${confirmed / 1_000_000n} confirmed + ${unknown / 1_000_000n} unknown; duplicates 0`);
+    console.log(
+      `crash leftovers: ${exits.length} runs, ${killed} SIGKILLed (${exits.map((exit) => exit.how).join(', ')}); actions ${JSON.stringify(states)}; landed ${landed / 1_000_000n} USDC = journal ${confirmed / 1_000_000n} confirmed + ${unknown / 1_000_000n} unknown; duplicates 0`,
+    );
   }, 1_800_000);
 });

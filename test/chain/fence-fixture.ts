@@ -28,7 +28,13 @@ export interface FenceFixture {
 export function transfers(count: number, amount: string): unknown {
   return {
     assessment: 'Pay the grantee.',
-    actions: Array.from({ length: count }, (_, i) => ({ kind: 'transfer', token: 'USDC', amount, to: DEMO.grantee.toBase58(), reason: `invoice part ${i + 1}` })),
+    actions: Array.from({ length: count }, (_, i) => ({
+      kind: 'transfer',
+      token: 'USDC',
+      amount,
+      to: DEMO.grantee.toBase58(),
+      reason: `invoice part ${i + 1}`,
+    })),
   };
 }
 
@@ -95,7 +101,20 @@ export async function startFenceFixture(): Promise<FenceFixture> {
     },
   };
   // The demo grants 50,000 USDC; raise it so the off-chain fence, not the token program, binds.
-  const grant = await runCli(['--config', fixture.config({ windowUsdc: '20000', reserveUsdc: '0' }), '--url', chain.url, 'grant', '--token', 'USDC', '--amount', '100000000', '--agent-key', DEMO.agent.toBase58(), '--execute']);
+  const grant = await runCli([
+    '--config',
+    fixture.config({ windowUsdc: '20000', reserveUsdc: '0' }),
+    '--url',
+    chain.url,
+    'grant',
+    '--token',
+    'USDC',
+    '--amount',
+    '100000000',
+    '--agent-key',
+    DEMO.agent.toBase58(),
+    '--execute',
+  ]);
   if (grant.code !== 0) throw new Error(`grant failed: ${grant.stderr}`);
   return fixture;
 }

@@ -45,7 +45,18 @@ describe('two installs, one agent key', () => {
     expect(ids[0]).toBe(ids[1]);
     const outcomes = [];
     for (const db of [f.store.db, other.db]) {
-      outcomes.push(await executeAction({ db, connection: f.connection, agentKeypair, policy: f.policy, action: ids[0] as number, mode: 'execute', context: demoContext(f.policy, now), options: fast }));
+      outcomes.push(
+        await executeAction({
+          db,
+          connection: f.connection,
+          agentKeypair,
+          policy: f.policy,
+          action: ids[0] as number,
+          mode: 'execute',
+          context: demoContext(f.policy, now),
+          options: fast,
+        }),
+      );
     }
     expect(outcomes.map((o) => o.status)).toEqual(['confirmed', 'confirmed']);
     const [a, b] = outcomes.map((o) => ('signature' in o ? o.signature : ''));
@@ -74,12 +85,33 @@ describe('two installs, one agent key', () => {
   });
 
   it('a signature already journalled is never claimed by a second action', () => {
-    const [row] = f.store.db.prepare("SELECT * FROM transactions WHERE state = 'confirmed' ORDER BY id LIMIT 1").all() as { signature: string; tx: string }[];
+    const [row] = f.store.db.prepare("SELECT * FROM transactions WHERE state = 'confirmed' ORDER BY id LIMIT 1").all() as {
+      signature: string;
+      tx: string;
+    }[];
     const payload = { kind: 'transfer', token: 'USDC', amount: '1', to: DEMO.grantee.toBase58() };
-    const id = recordDecision({ db: f.store.db, policy: f.policy, agent: 'treasury-guardian', payload, verdict: evaluatePolicy(f.policy, payload, demoContext(f.policy, Date.now())), now: new Date() });
+    const id = recordDecision({
+      db: f.store.db,
+      policy: f.policy,
+      agent: 'treasury-guardian',
+      payload,
+      verdict: evaluatePolicy(f.policy, payload, demoContext(f.policy, Date.now())),
+      now: new Date(),
+    });
     f.store.db.prepare("UPDATE actions SET state = 'effects-checked' WHERE id = ?").run(id);
     expect(() =>
-      recordSignedAttempt(f.store.db, { actionId: id, signature: row!.signature, tx: Buffer.from(row!.tx, 'base64'), blockhash: '11111111111111111111111111111111', lastValidBlockHeight: 1n, memo: 'x' }, new Date()),
+      recordSignedAttempt(
+        f.store.db,
+        {
+          actionId: id,
+          signature: row!.signature,
+          tx: Buffer.from(row!.tx, 'base64'),
+          blockhash: '11111111111111111111111111111111',
+          lastValidBlockHeight: 1n,
+          memo: 'x',
+        },
+        new Date(),
+      ),
     ).toThrow(/already journalled for action \d+; action \d+ cannot claim it/);
     expect(attemptsOf(f.store.db, id)).toEqual([]);
     expect(f.store.db.prepare('SELECT state FROM actions WHERE id = ?').pluck().get(id)).toBe('effects-checked');
@@ -89,7 +121,11 @@ describe('two installs, one agent key', () => {
     using store = openStore(':memory:');
     const now = Date.now();
     // Observed: 250,010 USDC; reserve 250,000: room for 10 USDC, whichever process asks first.
-    const observed = { ...demoContext(f.policy, now), balances: { ...demoContext(f.policy, now).balances, USDC: usdc(250_010) }, observedAt: now };
+    const observed = {
+      ...demoContext(f.policy, now),
+      balances: { ...demoContext(f.policy, now).balances, USDC: usdc(250_010) },
+      observedAt: now,
+    };
     const payload = { kind: 'transfer', token: 'USDC', amount: '8', to: DEMO.grantee.toBase58() };
     const first = decideAndRecord({ db: store.db, policy: f.policy, agent: 'a', payload, observed, now: new Date(now) });
     const second = decideAndRecord({ db: store.db, policy: f.policy, agent: 'b', payload, observed, now: new Date(now) });

@@ -39,7 +39,10 @@ afterAll(async () => {
   await f?.close();
   if (figures.length > 0) {
     console.log(`fence race: ${figures.length} round(s) × ${PROCESSES} processes, jitter ≤ ${JITTER_MS} ms`);
-    for (const row of figures) console.log(`  ${row.round}: landed ${formatAmount(row.landed, 6)} USDC, journalled (spending states) ${formatAmount(row.journalled, 6)}, exit codes ${row.codes}`);
+    for (const row of figures)
+      console.log(
+        `  ${row.round}: landed ${formatAmount(row.landed, 6)} USDC, journalled (spending states) ${formatAmount(row.journalled, 6)}, exit codes ${row.codes}`,
+      );
   }
 });
 
@@ -49,7 +52,10 @@ function jitter(): number {
 
 function journalFigures(db: string): { spending: bigint; confirmed: bigint; running: number; states: Record<string, number> } {
   using store = openStore(db);
-  const rows = store.db.prepare("SELECT state, amount FROM actions WHERE kind = 'transfer' AND amount IS NOT NULL").all() as { state: string; amount: string }[];
+  const rows = store.db.prepare("SELECT state, amount FROM actions WHERE kind = 'transfer' AND amount IS NOT NULL").all() as {
+    state: string;
+    amount: string;
+  }[];
   const states: Record<string, number> = {};
   let spending = 0n;
   let confirmed = 0n;
@@ -68,7 +74,13 @@ function codesOf(exits: StewardExit[]): string {
   return [...counts].map(([code, n]) => `${code}×${n}`).join(' ');
 }
 
-async function checkRound(round: string, db: string, exits: StewardExit[], before: { grantee: bigint; treasury: bigint }, reserve: bigint | undefined): Promise<void> {
+async function checkRound(
+  round: string,
+  db: string,
+  exits: StewardExit[],
+  before: { grantee: bigint; treasury: bigint },
+  reserve: bigint | undefined,
+): Promise<void> {
   for (const exit of exits) {
     // Exit 0 ok, 1 an action did not land, 3 denied or paused on re-check: never a crash.
     expect([0, 1, 3], `${exit.args.join(' ')}\n${exit.stderr.slice(-2000)}`).toContain(exit.code);
@@ -89,7 +101,10 @@ async function checkRound(round: string, db: string, exits: StewardExit[], befor
 }
 
 async function balances(): Promise<{ grantee: bigint; treasury: bigint }> {
-  return { grantee: await usdcBalance(f.connection, DEMO.granteeUsdcAccount), treasury: await usdcBalance(f.connection, DEMO.treasuryTokenAccounts.USDC) };
+  return {
+    grantee: await usdcBalance(f.connection, DEMO.granteeUsdcAccount),
+    treasury: await usdcBalance(f.connection, DEMO.treasuryTokenAccounts.USDC),
+  };
 }
 
 describe(`fence: ${PROCESSES} steward processes at once on one database and one chain`, () => {
@@ -98,10 +113,14 @@ describe(`fence: ${PROCESSES} steward processes at once on one database and one 
     it(`round ${round}: agent runs race, the ${binding} binds`, async () => {
       const before = await balances();
       const reserve = binding === 'reserve' ? before.treasury / 1_000_000n - LIMIT : undefined;
-      const config = f.config(binding === 'window' ? { windowUsdc: LIMIT.toString(), reserveUsdc: '0' } : { windowUsdc: '1000000', reserveUsdc: String(reserve) });
+      const config = f.config(
+        binding === 'window' ? { windowUsdc: LIMIT.toString(), reserveUsdc: '0' } : { windowUsdc: '1000000', reserveUsdc: String(reserve) },
+      );
       const db = join(dir, `round-${round}.db`);
       const exits = await Promise.all(
-        Array.from({ length: PROCESSES }, () => stewardProcess(['--config', config, '--db', db, 'run', AGENT], { env: f.env(), delayMs: jitter() })),
+        Array.from({ length: PROCESSES }, () =>
+          stewardProcess(['--config', config, '--db', db, 'run', AGENT], { env: f.env(), delayMs: jitter() }),
+        ),
       );
       await checkRound(`round ${round} (${binding})`, db, exits, before, reserve);
     }, 900_000);
@@ -112,7 +131,8 @@ describe(`fence: ${PROCESSES} steward processes at once on one database and one 
     it(`approvals round ${round}: \`approvals approve\` races agent runs, the ${binding} binds`, async () => {
       const start = await balances();
       const reserve = binding === 'reserve' ? start.treasury / 1_000_000n - LIMIT : undefined;
-      const limits = binding === 'window' ? { windowUsdc: LIMIT.toString(), reserveUsdc: '0' } : { windowUsdc: '1000000', reserveUsdc: String(reserve) };
+      const limits =
+        binding === 'window' ? { windowUsdc: LIMIT.toString(), reserveUsdc: '0' } : { windowUsdc: '1000000', reserveUsdc: String(reserve) };
       const db = join(dir, `approvals-${round}.db`);
       // Requests waiting for a human: two approve-all runs, two transfers each.
       const asking = f.config({ ...limits, mode: 'approve-all' });
@@ -127,8 +147,15 @@ describe(`fence: ${PROCESSES} steward processes at once on one database and one 
       expect(pending).toHaveLength(4);
       const config = f.config(limits);
       const before = await balances();
-      const approvers = pending.map((id) => stewardProcess(['--config', config, '--db', db, 'approvals', 'approve', String(id), '--by', 'race'], { env: f.env(), delayMs: jitter() }));
-      const runs = Array.from({ length: PROCESSES - pending.length }, () => stewardProcess(['--config', config, '--db', db, 'run', AGENT], { env: f.env(), delayMs: jitter() }));
+      const approvers = pending.map((id) =>
+        stewardProcess(['--config', config, '--db', db, 'approvals', 'approve', String(id), '--by', 'race'], {
+          env: f.env(),
+          delayMs: jitter(),
+        }),
+      );
+      const runs = Array.from({ length: PROCESSES - pending.length }, () =>
+        stewardProcess(['--config', config, '--db', db, 'run', AGENT], { env: f.env(), delayMs: jitter() }),
+      );
       const exits = await Promise.all([...approvers, ...runs]);
       await checkRound(`approvals round ${round} (${binding})`, db, exits, before, reserve);
     }, 900_000);

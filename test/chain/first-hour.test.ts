@@ -41,13 +41,19 @@ describe('first hour', () => {
     writeFileSync(key, JSON.stringify(Array.from(demoKeypair('agent').secretKey)), { mode: 0o600 });
     const env = { STEWARD_KEYPAIR: key, STEWARD_MODEL: await ensureTestModel(), STEWARD_DB: join(dir, 'steward.db') };
 
-    const bad = await runNodeProcess([join(root, 'bin/steward.js'), '--config', dir, '--url', chain.running.url, 'validate', '--chain'], { env, timeoutMs: 170_000 });
+    const bad = await runNodeProcess([join(root, 'bin/steward.js'), '--config', dir, '--url', chain.running.url, 'validate', '--chain'], {
+      env,
+      timeoutMs: 170_000,
+    });
     expect(bad.code, bad.stderr).toBe(2);
     expect(bad.stderr).toMatch(/policies\/treasury\.yaml:\d+:\d+ tokens: USDC: the token table says 9 decimals, the mint \w+ has 6/);
     // The agent's allowance on that cluster was read too.
     expect(bad.stdout).toMatch(/treasury-guardian: allowances: USDC on \w+/);
 
-    const good = await runNodeProcess([join(root, 'bin/steward.js'), '--config', root, '--url', chain.running.url, 'validate', '--chain'], { env, timeoutMs: 170_000 });
+    const good = await runNodeProcess([join(root, 'bin/steward.js'), '--config', root, '--url', chain.running.url, 'validate', '--chain'], {
+      env,
+      timeoutMs: 170_000,
+    });
     expect(good.code, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/cluster: local validator at http:\/\/127\.0\.0\.1:\d+ \(local:/);
   }, 400_000);
@@ -57,10 +63,17 @@ describe('first hour', () => {
     const cluster = await openCluster(chain.running.url);
     try {
       const report: PreflightReport = { problems: [], notes: [] };
-      const identity = await preflightChain(cluster, config, { rpcUrl: 'https://api.devnet.solana.com', agentKey: () => DEMO.agent, signs: () => false }, report);
+      const identity = await preflightChain(
+        cluster,
+        config,
+        { rpcUrl: 'https://api.devnet.solana.com', agentKey: () => DEMO.agent, signs: () => false },
+        report,
+      );
       expect(identity?.genesisHash).toBe('CmpNeggWJ4JaWJeJ8YKN1Zypmk7uvQq3PECGUCAEMbky');
       const problem = report.problems.find((entry) => entry.path === '--url');
-      expect(problem?.message).toMatch(/the cluster is configured as devnet, but .* answers genesis hash CmpNegg\w+ \(not a public cluster\)/);
+      expect(problem?.message).toMatch(
+        /the cluster is configured as devnet, but .* answers genesis hash CmpNegg\w+ \(not a public cluster\)/,
+      );
       // The URL itself names no public cluster: nothing to compare.
       const local: PreflightReport = { problems: [], notes: [] };
       await preflightChain(cluster, config, { rpcUrl: chain.running.url, agentKey: () => DEMO.agent, signs: () => false }, local);
@@ -71,7 +84,21 @@ describe('first hour', () => {
   }, 120_000);
 
   it("grant's old spellings (--agent PUBKEY, --agent-name NAME) still work, with a warning naming the new flag", async () => {
-    const base = ['--config', root, '--db', join(tempDir('steward-first-hour-'), 'steward.db'), '--url', chain.running.url, '--log-level', 'silent', 'grant', '--token', 'USDC', '--amount', '5'];
+    const base = [
+      '--config',
+      root,
+      '--db',
+      join(tempDir('steward-first-hour-'), 'steward.db'),
+      '--url',
+      chain.running.url,
+      '--log-level',
+      'silent',
+      'grant',
+      '--token',
+      'USDC',
+      '--amount',
+      '5',
+    ];
     const old = await runCli([...base, '--agent', DEMO.agent.toBase58(), '--agent-name', 'treasury-guardian']);
     expect(old.code, old.stderr).toBe(0);
     expect(old.stderr).toContain('warning: --agent-name is deprecated; use --agent NAME');
@@ -85,13 +112,23 @@ describe('first hour', () => {
 
   it('starting the embedded chain shows progress on a terminal, and nothing in a pipe', async () => {
     const work = tempDir('steward-first-hour-');
-    const env = { ...process.env, STEWARD_DB: join(work, 'steward.db'), STEWARD_RPC_URL: 'embedded', STEWARD_LOG_LEVEL: 'error', STEWARD_KEYPAIR: '' };
+    const env = {
+      ...process.env,
+      STEWARD_DB: join(work, 'steward.db'),
+      STEWARD_RPC_URL: 'embedded',
+      STEWARD_LOG_LEVEL: 'error',
+      STEWARD_KEYPAIR: '',
+    };
     const command = `${process.execPath} ${join(root, 'bin/steward.js')} --config ${root} allowance`;
     // util-linux `script` gives the command a terminal for stdout and stderr.
     const onTerminal = await run('script', ['-qec', command, '/dev/null'], { cwd: work, env, timeout: 170_000 });
     expect(onTerminal.stdout).toMatch(/starting the embedded chain \(state .*steward\.chain\.json\)…/);
     expect(onTerminal.stdout).toMatch(/embedded chain [0-9a-f]{16} ready in \d+\.\d s/);
-    const piped = await run(process.execPath, [join(root, 'bin/steward.js'), '--config', root, 'allowance'], { cwd: work, env, timeout: 170_000 });
+    const piped = await run(process.execPath, [join(root, 'bin/steward.js'), '--config', root, 'allowance'], {
+      cwd: work,
+      env,
+      timeout: 170_000,
+    });
     expect(piped.stdout).toMatch(/The agent may move: /);
     expect(piped.stdout + piped.stderr).not.toMatch(/starting the embedded chain|ready in/);
   }, 400_000);

@@ -7,7 +7,13 @@ import { createTransferCheckedInstruction, getAccount } from '@solana/spl-token'
 import { Transaction, TransactionInstruction, sendAndConfirmTransaction, type Connection } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTreasury } from '../../src/agent/observe-treasury.js';
-import { createConnection, spawnEmbeddedChain, startEmbeddedChain, type EmbeddedChainChild, type RunningEmbeddedChain } from '../../src/chain/index.js';
+import {
+  createConnection,
+  spawnEmbeddedChain,
+  startEmbeddedChain,
+  type EmbeddedChainChild,
+  type RunningEmbeddedChain,
+} from '../../src/chain/index.js';
 import { loadConfig, type AgentConfig, type PolicyConfig } from '../../src/config/index.js';
 import { DEMO, GOVERNANCE_PROGRAM_ID } from '../../src/demo/index.js';
 import { getProposals, indexTreasury, reviewRealm, treasuryContextFromView } from '../../src/governance/index.js';
@@ -46,7 +52,9 @@ beforeAll(async () => {
       const program = request.params?.[0];
       if (request.method === 'getProgramAccounts' && typeof program === 'string' && TOKEN_PROGRAMS.has(program)) {
         refused32010++;
-        return { error: { code: -32010, message: `${program} excluded from account secondary indexes; this RPC method unavailable for key` } };
+        return {
+          error: { code: -32010, message: `${program} excluded from account secondary indexes; this RPC method unavailable for key` },
+        };
       }
       return undefined;
     },
@@ -62,7 +70,8 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const observe = (connection: Connection, now: Date) => readTreasury(connection, { agent, policy, agentKey: DEMO.agent.toBase58(), now, previous: null, embedded: true });
+const observe = (connection: Connection, now: Date) =>
+  readTreasury(connection, { agent, policy, agentKey: DEMO.agent.toBase58(), now, previous: null, embedded: true });
 
 describe('fork of an embedded demo chain', () => {
   it('starts at the upstream clock and observes the same treasury and positions as the upstream', async () => {
@@ -78,7 +87,9 @@ describe('fork of an embedded demo chain', () => {
     expect(onFork.snapshot.stakeAccounts).toEqual(onUpstream.snapshot.stakeAccounts);
     expect(onFork.snapshot.allowances).toEqual(onUpstream.snapshot.allowances);
     expect(onFork.snapshot.owners).toEqual(onUpstream.snapshot.owners);
-    expect(onFork.snapshot.prices.map((p) => [p.symbol, p.component, p.exponent])).toEqual(onUpstream.snapshot.prices.map((p) => [p.symbol, p.component, p.exponent]));
+    expect(onFork.snapshot.prices.map((p) => [p.symbol, p.component, p.exponent])).toEqual(
+      onUpstream.snapshot.prices.map((p) => [p.symbol, p.component, p.exponent]),
+    );
     expect(onFork.positions).toEqual(onUpstream.positions);
     expect(onFork.snapshot.problems).toEqual(onUpstream.snapshot.problems);
 
@@ -126,51 +137,65 @@ describe('fork of an embedded demo chain', () => {
     expect(proxy.methods['sendTransaction']).toBeUndefined();
     expect(proxy.methods['simulateTransaction']).toBeUndefined();
     expect(Object.keys(proxy.methods).sort()).toEqual(expect.arrayContaining(['getMultipleAccounts']));
-    for (const method of Object.keys(proxy.methods)) expect(['getMultipleAccounts', 'getProgramAccounts', 'getTokenAccountsByOwner', 'getSlot']).toContain(method);
+    for (const method of Object.keys(proxy.methods))
+      expect(['getMultipleAccounts', 'getProgramAccounts', 'getTokenAccountsByOwner', 'getSlot']).toContain(method);
   });
 
-  it.skipIf(!governanceProgram)('reads the realm\'s proposals and reviews them as the upstream does, running the governance program fetched from it', async () => {
-    const forkConnection = createConnection(fork.url);
-    const params = { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm };
-    const [onFork, onUpstream] = [await getProposals(forkConnection, params), await getProposals(createConnection(upstream.url), params)];
-    expect(onFork.proposals.length).toBeGreaterThan(0);
-    expect(onFork.proposals).toEqual(onUpstream.proposals);
-    // The program came with the fork's first access; it runs (and rejects an empty instruction itself).
-    const payer = demoKeypair('agent');
-    const tx = new Transaction().add(new TransactionInstruction({ programId: GOVERNANCE_PROGRAM_ID, keys: [], data: Buffer.from([255]) }));
-    tx.feePayer = payer.publicKey;
-    tx.recentBlockhash = (await forkConnection.getLatestBlockhash()).blockhash;
-    tx.sign(payer);
-    const simulated = await forkConnection.simulateTransaction(tx);
-    expect(simulated.value.logs?.join('\n')).toContain(`Program ${GOVERNANCE_PROGRAM_ID.toBase58()} invoke [1]`);
-    expect(JSON.stringify(simulated.value.err)).not.toMatch(/ProgramAccountNotFound|InvalidProgramForExecution|UnsupportedProgramId/);
-    expect(proxy.methods['simulateTransaction']).toBeUndefined();
+  it.skipIf(!governanceProgram)(
+    "reads the realm's proposals and reviews them as the upstream does, running the governance program fetched from it",
+    async () => {
+      const forkConnection = createConnection(fork.url);
+      const params = { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm };
+      const [onFork, onUpstream] = [await getProposals(forkConnection, params), await getProposals(createConnection(upstream.url), params)];
+      expect(onFork.proposals.length).toBeGreaterThan(0);
+      expect(onFork.proposals).toEqual(onUpstream.proposals);
+      // The program came with the fork's first access; it runs (and rejects an empty instruction itself).
+      const payer = demoKeypair('agent');
+      const tx = new Transaction().add(
+        new TransactionInstruction({ programId: GOVERNANCE_PROGRAM_ID, keys: [], data: Buffer.from([255]) }),
+      );
+      tx.feePayer = payer.publicKey;
+      tx.recentBlockhash = (await forkConnection.getLatestBlockhash()).blockhash;
+      tx.sign(payer);
+      const simulated = await forkConnection.simulateTransaction(tx);
+      expect(simulated.value.logs?.join('\n')).toContain(`Program ${GOVERNANCE_PROGRAM_ID.toBase58()} invoke [1]`);
+      expect(JSON.stringify(simulated.value.err)).not.toMatch(/ProgramAccountNotFound|InvalidProgramForExecution|UnsupportedProgramId/);
+      expect(proxy.methods['simulateTransaction']).toBeUndefined();
 
-    // Reviews (no model; decoded, flagged and simulated through the governance program) on the fork
-    // match the upstream's, given the same treasury: the simulation runs on the fork, never upstream.
-    const read = await observe(createConnection(upstream.url), new Date());
-    const treasury = indexTreasury(treasuryContextFromView(buildTreasuryView(read.snapshot, read.positions)));
-    const review = async (connection: Connection) =>
-      (await reviewRealm(connection, { ...params, treasury, now: Math.floor(Date.now() / 1000), model: null, force: true })).outcomes.map((outcome) => {
-        if (outcome.status !== 'reviewed') return outcome.status;
-        const { review: r } = outcome;
-        return {
-          proposal: r.proposal.address,
-          recommendation: r.recommendation,
-          maxSeverity: r.maxSeverity,
-          flags: r.flags.map((flag) => `${flag.severity} ${flag.id}`).sort(),
-          instructions: r.instructions,
-          recipients: r.recipients,
-          simulated: r.simulation.status === 'simulated' ? { ok: r.simulation.ok, path: r.simulation.path, error: r.simulation.error } : r.simulation.status,
-        };
-      });
-    const [reviewedOnFork, reviewedUpstream] = [await review(forkConnection), await review(createConnection(upstream.url))];
-    expect(reviewedOnFork.length).toBeGreaterThan(0);
-    expect(reviewedOnFork).toEqual(reviewedUpstream);
-    expect(reviewedOnFork.some((r) => typeof r === 'object' && typeof r.simulated === 'object' && r.simulated.path === 'program')).toBe(true);
-    expect(proxy.methods['simulateTransaction']).toBeUndefined();
-    expect(proxy.methods['sendTransaction']).toBeUndefined();
-  }, 120_000);
+      // Reviews (no model; decoded, flagged and simulated through the governance program) on the fork
+      // match the upstream's, given the same treasury: the simulation runs on the fork, never upstream.
+      const read = await observe(createConnection(upstream.url), new Date());
+      const treasury = indexTreasury(treasuryContextFromView(buildTreasuryView(read.snapshot, read.positions)));
+      const review = async (connection: Connection) =>
+        (await reviewRealm(connection, { ...params, treasury, now: Math.floor(Date.now() / 1000), model: null, force: true })).outcomes.map(
+          (outcome) => {
+            if (outcome.status !== 'reviewed') return outcome.status;
+            const { review: r } = outcome;
+            return {
+              proposal: r.proposal.address,
+              recommendation: r.recommendation,
+              maxSeverity: r.maxSeverity,
+              flags: r.flags.map((flag) => `${flag.severity} ${flag.id}`).sort(),
+              instructions: r.instructions,
+              recipients: r.recipients,
+              simulated:
+                r.simulation.status === 'simulated'
+                  ? { ok: r.simulation.ok, path: r.simulation.path, error: r.simulation.error }
+                  : r.simulation.status,
+            };
+          },
+        );
+      const [reviewedOnFork, reviewedUpstream] = [await review(forkConnection), await review(createConnection(upstream.url))];
+      expect(reviewedOnFork.length).toBeGreaterThan(0);
+      expect(reviewedOnFork).toEqual(reviewedUpstream);
+      expect(reviewedOnFork.some((r) => typeof r === 'object' && typeof r.simulated === 'object' && r.simulated.path === 'program')).toBe(
+        true,
+      );
+      expect(proxy.methods['simulateTransaction']).toBeUndefined();
+      expect(proxy.methods['sendTransaction']).toBeUndefined();
+    },
+    120_000,
+  );
 
   it('steward observe --fork: the command runs on a fork in a child process, says what the upstream cost, and a second command starts warm from the store', async () => {
     const db = join(tempDir(), 'steward.db');
@@ -178,16 +203,35 @@ describe('fork of an embedded demo chain', () => {
     const observeOnFork = async () => {
       const before = proxy.requests;
       const sendsBefore = proxy.methods['sendTransaction'];
-      const result = await runCli(['--config', resolve(import.meta.dirname, '../..'), '--db', db, '--fork', proxy.url, 'observe', '--agent-key', DEMO.agent.toBase58()]);
+      const result = await runCli([
+        '--config',
+        resolve(import.meta.dirname, '../..'),
+        '--db',
+        db,
+        '--fork',
+        proxy.url,
+        'observe',
+        '--agent-key',
+        DEMO.agent.toBase58(),
+      ]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^Chain: fork of ${proxy.url.replace(/[.]/g, '\\.')}/? `, 'm'));
-      const line = /^Fork: of .* from its slot \d+; (\d+) upstream request\(s\) \(budget 500\), (\d+) account\(s\) from it or the cache, read at slots \d+\.\.\d+; (\d+) read\(s\) from the store's cache(?:, (\d+) cached read\(s\) too old to trust \(over 9000 slots before the fork\) read again)?$/m.exec(result.stdout);
+      const line =
+        /^Fork: of .* from its slot \d+; (\d+) upstream request\(s\) \(budget 500\), (\d+) account\(s\) from it or the cache, read at slots \d+\.\.\d+; (\d+) read\(s\) from the store's cache(?:, (\d+) cached read\(s\) too old to trust \(over 9000 slots before the fork\) read again)?$/m.exec(
+          result.stdout,
+        );
       expect(line, result.stdout).not.toBeNull();
       expect(Number(line![1])).toBe(proxy.requests - before);
       expect(result.stdout).toContain('Agent allowances: 50,000 USDC ($50,000), 20,000 USDT ($19,830)');
       expect(proxy.methods['sendTransaction']).toBe(sendsBefore);
-      return { requests: Number(line![1]), accounts: Number(line![2]), hits: Number(line![3]), tooOld: Number(line![4] ?? 0), stdout: result.stdout };
+      return {
+        requests: Number(line![1]),
+        accounts: Number(line![2]),
+        hits: Number(line![3]),
+        tooOld: Number(line![4] ?? 0),
+        stdout: result.stdout,
+      };
     };
     const cold = await observeOnFork();
     expect(cold.hits).toBe(0);
@@ -217,7 +261,7 @@ describe('fork of an embedded demo chain', () => {
     expect(oldest).toBeGreaterThanOrEqual(0);
   }, 240_000);
 
-  it('steward run AGENT --fork: the agent\'s transfer is built, simulated, signed and lands on the fork only; the upstream sees no send', async () => {
+  it("steward run AGENT --fork: the agent's transfer is built, simulated, signed and lands on the fork only; the upstream sees no send", async () => {
     const model = await startFakeModel({
       assessment: 'Pay the grantee.',
       actions: [{ kind: 'transfer', token: 'USDC', amount: '7', to: DEMO.grantee.toBase58(), reason: 'invoice 7' }],
@@ -258,7 +302,10 @@ describe('fork of an embedded demo chain', () => {
         ].join('\n'),
       );
       const upstreamConnection = createConnection(upstream.url);
-      const [grantee, count] = [(await getAccount(upstreamConnection, DEMO.granteeUsdcAccount)).amount, await upstreamConnection.getTransactionCount()];
+      const [grantee, count] = [
+        (await getAccount(upstreamConnection, DEMO.granteeUsdcAccount)).amount,
+        await upstreamConnection.getTransactionCount(),
+      ];
       const sends = proxy.methods['sendTransaction'];
       const result = await runCliProcess(['--config', dir, '--db', join(dir, 'steward.db'), '--fork', proxy.url, 'run', 'payer'], {
         env: { STEWARD_KEYPAIR: keypairPath, STEWARD_REPORTS_DIR: join(dir, 'reports'), STEWARD_RPC_URL: '' },

@@ -16,7 +16,10 @@ beforeEach(() => {
   process.env.STEWARD_REPORTS_DIR = join(dir, 'reports');
 });
 afterEach(() => {
-  for (const [key, value] of [['STEWARD_DB', saved.db], ['STEWARD_REPORTS_DIR', saved.reports]] as const) {
+  for (const [key, value] of [
+    ['STEWARD_DB', saved.db],
+    ['STEWARD_REPORTS_DIR', saved.reports],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -27,11 +30,15 @@ describe('steward review', () => {
     const first = await runCli(['review', '--all', '--no-model', '--json']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    const parsed = JSON.parse(first.stdout) as { reviews: Array<{ proposal: { address: string }; recommendation: string; flags: Array<{ id: string; severity: string }> }> };
+    const parsed = JSON.parse(first.stdout) as {
+      reviews: Array<{ proposal: { address: string }; recommendation: string; flags: Array<{ id: string; severity: string }> }>;
+    };
     expect(parsed.reviews).toHaveLength(5);
     const injection = parsed.reviews.find((r) => r.proposal.address === DEMO.proposals.injection.toBase58())!;
     expect(injection.recommendation).toBe('against');
-    expect(injection.flags.map((f) => f.id)).toEqual(expect.arrayContaining(['prompt-injection', 'description-mismatch', 'treasury-outflow']));
+    expect(injection.flags.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['prompt-injection', 'description-mismatch', 'treasury-outflow']),
+    );
     expect(readdirSync(join(dir, 'reports', 'reviews')).filter((f) => f.endsWith('.md'))).toHaveLength(5);
     const second = await runCli(['review', DEMO.proposals.routineGrant.toBase58(), '--no-model']);
     expect(second.code).toBe(0);

@@ -20,7 +20,15 @@ import {
   withSignOffProposal,
 } from '@solana/spl-governance';
 import { createMint, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token';
-import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, sendAndConfirmTransaction, type TransactionInstruction } from '@solana/web3.js';
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  SystemProgram,
+  Transaction,
+  sendAndConfirmTransaction,
+  type TransactionInstruction,
+} from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnEmbeddedChain, type EmbeddedChainChild } from '../../src/chain/index.js';
 import { GOVERNANCE_PROGRAM_ID, demoGovernanceConfig } from '../../src/demo/index.js';
@@ -40,7 +48,8 @@ describe.skipIf(!governanceProgram)(`a realm created outside Steward, reviewed $
   let nativeTreasury: import('@solana/web3.js').PublicKey;
   let proposal: import('@solana/web3.js').PublicKey;
 
-  const send = (instructions: TransactionInstruction[]) => sendAndConfirmTransaction(connection, new Transaction().add(...instructions), [founder], { commitment: 'confirmed' });
+  const send = (instructions: TransactionInstruction[]) =>
+    sendAndConfirmTransaction(connection, new Transaction().add(...instructions), [founder], { commitment: 'confirmed' });
 
   beforeAll(async () => {
     chain = await spawnEmbeddedChain({ demo: false, programs: [{ id: PROGRAM.toBase58(), path: governanceProgram!.path }] });
@@ -51,23 +60,84 @@ describe.skipIf(!governanceProgram)(`a realm created outside Steward, reviewed $
     await mintTo(connection, founder, mint, wallet.address, founder, 1_000);
 
     let ixs: TransactionInstruction[] = [];
-    realm = await withCreateRealm(ixs, PROGRAM, 3, `Outside DAO ${founder.publicKey.toBase58().slice(0, 8)}`, founder.publicKey, mint, founder.publicKey, undefined, MintMaxVoteWeightSource.FULL_SUPPLY_FRACTION, new BN(1));
-    await withDepositGoverningTokens(ixs, PROGRAM, 3, realm, wallet.address, mint, founder.publicKey, founder.publicKey, founder.publicKey, new BN(1_000));
+    realm = await withCreateRealm(
+      ixs,
+      PROGRAM,
+      3,
+      `Outside DAO ${founder.publicKey.toBase58().slice(0, 8)}`,
+      founder.publicKey,
+      mint,
+      founder.publicKey,
+      undefined,
+      MintMaxVoteWeightSource.FULL_SUPPLY_FRACTION,
+      new BN(1),
+    );
+    await withDepositGoverningTokens(
+      ixs,
+      PROGRAM,
+      3,
+      realm,
+      wallet.address,
+      mint,
+      founder.publicKey,
+      founder.publicKey,
+      founder.publicKey,
+      new BN(1_000),
+    );
     await send(ixs);
     const record = await getTokenOwnerRecordAddress(PROGRAM, realm, mint, founder.publicKey);
     ixs = [];
     const config = demoGovernanceConfig({ thresholdPercent: 60, baseVotingTime: 2 * 24 * 3600, holdUpTime: 3600, minTokensToPropose: 1n });
-    const governance = await withCreateGovernance(ixs, PROGRAM, 3, realm, Keypair.generate().publicKey, config, record, founder.publicKey, founder.publicKey);
+    const governance = await withCreateGovernance(
+      ixs,
+      PROGRAM,
+      3,
+      realm,
+      Keypair.generate().publicKey,
+      config,
+      record,
+      founder.publicKey,
+      founder.publicKey,
+    );
     nativeTreasury = await withCreateNativeTreasury(ixs, PROGRAM, 3, governance, founder.publicKey);
     await send(ixs);
     await send([SystemProgram.transfer({ fromPubkey: founder.publicKey, toPubkey: nativeTreasury, lamports: 50 * LAMPORTS_PER_SOL })]);
 
     ixs = [];
-    proposal = await withCreateProposal(ixs, PROGRAM, 3, realm, governance, record, 'Pay the contractor', 'Pays our contractor 40 SOL for the audit.', mint, founder.publicKey, undefined, VoteType.SINGLE_CHOICE, ['Approve'], true, founder.publicKey);
+    proposal = await withCreateProposal(
+      ixs,
+      PROGRAM,
+      3,
+      realm,
+      governance,
+      record,
+      'Pay the contractor',
+      'Pays our contractor 40 SOL for the audit.',
+      mint,
+      founder.publicKey,
+      undefined,
+      VoteType.SINGLE_CHOICE,
+      ['Approve'],
+      true,
+      founder.publicKey,
+    );
     await send(ixs);
     ixs = [];
     const pay = SystemProgram.transfer({ fromPubkey: nativeTreasury, toPubkey: contractor, lamports: 40 * LAMPORTS_PER_SOL });
-    await withInsertTransaction(ixs, PROGRAM, 3, governance, proposal, record, founder.publicKey, 0, 0, 3600, [createInstructionData(pay)], founder.publicKey);
+    await withInsertTransaction(
+      ixs,
+      PROGRAM,
+      3,
+      governance,
+      proposal,
+      record,
+      founder.publicKey,
+      0,
+      0,
+      3600,
+      [createInstructionData(pay)],
+      founder.publicKey,
+    );
     withSignOffProposal(ixs, PROGRAM, 3, realm, governance, proposal, founder.publicKey, undefined, record);
     await send(ixs);
   });
@@ -88,11 +158,28 @@ describe.skipIf(!governanceProgram)(`a realm created outside Steward, reviewed $
     const saved = process.env['STEWARD_REPORTS_DIR'];
     process.env['STEWARD_REPORTS_DIR'] = reports;
     try {
-      const result = await runCli(['--config', config, '--db', join(config, 'steward.db'), '--url', chain.url, '--log-level', 'silent', 'review', '--all', '--no-model', '--json']);
+      const result = await runCli([
+        '--config',
+        config,
+        '--db',
+        join(config, 'steward.db'),
+        '--url',
+        chain.url,
+        '--log-level',
+        'silent',
+        'review',
+        '--all',
+        '--no-model',
+        '--json',
+      ]);
       expect(result.code, result.stderr).toBe(0);
       const parsed = JSON.parse(result.stdout) as {
         realm: { address: string; name: string };
-        reviews: { proposal: { address: string; name: string }; flags: { id: string }[]; simulation: { status: string; path?: string; ok?: boolean; changes?: { address: string; lamportsDelta: string }[] } }[];
+        reviews: {
+          proposal: { address: string; name: string };
+          flags: { id: string }[];
+          simulation: { status: string; path?: string; ok?: boolean; changes?: { address: string; lamportsDelta: string }[] };
+        }[];
       };
       expect(parsed.realm.address).toBe(realm.toBase58());
       expect(parsed.reviews).toHaveLength(1);

@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnEmbeddedChain, type EmbeddedChainChild } from '../../src/chain/index.js';
-import { DEMO, DEMO_GOVERNANCE_RULES, DEMO_MEMBER_TOKENS, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID, describeGovernanceMode, proposalTransactionAddress } from '../../src/demo/index.js';
+import {
+  DEMO,
+  DEMO_GOVERNANCE_RULES,
+  DEMO_MEMBER_TOKENS,
+  DEMO_PROPOSALS,
+  GOVERNANCE_PROGRAM_ID,
+  describeGovernanceMode,
+  proposalTransactionAddress,
+} from '../../src/demo/index.js';
 import { runCli } from '../helpers/cli.js';
 import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
 
@@ -46,8 +54,11 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
     }
     const holding = await connection.getTokenAccountBalance(DEMO.communityTokenHolding);
     expect(holding.value.amount).toBe('25000000000000');
-    const { unixTimestamp } = await connection.getSlot().then(async (slot) => ({ unixTimestamp: BigInt((await connection.getBlockTime(slot)) ?? 0) }));
-    const deposited = (members: readonly ('alice' | 'bob' | 'carol')[]) => members.reduce((total, m) => total + DEMO_MEMBER_TOKENS[m].deposited, 0n);
+    const { unixTimestamp } = await connection
+      .getSlot()
+      .then(async (slot) => ({ unixTimestamp: BigInt((await connection.getBlockTime(slot)) ?? 0) }));
+    const deposited = (members: readonly ('alice' | 'bob' | 'carol')[]) =>
+      members.reduce((total, m) => total + DEMO_MEMBER_TOKENS[m].deposited, 0n);
     for (const planned of DEMO_PROPOSALS) {
       const address = DEMO.proposals[planned.key];
       const { account } = await getProposal(connection, address);
@@ -71,7 +82,12 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
   });
 
   it('steward review --all gives the same flags whether the program or the written seed made the DAO; the program path simulates ExecuteTransaction', async () => {
-    type Review = { proposal: { address: string }; recommendation: string; flags: { id: string; severity: string }[]; simulation: { status: string; path?: string; ok?: boolean } };
+    type Review = {
+      proposal: { address: string };
+      recommendation: string;
+      flags: { id: string; severity: string }[];
+      simulation: { status: string; path?: string; ok?: boolean };
+    };
     const reviewAll = async (env: Record<string, string>, url: string[]) => {
       const dir = mkdtempSync(join(tmpdir(), 'steward-gov-modes-'));
       const saved = { ...process.env };
@@ -88,7 +104,12 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
       }
     };
     const flags = (reviews: Review[]) =>
-      Object.fromEntries(reviews.map((r) => [r.proposal.address, { recommendation: r.recommendation, flags: r.flags.map((f) => `${f.id}:${f.severity}`).sort() }]));
+      Object.fromEntries(
+        reviews.map((r) => [
+          r.proposal.address,
+          { recommendation: r.recommendation, flags: r.flags.map((f) => `${f.id}:${f.severity}`).sort() },
+        ]),
+      );
     // The written seed: its own embedded chain with the program search turned off.
     const written = await reviewAll({ STEWARD_PROGRAMS_DIR: 'none' }, []);
     // The program-made DAO of this file's chain.
@@ -97,7 +118,8 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
     expect(flags(program)).toEqual(flags(written));
     expect(flags(written)[DEMO.proposals.injection.toBase58()]?.recommendation).toBe('against');
     // Every demo proposal ran through the program's ExecuteTransaction, and succeeded there.
-    for (const review of program) expect(review.simulation, review.proposal.address).toMatchObject({ status: 'simulated', path: 'program', ok: true });
+    for (const review of program)
+      expect(review.simulation, review.proposal.address).toMatchObject({ status: 'simulated', path: 'program', ok: true });
     // Without the program, the transfers ran as bare instructions and the config change could not run.
     expect(written.filter((r) => r.simulation.status === 'simulated').every((r) => r.simulation.path === 'instructions')).toBe(true);
     expect(written.find((r) => r.proposal.address === DEMO.proposals.configChange.toBase58())?.simulation.status).toBe('not-simulated');

@@ -30,10 +30,20 @@ describe('getProposals on the demo DAO', () => {
     for (const seeded of dao.governance.proposals) {
       const read = snapshot.proposals.find((p) => p.address === seeded.address.toBase58());
       expect(read, seeded.key).toBeDefined();
-      expect(read).toMatchObject({ name: seeded.name, descriptionLink: seeded.description, state: 'Voting', yesVotes: seeded.yesVotes, noVotes: seeded.noVotes, votingEndsAt: Number(seeded.votingEndsAt), missingTransactions: [] });
+      expect(read).toMatchObject({
+        name: seeded.name,
+        descriptionLink: seeded.description,
+        state: 'Voting',
+        yesVotes: seeded.yesVotes,
+        noVotes: seeded.noVotes,
+        votingEndsAt: Number(seeded.votingEndsAt),
+        missingTransactions: [],
+      });
       const instructions = read!.transactions.flatMap((t) => t.instructions);
       const expected = seeded.transactions.flatMap((t) => t.instructions);
-      expect(instructions.map((ix) => [ix.programId.toBase58(), Buffer.from(ix.data).toString('hex'), ix.keys.map((k) => k.pubkey.toBase58())])).toEqual(
+      expect(
+        instructions.map((ix) => [ix.programId.toBase58(), Buffer.from(ix.data).toString('hex'), ix.keys.map((k) => k.pubkey.toBase58())]),
+      ).toEqual(
         expected.map((ix) => [ix.programId.toBase58(), Buffer.from(ix.data).toString('hex'), ix.keys.map((k) => k.pubkey.toBase58())]),
       );
       expect(read!.transactions.map((t) => t.holdUpSeconds)).toEqual(seeded.transactions.map(() => seeded.holdUpTime));
@@ -55,6 +65,8 @@ describe('getProposals on the demo DAO', () => {
   });
   it('says clearly when the realm does not exist', async () => {
     const connection = createConnection(running.url);
-    await expect(getProposals(connection, { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.stranger })).rejects.toMatchObject({ code: 'CHAIN_FAILED' });
+    await expect(getProposals(connection, { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.stranger })).rejects.toMatchObject({
+      code: 'CHAIN_FAILED',
+    });
   });
 });

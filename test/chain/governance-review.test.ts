@@ -19,12 +19,26 @@ let reviews: Map<DemoProposalKey, ProposalReview>;
 let treasury: ReturnType<typeof indexTreasury>;
 
 function demoTreasury(): TreasuryContext {
-  const tokens = Object.values(DEMO_MINTS).map((m) => ({ mint: DEMO.mints[m.symbol as keyof typeof DEMO_MINTS].toBase58(), symbol: m.symbol, decimals: m.decimals, price: priceFromDecimal(String(m.price), '0', 0) }));
+  const tokens = Object.values(DEMO_MINTS).map((m) => ({
+    mint: DEMO.mints[m.symbol as keyof typeof DEMO_MINTS].toBase58(),
+    symbol: m.symbol,
+    decimals: m.decimals,
+    price: priceFromDecimal(String(m.price), '0', 0),
+  }));
   const accounts = (Object.keys(DEMO_MINTS) as (keyof typeof DEMO_MINTS)[]).map((symbol) => {
     const info = running.chain.getAccount(DEMO.treasuryTokenAccounts[symbol])!;
-    return { address: DEMO.treasuryTokenAccounts[symbol].toBase58(), mint: DEMO.mints[symbol].toBase58(), owner: DEMO.nativeTreasury.toBase58(), amount: Buffer.from(info.data).readBigUInt64LE(64) };
+    return {
+      address: DEMO.treasuryTokenAccounts[symbol].toBase58(),
+      mint: DEMO.mints[symbol].toBase58(),
+      owner: DEMO.nativeTreasury.toBase58(),
+      amount: Buffer.from(info.data).readBigUInt64LE(64),
+    };
   });
-  const total = accounts.reduce((sum, a) => sum + (valueMicros(a.amount, tokens.find((t) => t.mint === a.mint)!.decimals, tokens.find((t) => t.mint === a.mint)!.price) ?? 0n), 0n);
+  const total = accounts.reduce(
+    (sum, a) =>
+      sum + (valueMicros(a.amount, tokens.find((t) => t.mint === a.mint)!.decimals, tokens.find((t) => t.mint === a.mint)!.price) ?? 0n),
+    0n,
+  );
   return {
     owners: [DEMO.nativeTreasury.toBase58(), DEMO.governance.toBase58()],
     tokens,
@@ -40,7 +54,12 @@ beforeAll(async () => {
   dao = await seedDemoDao(running.chain);
   treasury = indexTreasury(demoTreasury());
   const connection = createConnection(running.url);
-  const result = await reviewRealm(connection, { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm, treasury, now: Number(dao.clock.unixTimestamp) });
+  const result = await reviewRealm(connection, {
+    programId: GOVERNANCE_PROGRAM_ID,
+    realm: DEMO.realm,
+    treasury,
+    now: Number(dao.clock.unixTimestamp),
+  });
   reviews = new Map();
   for (const outcome of result.outcomes) {
     if (outcome.status !== 'reviewed') throw new Error('expected fresh reviews');
@@ -89,7 +108,13 @@ describe('deterministic review of the demo DAO', () => {
   });
   it('injection: understated amount, injection text, new destination, little time left', () => {
     expect(flagsOf('injection')).toEqual(
-      expect.arrayContaining(['treasury-outflow:severe', 'description-mismatch:severe', 'prompt-injection:severe', 'new-destination:warn', 'little-time-to-vote:warn']),
+      expect.arrayContaining([
+        'treasury-outflow:severe',
+        'description-mismatch:severe',
+        'prompt-injection:severe',
+        'new-destination:warn',
+        'little-time-to-vote:warn',
+      ]),
     );
     expect(reviews.get('injection')!.recommendation).toBe('against');
   });
@@ -99,18 +124,31 @@ describe('deterministic review of the demo DAO', () => {
     try {
       const counter = new RpcCounter();
       const connection = createConnection(running.url, { counter });
-      const params = { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm, treasury, now: Number(dao.clock.unixTimestamp), db: store.db, reportsDir, simulate: false };
+      const params = {
+        programId: GOVERNANCE_PROGRAM_ID,
+        realm: DEMO.realm,
+        treasury,
+        now: Number(dao.clock.unixTimestamp),
+        db: store.db,
+        reportsDir,
+        simulate: false,
+      };
       const first = await reviewRealm(connection, params);
       expect(first.outcomes.map((o) => o.status)).toEqual(Array(5).fill('reviewed'));
       expect(counter.requests).toBe(3);
       const second = await reviewRealm(connection, params);
       expect(second.outcomes.map((o) => o.status)).toEqual(Array(5).fill('unchanged'));
-      const injection = first.outcomes.find((o) => o.status === 'reviewed' && o.review.proposal.address === DEMO.proposals.injection.toBase58());
+      const injection = first.outcomes.find(
+        (o) => o.status === 'reviewed' && o.review.proposal.address === DEMO.proposals.injection.toBase58(),
+      );
       if (injection?.status !== 'reviewed') throw new Error('missing');
       const markdown = readFileSync(injection.markdownPath!, 'utf8');
       expect(markdown).toContain('**Recommendation: AGAINST**');
       expect(markdown).toContain('`prompt-injection`');
-      expect(JSON.parse(readFileSync(injection.jsonPath!, 'utf8'))).toMatchObject({ proposal: { address: DEMO.proposals.injection.toBase58() }, recommendation: 'against' });
+      expect(JSON.parse(readFileSync(injection.jsonPath!, 'utf8'))).toMatchObject({
+        proposal: { address: DEMO.proposals.injection.toBase58() },
+        recommendation: 'against',
+      });
     } finally {
       store.close();
     }

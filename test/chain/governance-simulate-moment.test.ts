@@ -24,7 +24,14 @@ beforeAll(async () => {
   treasury = indexTreasury({
     owners: [DEMO.nativeTreasury.toBase58(), DEMO.governance.toBase58()],
     tokens: [{ mint: DEMO.mints.USDC.toBase58(), symbol: 'USDC', decimals: 6, price: priceFromDecimal('1', '0', 0) }],
-    tokenAccounts: [{ address: DEMO.treasuryTokenAccounts.USDC.toBase58(), mint: DEMO.mints.USDC.toBase58(), owner: DEMO.nativeTreasury.toBase58(), amount: 0n }],
+    tokenAccounts: [
+      {
+        address: DEMO.treasuryTokenAccounts.USDC.toBase58(),
+        mint: DEMO.mints.USDC.toBase58(),
+        owner: DEMO.nativeTreasury.toBase58(),
+        amount: 0n,
+      },
+    ],
     solPrice: priceFromDecimal('150', '0', 0),
     totalUsdMicros: null,
     knownDestinations: [],
@@ -54,6 +61,8 @@ describe('proposal simulation from one moment (#26)', () => {
     const report = await simulateProposal(createConnection(proxy.url), { instructions: [grant], treasury });
     expect(report.status).toBe('not-simulated');
     if (report.status !== 'not-simulated') return;
-    expect(report.reason).toContain(`treasury account(s) ${DEMO.treasuryTokenAccounts.USDC.toBase58()} changed between the reads around the simulation in each of 3 rounds`);
+    expect(report.reason).toContain(
+      `treasury account(s) ${DEMO.treasuryTokenAccounts.USDC.toBase58()} changed between the reads around the simulation in each of 3 rounds`,
+    );
   });
 });

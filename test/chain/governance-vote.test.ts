@@ -88,7 +88,9 @@ describe.skipIf(!governanceProgram)(`votes cast through the SPL Governance progr
     const approved = await cli(agentKeyFile, 'approvals', 'approve', String(id), '--by', 'tester');
     expect(approved.code, approved.stdout + approved.stderr).toBe(0);
     expect(approved.stdout).toContain('Executed: confirmed');
-    expect(approved.stdout).toContain(`with token owner record ${DEMO.tokenOwnerRecords.alice.toBase58()} of ${DEMO.members.alice.toBase58()}, delegated to the agent`);
+    expect(approved.stdout).toContain(
+      `with token owner record ${DEMO.tokenOwnerRecords.alice.toBase58()} of ${DEMO.members.alice.toBase58()}, delegated to the agent`,
+    );
 
     const recordAddress = await getVoteRecordAddress(GOVERNANCE_PROGRAM_ID, DEMO.proposals.largeOutflow, DEMO.tokenOwnerRecords.alice);
     const record = await getVoteRecord(connection, recordAddress);
@@ -116,7 +118,9 @@ describe.skipIf(!governanceProgram)(`votes cast through the SPL Governance progr
     const withdraw = proposeVote(proposal, 'relinquish');
     const relinquished = await cli(agentKeyFile, 'approvals', 'approve', String(withdraw), '--by', 'tester');
     expect(relinquished.code, relinquished.stdout + relinquished.stderr).toBe(0);
-    expect(relinquished.stdout).toContain(`relinquishes the vote of token owner record ${DEMO.tokenOwnerRecords.alice.toBase58()} on proposal ${proposal}`);
+    expect(relinquished.stdout).toContain(
+      `relinquishes the vote of token owner record ${DEMO.tokenOwnerRecords.alice.toBase58()} on proposal ${proposal}`,
+    );
     expect(await tally(proposal)).toEqual(before);
     expect(await connection.getAccountInfo(recordAddress)).toBeNull();
     const revote = await cli(agentKeyFile, 'approvals', 'approve', String(proposeVote(proposal, 'yes')), '--by', 'tester');

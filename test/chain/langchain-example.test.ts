@@ -14,10 +14,13 @@ import { tempDir } from '../helpers/tmp.js';
 const root = resolve(import.meta.dirname, '../..');
 
 function runExample(env: Record<string, string>) {
-  return runNodeProcess(['--no-allocation-site-pretenuring', '--import', 'tsx', 'examples/langchain-agent.ts', 'Pay the grantee 5,000 USDC.'], {
-    env: { STEWARD_RPC_URL: '', STEWARD_OPENAI_BASE_URL: '', ...env },
-    timeoutMs: 170_000,
-  });
+  return runNodeProcess(
+    ['--no-allocation-site-pretenuring', '--import', 'tsx', 'examples/langchain-agent.ts', 'Pay the grantee 5,000 USDC.'],
+    {
+      env: { STEWARD_RPC_URL: '', STEWARD_OPENAI_BASE_URL: '', ...env },
+      timeoutMs: 170_000,
+    },
+  );
 }
 
 describe('examples/langchain-agent.ts', () => {
@@ -28,7 +31,12 @@ describe('examples/langchain-agent.ts', () => {
     // The agent file names its key by STEWARD_KEYPAIR: the demo agent key (public seed, demo chain only).
     const keypair = join(dir, 'agent.json');
     writeFileSync(keypair, JSON.stringify(Array.from(demoKeypair('agent').secretKey)), { mode: 0o600 });
-    const { code, stdout, stderr } = await runExample({ STEWARD_DB: db, STEWARD_MODEL: model, STEWARD_CONFIG_DIR: root, STEWARD_KEYPAIR: keypair });
+    const { code, stdout, stderr } = await runExample({
+      STEWARD_DB: db,
+      STEWARD_MODEL: model,
+      STEWARD_CONFIG_DIR: root,
+      STEWARD_KEYPAIR: keypair,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const runLine = stdout.split('\n').find((line) => line.startsWith('run '));
@@ -36,11 +44,20 @@ describe('examples/langchain-agent.ts', () => {
 
     const journal = new Database(db, { readonly: true });
     try {
-      const run = journal.prepare("SELECT trigger, status, finished_at FROM runs WHERE trigger = 'langchain'").get() as { trigger: string; status: string; finished_at: string | null };
+      const run = journal.prepare("SELECT trigger, status, finished_at FROM runs WHERE trigger = 'langchain'").get() as {
+        trigger: string;
+        status: string;
+        finished_at: string | null;
+      };
       expect(run).toMatchObject({ trigger: 'langchain', status: 'ok' });
       expect(run.finished_at).not.toBeNull();
       expect(journal.prepare("SELECT COUNT(*) FROM actions WHERE state = 'confirmed' AND verdict != 'allow'").pluck().get()).toBe(0);
-      expect(journal.prepare("SELECT COUNT(*) FROM actions WHERE state IN ('approved', 'built', 'simulated', 'effects-checked', 'signed', 'sent')").pluck().get()).toBe(0);
+      expect(
+        journal
+          .prepare("SELECT COUNT(*) FROM actions WHERE state IN ('approved', 'built', 'simulated', 'effects-checked', 'signed', 'sent')")
+          .pluck()
+          .get(),
+      ).toBe(0);
     } finally {
       journal.close();
     }

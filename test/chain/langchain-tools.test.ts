@@ -21,11 +21,16 @@ import { tempDir } from '../helpers/tmp.js';
 
 async function usdcOf(connection: Connection, owner: PublicKey): Promise<bigint> {
   const accounts = await connection.getParsedTokenAccountsByOwner(owner, { mint: DEMO.mints.USDC });
-  return accounts.value.reduce((sum, { account }) => sum + BigInt((account.data.parsed as { info: { tokenAmount: { amount: string } } }).info.tokenAmount.amount), 0n);
+  return accounts.value.reduce(
+    (sum, { account }) => sum + BigInt((account.data.parsed as { info: { tokenAmount: { amount: string } } }).info.tokenAmount.amount),
+    0n,
+  );
 }
 
 function results(messages: readonly unknown[]): ProposalResult[] {
-  return messages.filter((m): m is ToolMessage => ToolMessage.isInstance(m) && m.name?.startsWith('propose_') === true).map((m) => JSON.parse(m.text) as ProposalResult);
+  return messages
+    .filter((m): m is ToolMessage => ToolMessage.isInstance(m) && m.name?.startsWith('propose_') === true)
+    .map((m) => JSON.parse(m.text) as ProposalResult);
 }
 
 describe('steward/langchain: the policy and the chain decide, whatever the agent framework', () => {
@@ -76,7 +81,9 @@ describe('steward/langchain: the policy and the chain decide, whatever the agent
     const agent = createAgent({ model, tools: stewardTools(session), systemPrompt: 'You manage a DAO treasury.' });
     const state = await agent.invoke({ messages: [{ role: 'user', content: 'pay the grantee' }] }, { recursionLimit: 40 });
 
-    const observed = (state.messages as unknown[]).find((m): m is ToolMessage => ToolMessage.isInstance(m) && m.name === 'observe_treasury');
+    const observed = (state.messages as unknown[]).find(
+      (m): m is ToolMessage => ToolMessage.isInstance(m) && m.name === 'observe_treasury',
+    );
     expect(observed?.text).toContain('Treasury at slot');
     const [allowed, overLimit, offList] = results(state.messages);
     expect(allowed).toMatchObject({ verdict: 'allow', outcome: 'landed', state: 'confirmed' });
@@ -138,7 +145,10 @@ describe('steward/langchain: the policy and the chain decide, whatever the agent
     expect(decision?.modelId).toBe('scripted-tools:run');
     expect(decision?.attempts).toBe(4);
     const transcript = JSON.parse(decision!.rawOutput!) as { role: string; text: string }[];
-    const limited = transcript.filter((entry) => entry.role === 'tool').map((entry) => entry.text).find((text) => text.includes('limit-reached'));
+    const limited = transcript
+      .filter((entry) => entry.role === 'tool')
+      .map((entry) => entry.text)
+      .find((text) => text.includes('limit-reached'));
     expect(limited).toContain('at most 2 action(s) per run');
   });
 
@@ -153,7 +163,12 @@ describe('steward/langchain: the policy and the chain decide, whatever the agent
     expect(parsed.toolCalls['observe_treasury']).toBe(5);
 
     const stepsModel = new ScriptedToolModel('endless-steps', () => ({ toolCalls: [{ name: 'observe_treasury', args: {} }] }));
-    const stepped = await runAgent({ ...agent, toolAgent: { maxSteps: 3, maxToolCalls: 200, maxTokens: 16_000 } }, policy, { ...runtime, model: async () => stepsModel }, { trigger: 'cli' });
+    const stepped = await runAgent(
+      { ...agent, toolAgent: { maxSteps: 3, maxToolCalls: 200, maxTokens: 16_000 } },
+      policy,
+      { ...runtime, model: async () => stepsModel },
+      { trigger: 'cli' },
+    );
     const [steps] = listDecisions(store.db, stepped.runId);
     expect((steps?.parsed as { stoppedBy: string }).stoppedBy).toBe('steps');
     expect(steps?.attempts).toBe(3);
@@ -170,7 +185,9 @@ describe('steward/langchain: the policy and the chain decide, whatever the agent
     ]);
     const agent = createAgent({ model, tools: stewardTools(session), systemPrompt: 'x' });
     const state = await agent.invoke({ messages: [{ role: 'user', content: 'pay' }] }, { recursionLimit: 30 });
-    const errors = (state.messages as unknown[]).filter((m): m is ToolMessage => ToolMessage.isInstance(m)).map((m) => ({ status: m.status, text: m.text }));
+    const errors = (state.messages as unknown[])
+      .filter((m): m is ToolMessage => ToolMessage.isInstance(m))
+      .map((m) => ({ status: m.status, text: m.text }));
     expect(errors).toHaveLength(3);
     for (const error of errors) expect(error.status).toBe('error');
     expect(errors[0]?.text).toMatch(/token/);

@@ -21,7 +21,11 @@ afterAll(async () => {
 
 async function sendV0(lamports: number): Promise<{ signature: string; slot: number; blockhash: string }> {
   const { blockhash } = await connection.getLatestBlockhash();
-  const message = new TransactionMessage({ payerKey: payer.publicKey, recentBlockhash: blockhash, instructions: [SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: Keypair.generate().publicKey, lamports })] }).compileToV0Message();
+  const message = new TransactionMessage({
+    payerKey: payer.publicKey,
+    recentBlockhash: blockhash,
+    instructions: [SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: Keypair.generate().publicKey, lamports })],
+  }).compileToV0Message();
   const tx = new VersionedTransaction(message);
   tx.sign([payer]);
   const signature = await connection.sendTransaction(tx);
@@ -29,7 +33,7 @@ async function sendV0(lamports: number): Promise<{ signature: string; slot: numb
 }
 
 describe('blocks', () => {
-  it('getBlock holds the slot\'s transactions, chained by parent slot and blockhash', async () => {
+  it("getBlock holds the slot's transactions, chained by parent slot and blockhash", async () => {
     const first = await sendV0(1_000_000);
     const second = await sendV0(2_000_000);
     expect(second.slot).toBe(first.slot);
@@ -46,7 +50,10 @@ describe('blocks', () => {
 
     const parsed = await connection.getParsedBlock(first.slot, { maxSupportedTransactionVersion: 0 });
     const parsedTx = parsed.transactions[0]!.transaction as unknown as { message: { instructions: unknown[] } };
-    expect(parsedTx.message.instructions[0]).toMatchObject({ program: 'system', parsed: { type: 'transfer', info: { lamports: 1_000_000 } } });
+    expect(parsedTx.message.instructions[0]).toMatchObject({
+      program: 'system',
+      parsed: { type: 'transfer', info: { lamports: 1_000_000 } },
+    });
     const signatures = await connection.getBlockSignatures(first.slot);
     expect(signatures.signatures).toEqual([first.signature, second.signature]);
   });
@@ -55,7 +62,10 @@ describe('blocks', () => {
     const { slot } = await sendV0(3_000_000);
     expect((await rpc(running.url, 'getBlock', [slot])).error).toMatchObject({ code: -32015 });
     const future = Number(running.chain.slot) + 10;
-    expect((await rpc(running.url, 'getBlock', [future])).error).toEqual({ code: -32004, message: `Block not available for slot ${future}` });
+    expect((await rpc(running.url, 'getBlock', [future])).error).toEqual({
+      code: -32004,
+      message: `Block not available for slot ${future}`,
+    });
     expect((await rpc(running.url, 'getBlock', [slot, { transactionDetails: 'everything' }])).error).toMatchObject({ code: -32602 });
   });
 

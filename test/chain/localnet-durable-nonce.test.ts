@@ -15,7 +15,14 @@ const nonceKeypair = Keypair.generate();
 beforeAll(async () => {
   ({ running, connection, payer } = await startLocalnet());
   const lamports = await connection.getMinimumBalanceForRentExemption(NONCE_ACCOUNT_LENGTH);
-  const create = new Transaction().add(...SystemProgram.createNonceAccount({ fromPubkey: payer.publicKey, noncePubkey: nonceKeypair.publicKey, authorizedPubkey: payer.publicKey, lamports }).instructions);
+  const create = new Transaction().add(
+    ...SystemProgram.createNonceAccount({
+      fromPubkey: payer.publicKey,
+      noncePubkey: nonceKeypair.publicKey,
+      authorizedPubkey: payer.publicKey,
+      lamports,
+    }).instructions,
+  );
   await connection.sendTransaction(create, [payer, nonceKeypair]);
   running.chain.advanceSlots(1); // the stored nonce must differ from the next one
 });
@@ -29,7 +36,13 @@ async function nonce(): Promise<string> {
 }
 
 function noncedTransfer(value: string, to: PublicKey, lamports: number): Transaction {
-  const tx = new Transaction({ feePayer: payer.publicKey, nonceInfo: { nonce: value, nonceInstruction: SystemProgram.nonceAdvance({ noncePubkey: nonceKeypair.publicKey, authorizedPubkey: payer.publicKey }) } });
+  const tx = new Transaction({
+    feePayer: payer.publicKey,
+    nonceInfo: {
+      nonce: value,
+      nonceInstruction: SystemProgram.nonceAdvance({ noncePubkey: nonceKeypair.publicKey, authorizedPubkey: payer.publicKey }),
+    },
+  });
   tx.add(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports }));
   tx.sign(payer);
   return tx;
@@ -44,7 +57,10 @@ describe('durable nonce', () => {
     expect(fee.value).toBe(5000);
     const slot = await connection.getSlot();
     const signature = await connection.sendRawTransaction(tx.serialize());
-    const confirmed = await connection.confirmTransaction({ signature, minContextSlot: slot, nonceAccountPubkey: nonceKeypair.publicKey, nonceValue: before }, 'confirmed');
+    const confirmed = await connection.confirmTransaction(
+      { signature, minContextSlot: slot, nonceAccountPubkey: nonceKeypair.publicKey, nonceValue: before },
+      'confirmed',
+    );
     expect(confirmed.value.err).toBeNull();
     expect(await connection.getBalance(to)).toBe(2_000_000);
     expect(await nonce()).not.toBe(before);
@@ -53,7 +69,9 @@ describe('durable nonce', () => {
   it('lands with skipPreflight too', async () => {
     running.chain.advanceSlots(1);
     const to = Keypair.generate().publicKey;
-    const signature = await connection.sendRawTransaction(noncedTransfer(await nonce(), to, 3_000_000).serialize(), { skipPreflight: true });
+    const signature = await connection.sendRawTransaction(noncedTransfer(await nonce(), to, 3_000_000).serialize(), {
+      skipPreflight: true,
+    });
     expect((await connection.getSignatureStatus(signature)).value?.err).toBeNull();
     expect(await connection.getBalance(to)).toBe(3_000_000);
   });

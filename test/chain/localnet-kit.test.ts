@@ -53,7 +53,11 @@ let payer: KeyPairSigner;
 let sendAndConfirm: ReturnType<typeof sendAndConfirmTransactionFactory>;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [resolve(ROOT, 'bin/steward.js'), 'localnet', '--port', '0'], { cwd: ROOT, env: { ...process.env, STEWARD_LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [resolve(ROOT, 'bin/steward.js'), 'localnet', '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, STEWARD_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const urls = await new Promise<{ http: string; ws: string }>((done, fail) => {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -110,7 +114,9 @@ describe('steward localnet with @solana/kit', () => {
   it('sends a system transfer built with kit and confirms it by subscription; statuses, transaction and balances agree', async () => {
     const recipient = await generateKeyPairSigner();
     const before = (await rpc.getBalance(payer.address).send()).value;
-    const signature = await send([getTransferSolInstruction({ source: payer, destination: recipient.address, amount: lamports(1_234_567n) })]);
+    const signature = await send([
+      getTransferSolInstruction({ source: payer, destination: recipient.address, amount: lamports(1_234_567n) }),
+    ]);
     expect((await rpc.getBalance(recipient.address).send()).value).toBe(1_234_567n);
     const { value: statuses } = await rpc.getSignatureStatuses([signature as never], { searchTransactionHistory: true }).send();
     expect(statuses[0]).toMatchObject({ err: null, confirmationStatus: 'finalized', confirmations: null });
@@ -152,7 +158,10 @@ describe('steward localnet with @solana/kit', () => {
     const slot = await rpc.getSlot().send();
     const slotBytes = new Uint8Array(8);
     new DataView(slotBytes.buffer).setBigUint64(0, slot, true);
-    const [table, bump] = await getProgramDerivedAddress({ programAddress: LOOKUP_TABLE_PROGRAM, seeds: [getAddressEncoder().encode(payer.address), slotBytes] });
+    const [table, bump] = await getProgramDerivedAddress({
+      programAddress: LOOKUP_TABLE_PROGRAM,
+      seeds: [getAddressEncoder().encode(payer.address), slotBytes],
+    });
     const create = new Uint8Array(4 + 8 + 1);
     create.set(slotBytes, 4);
     create[12] = bump;
@@ -173,7 +182,16 @@ describe('steward localnet with @solana/kit', () => {
     ]);
     const data = await parsed(table);
     expect(data.program).toBe('address-lookup-table');
-    expect(data.parsed).toEqual({ type: 'lookupTable', info: { deactivationSlot: U64_MAX.toString(), lastExtendedSlot: expect.any(String), lastExtendedSlotStartIndex: 0, authority: payer.address, addresses: [RENT_SYSVAR] } });
+    expect(data.parsed).toEqual({
+      type: 'lookupTable',
+      info: {
+        deactivationSlot: U64_MAX.toString(),
+        lastExtendedSlot: expect.any(String),
+        lastExtendedSlotStartIndex: 0,
+        authority: payer.address,
+        addresses: [RENT_SYSVAR],
+      },
+    });
   });
 
   it('parses a stake account initialized by the stake program, and a delegated one', async () => {
@@ -187,7 +205,14 @@ describe('steward localnet with @solana/kit', () => {
     new DataView(initialize.buffer).setBigUint64(76, 7n, true);
     await send([
       getCreateAccountInstruction({ payer, newAccount: stake, lamports: rent, space: 200, programAddress: STAKE_PROGRAM }),
-      { programAddress: STAKE_PROGRAM, accounts: [{ address: stake.address, role: 1 }, { address: RENT_SYSVAR, role: 0 }], data: initialize } as Instruction,
+      {
+        programAddress: STAKE_PROGRAM,
+        accounts: [
+          { address: stake.address, role: 1 },
+          { address: RENT_SYSVAR, role: 0 },
+        ],
+        data: initialize,
+      } as Instruction,
     ]);
     const meta = {
       rentExemptReserve: rent.toString(),
@@ -213,7 +238,15 @@ describe('steward localnet with @solana/kit', () => {
     const set = await fetch(httpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'steward_setAccount', params: [delegated.address, { lamports: Number(rent), data: [bytes.toString('base64'), 'base64'], owner: STAKE_PROGRAM, executable: false }] }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'steward_setAccount',
+        params: [
+          delegated.address,
+          { lamports: Number(rent), data: [bytes.toString('base64'), 'base64'], owner: STAKE_PROGRAM, executable: false },
+        ],
+      }),
     });
     expect(((await set.json()) as { error?: unknown }).error).toBeUndefined();
     const data = await parsed(delegated.address);
@@ -221,7 +254,19 @@ describe('steward localnet with @solana/kit', () => {
       program: 'stake',
       parsed: {
         type: 'delegated',
-        info: { meta, stake: { delegation: { voter, stake: '5000000000', activationEpoch: '3', deactivationEpoch: U64_MAX.toString(), warmupCooldownRate: 0.25 }, creditsObserved: 42n } },
+        info: {
+          meta,
+          stake: {
+            delegation: {
+              voter,
+              stake: '5000000000',
+              activationEpoch: '3',
+              deactivationEpoch: U64_MAX.toString(),
+              warmupCooldownRate: 0.25,
+            },
+            creditsObserved: 42n,
+          },
+        },
       },
       space: 200n,
     });
@@ -232,7 +277,13 @@ describe('steward localnet with @solana/kit', () => {
     expect(clock.program).toBe('sysvar');
     expect(clock.parsed.type).toBe('clock');
     const slot = await rpc.getSlot().send();
-    const info = clock.parsed.info as { slot: bigint; epoch: bigint; unixTimestamp: bigint; epochStartTimestamp: bigint; leaderScheduleEpoch: bigint };
+    const info = clock.parsed.info as {
+      slot: bigint;
+      epoch: bigint;
+      unixTimestamp: bigint;
+      epochStartTimestamp: bigint;
+      leaderScheduleEpoch: bigint;
+    };
     expect(info.slot).toBeLessThanOrEqual(slot);
     expect(info.slot).toBeGreaterThanOrEqual(slot - 2n);
     expect(Math.abs(Number(info.unixTimestamp) - Date.now() / 1000)).toBeLessThan(120);
@@ -264,9 +315,15 @@ describe('steward localnet with @solana/kit', () => {
   });
 
   it('answers errors with a validator’s codes, which kit maps to its own errors', async () => {
-    const unknown = await rpc.getBlockProduction().send().catch((e: unknown) => e);
+    const unknown = await rpc
+      .getBlockProduction()
+      .send()
+      .catch((e: unknown) => e);
     expect(isSolanaError(unknown, SOLANA_ERROR__JSON_RPC__METHOD_NOT_FOUND)).toBe(true);
-    const bad = await rpc.getAccountInfo('not-an-address' as Address).send().catch((e: unknown) => e);
+    const bad = await rpc
+      .getAccountInfo('not-an-address' as Address)
+      .send()
+      .catch((e: unknown) => e);
     expect(isSolanaError(bad, SOLANA_ERROR__JSON_RPC__INVALID_PARAMS)).toBe(true);
     const broke = await generateKeyPairSigner();
     const { value: blockhash } = await rpc.getLatestBlockhash().send();
@@ -274,7 +331,11 @@ describe('steward localnet with @solana/kit', () => {
       createTransactionMessage({ version: 0 }),
       (m) => setTransactionMessageFeePayerSigner(broke, m),
       (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-      (m) => appendTransactionMessageInstructions([getTransferSolInstruction({ source: broke, destination: payer.address, amount: lamports(1n) })], m),
+      (m) =>
+        appendTransactionMessageInstructions(
+          [getTransferSolInstruction({ source: broke, destination: payer.address, amount: lamports(1n) })],
+          m,
+        ),
     );
     const signed = await signTransactionMessageWithSigners(message);
     assertIsTransactionWithBlockhashLifetime(signed);
@@ -282,4 +343,3 @@ describe('steward localnet with @solana/kit', () => {
     expect(isSolanaError(refused, SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE)).toBe(true);
   });
 });
-

@@ -1,7 +1,16 @@
 // Issue #19, item 3: the SlotHashes sysvar follows the slots, so address lookup tables can be
 // created at a recent slot the way web3.js's docs do it (getSlot, then createLookupTable), used
 // in a v0 transaction, and refused for a slot older than the 512 SlotHashes keeps.
-import { AddressLookupTableProgram, Keypair, SYSVAR_SLOT_HASHES_PUBKEY, SystemProgram, Transaction, TransactionMessage, VersionedTransaction, type Connection } from '@solana/web3.js';
+import {
+  AddressLookupTableProgram,
+  Keypair,
+  SYSVAR_SLOT_HASHES_PUBKEY,
+  SystemProgram,
+  Transaction,
+  TransactionMessage,
+  VersionedTransaction,
+  type Connection,
+} from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmbeddedChain } from '../../src/chain/index.js';
 import { startLocalnet } from './localnet-fixture.js';
@@ -33,7 +42,12 @@ describe('SlotHashes and lookup tables', () => {
     const recentSlot = await connection.getSlot();
     const [create, table] = AddressLookupTableProgram.createLookupTable({ authority: payer.publicKey, payer: payer.publicKey, recentSlot });
     const recipients = Array.from({ length: 3 }, () => Keypair.generate().publicKey);
-    const extend = AddressLookupTableProgram.extendLookupTable({ lookupTable: table, authority: payer.publicKey, payer: payer.publicKey, addresses: recipients });
+    const extend = AddressLookupTableProgram.extendLookupTable({
+      lookupTable: table,
+      authority: payer.publicKey,
+      payer: payer.publicKey,
+      addresses: recipients,
+    });
     await connection.sendTransaction(new Transaction().add(create, extend), [payer]);
     running.chain.advanceSlots(1); // a table is usable from the slot after its extension
     const lookup = (await connection.getAddressLookupTable(table)).value!;

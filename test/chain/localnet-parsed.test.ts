@@ -75,10 +75,25 @@ describe('jsonParsed transactions through web3.js', () => {
       parsed: { type: 'transfer', info: { source: payer.publicKey.toBase58(), destination: wallet.toBase58(), lamports: 2_000_000 } },
       stackHeight: null,
     });
-    expect(outer[2]).toMatchObject({ program: 'spl-associated-token-account', parsed: { type: 'create', info: { account: destination, wallet: wallet.toBase58(), mint: mint.toBase58(), source: payer.publicKey.toBase58() } } });
+    expect(outer[2]).toMatchObject({
+      program: 'spl-associated-token-account',
+      parsed: {
+        type: 'create',
+        info: { account: destination, wallet: wallet.toBase58(), mint: mint.toBase58(), source: payer.publicKey.toBase58() },
+      },
+    });
     expect(outer[3]).toMatchObject({
       program: 'spl-token',
-      parsed: { type: 'transferChecked', info: { source: source.toBase58(), mint: mint.toBase58(), destination, authority: payer.publicKey.toBase58(), tokenAmount: { amount: '1500000', decimals: 6, uiAmount: 1.5, uiAmountString: '1.5' } } },
+      parsed: {
+        type: 'transferChecked',
+        info: {
+          source: source.toBase58(),
+          mint: mint.toBase58(),
+          destination,
+          authority: payer.publicKey.toBase58(),
+          tokenAmount: { amount: '1500000', decimals: 6, uiAmount: 1.5, uiAmountString: '1.5' },
+        },
+      },
     });
     expect(outer[4]).toMatchObject({ program: 'spl-memo', parsed: 'steward: parsed ✓' });
 
@@ -86,9 +101,19 @@ describe('jsonParsed transactions through web3.js', () => {
     const inner = parsed!.meta!.innerInstructions!;
     expect(inner.map((set) => set.index)).toEqual([2]);
     const calls = inner[0]!.instructions.map((ix) => (isParsed(ix) ? `${ix.program}:${ix.parsed.type}` : ix.programId.toBase58()));
-    expect(calls).toEqual(['spl-token:getAccountDataSize', 'system:createAccount', 'spl-token:initializeImmutableOwner', 'spl-token:initializeAccount3']);
+    expect(calls).toEqual([
+      'spl-token:getAccountDataSize',
+      'system:createAccount',
+      'spl-token:initializeImmutableOwner',
+      'spl-token:initializeAccount3',
+    ]);
     const create = inner[0]!.instructions[1] as ParsedInstruction & { stackHeight?: number };
-    expect(create.parsed.info).toMatchObject({ source: payer.publicKey.toBase58(), newAccount: destination, owner: TOKEN_PROGRAM_ID.toBase58(), space: 165 });
+    expect(create.parsed.info).toMatchObject({
+      source: payer.publicKey.toBase58(),
+      newAccount: destination,
+      owner: TOKEN_PROGRAM_ID.toBase58(),
+      space: 165,
+    });
     expect(create.stackHeight).toBe(2);
   });
 
@@ -99,7 +124,12 @@ describe('jsonParsed transactions through web3.js', () => {
     const tx = await connection.getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 });
     const keys = tx!.transaction.message.staticAccountKeys.map((k) => k.toBase58());
     const inner = tx!.meta!.innerInstructions![0]!.instructions;
-    expect(inner.map((ix) => keys[ix.programIdIndex])).toEqual([TOKEN_PROGRAM_ID.toBase58(), SystemProgram.programId.toBase58(), TOKEN_PROGRAM_ID.toBase58(), TOKEN_PROGRAM_ID.toBase58()]);
+    expect(inner.map((ix) => keys[ix.programIdIndex])).toEqual([
+      TOKEN_PROGRAM_ID.toBase58(),
+      SystemProgram.programId.toBase58(),
+      TOKEN_PROGRAM_ID.toBase58(),
+      TOKEN_PROGRAM_ID.toBase58(),
+    ]);
   });
 
   it('simulateTransaction with innerInstructions returns parsed inner instructions web3.js accepts', async () => {
@@ -108,7 +138,16 @@ describe('jsonParsed transactions through web3.js', () => {
     const message = new TransactionMessage({
       payerKey: payer.publicKey,
       recentBlockhash: blockhash,
-      instructions: [createAssociatedTokenAccountInstruction(payer.publicKey, getAssociatedTokenAddressSync(mint, other), other, mint, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID)],
+      instructions: [
+        createAssociatedTokenAccountInstruction(
+          payer.publicKey,
+          getAssociatedTokenAddressSync(mint, other),
+          other,
+          mint,
+          TOKEN_PROGRAM_ID,
+          ASSOCIATED_TOKEN_PROGRAM_ID,
+        ),
+      ],
     }).compileToV0Message();
     const tx = new VersionedTransaction(message);
     tx.sign([payer]);
@@ -116,6 +155,11 @@ describe('jsonParsed transactions through web3.js', () => {
     expect(result.value.err).toBeNull();
     const inner = result.value.innerInstructions!;
     expect(inner[0]!.index).toBe(0);
-    expect(inner[0]!.instructions.map((ix) => (isParsed(ix) ? ix.parsed.type : '?'))).toEqual(['getAccountDataSize', 'createAccount', 'initializeImmutableOwner', 'initializeAccount3']);
+    expect(inner[0]!.instructions.map((ix) => (isParsed(ix) ? ix.parsed.type : '?'))).toEqual([
+      'getAccountDataSize',
+      'createAccount',
+      'initializeImmutableOwner',
+      'initializeAccount3',
+    ]);
   });
 });

@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 /** Resolves with the first value `subscribe` hands its callback, or rejects after `ms`. */
-function first<T>(subscribe: (resolve: (value: T) => void) => number, unsubscribe: (id: number) => Promise<void>, ms = 5_000): { id: number; value: Promise<T> } {
+function first<T>(
+  subscribe: (resolve: (value: T) => void) => number,
+  unsubscribe: (id: number) => Promise<void>,
+  ms = 5_000,
+): { id: number; value: Promise<T> } {
   let id = -1;
   const value = new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no notification within ${ms} ms`)), ms);
@@ -45,15 +49,25 @@ async function transfer(lamports: number, to = Keypair.generate().publicKey): Pr
 describe('logsSubscribe, programSubscribe, rootSubscribe, slotsUpdatesSubscribe through web3.js', () => {
   it('onLogs("all") and onLogs(mentions) deliver the landed transaction with its logs', async () => {
     const to = Keypair.generate().publicKey;
-    const all = first<Logs>((cb) => connection.onLogs('all', (logs) => cb(logs), 'confirmed'), (id) => connection.removeOnLogsListener(id));
-    const mentions = first<Logs>((cb) => connection.onLogs(to, (logs) => cb(logs), 'confirmed'), (id) => connection.removeOnLogsListener(id));
+    const all = first<Logs>(
+      (cb) => connection.onLogs('all', (logs) => cb(logs), 'confirmed'),
+      (id) => connection.removeOnLogsListener(id),
+    );
+    const mentions = first<Logs>(
+      (cb) => connection.onLogs(to, (logs) => cb(logs), 'confirmed'),
+      (id) => connection.removeOnLogsListener(id),
+    );
     const other = Keypair.generate().publicKey;
     let unrelated = 0;
     const otherId = connection.onLogs(other, () => unrelated++, 'confirmed');
     await new Promise((r) => setTimeout(r, 200)); // web3.js subscribes asynchronously
     const signature = await transfer(1_000_000, to);
     for (const logs of [await all.value, await mentions.value]) {
-      expect(logs).toEqual({ signature, err: null, logs: ['Program 11111111111111111111111111111111 invoke [1]', 'Program 11111111111111111111111111111111 success'] });
+      expect(logs).toEqual({
+        signature,
+        err: null,
+        logs: ['Program 11111111111111111111111111111111 invoke [1]', 'Program 11111111111111111111111111111111 success'],
+      });
     }
     expect(unrelated).toBe(0);
     await connection.removeOnLogsListener(otherId);
@@ -63,7 +77,10 @@ describe('logsSubscribe, programSubscribe, rootSubscribe, slotsUpdatesSubscribe 
     const mint = await createMint(connection, payer, payer.publicKey, null, 0);
     const a = await createAccount(connection, payer, mint, payer.publicKey, Keypair.generate());
     const b = await createAccount(connection, payer, mint, payer.publicKey, Keypair.generate());
-    const sub = first<Logs>((cb) => connection.onLogs(a, (logs) => cb(logs), 'confirmed'), (id) => connection.removeOnLogsListener(id));
+    const sub = first<Logs>(
+      (cb) => connection.onLogs(a, (logs) => cb(logs), 'confirmed'),
+      (id) => connection.removeOnLogsListener(id),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const tx = new Transaction().add(createTransferInstruction(a, b, payer.publicKey, 5n));
     const signature = await connection.sendTransaction(tx, [payer], { skipPreflight: true });
@@ -99,8 +116,14 @@ describe('logsSubscribe, programSubscribe, rootSubscribe, slotsUpdatesSubscribe 
     const errors: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => void errors.push(args);
-    const root = first<number>((cb) => connection.onRootChange((slot) => cb(slot)), (id) => connection.removeRootChangeListener(id));
-    const update = first<{ type: string; slot: number }>((cb) => connection.onSlotUpdate((u) => cb(u)), (id) => connection.removeSlotUpdateListener(id));
+    const root = first<number>(
+      (cb) => connection.onRootChange((slot) => cb(slot)),
+      (id) => connection.removeRootChangeListener(id),
+    );
+    const update = first<{ type: string; slot: number }>(
+      (cb) => connection.onSlotUpdate((u) => cb(u)),
+      (id) => connection.removeSlotUpdateListener(id),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const before = running.chain.slot;
     running.chain.advanceSlots(1);
@@ -132,7 +155,14 @@ describe('the websocket as a raw client sees it', () => {
     const { ws, next } = await socket();
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'blockSubscribe', params: ['all'] }));
     expect(await next()).toEqual({ jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: 1 });
-    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'logsSubscribe', params: [{ mentions: [payer.publicKey.toBase58(), payer.publicKey.toBase58()] }] }));
+    ws.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'logsSubscribe',
+        params: [{ mentions: [payer.publicKey.toBase58(), payer.publicKey.toBase58()] }],
+      }),
+    );
     expect(await next()).toMatchObject({ error: { code: -32602, message: 'Invalid Request: Only 1 address supported' }, id: 2 });
     ws.send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'rootUnsubscribe', params: [999] }));
     expect(await next()).toMatchObject({ error: { code: -32602 }, id: 3 });
@@ -142,8 +172,22 @@ describe('the websocket as a raw client sees it', () => {
   it('notifications caused by sendTransaction arrive after its reply', async () => {
     const { ws, next } = await socket();
     const target = Keypair.generate().publicKey;
-    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'accountSubscribe', params: [target.toBase58(), { encoding: 'base64', commitment: 'confirmed' }] }));
-    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'logsSubscribe', params: [{ mentions: [target.toBase58()] }, { commitment: 'confirmed' }] }));
+    ws.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'accountSubscribe',
+        params: [target.toBase58(), { encoding: 'base64', commitment: 'confirmed' }],
+      }),
+    );
+    ws.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'logsSubscribe',
+        params: [{ mentions: [target.toBase58()] }, { commitment: 'confirmed' }],
+      }),
+    );
     expect((await next()).id).toBe(1);
     expect((await next()).id).toBe(2);
     for (let round = 0; round < 5; round++) {
@@ -153,7 +197,12 @@ describe('the websocket as a raw client sees it', () => {
         SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: target, lamports: 1_000_000 + round }),
       );
       tx.sign(payer);
-      const body = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'sendTransaction', params: [tx.serialize().toString('base64'), { encoding: 'base64' }] });
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 9,
+        method: 'sendTransaction',
+        params: [tx.serialize().toString('base64'), { encoding: 'base64' }],
+      });
       const notified = Promise.all([next(), next()]).then((ms) => {
         order.push('notifications');
         return ms;
@@ -180,7 +229,10 @@ describe('getRecentPrioritizationFees', () => {
     running.chain.advanceSlots(1);
     const slot = Number(running.chain.slot);
     for (const microLamports of [700, 300]) {
-      const tx = new Transaction().add(ComputeBudgetProgram.setComputeUnitPrice({ microLamports }), SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: target, lamports: 1_000_000 + microLamports }));
+      const tx = new Transaction().add(
+        ComputeBudgetProgram.setComputeUnitPrice({ microLamports }),
+        SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: target, lamports: 1_000_000 + microLamports }),
+      );
       await connection.sendTransaction(tx, [payer]);
     }
     const all = await connection.getRecentPrioritizationFees();

@@ -52,7 +52,10 @@ beforeAll(async () => {
   const config = loadConfig(resolve(import.meta.dirname, '../..'));
   agent = config.agents.find((file) => file.config.name === 'treasury-guardian')!.config;
   policy = config.policies.find((file) => file.config.name === agent.policy)!.config;
-  proxy = await startRpcProxy(() => running.url, () => forge);
+  proxy = await startRpcProxy(
+    () => running.url,
+    () => forge,
+  );
   proxyUrl = proxy.url;
 });
 afterAll(async () => {
@@ -73,11 +76,33 @@ async function observeForged(account: string, bytes: Buffer, round: number): Pro
 
 async function observeOnce(): Promise<{ error: unknown; flags: string[] }> {
   try {
-    const read = await readTreasury(createConnection(proxyUrl), { agent, policy, agentKey: DEMO.agent.toBase58(), now: new Date(), previous: null, embedded: true });
+    const read = await readTreasury(createConnection(proxyUrl), {
+      agent,
+      policy,
+      agentKey: DEMO.agent.toBase58(),
+      now: new Date(),
+      previous: null,
+      embedded: true,
+    });
     const { analysis, positions } = analyzeTreasuryRead(agent, read, null);
     summarizeForPrompt(analysis);
     toJsonText({ snapshot: read.snapshot, analysis, positions });
-    renderRunReport({ runId: 1, agent: agent.name, status: 'ok', error: null, mode: 'dry-run', cluster: 'embedded', startedAt: new Date().toISOString(), model: null, phases: [], analysis, positions, assessment: null, actions: [], reviews: [] } as unknown as RunResult);
+    renderRunReport({
+      runId: 1,
+      agent: agent.name,
+      status: 'ok',
+      error: null,
+      mode: 'dry-run',
+      cluster: 'embedded',
+      startedAt: new Date().toISOString(),
+      model: null,
+      phases: [],
+      analysis,
+      positions,
+      assessment: null,
+      actions: [],
+      reviews: [],
+    } as unknown as RunResult);
     return { error: null, flags: analysis.flags.map((flag) => `${flag.code}:${flag.subject}`) };
   } catch (error) {
     return { error, flags: [] };

@@ -51,7 +51,13 @@ describe('one observation in few rounds', () => {
     proxy.reset();
     const read = await observe();
     expect(read.snapshot.tokenAccounts.length).toBeGreaterThan(3);
-    expect(read.positions.map((position) => position.kind).sort()).toEqual(['lending', 'lending', 'liquid-staking', 'liquidity', 'liquidity']);
+    expect(read.positions.map((position) => position.kind).sort()).toEqual([
+      'lending',
+      'lending',
+      'liquid-staking',
+      'liquidity',
+      'liquidity',
+    ]);
     expect(read.snapshot.problems).toEqual([]);
     // Targets (#17, #18): at most 4 rounds and 6 requests. Measured: 4 rounds of one request each
     // (listings and pools; owners, mints, prices, banks and position accounts; pools; tick arrays).
@@ -86,15 +92,27 @@ describe('one observation in few rounds', () => {
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         const parsed = JSON.parse(body) as unknown;
-        if (Array.isArray(parsed)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'batch requests are not supported' } }));
-        void fetch(proxy.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (answer) => res.writeHead(200, { 'content-type': 'application/json' }).end(await answer.text()));
+        if (Array.isArray(parsed))
+          return void res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'batch requests are not supported' } }));
+        void fetch(proxy.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (answer) =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end(await answer.text()),
+        );
       });
     });
     await new Promise<void>((done) => noBatch.listen(0, '127.0.0.1', done));
     try {
       const url = `http://127.0.0.1:${(noBatch.address() as { port: number }).port}`;
       const reference = await observe();
-      const read = await readTreasury(createConnection(url), { agent, policy, agentKey: DEMO.agent.toBase58(), now: new Date(), previous: null, embedded: true });
+      const read = await readTreasury(createConnection(url), {
+        agent,
+        policy,
+        agentKey: DEMO.agent.toBase58(),
+        now: new Date(),
+        previous: null,
+        embedded: true,
+      });
       expect(read.rpc.rounds).toBe(reference.rpc.rounds);
       expect(read.snapshot.tokenAccounts).toEqual(reference.snapshot.tokenAccounts);
       expect(read.positions.length).toBe(reference.positions.length);

@@ -70,9 +70,22 @@ describe('DeFi positions of the demo DAO', () => {
     const analysis = analyzePositions(positions, prices, { shocks: { [SOL_MINT]: -300_000n } });
     const figure = (account: string) => analysis.positions.find((p) => p.account === account)!;
     // 1 000 SOL × $150 = $150 000 supplied, $30 000 borrowed; health = 150 000 × 0.8 / (30 000 × 1.0) = 4.
-    expect(figure(healthy.account)).toMatchObject({ suppliedMicroUsd: 150_000_000_000n, borrowedMicroUsd: 30_000_000_000n, ltvPpm: 200_000n, maxLtvPpm: 650_000n, liquidationLtvPpm: 800_000n, healthFactorPpm: 4_000_000n, distanceToLiquidationPpm: 750_000n });
+    expect(figure(healthy.account)).toMatchObject({
+      suppliedMicroUsd: 150_000_000_000n,
+      borrowedMicroUsd: 30_000_000_000n,
+      ltvPpm: 200_000n,
+      maxLtvPpm: 650_000n,
+      liquidationLtvPpm: 800_000n,
+      healthFactorPpm: 4_000_000n,
+      distanceToLiquidationPpm: 750_000n,
+    });
     // 100 SOL = $15 000 against $11 500: health 12 000 / 11 500 = 1.043478; 1 − 1/1.043478 = 4.1666 %.
-    expect(figure(near.account)).toMatchObject({ suppliedMicroUsd: 15_000_000_000n, borrowedMicroUsd: 11_500_000_000n, healthFactorPpm: 1_043_478n, distanceToLiquidationPpm: 41_666n });
+    expect(figure(near.account)).toMatchObject({
+      suppliedMicroUsd: 15_000_000_000n,
+      borrowedMicroUsd: 11_500_000_000n,
+      healthFactorPpm: 1_043_478n,
+      distanceToLiquidationPpm: 41_666n,
+    });
     expect(analysis.flags.filter((f) => f.kind === 'health-low').map((f) => f.account)).toEqual([near.account]);
     // SOL −30 %: health 4 → 2.8 and 1.043 → 0.730 (liquidatable).
     const stressed = (account: string) => analysis.stress!.positions.find((p) => p.account === account)!;
@@ -89,7 +102,13 @@ describe('DeFi positions of the demo DAO', () => {
     for (const key of ['inRange', 'outOfRange'] as const) {
       const seed = seeded.whirlpool.positions[key];
       const position = byKey(key);
-      expect(position).toMatchObject({ pool: seeded.whirlpool.pool.toBase58(), tickLower: seed.tickLower, tickUpper: seed.tickUpper, liquidity: seed.liquidity, inRange: key === 'inRange' });
+      expect(position).toMatchObject({
+        pool: seeded.whirlpool.pool.toBase58(),
+        tickLower: seed.tickLower,
+        tickUpper: seed.tickUpper,
+        liquidity: seed.liquidity,
+        inRange: key === 'inRange',
+      });
       const expected = amountsFromLiquidity(seed.liquidity, sqrtPriceX64, sqrtPriceAtTick(seed.tickLower), sqrtPriceAtTick(seed.tickUpper));
       // Orca's SDK computes in decimal.js; the exact bigint formula agrees to a base unit.
       expect(Number(position.tokenA.amount - expected.a)).toBeGreaterThanOrEqual(-1);

@@ -23,10 +23,19 @@ let running: RunningEmbeddedChain;
 const SOL = 1_000_000_000n;
 const JITOSOL = DEMO.mints.jitoSOL.toBase58();
 const prices: PriceBook = new Map([
-  [NATIVE_MINT.toBase58(), { symbol: 'SOL', mantissa: 15_000_000_000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] }],
+  [
+    NATIVE_MINT.toBase58(),
+    { symbol: 'SOL', mantissa: 15_000_000_000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] },
+  ],
   [JITOSOL, { symbol: 'jitoSOL', mantissa: 18_240_000_000n, exponent: -8, confidence: 0n, publishTime: 0, trusted: true, reasons: [] }],
 ]);
-const holding = (pool: PublicKey, amount = 2_000n * SOL): StakePoolHolding => ({ symbol: 'jitoSOL', mint: JITOSOL, decimals: 9, amount, pool: pool.toBase58() });
+const holding = (pool: PublicKey, amount = 2_000n * SOL): StakePoolHolding => ({
+  symbol: 'jitoSOL',
+  mint: JITOSOL,
+  decimals: 9,
+  amount,
+  pool: pool.toBase58(),
+});
 const write = (address: PublicKey, data: Buffer, owner = SPL_STAKE_POOL_PROGRAM_ID) =>
   running.chain.setAccount(address, { lamports: 10_000_000n, data: new Uint8Array(data), owner });
 
@@ -36,7 +45,15 @@ const odd = { address: demoKeypair('test/stake-pool/odd').publicKey, totalLampor
 beforeAll(async () => {
   running = await startEmbeddedChain();
   await seedDemoDao(running.chain);
-  write(odd.address, encodeStakePool({ poolMint: DEMO.mints.jitoSOL, totalLamports: odd.totalLamports, poolTokenSupply: odd.poolTokenSupply, lastUpdateEpoch: 0n }));
+  write(
+    odd.address,
+    encodeStakePool({
+      poolMint: DEMO.mints.jitoSOL,
+      totalLamports: odd.totalLamports,
+      poolTokenSupply: odd.poolTokenSupply,
+      lastUpdateEpoch: 0n,
+    }),
+  );
 });
 afterAll(async () => {
   await running?.close();
@@ -45,14 +62,23 @@ afterAll(async () => {
 describe('SPL stake pool reader', () => {
   it('reads the demo jitoSOL pool in the first round, next to the other protocols', async () => {
     const counter = new RpcCounter();
-    const result = await readPositions(createConnection(running.url, { counter }), { owners: [DEMO.nativeTreasury.toBase58()], stakePools: [holding(DEMO_STAKE_POOL.address)] });
+    const result = await readPositions(createConnection(running.url, { counter }), {
+      owners: [DEMO.nativeTreasury.toBase58()],
+      stakePools: [holding(DEMO_STAKE_POOL.address)],
+    });
     // Asked for: MarginFi 2 + Whirlpools 5 + stake pools and Clock 1; sent: one request per round,
     // the pools riding in the first one with the listings.
     expect(result.rpcCalls).toEqual({ getProgramAccounts: 3, getMultipleAccounts: 5 });
     expect(counter.requests).toBe(4);
     expect(result.wire).toMatchObject({ rounds: 4, requests: 4 });
     const pool = result.positions.find((p): p is LiquidStakingPosition => p.kind === 'liquid-staking')!;
-    expect(pool).toMatchObject({ account: DEMO_STAKE_POOL.address.toBase58(), symbol: 'jitoSOL', totalLamports: 2_500n * SOL, poolTokenSupply: 2_000n * SOL, epochFeePpm: 40_000n });
+    expect(pool).toMatchObject({
+      account: DEMO_STAKE_POOL.address.toBase58(),
+      symbol: 'jitoSOL',
+      totalLamports: 2_500n * SOL,
+      poolTokenSupply: 2_000n * SOL,
+      epochFeePpm: 40_000n,
+    });
     expect(pool.epoch).toBe(pool.lastUpdateEpoch);
 
     const analysis = analyzePositions(result.positions, prices, { shocks: { [NATIVE_MINT.toBase58()]: -300_000n } });
@@ -72,7 +98,12 @@ describe('SPL stake pool reader', () => {
       }),
     ]);
     // An LST overlay, not a position asset: the treasury already counts the tokens.
-    expect(analysis.assetsMicroUsd).toBe(analyzePositions(result.positions.filter((p) => p.kind !== 'liquid-staking'), prices).assetsMicroUsd);
+    expect(analysis.assetsMicroUsd).toBe(
+      analyzePositions(
+        result.positions.filter((p) => p.kind !== 'liquid-staking'),
+        prices,
+      ).assetsMicroUsd,
+    );
     expect(analysis.flags.filter((f) => f.kind === 'lst-depeg').map((f) => f.message)).toEqual([
       `jitoSOL (stake pool ${DEMO_STAKE_POOL.address.toBase58()}) trades at $182.40, 272 bps below its stake-pool value $187.50 (1.25 SOL per token; threshold 100 bps)`,
     ]);
@@ -100,14 +131,41 @@ describe('SPL stake pool reader', () => {
   it('turns a pool of another size, owner, mint or account type into an unreadable position naming the account', async () => {
     const good = encodeStakePool({ poolMint: DEMO.mints.jitoSOL, totalLamports: 5n * SOL, poolTokenSupply: 4n * SOL, lastUpdateEpoch: 0n });
     const cases = {
-      short: { data: good.subarray(0, 421), owner: SPL_STAKE_POOL_PROGRAM_ID, reason: `holds 421 bytes where StakePoolLayout expects ${STAKE_POOL_ACCOUNT_SIZE}` },
-      long: { data: Buffer.concat([good, Buffer.alloc(8)]), owner: SPL_STAKE_POOL_PROGRAM_ID, reason: `holds 619 bytes where StakePoolLayout expects ${STAKE_POOL_ACCOUNT_SIZE}` },
-      foreign: { data: good, owner: DEMO.governanceProgram, reason: `is owned by ${DEMO.governanceProgram.toBase58()}, not the SPL stake pool program` },
-      otherMint: { data: encodeStakePool({ poolMint: DEMO.mints.USDC, totalLamports: 5n, poolTokenSupply: 4n, lastUpdateEpoch: 0n }), owner: SPL_STAKE_POOL_PROGRAM_ID, reason: `mints ${DEMO.mints.USDC.toBase58()}, not ${JITOSOL}` },
-      validatorList: { data: Buffer.from([2, ...good.subarray(1)]), owner: SPL_STAKE_POOL_PROGRAM_ID, reason: 'has account type 2, not a stake pool (1)' },
-      noSupply: { data: encodeStakePool({ poolMint: DEMO.mints.jitoSOL, totalLamports: 0n, poolTokenSupply: 0n, lastUpdateEpoch: 0n }), owner: SPL_STAKE_POOL_PROGRAM_ID, reason: 'has no pool tokens outstanding' },
+      short: {
+        data: good.subarray(0, 421),
+        owner: SPL_STAKE_POOL_PROGRAM_ID,
+        reason: `holds 421 bytes where StakePoolLayout expects ${STAKE_POOL_ACCOUNT_SIZE}`,
+      },
+      long: {
+        data: Buffer.concat([good, Buffer.alloc(8)]),
+        owner: SPL_STAKE_POOL_PROGRAM_ID,
+        reason: `holds 619 bytes where StakePoolLayout expects ${STAKE_POOL_ACCOUNT_SIZE}`,
+      },
+      foreign: {
+        data: good,
+        owner: DEMO.governanceProgram,
+        reason: `is owned by ${DEMO.governanceProgram.toBase58()}, not the SPL stake pool program`,
+      },
+      otherMint: {
+        data: encodeStakePool({ poolMint: DEMO.mints.USDC, totalLamports: 5n, poolTokenSupply: 4n, lastUpdateEpoch: 0n }),
+        owner: SPL_STAKE_POOL_PROGRAM_ID,
+        reason: `mints ${DEMO.mints.USDC.toBase58()}, not ${JITOSOL}`,
+      },
+      validatorList: {
+        data: Buffer.from([2, ...good.subarray(1)]),
+        owner: SPL_STAKE_POOL_PROGRAM_ID,
+        reason: 'has account type 2, not a stake pool (1)',
+      },
+      noSupply: {
+        data: encodeStakePool({ poolMint: DEMO.mints.jitoSOL, totalLamports: 0n, poolTokenSupply: 0n, lastUpdateEpoch: 0n }),
+        owner: SPL_STAKE_POOL_PROGRAM_ID,
+        reason: 'has no pool tokens outstanding',
+      },
     } as const;
-    const addresses = Object.fromEntries(Object.keys(cases).map((key) => [key, demoKeypair(`test/stake-pool/${key}`).publicKey])) as Record<keyof typeof cases, PublicKey>;
+    const addresses = Object.fromEntries(Object.keys(cases).map((key) => [key, demoKeypair(`test/stake-pool/${key}`).publicKey])) as Record<
+      keyof typeof cases,
+      PublicKey
+    >;
     for (const [key, { data, owner }] of Object.entries(cases)) write(addresses[key as keyof typeof cases], Buffer.from(data), owner);
     const missing = demoKeypair('test/stake-pool/missing').publicKey;
 
@@ -123,7 +181,10 @@ describe('SPL stake pool reader', () => {
       expect(position, key).toMatchObject({ kind: 'unreadable', protocol: 'spl-stake-pool', account: address });
       expect(position?.kind === 'unreadable' ? position.reason : '', key).toContain(`stake pool ${address} (jitoSOL) ${reason}`);
     }
-    expect(positions.find((p) => p.account === missing.toBase58())).toMatchObject({ kind: 'unreadable', reason: expect.stringContaining('does not exist on this cluster; check tokens.jitoSOL.stakePool') });
+    expect(positions.find((p) => p.account === missing.toBase58())).toMatchObject({
+      kind: 'unreadable',
+      reason: expect.stringContaining('does not exist on this cluster; check tokens.jitoSOL.stakePool'),
+    });
     const analysis = analyzePositions(positions, prices);
     expect(analysis.liquidStaking).toEqual([]);
     expect(analysis.flags.filter((f) => f.kind === 'unreadable')).toHaveLength(7);

@@ -28,7 +28,12 @@ describe.skipIf(!governanceProgram)(`steward programs pull ${NO_GOVERNANCE_PROGR
     expect(sha256Hex(pulled)).toBe(expected);
     expect(result.stdout).toContain(`sha256 ${expected}`);
     const meta = JSON.parse(readFileSync(join(out, `${governanceProgram!.id}.json`), 'utf8')) as Record<string, unknown>;
-    expect(meta).toMatchObject({ programId: governanceProgram!.id, sha256: expected, bytes: pulled.length, loader: 'BPFLoaderUpgradeab1e11111111111111111111111' });
+    expect(meta).toMatchObject({
+      programId: governanceProgram!.id,
+      sha256: expected,
+      bytes: pulled.length,
+      loader: 'BPFLoaderUpgradeab1e11111111111111111111111',
+    });
   });
 
   it('refuses a bad id (exit 2) and a program no BPF loader owns (exit 1), naming it', async () => {

@@ -32,7 +32,15 @@ describe('README walkthrough', () => {
     const work = tempDir('steward-walkthrough-');
     for (const folder of ['agents', 'policies', 'examples']) symlinkSync(join(root, folder), join(work, folder));
     // The operator's own environment stays out: no key, model or cluster set.
-    const env = { STEWARD_KEYPAIR: '', STEWARD_MODEL: '', STEWARD_RPC_URL: '', STEWARD_DB: '', STEWARD_CONFIG_DIR: '', STEWARD_REPORTS_DIR: '', STEWARD_MODELS_DIR: '' };
+    const env = {
+      STEWARD_KEYPAIR: '',
+      STEWARD_MODEL: '',
+      STEWARD_RPC_URL: '',
+      STEWARD_DB: '',
+      STEWARD_CONFIG_DIR: '',
+      STEWARD_REPORTS_DIR: '',
+      STEWARD_MODELS_DIR: '',
+    };
     const outputs: string[] = [];
     for (const args of commands) {
       const result = await runCliProcess(args, { cwd: work, env, timeoutMs: 240_000 });

@@ -18,7 +18,11 @@ export async function postRaw(url: string, body: string): Promise<RawResponse> {
 }
 
 /** Calls `method`; returns the whole JSON-RPC response object ({ result } or { error }). */
-export async function rpc(url: string, method: string, params: unknown[] = []): Promise<{ result?: any; error?: { code: number; message: string; data?: any } }> {
+export async function rpc(
+  url: string,
+  method: string,
+  params: unknown[] = [],
+): Promise<{ result?: any; error?: { code: number; message: string; data?: any } }> {
   const { json } = await postRaw(url, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }));
   return json as { result?: any; error?: { code: number; message: string; data?: any } };
 }

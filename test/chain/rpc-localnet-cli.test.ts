@@ -15,8 +15,21 @@ describe('steward localnet', () => {
     const address = Keypair.generate().publicKey.toBase58();
     const owner = Keypair.generate().publicKey.toBase58();
     const file = join(dir, 'account.json');
-    // eslint-disable-next-line no-loss-of-precision -- the number a JSON client without bigints would send
-    writeFileSync(file, JSON.stringify({ pubkey: address, account: { lamports: 1234567, data: [Buffer.from('hello').toString('base64'), 'base64'], owner, executable: false, rentEpoch: 18446744073709551615, space: 5 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pubkey: address,
+        account: {
+          lamports: 1234567,
+          data: [Buffer.from('hello').toString('base64'), 'base64'],
+          owner,
+          executable: false,
+          // eslint-disable-next-line no-loss-of-precision -- the number a JSON client without bigints would send
+          rentEpoch: 18446744073709551615,
+          space: 5,
+        },
+      }),
+    );
     let output = '';
     let announced: (url: string) => void = () => {};
     const url = new Promise<string>((resolve) => (announced = resolve));
@@ -32,7 +45,12 @@ describe('steward localnet', () => {
     });
     const served = await url;
     const account = await rpc(served, 'getAccountInfo', [address, { encoding: 'base64' }]);
-    expect(account.result.value).toMatchObject({ lamports: 1234567, owner, data: [Buffer.from('hello').toString('base64'), 'base64'], space: 5 });
+    expect(account.result.value).toMatchObject({
+      lamports: 1234567,
+      owner,
+      data: [Buffer.from('hello').toString('base64'), 'base64'],
+      space: 5,
+    });
     const owned = await rpc(served, 'getProgramAccounts', [owner, { encoding: 'base64' }]);
     expect(owned.result.map((a: { pubkey: string }) => a.pubkey)).toEqual([address]);
     process.emit('SIGINT');
@@ -49,7 +67,14 @@ describe('steward localnet', () => {
     const badProgram = await runCli(['localnet', '--port', '0', '--program', 'no-equals-sign']);
     expect(badProgram.code).toBe(2);
     expect(badProgram.stderr).toContain('is not ID=FILE.so');
-    const missingFile = await runCli(['localnet', '--port', '0', '--account', Keypair.generate().publicKey.toBase58(), '/nonexistent/account.json']);
+    const missingFile = await runCli([
+      'localnet',
+      '--port',
+      '0',
+      '--account',
+      Keypair.generate().publicKey.toBase58(),
+      '/nonexistent/account.json',
+    ]);
     expect(missingFile.code).toBe(2);
     expect(missingFile.stderr).toContain('cannot read account file /nonexistent/account.json');
   });

@@ -23,7 +23,9 @@ const counter = new RpcCounter();
 const payer = Keypair.generate();
 
 function transferTx(from: Keypair, to: PublicKey, lamports: number, blockhash: string): Transaction {
-  const tx = new Transaction({ feePayer: from.publicKey, recentBlockhash: blockhash }).add(SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }));
+  const tx = new Transaction({ feePayer: from.publicKey, recentBlockhash: blockhash }).add(
+    SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }),
+  );
   tx.sign(from);
   return tx;
 }
@@ -83,7 +85,15 @@ describe('blockhashes', () => {
     expect(raw.error).toEqual({
       code: -32002,
       message: 'Transaction simulation failed: Blockhash not found',
-      data: { accounts: null, err: 'BlockhashNotFound', innerInstructions: null, logs: [], replacementBlockhash: null, returnData: null, unitsConsumed: 0 },
+      data: {
+        accounts: null,
+        err: 'BlockhashNotFound',
+        innerInstructions: null,
+        logs: [],
+        replacementBlockhash: null,
+        returnData: null,
+        unitsConsumed: 0,
+      },
     });
     // With skipPreflight the cluster accepts it, and it never lands.
     const dropped = await connection.sendRawTransaction(stale.serialize(), { skipPreflight: true });
@@ -108,26 +118,49 @@ describe('accounts and transactions', () => {
     expect(many[0]?.owner.equals(SystemProgram.programId)).toBe(true);
     expect(many[1]).toBeNull();
     const raw = await rpc(running.url, 'getAccountInfo', [payer.publicKey.toBase58(), { encoding: 'base64' }]);
-    expect(raw.result.value).toMatchObject({ data: ['', 'base64'], executable: false, owner: '11111111111111111111111111111111', space: 0 });
+    expect(raw.result.value).toMatchObject({
+      data: ['', 'base64'],
+      executable: false,
+      owner: '11111111111111111111111111111111',
+      space: 0,
+    });
     expect(raw.result.context).toMatchObject({ apiVersion: expect.any(String), slot: expect.any(Number) });
   });
 
   it('simulates with post-state of requested accounts, without changing state', async () => {
     const to = Keypair.generate().publicKey;
     const { blockhash } = await connection.getLatestBlockhash();
-    const tx = new VersionedTransaction(new TransactionMessage({ payerKey: payer.publicKey, recentBlockhash: blockhash, instructions: [SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: 7_000_000 })] }).compileToV0Message());
+    const tx = new VersionedTransaction(
+      new TransactionMessage({
+        payerKey: payer.publicKey,
+        recentBlockhash: blockhash,
+        instructions: [SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: 7_000_000 })],
+      }).compileToV0Message(),
+    );
     tx.sign([payer]);
-    const result = await connection.simulateTransaction(tx, { sigVerify: true, accounts: { addresses: [to.toBase58()], encoding: 'base64' } });
+    const result = await connection.simulateTransaction(tx, {
+      sigVerify: true,
+      accounts: { addresses: [to.toBase58()], encoding: 'base64' },
+    });
     expect(result.value.err).toBeNull();
     expect(result.value.accounts?.[0]?.lamports).toBe(7_000_000);
     expect(result.value.unitsConsumed).toBeGreaterThan(0);
     expect(result.value.logs).toContain('Program 11111111111111111111111111111111 success');
     expect(await connection.getBalance(to)).toBe(0);
 
-    const stale = new VersionedTransaction(new TransactionMessage({ payerKey: payer.publicKey, recentBlockhash: Keypair.generate().publicKey.toBase58(), instructions: [SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: 1_000_000 })] }).compileToV0Message());
+    const stale = new VersionedTransaction(
+      new TransactionMessage({
+        payerKey: payer.publicKey,
+        recentBlockhash: Keypair.generate().publicKey.toBase58(),
+        instructions: [SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: 1_000_000 })],
+      }).compileToV0Message(),
+    );
     const replaced = await connection.simulateTransaction(stale, { replaceRecentBlockhash: true });
     expect(replaced.value.err).toBeNull();
-    const conflict = await rpc(running.url, 'simulateTransaction', [Buffer.from(stale.serialize()).toString('base64'), { encoding: 'base64', sigVerify: true, replaceRecentBlockhash: true }]);
+    const conflict = await rpc(running.url, 'simulateTransaction', [
+      Buffer.from(stale.serialize()).toString('base64'),
+      { encoding: 'base64', sigVerify: true, replaceRecentBlockhash: true },
+    ]);
     expect(conflict.error).toEqual({ code: -32602, message: 'Invalid param: sigVerify may not be used with replaceRecentBlockhash' });
   });
 
@@ -152,7 +185,11 @@ describe('accounts and transactions', () => {
     expect(fetched?.meta?.postBalances[1]).toBe(3_000_000);
     expect(fetched?.meta?.preBalances[1]).toBe(0);
     expect((fetched?.meta?.preBalances[0] ?? 0) - (fetched?.meta?.postBalances[0] ?? 0)).toBe(3_005_000);
-    expect(fetched?.transaction.message.staticAccountKeys.map((k) => k.toBase58())).toEqual([payer.publicKey.toBase58(), to.toBase58(), SystemProgram.programId.toBase58()]);
+    expect(fetched?.transaction.message.staticAccountKeys.map((k) => k.toBase58())).toEqual([
+      payer.publicKey.toBase58(),
+      to.toBase58(),
+      SystemProgram.programId.toBase58(),
+    ]);
     const base64 = await rpc(running.url, 'getTransaction', [signature, { encoding: 'base64' }]);
     expect(base64.result.transaction).toEqual([tx.serialize().toString('base64'), 'base64']);
 
@@ -165,7 +202,10 @@ describe('accounts and transactions', () => {
     const poor = Keypair.generate();
     running.chain.airdrop(poor.publicKey, 1_000_000n);
     const { blockhash } = await connection.getLatestBlockhash();
-    const signature = await connection.sendRawTransaction(transferTx(poor, Keypair.generate().publicKey, 5_000_000, blockhash).serialize(), { skipPreflight: true });
+    const signature = await connection.sendRawTransaction(
+      transferTx(poor, Keypair.generate().publicKey, 5_000_000, blockhash).serialize(),
+      { skipPreflight: true },
+    );
     const status = await connection.getSignatureStatus(signature);
     expect(status.value?.err).toEqual({ InstructionError: [0, { Custom: 1 }] });
     expect(await connection.getBalance(poor.publicKey)).toBe(995_000);
@@ -182,7 +222,10 @@ describe('accounts and transactions', () => {
     const post = fetched?.meta?.postTokenBalances?.map((t) => t.uiTokenAmount.uiAmountString).sort();
     expect(pre).toEqual(['0', '5']);
     expect(post).toEqual(['1.25', '3.75']);
-    expect(fetched?.meta?.postTokenBalances?.[0]).toMatchObject({ mint: mint.toBase58(), programId: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA' });
+    expect(fetched?.meta?.postTokenBalances?.[0]).toMatchObject({
+      mint: mint.toBase58(),
+      programId: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
+    });
   });
 
   it('notifies account subscribers over the websocket', async () => {
@@ -205,8 +248,14 @@ describe('protocol errors', () => {
     const bad = await rpc(running.url, 'getBalance', ['not-a-key']);
     expect(bad.error?.code).toBe(-32602);
     expect(bad.error?.message).toContain('pubkey (params[0])');
-    expect((await rpc(running.url, 'getBalance', [])).error).toEqual({ code: -32602, message: '`params` should have at least 1 argument(s)' });
-    const filters = await rpc(running.url, 'getProgramAccounts', [SystemProgram.programId.toBase58(), { filters: [{ memcmp: { offset: -1, bytes: '1' } }] }]);
+    expect((await rpc(running.url, 'getBalance', [])).error).toEqual({
+      code: -32602,
+      message: '`params` should have at least 1 argument(s)',
+    });
+    const filters = await rpc(running.url, 'getProgramAccounts', [
+      SystemProgram.programId.toBase58(),
+      { filters: [{ memcmp: { offset: -1, bytes: '1' } }] },
+    ]);
     expect(filters.error?.message).toContain('filters[0].memcmp');
     const parse = await postRaw(running.url, '{"jsonrpc":"2.0","id":1,');
     expect(parse.json).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null });
@@ -227,7 +276,10 @@ describe('protocol errors', () => {
     expect(replies.map((r) => r.id)).toEqual([1, 2, 3]);
     expect(replies[1]?.error?.code).toBe(-32601);
     expect(typeof replies[0]?.result).toBe('number');
-    const huge = await postRaw(running.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getSlot', params: ['x'.repeat(1024 * 1024)] }));
+    const huge = await postRaw(
+      running.url,
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getSlot', params: ['x'.repeat(1024 * 1024)] }),
+    );
     expect(huge.status).toBe(413);
   });
 });

@@ -2,7 +2,16 @@
 // creates, transfers and closes, filtered scans return exactly the live accounts; Token-2022
 // accounts with extensions parse in jsonParsed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction, sendAndConfirmTransaction, type Connection, type ParsedAccountData } from '@solana/web3.js';
+import {
+  Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  SystemProgram,
+  Transaction,
+  sendAndConfirmTransaction,
+  type Connection,
+  type ParsedAccountData,
+} from '@solana/web3.js';
 import {
   ExtensionType,
   TOKEN_2022_PROGRAM_ID,
@@ -51,9 +60,13 @@ describe('getProgramAccounts over the account index', () => {
     await closeAccount(connection, payer, a3, payer.publicKey, alice);
     await closeAccount(connection, payer, a1, payer.publicKey, alice);
 
-    const ofMintA = await connection.getProgramAccounts(TOKEN_PROGRAM_ID, { filters: [{ dataSize: 165 }, { memcmp: { offset: 0, bytes: mintA.toBase58() } }] });
+    const ofMintA = await connection.getProgramAccounts(TOKEN_PROGRAM_ID, {
+      filters: [{ dataSize: 165 }, { memcmp: { offset: 0, bytes: mintA.toBase58() } }],
+    });
     expect(sorted(ofMintA.map((a) => a.pubkey))).toEqual(sorted([a2]));
-    const alices = await connection.getProgramAccounts(TOKEN_PROGRAM_ID, { filters: [{ dataSize: 165 }, { memcmp: { offset: 32, bytes: alice.publicKey.toBase58() } }] });
+    const alices = await connection.getProgramAccounts(TOKEN_PROGRAM_ID, {
+      filters: [{ dataSize: 165 }, { memcmp: { offset: 32, bytes: alice.publicKey.toBase58() } }],
+    });
     expect(sorted(alices.map((a) => a.pubkey))).toEqual(sorted([b1]));
     const mints = await connection.getProgramAccounts(TOKEN_PROGRAM_ID, { filters: [{ dataSize: 82 }] });
     expect(sorted(mints.map((a) => a.pubkey))).toEqual(sorted([mintA, mintB]));
@@ -61,10 +74,26 @@ describe('getProgramAccounts over the account index', () => {
     expect(sorted(byOwner.value.map((a) => a.pubkey))).toEqual(sorted([b1]));
     expect(await connection.getAccountInfo(a1)).toBeNull();
 
-    const withContext = await rpc(running.url, 'getProgramAccounts', [TOKEN_PROGRAM_ID.toBase58(), { encoding: 'base64', withContext: true, dataSlice: { offset: 64, length: 8 }, filters: [{ memcmp: { offset: 0, bytes: mintA.toBase58() } }] }]);
+    const withContext = await rpc(running.url, 'getProgramAccounts', [
+      TOKEN_PROGRAM_ID.toBase58(),
+      {
+        encoding: 'base64',
+        withContext: true,
+        dataSlice: { offset: 64, length: 8 },
+        filters: [{ memcmp: { offset: 0, bytes: mintA.toBase58() } }],
+      },
+    ]);
     expect(withContext.result.context.slot).toEqual(expect.any(Number));
-    expect(withContext.result.value).toEqual([{ pubkey: a2.toBase58(), account: expect.objectContaining({ data: [Buffer.from([10, 0, 0, 0, 0, 0, 0, 0]).toString('base64'), 'base64'], space: 165 }) }]);
-    const base64Filter = await rpc(running.url, 'getProgramAccounts', [TOKEN_PROGRAM_ID.toBase58(), { encoding: 'base64', filters: [{ memcmp: { offset: 32, bytes: bob.publicKey.toBuffer().toString('base64'), encoding: 'base64' } }] }]);
+    expect(withContext.result.value).toEqual([
+      {
+        pubkey: a2.toBase58(),
+        account: expect.objectContaining({ data: [Buffer.from([10, 0, 0, 0, 0, 0, 0, 0]).toString('base64'), 'base64'], space: 165 }),
+      },
+    ]);
+    const base64Filter = await rpc(running.url, 'getProgramAccounts', [
+      TOKEN_PROGRAM_ID.toBase58(),
+      { encoding: 'base64', filters: [{ memcmp: { offset: 32, bytes: bob.publicKey.toBuffer().toString('base64'), encoding: 'base64' } }] },
+    ]);
     expect(base64Filter.result.map((a: { pubkey: string }) => a.pubkey)).toEqual([a2.toBase58()]);
   });
 
@@ -86,7 +115,13 @@ describe('Token-2022 in jsonParsed', () => {
     const space = getMintLen(extensions);
     const lamports = await connection.getMinimumBalanceForRentExemption(space);
     const tx = new Transaction().add(
-      SystemProgram.createAccount({ fromPubkey: payer.publicKey, newAccountPubkey: mint.publicKey, space, lamports, programId: TOKEN_2022_PROGRAM_ID }),
+      SystemProgram.createAccount({
+        fromPubkey: payer.publicKey,
+        newAccountPubkey: mint.publicKey,
+        space,
+        lamports,
+        programId: TOKEN_2022_PROGRAM_ID,
+      }),
       createInitializeTransferFeeConfigInstruction(mint.publicKey, payer.publicKey, payer.publicKey, 50, 5000n, TOKEN_2022_PROGRAM_ID),
       createInitializePermanentDelegateInstruction(mint.publicKey, delegate, TOKEN_2022_PROGRAM_ID),
       createInitializeMintInstruction(mint.publicKey, 6, payer.publicKey, null, TOKEN_2022_PROGRAM_ID),
@@ -112,7 +147,15 @@ describe('Token-2022 in jsonParsed', () => {
     ]);
     const supply = await connection.getTokenSupply(mint.publicKey);
     expect(supply.value).toEqual({ amount: '0', decimals: 6, uiAmount: 0, uiAmountString: '0' });
-    const account = await createAccount(connection, payer, mint.publicKey, alice.publicKey, Keypair.generate(), undefined, TOKEN_2022_PROGRAM_ID);
+    const account = await createAccount(
+      connection,
+      payer,
+      mint.publicKey,
+      alice.publicKey,
+      Keypair.generate(),
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
     const owned = await connection.getParsedTokenAccountsByOwner(alice.publicKey, { programId: TOKEN_2022_PROGRAM_ID });
     expect(owned.value.map((a) => a.pubkey.toBase58())).toEqual([account.toBase58()]);
     const info = (owned.value[0]?.account.data as ParsedAccountData).parsed.info;

@@ -27,7 +27,9 @@ afterAll(async () => {
 });
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
 }
 
 describe('secrets at every sink', () => {
@@ -59,7 +61,10 @@ describe('secrets at every sink', () => {
 
     const [observed, withBytes, withBase58] = await Promise.all([
       runCliProcess(['observe', '--url', url], { env, timeoutMs: 170_000 }),
-      runCliProcess(['run', 'treasury-guardian', '--dry-run', '--url', url], { env: { ...env, STEWARD_KEYPAIR: byteList }, timeoutMs: 170_000 }),
+      runCliProcess(['run', 'treasury-guardian', '--dry-run', '--url', url], {
+        env: { ...env, STEWARD_KEYPAIR: byteList },
+        timeoutMs: 170_000,
+      }),
       runCliProcess(['allowance', '--url', url], { env: { ...env, STEWARD_KEYPAIR: base58Key }, timeoutMs: 170_000 }),
     ]);
     // The URL with credentials works: the observation was read and saved.

@@ -2,7 +2,15 @@
 // approveChecked, a delegate's transferChecked (within and over the allowance), revoke, and
 // the jsonParsed views a treasury reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Keypair, LAMPORTS_PER_SOL, SendTransactionError, Transaction, type Connection, type ParsedAccountData, PublicKey } from '@solana/web3.js';
+import {
+  Keypair,
+  LAMPORTS_PER_SOL,
+  SendTransactionError,
+  Transaction,
+  type Connection,
+  type ParsedAccountData,
+  PublicKey,
+} from '@solana/web3.js';
 import {
   TOKEN_PROGRAM_ID,
   approveChecked,
@@ -62,7 +70,11 @@ describe('spl-token helpers against the embedded chain', () => {
     expect((await getAccount(connection, vendorAta)).amount).toBe(100_000_000n);
     expect((await getAccount(connection, treasuryAta)).delegatedAmount).toBe(150_000_000n);
 
-    const byDelegate = await rpc(running.url, 'getTokenAccountsByDelegate', [agent.publicKey.toBase58(), { programId: TOKEN_PROGRAM_ID.toBase58() }, { encoding: 'base64' }]);
+    const byDelegate = await rpc(running.url, 'getTokenAccountsByDelegate', [
+      agent.publicKey.toBase58(),
+      { programId: TOKEN_PROGRAM_ID.toBase58() },
+      { encoding: 'base64' },
+    ]);
     expect(byDelegate.result.value.map((a: { pubkey: string }) => a.pubkey)).toEqual([treasuryAta.toBase58()]);
 
     const over = new Transaction().add(createTransferCheckedInstruction(treasuryAta, mint, vendorAta, agent.publicKey, 200_000_000n, 6));
@@ -73,7 +85,9 @@ describe('spl-token helpers against the embedded chain', () => {
     expect(error).toBeInstanceOf(SendTransactionError);
     const sendError = error as SendTransactionError;
     expect(sendError.message).toContain('custom program error: 0x1');
-    expect((sendError as unknown as { transactionError: { message: string } }).transactionError.message).toContain('Error processing Instruction 0');
+    expect((sendError as unknown as { transactionError: { message: string } }).transactionError.message).toContain(
+      'Error processing Instruction 0',
+    );
     expect(sendError.logs?.join('\n')).toContain('Error: insufficient funds');
     // A failed preflight does not land: the vendor still holds what it had.
     expect((await getAccount(connection, vendorAta)).amount).toBe(100_000_000n);

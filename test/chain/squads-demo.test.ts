@@ -53,9 +53,21 @@ describe.skipIf(!squadsProgram)(`the demo DAO's Squads vault ${NO_SQUADS_PROGRAM
   it('was made by the program: members, threshold, time lock, the agent limit, the vault funded', async () => {
     const squads = await readSquadsTreasury(connection, { multisig: DEMO_SQUADS_ADDRESSES.multisig, vaultIndex: 0 });
     expect(squads.vault).toBe(DEMO_SQUADS_ADDRESSES.vault.toBase58());
-    expect(squads).toMatchObject({ threshold: DEMO_SQUADS.threshold, timeLockSeconds: DEMO_SQUADS.timeLockSeconds, configAuthority: null, transactionIndex: 1n });
-    const voters = squads.members.filter((m) => m.vote).map((m) => m.key).sort();
-    expect(voters).toEqual(Object.values(DEMO.members).map((k) => k.toBase58()).sort());
+    expect(squads).toMatchObject({
+      threshold: DEMO_SQUADS.threshold,
+      timeLockSeconds: DEMO_SQUADS.timeLockSeconds,
+      configAuthority: null,
+      transactionIndex: 1n,
+    });
+    const voters = squads.members
+      .filter((m) => m.vote)
+      .map((m) => m.key)
+      .sort();
+    expect(voters).toEqual(
+      Object.values(DEMO.members)
+        .map((k) => k.toBase58())
+        .sort(),
+    );
     expect(squads.members.some((m) => m.key === DEMO.agent.toBase58())).toBe(false);
     expect(squads.spendingLimits).toHaveLength(1);
     expect(squads.spendingLimits[0]).toMatchObject({
@@ -75,19 +87,45 @@ describe.skipIf(!squadsProgram)(`the demo DAO's Squads vault ${NO_SQUADS_PROGRAM
   });
 
   it("the agent's transfer to the grantee lands through the limit; one above what remains is refused by the program", async () => {
-    const policy = compilePolicy(policySchema.parse({ name: 'p', tokens: { USDC: { mint: DEMO.mints.USDC.toBase58(), decimals: 6 } }, allow: { actions: ['transfer'], destinations: [DEMO.grantee.toBase58()] } }));
+    const policy = compilePolicy(
+      policySchema.parse({
+        name: 'p',
+        tokens: { USDC: { mint: DEMO.mints.USDC.toBase58(), decimals: 6 } },
+        allow: { actions: ['transfer'], destinations: [DEMO.grantee.toBase58()] },
+      }),
+    );
     const token = policy.tokens.get('USDC')!;
     const ctx: BuildContext = {
       connection,
       endpoint: chain.url,
       agent: agent.publicKey,
       policy,
-      context: { now: Date.now(), prices: {}, spent: {}, balances: {}, treasuryAddresses: new Set([DEMO_SQUADS_ADDRESSES.vault.toBase58(), DEMO_SQUADS_ADDRESSES.vaultUsdcAccount.toBase58()]), paused: false },
+      context: {
+        now: Date.now(),
+        prices: {},
+        spent: {},
+        balances: {},
+        treasuryAddresses: new Set([DEMO_SQUADS_ADDRESSES.vault.toBase58(), DEMO_SQUADS_ADDRESSES.vaultUsdcAccount.toBase58()]),
+        paused: false,
+      },
       retry: defaultRetryOptions,
       jupiter: { baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('not used')) },
       solFeeReserveLamports: 0n,
     };
-    const transfer = (amount: bigint) => buildTransfer({ kind: 'transfer', token, amount, to: DEMO.grantee.toBase58() as never, internal: false, memo: undefined, outflow: { token, amount } as never, reason: undefined }, ctx);
+    const transfer = (amount: bigint) =>
+      buildTransfer(
+        {
+          kind: 'transfer',
+          token,
+          amount,
+          to: DEMO.grantee.toBase58() as never,
+          internal: false,
+          memo: undefined,
+          outflow: { token, amount } as never,
+          reason: undefined,
+        },
+        ctx,
+      );
     const granteeAccount = getAssociatedTokenAddressSync(DEMO.mints.USDC, DEMO.grantee);
     const before = BigInt((await connection.getTokenAccountBalance(granteeAccount, 'confirmed')).value.amount);
     const first = await transfer(USDC(1_500));
@@ -120,9 +158,24 @@ mode: autonomous
 instructions: Pay the grantee from the DAO's Squads vault within policy.
 `,
     );
-    const result = await runCli(['--config', dir, '--db', join(dir, 'steward.db'), '--url', chain.url, '--log-level', 'silent', 'allowance', '--agent-key', DEMO.agent.toBase58(), '--json']);
+    const result = await runCli([
+      '--config',
+      dir,
+      '--db',
+      join(dir, 'steward.db'),
+      '--url',
+      chain.url,
+      '--log-level',
+      'silent',
+      'allowance',
+      '--agent-key',
+      DEMO.agent.toBase58(),
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const json = JSON.parse(result.stdout) as { squads: { limits: { address: string; forAgent: boolean }[]; flags: { id: string; message: string }[] } };
+    const json = JSON.parse(result.stdout) as {
+      squads: { limits: { address: string; forAgent: boolean }[]; flags: { id: string; message: string }[] };
+    };
     expect(json.squads.limits.filter((l) => l.forAgent).map((l) => l.address)).toEqual([DEMO_SQUADS_ADDRESSES.usdcLimit.toBase58()]);
     expect(json.squads.flags.map((f) => `${f.id}: ${f.message}`)).toEqual([]);
   });

@@ -3,8 +3,23 @@
 // src/chain/embedded/child.ts). The global ProgramConfig is written once (on mainnet a
 // privileged initializer did); everything after goes through the program: the multisig by
 // multisig_create_v2, limits by config transactions its members propose, approve and execute.
-import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createMint, getAssociatedTokenAddressSync, mintTo } from '@solana/spl-token';
-import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SendTransactionError, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import {
+  ASSOCIATED_TOKEN_PROGRAM_ID,
+  TOKEN_PROGRAM_ID,
+  createAssociatedTokenAccountIdempotentInstruction,
+  createMint,
+  getAssociatedTokenAddressSync,
+  mintTo,
+} from '@solana/spl-token';
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  SendTransactionError,
+  Transaction,
+  type TransactionInstruction,
+} from '@solana/web3.js';
 import { spawnEmbeddedChain, SQUADS_V4_PROGRAM_ID, type EmbeddedChainChild } from '../../src/chain/index.js';
 import {
   approveInstruction,
@@ -37,7 +52,10 @@ export interface SquadsChain {
   vaultAccounts: { USDC: PublicKey; JUP: PublicKey };
   send(signers: Keypair[], instructions: TransactionInstruction[]): Promise<string>;
   /** Sends and returns the program's error logs instead of throwing. */
-  trySend(signers: Keypair[], instructions: TransactionInstruction[]): Promise<{ ok: true; signature: string } | { ok: false; logs: string[]; message: string }>;
+  trySend(
+    signers: Keypair[],
+    instructions: TransactionInstruction[],
+  ): Promise<{ ok: true; signature: string } | { ok: false; logs: string[]; message: string }>;
   /** Proposes (alice), approves (alice, bob) and executes (alice) a config transaction. */
   configure(changes: ConfigChange[]): Promise<void>;
   tokenBalance(account: PublicKey): Promise<bigint>;
@@ -71,7 +89,10 @@ export async function startSquadsChain(options: SquadsChainOptions = {}): Promis
     await connection.confirmTransaction(await connection.requestAirdrop(key.publicKey, 20 * LAMPORTS_PER_SOL), 'confirmed');
   }
   const config = programConfigAccount({ authority: members.alice.publicKey, treasury: feeTreasury });
-  const written = await rpc(chain.url, 'steward_setAccount', [config.address.toBase58(), { lamports: 10_000_000, data: [config.data.toString('base64'), 'base64'], owner: config.owner.toBase58(), executable: false }]);
+  const written = await rpc(chain.url, 'steward_setAccount', [
+    config.address.toBase58(),
+    { lamports: 10_000_000, data: [config.data.toString('base64'), 'base64'], owner: config.owner.toBase58(), executable: false },
+  ]);
   if (written.error) throw new Error(`steward_setAccount: ${written.error.message}`);
 
   // A fresh blockhash every time: web3.js caches one, and advancing the clock expires it.
@@ -122,7 +143,9 @@ export async function startSquadsChain(options: SquadsChainOptions = {}): Promis
   };
   await send(
     [payer],
-    (['USDC', 'JUP'] as const).map((symbol) => createAssociatedTokenAccountIdempotentInstruction(payer.publicKey, vaultAccounts[symbol], vault, mints[symbol])),
+    (['USDC', 'JUP'] as const).map((symbol) =>
+      createAssociatedTokenAccountIdempotentInstruction(payer.publicKey, vaultAccounts[symbol], vault, mints[symbol]),
+    ),
   );
   await mintTo(connection, payer, mints.USDC, vaultAccounts.USDC, payer, 1_000_000_000_000n);
   await mintTo(connection, payer, mints.JUP, vaultAccounts.JUP, payer, 500_000_000_000n);
@@ -180,7 +203,10 @@ export async function writeSquadsStewardConfig(sq: SquadsChain): Promise<SquadsS
   const clock = { slot: BigInt(slot), unixTimestamp: BigInt((await sq.connection.getBlockTime(slot)) ?? Math.floor(Date.now() / 1000)) };
   for (const symbol of ['USDC', 'JUP'] as const) {
     const data = Buffer.from(demoPriceAccountData(symbol, clock));
-    const answer = await rpc(sq.chain.url, 'steward_setAccount', [priceAccounts[symbol].toBase58(), { lamports: LAMPORTS_PER_SOL, data: [data.toString('base64'), 'base64'], owner: PYTH_PROGRAM_ID.toBase58() }]);
+    const answer = await rpc(sq.chain.url, 'steward_setAccount', [
+      priceAccounts[symbol].toBase58(),
+      { lamports: LAMPORTS_PER_SOL, data: [data.toString('base64'), 'base64'], owner: PYTH_PROGRAM_ID.toBase58() },
+    ]);
     if (answer.error) throw new Error(answer.error.message);
   }
   const dir = mkdtempSync(join(tmpdir(), 'steward-squads-'));

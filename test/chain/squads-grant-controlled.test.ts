@@ -19,15 +19,33 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on a controlled multisig
 
   beforeAll(async () => {
     sq = await startSquadsChain({ demoKeys: true, controlled: true, agentPermissions: { initiate: true, vote: true, execute: false } });
-    const loose = { createKey: Keypair.generate().publicKey, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: 5_000_000_000n, period: 'Day' as const, members: [sq.agent.publicKey, sq.members.bob.publicKey], destinations: [] };
-    await sq.send([sq.members.alice], [controlledInstruction({ multisig: sq.multisig, configAuthority: sq.members.alice.publicKey, change: { kind: 'add', limit: loose } })]);
+    const loose = {
+      createKey: Keypair.generate().publicKey,
+      vaultIndex: 0,
+      mint: sq.mints.USDC.toBase58(),
+      amount: 5_000_000_000n,
+      period: 'Day' as const,
+      members: [sq.agent.publicKey, sq.members.bob.publicKey],
+      destinations: [],
+    };
+    await sq.send(
+      [sq.members.alice],
+      [
+        controlledInstruction({
+          multisig: sq.multisig,
+          configAuthority: sq.members.alice.publicKey,
+          change: { kind: 'add', limit: loose },
+        }),
+      ],
+    );
     ({ dir } = await writeSquadsStewardConfig(sq));
   }, 180_000);
   afterAll(async () => {
     await sq?.close();
   });
 
-  const cli = (args: string[]) => runCli(['--url', sq.chain.url, '--config', dir, '--db', join(dir, 'steward.db'), '--log-level', 'silent', ...args]);
+  const cli = (args: string[]) =>
+    runCli(['--url', sq.chain.url, '--config', dir, '--db', join(dir, 'steward.db'), '--log-level', 'silent', ...args]);
   const flagIds = async () => {
     const result = await cli(['allowance', '--json']);
     expect(result.code, result.stderr).toBe(0);
@@ -37,13 +55,27 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on a controlled multisig
   it('the program refuses a config transaction on a controlled multisig (why grant signs with the authority)', async () => {
     const state = await readSquadsTreasury(sq.connection, { multisig: sq.multisig, vaultIndex: 0 });
     expect(state.configAuthority).toBe(sq.members.alice.publicKey.toBase58());
-    const plan = planConfigTransaction({ multisig: sq.multisig, currentIndex: state.transactionIndex, creator: sq.members.alice.publicKey, changes: [{ kind: 'remove', spendingLimit: Keypair.generate().publicKey }] });
+    const plan = planConfigTransaction({
+      multisig: sq.multisig,
+      currentIndex: state.transactionIndex,
+      creator: sq.members.alice.publicKey,
+      changes: [{ kind: 'remove', spendingLimit: Keypair.generate().publicKey }],
+    });
     const tried = await sq.trySend([sq.members.alice], plan.create);
     expect(tried.ok).toBe(false);
   });
 
   it('grant --execute has the config authority sign each change; every flag clears, a second grant changes nothing', async () => {
-    expect(await flagIds()).toEqual(['agent-votes-or-executes', 'destinations-broader', 'limit-looser-than-policy', 'limit-looser-than-policy', 'limit-looser-than-policy', 'members-beyond-agent', 'missing-limit', 'time-lock-zero']);
+    expect(await flagIds()).toEqual([
+      'agent-votes-or-executes',
+      'destinations-broader',
+      'limit-looser-than-policy',
+      'limit-looser-than-policy',
+      'limit-looser-than-policy',
+      'members-beyond-agent',
+      'missing-limit',
+      'time-lock-zero',
+    ]);
 
     const printed = await cli(['grant', '--squads', sq.multisig.toBase58(), '--time-lock', '3600']);
     expect(printed.code, printed.stderr).toBe(0);
@@ -51,10 +83,20 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on a controlled multisig
 
     const grant = await cli(['grant', '--squads', sq.multisig.toBase58(), '--time-lock', '3600', '--execute', '--json']);
     expect(grant.code, grant.stderr).toBe(0);
-    const plan = JSON.parse(grant.stdout) as { kind: string; transactions: { configTransactionIndex: string | null; steps: string[]; unsignedTransaction: { feePayer: string } }[]; executed: { flagsAfter: unknown[]; signatures: string[]; notes: string[] } };
+    const plan = JSON.parse(grant.stdout) as {
+      kind: string;
+      transactions: { configTransactionIndex: string | null; steps: string[]; unsignedTransaction: { feePayer: string } }[];
+      executed: { flagsAfter: unknown[]; signatures: string[]; notes: string[] };
+    };
     expect(plan.kind).toBe('controlled');
     // Removal first, then the two limits, then the member and the time lock: one instruction each.
-    expect(plan.transactions.map((t) => t.steps[0]!.split(' ').slice(0, 2).join(' '))).toEqual(['remove spending', 'add spending', 'add spending', 'remove the', 'set the']);
+    expect(plan.transactions.map((t) => t.steps[0]!.split(' ').slice(0, 2).join(' '))).toEqual([
+      'remove spending',
+      'add spending',
+      'add spending',
+      'remove the',
+      'set the',
+    ]);
     for (const t of plan.transactions) {
       expect(t.configTransactionIndex).toBeNull();
       expect(t.unsignedTransaction.feePayer).toBe(sq.members.alice.publicKey.toBase58());

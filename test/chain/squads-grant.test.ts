@@ -22,8 +22,24 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
   beforeAll(async () => {
     sq = await startSquadsChain({ demoKeys: true, agentPermissions: { initiate: true, vote: true, execute: false } });
     // The planted misconfiguration, through the program.
-    const usdcLimit = { createKey: Keypair.generate().publicKey, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: 5_000_000_000n, period: 'Day' as const, members: [sq.agent.publicKey, sq.members.bob.publicKey], destinations: [] };
-    const carolLimit = { createKey: Keypair.generate().publicKey, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: 1_000_000n, period: 'Week' as const, members: [sq.members.carol.publicKey], destinations: [] };
+    const usdcLimit = {
+      createKey: Keypair.generate().publicKey,
+      vaultIndex: 0,
+      mint: sq.mints.USDC.toBase58(),
+      amount: 5_000_000_000n,
+      period: 'Day' as const,
+      members: [sq.agent.publicKey, sq.members.bob.publicKey],
+      destinations: [],
+    };
+    const carolLimit = {
+      createKey: Keypair.generate().publicKey,
+      vaultIndex: 0,
+      mint: sq.mints.USDC.toBase58(),
+      amount: 1_000_000n,
+      period: 'Week' as const,
+      members: [sq.members.carol.publicKey],
+      destinations: [],
+    };
     await sq.configure([
       { kind: 'add', limit: usdcLimit },
       { kind: 'add', limit: carolLimit },
@@ -36,7 +52,8 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     await sq?.close();
   });
 
-  const cli = (args: string[]) => runCli(['--url', sq.chain.url, '--config', dir, '--db', join(dir, 'steward.db'), '--log-level', 'silent', ...args]);
+  const cli = (args: string[]) =>
+    runCli(['--url', sq.chain.url, '--config', dir, '--db', join(dir, 'steward.db'), '--log-level', 'silent', ...args]);
   const flagIds = async () => {
     const result = await cli(['allowance', '--agent-key', sq.agent.publicKey.toBase58(), '--json']);
     expect(result.code, result.stderr).toBe(0);
@@ -46,7 +63,12 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
   const statusDrift = async () => {
     const result = await cli(['status', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    const json = JSON.parse(result.stdout) as { agents: { agent: string; squads?: { multisig: string; agentLimits: number; flags: { id: string; fix: string }[]; error: string | null } }[] };
+    const json = JSON.parse(result.stdout) as {
+      agents: {
+        agent: string;
+        squads?: { multisig: string; agentLimits: number; flags: { id: string; fix: string }[]; error: string | null };
+      }[];
+    };
     return json.agents.find((row) => row.agent === 'vault-agent')!.squads!;
   };
 
@@ -58,7 +80,10 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     try {
       return await cli(['validate', '--chain']);
     } finally {
-      for (const [name, value] of [['STEWARD_KEYPAIR', saved.key], ['STEWARD_MODEL', saved.model]] as const) {
+      for (const [name, value] of [
+        ['STEWARD_KEYPAIR', saved.key],
+        ['STEWARD_MODEL', saved.model],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -90,7 +115,9 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     expect(inStatus.flags.map((f) => f.id).sort()).toEqual(before.map((f) => f.id).sort());
     const statusText = await cli(['status']);
     expect(statusText.code, statusText.stderr).toBe(0);
-    expect(statusText.stdout).toContain(`squads:    multisig ${sq.multisig.toBase58()} (vault 0): 1 spending limit(s) for the agent; 9 DRIFT flag(s)`);
+    expect(statusText.stdout).toContain(
+      `squads:    multisig ${sq.multisig.toBase58()} (vault 0): 1 spending limit(s) for the agent; 9 DRIFT flag(s)`,
+    );
     expect(statusText.stdout).toMatch(/DRIFT time-lock-zero: .*\n +fix: set one with a SetTimeLock config action/);
     expect(statusText.stdout).toMatch(/DRIFT missing-limit: no spending limit lets the agent spend the vault's JUP/);
     // The preflight reads the same fence: the agent's planted USDC limit counts, the drift is named.
@@ -99,9 +126,25 @@ describe.skipIf(!squadsProgram)(`steward grant --squads on the real program ${NO
     expect(preflight.stdout).toMatch(/vault-agent: allowances: Squads USDC limit per Day/);
     expect(preflight.stdout).toMatch(/vault-agent: Squads drift missing-limit: /);
 
-    const grant = await cli(['grant', '--squads', sq.multisig.toBase58(), '--agent-key', sq.agent.publicKey.toBase58(), '--time-lock', '3600', '--execute', '--json']);
+    const grant = await cli([
+      'grant',
+      '--squads',
+      sq.multisig.toBase58(),
+      '--agent-key',
+      sq.agent.publicKey.toBase58(),
+      '--time-lock',
+      '3600',
+      '--execute',
+      '--json',
+    ]);
     expect(grant.code, grant.stderr).toBe(0);
-    const plan = JSON.parse(grant.stdout) as { kind: string; steps: string[]; compiled: { symbol: string; period: string; priceDependent: boolean; destinations: string[] }[]; transactions: { configTransactionIndex: string; steps: string[]; unsignedTransaction: { base64: string } }[]; executed: { flagsAfter: unknown[]; signatures: string[] } };
+    const plan = JSON.parse(grant.stdout) as {
+      kind: string;
+      steps: string[];
+      compiled: { symbol: string; period: string; priceDependent: boolean; destinations: string[] }[];
+      transactions: { configTransactionIndex: string; steps: string[]; unsignedTransaction: { base64: string } }[];
+      executed: { flagsAfter: unknown[]; signatures: string[] };
+    };
     expect(plan.kind).toBe('autonomous');
     expect(plan.compiled.map((l) => `${l.symbol}/${l.period}/${l.priceDependent}`).sort()).toEqual(['JUP/Day/true', 'USDC/Day/true']);
     expect(plan.compiled[0]!.destinations).toEqual([grantee, sq.vault.toBase58()].sort());

@@ -9,7 +9,16 @@
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SQUADS_PROGRAM_ID, memberChange, readSquadsTreasury, remainingAt, spendingLimitAddress, spendingLimitUseInstruction, worstCaseInWindow, type SquadsSpendingLimit } from '../../src/squads/index.js';
+import {
+  SQUADS_PROGRAM_ID,
+  memberChange,
+  readSquadsTreasury,
+  remainingAt,
+  spendingLimitAddress,
+  spendingLimitUseInstruction,
+  worstCaseInWindow,
+  type SquadsSpendingLimit,
+} from '../../src/squads/index.js';
 import { defaultRetryOptions } from '../../src/chain/index.js';
 import { policySchema } from '../../src/config/schemas/policy.js';
 import { readAllowanceNow } from '../../src/execute/allowance-now.js';
@@ -68,7 +77,8 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     jupiter: { baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('not used')) },
     solFeeReserveLamports: 0n,
   });
-  const programError = (result: Awaited<ReturnType<SquadsChain['trySend']>>) => (result.ok ? 'landed' : (result.logs.join('\n').match(/Error Code: (\w+)/)?.[1] ?? result.message));
+  const programError = (result: Awaited<ReturnType<SquadsChain['trySend']>>) =>
+    result.ok ? 'landed' : (result.logs.join('\n').match(/Error Code: (\w+)/)?.[1] ?? result.message);
 
   it('reads the multisig the real instruction created: members, threshold, time lock, autonomous', async () => {
     const info = await sq.connection.getAccountInfo(sq.multisig);
@@ -78,7 +88,11 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     expect(state.timeLockSeconds).toBe(0);
     expect(state.configAuthority).toBeNull();
     expect(state.vault).toBe(sq.vault.toBase58());
-    expect(state.members.map((m) => m.key).sort()).toEqual(Object.values(sq.members).map((k) => k.publicKey.toBase58()).sort());
+    expect(state.members.map((m) => m.key).sort()).toEqual(
+      Object.values(sq.members)
+        .map((k) => k.publicKey.toBase58())
+        .sort(),
+    );
     expect(state.members.every((m) => m.initiate && m.vote && m.execute)).toBe(true);
     expect(state.spendingLimits).toEqual([]);
   });
@@ -87,12 +101,41 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     const usdcKey = limitKey();
     const jupKey = limitKey();
     await sq.configure([
-      { kind: 'add', limit: { createKey: usdcKey, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: USDC(100), period: 'Day', members: [sq.agent.publicKey], destinations: [sq.grantee.publicKey] } },
-      { kind: 'add', limit: { createKey: jupKey, vaultIndex: 0, mint: sq.mints.JUP.toBase58(), amount: USDC(1_000), period: 'Week', members: [sq.agent.publicKey], destinations: [] } },
+      {
+        kind: 'add',
+        limit: {
+          createKey: usdcKey,
+          vaultIndex: 0,
+          mint: sq.mints.USDC.toBase58(),
+          amount: USDC(100),
+          period: 'Day',
+          members: [sq.agent.publicKey],
+          destinations: [sq.grantee.publicKey],
+        },
+      },
+      {
+        kind: 'add',
+        limit: {
+          createKey: jupKey,
+          vaultIndex: 0,
+          mint: sq.mints.JUP.toBase58(),
+          amount: USDC(1_000),
+          period: 'Week',
+          members: [sq.agent.publicKey],
+          destinations: [],
+        },
+      },
     ]);
     const usdcLimit = spendingLimitAddress(sq.multisig, usdcKey);
     const limit = await limitOf(usdcLimit);
-    expect(limit).toMatchObject({ amount: USDC(100), remainingAmount: USDC(100), period: 'Day', members: [sq.agent.publicKey.toBase58()], destinations: [sq.grantee.publicKey.toBase58()], mint: sq.mints.USDC.toBase58() });
+    expect(limit).toMatchObject({
+      amount: USDC(100),
+      remainingAmount: USDC(100),
+      period: 'Day',
+      members: [sq.agent.publicKey.toBase58()],
+      destinations: [sq.grantee.publicKey.toBase58()],
+      mint: sq.mints.USDC.toBase58(),
+    });
     expect((await limitOf(spendingLimitAddress(sq.multisig, jupKey))).period).toBe('Week');
 
     const before = await sq.tokenBalance(sq.vaultAccounts.USDC);
@@ -108,12 +151,27 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     expect(await sq.tokenBalance(sq.vaultAccounts.USDC)).toBe(before - USDC(60));
     expect((await limitOf(usdcLimit)).remainingAmount).toBe(USDC(40));
     // An empty destination list pays anyone.
-    expect(programError(await spend(spendingLimitAddress(sq.multisig, jupKey), sq.agent, Keypair.generate().publicKey, USDC(10), 'JUP'))).toBe('landed');
+    expect(
+      programError(await spend(spendingLimitAddress(sq.multisig, jupKey), sq.agent, Keypair.generate().publicKey, USDC(10), 'JUP')),
+    ).toBe('landed');
   }, 120_000);
 
   it('resets at fixed times from last_reset, not over a rolling window: 2× a Day limit inside one rolling 24 hours', async () => {
     const key = limitKey();
-    await sq.configure([{ kind: 'add', limit: { createKey: key, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: USDC(10), period: 'Day', members: [sq.agent.publicKey], destinations: [] } }]);
+    await sq.configure([
+      {
+        kind: 'add',
+        limit: {
+          createKey: key,
+          vaultIndex: 0,
+          mint: sq.mints.USDC.toBase58(),
+          amount: USDC(10),
+          period: 'Day',
+          members: [sq.agent.publicKey],
+          destinations: [],
+        },
+      },
+    ]);
     const address = spendingLimitAddress(sq.multisig, key);
     const created = await limitOf(address);
     const now = (await readSquadsTreasury(sq.connection, { multisig: sq.multisig, vaultIndex: 0 })).chainTime;
@@ -139,19 +197,54 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     const key = limitKey();
     const payee = Keypair.generate().publicKey;
     // Only this test's JUP limit: the earlier one (any destination) goes first, in its own config transaction.
-    const earlier = (await readSquadsTreasury(sq.connection, { multisig: sq.multisig, vaultIndex: 0 })).spendingLimits.filter((l) => l.mint === sq.mints.JUP.toBase58());
+    const earlier = (await readSquadsTreasury(sq.connection, { multisig: sq.multisig, vaultIndex: 0 })).spendingLimits.filter(
+      (l) => l.mint === sq.mints.JUP.toBase58(),
+    );
     await sq.configure(earlier.map((l) => ({ kind: 'remove' as const, spendingLimit: new PublicKey(l.address) })));
-    await sq.configure([{ kind: 'add', limit: { createKey: key, vaultIndex: 0, mint: sq.mints.JUP.toBase58(), amount: USDC(30), period: 'Week', members: [sq.agent.publicKey], destinations: [payee] } }]);
+    await sq.configure([
+      {
+        kind: 'add',
+        limit: {
+          createKey: key,
+          vaultIndex: 0,
+          mint: sq.mints.JUP.toBase58(),
+          amount: USDC(30),
+          period: 'Week',
+          members: [sq.agent.publicKey],
+          destinations: [payee],
+        },
+      },
+    ]);
     const policy = compilePolicy(
-      policySchema.parse({ name: 'p', tokens: { JUP: { mint: sq.mints.JUP.toBase58(), decimals: 6 } }, allow: { actions: ['transfer'], destinations: [payee.toBase58()] } }),
+      policySchema.parse({
+        name: 'p',
+        tokens: { JUP: { mint: sq.mints.JUP.toBase58(), decimals: 6 } },
+        allow: { actions: ['transfer'], destinations: [payee.toBase58()] },
+      }),
     );
     const token = policy.tokens.get('JUP')!;
     const ctx = buildContext(policy, [sq.vault.toBase58(), sq.vaultAccounts.JUP.toBase58()]);
     const transfer = (amount: bigint, to = payee) =>
-      buildTransfer({ kind: 'transfer', token, amount, to: to.toBase58() as never, internal: false, memo: undefined, outflow: { token, amount } as never, reason: undefined }, ctx);
+      buildTransfer(
+        {
+          kind: 'transfer',
+          token,
+          amount,
+          to: to.toBase58() as never,
+          internal: false,
+          memo: undefined,
+          outflow: { token, amount } as never,
+          reason: undefined,
+        },
+        ctx,
+      );
     const built = await transfer(USDC(20));
     if (built.kind !== 'instructions') throw new Error(JSON.stringify(built));
-    expect(built.allowance).toMatchObject({ account: spendingLimitAddress(sq.multisig, key).toBase58(), needed: USDC(20), remaining: USDC(30) });
+    expect(built.allowance).toMatchObject({
+      account: spendingLimitAddress(sq.multisig, key).toBase58(),
+      needed: USDC(20),
+      remaining: USDC(30),
+    });
     expect(built.instructions.at(-1)!.programId.equals(SQUADS_PROGRAM_ID)).toBe(true);
     expect(programError(await sq.trySend([sq.agent], built.instructions))).toBe('landed');
     expect(await sq.tokenBalance(getAssociatedTokenAddressSync(sq.mints.JUP, payee))).toBe(USDC(20));
@@ -159,7 +252,14 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     const next = await transfer(USDC(15));
     if (next.kind !== 'instructions') throw new Error(JSON.stringify(next));
     expect(next.allowance!.remaining).toBe(USDC(10));
-    expect(await readAllowanceNow({ connection: sq.connection, endpoint: sq.chain.url, retry: defaultRetryOptions }, sq.agent.publicKey, next.allowance!, 0n)).toBe(USDC(10));
+    expect(
+      await readAllowanceNow(
+        { connection: sq.connection, endpoint: sq.chain.url, retry: defaultRetryOptions },
+        sq.agent.publicKey,
+        next.allowance!,
+        0n,
+      ),
+    ).toBe(USDC(10));
     // And, with that check out of the way, the program refuses it itself.
     expect(programError(await sq.trySend([sq.agent], next.instructions))).toBe('SpendingLimitExceeded');
     // A destination the limit does not list is refused when building.
@@ -172,14 +272,45 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     await sq.connection.confirmTransaction(await sq.connection.requestAirdrop(sq.vault, Number(SOL(10))), 'confirmed');
     const key = limitKey();
     const payee = Keypair.generate().publicKey;
-    await sq.configure([{ kind: 'add', limit: { createKey: key, vaultIndex: 0, mint: 'native', amount: SOL(3), period: 'Day', members: [sq.agent.publicKey], destinations: [payee] } }]);
+    await sq.configure([
+      {
+        kind: 'add',
+        limit: {
+          createKey: key,
+          vaultIndex: 0,
+          mint: 'native',
+          amount: SOL(3),
+          period: 'Day',
+          members: [sq.agent.publicKey],
+          destinations: [payee],
+        },
+      },
+    ]);
     const limit = await limitOf(spendingLimitAddress(sq.multisig, key));
     expect(limit).toMatchObject({ mint: 'native', amount: SOL(3) });
-    const policy = compilePolicy(policySchema.parse({ name: 'p', tokens: { SOL: { mint: 'native', decimals: 9 } }, allow: { actions: ['transfer'], destinations: [payee.toBase58()] } }));
+    const policy = compilePolicy(
+      policySchema.parse({
+        name: 'p',
+        tokens: { SOL: { mint: 'native', decimals: 9 } },
+        allow: { actions: ['transfer'], destinations: [payee.toBase58()] },
+      }),
+    );
     const token = policy.tokens.get('SOL')!;
     const ctx = buildContext(policy, [sq.vault.toBase58()]);
     const transfer = (amount: bigint) =>
-      buildTransfer({ kind: 'transfer', token, amount, to: payee.toBase58() as never, internal: false, memo: undefined, outflow: { token, amount } as never, reason: undefined }, ctx);
+      buildTransfer(
+        {
+          kind: 'transfer',
+          token,
+          amount,
+          to: payee.toBase58() as never,
+          internal: false,
+          memo: undefined,
+          outflow: { token, amount } as never,
+          reason: undefined,
+        },
+        ctx,
+      );
     const agentBefore = BigInt(await sq.connection.getBalance(sq.agent.publicKey, 'confirmed'));
     const built = await transfer(SOL(2));
     if (built.kind !== 'instructions') throw new Error(JSON.stringify(built));
@@ -194,11 +325,30 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     const next = await transfer(SOL(1) + 500_000_000n);
     if (next.kind !== 'instructions') throw new Error(JSON.stringify(next));
     expect(next.allowance!.remaining).toBe(SOL(1));
-    expect(await readAllowanceNow({ connection: sq.connection, endpoint: sq.chain.url, retry: defaultRetryOptions }, sq.agent.publicKey, next.allowance!, 0n)).toBe(SOL(1));
+    expect(
+      await readAllowanceNow(
+        { connection: sq.connection, endpoint: sq.chain.url, retry: defaultRetryOptions },
+        sq.agent.publicKey,
+        next.allowance!,
+        0n,
+      ),
+    ).toBe(SOL(1));
     expect(programError(await sq.trySend([sq.agent], next.instructions))).toBe('SpendingLimitExceeded');
     // Without a SOL limit for the agent, SOL is still paid from its own float.
     const other = buildContext(policy, [Keypair.generate().publicKey.toBase58()]);
-    const float = await buildTransfer({ kind: 'transfer', token, amount: SOL(1), to: payee.toBase58() as never, internal: false, memo: undefined, outflow: { token, amount: SOL(1) } as never, reason: undefined }, other);
+    const float = await buildTransfer(
+      {
+        kind: 'transfer',
+        token,
+        amount: SOL(1),
+        to: payee.toBase58() as never,
+        internal: false,
+        memo: undefined,
+        outflow: { token, amount: SOL(1) } as never,
+        reason: undefined,
+      },
+      other,
+    );
     if (float.kind !== 'instructions') throw new Error(JSON.stringify(float));
     expect(float.allowance!.account).toBe(sq.agent.publicKey.toBase58());
   }, 120_000);
@@ -206,7 +356,20 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
   it('a key removed from the multisig keeps using a spending limit that lists it (the deployed binary)', async () => {
     const key = limitKey();
     const carol = sq.members.carol;
-    await sq.configure([{ kind: 'add', limit: { createKey: key, vaultIndex: 0, mint: sq.mints.USDC.toBase58(), amount: USDC(5), period: 'Day', members: [sq.agent.publicKey, carol.publicKey], destinations: [] } }]);
+    await sq.configure([
+      {
+        kind: 'add',
+        limit: {
+          createKey: key,
+          vaultIndex: 0,
+          mint: sq.mints.USDC.toBase58(),
+          amount: USDC(5),
+          period: 'Day',
+          members: [sq.agent.publicKey, carol.publicKey],
+          destinations: [],
+        },
+      },
+    ]);
     await sq.configure([{ kind: 'config', action: memberChange({ kind: 'remove', key: carol.publicKey }) }]);
     const state = await readSquadsTreasury(sq.connection, { multisig: sq.multisig, vaultIndex: 0 });
     expect(state.members.map((m) => m.key)).not.toContain(carol.publicKey.toBase58());

@@ -56,7 +56,9 @@ describe('status per cluster', () => {
     // The other cluster answers: read live.
     const live = await steward('--url', url, 'status');
     expect(live.code, live.stderr).toBe(0);
-    expect(live.stdout).toContain(`cluster local validator at http://127.0.0.1:${port} (local:CmpNeggWJ4JaWJeJ8YKN1Zypmk7uvQq3PECGUCAEMbky@127.0.0.1:${port}), read live`);
+    expect(live.stdout).toContain(
+      `cluster local validator at http://127.0.0.1:${port} (local:CmpNeggWJ4JaWJeJ8YKN1Zypmk7uvQq3PECGUCAEMbky@127.0.0.1:${port}), read live`,
+    );
     expect(live.stdout).toMatch(/allowance: 1,234 USDC( \(\$[\d,.]+\))? on .* \(live, slot \d+\)/);
     expect(live.stdout).not.toMatch(/50,?000 USDC/);
 
@@ -65,7 +67,10 @@ describe('status per cluster', () => {
     other = undefined;
     const down = await steward('--url', url, 'status', '--json');
     expect(down.code).toBe(1);
-    const parsed = JSON.parse(down.stdout) as { cluster: { live: boolean; note: string }; agents: { agent: string; allowances: { token: string; remaining: string }[]; allowancesSource: string; allowancesCluster: string }[] };
+    const parsed = JSON.parse(down.stdout) as {
+      cluster: { live: boolean; note: string };
+      agents: { agent: string; allowances: { token: string; remaining: string }[]; allowancesSource: string; allowancesCluster: string }[];
+    };
     expect(parsed.cluster.live).toBe(false);
     expect(parsed.cluster.note).toMatch(/cannot reach the cluster/);
     const guardian = parsed.agents.find((row) => row.agent === 'treasury-guardian')!;

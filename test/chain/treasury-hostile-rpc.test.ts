@@ -19,7 +19,10 @@ beforeAll(async () => {
   running = await startEmbeddedChain();
   await seedDemoDao(running.chain);
   policy = loadConfig(resolve(import.meta.dirname, '../..')).policies.find((file) => file.config.name === 'treasury')!.config;
-  proxy = await startRpcProxy(() => running.url, () => tamper);
+  proxy = await startRpcProxy(
+    () => running.url,
+    () => tamper,
+  );
   proxyUrl = proxy.url;
 });
 afterAll(async () => {
@@ -37,7 +40,11 @@ const observe = (minContextSlot?: bigint) =>
     minContextSlot,
   });
 
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as StewardError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error as StewardError,
+  );
 
 describe('treasury observation through a lying RPC', () => {
   it('leaves out a token account of someone else slipped into the owner scan', async () => {
@@ -48,7 +55,17 @@ describe('treasury observation through a lying RPC', () => {
       if (request.method !== 'getProgramAccounts' || request.params[0] !== 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA') return answer;
       const result = answer.result as { value: unknown[] };
       const data = [granteeAccount!.data.toString('base64'), 'base64'];
-      result.value.push({ pubkey: grantee, account: { data, executable: false, lamports: granteeAccount!.lamports, owner: granteeAccount!.owner.toBase58(), rentEpoch: 0, space: 165 } });
+      result.value.push({
+        pubkey: grantee,
+        account: {
+          data,
+          executable: false,
+          lamports: granteeAccount!.lamports,
+          owner: granteeAccount!.owner.toBase58(),
+          rentEpoch: 0,
+          space: 165,
+        },
+      });
       return answer;
     };
     const snapshot = await observe();

@@ -3,7 +3,12 @@
 // request, i.e. after the caller read the pre-state and before the simulation runs.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAssociatedTokenAccountInstruction, createMintToInstruction, createTransferInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import {
+  createAssociatedTokenAccountInstruction,
+  createMintToInstruction,
+  createTransferInstruction,
+  getAssociatedTokenAddressSync,
+} from '@solana/spl-token';
 import { Keypair, Transaction } from '@solana/web3.js';
 import type { EmbeddedChain } from '../../src/chain/index.js';
 import { DEMO, demoKeypair } from '../../src/demo/addresses.js';

@@ -63,11 +63,16 @@ describe('treasury observation of the demo DAO', () => {
     expect(counter.methods).toEqual({ getProgramAccounts: 3, getMultipleAccounts: 1 });
 
     const symbols = Object.keys(DEMO_MINTS) as DemoSymbol[];
-    expect(snapshot.owners).toEqual([{ address: DEMO.nativeTreasury.toBase58(), lamports: DEMO_SOL_BALANCES.nativeTreasury, exists: true }]);
+    expect(snapshot.owners).toEqual([
+      { address: DEMO.nativeTreasury.toBase58(), lamports: DEMO_SOL_BALANCES.nativeTreasury, exists: true },
+    ]);
     // The treasury's token accounts, plus the two Orca position NFTs it holds (valued as DeFi positions).
     const positionNfts = Object.values(dao.positions.whirlpool.positions);
     expect(snapshot.tokenAccounts.map((account) => account.address).sort()).toEqual(
-      [...symbols.map((symbol) => DEMO.treasuryTokenAccounts[symbol].toBase58()), ...positionNfts.map((position) => position.tokenAccount.toBase58())].sort(),
+      [
+        ...symbols.map((symbol) => DEMO.treasuryTokenAccounts[symbol].toBase58()),
+        ...positionNfts.map((position) => position.tokenAccount.toBase58()),
+      ].sort(),
     );
     for (const symbol of symbols) {
       const account = snapshot.tokenAccounts.find((entry) => entry.address === DEMO.treasuryTokenAccounts[symbol].toBase58());
@@ -77,13 +82,19 @@ describe('treasury observation of the demo DAO', () => {
     expect(snapshot.mints.map((mint) => mint.address).sort()).toEqual(
       [...symbols.map((symbol) => DEMO.mints[symbol].toBase58()), ...positionNfts.map((position) => position.mint.toBase58())].sort(),
     );
-    expect(snapshot.stakeAccounts.map((stake) => [stake.address, stake.voter, stake.role])).toEqual([[DEMO.stakeAccount.toBase58(), DEMO.voteAccount.toBase58(), 'withdrawer']]);
+    expect(snapshot.stakeAccounts.map((stake) => [stake.address, stake.voter, stake.role])).toEqual([
+      [DEMO.stakeAccount.toBase58(), DEMO.voteAccount.toBase58(), 'withdrawer'],
+    ]);
     expect(snapshot.allowances.map((allowance) => [allowance.symbol, allowance.delegate, allowance.remaining])).toEqual(
       (Object.entries(DEMO_AGENT_ALLOWANCES) as [DemoSymbol, string][])
         .map(([symbol, text]) => [symbol, DEMO.agent.toBase58(), units(text, DEMO_MINTS[symbol].decimals)])
-        .sort((a, b) => (DEMO.treasuryTokenAccounts[a[0] as DemoSymbol].toBase58() < DEMO.treasuryTokenAccounts[b[0] as DemoSymbol].toBase58() ? -1 : 1)),
+        .sort((a, b) =>
+          DEMO.treasuryTokenAccounts[a[0] as DemoSymbol].toBase58() < DEMO.treasuryTokenAccounts[b[0] as DemoSymbol].toBase58() ? -1 : 1,
+        ),
     );
-    expect(snapshot.prices.map((price) => [price.symbol, price.trusted])).toEqual(Object.keys(policy.tokens).map((symbol) => [symbol, symbol !== 'JUP']));
+    expect(snapshot.prices.map((price) => [price.symbol, price.trusted])).toEqual(
+      Object.keys(policy.tokens).map((symbol) => [symbol, symbol !== 'JUP']),
+    );
     expect(snapshot.prices.find((price) => price.symbol === 'JUP')?.reasons.join()).toMatch(/^stale: published 36\d\ds ago, limit 120s$/);
     expect(snapshot.chainClock).not.toBeNull();
     expect(snapshot.problems).toEqual([]);
@@ -96,7 +107,10 @@ describe('treasury observation of the demo DAO', () => {
     expect(flags).toContain('critical:depeg:USDT');
     expect(flags).toContain('warning:untrusted-price:JUP');
     expect(flags).toContain('critical:mint-risk:PYUSD');
-    const pyusd = analysis.flags.filter((flag) => flag.subject === 'PYUSD').map((flag) => flag.message).join('\n');
+    const pyusd = analysis.flags
+      .filter((flag) => flag.subject === 'PYUSD')
+      .map((flag) => flag.message)
+      .join('\n');
     expect(pyusd).toContain('permanent delegate');
     expect(pyusd).toContain('fee of 10 bps');
     expect(analysis.depegs.find((check) => check.symbol === 'USDT')).toMatchObject({ status: 'depegged', deviationBps: '85' });
@@ -112,13 +126,19 @@ describe('treasury observation of the demo DAO', () => {
     let trusted = micro(DEMO_SOL_BALANCES.nativeTreasury + stakeLamports, 9, priceUnits('SOL'));
     let untrusted = 0n;
     for (const symbol of Object.keys(DEMO_MINTS) as DemoSymbol[]) {
-      const value = micro(units(DEMO_TREASURY_BALANCES[symbol], DEMO_MINTS[symbol].decimals), DEMO_MINTS[symbol].decimals, priceUnits(symbol));
+      const value = micro(
+        units(DEMO_TREASURY_BALANCES[symbol], DEMO_MINTS[symbol].decimals),
+        DEMO_MINTS[symbol].decimals,
+        priceUnits(symbol),
+      );
       if (DEMO_PRICE_FEEDS[symbol].staleSeconds > 0) untrusted += value;
       else trusted += value;
     }
     expect(analysis.totals.trustedMicroUsd).toBe(trusted);
     expect(analysis.totals.untrustedMicroUsd).toBe(untrusted);
-    expect(analysis.assets.reduce((sum, asset) => sum + (asset.valueKind === 'trusted' ? (asset.valueMicroUsd ?? 0n) : 0n), 0n)).toBe(trusted);
+    expect(analysis.assets.reduce((sum, asset) => sum + (asset.valueKind === 'trusted' ? (asset.valueMicroUsd ?? 0n) : 0n), 0n)).toBe(
+      trusted,
+    );
   });
 });
 
@@ -134,7 +154,15 @@ describe('treasury observation at scale and with bad data', () => {
     mints.forEach((mint, index) => {
       const data = Buffer.alloc(MintLayout.span);
       MintLayout.encode(
-        { mintAuthorityOption: 0, mintAuthority: PublicKey.default, supply: 10n ** 18n, decimals: 6, isInitialized: true, freezeAuthorityOption: 0, freezeAuthority: PublicKey.default },
+        {
+          mintAuthorityOption: 0,
+          mintAuthority: PublicKey.default,
+          supply: 10n ** 18n,
+          decimals: 6,
+          isInitialized: true,
+          freezeAuthorityOption: 0,
+          freezeAuthority: PublicKey.default,
+        },
         data,
       );
       chain.setAccount(mint, { lamports: 1_461_600n, data, owner: TOKEN_PROGRAM_ID });
@@ -189,7 +217,19 @@ describe('treasury observation at scale and with bad data', () => {
     const orphan = Keypair.generate().publicKey;
     const orphanData = Buffer.alloc(AccountLayout.span);
     AccountLayout.encode(
-      { mint: ghostMint, owner, amount: 5n, delegateOption: 0, delegate: PublicKey.default, state: 1, isNativeOption: 0, isNative: 0n, delegatedAmount: 0n, closeAuthorityOption: 0, closeAuthority: PublicKey.default },
+      {
+        mint: ghostMint,
+        owner,
+        amount: 5n,
+        delegateOption: 0,
+        delegate: PublicKey.default,
+        state: 1,
+        isNativeOption: 0,
+        isNative: 0n,
+        delegatedAmount: 0n,
+        closeAuthorityOption: 0,
+        closeAuthority: PublicKey.default,
+      },
       orphanData,
     );
     chain.setAccount(orphan, { lamports: 2_039_280n, data: orphanData, owner: TOKEN_PROGRAM_ID });

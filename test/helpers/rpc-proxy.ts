@@ -29,7 +29,11 @@ export interface RpcProxy {
 
 const passThrough: Tamper = (_request, answer) => answer;
 
-export async function startRpcProxy(upstream: () => string, tamper: () => Tamper = () => passThrough, refuse: Refuse = () => undefined): Promise<RpcProxy> {
+export async function startRpcProxy(
+  upstream: () => string,
+  tamper: () => Tamper = () => passThrough,
+  refuse: Refuse = () => undefined,
+): Promise<RpcProxy> {
   let requests = 0;
   const methods = new Map<string, number>();
   const server = createServer((req, res) => {
@@ -42,12 +46,18 @@ export async function startRpcProxy(upstream: () => string, tamper: () => Tamper
         const calls = Array.isArray(request) ? request : [request];
         for (const call of calls) methods.set(call.method, (methods.get(call.method) ?? 0) + 1);
         const refusals = calls.map((call) => refuse(call, index));
-        const whole = refusals.find((refusal): refusal is { status: number; text?: string } => refusal !== undefined && 'status' in refusal);
+        const whole = refusals.find(
+          (refusal): refusal is { status: number; text?: string } => refusal !== undefined && 'status' in refusal,
+        );
         if (whole) return void res.writeHead(whole.status, { 'content-type': 'text/plain' }).end(whole.text ?? 'refused');
         const forward = calls.filter((_, i) => refusals[i] === undefined);
         let answers: Record<string, unknown>[] = [];
         if (forward.length > 0) {
-          const answered = await fetch(upstream(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forward) });
+          const answered = await fetch(upstream(), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(forward),
+          });
           answers = (await answered.json()) as Record<string, unknown>[];
         }
         const byId = new Map(answers.map((answer) => [answer['id'], answer]));

@@ -15,7 +15,10 @@ export interface StewardExit {
   pid: number | undefined;
 }
 
-export function stewardProcess(args: string[], options: { env?: NodeJS.ProcessEnv; delayMs?: number; killAfterMs?: number } = {}): Promise<StewardExit> {
+export function stewardProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; delayMs?: number; killAfterMs?: number } = {},
+): Promise<StewardExit> {
   return new Promise((resolve) => {
     setTimeout(() => {
       const child = spawn(process.execPath, ['--no-allocation-site-pretenuring', STEWARD_BIN, ...args], {

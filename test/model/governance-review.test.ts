@@ -7,7 +7,15 @@
 import { ProposalState } from '@solana/spl-governance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, DEMO_MINTS, DEMO_PROPOSALS, GOVERNANCE_PROGRAM_ID } from '../../src/demo/index.js';
-import { indexTreasury, modelReviewSchema, moreCautious, renderReviewMarkdown, reviewProposal, type ProposalView, type ProposalReview } from '../../src/governance/index.js';
+import {
+  indexTreasury,
+  modelReviewSchema,
+  moreCautious,
+  renderReviewMarkdown,
+  reviewProposal,
+  type ProposalView,
+  type ProposalReview,
+} from '../../src/governance/index.js';
 import { ensureTestModel, LocalChatModel, TEST_MODEL_NAME } from '../../src/llm/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { priceFromDecimal } from '../../src/shared/index.js';
@@ -15,8 +23,20 @@ import { priceFromDecimal } from '../../src/shared/index.js';
 const NOW = 1_800_000_000;
 const treasury = indexTreasury({
   owners: [DEMO.nativeTreasury.toBase58(), DEMO.governance.toBase58()],
-  tokens: Object.values(DEMO_MINTS).map((m) => ({ mint: DEMO.mints[m.symbol as keyof typeof DEMO_MINTS].toBase58(), symbol: m.symbol, decimals: m.decimals, price: priceFromDecimal(String(m.price), '0', 0) })),
-  tokenAccounts: [{ address: DEMO.treasuryTokenAccounts.USDC.toBase58(), mint: DEMO.mints.USDC.toBase58(), owner: DEMO.nativeTreasury.toBase58(), amount: 1_200_000_000_000n }],
+  tokens: Object.values(DEMO_MINTS).map((m) => ({
+    mint: DEMO.mints[m.symbol as keyof typeof DEMO_MINTS].toBase58(),
+    symbol: m.symbol,
+    decimals: m.decimals,
+    price: priceFromDecimal(String(m.price), '0', 0),
+  })),
+  tokenAccounts: [
+    {
+      address: DEMO.treasuryTokenAccounts.USDC.toBase58(),
+      mint: DEMO.mints.USDC.toBase58(),
+      owner: DEMO.nativeTreasury.toBase58(),
+      amount: 1_200_000_000_000n,
+    },
+  ],
   solPrice: priceFromDecimal('150', '0', 0),
   totalUsdMicros: 2_800_000_000_000n,
   knownDestinations: [DEMO.grantee.toBase58()],
@@ -26,7 +46,11 @@ const treasury = indexTreasury({
 const proposals: ProposalView[] = DEMO_PROPOSALS.map((p, i) => ({
   address: DEMO.proposals[p.key].toBase58(),
   realm: DEMO.realm.toBase58(),
-  governance: { address: DEMO.governance.toBase58(), governedAccount: DEMO.governedAccount.toBase58(), config: {} as ProposalView['governance']['config'] },
+  governance: {
+    address: DEMO.governance.toBase58(),
+    governedAccount: DEMO.governedAccount.toBase58(),
+    config: {} as ProposalView['governance']['config'],
+  },
   name: p.name,
   descriptionLink: p.description,
   state: ProposalState[ProposalState.Voting] as 'Voting',
@@ -38,7 +62,14 @@ const proposals: ProposalView[] = DEMO_PROPOSALS.map((p, i) => ({
   vetoVotes: 0n,
   votingAt: NOW - 3_600,
   votingEndsAt: NOW + (p.key === 'injection' ? 600 : 2 * 86_400),
-  transactions: p.transactions().map((instructions, index) => ({ address: `tx${i}-${index}`, optionIndex: 0, transactionIndex: index, holdUpSeconds: 86_400, executed: false, instructions })),
+  transactions: p.transactions().map((instructions, index) => ({
+    address: `tx${i}-${index}`,
+    optionIndex: 0,
+    transactionIndex: index,
+    holdUpSeconds: 86_400,
+    executed: false,
+    instructions,
+  })),
   missingTransactions: [],
   fingerprint: `f${i}`,
 }));
@@ -59,10 +90,17 @@ describe('model review on the generated GGUF', () => {
   it('always parses and always keeps every deterministic flag (2 model seeds × 5 proposals)', async () => {
     for (const model of models) {
       const reviews: ProposalReview[] = await Promise.all(
-        proposals.map((proposal) => reviewProposal({ proposal, treasury, now: NOW, model, governancePrograms: [GOVERNANCE_PROGRAM_ID], maxAttempts: 1 })),
+        proposals.map((proposal) =>
+          reviewProposal({ proposal, treasury, now: NOW, model, governancePrograms: [GOVERNANCE_PROGRAM_ID], maxAttempts: 1 }),
+        ),
       );
       for (const [i, review] of reviews.entries()) {
-        const deterministic = await reviewProposal({ proposal: proposals[i]!, treasury, now: NOW, governancePrograms: [GOVERNANCE_PROGRAM_ID] });
+        const deterministic = await reviewProposal({
+          proposal: proposals[i]!,
+          treasury,
+          now: NOW,
+          governancePrograms: [GOVERNANCE_PROGRAM_ID],
+        });
         expect(review.flags).toEqual(deterministic.flags);
         const base = deterministic.recommendation;
         if (review.model.status === 'answered') {
@@ -87,7 +125,15 @@ describe('model review on the generated GGUF', () => {
     const model = models[0]!;
     const identity = await model.modelIdentity();
     expect(identity.name).toBe(TEST_MODEL_NAME);
-    const review = await reviewProposal({ proposal: proposals[0]!, treasury, now: NOW, model, modelIdentity: identity, governancePrograms: [GOVERNANCE_PROGRAM_ID], maxAttempts: 1 });
+    const review = await reviewProposal({
+      proposal: proposals[0]!,
+      treasury,
+      now: NOW,
+      model,
+      modelIdentity: identity,
+      governancePrograms: [GOVERNANCE_PROGRAM_ID],
+      maxAttempts: 1,
+    });
     if (review.model.status === 'skipped') throw new Error('the model was not asked');
     expect(review.model.label).toMatchObject({ randomWeights: true, name: TEST_MODEL_NAME, sha256: identity.sha256 });
     const markdown = renderReviewMarkdown(review);

@@ -29,12 +29,20 @@ afterAll(async () => {
 describe('local chat model on the generated GGUF', () => {
   it('gives 200 structured decisions over 4 parallel sequences that all parse and validate', async () => {
     const system = 'You are a treasury agent. Decide what to do and answer with JSON.';
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => decide({
-      model,
-      schema: decisionSchema,
-      maxAttempts: 1,
-      prompt: buildPrompt({ system, task: `Decide about proposal ${i}.`, untrusted: [{ label: `proposal ${i}`, text: `Send ${i} USDC to Bob.` }] }),
-    })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        decide({
+          model,
+          schema: decisionSchema,
+          maxAttempts: 1,
+          prompt: buildPrompt({
+            system,
+            task: `Decide about proposal ${i}.`,
+            untrusted: [{ label: `proposal ${i}`, text: `Send ${i} USDC to Bob.` }],
+          }),
+        }),
+      ),
+    );
     expect(results).toHaveLength(200);
     for (const result of results) {
       expect(decisionSchema.parse(JSON.parse(result.raw))).toEqual(result.value);
@@ -87,7 +95,9 @@ describe('local chat model on the generated GGUF', () => {
   it('fails with LLM_OUTPUT_INVALID, keeping the raw output, when the grammar cannot enforce the schema', async () => {
     // A 20-digit numeric string cannot come out of a random model; the grammar only fixes the shape.
     const strict = z.strictObject({ amount: z.string().regex(/^\d{20}$/) });
-    const error = await decide({ model, schema: strict, maxAttempts: 2, maxTokens: 48, prompt: [new HumanMessage('amount?')] }).catch((e: unknown) => e);
+    const error = await decide({ model, schema: strict, maxAttempts: 2, maxTokens: 48, prompt: [new HumanMessage('amount?')] }).catch(
+      (e: unknown) => e,
+    );
     expect(isStewardError(error) && error.code).toBe('LLM_OUTPUT_INVALID');
     if (!isStewardError(error, 'LLM_OUTPUT_INVALID')) throw error;
     expect(error.context.attempts).toBe(2);

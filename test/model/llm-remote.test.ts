@@ -5,7 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { HumanMessage } from '@langchain/core/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildPrompt, decide, ensureTestModel, LocalChatModel, RemoteChatModel, startModelServer, type ModelServer } from '../../src/llm/index.js';
+import {
+  buildPrompt,
+  decide,
+  ensureTestModel,
+  LocalChatModel,
+  RemoteChatModel,
+  startModelServer,
+  type ModelServer,
+} from '../../src/llm/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const schema = z.strictObject({ action: z.enum(['hold', 'transfer']), note: z.string().max(20) });
@@ -14,7 +22,9 @@ let server: ModelServer;
 const proxies: Server[] = [];
 
 /** A proxy in front of the model server; `handle` may answer itself instead of forwarding. */
-async function proxy(handle: (count: number, forward: () => void, respond: (status: number, body: string) => void) => void): Promise<string> {
+async function proxy(
+  handle: (count: number, forward: () => void, respond: (status: number, body: string) => void) => void,
+): Promise<string> {
   const target = new URL(server.url);
   let count = 0;
   const proxyServer = createServer((req, res) => {
@@ -23,10 +33,13 @@ async function proxy(handle: (count: number, forward: () => void, respond: (stat
     req.on('end', () => {
       count++;
       const forward = (): void => {
-        const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        });
+        const upstream = httpRequest(
+          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+          (up) => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          },
+        );
         upstream.end(Buffer.concat(chunks));
       };
       handle(count, forward, (status, body) => {
@@ -117,7 +130,10 @@ describe('remote backend against the local OpenAI-compatible server', () => {
   });
 
   it('reports finish_reason length when max_tokens cuts the answer', async () => {
-    const response = await fetch(`${server.url}/chat/completions`, { method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }) });
+    const response = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }),
+    });
     const body = (await response.json()) as { choices: Array<{ finish_reason: string }>; usage: { completion_tokens: number } };
     expect(body.choices[0]?.finish_reason).toBe('length');
     expect(body.usage.completion_tokens).toBe(2);

@@ -18,10 +18,13 @@ const schemas = {
 };
 const called: { name: string; args: unknown }[] = [];
 const tools = Object.entries(schemas).map(([name, schema]) =>
-  tool(async (args: unknown) => {
-    called.push({ name, args });
-    return JSON.stringify({ verdict: 'deny', outcome: 'denied' });
-  }, { name, description: `the ${name} tool`, schema }),
+  tool(
+    async (args: unknown) => {
+      called.push({ name, args });
+      return JSON.stringify({ verdict: 'deny', outcome: 'denied' });
+    },
+    { name, description: `the ${name} tool`, schema },
+  ),
 );
 
 let model: LocalChatModel;
@@ -44,7 +47,9 @@ describe('LocalChatModel.bindTools on the generated GGUF', () => {
     let answers = 0;
     for (let seed = 0; seed < 12; seed++) {
       const bound = model.bindTools(tools);
-      const message = (await bound.invoke([new SystemMessage('You manage a treasury.'), new HumanMessage('Act.')], { seed } as never)) as AIMessage;
+      const message = (await bound.invoke([new SystemMessage('You manage a treasury.'), new HumanMessage('Act.')], {
+        seed,
+      } as never)) as AIMessage;
       if (callsOf(message).length === 0 && (message.invalid_tool_calls ?? []).length === 0) {
         answers += 1;
         continue;
@@ -70,12 +75,16 @@ describe('LocalChatModel.bindTools on the generated GGUF', () => {
 
   it('tool_choice narrows what the grammar allows: one named tool, any tool (no answer), none (answer only)', async () => {
     for (let seed = 0; seed < 3; seed++) {
-      const named = (await model.bindTools(tools, { tool_choice: 'propose_vote' }).invoke([new HumanMessage('vote')], { seed } as never)) as AIMessage;
+      const named = (await model
+        .bindTools(tools, { tool_choice: 'propose_vote' })
+        .invoke([new HumanMessage('vote')], { seed } as never)) as AIMessage;
       for (const call of callsOf(named)) expect(call.name).toBe('propose_vote');
       if ((named.invalid_tool_calls ?? []).length === 0) expect(callsOf(named).length).toBeGreaterThan(0);
       const any = (await model.bindTools(tools, { tool_choice: 'any' }).invoke([new HumanMessage('act')], { seed } as never)) as AIMessage;
       if ((any.invalid_tool_calls ?? []).length === 0) expect(callsOf(any).length).toBeGreaterThan(0);
-      const none = (await model.bindTools(tools, { tool_choice: 'none' }).invoke([new HumanMessage('talk')], { seed } as never)) as AIMessage;
+      const none = (await model
+        .bindTools(tools, { tool_choice: 'none' })
+        .invoke([new HumanMessage('talk')], { seed } as never)) as AIMessage;
       expect(callsOf(none)).toHaveLength(0);
     }
     expect(() => model.bindTools(tools, { tool_choice: 'sign_anything' })).toThrow(/sign_anything.*not a bound tool/);
@@ -84,11 +93,13 @@ describe('LocalChatModel.bindTools on the generated GGUF', () => {
   it('a createAgent loop runs on it: tool results go back into the conversation and the loop ends', async () => {
     called.length = 0;
     const agent = createAgent({ model, tools, systemPrompt: 'You manage a treasury.' });
-    const state = await agent.invoke({ messages: [{ role: 'user', content: 'Pay 5 USDC.' }] }, { recursionLimit: 12 }).catch((error: Error) => {
-      // A random model may keep calling tools until the recursion limit: that is the bound working.
-      expect(error.message).toMatch(/Recursion limit/);
-      return null;
-    });
+    const state = await agent
+      .invoke({ messages: [{ role: 'user', content: 'Pay 5 USDC.' }] }, { recursionLimit: 12 })
+      .catch((error: Error) => {
+        // A random model may keep calling tools until the recursion limit: that is the bound working.
+        expect(error.message).toMatch(/Recursion limit/);
+        return null;
+      });
     const results = state ? state.messages.filter((m) => ToolMessage.isInstance(m)) : [];
     for (const result of results) expect(Object.keys(schemas)).toContain(result.name);
     for (const call of called) expect(schemas[call.name as keyof typeof schemas].safeParse(call.args).success).toBe(true);

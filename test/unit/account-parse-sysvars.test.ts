@@ -22,7 +22,10 @@ describe('jsonParsed sysvars', () => {
     data.writeBigUInt64LE(1n << 1n, 17);
     data.writeBigUInt64LE(128n, 25);
     data.writeBigUInt64LE(66n, 33);
-    const parsed = sysvar('SysvarS1otHistory11111111111111111111111111', data) as { type: string; info: { bits: string; nextSlot: number } };
+    const parsed = sysvar('SysvarS1otHistory11111111111111111111111111', data) as {
+      type: string;
+      info: { bits: string; nextSlot: number };
+    };
     expect(parsed.type).toBe('slotHistory');
     expect(parsed.info.nextSlot).toBe(66);
     expect(parsed.info.bits).toHaveLength(128);
@@ -35,7 +38,10 @@ describe('jsonParsed sysvars', () => {
     expect(sysvar('SysvarLastRestartS1ot1111111111111111111111', slot)).toEqual({ type: 'lastRestartSlot', info: { lastRestartSlot: 77 } });
     const fee = Buffer.alloc(8);
     fee.writeBigUInt64LE(5000n);
-    expect(sysvar('SysvarFees111111111111111111111111111111111', fee)).toEqual({ type: 'fees', info: { feeCalculator: { lamportsPerSignature: '5000' } } });
+    expect(sysvar('SysvarFees111111111111111111111111111111111', fee)).toEqual({
+      type: 'fees',
+      info: { feeCalculator: { lamportsPerSignature: '5000' } },
+    });
     const recent = Buffer.alloc(8 + 40);
     recent.writeBigUInt64LE(1n);
     recent.fill(7, 8, 40);

@@ -33,7 +33,9 @@ describe('the decision schema the model is constrained to', () => {
     expect(schema.safeParse({ assessment: 'a', actions: [{ ...base, token: 'USDC2' }] }).success).toBe(false);
     expect(schema.safeParse({ assessment: 'a', actions: [{ kind: 'teleport' }] }).success).toBe(false);
     expect(schema.safeParse({ assessment: 'a', actions: [{ ...base, token: 'USDC', extra: 1 }] }).success).toBe(false);
-    expect(schema.safeParse({ assessment: 'a', actions: Array.from({ length: 4 }, () => ({ kind: 'none', reason: 'x' })) }).success).toBe(false);
+    expect(schema.safeParse({ assessment: 'a', actions: Array.from({ length: 4 }, () => ({ kind: 'none', reason: 'x' })) }).success).toBe(
+      false,
+    );
     expect(schema.safeParse({ assessment: 'a', actions: [] }).success).toBe(false);
   });
 
@@ -41,7 +43,12 @@ describe('the decision schema the model is constrained to', () => {
     expect(treasuryDecisionSchema(3, ['USDC', 'SOL'])).toBe(schema);
     expect(treasuryDecisionSchema(2, ['USDC', 'SOL'])).not.toBe(schema);
     expect(treasuryDecisionSchema(3, ['USDC', 'SOL', 'JUP'])).not.toBe(schema);
-    expect(treasuryDecisionSchema(2, ['USDC', 'SOL']).safeParse({ assessment: 'a', actions: Array.from({ length: 3 }, () => ({ kind: 'none', reason: 'x' })) }).success).toBe(false);
+    expect(
+      treasuryDecisionSchema(2, ['USDC', 'SOL']).safeParse({
+        assessment: 'a',
+        actions: Array.from({ length: 3 }, () => ({ kind: 'none', reason: 'x' })),
+      }).success,
+    ).toBe(false);
     const first = zodToJsonSchema(schema);
     const second = zodToJsonSchema(schema);
     expect(second).toEqual(first);

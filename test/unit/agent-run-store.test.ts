@@ -20,12 +20,45 @@ describe('run journal', () => {
     const id = startRun(store.db, 'treasury-guardian', 'cli', t0);
     expect(getRun(store.db, id)).toMatchObject({ status: 'running', finishedAt: null, phases: [] });
     const prompt = { system: 'rules', user: 'figures' };
-    recordModelDecision(store.db, { runId: id, task: 'treasury', modelId: 'm.gguf', modelHash: 'ab', prompt, rawOutput: '{"x":1}', parsed: { x: 1 }, attempts: 1, usage: { promptTokens: 10 }, error: null }, t0);
-    finishRun(store.db, id, { status: 'ok', phases: [{ name: 'observe', ms: 12.5, ok: true }], summary: { trustedMicroUsd: 10n ** 20n } }, new Date('2026-11-25T10:00:02.000Z'));
+    recordModelDecision(
+      store.db,
+      {
+        runId: id,
+        task: 'treasury',
+        modelId: 'm.gguf',
+        modelHash: 'ab',
+        prompt,
+        rawOutput: '{"x":1}',
+        parsed: { x: 1 },
+        attempts: 1,
+        usage: { promptTokens: 10 },
+        error: null,
+      },
+      t0,
+    );
+    finishRun(
+      store.db,
+      id,
+      { status: 'ok', phases: [{ name: 'observe', ms: 12.5, ok: true }], summary: { trustedMicroUsd: 10n ** 20n } },
+      new Date('2026-11-25T10:00:02.000Z'),
+    );
     const run = getRun(store.db, id);
-    expect(run).toMatchObject({ status: 'ok', finishedAt: '2026-11-25T10:00:02.000Z', phases: [{ name: 'observe', ms: 12.5, ok: true }], summary: { trustedMicroUsd: '100000000000000000000' } });
+    expect(run).toMatchObject({
+      status: 'ok',
+      finishedAt: '2026-11-25T10:00:02.000Z',
+      phases: [{ name: 'observe', ms: 12.5, ok: true }],
+      summary: { trustedMicroUsd: '100000000000000000000' },
+    });
     expect(listDecisions(store.db, id)).toEqual([
-      expect.objectContaining({ task: 'treasury', promptHash: promptHash(prompt), prompt, rawOutput: '{"x":1}', parsed: { x: 1 }, attempts: 1, error: null }),
+      expect.objectContaining({
+        task: 'treasury',
+        promptHash: promptHash(prompt),
+        prompt,
+        rawOutput: '{"x":1}',
+        parsed: { x: 1 },
+        attempts: 1,
+        error: null,
+      }),
     ]);
     const second = startRun(store.db, 'proposal-reviewer', 'cron', t0);
     expect(listRuns(store.db).map((row) => row.id)).toEqual([second, id]);
@@ -49,7 +82,10 @@ describe('run journal', () => {
     const closed = closeCrashLeftovers(store.db, new Date('2026-11-25T11:00:00.000Z'));
     expect(closed.runs.map((run) => run.id)).toEqual([mine]);
     expect(getRun(store.db, skipped)).toMatchObject({ status: 'skipped', error: 'previous run still in progress' });
-    expect(getRun(store.db, mine)).toMatchObject({ status: 'abandoned', error: expect.stringMatching(new RegExp(`^abandoned: process ${dead.stdout} on .+ stopped`)) });
+    expect(getRun(store.db, mine)).toMatchObject({
+      status: 'abandoned',
+      error: expect.stringMatching(new RegExp(`^abandoned: process ${dead.stdout} on .+ stopped`)),
+    });
     expect(getRun(store.db, done)?.status).toBe('ok');
     // Another host's run is never judged from here.
     const remote = startRun(store.db, 'c', 'cron', now);

@@ -17,7 +17,9 @@ describe('derived addresses', () => {
       expect(derivedAddressCount()).toBe(before);
     }
     // A different token program is a different address, not a cache hit.
-    expect(associatedTokenAddress(mint, owner, true, TOKEN_PROGRAM_ID).equals(associatedTokenAddress(mint, owner, true, TOKEN_2022_PROGRAM_ID))).toBe(false);
+    expect(
+      associatedTokenAddress(mint, owner, true, TOKEN_PROGRAM_ID).equals(associatedTokenAddress(mint, owner, true, TOKEN_2022_PROGRAM_ID)),
+    ).toBe(false);
   });
 
   it('still refuses an owner off the curve when that is not allowed, every time', () => {
@@ -25,7 +27,11 @@ describe('derived addresses', () => {
     const [offCurve] = PublicKey.findProgramAddressSync([Buffer.from('vault')], TOKEN_PROGRAM_ID);
     expect(() => associatedTokenAddress(mint, offCurve, false, TOKEN_PROGRAM_ID)).toThrow();
     expect(() => associatedTokenAddress(mint, offCurve, false, TOKEN_PROGRAM_ID)).toThrow();
-    expect(associatedTokenAddress(mint, offCurve, true, TOKEN_PROGRAM_ID).equals(getAssociatedTokenAddressSync(mint, offCurve, true, TOKEN_PROGRAM_ID))).toBe(true);
+    expect(
+      associatedTokenAddress(mint, offCurve, true, TOKEN_PROGRAM_ID).equals(
+        getAssociatedTokenAddressSync(mint, offCurve, true, TOKEN_PROGRAM_ID),
+      ),
+    ).toBe(true);
   });
 
   it('runs a derivation once per key', () => {

@@ -23,17 +23,27 @@ describe('findProgram', () => {
   it('takes --program first, then STEWARD_PROGRAMS_DIR, then the project cache, then the user cache', () => {
     const explicit = [{ id: GOV, path: '/x/gov.so' }];
     expect(findProgram(GOV, { explicit, env, cwd, home })).toEqual({ id: GOV, path: '/x/gov.so', source: '--program' });
-    expect(findProgram(GOV, { env, cwd, home })).toEqual({ id: GOV, path: join(root, 'dir/spl_governance.so'), source: 'STEWARD_PROGRAMS_DIR' });
+    expect(findProgram(GOV, { env, cwd, home })).toEqual({
+      id: GOV,
+      path: join(root, 'dir/spl_governance.so'),
+      source: 'STEWARD_PROGRAMS_DIR',
+    });
     expect(findProgram(SQUADS_V4_PROGRAM_ID, { env, cwd, home })?.path).toBe(join(root, `dir/${SQUADS_V4_PROGRAM_ID}.so`));
     expect(findProgram(GOV, { env: {}, cwd, home })).toEqual({ id: GOV, path: join(cwd, `.steward/programs/${GOV}.so`), source: 'cache' });
-    expect(findProgram(SQUADS_V4_PROGRAM_ID, { env: {}, cwd, home })).toEqual({ id: SQUADS_V4_PROGRAM_ID, path: join(home, `.cache/steward/programs/${SQUADS_V4_PROGRAM_ID}.so`), source: 'cache' });
+    expect(findProgram(SQUADS_V4_PROGRAM_ID, { env: {}, cwd, home })).toEqual({
+      id: SQUADS_V4_PROGRAM_ID,
+      path: join(home, `.cache/steward/programs/${SQUADS_V4_PROGRAM_ID}.so`),
+      source: 'cache',
+    });
     // A folder without the program falls through to the cache.
     expect(findProgram(GOV, { env: { STEWARD_PROGRAMS_DIR: join(root, 'home') }, cwd, home })?.source).toBe('cache');
   });
 
   it('STEWARD_PROGRAMS_DIR=none loads only what --program names; an unknown id is found only by its id', () => {
     expect(findProgram(GOV, { env: { STEWARD_PROGRAMS_DIR: 'none' }, cwd, home })).toBeNull();
-    expect(findProgram(GOV, { explicit: [{ id: GOV, path: '/x/gov.so' }], env: { STEWARD_PROGRAMS_DIR: 'none' }, cwd, home })?.source).toBe('--program');
+    expect(findProgram(GOV, { explicit: [{ id: GOV, path: '/x/gov.so' }], env: { STEWARD_PROGRAMS_DIR: 'none' }, cwd, home })?.source).toBe(
+      '--program',
+    );
     expect(findProgram('11111111111111111111111111111111', { env, cwd, home })).toBeNull();
   });
 });

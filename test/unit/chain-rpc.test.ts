@@ -33,28 +33,59 @@ describe('retries at the boundary', () => {
     // name, error, tries as a read, tries as a send, code
     ['429', () => new Error('429 Too Many Requests: slow down'), 4, 4, 'RPC_RATE_LIMITED'],
     ['503', () => new Error('failed to get info: Error: 503 Service Unavailable: busy'), 4, 1, 'RPC_FAILED'],
-    ['connection refused', () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } }), 4, 4, 'RPC_FAILED'],
-    ['reset', () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET', message: 'other side closed' } }), 4, 1, 'RPC_FAILED'],
-    ['abort on deadline', () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 4, 1, 'RPC_TIMEOUT'],
-    ['JSON-RPC error', () => Object.assign(new Error('failed to send transaction: Transaction simulation failed'), { name: 'SolanaJSONRPCError', code: -32002 }), 1, 1, 'RPC_FAILED'],
+    [
+      'connection refused',
+      () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' } }),
+      4,
+      4,
+      'RPC_FAILED',
+    ],
+    [
+      'reset',
+      () => Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET', message: 'other side closed' } }),
+      4,
+      1,
+      'RPC_FAILED',
+    ],
+    [
+      'abort on deadline',
+      () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }),
+      4,
+      1,
+      'RPC_TIMEOUT',
+    ],
+    [
+      'JSON-RPC error',
+      () =>
+        Object.assign(new Error('failed to send transaction: Transaction simulation failed'), { name: 'SolanaJSONRPCError', code: -32002 }),
+      1,
+      1,
+      'RPC_FAILED',
+    ],
     ['stale slot', () => Object.assign(new Error('Minimum context slot has not been reached'), { code: -32016 }), 1, 1, 'RPC_STALE_SLOT'],
     ['malformed answer', () => new Error('Expected string, received number at path result'), 1, 1, 'RPC_BAD_RESPONSE'],
   ];
-  it.each(cases)('%s: repeated as a read, repeated as a send only when it never reached a node', async (_name, error, readTries, sendTries, code) => {
-    const read = await triesUntilThrown(error, 'read');
-    expect(read.tries).toBe(readTries);
-    expect(read.thrown.code).toBe(code);
-    const send = await triesUntilThrown(error, 'send');
-    expect(send.tries).toBe(sendTries);
-    expect(send.thrown.code).toBe(code);
-    for (const thrown of [read.thrown, send.thrown]) {
-      expect(thrown.message).not.toContain('secret');
-      expect(thrown.message).not.toContain('abc');
-    }
-  });
+  it.each(cases)(
+    '%s: repeated as a read, repeated as a send only when it never reached a node',
+    async (_name, error, readTries, sendTries, code) => {
+      const read = await triesUntilThrown(error, 'read');
+      expect(read.tries).toBe(readTries);
+      expect(read.thrown.code).toBe(code);
+      const send = await triesUntilThrown(error, 'send');
+      expect(send.tries).toBe(sendTries);
+      expect(send.thrown.code).toBe(code);
+      for (const thrown of [read.thrown, send.thrown]) {
+        expect(thrown.message).not.toContain('secret');
+        expect(thrown.message).not.toContain('abc');
+      }
+    },
+  );
 
   it('says when a send may have reached the node', async () => {
-    const { thrown } = await triesUntilThrown(() => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), 'send');
+    const { thrown } = await triesUntilThrown(
+      () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }),
+      'send',
+    );
     expect(thrown.message).toContain('its outcome is unknown');
     expect((thrown.context as Record<string, unknown>)['delivery']).toBe('unknown');
     expect(classifyRpcError(new Error('429 Too Many Requests: x'), 'send').delivery).toBe('not-delivered');
@@ -93,9 +124,13 @@ describe('the raw transport against a local JSON-RPC server', () => {
         }
         const parsed = JSON.parse(body) as { id: number; method: string } | Array<{ id: number; method: string }>;
         const answer = (call: { id: number; method: string }) =>
-          call.method === 'boom' ? { jsonrpc: '2.0', id: call.id, error: { code: -32010, message: 'excluded from account secondary indexes' } } : { jsonrpc: '2.0', id: call.id, result: call.method };
+          call.method === 'boom'
+            ? { jsonrpc: '2.0', id: call.id, error: { code: -32010, message: 'excluded from account secondary indexes' } }
+            : { jsonrpc: '2.0', id: call.id, result: call.method };
         if (Array.isArray(parsed)) batches++;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Array.isArray(parsed) ? parsed.map(answer).reverse() : answer(parsed)));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(Array.isArray(parsed) ? parsed.map(answer).reverse() : answer(parsed)));
       });
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -111,7 +146,14 @@ describe('the raw transport against a local JSON-RPC server', () => {
     const transport = createRpcTransport(url, { counter });
     const before = processRpcCounter.requests;
     refuseNext = 1;
-    const answers = await transport.batch([{ method: 'a', params: [] }, { method: 'boom', params: [] }, { method: 'c', params: [] }], retry);
+    const answers = await transport.batch(
+      [
+        { method: 'a', params: [] },
+        { method: 'boom', params: [] },
+        { method: 'c', params: [] },
+      ],
+      retry,
+    );
     expect(answers[0]).toEqual({ ok: true, result: 'a' });
     expect(answers[2]).toEqual({ ok: true, result: 'c' });
     expect(answers[1]?.ok).toBe(false);

@@ -11,7 +11,14 @@ import { tempDir, tempTree } from '../helpers/tmp.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const GRANTEE = '2dMsEow5mVnpDH8nL4MctcsQ8WQrPVcrxLd5d6NGbp7t';
-const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]', ''].join('\n');
+const ALIAS_BOMB = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+  'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+  'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+  'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+  '',
+].join('\n');
 const NOT_UTF8 = Buffer.concat([Buffer.from('name: treasury\ndescription: caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
 
 describe('exit codes, command by command', () => {
@@ -22,7 +29,8 @@ describe('exit codes, command by command', () => {
     writeFileSync(path, contents);
     return path;
   };
-  const action = (amount: string) => file(`action-${Buffer.from(amount).toString('hex')}.json`, JSON.stringify({ kind: 'transfer', token: 'USDC', amount, to: GRANTEE }));
+  const action = (amount: string) =>
+    file(`action-${Buffer.from(amount).toString('hex')}.json`, JSON.stringify({ kind: 'transfer', token: 'USDC', amount, to: GRANTEE }));
   const policy = join(root, 'policies/treasury.yaml');
 
   const cases: { name: string; args: () => string[]; code: number; stderr?: RegExp; stdout?: RegExp }[] = [
@@ -30,7 +38,13 @@ describe('exit codes, command by command', () => {
     { name: 'validate, shipped config', args: () => ['validate'], code: 0 },
     { name: 'unknown command', args: () => ['frobnicate'], code: 2 },
     { name: 'unknown option', args: () => ['runs', 'list', '--bogus'], code: 2 },
-    { name: 'unknown --log-level', args: () => ['--log-level', 'loud', 'validate'], code: 2, stderr: /error\[OPTION_INVALID\]: --log-level "loud" is not a log level\nhint: use one of trace, debug, info, warn, error, fatal, silent/ },
+    {
+      name: 'unknown --log-level',
+      args: () => ['--log-level', 'loud', 'validate'],
+      code: 2,
+      stderr:
+        /error\[OPTION_INVALID\]: --log-level "loud" is not a log level\nhint: use one of trace, debug, info, warn, error, fatal, silent/,
+    },
     { name: 'runs show, not a number', args: () => ['--db', db, 'runs', 'show', 'abc'], code: 2, stderr: /run id must be a number/ },
     { name: 'runs show, no such run', args: () => ['--db', db, 'runs', 'show', '999'], code: 2, stderr: /no run 999/ },
     { name: 'runs list, bad limit', args: () => ['--db', db, 'runs', 'list', '--limit', '0'], code: 2 },
@@ -39,16 +53,65 @@ describe('exit codes, command by command', () => {
     { name: 'run, unknown agent', args: () => ['--db', db, 'run', 'nobody'], code: 2 },
     { name: 'review, bad address', args: () => ['review', 'not-an-address'], code: 2, stderr: /is not a Solana address/ },
     { name: 'policy check deny', args: () => ['policy', 'check', '--policy', policy, '--action', action('30000')], code: 3 },
-    { name: 'policy check, amount " 5"', args: () => ['policy', 'check', '--policy', policy, '--action', action(' 5')], code: 3, stdout: /amount must not have spaces around it, got " 5"/ },
-    { name: 'policy check, amount "00005"', args: () => ['policy', 'check', '--policy', policy, '--action', action('00005')], code: 3, stdout: /superfluous leading zeros, got "00005"/ },
-    { name: 'policy check, amount "+5"', args: () => ['policy', 'check', '--policy', policy, '--action', action('+5')], code: 3, stdout: /must not carry a sign/ },
-    { name: 'policy check, missing policy file', args: () => ['policy', 'check', '--policy', join(work, 'none.yaml'), '--action', action('10')], code: 2, stderr: /cannot read the policy file/ },
-    { name: 'policy check, alias bomb policy', args: () => ['policy', 'check', '--policy', file('bomb.yaml', ALIAS_BOMB), '--action', action('10')], code: 2, stderr: /bomb\.yaml:2:8 YAML resource limit: aliases expand past 100 nodes \(an alias bomb\?\)/ },
-    { name: 'policy check, policy not UTF-8', args: () => ['policy', 'check', '--policy', file('latin1.yaml', NOT_UTF8), '--action', action('10')], code: 2, stderr: /latin1\.yaml:2:17: invalid UTF-8 at byte 31/ },
-    { name: 'policy check, action not UTF-8', args: () => ['policy', 'check', '--policy', policy, '--action', file('latin1.json', Buffer.from([0x7b, 0xff, 0x7d]))], code: 2, stderr: /latin1\.json:1:2: invalid UTF-8 at byte 1/ },
-    { name: 'policy check, action not JSON', args: () => ['policy', 'check', '--policy', policy, '--action', file('bad.json', '{')], code: 2 },
-    { name: 'model info, missing model file', args: () => ['model', 'info', join(work, 'missing.gguf')], code: 2, stderr: /missing\.gguf is not a readable GGUF model file/ },
-    { name: 'model info, not a model file', args: () => ['model', 'info', file('junk.gguf', 'not a model')], code: 2, stderr: /MODEL_FILE_INVALID/ },
+    {
+      name: 'policy check, amount " 5"',
+      args: () => ['policy', 'check', '--policy', policy, '--action', action(' 5')],
+      code: 3,
+      stdout: /amount must not have spaces around it, got " 5"/,
+    },
+    {
+      name: 'policy check, amount "00005"',
+      args: () => ['policy', 'check', '--policy', policy, '--action', action('00005')],
+      code: 3,
+      stdout: /superfluous leading zeros, got "00005"/,
+    },
+    {
+      name: 'policy check, amount "+5"',
+      args: () => ['policy', 'check', '--policy', policy, '--action', action('+5')],
+      code: 3,
+      stdout: /must not carry a sign/,
+    },
+    {
+      name: 'policy check, missing policy file',
+      args: () => ['policy', 'check', '--policy', join(work, 'none.yaml'), '--action', action('10')],
+      code: 2,
+      stderr: /cannot read the policy file/,
+    },
+    {
+      name: 'policy check, alias bomb policy',
+      args: () => ['policy', 'check', '--policy', file('bomb.yaml', ALIAS_BOMB), '--action', action('10')],
+      code: 2,
+      stderr: /bomb\.yaml:2:8 YAML resource limit: aliases expand past 100 nodes \(an alias bomb\?\)/,
+    },
+    {
+      name: 'policy check, policy not UTF-8',
+      args: () => ['policy', 'check', '--policy', file('latin1.yaml', NOT_UTF8), '--action', action('10')],
+      code: 2,
+      stderr: /latin1\.yaml:2:17: invalid UTF-8 at byte 31/,
+    },
+    {
+      name: 'policy check, action not UTF-8',
+      args: () => ['policy', 'check', '--policy', policy, '--action', file('latin1.json', Buffer.from([0x7b, 0xff, 0x7d]))],
+      code: 2,
+      stderr: /latin1\.json:1:2: invalid UTF-8 at byte 1/,
+    },
+    {
+      name: 'policy check, action not JSON',
+      args: () => ['policy', 'check', '--policy', policy, '--action', file('bad.json', '{')],
+      code: 2,
+    },
+    {
+      name: 'model info, missing model file',
+      args: () => ['model', 'info', join(work, 'missing.gguf')],
+      code: 2,
+      stderr: /missing\.gguf is not a readable GGUF model file/,
+    },
+    {
+      name: 'model info, not a model file',
+      args: () => ['model', 'info', file('junk.gguf', 'not a model')],
+      code: 2,
+      stderr: /MODEL_FILE_INVALID/,
+    },
   ];
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
@@ -80,7 +143,11 @@ describe('config files at their limits', () => {
 
 describe('a closed stdout', () => {
   it('ends the command quietly: no EPIPE, no stack trace', async () => {
-    const child = spawn(process.execPath, [join(root, 'bin/steward.js'), 'policy', 'schema'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STEWARD_LOG_LEVEL: 'error' } });
+    const child = spawn(process.execPath, [join(root, 'bin/steward.js'), 'policy', 'schema'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STEWARD_LOG_LEVEL: 'error' },
+    });
     child.stdout.destroy(); // the reader went away before the first byte (`| head -0`)
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

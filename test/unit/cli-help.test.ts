@@ -20,7 +20,10 @@ describe('steward --help', () => {
   }, 60_000);
 
   it('`help run` and `run --help` show the real command with its options', async () => {
-    for (const args of [['help', 'run'], ['--confirm-url', 'http://127.0.0.1:1', 'run', '--help']]) {
+    for (const args of [
+      ['help', 'run'],
+      ['--confirm-url', 'http://127.0.0.1:1', 'run', '--help'],
+    ]) {
       const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 60_000 });
       expect(stdout).toContain('--dry-run');
     }

@@ -36,9 +36,7 @@ describe('config validation', () => {
   });
 
   it('reports a missing field with what it expected', () => {
-    expect(policyProblems('name: treasury\n')).toEqual([
-      'policies/treasury.yaml:1:1 tokens: required field is missing (expected record)',
-    ]);
+    expect(policyProblems('name: treasury\n')).toEqual(['policies/treasury.yaml:1:1 tokens: required field is missing (expected record)']);
   });
 
   it('reports a YAML syntax error with its position', () => {
@@ -62,7 +60,9 @@ describe('config validation', () => {
   });
 
   it('reports wrong types and bad enum values', () => {
-    const problems = policyProblems(`name: treasury\ntokens:\n  USDC: { mint: ${USDC}, decimals: "six" }\nallow: { actions: [transfer, teleport] }\n`);
+    const problems = policyProblems(
+      `name: treasury\ntokens:\n  USDC: { mint: ${USDC}, decimals: "six" }\nallow: { actions: [transfer, teleport] }\n`,
+    );
     expect(problems).toEqual([
       'policies/treasury.yaml:3:73 tokens.USDC.decimals: expected number, got "six"',
       'policies/treasury.yaml:4:30 allow.actions[1]: expected one of "transfer", "swap", "stake", "unstake", "vote", "none", got "teleport"',

@@ -7,7 +7,14 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { html, jsonData, preText } from '../../src/cli/console/html.js';
-import { accessControl, checkedForm, CONTENT_SECURITY_POLICY, isLoopbackHost, TOKEN_COOKIE, type AccessOptions } from '../../src/cli/console/security.js';
+import {
+  accessControl,
+  checkedForm,
+  CONTENT_SECURITY_POLICY,
+  isLoopbackHost,
+  TOKEN_COOKIE,
+  type AccessOptions,
+} from '../../src/cli/console/security.js';
 import { runCli } from '../helpers/cli.js';
 
 const TOKEN = 'tok-0123456789abcdef-secret';
@@ -25,13 +32,21 @@ function app(access: AccessOptions): Hono {
   return app;
 }
 
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  body: new URLSearchParams(fields),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+});
 
 describe('console beyond loopback: the access token', () => {
   const remote = app({ token: TOKEN, hosts: new Set(), csrf: CSRF });
 
   it('refuses every request without the token, or with a wrong one', async () => {
-    for (const request of [new Request('http://10.0.0.5:8787/'), new Request('http://10.0.0.5:8787/?token=wrong'), new Request('http://10.0.0.5:8787/', { headers: { authorization: 'Bearer wrong' } })]) {
+    for (const request of [
+      new Request('http://10.0.0.5:8787/'),
+      new Request('http://10.0.0.5:8787/?token=wrong'),
+      new Request('http://10.0.0.5:8787/', { headers: { authorization: 'Bearer wrong' } }),
+    ]) {
       const response = await remote.request(request);
       expect(response.status).toBe(401);
       expect(await response.text()).toContain('needs its access token');
@@ -58,11 +73,20 @@ describe('console beyond loopback: the access token', () => {
 
   it('with the token, a POST still needs the CSRF token and the same origin', async () => {
     const auth = { cookie: `${TOKEN_COOKIE}=${TOKEN}` };
-    const noCsrf = await remote.request('http://10.0.0.5:8787/pause', { ...form({ reason: 'x' }), headers: { ...form({}).headers, ...auth } });
+    const noCsrf = await remote.request('http://10.0.0.5:8787/pause', {
+      ...form({ reason: 'x' }),
+      headers: { ...form({}).headers, ...auth },
+    });
     expect(noCsrf.status).toBe(403);
-    const otherOrigin = await remote.request('http://10.0.0.5:8787/pause', { ...form({ reason: 'x', csrf: CSRF }), headers: { ...form({}).headers, ...auth, host: '10.0.0.5:8787', origin: 'http://evil.example' } });
+    const otherOrigin = await remote.request('http://10.0.0.5:8787/pause', {
+      ...form({ reason: 'x', csrf: CSRF }),
+      headers: { ...form({}).headers, ...auth, host: '10.0.0.5:8787', origin: 'http://evil.example' },
+    });
     expect(otherOrigin.status).toBe(403);
-    const ok = await remote.request('http://10.0.0.5:8787/pause', { ...form({ reason: 'incident', csrf: CSRF }), headers: { ...form({}).headers, ...auth, host: '10.0.0.5:8787', origin: 'http://10.0.0.5:8787' } });
+    const ok = await remote.request('http://10.0.0.5:8787/pause', {
+      ...form({ reason: 'incident', csrf: CSRF }),
+      headers: { ...form({}).headers, ...auth, host: '10.0.0.5:8787', origin: 'http://10.0.0.5:8787' },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('paused: incident');
   });

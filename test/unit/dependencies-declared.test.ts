@@ -8,7 +8,11 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 /**
  * Declared but not imported by any source, test or bench file, with why they are declared.
@@ -42,7 +46,14 @@ function importedPackages(file: string): string[] {
   const { importedFiles } = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
   return importedFiles
     .map((entry) => entry.fileName)
-    .filter((s) => !s.startsWith('.') && !s.startsWith('/') && !s.startsWith('node:') && !s.startsWith('#') && !builtinModules.includes(s.split('/')[0] ?? ''))
+    .filter(
+      (s) =>
+        !s.startsWith('.') &&
+        !s.startsWith('/') &&
+        !s.startsWith('node:') &&
+        !s.startsWith('#') &&
+        !builtinModules.includes(s.split('/')[0] ?? ''),
+    )
     .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : (s.split('/')[0] ?? '')));
 }
 
@@ -67,7 +78,9 @@ describe('package.json dependencies', () => {
   }
 
   it('declares every package the code imports', () => {
-    const undeclared = [...imports].filter(([name]) => !declared.has(name) && name !== manifest.name && !name.startsWith('@types/')).map(([name, file]) => `${name} (imported by ${file})`);
+    const undeclared = [...imports]
+      .filter(([name]) => !declared.has(name) && name !== manifest.name && !name.startsWith('@types/'))
+      .map(([name, file]) => `${name} (imported by ${file})`);
     expect(undeclared).toEqual([]);
   });
 
@@ -77,7 +90,11 @@ describe('package.json dependencies', () => {
   });
 
   it('production code imports only production dependencies', () => {
-    const devOnly = sourceFiles('src').flatMap((file) => importedPackages(file).filter((name) => name in manifest.devDependencies).map((name) => `${name} (imported by ${file})`));
+    const devOnly = sourceFiles('src').flatMap((file) =>
+      importedPackages(file)
+        .filter((name) => name in manifest.devDependencies)
+        .map((name) => `${name} (imported by ${file})`),
+    );
     expect(devOnly).toEqual([]);
   });
 });

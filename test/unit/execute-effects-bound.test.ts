@@ -38,7 +38,8 @@ function states(b: Balances): Map<string, RawAccount | null> {
   ]);
 }
 
-const isTreasury = (address: string, owner: string | null) => address === TREASURY_WALLET || address === TREASURY_TOKEN || owner === TREASURY_WALLET;
+const isTreasury = (address: string, owner: string | null) =>
+  address === TREASURY_WALLET || address === TREASURY_TOKEN || owner === TREASURY_WALLET;
 const ADDRESSES = [TREASURY_TOKEN, RECIPIENT_TOKEN, TREASURY_WALLET];
 
 const event = fc.record({
@@ -47,7 +48,11 @@ const event = fc.record({
 });
 
 const scenario = fc.record({
-  start: fc.record({ treasury: fc.bigInt({ min: 0n, max: 10n ** 12n }), recipient: fc.bigInt({ min: 0n, max: 10n ** 12n }), sol: fc.bigInt({ min: 0n, max: 10n ** 12n }) }),
+  start: fc.record({
+    treasury: fc.bigInt({ min: 0n, max: 10n ** 12n }),
+    recipient: fc.bigInt({ min: 0n, max: 10n ** 12n }),
+    sol: fc.bigInt({ min: 0n, max: 10n ** 12n }),
+  }),
   events: fc.array(event, { maxLength: 12 }),
   // Where the reads and the simulation fall among the events: reads before and after the simulation.
   cuts: fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.array(fc.nat(), { maxLength: 2 })),

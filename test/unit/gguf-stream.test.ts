@@ -12,10 +12,24 @@ import { tempDir } from '../helpers/tmp.js';
 describe('float16', () => {
   it('encodes exact, rounded, subnormal, overflowing and special values', () => {
     const cases: Array<[number, number]> = [
-      [0, 0x0000], [-0, 0x8000], [1, 0x3c00], [-2, 0xc000], [0.5, 0x3800], [65504, 0x7bff],
-      [65520, 0x7c00], [1e6, 0x7c00], [-1e6, 0xfc00], [0.1, 0x2e66], [2 ** -14, 0x0400],
-      [2 ** -24, 0x0001], [2 ** -25, 0x0000], [1.5 * 2 ** -25, 0x0001], [1e-9, 0x0000],
-      [1 + 2 ** -11, 0x3c00], [1 + 3 * 2 ** -11, 0x3c02], [Number.POSITIVE_INFINITY, 0x7c00],
+      [0, 0x0000],
+      [-0, 0x8000],
+      [1, 0x3c00],
+      [-2, 0xc000],
+      [0.5, 0x3800],
+      [65504, 0x7bff],
+      [65520, 0x7c00],
+      [1e6, 0x7c00],
+      [-1e6, 0xfc00],
+      [0.1, 0x2e66],
+      [2 ** -14, 0x0400],
+      [2 ** -24, 0x0001],
+      [2 ** -25, 0x0000],
+      [1.5 * 2 ** -25, 0x0001],
+      [1e-9, 0x0000],
+      [1 + 2 ** -11, 0x3c00],
+      [1 + 3 * 2 ** -11, 0x3c02],
+      [Number.POSITIVE_INFINITY, 0x7c00],
     ];
     for (const [value, bits] of cases) expect([value, float16Bits(value)]).toEqual([value, bits]);
     expect(Number.isNaN(float16Value(float16Bits(Number.NaN)))).toBe(true);
@@ -25,7 +39,7 @@ describe('float16', () => {
     let state = 1;
     for (let i = 0; i < 20_000; i++) {
       state = (state * 1103515245 + 12345) % 2 ** 31;
-      const value = ((state / 2 ** 31) - 0.5) * 2 ** ((i % 30) - 15);
+      const value = (state / 2 ** 31 - 0.5) * 2 ** ((i % 30) - 15);
       const back = float16Value(float16Bits(value));
       if (Math.abs(value) >= 2 ** -14) expect(Math.abs(back - value)).toBeLessThanOrEqual(Math.abs(value) * 2 ** -11);
       else expect(Math.abs(back - value)).toBeLessThanOrEqual(2 ** -25);
@@ -44,7 +58,7 @@ describe('streamed GGUF files', () => {
     expect(readFileSync(path).equals(memory)).toBe(true);
   });
 
-  it('writes F16 matrices that llama.cpp reads: random halves of the F32 weights\' scale, the same per seed', async () => {
+  it("writes F16 matrices that llama.cpp reads: random halves of the F32 weights' scale, the same per seed", async () => {
     const dir = tempDir();
     const f16 = join(dir, 'f16.gguf');
     const f32 = join(dir, 'f32.gguf');
@@ -88,7 +102,9 @@ describe('streamed GGUF files', () => {
     const count = 4 * 2 ** 20 + 1000;
     const starts: number[] = [];
     const source: GgufTensorSource = {
-      name: 'big', dims: [count], type: 'f16',
+      name: 'big',
+      dims: [count],
+      type: 'f16',
       fill(target, start) {
         starts.push(start);
         for (let i = 0; i < target.length; i++) target[i] = (start + i) % 2048;
@@ -100,6 +116,7 @@ describe('streamed GGUF files', () => {
     expect(file.length).toBe(total);
     expect(starts).toEqual([0, 4 * 2 ** 20]);
     const data = file.subarray(file.length - Math.ceil((count * 2) / 32) * 32);
-    for (const i of [0, 1, 2047, 2048, 4 * 2 ** 20 - 1, 4 * 2 ** 20, count - 1]) expect(float16Value(data.readUInt16LE(i * 2))).toBe(i % 2048);
+    for (const i of [0, 1, 2047, 2048, 4 * 2 ** 20 - 1, 4 * 2 ** 20, count - 1])
+      expect(float16Value(data.readUInt16LE(i * 2))).toBe(i % 2048);
   });
 });

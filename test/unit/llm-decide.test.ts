@@ -24,7 +24,12 @@ describe('decide', () => {
   it('returns the validated value, the raw text and summed usage', async () => {
     const model = scripted(['{"action":"hold","amount":"5"}']);
     const decision = await decide({ model, schema, prompt: [] });
-    expect(decision).toEqual({ value: { action: 'hold', amount: '5' }, raw: '{"action":"hold","amount":"5"}', attempts: 1, usage: { promptTokens: 10, completionTokens: 5, cachedPromptTokens: 4 } });
+    expect(decision).toEqual({
+      value: { action: 'hold', amount: '5' },
+      raw: '{"action":"hold","amount":"5"}',
+      attempts: 1,
+      usage: { promptTokens: 10, completionTokens: 5, cachedPromptTokens: 4 },
+    });
     expect(model.requests[0]?.jsonSchema).toMatchObject({ type: 'object', required: ['action', 'amount'] });
   });
 
@@ -54,7 +59,10 @@ describe('decide', () => {
   });
 
   it('says when JSON is cut off', () => {
-    expect(checkAnswer(schema, '{"a":')).toEqual({ ok: false, problems: [expect.stringMatching(/^\$: the answer is not valid JSON .*token limit$/)] });
+    expect(checkAnswer(schema, '{"a":')).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^\$: the answer is not valid JSON .*token limit$/)],
+    });
     expect(checkAnswer(schema, '')).toMatchObject({ ok: false, problems: [expect.stringContaining('empty')] });
   });
 

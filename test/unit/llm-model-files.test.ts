@@ -4,8 +4,17 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  assertLoadableModelFile, buildTinyLlama, chooseModel, chooseThreads, ensureTestModel, parseModelSource, readModelHeader,
-  resolveModelPath, toGbnfJsonSchema, writeTestModel, zodToJsonSchema,
+  assertLoadableModelFile,
+  buildTinyLlama,
+  chooseModel,
+  chooseThreads,
+  ensureTestModel,
+  parseModelSource,
+  readModelHeader,
+  resolveModelPath,
+  toGbnfJsonSchema,
+  writeTestModel,
+  zodToJsonSchema,
 } from '../../src/llm/index.js';
 import { z } from 'zod';
 import { tempDir } from '../helpers/tmp.js';
@@ -47,9 +56,12 @@ describe('model sources', () => {
     const dir = tempDir();
     const source = await ensureTestModel({ dir: tempDir() });
     copyFileSync(source, join(dir, 'hf_owner_repo_model-Q4_K_M.gguf'));
-    expect(await resolveModelPath('hf:owner/repo/model-Q4_K_M.gguf', { modelsDir: dir, download: false })).toBe(join(dir, 'hf_owner_repo_model-Q4_K_M.gguf'));
+    expect(await resolveModelPath('hf:owner/repo/model-Q4_K_M.gguf', { modelsDir: dir, download: false })).toBe(
+      join(dir, 'hf_owner_repo_model-Q4_K_M.gguf'),
+    );
     await expect(resolveModelPath('hf:owner/repo/other.gguf', { modelsDir: dir, download: false })).rejects.toMatchObject({
-      code: 'MODEL_FILE_INVALID', hint: 'Pull it first: steward model pull hf:owner/repo/other.gguf',
+      code: 'MODEL_FILE_INVALID',
+      hint: 'Pull it first: steward model pull hf:owner/repo/other.gguf',
     });
     expect(await resolveModelPath(source, { modelsDir: dir })).toBe(source);
     await expect(resolveModelPath(join(dir, 'missing.gguf'), { modelsDir: dir })).rejects.toMatchObject({ code: 'MODEL_FILE_INVALID' });
@@ -59,12 +71,25 @@ describe('model sources', () => {
 
 describe('backend choice', () => {
   it('prefers the agent, then STEWARD_MODEL, then STEWARD_OPENAI_BASE_URL', () => {
-    expect(chooseModel({ local: 'a.gguf' }, { ...settings, model: 'b.gguf' })).toMatchObject({ kind: 'local', reference: 'a.gguf', from: 'agent' });
-    expect(chooseModel(undefined, { ...settings, model: 'b.gguf', openaiBaseUrl: 'http://x/v1' })).toMatchObject({ kind: 'local', from: 'STEWARD_MODEL' });
-    expect(chooseModel({ temperature: 0 }, { ...settings, openaiBaseUrl: 'http://x/v1', openaiModel: 'm', openaiApiKey: 'k' }))
-      .toEqual({ kind: 'remote', baseUrl: 'http://x/v1', model: 'm', apiKey: 'k', from: 'STEWARD_OPENAI_BASE_URL' });
-    expect(chooseModel({ endpoint: { baseUrl: 'http://y/v1', model: 'n', apiKeyEnv: 'MY_KEY' } }, settings, { MY_KEY: 's3cret' }))
-      .toMatchObject({ kind: 'remote', apiKey: 's3cret', from: 'agent' });
+    expect(chooseModel({ local: 'a.gguf' }, { ...settings, model: 'b.gguf' })).toMatchObject({
+      kind: 'local',
+      reference: 'a.gguf',
+      from: 'agent',
+    });
+    expect(chooseModel(undefined, { ...settings, model: 'b.gguf', openaiBaseUrl: 'http://x/v1' })).toMatchObject({
+      kind: 'local',
+      from: 'STEWARD_MODEL',
+    });
+    expect(chooseModel({ temperature: 0 }, { ...settings, openaiBaseUrl: 'http://x/v1', openaiModel: 'm', openaiApiKey: 'k' })).toEqual({
+      kind: 'remote',
+      baseUrl: 'http://x/v1',
+      model: 'm',
+      apiKey: 'k',
+      from: 'STEWARD_OPENAI_BASE_URL',
+    });
+    expect(
+      chooseModel({ endpoint: { baseUrl: 'http://y/v1', model: 'n', apiKeyEnv: 'MY_KEY' } }, settings, { MY_KEY: 's3cret' }),
+    ).toMatchObject({ kind: 'remote', apiKey: 's3cret', from: 'agent' });
     expect(chooseModel(undefined, settings)).toEqual({ kind: 'none' });
     expect(() => chooseModel(undefined, { ...settings, openaiBaseUrl: 'http://x/v1' })).toThrow(/STEWARD_OPENAI_MODEL/);
   });
@@ -78,7 +103,12 @@ describe('backend choice', () => {
 
 describe('decision schemas', () => {
   it('turn zod into the grammar subset, keeping enums, bounds on lengths and nullables', () => {
-    const schema = z.strictObject({ kind: z.enum(['a', 'b']), note: z.string().max(9).regex(/x/), n: z.int().nullable(), list: z.array(z.boolean()).max(2) });
+    const schema = z.strictObject({
+      kind: z.enum(['a', 'b']),
+      note: z.string().max(9).regex(/x/),
+      n: z.int().nullable(),
+      list: z.array(z.boolean()).max(2),
+    });
     expect(toGbnfJsonSchema(zodToJsonSchema(schema))).toEqual({
       type: 'object',
       properties: {

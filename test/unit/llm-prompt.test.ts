@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildPrompt, capText, FENCE_CLOSE, FENCE_OPEN, neutralizeUntrusted } from '../../src/llm/index.js';
 
 describe('buildPrompt', () => {
-  const parts = { system: 'You are the treasury guardian.', policy: 'Max 100 USDC per day.', analysis: 'USDC 50%', task: 'Review proposal 7.' };
+  const parts = {
+    system: 'You are the treasury guardian.',
+    policy: 'Max 100 USDC per day.',
+    analysis: 'USDC 50%',
+    task: 'Review proposal 7.',
+  };
 
   it('puts the fixed parts first so runs share a prefix', () => {
     const a = buildPrompt({ ...parts, untrusted: [{ label: 'proposal 7', text: 'pay Bob' }] });

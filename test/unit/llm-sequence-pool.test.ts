@@ -19,7 +19,9 @@ describe('SequencePool', () => {
     const pool = new SequencePool(sequences());
     // Three reviews in flight at once land on three sequences.
     const held: Array<(value: number) => void> = [];
-    const first = ['rules|A', 'rules|B', 'rules|C'].map((key) => pool.use((s) => new Promise<number>((resolve) => held.push(() => resolve(s.id))), key));
+    const first = ['rules|A', 'rules|B', 'rules|C'].map((key) =>
+      pool.use((s) => new Promise<number>((resolve) => held.push(() => resolve(s.id))), key),
+    );
     await tick();
     held.forEach((finish) => finish(0));
     expect(await Promise.all(first)).toEqual([0, 1, 2]);
@@ -36,8 +38,23 @@ describe('SequencePool', () => {
     expect(await use(pool)).toBe(0);
     const order: number[] = [];
     let release: () => void = () => undefined;
-    const blockers = [0, 1, 2].map(() => pool.use(() => new Promise<void>((resolve) => { const previous = release; release = () => { previous(); resolve(); }; })));
-    const waiting = [1, 2].map((n) => pool.use(async () => { order.push(n); }));
+    const blockers = [0, 1, 2].map(() =>
+      pool.use(
+        () =>
+          new Promise<void>((resolve) => {
+            const previous = release;
+            release = () => {
+              previous();
+              resolve();
+            };
+          }),
+      ),
+    );
+    const waiting = [1, 2].map((n) =>
+      pool.use(async () => {
+        order.push(n);
+      }),
+    );
     await tick();
     expect(pool.waiting).toBe(2);
     release();
@@ -48,7 +65,11 @@ describe('SequencePool', () => {
 
   it('takes the sequence back when the work throws, and refuses work once closed', async () => {
     const pool = new SequencePool(sequences());
-    await expect(pool.use(async () => { throw new Error('boom'); }, 'k')).rejects.toThrow('boom');
+    await expect(
+      pool.use(async () => {
+        throw new Error('boom');
+      }, 'k'),
+    ).rejects.toThrow('boom');
     expect(pool.available).toBe(3);
     pool.close();
     await expect(use(pool)).rejects.toMatchObject({ code: 'LLM_FAILED' });

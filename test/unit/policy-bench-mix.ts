@@ -43,8 +43,23 @@ type Variant = { name: string; context: (base: Omit<PolicyContext, 'spent'>, at:
 const variants: Variant[] = [
   { name: 'base', context: (base, at) => ({ ...base, now: at }) },
   { name: 'paused', context: (base, at) => ({ ...base, now: at, paused: true }) },
-  { name: 'stale SOL and JUP', context: (base, at) => ({ ...base, now: at, prices: { ...base.prices, SOL: priceFromDecimal('150', '0.01', at - 600_000), JUP: undefined } }) },
-  { name: 'wide USDT, route impact', context: (base, at) => ({ ...base, now: at, prices: { ...base.prices, USDT: priceFromDecimal('0.9995', '0.5', at) }, swapRoute: { priceImpactBps: 150 } }) },
+  {
+    name: 'stale SOL and JUP',
+    context: (base, at) => ({
+      ...base,
+      now: at,
+      prices: { ...base.prices, SOL: priceFromDecimal('150', '0.01', at - 600_000), JUP: undefined },
+    }),
+  },
+  {
+    name: 'wide USDT, route impact',
+    context: (base, at) => ({
+      ...base,
+      now: at,
+      prices: { ...base.prices, USDT: priceFromDecimal('0.9995', '0.5', at) },
+      swapRoute: { priceImpactBps: 150 },
+    }),
+  },
   { name: 'balances unknown', context: (base, at) => ({ ...base, now: at, balances: {} }) },
 ];
 
@@ -61,7 +76,8 @@ function ledgers(entries: LedgerEntry[], now: number): { name: string; ledger: S
   ];
 }
 
-const replacer = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? `${value}n` : value instanceof Set ? [...value] : value);
+const replacer = (_key: string, value: unknown): unknown =>
+  typeof value === 'bigint' ? `${value}n` : value instanceof Set ? [...value] : value;
 
 /** One JSON line per (ledger, time): its windows, then one per (variant, action): the verdict. */
 export function recordMix(): string[] {
@@ -97,5 +113,7 @@ export function packMix(lines: readonly string[]): { distinct: string[]; sequenc
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { distinct, sequence } = packMix(recordMix());
-  process.stdout.write(`{"distinct": [\n${distinct.map((line) => JSON.stringify(line)).join(',\n')}\n],\n"sequence": ${JSON.stringify(sequence)}}\n`);
+  process.stdout.write(
+    `{"distinct": [\n${distinct.map((line) => JSON.stringify(line)).join(',\n')}\n],\n"sequence": ${JSON.stringify(sequence)}}\n`,
+  );
 }

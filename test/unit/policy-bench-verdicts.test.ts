@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { recordMix } from './policy-bench-mix.js';
 
-const recorded = JSON.parse(readFileSync(new URL('./policy-bench-verdicts.json', import.meta.url), 'utf8')) as { distinct: string[]; sequence: number[] };
+const recorded = JSON.parse(readFileSync(new URL('./policy-bench-verdicts.json', import.meta.url), 'utf8')) as {
+  distinct: string[];
+  sequence: number[];
+};
 
 describe('evaluatePolicy on the bench mix', () => {
   it('gives exactly the recorded verdicts and windows', () => {

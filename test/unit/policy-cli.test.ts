@@ -8,7 +8,10 @@ const AT = '2025-06-04T12:00:00Z';
 const dir = tempTree({
   'policies/test.yaml': POLICY_YAML,
   'policies/broken.yaml': 'name: broken\ntokens: {}\nlimits: { perTx: { usd: -5 } }\n',
-  'prices.json': JSON.stringify({ USDC: { price: '1', confidence: '0.0001', publishTime: AT }, SOL: { price: '150', confidence: '0.1', publishTime: AT } }),
+  'prices.json': JSON.stringify({
+    USDC: { price: '1', confidence: '0.0001', publishTime: AT },
+    SOL: { price: '150', confidence: '0.1', publishTime: AT },
+  }),
   'balances.json': JSON.stringify({ USDC: '50000', SOL: '1000' }),
   'allow.json': JSON.stringify({ kind: 'transfer', token: 'USDC', amount: '100', to: GRANTEE }),
   'deny.json': JSON.stringify({ kind: 'transfer', token: 'USDC', amount: '100', to: STRANGER }),
@@ -18,8 +21,21 @@ const dir = tempTree({
 });
 const db = join(dir, 'steward.db');
 const check = (action: string, ...extra: string[]) =>
-  runCli(['policy', 'check', '--policy', join(dir, 'policies/test.yaml'), '--action', join(dir, action), '--at', AT,
-    '--prices', join(dir, 'prices.json'), '--balances', join(dir, 'balances.json'), ...extra]);
+  runCli([
+    'policy',
+    'check',
+    '--policy',
+    join(dir, 'policies/test.yaml'),
+    '--action',
+    join(dir, action),
+    '--at',
+    AT,
+    '--prices',
+    join(dir, 'prices.json'),
+    '--balances',
+    join(dir, 'balances.json'),
+    ...extra,
+  ]);
 
 describe('steward policy check', () => {
   it('exits 0 on allow, 3 on deny, 4 on needs-approval, printing the fired rules', async () => {
@@ -35,11 +51,35 @@ describe('steward policy check', () => {
   });
 
   it('without prices or balances, the deny names the flag that gives them (--prices, --balances, --url)', async () => {
-    const bare = await runCli(['policy', 'check', '--policy', join(dir, 'policies/test.yaml'), '--action', join(dir, 'allow.json'), '--at', AT]);
+    const bare = await runCli([
+      'policy',
+      'check',
+      '--policy',
+      join(dir, 'policies/test.yaml'),
+      '--action',
+      join(dir, 'allow.json'),
+      '--at',
+      AT,
+    ]);
     expect(bare.code).toBe(3);
-    expect(bare.stdout).toContain('hint: no prices were given: pass --prices FILE, or --url CLUSTER to read the oracle accounts from the chain');
-    expect(bare.stdout).toContain('hint: no balances were given: pass --balances FILE, or --url CLUSTER to read the treasury from the chain');
-    const withPrices = await runCli(['policy', 'check', '--policy', join(dir, 'policies/test.yaml'), '--action', join(dir, 'allow.json'), '--at', AT, '--prices', join(dir, 'prices.json')]);
+    expect(bare.stdout).toContain(
+      'hint: no prices were given: pass --prices FILE, or --url CLUSTER to read the oracle accounts from the chain',
+    );
+    expect(bare.stdout).toContain(
+      'hint: no balances were given: pass --balances FILE, or --url CLUSTER to read the treasury from the chain',
+    );
+    const withPrices = await runCli([
+      'policy',
+      'check',
+      '--policy',
+      join(dir, 'policies/test.yaml'),
+      '--action',
+      join(dir, 'allow.json'),
+      '--at',
+      AT,
+      '--prices',
+      join(dir, 'prices.json'),
+    ]);
     expect(withPrices.stdout).not.toContain('no prices were given');
   });
 
@@ -48,7 +88,13 @@ describe('steward policy check', () => {
     expect(JSON.parse(result.stdout)).toEqual({
       verdict: 'allow',
       rules: [],
-      ledger: { token: 'USDC', mint: '7TYWECBRcTAMSKNxcV9iYvvXhaab669rrxrjGsX11Cyc', amount: '100000000', usd: '100', destination: GRANTEE },
+      ledger: {
+        token: 'USDC',
+        mint: '7TYWECBRcTAMSKNxcV9iYvvXhaab669rrxrjGsX11Cyc',
+        amount: '100000000',
+        usd: '100',
+        destination: GRANTEE,
+      },
       ledgerSource: null,
     });
   });

@@ -5,8 +5,20 @@ import { priceFromDecimal } from '../../src/shared/index.js';
 import { isStewardError } from '../../src/errors/index.js';
 import type { Address } from '../../src/shared/address.js';
 import {
-  GRANTEE, JUP_MINT, LOOKALIKE_MINT, NOW, STRANGER, TREASURY, USDC_MINT, VALIDATOR,
-  context, policy, policyConfig, prices, transfer, usdc,
+  GRANTEE,
+  JUP_MINT,
+  LOOKALIKE_MINT,
+  NOW,
+  STRANGER,
+  TREASURY,
+  USDC_MINT,
+  VALIDATOR,
+  context,
+  policy,
+  policyConfig,
+  prices,
+  transfer,
+  usdc,
 } from './policy-fixtures.js';
 
 const base = policy();
@@ -19,7 +31,13 @@ describe('evaluatePolicy: allow', () => {
     const verdict = evaluate(transfer('1500.25'));
     expect(verdict).toMatchObject({ kind: 'allow', rules: [] });
     expect(verdict.action).toMatchObject({ kind: 'transfer', amount: 1_500_250_000n, internal: false, outflow: { usd: 1_500_250_000n } });
-    expect(ledgerColumns(verdict.action!)).toEqual({ token: 'USDC', mint: USDC_MINT, amount: '1500250000', usd: '1500.25', destination: GRANTEE });
+    expect(ledgerColumns(verdict.action!)).toEqual({
+      token: 'USDC',
+      mint: USDC_MINT,
+      amount: '1500250000',
+      usd: '1500.25',
+      destination: GRANTEE,
+    });
   });
 
   it('allows none, a token named by its mint, and a transfer to the treasury', () => {
@@ -31,7 +49,9 @@ describe('evaluatePolicy: allow', () => {
 
 describe('evaluatePolicy: kill switch, kinds, shape', () => {
   it('denies everything, even none, when paused in the file or in the database', () => {
-    const paused = policy((config) => { config.paused = true; });
+    const paused = policy((config) => {
+      config.paused = true;
+    });
     expect(ids(evaluate({ kind: 'none', reason: 'x' }, {}, paused))).toEqual(['kill-switch.file']);
     expect(ids(evaluate(transfer('1'), { paused: true }))).toEqual(['kill-switch.db']);
   });
@@ -40,8 +60,12 @@ describe('evaluatePolicy: kill switch, kinds, shape', () => {
     expect(ids(evaluate({ kind: 'teleport', amount: '1' }))).toEqual(['action.kind-unknown']);
     expect(ids(evaluate(null))).toEqual(['action.invalid']);
     expect(ids(evaluate({ kind: 'transfer', token: 'USDC', amount: 5, to: GRANTEE }))).toEqual(['action.invalid']);
-    expect(evaluate({ kind: 'transfer', token: 'USDC', amount: '1', to: GRANTEE, extra: 1 }).rules[0]?.reason).toMatch(/unknown field\(s\) extra/);
-    const onlyNone = policy((config) => { config.allow.actions = ['none']; });
+    expect(evaluate({ kind: 'transfer', token: 'USDC', amount: '1', to: GRANTEE, extra: 1 }).rules[0]?.reason).toMatch(
+      /unknown field\(s\) extra/,
+    );
+    const onlyNone = policy((config) => {
+      config.allow.actions = ['none'];
+    });
     expect(ids(evaluate(transfer('1'), {}, onlyNone))).toEqual(['action.kind-not-allowed']);
   });
 
@@ -93,7 +117,11 @@ describe('evaluatePolicy: limits', () => {
     expect(evaluate(transfer('625', GRANTEE, 'JUP'), { ledger }).kind).toBe('allow'); // 500 USD: fits exactly
     expect(ids(evaluate(transfer('625.000002', GRANTEE, 'JUP'), { ledger }))).toEqual(['limit.window.usd']);
     const over = evaluate(transfer('1000'), { ledger });
-    expect(over.rules).toContainEqual({ id: 'limit.window.usd', effect: 'deny', reason: '24h USD window: 9,500 spent + 1,000 requested > 10,000' });
+    expect(over.rules).toContainEqual({
+      id: 'limit.window.usd',
+      effect: 'deny',
+      reason: '24h USD window: 9,500 spent + 1,000 requested > 10,000',
+    });
   });
 
   it('forgets spend older than the window but keeps it in longer windows', () => {
@@ -108,7 +136,7 @@ describe('evaluatePolicy: limits', () => {
     expect(ids(evaluate(transfer('600'), { ledger }))).toEqual(['limit.window.token']);
   });
 
-  it('values earlier unpriced spend at today\'s price, and denies when that price is untrusted', () => {
+  it("values earlier unpriced spend at today's price, and denies when that price is untrusted", () => {
     const ledger = [{ at: NOW - 1000, token: 'SOL', amount: 60_000_000_000n, usd: undefined }]; // 9,000 USD today
     expect(ids(evaluate(transfer('1500'), { ledger }))).toEqual(['limit.window.usd']);
     const stale = { ...prices, SOL: priceFromDecimal('150', '0.1', NOW - 120_000) };
@@ -121,7 +149,9 @@ describe('evaluatePolicy: limits', () => {
 
   it('keeps reserves, refuses overdrafts, and denies when a reserved balance is unknown', () => {
     expect(ids(evaluate(transfer('10'), { balances: { USDC: usdc(1_005) } }))).toEqual(['reserve']);
-    expect(evaluate(transfer('10'), { balances: { USDC: usdc(1_005) } }).rules[0]?.reason).toBe('USDC reserve: 1005 held - 10 requested < 1000 reserve');
+    expect(evaluate(transfer('10'), { balances: { USDC: usdc(1_005) } }).rules[0]?.reason).toBe(
+      'USDC reserve: 1005 held - 10 requested < 1000 reserve',
+    );
     expect(evaluate(transfer('5'), { balances: { USDC: usdc(1_005) } }).kind).toBe('allow');
     expect(ids(evaluate(transfer('10'), { balances: {} }))).toEqual(['reserve.balance-unknown']);
     expect(ids(evaluate(transfer('10', GRANTEE, 'JUP'), { balances: { JUP: usdc(5) } }))).toEqual(['reserve']);
@@ -155,7 +185,9 @@ describe('evaluatePolicy: oracle', () => {
 describe('evaluatePolicy: destinations, swaps, stakes, approvals, hours', () => {
   it('denies destinations outside the allow-list', () => {
     expect(ids(evaluate(transfer('10', STRANGER)))).toEqual(['destination.not-allowed']);
-    const noTreasury = policy((config) => { config.allow.destinations = [GRANTEE as Address]; });
+    const noTreasury = policy((config) => {
+      config.allow.destinations = [GRANTEE as Address];
+    });
     expect(ids(evaluate(transfer('10', TREASURY), {}, noTreasury))).toEqual(['destination.not-allowed']);
   });
 
@@ -171,7 +203,9 @@ describe('evaluatePolicy: destinations, swaps, stakes, approvals, hours', () => 
   it('stakes SOL against the SOL limits and an optional validator list', () => {
     expect(evaluate({ kind: 'stake', amount: '10', validator: VALIDATOR }).kind).toBe('allow');
     expect(ids(evaluate({ kind: 'stake', amount: '990.5', validator: VALIDATOR }))).toContain('reserve');
-    const listed = policy((config) => { config.allow.validators = [GRANTEE as Address]; });
+    const listed = policy((config) => {
+      config.allow.validators = [GRANTEE as Address];
+    });
     expect(ids(evaluate({ kind: 'stake', amount: '1', validator: VALIDATOR }, {}, listed))).toEqual(['validator.not-allowed']);
     expect(ids(evaluate({ kind: 'stake', amount: '0.0000000001', validator: VALIDATOR }))).toEqual(['amount.invalid']);
   });
@@ -185,14 +219,26 @@ describe('evaluatePolicy: destinations, swaps, stakes, approvals, hours', () => 
 
   it('denies outside active hours, including ranges past midnight', () => {
     const hours = policy((config) => {
-      config.activeHours = [{ days: ['wed'], from: '09:00', to: '17:00' }, { days: ['fri'], from: '22:00', to: '02:00' }];
+      config.activeHours = [
+        { days: ['wed'], from: '09:00', to: '17:00' },
+        { days: ['fri'], from: '22:00', to: '02:00' },
+      ];
     });
-    const at = (iso: string) => evaluate(transfer('1'), { now: Date.parse(iso), prices: {
-      USDC: priceFromDecimal('1', '0', Date.parse(iso)), SOL: priceFromDecimal('150', '0', Date.parse(iso)),
-    } }, hours);
+    const at = (iso: string) =>
+      evaluate(
+        transfer('1'),
+        {
+          now: Date.parse(iso),
+          prices: {
+            USDC: priceFromDecimal('1', '0', Date.parse(iso)),
+            SOL: priceFromDecimal('150', '0', Date.parse(iso)),
+          },
+        },
+        hours,
+      );
     expect(at('2025-06-04T12:00:00Z').kind).toBe('allow');
     expect(ids(at('2025-06-04T17:00:00Z'))).toEqual(['active-hours']);
-    expect(at('2025-06-04T17:00:00Z').rules[0]?.reason).toBe('wed 17:00 UTC is outside the policy\'s active hours');
+    expect(at('2025-06-04T17:00:00Z').rules[0]?.reason).toBe("wed 17:00 UTC is outside the policy's active hours");
     expect(at('2025-06-06T23:30:00Z').kind).toBe('allow');
     expect(at('2025-06-07T01:59:00Z').kind).toBe('allow');
     expect(ids(at('2025-06-07T02:00:00Z'))).toEqual(['active-hours']);
@@ -237,6 +283,9 @@ describe('compilePolicy', () => {
 
   it('compiles the shipped example', () => {
     const compiled = compilePolicy(policyConfig(readFileSync('policies/treasury.yaml', 'utf8')));
-    expect(compiled.windows.map((w) => [w.label, w.usd])).toEqual([['24h', 50_000_000_000n], ['7d', 150_000_000_000n]]);
+    expect(compiled.windows.map((w) => [w.label, w.usd])).toEqual([
+      ['24h', 50_000_000_000n],
+      ['7d', 150_000_000_000n],
+    ]);
   });
 });

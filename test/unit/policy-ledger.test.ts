@@ -9,11 +9,23 @@ import { NOW, context, policy, transfer, usdc } from './policy-fixtures.js';
 const compiled = policy();
 const HOUR = 3_600_000;
 
-function insert(db: Db, row: { state: string; kind?: string; token?: string; amount?: string; usd?: string | null; at: number; policy?: string }): void {
+function insert(
+  db: Db,
+  row: { state: string; kind?: string; token?: string; amount?: string; usd?: string | null; at: number; policy?: string },
+): void {
   db.prepare(
     `INSERT INTO actions (agent, policy, kind, token, amount, usd, payload, verdict, state, created_at, updated_at)
      VALUES ('guardian', ?, ?, ?, ?, ?, '{}', 'allow', ?, ?, ?)`,
-  ).run(row.policy ?? 'test', row.kind ?? 'transfer', row.token ?? 'USDC', row.amount ?? null, row.usd === undefined ? null : row.usd, row.state, new Date(row.at).toISOString(), new Date(row.at).toISOString());
+  ).run(
+    row.policy ?? 'test',
+    row.kind ?? 'transfer',
+    row.token ?? 'USDC',
+    row.amount ?? null,
+    row.usd === undefined ? null : row.usd,
+    row.state,
+    new Date(row.at).toISOString(),
+    new Date(row.at).toISOString(),
+  );
 }
 
 describe('readSpendWindows (real migrations, :memory:)', () => {
@@ -32,10 +44,21 @@ describe('readSpendWindows (real migrations, :memory:)', () => {
     insert(db, { state: 'confirmed', amount: '9000000000', usd: '9000', at: NOW - 8 * 86_400_000 });
 
     const windows = readSpendWindows(db, 'test', compiled, NOW);
-    expect(windows['24h']).toEqual({ tokens: { USDC: 3_000_000_000n, SOL: 1_000_000_000n }, usd: usdc(3_000), unpriced: { SOL: 1_000_000_000n } });
-    expect(windows['7d']).toEqual({ tokens: { USDC: 7_000_000_000n, SOL: 1_000_000_000n }, usd: usdc(7_000), unpriced: { SOL: 1_000_000_000n } });
+    expect(windows['24h']).toEqual({
+      tokens: { USDC: 3_000_000_000n, SOL: 1_000_000_000n },
+      usd: usdc(3_000),
+      unpriced: { SOL: 1_000_000_000n },
+    });
+    expect(windows['7d']).toEqual({
+      tokens: { USDC: 7_000_000_000n, SOL: 1_000_000_000n },
+      usd: usdc(7_000),
+      unpriced: { SOL: 1_000_000_000n },
+    });
     // 3,000 + 150 (the unpriced SOL at today's price) + 6,851 > 10,000
-    const verdict = evaluatePolicy(compiled, transfer('3425.5', 'Ho1yus2GaWLuCj1muyXfE8LZAZEzN9AsvQ8BCgF293et', 'JUP'), { ...context(compiled), spent: windows });
+    const verdict = evaluatePolicy(compiled, transfer('3425.5', 'Ho1yus2GaWLuCj1muyXfE8LZAZEzN9AsvQ8BCgF293et', 'JUP'), {
+      ...context(compiled),
+      spent: windows,
+    });
     expect(verdict.kind).toBe('deny');
   });
 
@@ -63,7 +86,12 @@ describe('readSpendWindows (real migrations, :memory:)', () => {
 
 describe('createSpendLedger', () => {
   it('gives the same windows whether entries arrive in order or not', () => {
-    const entries = [5, 1, 30, 2, 26, 0.5].map((hours, index) => ({ at: NOW - hours * HOUR, token: index % 2 ? 'USDC' : 'SOL', amount: BigInt(index + 1), usd: index === 3 ? undefined : BigInt(index * 10) }));
+    const entries = [5, 1, 30, 2, 26, 0.5].map((hours, index) => ({
+      at: NOW - hours * HOUR,
+      token: index % 2 ? 'USDC' : 'SOL',
+      amount: BigInt(index + 1),
+      usd: index === 3 ? undefined : BigInt(index * 10),
+    }));
     const once = createSpendLedger(entries).windows(compiled, NOW);
     const appended = createSpendLedger();
     for (const entry of entries) appended.append(entry);
@@ -74,7 +102,10 @@ describe('createSpendLedger', () => {
   });
 
   it('counts an entry exactly at the window start as outside, and future entries as inside', () => {
-    const ledger = createSpendLedger([{ at: NOW - 24 * HOUR, token: 'USDC', amount: 1n, usd: 1n }, { at: NOW + HOUR, token: 'USDC', amount: 2n, usd: 2n }]);
+    const ledger = createSpendLedger([
+      { at: NOW - 24 * HOUR, token: 'USDC', amount: 1n, usd: 1n },
+      { at: NOW + HOUR, token: 'USDC', amount: 2n, usd: 2n },
+    ]);
     expect(ledger.windows(compiled, NOW)['24h']?.tokens).toEqual({ USDC: 2n });
   });
 });

@@ -46,7 +46,13 @@ describe('policy properties', () => {
         for (const s of steps) {
           now += s.gapMs;
           const prices = Object.fromEntries(Object.entries(PRICE).map(([symbol, [p, c]]) => [symbol, priceFromDecimal(p, c, now)]));
-          const verdict = evaluatePolicy(compiled, actionFor(s), { ...context(compiled), now, prices, balances: { ...balances }, spent: ledger.windows(compiled, now) });
+          const verdict = evaluatePolicy(compiled, actionFor(s), {
+            ...context(compiled),
+            now,
+            prices,
+            balances: { ...balances },
+            spent: ledger.windows(compiled, now),
+          });
           if (verdict.rules.some((rule) => rule.id.startsWith('limit.window'))) deniedByWindow += 1;
           if (verdict.rules.some((rule) => rule.id === 'reserve')) deniedByReserve += 1;
           if (verdict.kind !== 'allow') continue;
@@ -82,7 +88,16 @@ describe('policy properties', () => {
 
   const anyAction = fc.oneof(
     step.map(actionFor),
-    fc.record({ kind: fc.constantFrom('transfer', 'swap', 'vote', 'teleport', 'none'), token: fc.constantFrom('USDC', 'SOL', 'usdc', 'BONK'), amount: fc.oneof(fc.string(), fc.constantFrom('-1', '1e9', '0', '1.0000000001', '99999999999999999999')), to: fc.constantFrom(GRANTEE, STRANGER, TREASURY, 'x'), reason: fc.string() }, { requiredKeys: ['kind'] }),
+    fc.record(
+      {
+        kind: fc.constantFrom('transfer', 'swap', 'vote', 'teleport', 'none'),
+        token: fc.constantFrom('USDC', 'SOL', 'usdc', 'BONK'),
+        amount: fc.oneof(fc.string(), fc.constantFrom('-1', '1e9', '0', '1.0000000001', '99999999999999999999')),
+        to: fc.constantFrom(GRANTEE, STRANGER, TREASURY, 'x'),
+        reason: fc.string(),
+      },
+      { requiredKeys: ['kind'] },
+    ),
     fc.anything(),
   );
   const anyContext = fc.record({
@@ -93,12 +108,25 @@ describe('policy properties', () => {
     usdcBalance: fc.bigInt({ min: 0n, max: 10_000_000_000_000n }),
     impact: fc.option(fc.integer({ min: 0, max: 10_000 }), { nil: undefined }),
   });
-  const buildContext = (c: { paused: boolean; nowOffset: number; priceAge: number; spentUsd: bigint; usdcBalance: bigint; impact: number | undefined }) => {
+  const buildContext = (c: {
+    paused: boolean;
+    nowOffset: number;
+    priceAge: number;
+    spentUsd: bigint;
+    usdcBalance: bigint;
+    impact: number | undefined;
+  }) => {
     const now = NOW + c.nowOffset;
-    const prices = Object.fromEntries(Object.entries(PRICE).map(([symbol, [p, conf]]) => [symbol, priceFromDecimal(p, conf, now - c.priceAge)]));
+    const prices = Object.fromEntries(
+      Object.entries(PRICE).map(([symbol, [p, conf]]) => [symbol, priceFromDecimal(p, conf, now - c.priceAge)]),
+    );
     const ledger = createSpendLedger([{ at: now - 1000, token: 'USDC', amount: c.spentUsd, usd: c.spentUsd }]);
     return {
-      ...context(compiled), now, prices, paused: c.paused, spent: ledger.windows(compiled, now),
+      ...context(compiled),
+      now,
+      prices,
+      paused: c.paused,
+      spent: ledger.windows(compiled, now),
       balances: { USDC: c.usdcBalance, SOL: 100_000_000_000n, JUP: 0n },
       ...(c.impact === undefined ? {} : { swapRoute: { priceImpactBps: c.impact } }),
     };

@@ -30,7 +30,15 @@ const lending = (solSupplied: bigint, usdcBorrowed: bigint, account = 'acct'): L
   notes: [],
   legs: [
     { side: 'supply', mint: SOL, decimals: 9, amount: solSupplied, market: 'bankSol', maintWeightPpm: 800_000n, initWeightPpm: 650_000n },
-    { side: 'borrow', mint: USDC, decimals: 6, amount: usdcBorrowed, market: 'bankUsdc', maintWeightPpm: 1_000_000n, initWeightPpm: 1_000_000n },
+    {
+      side: 'borrow',
+      mint: USDC,
+      decimals: 6,
+      amount: usdcBorrowed,
+      market: 'bankUsdc',
+      maintWeightPpm: 1_000_000n,
+      initWeightPpm: 1_000_000n,
+    },
   ],
 });
 
@@ -40,9 +48,23 @@ const lp = (sqrtPrice: bigint, lowerUsd: bigint, upperUsd: bigint, liquidity = 1
   const [lower, upper] = [sqrtAt(lowerUsd), sqrtAt(upperUsd)];
   const { a, b } = amountsFromLiquidity(liquidity, sqrtPrice, lower, upper);
   return {
-    kind: 'liquidity', protocol: 'orca-whirlpools', account: `lp-${lowerUsd}-${upperUsd}`, owner: 'owner', pool: 'pool', positionMint: 'nft',
-    tokenA: { mint: SOL, decimals: 9, amount: a }, tokenB: { mint: USDC, decimals: 6, amount: b }, feesA: 0n, feesB: 0n, liquidity,
-    tickLower: -1, tickUpper: 1, tickCurrent: 0, sqrtPriceX64: sqrtPrice, sqrtPriceLowerX64: lower, sqrtPriceUpperX64: upper,
+    kind: 'liquidity',
+    protocol: 'orca-whirlpools',
+    account: `lp-${lowerUsd}-${upperUsd}`,
+    owner: 'owner',
+    pool: 'pool',
+    positionMint: 'nft',
+    tokenA: { mint: SOL, decimals: 9, amount: a },
+    tokenB: { mint: USDC, decimals: 6, amount: b },
+    feesA: 0n,
+    feesB: 0n,
+    liquidity,
+    tickLower: -1,
+    tickUpper: 1,
+    tickCurrent: 0,
+    sqrtPriceX64: sqrtPrice,
+    sqrtPriceLowerX64: lower,
+    sqrtPriceUpperX64: upper,
     inRange: sqrtPrice >= lower && sqrtPrice < upper,
   };
 };
@@ -51,10 +73,23 @@ describe('lending figures', () => {
   it('computes value, LTV, health and distance to liquidation by hand', () => {
     // 10 SOL = $1 500 against $1 000: health 1 500 × 0.8 / 1 000 = 1.2; distance 1 − 1/1.2 = 16.67 %, rounded toward liquidation.
     const analysis = analyzePositions([lending(10n * 10n ** 9n, 1_000n * 10n ** 6n)], prices, { shocks: { [SOL]: -300_000n } });
-    expect(analysis.positions[0]).toMatchObject({ suppliedMicroUsd: 1_500_000_000n, borrowedMicroUsd: 1_000_000_000n, ltvPpm: 666_667n, maxLtvPpm: 650_000n, liquidationLtvPpm: 800_000n, healthFactorPpm: 1_200_000n, distanceToLiquidationPpm: 166_666n });
+    expect(analysis.positions[0]).toMatchObject({
+      suppliedMicroUsd: 1_500_000_000n,
+      borrowedMicroUsd: 1_000_000_000n,
+      ltvPpm: 666_667n,
+      maxLtvPpm: 650_000n,
+      liquidationLtvPpm: 800_000n,
+      healthFactorPpm: 1_200_000n,
+      distanceToLiquidationPpm: 166_666n,
+    });
     expect(analysis.flags.map((f) => f.kind)).toContain('health-low');
     // SOL −30 %: 1 050 × 0.8 / 1 000 = 0.84 — the drop lowers health below liquidation.
-    expect(analysis.stress!.positions[0]).toMatchObject({ healthBeforePpm: 1_200_000n, healthAfterPpm: 840_000n, netBeforeMicroUsd: 500_000_000n, netAfterMicroUsd: 50_000_000n });
+    expect(analysis.stress!.positions[0]).toMatchObject({
+      healthBeforePpm: 1_200_000n,
+      healthAfterPpm: 840_000n,
+      netBeforeMicroUsd: 500_000_000n,
+      netAfterMicroUsd: 50_000_000n,
+    });
   });
 
   it('flags a liquidatable account and an account without debt has no health factor', () => {
@@ -100,9 +135,14 @@ describe('concentrated liquidity', () => {
 
 describe('exposure', () => {
   it('shares by protocol against treasury + position assets, with a concentration flag', () => {
-    const analysis = analyzePositions([lending(10n * 10n ** 9n, 0n)], prices, { treasuryMicroUsd: 500_000_000n, maxProtocolSharePpm: 500_000n });
+    const analysis = analyzePositions([lending(10n * 10n ** 9n, 0n)], prices, {
+      treasuryMicroUsd: 500_000_000n,
+      maxProtocolSharePpm: 500_000n,
+    });
     // $1 500 in MarginFi of $2 000: 75 %.
-    expect(analysis.byProtocol).toEqual([{ protocol: 'marginfi', grossMicroUsd: 1_500_000_000n, netMicroUsd: 1_500_000_000n, sharePpm: 750_000n }]);
+    expect(analysis.byProtocol).toEqual([
+      { protocol: 'marginfi', grossMicroUsd: 1_500_000_000n, netMicroUsd: 1_500_000_000n, sharePpm: 750_000n },
+    ]);
     expect(analysis.flags.map((f) => f.kind)).toEqual(['protocol-concentration']);
     expect(analysis.byAsset).toEqual([
       { mint: SOL, symbol: 'SOL', assetsMicroUsd: 1_500_000_000n, borrowedMicroUsd: 0n, netMicroUsd: 1_500_000_000n },
@@ -112,7 +152,10 @@ describe('exposure', () => {
   });
 
   it('never values an unreadable position', () => {
-    const analysis = analyzePositions([{ kind: 'unreadable', protocol: 'marginfi', account: 'bad', owner: 'owner', reason: 'newer layout' }], prices);
+    const analysis = analyzePositions(
+      [{ kind: 'unreadable', protocol: 'marginfi', account: 'bad', owner: 'owner', reason: 'newer layout' }],
+      prices,
+    );
     expect(analysis.netMicroUsd).toBe(0n);
     expect(analysis.flags).toMatchObject([{ kind: 'unreadable', account: 'bad' }]);
   });

@@ -2,7 +2,13 @@
 // compared exactly at the threshold's edges, in both directions, with missing or untrusted
 // prices, a stale pool rate, and the SOL stress.
 import { describe, expect, it } from 'vitest';
-import { analyzePositions, liquidStakingFigures, type LiquidStakingPosition, type MintPrice, type PriceBook } from '../../src/treasury/positions/index.js';
+import {
+  analyzePositions,
+  liquidStakingFigures,
+  type LiquidStakingPosition,
+  type MintPrice,
+  type PriceBook,
+} from '../../src/treasury/positions/index.js';
 
 const SOL_MINT = 'So11111111111111111111111111111111111111112';
 const LST = 'J1toso1uCk3RLmjorhTtrVwY9HJ7X8V9yYac6Y7kGCPn';
@@ -24,7 +30,15 @@ const position = (overrides: Partial<LiquidStakingPosition> = {}): LiquidStaking
   epochFeePpm: 40_000n,
   ...overrides,
 });
-const price = (component: bigint, exponent = -8, trusted = true): MintPrice => ({ symbol: '', mantissa: component, exponent, confidence: 0n, publishTime: 0, trusted, reasons: [] });
+const price = (component: bigint, exponent = -8, trusted = true): MintPrice => ({
+  symbol: '',
+  mantissa: component,
+  exponent,
+  confidence: 0n,
+  publishTime: 0,
+  trusted,
+  reasons: [],
+});
 const book = (lst: MintPrice | null, sol: MintPrice | null = price(15_000_000_000n)): PriceBook =>
   new Map([...(sol ? [[SOL_MINT, sol] as const] : []), ...(lst ? [[LST, lst] as const] : [])]);
 
@@ -45,7 +59,9 @@ describe('liquid-staking depeg', () => {
     expect(liquidStakingFigures(position(), book(price(18_937_500_000n)))).toMatchObject({ depegBps: 100n, depegged: true });
     expect(liquidStakingFigures(position(), book(price(18_937_499_999n)))).toMatchObject({ depegBps: 99n, depegged: false });
     const above = analyzePositions([position()], book(price(18_937_500_000n)));
-    expect(above.flags[0]?.message).toBe(`jitoSOL (stake pool ${POOL}) trades at $189.375, 100 bps above its stake-pool value $187.50 (1.25 SOL per token; threshold 100 bps)`);
+    expect(above.flags[0]?.message).toBe(
+      `jitoSOL (stake pool ${POOL}) trades at $189.375, 100 bps above its stake-pool value $187.50 (1.25 SOL per token; threshold 100 bps)`,
+    );
   });
 
   it('compares across exponents and decimals exactly', () => {
@@ -62,17 +78,36 @@ describe('liquid-staking depeg', () => {
   });
 
   it('has no depeg without a trusted price and says which one is missing', () => {
-    expect(liquidStakingFigures(position(), book(price(18_240_000_000n, -8, false)))).toMatchObject({ depegBps: null, depegged: false, marketMicroUsd: null, fairMicroUsd: 375_000_000_000n });
-    expect(liquidStakingFigures(position(), book(price(18_240_000_000n), null))).toMatchObject({ depegBps: null, fairMicroUsd: null, marketMicroUsd: 364_800_000_000n });
+    expect(liquidStakingFigures(position(), book(price(18_240_000_000n, -8, false)))).toMatchObject({
+      depegBps: null,
+      depegged: false,
+      marketMicroUsd: null,
+      fairMicroUsd: 375_000_000_000n,
+    });
+    expect(liquidStakingFigures(position(), book(price(18_240_000_000n), null))).toMatchObject({
+      depegBps: null,
+      fairMicroUsd: null,
+      marketMicroUsd: 364_800_000_000n,
+    });
     const flags = analyzePositions([position()], book(null)).flags;
-    expect(flags).toEqual([expect.objectContaining({ kind: 'price-missing', message: `no trusted jitoSOL price: jitoSOL (stake pool ${POOL}) cannot be checked against its stake-pool rate` })]);
+    expect(flags).toEqual([
+      expect.objectContaining({
+        kind: 'price-missing',
+        message: `no trusted jitoSOL price: jitoSOL (stake pool ${POOL}) cannot be checked against its stake-pool rate`,
+      }),
+    ]);
   });
 
   it('flags a rate not updated this epoch, stresses the value at the rate, and keeps LSTs out of position totals', () => {
     const prices = book(price(18_750_000_000n));
     const analysis = analyzePositions([position({ lastUpdateEpoch: 699n })], prices, { shocks: { [SOL_MINT]: -300_000n } });
     expect(analysis.flags.map((f) => f.kind)).toEqual(['lst-rate-stale']);
-    expect(analysis.liquidStaking[0]).toMatchObject({ depegBps: 0n, rateStale: true, fairMicroUsd: 375_000_000_000n, stressedFairMicroUsd: 262_500_000_000n });
+    expect(analysis.liquidStaking[0]).toMatchObject({
+      depegBps: 0n,
+      rateStale: true,
+      fairMicroUsd: 375_000_000_000n,
+      stressedFairMicroUsd: 262_500_000_000n,
+    });
     expect(analysis).toMatchObject({ positions: [], assetsMicroUsd: 0n, netMicroUsd: 0n, byProtocol: [], stress: { positions: [] } });
     expect(liquidStakingFigures(position({ epoch: null }), prices).rateStale).toBe(false);
   });

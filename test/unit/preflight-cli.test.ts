@@ -29,13 +29,19 @@ describe('preflight', () => {
     const work = tempDir('steward-preflight-work-');
     const notGguf = join(work, 'model.gguf');
     writeFileSync(notGguf, 'this is not a model');
-    const config = configWith((text) => text.replace(/signer:\n\s+env: STEWARD_KEYPAIR/, `signer: { keypair: ${join(work, 'missing.json')} }\nmodel: { local: ${notGguf} }`));
+    const config = configWith((text) =>
+      text.replace(/signer:\n\s+env: STEWARD_KEYPAIR/, `signer: { keypair: ${join(work, 'missing.json')} }\nmodel: { local: ${notGguf} }`),
+    );
     const env = { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: '', STEWARD_MODEL: '' };
 
     const validate = await runCliProcess(['--config', config, '--url', DEAD, 'validate'], { env, cwd: work, timeoutMs: 170_000 });
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toMatch(/agents\/treasury-guardian\.yaml:\d+:\d+ signer\.keypair: cannot read the keypair file .*missing\.json .*ENOENT/);
-    expect(validate.stderr).toMatch(/agents\/treasury-guardian\.yaml:\d+:\d+ model\.local: .*model\.gguf is not a readable GGUF model file/);
+    expect(validate.stderr).toMatch(
+      /agents\/treasury-guardian\.yaml:\d+:\d+ signer\.keypair: cannot read the keypair file .*missing\.json .*ENOENT/,
+    );
+    expect(validate.stderr).toMatch(
+      /agents\/treasury-guardian\.yaml:\d+:\d+ model\.local: .*model\.gguf is not a readable GGUF model file/,
+    );
 
     const start = await runCliProcess(['--config', config, '--url', DEAD, 'start'], { env, cwd: work, timeoutMs: 170_000 });
     expect(start.code).toBe(2);
@@ -54,7 +60,11 @@ describe('preflight', () => {
   it('key material where a path belongs is refused without being echoed; a model file that is missing is named', async () => {
     const work = tempDir('steward-preflight-work-');
     const secret = JSON.stringify(Array.from(demoKeypair('agent').secretKey));
-    const result = await runCliProcess(['--config', root, 'validate'], { env: { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: secret, STEWARD_MODEL: join(work, 'nowhere.gguf') }, cwd: work, timeoutMs: 170_000 });
+    const result = await runCliProcess(['--config', root, 'validate'], {
+      env: { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: secret, STEWARD_MODEL: join(work, 'nowhere.gguf') },
+      cwd: work,
+      timeoutMs: 170_000,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^STEWARD_KEYPAIR: \$STEWARD_KEYPAIR must name a keypair file, but holds something else/m);
     expect(result.stderr).toMatch(/^STEWARD_MODEL: model file .*nowhere\.gguf does not exist/m);
@@ -91,9 +101,13 @@ describe('preflight', () => {
     const env = { STEWARD_DB: join(work, 'steward.db'), STEWARD_KEYPAIR: '', STEWARD_MODEL: '', STEWARD_RPC_URL: '' };
     const embedded = await runCliProcess(['--config', root, 'validate'], { env, cwd: work, timeoutMs: 170_000 });
     expect(embedded.code, embedded.stderr).toBe(0);
-    expect(embedded.stdout).toContain('treasury-guardian: model: none configured; runs on the embedded chain use the generated test model (random weights)');
+    expect(embedded.stdout).toContain(
+      'treasury-guardian: model: none configured; runs on the embedded chain use the generated test model (random weights)',
+    );
     const real = await runCliProcess(['--config', root, '--url', DEAD, 'validate'], { env, cwd: work, timeoutMs: 170_000 });
     expect(real.code).toBe(2);
-    expect(real.stderr).toMatch(/name: agent "treasury-guardian" \(autonomous\) has no model configured; on http:\/\/127\.0\.0\.1:1\/ the generated test model \(random weights\) is refused/);
+    expect(real.stderr).toMatch(
+      /name: agent "treasury-guardian" \(autonomous\) has no model configured; on http:\/\/127\.0\.0\.1:1\/ the generated test model \(random weights\) is refused/,
+    );
   }, 600_000);
 });

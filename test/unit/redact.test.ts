@@ -31,7 +31,9 @@ describe('redaction', () => {
     expect(redactUrl('https://solana-mainnet.g.alchemy.com/v2/AbCdEfGhIjKlMnOpQrStUvWxYz012345')).toBe(
       'https://solana-mainnet.g.alchemy.com/v2/[redacted]',
     );
-    expect(redact('failed to reach https://u:p@host.example/rpc?token=t0k')).toBe('failed to reach https://[redacted]@host.example/rpc?token=[redacted]');
+    expect(redact('failed to reach https://u:p@host.example/rpc?token=t0k')).toBe(
+      'failed to reach https://[redacted]@host.example/rpc?token=[redacted]',
+    );
     expect(redactUrl('http://127.0.0.1:8899')).toBe('http://127.0.0.1:8899/');
   });
 

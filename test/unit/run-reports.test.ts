@@ -19,8 +19,20 @@ function recordRun(db: string, reportsDir: string, error: string): string {
     const now = new Date();
     const runId = startRun(store.db, 'treasury-guardian', 'cli', now);
     const result = {
-      runId, agent: 'treasury-guardian', status: 'failed', error, mode: 'dry-run', cluster: 'embedded', startedAt: now.toISOString(),
-      model: null, phases: [{ name: 'observe', ms: 1, ok: false, detail: error }], analysis: null, positions: null, assessment: null, actions: [], reviews: [],
+      runId,
+      agent: 'treasury-guardian',
+      status: 'failed',
+      error,
+      mode: 'dry-run',
+      cluster: 'embedded',
+      startedAt: now.toISOString(),
+      model: null,
+      phases: [{ name: 'observe', ms: 1, ok: false, detail: error }],
+      analysis: null,
+      positions: null,
+      assessment: null,
+      actions: [],
+      reviews: [],
     } as unknown as RunResult;
     finishRun(store.db, runId, { status: 'failed', phases: result.phases, error }, now);
     return saveRunReport(result, { db: store.db, dbPath: db, reportsDir });
@@ -30,7 +42,7 @@ function recordRun(db: string, reportsDir: string, error: string): string {
 }
 
 describe('run reports', () => {
-  it('two databases never share a report; runs show prints the run\'s own report from the journal', async () => {
+  it("two databases never share a report; runs show prints the run's own report from the journal", async () => {
     const dir = tempDir('steward-reports-');
     const reportsDir = join(dir, 'reports');
     const first = join(dir, 'first.db');
@@ -45,7 +57,10 @@ describe('run reports', () => {
     expect(reportFolderOf(join(dir, 'a', 'steward.db'))).not.toBe(reportFolderOf(join(dir, 'b', 'steward.db')));
 
     writeFileSync(firstPath, 'overwritten by hand');
-    for (const [db, own, other] of [[first, 'first', 'second'], [second, 'second', 'first']] as const) {
+    for (const [db, own, other] of [
+      [first, 'first', 'second'],
+      [second, 'second', 'first'],
+    ] as const) {
       const shown = await runCliProcess(['--db', db, '--config', root, 'runs', 'show', '1'], { env: { STEWARD_REPORTS_DIR: reportsDir } });
       expect(shown.code, shown.stderr).toBe(0);
       expect(shown.stdout).toContain(`${own} database failure`);

@@ -13,7 +13,9 @@ describe('schemas/', () => {
     expect(readdirSync(dir).sort()).toEqual(Object.keys(expected).sort());
     for (const [file, schema] of Object.entries(expected)) {
       // Same bytes as the command writes, so a stale file names itself in the diff.
-      expect(readFileSync(new URL(file, dir), 'utf8'), `schemas/${file} is stale: run npm run schemas`).toBe(`${JSON.stringify(schema, null, 2)}\n`);
+      expect(readFileSync(new URL(file, dir), 'utf8'), `schemas/${file} is stale: run npm run schemas`).toBe(
+        `${JSON.stringify(schema, null, 2)}\n`,
+      );
     }
   });
 });

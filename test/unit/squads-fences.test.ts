@@ -77,7 +77,13 @@ describe('spending-limit arithmetic (reset at fixed times, not rolling)', () => 
 });
 
 describe('compiling the policy into spending limits (USDC and JUP; per-token and USD windows)', () => {
-  const compiled = compileSpendingLimits({ policy: policy(), symbols: ['USDC', 'JUP'], prices, agent: AGENT, destinations: [GRANTEE, VAULT] });
+  const compiled = compileSpendingLimits({
+    policy: policy(),
+    symbols: ['USDC', 'JUP'],
+    prices,
+    agent: AGENT,
+    destinations: [GRANTEE, VAULT],
+  });
 
   it('keeps the worst case of every window within the policy, says why, flags the USD split as price-dependent', () => {
     const usdc = compiled.limits.find((l) => l.symbol === 'USDC')!;
@@ -118,7 +124,10 @@ describe('compiling the policy into spending limits (USDC and JUP; per-token and
   it('raises each drift flag on a planted misconfiguration, and the limits grant computes clear them', () => {
     const p = policy();
     const destinations = new Set([GRANTEE, VAULT]);
-    const ids = (t: SquadsTreasury) => checkSquadsDrift({ policy: p, squads: t, agent: AGENT, symbols: ['USDC', 'JUP'], prices, destinations }).map((f) => f.id).sort();
+    const ids = (t: SquadsTreasury) =>
+      checkSquadsDrift({ policy: p, squads: t, agent: AGENT, symbols: ['USDC', 'JUP'], prices, destinations })
+        .map((f) => f.id)
+        .sort();
     const planted = treasury(
       [
         { mint: USDC_MINT, amount: units(5_000), period: 'Day', destinations: [] },
@@ -129,24 +138,61 @@ describe('compiling the policy into spending limits (USDC and JUP; per-token and
     );
     const flags = checkSquadsDrift({ policy: p, squads: planted, agent: AGENT, symbols: ['USDC', 'JUP'], prices, destinations });
     expect(flags.map((f) => f.id).sort()).toEqual(
-      ['agent-votes-or-executes', 'destinations-broader', 'destinations-broader', 'limit-looser-than-policy', 'limit-looser-than-policy', 'limit-looser-than-policy', 'members-beyond-agent', 'missing-limit', 'removed-member-keeps-limit', 'time-lock-zero'].sort(),
+      [
+        'agent-votes-or-executes',
+        'destinations-broader',
+        'destinations-broader',
+        'limit-looser-than-policy',
+        'limit-looser-than-policy',
+        'limit-looser-than-policy',
+        'members-beyond-agent',
+        'missing-limit',
+        'removed-member-keeps-limit',
+        'time-lock-zero',
+      ].sort(),
     );
     for (const flag of flags) expect(flag.fix.length).toBeGreaterThan(10);
-    expect(flags.find((f) => f.id === 'limit-looser-than-policy' && f.subject !== 'USD 24h' && !f.priceDependent)?.message).toMatch(/up to 10002 USDC through in a rolling 24h \(periods reset at fixed times: 5000 per Day \+ 1 per Week\); the policy allows 8000/);
+    expect(flags.find((f) => f.id === 'limit-looser-than-policy' && f.subject !== 'USD 24h' && !f.priceDependent)?.message).toMatch(
+      /up to 10002 USDC through in a rolling 24h \(periods reset at fixed times: 5000 per Day \+ 1 per Week\); the policy allows 8000/,
+    );
 
     // Apply what grant plans: the result has no flags.
-    const plan = planGrant({ squads: planted, agent: AGENT, compiled: compiled.limits, revoke: false, timeLockSeconds: 3600, newCreateKey: () => Keypair.generate().publicKey });
+    const plan = planGrant({
+      squads: planted,
+      agent: AGENT,
+      compiled: compiled.limits,
+      revoke: false,
+      timeLockSeconds: 3600,
+      newCreateKey: () => Keypair.generate().publicKey,
+    });
     expect(plan.steps.filter((s) => s.change.kind === 'remove')).toHaveLength(3);
     expect(plan.steps.filter((s) => s.change.kind === 'add')).toHaveLength(2);
     const added = plan.steps.flatMap((s) => (s.change.kind === 'add' ? [s.change.limit] : []));
     const after = treasury(
-      added.map((l) => ({ mint: l.mint, amount: l.amount, period: l.period, members: l.members.map(String), destinations: l.destinations.map(String) })),
+      added.map((l) => ({
+        mint: l.mint,
+        amount: l.amount,
+        period: l.period,
+        members: l.members.map(String),
+        destinations: l.destinations.map(String),
+      })),
       { timeLockSeconds: 3600 },
     );
     expect(ids(after)).toEqual([]);
     // And grant is then a no-op.
-    expect(planGrant({ squads: after, agent: AGENT, compiled: compiled.limits, revoke: false, newCreateKey: () => Keypair.generate().publicKey }).steps).toEqual([]);
-    expect(planGrant({ squads: after, agent: AGENT, compiled: compiled.limits, revoke: true, newCreateKey: () => Keypair.generate().publicKey }).steps.map((s) => s.change.kind)).toEqual(['remove', 'remove']);
+    expect(
+      planGrant({ squads: after, agent: AGENT, compiled: compiled.limits, revoke: false, newCreateKey: () => Keypair.generate().publicKey })
+        .steps,
+    ).toEqual([]);
+    expect(
+      planGrant({
+        squads: after,
+        agent: AGENT,
+        compiled: compiled.limits,
+        revoke: true,
+        newCreateKey: () => Keypair.generate().publicKey,
+      }).steps.map((s) => s.change.kind),
+    ).toEqual(['remove', 'remove']);
   });
 
   it('a JUP limit loose only in USD terms is caught by the USD window alone (the fences differ there)', () => {
@@ -162,15 +208,27 @@ describe('compiling the policy into spending limits (USDC and JUP; per-token and
 
   it('SOL held in the vault compiles to a limit on the default key (as Squads stores SOL); a missing or loose one is flagged', () => {
     const p = policy();
-    const withSol = compileSpendingLimits({ policy: p, symbols: ['USDC', 'JUP', 'SOL'], prices, agent: AGENT, destinations: [GRANTEE, VAULT] });
+    const withSol = compileSpendingLimits({
+      policy: p,
+      symbols: ['USDC', 'JUP', 'SOL'],
+      prices,
+      agent: AGENT,
+      destinations: [GRANTEE, VAULT],
+    });
     const sol = withSol.limits.find((l) => l.symbol === 'SOL')!;
     // 7d $30,000 / 3 tokens = $10,000 at the upper price 150.1 → 66.62225183 SOL, over 8 Days.
     expect(sol).toMatchObject({ mint: 'native', decimals: 9, period: 'Day', priceDependent: true, members: [AGENT] });
     expect(sol.amount).toBe(8_327_781_479n);
     const symbols = ['USDC', 'JUP', 'SOL'];
-    const flagsOf = (t: SquadsTreasury) => checkSquadsDrift({ policy: p, squads: t, agent: AGENT, symbols, prices, destinations: new Set([GRANTEE, VAULT]) });
+    const flagsOf = (t: SquadsTreasury) =>
+      checkSquadsDrift({ policy: p, squads: t, agent: AGENT, symbols, prices, destinations: new Set([GRANTEE, VAULT]) });
     const granted = (extra: Partial<SquadsSpendingLimit>[]) =>
-      treasury([...withSol.limits.filter((l) => l.symbol !== 'SOL').map((l) => ({ mint: l.mint, amount: l.amount, period: l.period, destinations: l.destinations })), ...extra]);
+      treasury([
+        ...withSol.limits
+          .filter((l) => l.symbol !== 'SOL')
+          .map((l) => ({ mint: l.mint, amount: l.amount, period: l.period, destinations: l.destinations })),
+        ...extra,
+      ]);
     const missing = flagsOf(granted([]));
     expect(missing.map((f) => `${f.id}:${f.subject}`)).toEqual(['missing-limit:SOL']);
     expect(missing[0]!.message).toMatch(/SOL payments come from the agent's own float instead/);

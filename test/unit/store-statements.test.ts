@@ -15,7 +15,10 @@ describe('statement cache', () => {
       insert.run('x');
       statement(a.db, 'INSERT INTO t (v) VALUES (?)').run('y');
       a.db.exec('ALTER TABLE t ADD COLUMN w TEXT');
-      expect(statement(a.db, 'SELECT * FROM t ORDER BY id').all()).toEqual([{ id: 1, v: 'x', w: null }, { id: 2, v: 'y', w: null }]);
+      expect(statement(a.db, 'SELECT * FROM t ORDER BY id').all()).toEqual([
+        { id: 1, v: 'x', w: null },
+        { id: 2, v: 'y', w: null },
+      ]);
       expect(statement(b.db, 'SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 0 });
     } finally {
       a.close();

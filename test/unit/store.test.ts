@@ -44,7 +44,9 @@ describe('store', () => {
     const store = openStore(path, { migrations: v2 });
     try {
       expect(store.schemaVersion).toBe(2);
-      expect(store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('one', 'two')").pluck().all().sort()).toEqual(['one', 'two']);
+      expect(
+        store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('one', 'two')").pluck().all().sort(),
+      ).toEqual(['one', 'two']);
     } finally {
       store.close();
     }
@@ -63,7 +65,9 @@ describe('store', () => {
       thrown = error;
     }
     expect(isStewardError(thrown) && thrown.code).toBe('STORE_NEWER_SCHEMA');
-    expect((thrown as Error).message).toBe(`the database ${path} has schema version 999, newer than this Steward understands (${latestSchemaVersion()})`);
+    expect((thrown as Error).message).toBe(
+      `the database ${path} has schema version 999, newer than this Steward understands (${latestSchemaVersion()})`,
+    );
   });
 
   it('rolls back a failing migration and leaves the database as it was', () => {

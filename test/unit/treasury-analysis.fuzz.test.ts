@@ -27,7 +27,13 @@ function build(holdings: Array<{ amount: bigint; price: bigint; decimals: number
     chainClock: null,
     agent: null,
     oracle: { maxStalenessSeconds: 60, maxConfidenceBps: 100 },
-    tokens: holdings.map((h, index) => ({ symbol: `T${index}`, mint: addr(10 + index), decimals: h.decimals, pyth: addr(50 + index), stable: h.stable })),
+    tokens: holdings.map((h, index) => ({
+      symbol: `T${index}`,
+      mint: addr(10 + index),
+      decimals: h.decimals,
+      pyth: addr(50 + index),
+      stable: h.stable,
+    })),
     owners: [{ address: owner, lamports: 0n, exists: true }],
     tokenAccounts: holdings.map((h, index) => ({
       address: addr(100 + index),
@@ -41,7 +47,16 @@ function build(holdings: Array<{ amount: bigint; price: bigint; decimals: number
       closeAuthority: null,
       extensions: [],
     })),
-    mints: holdings.map((h, index) => ({ address: addr(10 + index), program: 'spl-token' as const, decimals: h.decimals, supply: 0n, mintAuthority: null, freezeAuthority: null, extensions: [], risks: [] })),
+    mints: holdings.map((h, index) => ({
+      address: addr(10 + index),
+      program: 'spl-token' as const,
+      decimals: h.decimals,
+      supply: 0n,
+      mintAuthority: null,
+      freezeAuthority: null,
+      extensions: [],
+      risks: [],
+    })),
     stakeAccounts: [],
     prices: holdings.map((h, index) => ({
       symbol: `T${index}`,
@@ -68,7 +83,10 @@ describe('analyzeTreasury invariants', () => {
       fc.property(fc.array(holding, { minLength: 1, maxLength: 8 }), (holdings) => {
         const analysis = analyzeTreasury(build(holdings), { depegThresholdBps: 50 });
         const rows = analysis.assets.filter((asset) => asset.label !== 'SOL');
-        const sum = (kind: string) => rows.filter((asset) => asset.valueKind === kind && asset.amount > 0n).reduce((total, asset) => total + (asset.valueMicroUsd ?? 0n), 0n);
+        const sum = (kind: string) =>
+          rows
+            .filter((asset) => asset.valueKind === kind && asset.amount > 0n)
+            .reduce((total, asset) => total + (asset.valueMicroUsd ?? 0n), 0n);
         expect(analysis.totals.trustedMicroUsd).toBe(sum('trusted'));
         expect(analysis.totals.untrustedMicroUsd).toBe(sum('untrusted'));
         const weighted = rows.filter((asset) => asset.weightPpm !== null && asset.amount > 0n);

@@ -69,7 +69,12 @@ function snapshot(overrides: Partial<TreasurySnapshot> = {}): TreasurySnapshot {
       risks: [],
     })),
     stakeAccounts: [],
-    prices: [price('SOL', 15_000_000_000n), price('USDC', 100_000_000n), price('USDT', 99_150_000n), price('JUP', 82_000_000n, false, ['stale: published 900s ago, limit 60s'])],
+    prices: [
+      price('SOL', 15_000_000_000n),
+      price('USDC', 100_000_000n),
+      price('USDT', 99_150_000n),
+      price('JUP', 82_000_000n, false, ['stale: published 900s ago, limit 60s']),
+    ],
     allowances: [],
     problems: [],
     rpcCalls: {},
@@ -122,10 +127,11 @@ describe('analyzeTreasury', () => {
   });
 
   it('a single-asset treasury is 100% of one asset with HHI 10000', () => {
-    const analysis = analyzeTreasury(
-      snapshot({ tokenAccounts: [tokenAccount(20, USDC, 10n ** 12n)] }),
-      { depegThresholdBps: 50, monthlySpendUsd: '250000', targets: { USDC: '100%' } },
-    );
+    const analysis = analyzeTreasury(snapshot({ tokenAccounts: [tokenAccount(20, USDC, 10n ** 12n)] }), {
+      depegThresholdBps: 50,
+      monthlySpendUsd: '250000',
+      targets: { USDC: '100%' },
+    });
     const usdc = analysis.assets.find((asset) => asset.label === 'USDC');
     // 1,000,000.000000 USDC at 1.00000000 = $1,000,000 = 10^12 micro-USD.
     expect(usdc?.valueMicroUsd).toBe(10n ** 12n);
@@ -164,7 +170,11 @@ describe('analyzeTreasury', () => {
     expect(analysis.runway.months).toBe('29.95');
     expect(analysis.runway.stableMonths).toBe('14.95');
     // USDT 0.9915 is 85 bps from $1: past 50.
-    expect(analysis.depegs.find((check) => check.symbol === 'USDT')).toMatchObject({ status: 'depegged', deviationBps: '85', priceText: '0.9915' });
+    expect(analysis.depegs.find((check) => check.symbol === 'USDT')).toMatchObject({
+      status: 'depegged',
+      deviationBps: '85',
+      priceText: '0.9915',
+    });
     expect(analysis.depegs.find((check) => check.symbol === 'USDC')).toMatchObject({ status: 'pegged', deviationBps: '0' });
     // Idle SOL: 1000 − 0.1 reserve = 999.9 SOL, worth $149,985.
     expect(analysis.idleSol.idleLamports).toBe(999_900_000_000n);
@@ -175,7 +185,9 @@ describe('analyzeTreasury', () => {
 
   it('stays exact past 2^53 base units', () => {
     const huge = (1n << 64n) - 1n; // 18,446,744,073,709.551615 USDC
-    const analysis = analyzeTreasury(snapshot({ tokenAccounts: [tokenAccount(20, USDC, huge), tokenAccount(21, USDC, huge)] }), { depegThresholdBps: 50 });
+    const analysis = analyzeTreasury(snapshot({ tokenAccounts: [tokenAccount(20, USDC, huge), tokenAccount(21, USDC, huge)] }), {
+      depegThresholdBps: 50,
+    });
     expect(analysis.totals.trustedMicroUsd).toBe(2n * huge);
     expect(formatUsd(analysis.totals.trustedMicroUsd, 'decimal')).toBe('36893488147419.10323');
     expect(analysis.assets.find((asset) => asset.label === 'USDC')?.sources).toHaveLength(2);
@@ -200,7 +212,11 @@ describe('analyzeTreasury', () => {
     });
     const analysis = analyzeTreasury(
       snapshot({
-        stakeAccounts: [stake(30, OWNER, 'active', 500n * 10n ** 9n), stake(31, OWNER, 'inactive', 20n * 10n ** 9n), stake(32, addr(61), 'active', 7n * 10n ** 9n)],
+        stakeAccounts: [
+          stake(30, OWNER, 'active', 500n * 10n ** 9n),
+          stake(31, OWNER, 'inactive', 20n * 10n ** 9n),
+          stake(32, addr(61), 'active', 7n * 10n ** 9n),
+        ],
       }),
       { depegThresholdBps: 50 },
     );
@@ -230,21 +246,29 @@ describe('analyzeTreasury', () => {
             mintAuthority: null,
             freezeAuthority: null,
             extensions: ['PermanentDelegate'],
-            risks: [{ kind: 'permanent-delegate', detail: 'anyone holding the permanent delegate key can move or burn tokens from every account', authority: addr(67) }],
+            risks: [
+              {
+                kind: 'permanent-delegate',
+                detail: 'anyone holding the permanent delegate key can move or burn tokens from every account',
+                authority: addr(67),
+              },
+            ],
           },
         ],
       }),
       { depegThresholdBps: 50 },
     );
     const codes = analysis.flags.map((flag) => `${flag.severity}:${flag.code}:${flag.subject}`).sort();
-    expect(codes).toEqual([
-      'critical:depeg:USDT',
-      `critical:foreign-delegate:${addr(20)}`,
-      `critical:mint-risk:${ODD.slice(0, 4)}…${ODD.slice(-4)}`,
-      'warning:unpriced-asset:' + `${ODD.slice(0, 4)}…${ODD.slice(-4)}`,
-      'warning:untrusted-price:USDT',
-      `warning:frozen-account:${addr(21)}`,
-    ].sort());
+    expect(codes).toEqual(
+      [
+        'critical:depeg:USDT',
+        `critical:foreign-delegate:${addr(20)}`,
+        `critical:mint-risk:${ODD.slice(0, 4)}…${ODD.slice(-4)}`,
+        'warning:unpriced-asset:' + `${ODD.slice(0, 4)}…${ODD.slice(-4)}`,
+        'warning:untrusted-price:USDT',
+        `warning:frozen-account:${addr(21)}`,
+      ].sort(),
+    );
     const usdt = analysis.assets.find((asset) => asset.label === 'USDT');
     expect(usdt?.flags).toEqual(['decimals-mismatch']);
     expect(usdt?.decimals).toBe(9);
@@ -285,7 +309,10 @@ describe('analyzeTreasury', () => {
   });
 
   it('targets the treasury does not hold show as zero rows with negative drift', () => {
-    const analysis = analyzeTreasury(snapshot({ tokenAccounts: [tokenAccount(20, USDC, 10n ** 6n)] }), { depegThresholdBps: 50, targets: { USDC: '60%', JUP: '40%' } });
+    const analysis = analyzeTreasury(snapshot({ tokenAccounts: [tokenAccount(20, USDC, 10n ** 6n)] }), {
+      depegThresholdBps: 50,
+      targets: { USDC: '60%', JUP: '40%' },
+    });
     expect(analysis.targets.missingHoldings).toEqual(['JUP']);
     expect(analysis.assets.find((asset) => asset.label === 'JUP')).toMatchObject({ amount: 0n, weightPpm: 0n, driftPpm: -400_000n });
   });
@@ -313,7 +340,8 @@ describe('summarizeForPrompt', () => {
 });
 
 describe('TreasuryView', () => {
-  const ata = (owner: Address, mint: Address): string => getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(owner), true).toBase58();
+  const ata = (owner: Address, mint: Address): string =>
+    getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(owner), true).toBase58();
 
   it('is the one value and the one treasury address book for the analysis, the policy and a review', () => {
     const view = buildTreasuryView(mixed());

@@ -38,7 +38,8 @@ describe('parseStakeAccount', () => {
       deactivationEpoch: null,
       activation: 'activating',
     });
-    const state = (activation: bigint, deactivation: bigint, epoch: bigint | null) => (parseStakeAccount(stakeBytes(2, activation, deactivation), epoch) as { activation: string }).activation;
+    const state = (activation: bigint, deactivation: bigint, epoch: bigint | null) =>
+      (parseStakeAccount(stakeBytes(2, activation, deactivation), epoch) as { activation: string }).activation;
     expect(state(5n, U64_MAX, 6n)).toBe('active');
     expect(state(5n, 7n, 7n)).toBe('deactivating');
     expect(state(5n, 7n, 8n)).toBe('inactive');
@@ -93,7 +94,8 @@ describe('readPythPrice', () => {
   });
 
   it('keeps but distrusts stale, halted, wide, non-positive, future and foreign prices, saying why', () => {
-    const reasons = (fields: Partial<Parameters<typeof encodePythPriceAccount>[0]>, owner?: PublicKey) => readPythPrice('X', account, info(fields, owner), now, limits).reasons;
+    const reasons = (fields: Partial<Parameters<typeof encodePythPriceAccount>[0]>, owner?: PublicKey) =>
+      readPythPrice('X', account, info(fields, owner), now, limits).reasons;
     expect(reasons({ timestamp: now - 61n })).toEqual(['stale: published 61s ago, limit 60s']);
     expect(reasons({ status: PythStatus.Halted })).toEqual(['status is Halted, not Trading']);
     // 1% of 0.9915 is 0.009915: a confidence of 0.00991501 is just past it.
@@ -125,18 +127,42 @@ describe('readPythPrice', () => {
   });
 
   it('reports a missing or non-Pyth account without a price', () => {
-    expect(readPythPrice('X', account, null, now, limits)).toMatchObject({ component: null, trusted: false, reasons: [`price account ${account} does not exist`] });
+    expect(readPythPrice('X', account, null, now, limits)).toMatchObject({
+      component: null,
+      trusted: false,
+      reasons: [`price account ${account} does not exist`],
+    });
     const garbage: AccountInfo<Buffer> = { data: Buffer.alloc(3312, 1), owner: PYTH_PROGRAM_ID, lamports: 1, executable: false };
-    expect(readPythPrice('X', account, garbage, now, limits)).toMatchObject({ component: null, status: 'Unreadable', reasons: [`account ${account} is not a Pyth price account`] });
+    expect(readPythPrice('X', account, garbage, now, limits)).toMatchObject({
+      component: null,
+      status: 'Unreadable',
+      reasons: [`account ${account} is not a Pyth price account`],
+    });
   });
 });
 
 describe('mintRisks', () => {
-  const asInfo = (data: Uint8Array, owner: PublicKey): AccountInfo<Buffer> => ({ data: Buffer.from(data), owner, lamports: 1, executable: false });
+  const asInfo = (data: Uint8Array, owner: PublicKey): AccountInfo<Buffer> => ({
+    data: Buffer.from(data),
+    owner,
+    lamports: 1,
+    executable: false,
+  });
 
   it('finds nothing on a classic SPL mint', () => {
     const data = Buffer.alloc(MintLayout.span);
-    MintLayout.encode({ mintAuthorityOption: 0, mintAuthority: PublicKey.default, supply: 1n, decimals: 6, isInitialized: true, freezeAuthorityOption: 0, freezeAuthority: PublicKey.default }, data);
+    MintLayout.encode(
+      {
+        mintAuthorityOption: 0,
+        mintAuthority: PublicKey.default,
+        supply: 1n,
+        decimals: 6,
+        isInitialized: true,
+        freezeAuthorityOption: 0,
+        freezeAuthority: PublicKey.default,
+      },
+      data,
+    );
     expect(mintRisks(unpackMint(key(1), asInfo(data, TOKEN_PROGRAM_ID), TOKEN_PROGRAM_ID))).toEqual([]);
   });
 
@@ -146,7 +172,10 @@ describe('mintRisks', () => {
       freezeAuthority: null,
       supply: 10n,
       decimals: 6,
-      extensions: { transferFee: { feeAuthority: key(4), withdrawWithheldAuthority: key(4), basisPoints: 25, maximumFee: 5_000_000n, epoch: 0n }, permanentDelegate: key(5) },
+      extensions: {
+        transferFee: { feeAuthority: key(4), withdrawWithheldAuthority: key(4), basisPoints: 25, maximumFee: 5_000_000n, epoch: 0n },
+        permanentDelegate: key(5),
+      },
     });
     const risks = mintRisks(unpackMint(key(2), asInfo(data, TOKEN_2022_PROGRAM_ID), TOKEN_2022_PROGRAM_ID));
     expect(risks.map((risk) => [risk.kind, risk.authority])).toEqual([
@@ -159,10 +188,27 @@ describe('mintRisks', () => {
   it('flags transfer hooks, default-frozen and non-transferable mints from raw TLV', () => {
     // Base mint (82 bytes) padded to 165, account type 1 (mint), then type/length/value entries.
     const base = Buffer.alloc(166);
-    MintLayout.encode({ mintAuthorityOption: 0, mintAuthority: PublicKey.default, supply: 0n, decimals: 0, isInitialized: true, freezeAuthorityOption: 1, freezeAuthority: key(6) }, base);
+    MintLayout.encode(
+      {
+        mintAuthorityOption: 0,
+        mintAuthority: PublicKey.default,
+        supply: 0n,
+        decimals: 0,
+        isInitialized: true,
+        freezeAuthorityOption: 1,
+        freezeAuthority: key(6),
+      },
+      base,
+    );
     base[165] = 1;
-    const tlv = (type: number, value: Buffer) => Buffer.concat([Buffer.from([type & 0xff, type >> 8, value.length & 0xff, value.length >> 8]), value]);
-    const data = Buffer.concat([base, tlv(14, Buffer.concat([key(7).toBuffer(), key(8).toBuffer()])), tlv(6, Buffer.from([2])), tlv(9, Buffer.alloc(0))]);
+    const tlv = (type: number, value: Buffer) =>
+      Buffer.concat([Buffer.from([type & 0xff, type >> 8, value.length & 0xff, value.length >> 8]), value]);
+    const data = Buffer.concat([
+      base,
+      tlv(14, Buffer.concat([key(7).toBuffer(), key(8).toBuffer()])),
+      tlv(6, Buffer.from([2])),
+      tlv(9, Buffer.alloc(0)),
+    ]);
     const risks = mintRisks(unpackMint(key(3), asInfo(data, TOKEN_2022_PROGRAM_ID), TOKEN_2022_PROGRAM_ID));
     expect(risks.map((risk) => [risk.kind, risk.authority])).toEqual([
       ['transfer-hook', key(8).toBase58()],

@@ -23,7 +23,19 @@ function snapshot(slot: bigint, owners: Address[], lamports: bigint): TreasurySn
     mints: [],
     stakeAccounts: [],
     prices: [
-      { symbol: 'SOL', account: addr(9), component: 15_000_000_000n, confidenceComponent: 1n, exponent: -8, status: 'Trading', publishSlot: slot, publishTime: 1n, ageSeconds: 1, trusted: true, reasons: [] },
+      {
+        symbol: 'SOL',
+        account: addr(9),
+        component: 15_000_000_000n,
+        confidenceComponent: 1n,
+        exponent: -8,
+        status: 'Trading',
+        publishSlot: slot,
+        publishTime: 1n,
+        ageSeconds: 1,
+        trusted: true,
+        reasons: [],
+      },
     ],
     allowances: [],
     problems: [],
@@ -37,8 +49,17 @@ describe('treasury observation store', () => {
     const owners = [addr(1), addr(2)];
     const first = snapshot(100n, owners, 10n ** 9n);
     const huge = snapshot(2n ** 60n, owners, (1n << 64n) - 1n);
-    const devnet = { cluster: 'genesis:EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG', clusterName: 'devnet', endpoint: 'https://api.devnet.solana.com' };
-    const idA = saveObservation(store.db, { snapshot: huge, analysis: analyzeTreasury(huge, { depegThresholdBps: 50 }), agent: 'treasury-guardian', ...devnet });
+    const devnet = {
+      cluster: 'genesis:EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG',
+      clusterName: 'devnet',
+      endpoint: 'https://api.devnet.solana.com',
+    };
+    const idA = saveObservation(store.db, {
+      snapshot: huge,
+      analysis: analyzeTreasury(huge, { depegThresholdBps: 50 }),
+      agent: 'treasury-guardian',
+      ...devnet,
+    });
     const idB = saveObservation(store.db, { snapshot: first, analysis: analyzeTreasury(first, { depegThresholdBps: 50 }), ...devnet });
     expect(idB).toBe(idA + 1);
     const latest = latestObservation(store.db, [addr(2), addr(1), addr(2)], { cluster: devnet.cluster });
@@ -63,7 +84,11 @@ describe('treasury observation store', () => {
   it('names the row when a stored snapshot does not read back', () => {
     using store = openStore(':memory:');
     const good = snapshot(5n, [addr(1)], 1n);
-    const id = saveObservation(store.db, { snapshot: good, analysis: analyzeTreasury(good, { depegThresholdBps: 50 }), cluster: 'embedded' });
+    const id = saveObservation(store.db, {
+      snapshot: good,
+      analysis: analyzeTreasury(good, { depegThresholdBps: 50 }),
+      cluster: 'embedded',
+    });
     store.db.prepare('UPDATE treasury_observations SET snapshot = ? WHERE id = ?').run('{"version":1,"slot":"x"}', id);
     let thrown: unknown;
     try {

@@ -45,13 +45,38 @@ describe('untrusted text in CLI output (real processes)', () => {
     });
     const store = openStore(db);
     try {
-      actionId = recordDecision({ db: store.db, policy, agent: 'treasury-guardian', payload, verdict: { ...verdict, kind: 'needs-approval' } as typeof verdict, now: new Date(now) });
+      actionId = recordDecision({
+        db: store.db,
+        policy,
+        agent: 'treasury-guardian',
+        payload,
+        verdict: { ...verdict, kind: 'needs-approval' } as typeof verdict,
+        now: new Date(now),
+      });
       const runId = startRun(store.db, 'treasury-guardian', 'cli', new Date(now));
       const report = join(dir, 'report.md');
       const result = {
-        runId, agent: 'treasury-guardian', status: 'failed', error: HOSTILE, mode: 'autonomous', cluster: 'embedded', startedAt: new Date(now).toISOString(),
-        model: null, phases: [{ name: 'decide', ms: 1, ok: false, detail: HOSTILE }], analysis: null, positions: null, assessment: HOSTILE,
-        actions: [{ actionId, proposed: payload, verdict: 'needs-approval', state: 'pending-approval', rules: [{ id: 'approval.above', effect: 'needs-approval', reason: HOSTILE }] }],
+        runId,
+        agent: 'treasury-guardian',
+        status: 'failed',
+        error: HOSTILE,
+        mode: 'autonomous',
+        cluster: 'embedded',
+        startedAt: new Date(now).toISOString(),
+        model: null,
+        phases: [{ name: 'decide', ms: 1, ok: false, detail: HOSTILE }],
+        analysis: null,
+        positions: null,
+        assessment: HOSTILE,
+        actions: [
+          {
+            actionId,
+            proposed: payload,
+            verdict: 'needs-approval',
+            state: 'pending-approval',
+            rules: [{ id: 'approval.above', effect: 'needs-approval', reason: HOSTILE }],
+          },
+        ],
         reviews: [],
       } as unknown as RunResult;
       writeFileSync(report, renderRunReport(result));

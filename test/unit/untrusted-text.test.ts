@@ -13,7 +13,34 @@ function renderInline(markdown: string): string {
 
 const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 80 }),
-  fc.string({ unit: fc.constantFrom('\x1b', '[', '2', 'J', '\\', 'x', '1', 'b', '\u202e', '\u200b', '\r', '\n', '|', '`', '#', ':', 'w', '.', '<', 'a', ' ', '\u0085', '\ud800'), maxLength: 40 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '\x1b',
+      '[',
+      '2',
+      'J',
+      '\\',
+      'x',
+      '1',
+      'b',
+      '\u202e',
+      '\u200b',
+      '\r',
+      '\n',
+      '|',
+      '`',
+      '#',
+      ':',
+      'w',
+      '.',
+      '<',
+      'a',
+      ' ',
+      '\u0085',
+      '\ud800',
+    ),
+    maxLength: 40,
+  }),
 );
 
 describe('untrusted text at the output boundary', () => {

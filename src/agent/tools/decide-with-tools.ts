@@ -77,13 +77,32 @@ export async function decideWithTools(params: DecideWithToolsParams): Promise<To
   const user = toolAgentTask(params.analysis, agent.maxActionsPerRun);
   const identity = await params.model.modelIdentity();
   const record = (raw: string | null, parsed: unknown, attempts: number, usage: GenerationUsage, error: string | null) =>
-    recordModelDecision(runtime.db, {
-      runId: params.runId, task: 'treasury', modelId: identity.model, modelHash: identity.sha256 ?? null, prompt: { system, user, truncated: [] },
-      rawOutput: raw, parsed, attempts, usage: { ...usage }, error,
-    }, runtime.now());
+    recordModelDecision(
+      runtime.db,
+      {
+        runId: params.runId,
+        task: 'treasury',
+        modelId: identity.model,
+        modelHash: identity.sha256 ?? null,
+        prompt: { system, user, truncated: [] },
+        rawOutput: raw,
+        parsed,
+        attempts,
+        usage: { ...usage },
+        error,
+      },
+      runtime.now(),
+    );
   let loop: ToolAgentResult;
   try {
-    loop = await runToolAgent({ model: params.model as never, tools: stewardTools(session), systemPrompt: system, task: user, limits: agent.toolAgent, signal: params.signal });
+    loop = await runToolAgent({
+      model: params.model as never,
+      tools: stewardTools(session),
+      systemPrompt: system,
+      task: user,
+      limits: agent.toolAgent,
+      signal: params.signal,
+    });
   } catch (error) {
     const failure = toStewardError(error);
     record(null, { toolCalls: [...session.calls] }, 0, { promptTokens: 0, completionTokens: 0 }, failure.message);
@@ -92,9 +111,25 @@ export async function decideWithTools(params: DecideWithToolsParams): Promise<To
   const transcript = loop.messages.slice(1).map((message) => ({
     role: message.getType(),
     text: message.text,
-    ...((message as { tool_calls?: unknown[] }).tool_calls?.length ? { toolCalls: (message as { tool_calls?: unknown[] }).tool_calls } : {}),
+    ...((message as { tool_calls?: unknown[] }).tool_calls?.length
+      ? { toolCalls: (message as { tool_calls?: unknown[] }).tool_calls }
+      : {}),
   }));
-  record(JSON.stringify(transcript), { stoppedBy: loop.stoppedBy, toolCalls: Object.fromEntries(session.calls), actions: session.outcomes.map((o) => o.actionId) }, loop.modelCalls, loop.usage, null);
-  const assessment = loop.finalText?.trim() || `the tool agent stopped (${loop.stoppedBy}) after ${loop.modelCalls} model call(s) and ${loop.toolCalls} tool call(s) without a final answer`;
-  return { actions: session.outcomes, assessment, loop: { modelCalls: loop.modelCalls, toolCalls: loop.toolCalls, stoppedBy: loop.stoppedBy }, usage: loop.usage, failure: session.firstFailure };
+  record(
+    JSON.stringify(transcript),
+    { stoppedBy: loop.stoppedBy, toolCalls: Object.fromEntries(session.calls), actions: session.outcomes.map((o) => o.actionId) },
+    loop.modelCalls,
+    loop.usage,
+    null,
+  );
+  const assessment =
+    loop.finalText?.trim() ||
+    `the tool agent stopped (${loop.stoppedBy}) after ${loop.modelCalls} model call(s) and ${loop.toolCalls} tool call(s) without a final answer`;
+  return {
+    actions: session.outcomes,
+    assessment,
+    loop: { modelCalls: loop.modelCalls, toolCalls: loop.toolCalls, stoppedBy: loop.stoppedBy },
+    usage: loop.usage,
+    failure: session.firstFailure,
+  };
 }

@@ -49,25 +49,43 @@ export class ScriptedToolModel extends BaseChatModel<ScriptedCallOptions> {
     return 'steward-scripted-tools';
   }
 
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<ScriptedCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, ScriptedCallOptions> {
-    return this.withConfig({ ...kwargs, tools: toolSpecs(tools) } as Partial<ScriptedCallOptions>) as unknown as Runnable<BaseLanguageModelInput, AIMessageChunk, ScriptedCallOptions>;
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<ScriptedCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, ScriptedCallOptions> {
+    return this.withConfig({ ...kwargs, tools: toolSpecs(tools) } as Partial<ScriptedCallOptions>) as unknown as Runnable<
+      BaseLanguageModelInput,
+      AIMessageChunk,
+      ScriptedCallOptions
+    >;
   }
 
   async _generate(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ChatResult> {
     const step = this.step++;
     const tools = (options.tools ?? []).map((spec) => spec.name);
-    const next = typeof this.script === 'function' ? this.script({ messages, tools, step }) : this.script[Math.min(step, this.script.length - 1)];
+    const next =
+      typeof this.script === 'function' ? this.script({ messages, tools, step }) : this.script[Math.min(step, this.script.length - 1)];
     if (!next) throw new StewardError('INTERNAL', `the scripted tool model "${this.name_}" has an empty script`);
     const message =
       'answer' in next
         ? new AIMessage(next.answer)
-        : new AIMessage({ content: '', tool_calls: next.toolCalls.map((call) => ({ id: `call_${randomUUID()}`, name: call.name, args: call.args, type: 'tool_call' as const })) });
+        : new AIMessage({
+            content: '',
+            tool_calls: next.toolCalls.map((call) => ({
+              id: `call_${randomUUID()}`,
+              name: call.name,
+              args: call.args,
+              type: 'tool_call' as const,
+            })),
+          });
     return { generations: [{ text: typeof message.content === 'string' ? message.content : '', message }] };
   }
 
   /** Not a structured-output model: single-shot decisions need scriptedModel. */
   async generateStructured(): Promise<Completion> {
-    throw new StewardError('CONFIG_INVALID', `the scripted tool model "${this.name_}" only answers tool calls`, { hint: 'use decision: tool-agent with it, or scriptedModel() for single-shot decisions' });
+    throw new StewardError('CONFIG_INVALID', `the scripted tool model "${this.name_}" only answers tool calls`, {
+      hint: 'use decision: tool-agent with it, or scriptedModel() for single-shot decisions',
+    });
   }
 
   async modelIdentity(): Promise<ModelIdentity> {

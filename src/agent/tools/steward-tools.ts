@@ -16,7 +16,15 @@ import { knownDestinations, reviewTarget } from '../review-target.js';
 import { signatureOf, type ActionOutcome } from '../fenced-action.js';
 import type { ToolSession } from './tool-session.js';
 
-export const STEWARD_TOOL_NAMES = ['observe_treasury', 'analyze_positions', 'review_proposal', 'propose_transfer', 'propose_swap', 'propose_stake', 'propose_vote'] as const;
+export const STEWARD_TOOL_NAMES = [
+  'observe_treasury',
+  'analyze_positions',
+  'review_proposal',
+  'propose_transfer',
+  'propose_swap',
+  'propose_stake',
+  'propose_vote',
+] as const;
 export type StewardToolName = (typeof STEWARD_TOOL_NAMES)[number];
 
 /** What a propose_* tool answers: the verdict and what became of the action, as data. */
@@ -25,7 +33,18 @@ export interface ProposalResult {
   actionId: number | null;
   verdict: 'allow' | 'needs-approval' | 'deny' | 'not-evaluated';
   /** landed: confirmed on chain; pending-approval: waits for a human; the rest say why nothing landed. */
-  outcome: 'landed' | 'denied' | 'pending-approval' | 'dry-run' | 'refused' | 'failed' | 'expired' | 'in-flight' | 'prepared' | 'not-executed' | 'limit-reached';
+  outcome:
+    | 'landed'
+    | 'denied'
+    | 'pending-approval'
+    | 'dry-run'
+    | 'refused'
+    | 'failed'
+    | 'expired'
+    | 'in-flight'
+    | 'prepared'
+    | 'not-executed'
+    | 'limit-reached';
   /** The policy rules that fired: id, effect (allow | needs-approval | deny) and reason. */
   rules: { id: string; effect: string; reason: string }[];
   /** The journal state (approved, confirmed, denied, pending-approval, ...). */
@@ -38,17 +57,37 @@ export interface ProposalResult {
 
 export function proposalResult(outcome: ActionOutcome | null, limit?: number): ProposalResult {
   if (!outcome) {
-    return { actionId: null, verdict: 'not-evaluated', outcome: 'limit-reached', rules: [], state: 'none', reason: `this agent may propose at most ${limit ?? 0} action(s) per run; nothing was recorded` };
+    return {
+      actionId: null,
+      verdict: 'not-evaluated',
+      outcome: 'limit-reached',
+      rules: [],
+      state: 'none',
+      reason: `this agent may propose at most ${limit ?? 0} action(s) per run; nothing was recorded`,
+    };
   }
   const base = { actionId: outcome.actionId, verdict: outcome.verdict, rules: outcome.rules, state: outcome.state };
   const signature = signatureOf(outcome.execution);
   const withSignature = signature ? { signature } : {};
   if (outcome.verdict === 'deny') return { ...base, outcome: 'denied' };
   if (outcome.state === 'pending-approval' && outcome.actionId !== null) {
-    return { ...base, outcome: 'pending-approval', approval: { actionId: outcome.actionId, approveWith: `steward approvals approve ${outcome.actionId}`, rejectWith: `steward approvals reject ${outcome.actionId}` } };
+    return {
+      ...base,
+      outcome: 'pending-approval',
+      approval: {
+        actionId: outcome.actionId,
+        approveWith: `steward approvals approve ${outcome.actionId}`,
+        rejectWith: `steward approvals reject ${outcome.actionId}`,
+      },
+    };
   }
   const execution = outcome.execution;
-  if (!execution) return { ...base, outcome: outcome.state === 'dry-run' ? 'dry-run' : 'not-executed', ...(outcome.note ? { reason: outcome.note } : {}) };
+  if (!execution)
+    return {
+      ...base,
+      outcome: outcome.state === 'dry-run' ? 'dry-run' : 'not-executed',
+      ...(outcome.note ? { reason: outcome.note } : {}),
+    };
   switch (execution.status) {
     case 'confirmed':
       return { ...base, outcome: 'landed', ...withSignature };
@@ -62,7 +101,12 @@ export function proposalResult(outcome: ActionOutcome | null, limit?: number): P
       return { ...base, outcome: 'expired', ...withSignature, reason: execution.error };
     case 'pending':
     case 'unknown':
-      return { ...base, outcome: 'in-flight', ...withSignature, reason: 'sent; Steward settles it by signature status and block height, never by sending again' };
+      return {
+        ...base,
+        outcome: 'in-flight',
+        ...withSignature,
+        reason: 'sent; Steward settles it by signature status and block height, never by sending again',
+      };
     case 'prepared':
       return { ...base, outcome: 'prepared', reason: execution.reason };
     default:
@@ -108,60 +152,78 @@ export function stewardTools(session: ToolSession): StructuredToolInterface[] {
     proposalResult(await session.propose({ kind, ...args }), session.maxProposals);
 
   return [
-    tool(() => guarded(session, 'observe_treasury', async () => {
-      const observation = await session.observe(true);
-      return summarizeForPrompt(observation.analysis);
-    }), {
-      name: 'observe_treasury',
-      description: 'Read the treasury now: balances, prices, allocation against targets, runway and flags, all computed by Steward.',
-      schema: z.strictObject({}),
-    }),
-    tool(() => guarded(session, 'analyze_positions', async () => {
-      const observation = await session.observe();
-      return summarizePositions(observation.positions) || 'No DeFi or liquid-staking positions were found for the treasury owners.';
-    }), {
-      name: 'analyze_positions',
-      description: 'DeFi positions of the treasury (lending health, liquidity ranges, liquid-staking rates and depeg), computed by Steward.',
-      schema: z.strictObject({}),
-    }),
-    tool(({ proposal }) => guarded(session, 'review_proposal', async () => {
-      const { realm, programId } = reviewTarget(session.agent);
-      const observation = await session.observe();
-      const { snapshot } = observation;
-      const review = await reviewRealm(session.connection, {
-        programId,
-        realm,
-        proposal,
-        treasury: indexTreasury(treasuryContextFromView(observation.view, knownDestinations(session.policyConfig, session.db))),
-        now: snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(Date.parse(snapshot.observedAt) / 1000),
-        model: null,
-        db: null,
-      });
-      const outcome = review.outcomes[0];
-      return outcome?.status === 'reviewed' ? reviewSummary(outcome.review) : { error: `no review of ${proposal}` };
-    }), {
-      name: 'review_proposal',
-      description: "Steward's deterministic review of an open governance proposal of the agent's realm: decoded instructions, risk flags, simulation, recommendation.",
-      schema: z.strictObject({ proposal: shapes.vote.proposal.describe('the proposal address (base58)') }),
-    }),
+    tool(
+      () =>
+        guarded(session, 'observe_treasury', async () => {
+          const observation = await session.observe(true);
+          return summarizeForPrompt(observation.analysis);
+        }),
+      {
+        name: 'observe_treasury',
+        description: 'Read the treasury now: balances, prices, allocation against targets, runway and flags, all computed by Steward.',
+        schema: z.strictObject({}),
+      },
+    ),
+    tool(
+      () =>
+        guarded(session, 'analyze_positions', async () => {
+          const observation = await session.observe();
+          return summarizePositions(observation.positions) || 'No DeFi or liquid-staking positions were found for the treasury owners.';
+        }),
+      {
+        name: 'analyze_positions',
+        description:
+          'DeFi positions of the treasury (lending health, liquidity ranges, liquid-staking rates and depeg), computed by Steward.',
+        schema: z.strictObject({}),
+      },
+    ),
+    tool(
+      ({ proposal }) =>
+        guarded(session, 'review_proposal', async () => {
+          const { realm, programId } = reviewTarget(session.agent);
+          const observation = await session.observe();
+          const { snapshot } = observation;
+          const review = await reviewRealm(session.connection, {
+            programId,
+            realm,
+            proposal,
+            treasury: indexTreasury(treasuryContextFromView(observation.view, knownDestinations(session.policyConfig, session.db))),
+            now: snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(Date.parse(snapshot.observedAt) / 1000),
+            model: null,
+            db: null,
+          });
+          const outcome = review.outcomes[0];
+          return outcome?.status === 'reviewed' ? reviewSummary(outcome.review) : { error: `no review of ${proposal}` };
+        }),
+      {
+        name: 'review_proposal',
+        description:
+          "Steward's deterministic review of an open governance proposal of the agent's realm: decoded instructions, risk flags, simulation, recommendation.",
+        schema: z.strictObject({ proposal: shapes.vote.proposal.describe('the proposal address (base58)') }),
+      },
+    ),
     tool((args) => guarded(session, 'propose_transfer', () => propose('transfer')(args)), {
       name: 'propose_transfer',
-      description: 'Propose paying tokens from the treasury. The policy decides; the answer says allowed and landed (with signature), denied (with the rule), or pending approval (with its id).',
+      description:
+        'Propose paying tokens from the treasury. The policy decides; the answer says allowed and landed (with signature), denied (with the rule), or pending approval (with its id).',
       schema: z.strictObject(shapes.transfer),
     }),
     tool((args) => guarded(session, 'propose_swap', () => propose('swap')(args)), {
       name: 'propose_swap',
-      description: 'Propose swapping one treasury token for another, with a slippage bound. The policy decides; the answer carries the verdict and outcome.',
+      description:
+        'Propose swapping one treasury token for another, with a slippage bound. The policy decides; the answer carries the verdict and outcome.',
       schema: z.strictObject(shapes.swap),
     }),
     tool((args) => guarded(session, 'propose_stake', () => propose('stake')(args)), {
       name: 'propose_stake',
-      description: 'Propose staking SOL from the treasury with a validator. The policy decides; the answer carries the verdict and outcome.',
+      description:
+        'Propose staking SOL from the treasury with a validator. The policy decides; the answer carries the verdict and outcome.',
       schema: z.strictObject(shapes.stake),
     }),
     tool((args) => guarded(session, 'propose_vote', () => propose('vote')(args)), {
       name: 'propose_vote',
-      description: 'Propose a vote on a governance proposal (yes, no or abstain). The policy decides (by default a human approves every vote).',
+      description:
+        'Propose a vote on a governance proposal (yes, no or abstain). The policy decides (by default a human approves every vote).',
       schema: z.strictObject(shapes.vote),
     }),
   ];

@@ -60,7 +60,13 @@ function loopBounds(limits: ToolAgentLimits, stop: { reason?: ToolAgentResult['s
         const { promptTokens, completionTokens } = usageOf(state.messages);
         const count = (type: string) => state.messages.filter((message) => message.getType() === type).length;
         stop.reason =
-          promptTokens + completionTokens >= limits.maxTokens ? 'tokens' : count('tool') >= limits.maxToolCalls ? 'tool-calls' : count('ai') >= limits.maxSteps ? 'steps' : undefined;
+          promptTokens + completionTokens >= limits.maxTokens
+            ? 'tokens'
+            : count('tool') >= limits.maxToolCalls
+              ? 'tool-calls'
+              : count('ai') >= limits.maxSteps
+                ? 'steps'
+                : undefined;
         return stop.reason ? { jumpTo: 'end' as const } : undefined;
       },
     },
@@ -68,7 +74,10 @@ function loopBounds(limits: ToolAgentLimits, stop: { reason?: ToolAgentResult['s
 }
 
 export function hasBindTools(model: unknown): model is BaseChatModel {
-  return typeof (model as { bindTools?: unknown } | null)?.bindTools === 'function' && typeof (model as { invoke?: unknown }).invoke === 'function';
+  return (
+    typeof (model as { bindTools?: unknown } | null)?.bindTools === 'function' &&
+    typeof (model as { invoke?: unknown }).invoke === 'function'
+  );
 }
 
 export async function runToolAgent(params: ToolAgentParams): Promise<ToolAgentResult> {

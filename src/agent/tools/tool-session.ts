@@ -8,7 +8,13 @@ import type { AgentConfig, PolicyConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import { compilePolicy, type CompiledPolicy } from '../../policy/index.js';
 import type { PositionsAnalysis } from '../../treasury/positions/index.js';
-import { latestObservation, saveObservation, type TreasuryAnalysis, type TreasurySnapshot, type TreasuryView } from '../../treasury/index.js';
+import {
+  latestObservation,
+  saveObservation,
+  type TreasuryAnalysis,
+  type TreasurySnapshot,
+  type TreasuryView,
+} from '../../treasury/index.js';
 import { executeFenced, fenceAction, type ActionOutcome } from '../fenced-action.js';
 import { analyzeTreasuryRead, readTreasury } from '../observe-treasury.js';
 import type { AgentRuntime, EffectiveMode } from '../agent-runtime.js';
@@ -25,7 +31,10 @@ export interface TreasuryObservation {
 }
 
 export interface ToolSessionParams {
-  runtime: Pick<AgentRuntime, 'db' | 'connection' | 'clusterKey' | 'clusterName' | 'clusterEndpoint' | 'embedded' | 'now' | 'signer' | 'confirmWith'>;
+  runtime: Pick<
+    AgentRuntime,
+    'db' | 'connection' | 'clusterKey' | 'clusterName' | 'clusterEndpoint' | 'embedded' | 'now' | 'signer' | 'confirmWith'
+  >;
   agent: AgentConfig;
   policy: PolicyConfig;
   /** The run the journal rows belong to (null: none). */
@@ -109,7 +118,15 @@ export class ToolSession {
         embedded: runtime.embedded,
       });
       const { view, analysis, positions } = analyzeTreasuryRead(this.agent, read, previous);
-      const observationId = saveObservation(runtime.db, { snapshot: read.snapshot, analysis, cluster: runtime.clusterKey, clusterName: runtime.clusterName, endpoint: runtime.clusterEndpoint, agent: this.agent.name, now: runtime.now() });
+      const observationId = saveObservation(runtime.db, {
+        snapshot: read.snapshot,
+        analysis,
+        cluster: runtime.clusterKey,
+        clusterName: runtime.clusterName,
+        endpoint: runtime.clusterEndpoint,
+        agent: this.agent.name,
+        now: runtime.now(),
+      });
       this.observation = { snapshot: read.snapshot, view, analysis, positions, observationId, takenAt: runtime.now().getTime() };
       return this.observation;
     });
@@ -126,10 +143,29 @@ export class ToolSession {
       const limit = this.params.maxProposals;
       if (limit !== undefined && this.outcomes.length >= limit) return null;
       const { runtime } = this.params;
-      const { outcome, context } = fenceAction({ db: runtime.db, policy: this.policy, agent: this.agent.name, runId: this.runId, mode: this.mode, view: observation.view, now: runtime.now() }, action);
+      const { outcome, context } = fenceAction(
+        {
+          db: runtime.db,
+          policy: this.policy,
+          agent: this.agent.name,
+          runId: this.runId,
+          mode: this.mode,
+          view: observation.view,
+          now: runtime.now(),
+        },
+        action,
+      );
       this.outcomes.push(outcome);
       const failure = await executeFenced(
-        { db: runtime.db, connection: runtime.connection, signer: runtime.signer(this.agent), policy: this.policy, now: runtime.now, confirmWith: runtime.confirmWith, signal: this.params.signal },
+        {
+          db: runtime.db,
+          connection: runtime.connection,
+          signer: runtime.signer(this.agent),
+          policy: this.policy,
+          now: runtime.now,
+          confirmWith: runtime.confirmWith,
+          signal: this.params.signal,
+        },
         outcome,
         context,
       );

@@ -25,7 +25,11 @@ function parseNonce(data: Uint8Array): ParsedAccountData | null {
     program: 'nonce',
     parsed: {
       type: 'initialized',
-      info: { authority: encodeBase58(data.subarray(8, 40)), blockhash: encodeBase58(data.subarray(40, 72)), feeCalculator: { lamportsPerSignature: view.getBigUint64(72, true).toString() } },
+      info: {
+        authority: encodeBase58(data.subarray(8, 40)),
+        blockhash: encodeBase58(data.subarray(40, 72)),
+        feeCalculator: { lamportsPerSignature: view.getBigUint64(72, true).toString() },
+      },
     },
     space: NONCE_LENGTH,
   };
@@ -53,7 +57,12 @@ function parseLookupTable(data: Uint8Array): ParsedAccountData | null {
  * The jsonParsed form of an account's data, or null when the RPC falls back to base64. `address`
  * is needed for sysvars only (they share one owner).
  */
-export function parseAccountData(owner: string, data: Uint8Array, mintDecimals: (mint: string) => number | null, address?: string): ParsedAccountData | null {
+export function parseAccountData(
+  owner: string,
+  data: Uint8Array,
+  mintDecimals: (mint: string) => number | null,
+  address?: string,
+): ParsedAccountData | null {
   if (owner === SYSTEM_PROGRAM) return parseNonce(data);
   if (owner === STAKE_PROGRAM) return parseStake(data);
   if (owner === SYSVAR_OWNER) return address === undefined ? null : parseSysvar(address, data);

@@ -33,7 +33,9 @@ const recordSchema = z.object({
   innerInstructions: z.array(
     z.object({
       index: z.number().int().nonnegative(),
-      instructions: z.array(z.object({ programIdIndex: z.number().int(), accounts: z.array(z.number().int()), data: base64, stackHeight: z.number().int() })),
+      instructions: z.array(
+        z.object({ programIdIndex: z.number().int(), accounts: z.array(z.number().int()), data: base64, stackHeight: z.number().int() }),
+      ),
     }),
   ),
 });
@@ -74,10 +76,14 @@ export function parseChainState(text: string, where: string): ChainState {
   const parsed = chainStateSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StewardError('CHAIN_FAILED', `the embedded chain state ${where} is not a state this version reads: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
-      hint: 'move it aside to start a fresh embedded chain (its transactions are then gone)',
-      context: { path: where },
-    });
+    throw new StewardError(
+      'CHAIN_FAILED',
+      `the embedded chain state ${where} is not a state this version reads: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+      {
+        hint: 'move it aside to start a fresh embedded chain (its transactions are then gone)',
+        context: { path: where },
+      },
+    );
   }
   return parsed.data;
 }

@@ -57,7 +57,12 @@ interface ReadyLine {
 function parseReadyLine(line: string): ReadyLine | null {
   try {
     const value = JSON.parse(line) as Record<string, unknown>;
-    if (typeof value.url === 'string' && typeof value.wsUrl === 'string' && Number.isInteger(value.pid) && typeof value.chainId === 'string') {
+    if (
+      typeof value.url === 'string' &&
+      typeof value.wsUrl === 'string' &&
+      Number.isInteger(value.pid) &&
+      typeof value.chainId === 'string'
+    ) {
       return { url: value.url, wsUrl: value.wsUrl, pid: value.pid as number, chainId: value.chainId };
     }
   } catch {
@@ -131,7 +136,12 @@ export async function spawnEmbeddedChain(options: SpawnEmbeddedChainOptions): Pr
   try {
     ready = await new Promise<ReadyLine>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(failure(`the embedded chain (pid ${child.pid}) did not report ready within ${readyTimeoutMs} ms`, 'the machine may be overloaded; run `steward localnet --demo` in a terminal to watch it start'));
+        reject(
+          failure(
+            `the embedded chain (pid ${child.pid}) did not report ready within ${readyTimeoutMs} ms`,
+            'the machine may be overloaded; run `steward localnet --demo` in a terminal to watch it start',
+          ),
+        );
       }, readyTimeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -162,7 +172,13 @@ export async function spawnEmbeddedChain(options: SpawnEmbeddedChainOptions): Pr
       };
       const onError = (error: Error) => {
         done();
-        reject(failure(`cannot start the embedded chain process ${process.execPath}: ${error.message}`, 'check that Node can run bin/steward.js from this checkout', error));
+        reject(
+          failure(
+            `cannot start the embedded chain process ${process.execPath}: ${error.message}`,
+            'check that Node can run bin/steward.js from this checkout',
+            error,
+          ),
+        );
       };
       stdoutLines.on('line', onLine);
       child.once('exit', onExit);

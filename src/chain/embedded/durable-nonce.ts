@@ -20,13 +20,17 @@ export function nonceAccountOf(wire: Pick<WireTransaction, 'instructions' | 'sta
   if (!first) return undefined;
   const program = wire.staticKeys[first.programIdIndex];
   if (!program || Buffer.compare(program, SYSTEM_PROGRAM) !== 0) return undefined;
-  if (first.data.length < 4 || new DataView(first.data.buffer, first.data.byteOffset, 4).getUint32(0, true) !== ADVANCE_NONCE) return undefined;
+  if (first.data.length < 4 || new DataView(first.data.buffer, first.data.byteOffset, 4).getUint32(0, true) !== ADVANCE_NONCE)
+    return undefined;
   const index = first.accounts[0];
   return index === undefined ? undefined : wire.staticKeys[index];
 }
 
 /** Whether `wire`'s blockhash is the durable nonce stored in the account its first instruction advances. */
-export function isDurableNonceValid(wire: Pick<WireTransaction, 'instructions' | 'staticKeys' | 'recentBlockhash'>, read: NonceAccountRead): boolean {
+export function isDurableNonceValid(
+  wire: Pick<WireTransaction, 'instructions' | 'staticKeys' | 'recentBlockhash'>,
+  read: NonceAccountRead,
+): boolean {
   const key = nonceAccountOf(wire);
   if (!key) return false;
   const account = read(key);

@@ -137,7 +137,10 @@ export class EmbeddedChain implements ChainWriter {
       this.#restore(options.restore);
     } else {
       this.#moveToSlot(this.#startSlot);
-      this.#vm.setAccount(this.#faucet.publicKey.toBytes(), new Account(FAUCET_LAMPORTS, new Uint8Array(), SystemProgram.programId.toBytes(), false, 0n));
+      this.#vm.setAccount(
+        this.#faucet.publicKey.toBytes(),
+        new Account(FAUCET_LAMPORTS, new Uint8Array(), SystemProgram.programId.toBytes(), false, 0n),
+      );
     }
     if (this.#autoAdvance) {
       this.#timer = setInterval(() => this.tick(), this.slotMs);
@@ -313,7 +316,7 @@ export class EmbeddedChain implements ChainWriter {
       }
       const err = outcome.kind === 'rejected' ? outcome.details.err : 'dropped';
       throw new StewardError('CHAIN_FAILED', `airdrop of ${lamports} lamports to ${address.toBase58()} failed: ${JSON.stringify(err)}`, {
-        hint: 'airdrops come from the embedded chain\'s faucet; check the amount fits in a u64',
+        hint: "airdrops come from the embedded chain's faucet; check the amount fits in a u64",
         context: { address: address.toBase58(), lamports: lamports.toString() },
       });
     }
@@ -345,7 +348,9 @@ export class EmbeddedChain implements ChainWriter {
     const details = outcome.kind === 'rejected' ? outcome.details : null;
     const err = details?.err ?? 'BlockhashNotFound';
     throw new StewardError('CHAIN_FAILED', `transaction ${outcome.signature} failed: ${transactionErrorMessage(err)}`, {
-      hint: details?.logs.length ? 'see the program logs in the error context' : 'use chain.latestBlockhash() for the recent blockhash and sign with every required signer',
+      hint: details?.logs.length
+        ? 'see the program logs in the error context'
+        : 'use chain.latestBlockhash() for the recent blockhash and sign with every required signer',
       context: { signature: outcome.signature, err, logs: details?.logs ?? [] },
     });
   }
@@ -416,9 +421,17 @@ export class EmbeddedChain implements ChainWriter {
     this.tick();
     const wire = parseWireTransaction(raw);
     const signature = encodeBase58(wire.signatures[0] as Uint8Array);
-    const empty = (err: TransactionErrorJson): ExecutionDetails => ({ err, logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] });
+    const empty = (err: TransactionErrorJson): ExecutionDetails => ({
+      err,
+      logs: [],
+      unitsConsumed: 0n,
+      returnData: null,
+      innerInstructions: [],
+    });
     if (!this.#acceptsBlockhash(wire)) {
-      return options.skipPreflight ? { kind: 'dropped', signature } : { kind: 'rejected', signature, reason: 'blockhash', details: empty('BlockhashNotFound') };
+      return options.skipPreflight
+        ? { kind: 'dropped', signature }
+        : { kind: 'rejected', signature, reason: 'blockhash', details: empty('BlockhashNotFound') };
     }
     if (this.history.has(signature)) return { kind: 'rejected', signature, reason: 'preflight', details: empty('AlreadyProcessed') };
     const resolved = this.#accountKeys(wire);
@@ -532,7 +545,8 @@ export class EmbeddedChain implements ChainWriter {
       return { ...base, err: 'BlockhashNotFound', logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] };
     }
     const resolved = this.#accountKeys(wire);
-    if (!resolved) return { ...base, err: 'AddressLookupTableNotFound', logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] };
+    if (!resolved)
+      return { ...base, err: 'AddressLookupTableNotFound', logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [] };
     const sigVerify = options.sigVerify && !options.replaceRecentBlockhash;
     if (!sigVerify) this.#vm.setSigverify(false);
     try {
@@ -544,7 +558,10 @@ export class EmbeddedChain implements ChainWriter {
       for (const entry of result.postAccounts()) {
         const account = entry.account();
         const lamports = account.lamports();
-        postAccounts.set(hexOf(entry.address), lamports === 0n ? null : { lamports, data: account.data(), owner: account.owner(), executable: account.executable() });
+        postAccounts.set(
+          hexOf(entry.address),
+          lamports === 0n ? null : { lamports, data: account.data(), owner: account.owner(), executable: account.executable() },
+        );
       }
       return { postAccounts, replacementBlockhash, accountKeys: resolved.keys, err: null, ...describeMeta(result.meta()) };
     } finally {
@@ -583,7 +600,13 @@ export class EmbeddedChain implements ChainWriter {
     for (const key of this.index.keys()) {
       const raw = this.readRaw(key);
       if (!raw || raw.executable || NOT_SAVED_OWNERS.has(encodeBase58(raw.owner))) continue;
-      accounts.push({ address: b64(key), lamports: raw.lamports.toString(), data: b64(raw.data), owner: b64(raw.owner), executable: false });
+      accounts.push({
+        address: b64(key),
+        lamports: raw.lamports.toString(),
+        data: b64(raw.data),
+        owner: b64(raw.owner),
+        executable: false,
+      });
     }
     const history: ChainState['history'] = [];
     for (const record of this.history.all()) {
@@ -605,7 +628,10 @@ export class EmbeddedChain implements ChainWriter {
         logs: meta.logs,
         unitsConsumed: meta.unitsConsumed.toString(),
         returnData: meta.returnData && { programId: meta.returnData.programId, data: b64(meta.returnData.data) },
-        innerInstructions: meta.innerInstructions.map((set) => ({ index: set.index, instructions: set.instructions.map((ix) => ({ ...ix, data: b64(ix.data) })) })),
+        innerInstructions: meta.innerInstructions.map((set) => ({
+          index: set.index,
+          instructions: set.instructions.map((ix) => ({ ...ix, data: b64(ix.data) })),
+        })),
       });
     }
     return {
@@ -658,7 +684,10 @@ export class EmbeddedChain implements ChainWriter {
           logs: saved.logs,
           unitsConsumed: BigInt(saved.unitsConsumed),
           returnData: saved.returnData && { programId: saved.returnData.programId, data: unb64(saved.returnData.data) },
-          innerInstructions: saved.innerInstructions.map((set) => ({ index: set.index, instructions: set.instructions.map((ix) => ({ ...ix, data: unb64(ix.data) })) })),
+          innerInstructions: saved.innerInstructions.map((set) => ({
+            index: set.index,
+            instructions: set.instructions.map((ix) => ({ ...ix, data: unb64(ix.data) })),
+          })),
         },
       });
     }
@@ -684,11 +713,17 @@ export class EmbeddedChain implements ChainWriter {
 }
 
 /** Owners whose accounts a saved state leaves out: sysvars (the clock rebuilds them) and program loaders' data. */
-const NOT_SAVED_OWNERS = new Set(['Sysvar1111111111111111111111111111111111111', 'NativeLoader1111111111111111111111111111111', 'BPFLoaderUpgradeab1e11111111111111111111111']);
+const NOT_SAVED_OWNERS = new Set([
+  'Sysvar1111111111111111111111111111111111111',
+  'NativeLoader1111111111111111111111111111111',
+  'BPFLoaderUpgradeab1e11111111111111111111111',
+]);
 
 /** A record's execution details, whether it holds LiteSVM's metadata or details restored from a file. */
 export function recordedMeta(meta: TransactionMetadata | RecordedMeta): RecordedMeta {
-  return typeof (meta as TransactionMetadata).computeUnitsConsumed === 'function' ? describeMeta(meta as TransactionMetadata) : (meta as RecordedMeta);
+  return typeof (meta as TransactionMetadata).computeUnitsConsumed === 'function'
+    ? describeMeta(meta as TransactionMetadata)
+    : (meta as RecordedMeta);
 }
 
 /** Logs, compute units, return data and inner instructions of LiteSVM's metadata. */

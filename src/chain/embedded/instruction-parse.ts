@@ -38,7 +38,10 @@ function parseSystem(data: Data, a: string[]): Parsed | undefined {
   switch (tag) {
     case 0:
       if (!data.has(52) || !need(2)) return undefined;
-      return { type: 'createAccount', info: { source: a[0], newAccount: a[1], lamports: Number(data.u64(4)), space: Number(data.u64(12)), owner: data.key(20) } };
+      return {
+        type: 'createAccount',
+        info: { source: a[0], newAccount: a[1], lamports: Number(data.u64(4)), space: Number(data.u64(12)), owner: data.key(20) },
+      };
     case 1:
       if (!data.has(36) || !need(1)) return undefined;
       return { type: 'assign', info: { account: a[0], owner: data.key(4) } };
@@ -50,10 +53,23 @@ function parseSystem(data: Data, a: string[]): Parsed | undefined {
       return { type: 'advanceNonce', info: { nonceAccount: a[0], recentBlockhashesSysvar: a[1], nonceAuthority: a[2] } };
     case 5:
       if (!data.has(12) || !need(5)) return undefined;
-      return { type: 'withdrawFromNonce', info: { nonceAccount: a[0], destination: a[1], recentBlockhashesSysvar: a[2], rentSysvar: a[3], nonceAuthority: a[4], lamports: Number(data.u64(4)) } };
+      return {
+        type: 'withdrawFromNonce',
+        info: {
+          nonceAccount: a[0],
+          destination: a[1],
+          recentBlockhashesSysvar: a[2],
+          rentSysvar: a[3],
+          nonceAuthority: a[4],
+          lamports: Number(data.u64(4)),
+        },
+      };
     case 6:
       if (!data.has(36) || !need(3)) return undefined;
-      return { type: 'initializeNonce', info: { nonceAccount: a[0], recentBlockhashesSysvar: a[1], rentSysvar: a[2], nonceAuthority: data.key(4) } };
+      return {
+        type: 'initializeNonce',
+        info: { nonceAccount: a[0], recentBlockhashesSysvar: a[1], rentSysvar: a[2], nonceAuthority: data.key(4) },
+      };
     case 7:
       if (!data.has(36) || !need(2)) return undefined;
       return { type: 'authorizeNonce', info: { nonceAccount: a[0], nonceAuthority: a[1], newAuthorized: data.key(4) } };
@@ -110,7 +126,15 @@ function parseToken(data: Data, a: string[]): Parsed | undefined {
       if (!need(2, 3)) return undefined;
       const kind = AUTHORITY_TYPES[data.u8(1)] ?? 'unknown';
       const target = kind === 'mintTokens' || kind === 'freezeAccount' ? 'mint' : 'account';
-      return { type: 'setAuthority', info: { [target]: a[0], authorityType: kind, newAuthority: data.u8(2) === 1 && data.has(35) ? data.key(3) : null, ...authority(a, 1, 'authority') } };
+      return {
+        type: 'setAuthority',
+        info: {
+          [target]: a[0],
+          authorityType: kind,
+          newAuthority: data.u8(2) === 1 && data.has(35) ? data.key(3) : null,
+          ...authority(a, 1, 'authority'),
+        },
+      };
     }
     case 7:
       if (!need(3, 9)) return undefined;
@@ -124,13 +148,22 @@ function parseToken(data: Data, a: string[]): Parsed | undefined {
     case 10:
     case 11:
       if (!need(3)) return undefined;
-      return { type: tag === 10 ? 'freezeAccount' : 'thawAccount', info: { account: a[0], mint: a[1], ...authority(a, 2, 'freezeAuthority') } };
+      return {
+        type: tag === 10 ? 'freezeAccount' : 'thawAccount',
+        info: { account: a[0], mint: a[1], ...authority(a, 2, 'freezeAuthority') },
+      };
     case 12:
       if (!need(4, 10)) return undefined;
-      return { type: 'transferChecked', info: { source: a[0], mint: a[1], destination: a[2], tokenAmount: checked(), ...authority(a, 3, 'authority') } };
+      return {
+        type: 'transferChecked',
+        info: { source: a[0], mint: a[1], destination: a[2], tokenAmount: checked(), ...authority(a, 3, 'authority') },
+      };
     case 13:
       if (!need(4, 10)) return undefined;
-      return { type: 'approveChecked', info: { source: a[0], mint: a[1], delegate: a[2], tokenAmount: checked(), ...authority(a, 3, 'owner') } };
+      return {
+        type: 'approveChecked',
+        info: { source: a[0], mint: a[1], delegate: a[2], tokenAmount: checked(), ...authority(a, 3, 'owner') },
+      };
     case 14:
       if (!need(3, 10)) return undefined;
       return { type: 'mintToChecked', info: { mint: a[0], account: a[1], tokenAmount: checked(), ...authority(a, 2, 'mintAuthority') } };
@@ -154,7 +187,10 @@ function parseToken(data: Data, a: string[]): Parsed | undefined {
 function parseAta(data: Data, a: string[]): Parsed | undefined {
   const tag = data.has(1) ? data.u8(0) : 0;
   if ((tag !== 0 && tag !== 1) || a.length < 6) return undefined;
-  return { type: tag === 0 ? 'create' : 'createIdempotent', info: { source: a[0], account: a[1], wallet: a[2], mint: a[3], systemProgram: a[4], tokenProgram: a[5] } };
+  return {
+    type: tag === 0 ? 'create' : 'createIdempotent',
+    info: { source: a[0], account: a[1], wallet: a[2], mint: a[3], systemProgram: a[4], tokenProgram: a[5] },
+  };
 }
 
 /** The instruction as jsonParsed renders it. */

@@ -5,7 +5,16 @@
 import type { EmbeddedChain } from './embedded-chain.js';
 import { encodeBase58 } from '../../shared/base58.js';
 import { transactionJson, type TransactionEncoding } from './rpc-encoding.js';
-import { RpcError, checkCommitment, configParam, integerParam, invalidParam, optionalBoolean, optionalInteger, type Params } from './rpc-params.js';
+import {
+  RpcError,
+  checkCommitment,
+  configParam,
+  integerParam,
+  invalidParam,
+  optionalBoolean,
+  optionalInteger,
+  type Params,
+} from './rpc-params.js';
 import { skippedSlotHash } from './slot-hashes.js';
 
 /** A validator's MAX_GET_CONFIRMED_BLOCKS_RANGE. */
@@ -46,9 +55,11 @@ export function createBlockMethods(chain: EmbeddedChain): Record<string, (params
       checkCommitment(config);
       if (config.commitment === 'processed') throw invalidParam('Method does not support commitment below `confirmed`');
       const encoding = (config.encoding ?? 'json') as TransactionEncoding;
-      if (!['json', 'jsonParsed', 'base64', 'base58'].includes(encoding)) throw invalidParam(`encoding must be one of json, jsonParsed, base64, base58; got ${JSON.stringify(encoding)}`);
+      if (!['json', 'jsonParsed', 'base64', 'base58'].includes(encoding))
+        throw invalidParam(`encoding must be one of json, jsonParsed, base64, base58; got ${JSON.stringify(encoding)}`);
       const details = config.transactionDetails ?? 'full';
-      if (details !== 'full' && details !== 'signatures' && details !== 'none') throw invalidParam('transactionDetails must be full, signatures or none (accounts is not supported by the embedded chain)');
+      if (details !== 'full' && details !== 'signatures' && details !== 'none')
+        throw invalidParam('transactionDetails must be full, signatures or none (accounts is not supported by the embedded chain)');
       const rewards = optionalBoolean(config, 'rewards') ?? true;
       const maxVersion = optionalInteger(config, 'maxSupportedTransactionVersion');
       available(slot);

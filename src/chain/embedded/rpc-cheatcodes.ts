@@ -32,7 +32,8 @@ function dataValue(value: unknown, where: string): Uint8Array {
   const text = value[0];
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw invalidParam(`${where}[0] is not valid base64`);
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.length > MAX_ACCOUNT_DATA) throw invalidParam(`${where} is ${bytes.length} bytes; an account holds at most ${MAX_ACCOUNT_DATA}`);
+  if (bytes.length > MAX_ACCOUNT_DATA)
+    throw invalidParam(`${where} is ${bytes.length} bytes; an account holds at most ${MAX_ACCOUNT_DATA}`);
   return bytes;
 }
 
@@ -41,12 +42,20 @@ function setAccountParams(params: Params): { pubkey: Uint8Array; account: Record
   requireCount(params, 1);
   if (typeof params[0] === 'string') {
     requireCount(params, 2);
-    return { pubkey: pubkeyValue(params[0], 'pubkey (params[0])'), account: configParam(params, 1, 'account'), where: 'account (params[1])' };
+    return {
+      pubkey: pubkeyValue(params[0], 'pubkey (params[0])'),
+      account: configParam(params, 1, 'account'),
+      where: 'account (params[1])',
+    };
   }
   const wrapper = configParam(params, 0, 'account file');
   const account = wrapper.account;
   if (typeof account !== 'object' || account === null || Array.isArray(account)) throw invalidParam('params[0].account must be an object');
-  return { pubkey: pubkeyValue(wrapper.pubkey, 'params[0].pubkey'), account: account as Record<string, unknown>, where: 'params[0].account' };
+  return {
+    pubkey: pubkeyValue(wrapper.pubkey, 'params[0].pubkey'),
+    account: account as Record<string, unknown>,
+    where: 'params[0].account',
+  };
 }
 
 /** The cheat methods, answering `{context, value}` with the caller's RPC context (api version, slot). */
@@ -62,14 +71,20 @@ export function createCheatMethods(
       const list = params[2];
       if (!Array.isArray(list) || list.length > 64) throw invalidParam('params[2] must be a list of up to 64 {pubkey, account} overrides');
       const overrides = list.map((entry, i) => {
-        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalidParam(`params[2][${i}] must be {pubkey, account}`);
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+          throw invalidParam(`params[2][${i}] must be {pubkey, account}`);
         const { pubkey, account } = setAccountParams([entry]);
         const where = `params[2][${i}].account`;
         const executable = account.executable ?? false;
         if (typeof executable !== 'boolean') throw invalidParam(`${where}.executable must be true or false`);
         return {
           address: pubkey,
-          account: { lamports: lamportsValue(account.lamports, `${where}.lamports`), data: dataValue(account.data, `${where}.data`), owner: pubkeyValue(account.owner, `${where}.owner`), executable },
+          account: {
+            lamports: lamportsValue(account.lamports, `${where}.lamports`),
+            data: dataValue(account.data, `${where}.data`),
+            owner: pubkeyValue(account.owner, `${where}.owner`),
+            executable,
+          },
         };
       });
       return chain.withAccountOverrides(overrides, () => simulateTransaction([params[0], params[1]]));

@@ -11,7 +11,6 @@ import { readTokenAccount, uiTokenAmount, type TokenAccountFields } from './toke
 import type { TokenSnapshot, TransactionRecord } from './transaction-history.js';
 import { isStaticWritable, parseWireTransaction } from './wire.js';
 
-
 export interface DataSlice {
   offset: number;
   length: number;
@@ -21,19 +20,34 @@ export function dataSliceOf(config: Record<string, unknown>): DataSlice | undefi
   const value = config.dataSlice;
   if (value === undefined || value === null) return undefined;
   const slice = value as Partial<DataSlice>;
-  if (typeof value !== 'object' || !Number.isSafeInteger(slice.offset) || !Number.isSafeInteger(slice.length) || (slice.offset as number) < 0 || (slice.length as number) < 0) {
+  if (
+    typeof value !== 'object' ||
+    !Number.isSafeInteger(slice.offset) ||
+    !Number.isSafeInteger(slice.length) ||
+    (slice.offset as number) < 0 ||
+    (slice.length as number) < 0
+  ) {
     throw invalidParam('dataSlice must be { offset, length } with non-negative integers');
   }
   return { offset: slice.offset as number, length: slice.length as number };
 }
 
 /** `address` (the account's key) lets jsonParsed tell the sysvars apart; without it they stay base64. */
-export function accountJson(chain: EmbeddedChain, account: RawAccount, encoding: AccountEncoding, slice?: DataSlice, address?: Uint8Array): Record<string, unknown> {
+export function accountJson(
+  chain: EmbeddedChain,
+  account: RawAccount,
+  encoding: AccountEncoding,
+  slice?: DataSlice,
+  address?: Uint8Array,
+): Record<string, unknown> {
   const owner = encodeBase58(account.owner);
   const data = slice ? account.data.subarray(slice.offset, slice.offset + slice.length) : account.data;
   let encoded: unknown;
   if (encoding === 'jsonParsed' && !slice) {
-    encoded = parseAccountData(owner, account.data, (mint) => chain.mintDecimals(mint), address && encodeBase58(address)) ?? [Buffer.from(data).toString('base64'), 'base64'];
+    encoded = parseAccountData(owner, account.data, (mint) => chain.mintDecimals(mint), address && encodeBase58(address)) ?? [
+      Buffer.from(data).toString('base64'),
+      'base64',
+    ];
   } else if (encoding === 'base64' || encoding === 'jsonParsed') {
     encoded = [Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'), 'base64'];
   } else {
@@ -69,7 +83,13 @@ function tokenBalances(chain: EmbeddedChain, snapshots: TokenSnapshot[]): Record
     }
     const decimals = chain.mintDecimals(fields.mint);
     if (decimals === null) continue;
-    out.push({ accountIndex: snapshot.accountIndex, mint: fields.mint, owner: fields.owner, programId: snapshot.programId, uiTokenAmount: uiTokenAmount(fields.amount, decimals) });
+    out.push({
+      accountIndex: snapshot.accountIndex,
+      mint: fields.mint,
+      owner: fields.owner,
+      programId: snapshot.programId,
+      uiTokenAmount: uiTokenAmount(fields.amount, decimals),
+    });
   }
   return out;
 }
@@ -83,7 +103,12 @@ export function innerInstructionsJson(sets: InnerInstructionSet[], keys?: readon
     index: set.index,
     instructions: set.instructions.map((ix) =>
       keys
-        ? parsedInstructionJson({ programId: keys[ix.programIdIndex] ?? '', accounts: ix.accounts.map((i) => keys[i] ?? ''), data: ix.data, stackHeight: ix.stackHeight })
+        ? parsedInstructionJson({
+            programId: keys[ix.programIdIndex] ?? '',
+            accounts: ix.accounts.map((i) => keys[i] ?? ''),
+            data: ix.data,
+            stackHeight: ix.stackHeight,
+          })
         : { programIdIndex: ix.programIdIndex, accounts: ix.accounts, data: encodeBase58(ix.data), stackHeight: ix.stackHeight },
     ),
   }));
@@ -92,7 +117,12 @@ export function innerInstructionsJson(sets: InnerInstructionSet[], keys?: readon
 export type TransactionEncoding = 'json' | 'jsonParsed' | 'base64' | 'base58';
 
 /** getTransaction's result for a landed transaction. */
-export function transactionJson(chain: EmbeddedChain, record: TransactionRecord, encoding: TransactionEncoding, maxSupportedVersion: number | undefined): Record<string, unknown> {
+export function transactionJson(
+  chain: EmbeddedChain,
+  record: TransactionRecord,
+  encoding: TransactionEncoding,
+  maxSupportedVersion: number | undefined,
+): Record<string, unknown> {
   const wire = parseWireTransaction(record.raw);
   if (wire.version === 0 && maxSupportedVersion === undefined) {
     throw new RpcError(
@@ -120,7 +150,11 @@ export function transactionJson(chain: EmbeddedChain, record: TransactionRecord,
     rewards: [],
     status: record.err === null ? { Ok: null } : { Err: record.err },
   };
-  if (details.returnData) meta.returnData = { programId: details.returnData.programId, data: [Buffer.from(details.returnData.data).toString('base64'), 'base64'] };
+  if (details.returnData)
+    meta.returnData = {
+      programId: details.returnData.programId,
+      data: [Buffer.from(details.returnData.data).toString('base64'), 'base64'],
+    };
   let transaction: unknown;
   if (encoding === 'base64') transaction = [Buffer.from(record.raw).toString('base64'), 'base64'];
   else if (encoding === 'base58') transaction = [encodeBase58(record.raw), 'base58'];
@@ -139,14 +173,28 @@ export function transactionJson(chain: EmbeddedChain, record: TransactionRecord,
         writable: i < staticKeys.length ? isStaticWritable(wire, i) : i < staticKeys.length + record.loadedWritable,
       }));
       message.instructions = wire.instructions.map((ix) =>
-        parsedInstructionJson({ programId: allKeys[ix.programIdIndex] ?? '', accounts: [...ix.accounts].map((i) => allKeys[i] ?? ''), data: ix.data, stackHeight: null }),
+        parsedInstructionJson({
+          programId: allKeys[ix.programIdIndex] ?? '',
+          accounts: [...ix.accounts].map((i) => allKeys[i] ?? ''),
+          data: ix.data,
+          stackHeight: null,
+        }),
       );
     } else {
       message.accountKeys = staticKeys;
-      message.instructions = wire.instructions.map((ix) => ({ accounts: [...ix.accounts], data: encodeBase58(ix.data), programIdIndex: ix.programIdIndex, stackHeight: null }));
+      message.instructions = wire.instructions.map((ix) => ({
+        accounts: [...ix.accounts],
+        data: encodeBase58(ix.data),
+        programIdIndex: ix.programIdIndex,
+        stackHeight: null,
+      }));
     }
     if (wire.version === 0) {
-      message.addressTableLookups = wire.lookups.map((l) => ({ accountKey: encodeBase58(l.accountKey), writableIndexes: [...l.writableIndexes], readonlyIndexes: [...l.readonlyIndexes] }));
+      message.addressTableLookups = wire.lookups.map((l) => ({
+        accountKey: encodeBase58(l.accountKey),
+        writableIndexes: [...l.writableIndexes],
+        readonlyIndexes: [...l.readonlyIndexes],
+      }));
     }
     transaction = { message, signatures: wire.signatures.map(encodeBase58) };
   }

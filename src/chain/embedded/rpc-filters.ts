@@ -17,7 +17,8 @@ export function parseFilters(value: unknown): Filter[] {
   return value.map((raw, i): Filter => {
     const filter = raw as Record<string, unknown>;
     if (filter && typeof filter === 'object' && 'dataSize' in filter) {
-      if (!Number.isSafeInteger(filter.dataSize) || (filter.dataSize as number) < 0) throw invalidParam(`filters[${i}].dataSize must be a non-negative integer`);
+      if (!Number.isSafeInteger(filter.dataSize) || (filter.dataSize as number) < 0)
+        throw invalidParam(`filters[${i}].dataSize must be a non-negative integer`);
       return { dataSize: filter.dataSize as number };
     }
     if (filter && typeof filter === 'object' && 'memcmp' in filter) {

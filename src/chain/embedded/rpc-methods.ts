@@ -78,16 +78,19 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
     const encoding = config.encoding ?? 'base58';
     let bytes: Uint8Array | null;
     if (encoding === 'base64') {
-      if (text.length > 1644) throw invalidParam(`transaction (params[0]) too large: ${text.length} bytes of base64 (max: encoded/raw 1644/${PACKET_DATA_SIZE})`);
+      if (text.length > 1644)
+        throw invalidParam(`transaction (params[0]) too large: ${text.length} bytes of base64 (max: encoded/raw 1644/${PACKET_DATA_SIZE})`);
       bytes = Buffer.from(text, 'base64');
     } else if (encoding === 'base58') {
-      if (text.length > 1683) throw invalidParam(`transaction (params[0]) too large: ${text.length} bytes of base58 (max: encoded/raw 1683/${PACKET_DATA_SIZE})`);
+      if (text.length > 1683)
+        throw invalidParam(`transaction (params[0]) too large: ${text.length} bytes of base58 (max: encoded/raw 1683/${PACKET_DATA_SIZE})`);
       bytes = decodeBase58(text);
     } else {
       throw invalidParam(`encoding must be base58 or base64; got ${JSON.stringify(encoding)}`);
     }
     if (!bytes || bytes.length === 0) throw invalidParam(`transaction (params[0]) is not valid ${encoding as string}`);
-    if (bytes.length > PACKET_DATA_SIZE) throw invalidParam(`transaction (params[0]) too large: ${bytes.length} bytes (max: ${PACKET_DATA_SIZE})`);
+    if (bytes.length > PACKET_DATA_SIZE)
+      throw invalidParam(`transaction (params[0]) too large: ${bytes.length} bytes (max: ${PACKET_DATA_SIZE})`);
     return bytes;
   }
 
@@ -102,7 +105,10 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
     innerInstructions: null,
     logs: details.logs,
     replacementBlockhash: null,
-    returnData: details.returnData && { data: [Buffer.from(details.returnData.data).toString('base64'), 'base64'], programId: details.returnData.programId },
+    returnData: details.returnData && {
+      data: [Buffer.from(details.returnData.data).toString('base64'), 'base64'],
+      programId: details.returnData.programId,
+    },
     unitsConsumed: Number(details.unitsConsumed),
   });
 
@@ -132,7 +138,9 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       if (field === 'owner') return Buffer.compare(data.subarray(32, 64), who) === 0;
       return data[72] === 1 && Buffer.compare(data.subarray(76, 108), who) === 0;
     });
-    return withContext(found.map(({ key, account }) => ({ account: accountJson(chain, account, encoding, slice, key), pubkey: encodeBase58(key) })));
+    return withContext(
+      found.map(({ key, account }) => ({ account: accountJson(chain, account, encoding, slice, key), pubkey: encodeBase58(key) })),
+    );
   }
 
   const methods: Record<string, RpcMethod> = {
@@ -157,7 +165,13 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       if (BigInt(slot) > chain.slot) throw new RpcError(-32004, `Block not available for slot ${slot}`);
       return chain.blockTime(BigInt(slot));
     },
-    getEpochSchedule: () => ({ firstNormalEpoch: 0, firstNormalSlot: 0, leaderScheduleSlotOffset: Number(SLOTS_PER_EPOCH), slotsPerEpoch: Number(SLOTS_PER_EPOCH), warmup: false }),
+    getEpochSchedule: () => ({
+      firstNormalEpoch: 0,
+      firstNormalSlot: 0,
+      leaderScheduleSlotOffset: Number(SLOTS_PER_EPOCH),
+      slotsPerEpoch: Number(SLOTS_PER_EPOCH),
+      warmup: false,
+    }),
     getEpochInfo: (params) => {
       checked(configParam(params, 0));
       const slot = chain.slot;
@@ -207,10 +221,12 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       const config = checked(configParam(params, 1));
       const encoding = accountEncoding(config, 'base64');
       const slice = dataSliceOf(config);
-      return withContext(keys.map((key) => {
-        const account = read(key);
-        return account && accountJson(chain, account, encoding, slice, key);
-      }));
+      return withContext(
+        keys.map((key) => {
+          const account = read(key);
+          return account && accountJson(chain, account, encoding, slice, key);
+        }),
+      );
     },
     getProgramAccounts: (params) => {
       const program = pubkeyParam(params, 0, 'programId');
@@ -218,7 +234,10 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       const encoding = accountEncoding(config, 'binary');
       const slice = dataSliceOf(config);
       const filters = parseFilters(config.filters);
-      const list = scan(program, filters).map(({ key, account }) => ({ account: accountJson(chain, account, encoding, slice, key), pubkey: encodeBase58(key) }));
+      const list = scan(program, filters).map(({ key, account }) => ({
+        account: accountJson(chain, account, encoding, slice, key),
+        pubkey: encodeBase58(key),
+      }));
       return optionalBoolean(config, 'withContext') ? withContext(list) : list;
     },
     getTokenAccountsByOwner: (params) => tokenAccountsBy('owner', params),
@@ -227,7 +246,8 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       const key = pubkeyParam(params, 0, 'pubkey');
       checked(configParam(params, 1));
       const account = read(key);
-      if (!account || !isTokenProgram(encodeBase58(account.owner)) || !isTokenAccountData(account.data)) throw invalidParam('not a Token account');
+      if (!account || !isTokenProgram(encodeBase58(account.owner)) || !isTokenAccountData(account.data))
+        throw invalidParam('not a Token account');
       const fields = readTokenAccount(account.data);
       const decimals = chain.mintDecimals(fields.mint);
       if (decimals === null) throw invalidParam('not a Token account (its mint is missing)');
@@ -245,7 +265,8 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       const mintKey = pubkeyParam(params, 0, 'mint');
       checked(configParam(params, 1));
       const mintAccount = read(mintKey);
-      if (!mintAccount || !isTokenProgram(encodeBase58(mintAccount.owner)) || !isMintData(mintAccount.data)) throw invalidParam('not a Token mint');
+      if (!mintAccount || !isTokenProgram(encodeBase58(mintAccount.owner)) || !isMintData(mintAccount.data))
+        throw invalidParam('not a Token mint');
       const decimals = readMint(mintAccount.data).decimals;
       const found = scan(mintAccount.owner, [{ memcmp: { offset: 0, bytes: mintKey } }], isTokenAccountData)
         .map(({ key, account }) => ({ key, amount: readTokenAccount(account.data).amount }))
@@ -260,7 +281,8 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       try {
         message = parseWireMessage(Buffer.from(text, 'base64'));
       } catch (error) {
-        if (error instanceof WireFormatError) throw invalidParam(`message (params[0]) is not a base64 wire-format message: ${error.message}`);
+        if (error instanceof WireFormatError)
+          throw invalidParam(`message (params[0]) is not a base64 wire-format message: ${error.message}`);
         throw error;
       }
       if (!chain.isBlockhashValid(encodeBase58(message.recentBlockhash)) && !isDurableNonceValid(message, read)) return withContext(null);
@@ -285,9 +307,14 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
         return wireError(error);
       }
       if (outcome.kind === 'landed' || outcome.kind === 'dropped') return outcome.signature;
-      if (outcome.reason === 'signature') throw new RpcError(RPC_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
+      if (outcome.reason === 'signature')
+        throw new RpcError(RPC_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
       const err = outcome.details.err ?? 'BlockhashNotFound';
-      throw new RpcError(RPC_PREFLIGHT_FAILURE, `Transaction simulation failed: ${transactionErrorMessage(err)}`, failureData(outcome.details));
+      throw new RpcError(
+        RPC_PREFLIGHT_FAILURE,
+        `Transaction simulation failed: ${transactionErrorMessage(err)}`,
+        failureData(outcome.details),
+      );
     },
     simulateTransaction: (params) => {
       const config = checked(configParam(params, 1));
@@ -299,7 +326,8 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       let addresses: Uint8Array[] | null = null;
       let encoding: ReturnType<typeof accountEncoding> = 'base64';
       if (wanted !== undefined && wanted !== null) {
-        if (typeof wanted !== 'object' || !Array.isArray(wanted.addresses)) throw invalidParam('accounts must be { addresses: string[], encoding }');
+        if (typeof wanted !== 'object' || !Array.isArray(wanted.addresses))
+          throw invalidParam('accounts must be { addresses: string[], encoding }');
         addresses = wanted.addresses.map((value, i) => pubkeyValue(value, `accounts.addresses[${i}]`));
         encoding = accountEncoding(wanted as Record<string, unknown>, 'base64');
         if (encoding === 'binary' || encoding === 'base58') throw invalidParam('accounts.encoding must be base64 or jsonParsed');
@@ -310,24 +338,34 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       } catch (error) {
         return wireError(error);
       }
-      if (sigVerify && outcome.err === 'SignatureFailure') throw new RpcError(RPC_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
-      if (addresses && addresses.length > outcome.accountKeys.length) throw invalidParam(`Too many accounts provided; max ${outcome.accountKeys.length}`);
+      if (sigVerify && outcome.err === 'SignatureFailure')
+        throw new RpcError(RPC_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
+      if (addresses && addresses.length > outcome.accountKeys.length)
+        throw invalidParam(`Too many accounts provided; max ${outcome.accountKeys.length}`);
       const accounts =
         addresses && outcome.err === null
           ? addresses.map((key) => {
               const hex = Buffer.from(key).toString('hex');
-              const account = outcome.postAccounts.has(hex) ? outcome.postAccounts.get(hex) ?? null : read(key);
+              const account = outcome.postAccounts.has(hex) ? (outcome.postAccounts.get(hex) ?? null) : read(key);
               return account && accountJson(chain, account, encoding, undefined, key);
             })
           : null;
-      const innerInstructions = optionalBoolean(config, 'innerInstructions') ? innerInstructionsJson(outcome.innerInstructions, outcome.accountKeys.map(encodeBase58)) : null;
+      const innerInstructions = optionalBoolean(config, 'innerInstructions')
+        ? innerInstructionsJson(outcome.innerInstructions, outcome.accountKeys.map(encodeBase58))
+        : null;
       return withContext({
         accounts,
         err: outcome.err,
         innerInstructions,
         logs: outcome.logs,
-        replacementBlockhash: outcome.replacementBlockhash && { blockhash: outcome.replacementBlockhash.blockhash, lastValidBlockHeight: Number(outcome.replacementBlockhash.lastValidBlockHeight) },
-        returnData: outcome.returnData && { data: [Buffer.from(outcome.returnData.data).toString('base64'), 'base64'], programId: outcome.returnData.programId },
+        replacementBlockhash: outcome.replacementBlockhash && {
+          blockhash: outcome.replacementBlockhash.blockhash,
+          lastValidBlockHeight: Number(outcome.replacementBlockhash.lastValidBlockHeight),
+        },
+        returnData: outcome.returnData && {
+          data: [Buffer.from(outcome.returnData.data).toString('base64'), 'base64'],
+          programId: outcome.returnData.programId,
+        },
         unitsConsumed: Number(outcome.unitsConsumed),
       });
     },
@@ -341,20 +379,29 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       const slot = chain.slot;
       return withContext(
         list.map((value, i) => {
-          if (typeof value !== 'string' || decodeBase58(value)?.length !== 64) throw invalidParam(`signatures[${i}] (params[0][${i}]) is not a base-58 signature`);
+          if (typeof value !== 'string' || decodeBase58(value)?.length !== 64)
+            throw invalidParam(`signatures[${i}] (params[0][${i}]) is not a base-58 signature`);
           const record = chain.history.get(value);
           if (!record || (!search && slot - record.slot > STATUS_CACHE_SLOTS)) return null;
-          return { confirmationStatus: 'finalized', confirmations: null, err: record.err, slot: Number(record.slot), status: record.err === null ? { Ok: null } : { Err: record.err } };
+          return {
+            confirmationStatus: 'finalized',
+            confirmations: null,
+            err: record.err,
+            slot: Number(record.slot),
+            status: record.err === null ? { Ok: null } : { Err: record.err },
+          };
         }),
       );
     },
     getTransaction: (params) => {
       const signature = stringParam(params, 0, 'signature');
-      if (decodeBase58(signature)?.length !== 64) throw invalidParam(`signature (params[0]) is not a base-58 signature: "${signature.slice(0, 100)}"`);
+      if (decodeBase58(signature)?.length !== 64)
+        throw invalidParam(`signature (params[0]) is not a base-58 signature: "${signature.slice(0, 100)}"`);
       const raw = params[1];
       const config = typeof raw === 'string' ? { encoding: raw } : checked(configParam(params, 1));
       const encoding = (config.encoding ?? 'json') as TransactionEncoding;
-      if (!['json', 'jsonParsed', 'base64', 'base58'].includes(encoding)) throw invalidParam(`encoding must be one of json, jsonParsed, base64, base58; got ${JSON.stringify(encoding)}`);
+      if (!['json', 'jsonParsed', 'base64', 'base58'].includes(encoding))
+        throw invalidParam(`encoding must be one of json, jsonParsed, base64, base58; got ${JSON.stringify(encoding)}`);
       if (config.commitment === 'processed') throw invalidParam('Method does not support commitment below `confirmed`');
       const record = chain.history.get(signature);
       if (!record) return null;
@@ -367,8 +414,12 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
       if (limit < 1 || limit > 1000) throw invalidParam('limit must be between 1 and 1000');
       const before = config.before;
       const until = config.until;
-      for (const [name, value] of [['before', before], ['until', until]] as const) {
-        if (value !== undefined && value !== null && (typeof value !== 'string' || decodeBase58(value)?.length !== 64)) throw invalidParam(`${name} is not a base-58 signature`);
+      for (const [name, value] of [
+        ['before', before],
+        ['until', until],
+      ] as const) {
+        if (value !== undefined && value !== null && (typeof value !== 'string' || decodeBase58(value)?.length !== 64))
+          throw invalidParam(`${name} is not a base-58 signature`);
       }
       const out: Record<string, unknown>[] = [];
       let started = before === undefined || before === null;
@@ -378,7 +429,14 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
           continue;
         }
         if (record.signature === until) break;
-        out.push({ blockTime: record.blockTime, confirmationStatus: 'finalized', err: record.err, memo: null, signature: record.signature, slot: Number(record.slot) });
+        out.push({
+          blockTime: record.blockTime,
+          confirmationStatus: 'finalized',
+          err: record.err,
+          memo: null,
+          signature: record.signature,
+          slot: Number(record.slot),
+        });
         if (out.length >= limit) break;
       }
       return out;

@@ -23,10 +23,21 @@ interface RpcResponse {
 
 function errorResponse(id: Id, error: unknown, logger?: Logger): RpcResponse {
   if (error instanceof RpcError) {
-    return { jsonrpc: '2.0', error: error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data }, id };
+    return {
+      jsonrpc: '2.0',
+      error:
+        error.data === undefined
+          ? { code: error.code, message: error.message }
+          : { code: error.code, message: error.message, data: error.data },
+      id,
+    };
   }
   logger?.error({ err: error }, 'embedded chain: internal error in an RPC method');
-  return { jsonrpc: '2.0', error: { code: RPC_INTERNAL_ERROR, message: `Internal error: ${(error as Error)?.message ?? String(error)}` }, id };
+  return {
+    jsonrpc: '2.0',
+    error: { code: RPC_INTERNAL_ERROR, message: `Internal error: ${(error as Error)?.message ?? String(error)}` },
+    id,
+  };
 }
 
 /** Dispatches one parsed JSON-RPC request object; null for a notification (no id). */
@@ -61,7 +72,8 @@ export function handleBody(methods: Record<string, RpcMethod>, body: string, log
     return JSON.stringify({ jsonrpc: '2.0', error: { code: RPC_PARSE_ERROR, message: 'Parse error' }, id: null });
   }
   if (Array.isArray(parsed)) {
-    if (parsed.length === 0) return JSON.stringify({ jsonrpc: '2.0', error: { code: RPC_INVALID_REQUEST, message: 'Invalid request' }, id: null });
+    if (parsed.length === 0)
+      return JSON.stringify({ jsonrpc: '2.0', error: { code: RPC_INVALID_REQUEST, message: 'Invalid request' }, id: null });
     const out = parsed.map((request) => dispatch(methods, request, logger)).filter((r) => r !== null);
     return out.length === 0 ? '' : rpcJson(out);
   }
@@ -181,7 +193,8 @@ function handleHttp(
   request.on('end', () => {
     if (refused) return;
     const body = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    const answer = (text: string) => response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    const answer = (text: string) =>
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
     if (!prepare) return void answer(handleBody(methods, body, logger));
     let parsed: unknown;
     try {
@@ -198,7 +211,11 @@ function handleHttp(
         const out = calls.map((call) => ({
           jsonrpc: '2.0',
           id: (call as { id?: Id } | null)?.id ?? null,
-          error: { code: RPC_INTERNAL_ERROR, message: `fork upstream: ${message}`, ...(typeof code === 'string' ? { data: { code } } : {}) },
+          error: {
+            code: RPC_INTERNAL_ERROR,
+            message: `fork upstream: ${message}`,
+            ...(typeof code === 'string' ? { data: { code } } : {}),
+          },
         }));
         answer(rpcJson(Array.isArray(parsed) ? out : out[0]));
       },

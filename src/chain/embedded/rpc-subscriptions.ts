@@ -10,7 +10,20 @@ import { recordedMeta, type CommitEvent, type EmbeddedChain } from './embedded-c
 import { accountJson, closedAccountJson } from './rpc-encoding.js';
 import { matches, parseFilters, type Filter } from './rpc-filters.js';
 import { rpcJson } from './rpc-json.js';
-import { RPC_INVALID_PARAMS, RPC_METHOD_NOT_FOUND, RPC_PARSE_ERROR, RpcError, accountEncoding, asParams, configParam, integerParam, invalidParam, pubkeyParam, pubkeyValue, stringParam } from './rpc-params.js';
+import {
+  RPC_INVALID_PARAMS,
+  RPC_METHOD_NOT_FOUND,
+  RPC_PARSE_ERROR,
+  RpcError,
+  accountEncoding,
+  asParams,
+  configParam,
+  integerParam,
+  invalidParam,
+  pubkeyParam,
+  pubkeyValue,
+  stringParam,
+} from './rpc-params.js';
 
 type Kind = 'signature' | 'account' | 'program' | 'logs' | 'slot' | 'slotsUpdates' | 'root';
 const KINDS: readonly Kind[] = ['signature', 'account', 'program', 'logs', 'slot', 'slotsUpdates', 'root'];
@@ -92,7 +105,13 @@ export function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, errorRe
       for (const id of byAccount.get(hex) ?? []) {
         const sub = subscriptions.get(id);
         const account = read(hex);
-        if (sub) notify(id, 'accountNotification', { context: context(event.slot), value: account ? accountJson(chain, account, sub.encoding ?? 'base64', undefined, Buffer.from(hex, 'hex')) : closedAccountJson() });
+        if (sub)
+          notify(id, 'accountNotification', {
+            context: context(event.slot),
+            value: account
+              ? accountJson(chain, account, sub.encoding ?? 'base64', undefined, Buffer.from(hex, 'hex'))
+              : closedAccountJson(),
+          });
       }
     }
     const record = event.signature ? chain.history.get(event.signature) : undefined;
@@ -102,12 +121,21 @@ export function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, errorRe
         for (const hex of event.changed) {
           const account = read(hex);
           if (!account || Buffer.from(account.owner).toString('hex') !== sub.key || !matches(account.data, sub.filters ?? [])) continue;
-          notify(id, 'programNotification', { context: context(event.slot), value: { account: accountJson(chain, account, sub.encoding ?? 'base64', undefined, Buffer.from(hex, 'hex')), pubkey: encodeBase58(Buffer.from(hex, 'hex')) } });
+          notify(id, 'programNotification', {
+            context: context(event.slot),
+            value: {
+              account: accountJson(chain, account, sub.encoding ?? 'base64', undefined, Buffer.from(hex, 'hex')),
+              pubkey: encodeBase58(Buffer.from(hex, 'hex')),
+            },
+          });
         }
       } else if (sub.kind === 'logs' && record) {
         mentioned ??= new Set(record.accountKeys.map((key) => Buffer.from(key).toString('hex')));
         if (sub.key && !mentioned.has(sub.key)) continue;
-        notify(id, 'logsNotification', { context: context(event.slot), value: { err: record.err, logs: recordedMeta(record.meta).logs, signature: record.signature } });
+        notify(id, 'logsNotification', {
+          context: context(event.slot),
+          value: { err: record.err, logs: recordedMeta(record.meta).logs, signature: record.signature },
+        });
       }
     }
   };
@@ -147,7 +175,8 @@ export function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, errorRe
       const id = add({ kind: 'signature', socket, key: signature });
       // A validator notifies at once when the signature has already reached the commitment.
       if (record) later(() => signatureDone(id, record.slot, record.err));
-      else if (config.enableReceivedNotification === true) later(() => notify(id, 'signatureNotification', { context: context(chain.slot), value: 'receivedSignature' }));
+      else if (config.enableReceivedNotification === true)
+        later(() => notify(id, 'signatureNotification', { context: context(chain.slot), value: 'receivedSignature' }));
       return id;
     },
     accountSubscribe: (params, socket) => {
@@ -158,13 +187,20 @@ export function attachPubSub(chain: EmbeddedChain, wss: WebSocketServer, errorRe
     programSubscribe: (params, socket) => {
       const program = pubkeyParam(params, 0, 'programId');
       const config = configParam(params, 1);
-      return add({ kind: 'program', socket, key: hexOf(program), encoding: accountEncoding(config, 'base64'), filters: parseFilters(config.filters) });
+      return add({
+        kind: 'program',
+        socket,
+        key: hexOf(program),
+        encoding: accountEncoding(config, 'base64'),
+        filters: parseFilters(config.filters),
+      });
     },
     logsSubscribe: (params, socket) => {
       const filter = params[0];
       configParam(params, 1);
       if (filter === 'all' || filter === 'allWithVotes') return add({ kind: 'logs', socket, key: null });
-      const mentions = filter && typeof filter === 'object' && !Array.isArray(filter) ? (filter as { mentions?: unknown }).mentions : undefined;
+      const mentions =
+        filter && typeof filter === 'object' && !Array.isArray(filter) ? (filter as { mentions?: unknown }).mentions : undefined;
       if (!Array.isArray(mentions)) throw invalidParam('filter (params[0]) must be "all", "allWithVotes" or { mentions: [pubkey] }');
       if (mentions.length !== 1) throw new RpcError(RPC_INVALID_PARAMS, 'Invalid Request: Only 1 address supported');
       return add({ kind: 'logs', socket, key: hexOf(pubkeyValue(mentions[0], 'mentions[0] (params[0].mentions[0])')) });

@@ -15,7 +15,11 @@ function metaJson(data: Uint8Array, view: DataView): Record<string, unknown> {
   return {
     rentExemptReserve: view.getBigUint64(4, true).toString(),
     authorized: { staker: encodeBase58(data.subarray(12, 44)), withdrawer: encodeBase58(data.subarray(44, 76)) },
-    lockup: { unixTimestamp: Number(view.getBigInt64(76, true)), epoch: Number(view.getBigUint64(84, true)), custodian: encodeBase58(data.subarray(92, 124)) },
+    lockup: {
+      unixTimestamp: Number(view.getBigInt64(76, true)),
+      epoch: Number(view.getBigUint64(84, true)),
+      custodian: encodeBase58(data.subarray(92, 124)),
+    },
   };
 }
 
@@ -26,7 +30,8 @@ export function parseStake(data: Uint8Array): ParsedAccountData | null {
   const space = data.length;
   if (tag === 0) return { program: 'stake', parsed: { type: 'uninitialized', info: {} }, space };
   if (tag === 3) return { program: 'stake', parsed: { type: 'rewardsPool', info: {} }, space };
-  if (tag === 1 && data.length >= META_END) return { program: 'stake', parsed: { type: 'initialized', info: { meta: metaJson(data, view), stake: null } }, space };
+  if (tag === 1 && data.length >= META_END)
+    return { program: 'stake', parsed: { type: 'initialized', info: { meta: metaJson(data, view), stake: null } }, space };
   if (tag !== 2 || data.length < STAKE_END) return null;
   const stake = {
     delegation: {

@@ -55,7 +55,10 @@ function toKey(value: string | PublicKey, what: string): PublicKey {
   try {
     return new PublicKey(value);
   } catch {
-    throw new StewardError('ADDRESS_INVALID', `${what} "${value}" is not a base-58 public key`, { hint: 'pass a 32-byte base-58 address', context: { value } });
+    throw new StewardError('ADDRESS_INVALID', `${what} "${value}" is not a base-58 public key`, {
+      hint: 'pass a 32-byte base-58 address',
+      context: { value },
+    });
   }
 }
 
@@ -63,11 +66,15 @@ function readInput(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new StewardError('FILE_INVALID', `cannot read ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: 'check the path; it is resolved against the current directory',
-      context: { path },
-      cause: error,
-    });
+    throw new StewardError(
+      'FILE_INVALID',
+      `cannot read ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: 'check the path; it is resolved against the current directory',
+        context: { path },
+        cause: error,
+      },
+    );
   }
 }
 
@@ -86,10 +93,14 @@ export function loadAccountFile(chain: EmbeddedChain, address: PublicKey, path: 
   const parsed = accountFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StewardError('FILE_INVALID', `account file ${path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`, {
-      hint: 'expected {"pubkey", "account": {"lamports", "data": [BASE64, "base64"], "owner", "executable", "rentEpoch", "space"}} as `solana account --output json` writes it',
-      context: { path },
-    });
+    throw new StewardError(
+      'FILE_INVALID',
+      `account file ${path}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+      {
+        hint: 'expected {"pubkey", "account": {"lamports", "data": [BASE64, "base64"], "owner", "executable", "rentEpoch", "space"}} as `solana account --output json` writes it',
+        context: { path },
+      },
+    );
   }
   const { account } = parsed.data;
   chain.setAccount(address, {
@@ -101,12 +112,18 @@ export function loadAccountFile(chain: EmbeddedChain, address: PublicKey, path: 
 }
 
 /** The upstream and where the fork starts: its Clock (slot and chain time) when the fork is made. */
-async function forkStart(fork: { url: string; budget?: number | undefined }): Promise<{ upstream: Upstream; start: { slot: bigint; unixTimestamp: bigint } }> {
+async function forkStart(fork: {
+  url: string;
+  budget?: number | undefined;
+}): Promise<{ upstream: Upstream; start: { slot: bigint; unixTimestamp: bigint } }> {
   const upstream = createUpstream(fork.url, { ...(fork.budget === undefined ? {} : { budget: fork.budget }) });
   const { slot, accounts } = await upstream.getAccounts([SYSVAR_CLOCK_PUBKEY.toBase58()]);
   const clock = accounts.get(SYSVAR_CLOCK_PUBKEY.toBase58());
   if (!clock || clock.data.length < 40) {
-    throw new StewardError('RPC_BAD_RESPONSE', `the fork's upstream ${upstream.label} has no Clock sysvar`, { hint: 'check that --fork points at a Solana RPC', context: { upstream: upstream.label } });
+    throw new StewardError('RPC_BAD_RESPONSE', `the fork's upstream ${upstream.label} has no Clock sysvar`, {
+      hint: 'check that --fork points at a Solana RPC',
+      context: { upstream: upstream.label },
+    });
   }
   const data = Buffer.from(clock.data);
   const clockSlot = data.readBigUInt64LE(0);
@@ -117,7 +134,9 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65534) {
-    throw new StewardError('OPTION_INVALID', `port ${port} is out of range`, { hint: 'use 0 (any free port) or 1–65534; the websocket takes port + 1' });
+    throw new StewardError('OPTION_INVALID', `port ${port} is out of range`, {
+      hint: 'use 0 (any free port) or 1–65534; the websocket takes port + 1',
+    });
   }
   const fork = options.fork ? await forkStart(options.fork) : null;
   const chain = new EmbeddedChain({ ...options, ...(fork ? { start: fork.start } : {}) });
@@ -129,11 +148,15 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
       try {
         chain.addProgram(id, elf);
       } catch (error) {
-        throw new StewardError('FILE_INVALID', `program file ${program.path} cannot be loaded at ${id.toBase58()}: ${(error as Error).message}`, {
-          hint: 'pass a deployable SBF program (.so), e.g. from `cargo build-sbf` or `solana program dump ID FILE.so`',
-          context: { path: program.path, programId: id.toBase58() },
-          cause: error,
-        });
+        throw new StewardError(
+          'FILE_INVALID',
+          `program file ${program.path} cannot be loaded at ${id.toBase58()}: ${(error as Error).message}`,
+          {
+            hint: 'pass a deployable SBF program (.so), e.g. from `cargo build-sbf` or `solana program dump ID FILE.so`',
+            context: { path: program.path, programId: id.toBase58() },
+            cause: error,
+          },
+        );
       }
     }
     for (const account of options.accounts ?? []) loadAccountFile(chain, toKey(account.address, 'account address'), account.path);
@@ -142,10 +165,15 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
       port,
       ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
       ...(options.logger ? { logger: options.logger } : {}),
-      ...(loader ? { prepare: (requests: readonly unknown[]) => loader.prepare(requests), methods: { steward_forkInfo: () => loader.info() } } : {}),
+      ...(loader
+        ? { prepare: (requests: readonly unknown[]) => loader.prepare(requests), methods: { steward_forkInfo: () => loader.info() } }
+        : {}),
     }).catch((error: NodeJS.ErrnoException) => {
       throw new StewardError('CHAIN_FAILED', `cannot serve the embedded chain on ${host}:${port}: ${error.code ?? error.message}`, {
-        hint: error.code === 'EADDRINUSE' ? `port ${port} or ${port + 1} is taken; pick another --port or 0 for any free one` : 'check the host and port',
+        hint:
+          error.code === 'EADDRINUSE'
+            ? `port ${port} or ${port + 1} is taken; pick another --port or 0 for any free one`
+            : 'check the host and port',
         context: { host, port },
         cause: error,
       });

@@ -24,11 +24,15 @@ export function loadChainState(stateFile: string): ChainState | null {
     text = readFileSync(stateFile, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new StewardError('CHAIN_FAILED', `cannot read the embedded chain state ${stateFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: 'check the permissions of the folder holding the database',
-      context: { path: stateFile },
-      cause: error,
-    });
+    throw new StewardError(
+      'CHAIN_FAILED',
+      `cannot read the embedded chain state ${stateFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: 'check the permissions of the folder holding the database',
+        context: { path: stateFile },
+        cause: error,
+      },
+    );
   }
   return parseChainState(text, stateFile);
 }
@@ -41,7 +45,6 @@ export function saveChainState(stateFile: string, state: ChainState): void {
   renameSync(temporary, stateFile);
 }
 
-
 /** The live process serving `stateFile`, or null (no lock, or its holder is gone). */
 export function chainLockHolder(stateFile: string): ChainLockHolder | null {
   let holder: Partial<ChainLockHolder>;
@@ -50,7 +53,13 @@ export function chainLockHolder(stateFile: string): ChainLockHolder | null {
   } catch {
     return null;
   }
-  if (typeof holder.pid !== 'number' || typeof holder.url !== 'string' || typeof holder.wsUrl !== 'string' || typeof holder.chainId !== 'string') return null;
+  if (
+    typeof holder.pid !== 'number' ||
+    typeof holder.url !== 'string' ||
+    typeof holder.wsUrl !== 'string' ||
+    typeof holder.chainId !== 'string'
+  )
+    return null;
   return pidExists(holder.pid) ? (holder as ChainLockHolder) : null;
 }
 
@@ -70,16 +79,23 @@ export function claimChainLock(stateFile: string, holder: ChainLockHolder): void
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const current = chainLockHolder(stateFile);
       if (current) {
-        throw new StewardError('CHAIN_FAILED', `the embedded chain state ${stateFile} is already served by process ${current.pid} at ${current.url}`, {
-          hint: `use --url ${current.url}, or stop that process first`,
-          context: { path: stateFile, pid: current.pid },
-        });
+        throw new StewardError(
+          'CHAIN_FAILED',
+          `the embedded chain state ${stateFile} is already served by process ${current.pid} at ${current.url}`,
+          {
+            hint: `use --url ${current.url}, or stop that process first`,
+            context: { path: stateFile, pid: current.pid },
+          },
+        );
       }
       // Its holder died without cleaning up.
       rmSync(lockPath(stateFile), { force: true });
     }
   }
-  throw new StewardError('CHAIN_FAILED', `cannot take the lock ${lockPath(stateFile)}`, { hint: 'another process keeps re-creating it; stop the other steward commands', context: { path: stateFile } });
+  throw new StewardError('CHAIN_FAILED', `cannot take the lock ${lockPath(stateFile)}`, {
+    hint: 'another process keeps re-creating it; stop the other steward commands',
+    context: { path: stateFile },
+  });
 }
 
 /** Drops the lock if this process holds it. */

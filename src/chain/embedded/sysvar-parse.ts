@@ -25,27 +25,62 @@ const READERS: Record<string, Reader> = {
   SysvarC1ock11111111111111111111111111111111: (data, view) =>
     data.length < 40
       ? null
-      : { type: 'clock', info: { slot: u64(view, 0), epoch: u64(view, 16), epochStartTimestamp: Number(view.getBigInt64(8, true)), leaderScheduleEpoch: u64(view, 24), unixTimestamp: Number(view.getBigInt64(32, true)) } },
+      : {
+          type: 'clock',
+          info: {
+            slot: u64(view, 0),
+            epoch: u64(view, 16),
+            epochStartTimestamp: Number(view.getBigInt64(8, true)),
+            leaderScheduleEpoch: u64(view, 24),
+            unixTimestamp: Number(view.getBigInt64(32, true)),
+          },
+        },
   SysvarRent111111111111111111111111111111111: (data, view) =>
-    data.length < 17 ? null : { type: 'rent', info: { lamportsPerByteYear: view.getBigUint64(0, true).toString(), exemptionThreshold: view.getFloat64(8, true), burnPercent: data[16] } },
+    data.length < 17
+      ? null
+      : {
+          type: 'rent',
+          info: {
+            lamportsPerByteYear: view.getBigUint64(0, true).toString(),
+            exemptionThreshold: view.getFloat64(8, true),
+            burnPercent: data[16],
+          },
+        },
   SysvarEpochSchedu1e111111111111111111111111: (data, view) =>
     data.length < 33
       ? null
-      : { type: 'epochSchedule', info: { slotsPerEpoch: u64(view, 0), leaderScheduleSlotOffset: u64(view, 8), warmup: data[16] === 1, firstNormalEpoch: u64(view, 17), firstNormalSlot: u64(view, 25) } },
+      : {
+          type: 'epochSchedule',
+          info: {
+            slotsPerEpoch: u64(view, 0),
+            leaderScheduleSlotOffset: u64(view, 8),
+            warmup: data[16] === 1,
+            firstNormalEpoch: u64(view, 17),
+            firstNormalSlot: u64(view, 25),
+          },
+        },
   SysvarS1otHashes111111111111111111111111111: (data, view) => {
     const list = entries(data, view, 40, (at) => ({ slot: u64(view, at), hash: encodeBase58(data.subarray(at + 8, at + 40)) }));
     return list && { type: 'slotHashes', info: list };
   },
   SysvarStakeHistory1111111111111111111111111: (data, view) => {
-    const list = entries(data, view, 32, (at) => ({ epoch: u64(view, at), stakeHistory: { effective: u64(view, at + 8), activating: u64(view, at + 16), deactivating: u64(view, at + 24) } }));
+    const list = entries(data, view, 32, (at) => ({
+      epoch: u64(view, at),
+      stakeHistory: { effective: u64(view, at + 8), activating: u64(view, at + 16), deactivating: u64(view, at + 24) },
+    }));
     return list && { type: 'stakeHistory', info: list };
   },
   SysvarRecentB1ockHashes11111111111111111111: (data, view) => {
-    const list = entries(data, view, 40, (at) => ({ blockhash: encodeBase58(data.subarray(at, at + 32)), feeCalculator: { lamportsPerSignature: view.getBigUint64(at + 32, true).toString() } }));
+    const list = entries(data, view, 40, (at) => ({
+      blockhash: encodeBase58(data.subarray(at, at + 32)),
+      feeCalculator: { lamportsPerSignature: view.getBigUint64(at + 32, true).toString() },
+    }));
     return list && { type: 'recentBlockhashes', info: list };
   },
-  SysvarFees111111111111111111111111111111111: (data, view) => (data.length < 8 ? null : { type: 'fees', info: { feeCalculator: { lamportsPerSignature: view.getBigUint64(0, true).toString() } } }),
-  SysvarLastRestartS1ot1111111111111111111111: (data, view) => (data.length < 8 ? null : { type: 'lastRestartSlot', info: { lastRestartSlot: u64(view, 0) } }),
+  SysvarFees111111111111111111111111111111111: (data, view) =>
+    data.length < 8 ? null : { type: 'fees', info: { feeCalculator: { lamportsPerSignature: view.getBigUint64(0, true).toString() } } },
+  SysvarLastRestartS1ot1111111111111111111111: (data, view) =>
+    data.length < 8 ? null : { type: 'lastRestartSlot', info: { lastRestartSlot: u64(view, 0) } },
   SysvarS1otHistory11111111111111111111111111: (data, view) => {
     // bincode of BitVec<u64>: Option tag u8, u64 block count, the blocks, u64 bit length; then next_slot u64.
     if (data.length < 9 || data[0] !== 1) return null;

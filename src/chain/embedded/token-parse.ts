@@ -249,7 +249,10 @@ function parseExtension(type: number, v: Uint8Array, decimals: number): Record<s
         additionalMetadata.push([k, val]);
         offset = y;
       }
-      return { extension: 'tokenMetadata', state: { updateAuthority: nonZeroKey(v, 0), mint: key(v, 32), name, symbol, uri, additionalMetadata } };
+      return {
+        extension: 'tokenMetadata',
+        state: { updateAuthority: nonZeroKey(v, 0), mint: key(v, 32), name, symbol, uri, additionalMetadata },
+      };
     }
     case 20:
       return { extension: 'groupPointer', state: { authority: nonZeroKey(v, 0), groupAddress: nonZeroKey(v, 32) } };

@@ -10,7 +10,10 @@ export interface RecordedMeta {
   logs: string[];
   unitsConsumed: bigint;
   returnData: { programId: string; data: Uint8Array } | null;
-  innerInstructions: { index: number; instructions: { programIdIndex: number; accounts: number[]; data: Uint8Array; stackHeight: number }[] }[];
+  innerInstructions: {
+    index: number;
+    instructions: { programIdIndex: number; accounts: number[]; data: Uint8Array; stackHeight: number }[];
+  }[];
 }
 
 export interface TokenSnapshot {

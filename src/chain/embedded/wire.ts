@@ -63,7 +63,9 @@ export function parseWireTransaction(bytes: Uint8Array): WireTransaction {
   const message = parseMessageFrom(reader);
   if (reader.offset !== bytes.length) throw new WireFormatError('trailing bytes after the message');
   if (signatureCount === 0 || signatureCount !== message.header.numRequiredSignatures) {
-    throw new WireFormatError(`transaction has ${signatureCount} signatures but its message requires ${message.header.numRequiredSignatures}`);
+    throw new WireFormatError(
+      `transaction has ${signatureCount} signatures but its message requires ${message.header.numRequiredSignatures}`,
+    );
   }
   return { signatures, messageOffset, ...message };
 }

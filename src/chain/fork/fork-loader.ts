@@ -22,7 +22,8 @@ const LOOKUP_TABLE_PROGRAM = 'AddressLookupTab1e1111111111111111111111111';
 const TOKEN_PROGRAMS = new Set(['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'TokenzQdBNbLqP5VEhdkAS14EPFLzqZqSSL3s5shT8HSHhFn']);
 const TOKEN_OWNER_OFFSET = 32;
 /** Sysvars and builtins the local runtime provides itself. */
-const LOCAL_ONLY = /^(Sysvar|11111111111111111111111111111111$|NativeLoader|BPFLoader|ComputeBudget|AddressLookupTab1e|Vote111|Stake11111|Config1111|Ed25519Sig|KeccakSecp)/;
+const LOCAL_ONLY =
+  /^(Sysvar|11111111111111111111111111111111$|NativeLoader|BPFLoader|ComputeBudget|AddressLookupTab1e|Vote111|Stake11111|Config1111|Ed25519Sig|KeccakSecp)/;
 
 export interface ForkInfo {
   upstream: string;
@@ -86,7 +87,12 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
   const write = (address: string, account: UpstreamAccount, slot: bigint): void => {
     known.add(address);
     stamps.set(address, slot);
-    chain.setAccount(new PublicKey(address), { lamports: account.lamports, data: account.data, owner: new PublicKey(account.owner), executable: account.executable });
+    chain.setAccount(new PublicKey(address), {
+      lamports: account.lamports,
+      data: account.data,
+      owner: new PublicKey(account.owner),
+      executable: account.executable,
+    });
   };
 
   /**
@@ -131,7 +137,12 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
           stamps.set(address, slot);
           continue;
         }
-        if (account.executable && account.owner === UPGRADEABLE_LOADER && account.data.length >= 36 && Buffer.from(account.data).readUInt32LE(0) === 2) {
+        if (
+          account.executable &&
+          account.owner === UPGRADEABLE_LOADER &&
+          account.data.length >= 36 &&
+          Buffer.from(account.data).readUInt32LE(0) === 2
+        ) {
           // The program account names its ProgramData: written first, so the runtime finds the ELF.
           const programData = new PublicKey(account.data.subarray(4, 36)).toBase58();
           if (needed(programData)) next.push(programData);
@@ -143,7 +154,9 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
         if (account.owner === LOOKUP_TABLE_PROGRAM) next.push(...lookupTableAddresses(account.data));
       }
       if (programs.length > 0) {
-        const programData = next.filter((address) => programs.some(([, program]) => new PublicKey(program.data.subarray(4, 36)).toBase58() === address));
+        const programData = next.filter((address) =>
+          programs.some(([, program]) => new PublicKey(program.data.subarray(4, 36)).toBase58() === address),
+        );
         if (programData.length > 0) {
           const fetched = await read(programData);
           for (const [address, { account, slot }] of fetched) {
@@ -161,7 +174,10 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
    * Forwards a listing once per process (or takes it from the cache when recent enough) and
    * writes what it returns under the local state.
    */
-  async function forwardListing(key: string, run: () => Promise<{ slot: bigint; accounts: Array<{ address: string; account: UpstreamAccount }> }>): Promise<void> {
+  async function forwardListing(
+    key: string,
+    run: () => Promise<{ slot: bigint; accounts: Array<{ address: string; account: UpstreamAccount }> }>,
+  ): Promise<void> {
     let done = listings.get(key);
     if (!done) {
       done = (async () => {
@@ -180,10 +196,13 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
           accounts.map(({ address }) => address),
           slot,
         );
-        for (const { address, account } of accounts) if (!known.has(address) && !isLocal(address)) write(address, account, slot);
-        else known.add(address);
+        for (const { address, account } of accounts)
+          if (!known.has(address) && !isLocal(address)) write(address, account, slot);
+          else known.add(address);
         // Their mints, so parsed answers and transfers work.
-        await fetchAccounts(accounts.flatMap(({ account }) => (isTokenAccount(account) ? [new PublicKey(account.data.subarray(0, 32)).toBase58()] : [])));
+        await fetchAccounts(
+          accounts.flatMap(({ account }) => (isTokenAccount(account) ? [new PublicKey(account.data.subarray(0, 32)).toBase58()] : [])),
+        );
       })();
       listings.set(key, done);
       done.catch(() => listings.delete(key));
@@ -202,10 +221,14 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
       // -32010 on a token program: the owner filter becomes a per-owner listing.
       const owner = TOKEN_PROGRAMS.has(program) ? ownerFilter(filters) : null;
       if (!owner) {
-        throw new StewardError('RPC_FAILED', `the fork's upstream ${upstream.label} refuses getProgramAccounts on ${program} (-32010, excluded from secondary indexes) and the filters name no owner to list by`, {
-          hint: 'use an RPC provider that indexes this program, or filter by owner (memcmp at 32)',
-          context: { program },
-        });
+        throw new StewardError(
+          'RPC_FAILED',
+          `the fork's upstream ${upstream.label} refuses getProgramAccounts on ${program} (-32010, excluded from secondary indexes) and the filters name no owner to list by`,
+          {
+            hint: 'use an RPC provider that indexes this program, or filter by owner (memcmp at 32)',
+            context: { program },
+          },
+        );
       }
       return upstream.getTokenAccountsByOwner([owner], program);
     });
@@ -223,7 +246,8 @@ export function createForkLoader(chain: EmbeddedChain, upstream: Upstream, forkS
   }
 
   function addressesOf(method: string, params: unknown[]): string[] {
-    const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+    const strings = (value: unknown): string[] =>
+      typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
     switch (method) {
       case 'getAccountInfo':
       case 'getBalance':
@@ -291,7 +315,13 @@ function isTokenAccount(account: UpstreamAccount): boolean {
 function ownerFilter(filters: readonly unknown[]): string | null {
   for (const filter of filters) {
     const memcmp = (filter as { memcmp?: { offset?: unknown; bytes?: unknown; encoding?: unknown } } | null)?.memcmp;
-    if (memcmp && memcmp.offset === TOKEN_OWNER_OFFSET && typeof memcmp.bytes === 'string' && (memcmp.encoding === undefined || memcmp.encoding === 'base58')) return memcmp.bytes;
+    if (
+      memcmp &&
+      memcmp.offset === TOKEN_OWNER_OFFSET &&
+      typeof memcmp.bytes === 'string' &&
+      (memcmp.encoding === undefined || memcmp.encoding === 'base58')
+    )
+      return memcmp.bytes;
   }
   return null;
 }
@@ -311,7 +341,10 @@ function transactionAddresses(text: unknown, encoding: unknown): string[] {
   if (!bytes) return [];
   try {
     const { message } = VersionedTransaction.deserialize(bytes);
-    return [...message.staticAccountKeys.map((key) => key.toBase58()), ...message.addressTableLookups.map((lookup) => lookup.accountKey.toBase58())];
+    return [
+      ...message.staticAccountKeys.map((key) => key.toBase58()),
+      ...message.addressTableLookups.map((lookup) => lookup.accountKey.toBase58()),
+    ];
   } catch {
     // Malformed: the chain answers it with its own error.
     return [];

@@ -15,24 +15,36 @@ export function forkJournalFor(db: string): string {
 
 export function parseForkOptions(fork: string | undefined, forkBudget: string | undefined): { url: string; budget?: number } | null {
   if (forkBudget !== undefined && !fork) {
-    throw new StewardError('OPTION_INVALID', '--fork-budget needs --fork URL', { hint: 'add --fork URL, or drop --fork-budget', context: { option: '--fork-budget' } });
+    throw new StewardError('OPTION_INVALID', '--fork-budget needs --fork URL', {
+      hint: 'add --fork URL, or drop --fork-budget',
+      context: { option: '--fork-budget' },
+    });
   }
   if (!fork) return null;
   let budget: number | undefined;
   if (forkBudget !== undefined) {
     budget = Number(forkBudget);
     if (!/^\d+$/.test(forkBudget) || !Number.isSafeInteger(budget) || budget < 1) {
-      throw new StewardError('OPTION_INVALID', `--fork-budget "${forkBudget}" is not a positive whole number`, { hint: 'e.g. --fork-budget 2000', context: { option: '--fork-budget', value: forkBudget } });
+      throw new StewardError('OPTION_INVALID', `--fork-budget "${forkBudget}" is not a positive whole number`, {
+        hint: 'e.g. --fork-budget 2000',
+        context: { option: '--fork-budget', value: forkBudget },
+      });
     }
   }
   let url: URL;
   try {
     url = new URL(fork);
   } catch {
-    throw new StewardError('OPTION_INVALID', `--fork "${fork}" is not a URL`, { hint: 'pass the upstream RPC URL, e.g. --fork https://api.mainnet-beta.solana.com', context: { option: '--fork' } });
+    throw new StewardError('OPTION_INVALID', `--fork "${fork}" is not a URL`, {
+      hint: 'pass the upstream RPC URL, e.g. --fork https://api.mainnet-beta.solana.com',
+      context: { option: '--fork' },
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new StewardError('OPTION_INVALID', `--fork needs an http(s) URL, not ${url.protocol}`, { hint: 'pass the upstream JSON-RPC URL', context: { option: '--fork' } });
+    throw new StewardError('OPTION_INVALID', `--fork needs an http(s) URL, not ${url.protocol}`, {
+      hint: 'pass the upstream JSON-RPC URL',
+      context: { option: '--fork' },
+    });
   }
   return { url: fork, ...(budget === undefined ? {} : { budget }) };
 }

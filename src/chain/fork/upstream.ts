@@ -10,7 +10,13 @@ import { splitUrlCredentials } from '../connection.js';
 import { createRpcTransport, defaultRetryOptions, RpcAnswerError, RpcCounter, type RetryOptions, type RpcCall } from '../rpc.js';
 
 /** The only methods the upstream is ever asked. */
-export const READ_METHODS: ReadonlySet<string> = new Set(['getMultipleAccounts', 'getProgramAccounts', 'getTokenAccountsByOwner', 'getSlot', 'getGenesisHash']);
+export const READ_METHODS: ReadonlySet<string> = new Set([
+  'getMultipleAccounts',
+  'getProgramAccounts',
+  'getTokenAccountsByOwner',
+  'getSlot',
+  'getGenesisHash',
+]);
 
 /** Default upstream requests one command may make (`--fork-budget` raises it). */
 export const DEFAULT_FORK_BUDGET = 500;
@@ -34,9 +40,15 @@ export interface Upstream {
   /** Accounts by address (null: absent upstream), in chunks of 100 sent as one request. */
   getAccounts(addresses: readonly string[]): Promise<{ slot: bigint; accounts: Map<string, UpstreamAccount | null> }>;
   /** getProgramAccounts as asked (filters included); 'excluded' when the node refuses it with -32010. */
-  getProgramAccounts(program: string, filters: readonly unknown[]): Promise<{ slot: bigint; accounts: Array<{ address: string; account: UpstreamAccount }> } | 'excluded'>;
+  getProgramAccounts(
+    program: string,
+    filters: readonly unknown[],
+  ): Promise<{ slot: bigint; accounts: Array<{ address: string; account: UpstreamAccount }> } | 'excluded'>;
   /** Token accounts of each owner under one token program, all owners in one request. */
-  getTokenAccountsByOwner(owners: readonly string[], tokenProgram: string): Promise<{ slot: bigint; accounts: Array<{ address: string; account: UpstreamAccount }> }>;
+  getTokenAccountsByOwner(
+    owners: readonly string[],
+    tokenProgram: string,
+  ): Promise<{ slot: bigint; accounts: Array<{ address: string; account: UpstreamAccount }> }>;
   getSlot(): Promise<bigint>;
 }
 
@@ -57,18 +69,27 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
   const fail = (what: string, error: unknown): StewardError => {
     if (error instanceof StewardError) return error;
     const text = (error instanceof Error ? error.message : String(error)).replaceAll(plain, label);
-    return new StewardError(error instanceof RpcAnswerError ? 'RPC_FAILED' : 'RPC_BAD_RESPONSE', `the fork's upstream ${label} failed ${what}: ${text}`, {
-      hint: 'check --fork URL; a public endpoint may refuse or rate-limit some calls (use a provider URL)',
-      context: { upstream: label, what },
-      cause: error,
-    });
+    return new StewardError(
+      error instanceof RpcAnswerError ? 'RPC_FAILED' : 'RPC_BAD_RESPONSE',
+      `the fork's upstream ${label} failed ${what}: ${text}`,
+      {
+        hint: 'check --fork URL; a public endpoint may refuse or rate-limit some calls (use a provider URL)',
+        context: { upstream: label, what },
+        cause: error,
+      },
+    );
   };
 
   /** Sends calls as one request (a batch when several), after the budget and method checks. */
-  const send = async (calls: readonly RpcCall[], what: string): Promise<Array<{ ok: true; result: unknown } | { ok: false; error: Error }>> => {
+  const send = async (
+    calls: readonly RpcCall[],
+    what: string,
+  ): Promise<Array<{ ok: true; result: unknown } | { ok: false; error: Error }>> => {
     for (const call of calls) {
       if (!READ_METHODS.has(call.method)) {
-        throw new StewardError('INTERNAL', `the fork's upstream is read-only: ${call.method} is not a read`, { context: { method: call.method } });
+        throw new StewardError('INTERNAL', `the fork's upstream is read-only: ${call.method} is not a read`, {
+          context: { method: call.method },
+        });
       }
     }
     if (counter.requests >= budget) {
@@ -109,7 +130,8 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
         const chunk = chunks[index] ?? [];
         if (!answer.ok) throw fail(`reading ${chunk.length} account(s)`, answer.error);
         const { slot: at, value } = contextValue(answer.result, 'getMultipleAccounts');
-        if (!Array.isArray(value) || value.length !== chunk.length) throw fail('reading accounts', new Error(`${Array.isArray(value) ? value.length : 'no'} accounts for ${chunk.length} keys`));
+        if (!Array.isArray(value) || value.length !== chunk.length)
+          throw fail('reading accounts', new Error(`${Array.isArray(value) ? value.length : 'no'} accounts for ${chunk.length} keys`));
         slot = at > slot ? at : slot;
         chunk.forEach((address, i) => accounts.set(address, parseAccount(value[i], address)));
       });
@@ -118,7 +140,10 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
     async getProgramAccounts(program, filters) {
       let result: unknown;
       try {
-        result = await one({ method: 'getProgramAccounts', params: [program, { encoding: 'base64', commitment: 'confirmed', withContext: true, filters }] }, `listing accounts of ${program}`);
+        result = await one(
+          { method: 'getProgramAccounts', params: [program, { encoding: 'base64', commitment: 'confirmed', withContext: true, filters }] },
+          `listing accounts of ${program}`,
+        );
       } catch (error) {
         if (error instanceof RpcAnswerError && error.code === RPC_EXCLUDED_FROM_SECONDARY_INDEXES) return 'excluded';
         throw fail(`listing accounts of ${program}`, error);
@@ -130,7 +155,10 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
       const unique = [...new Set(owners)];
       if (unique.length === 0) return { slot: 0n, accounts: [] };
       const answers = await send(
-        unique.map((owner) => ({ method: 'getTokenAccountsByOwner', params: [owner, { programId: tokenProgram }, { encoding: 'base64', commitment: 'confirmed' }] })),
+        unique.map((owner) => ({
+          method: 'getTokenAccountsByOwner',
+          params: [owner, { programId: tokenProgram }, { encoding: 'base64', commitment: 'confirmed' }],
+        })),
         `token accounts of ${unique.length} owner(s)`,
       );
       let slot = 0n;
@@ -145,14 +173,16 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
     },
     async getSlot() {
       const slot = await one({ method: 'getSlot', params: [{ commitment: 'confirmed' }] }, 'reading its slot');
-      if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0) throw fail('reading its slot', new Error(`not a slot: ${JSON.stringify(slot)}`));
+      if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0)
+        throw fail('reading its slot', new Error(`not a slot: ${JSON.stringify(slot)}`));
       return BigInt(slot);
     },
   };
 
   function contextValue(result: unknown, method: string): { slot: bigint; value: unknown } {
     const { context, value } = (result ?? {}) as { context?: { slot?: unknown }; value?: unknown };
-    if (typeof context?.slot !== 'number' || !Number.isSafeInteger(context.slot)) throw fail(`answering ${method}`, new Error('no context slot in the answer'));
+    if (typeof context?.slot !== 'number' || !Number.isSafeInteger(context.slot))
+      throw fail(`answering ${method}`, new Error('no context slot in the answer'));
     return { slot: BigInt(context.slot), value };
   }
 
@@ -170,10 +200,17 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
   function parseAccount(entry: unknown, address: string): UpstreamAccount | null {
     if (entry === null) return null;
     const { data, executable, lamports, owner } = (entry ?? {}) as Record<string, unknown>;
-    if (!Array.isArray(data) || typeof data[0] !== 'string' || data[1] !== 'base64' || typeof executable !== 'boolean' || typeof owner !== 'string') {
+    if (
+      !Array.isArray(data) ||
+      typeof data[0] !== 'string' ||
+      data[1] !== 'base64' ||
+      typeof executable !== 'boolean' ||
+      typeof owner !== 'string'
+    ) {
       throw fail(`reading ${address}`, new Error('the account does not match the Solana RPC schema'));
     }
-    if (typeof lamports !== 'number' || !Number.isSafeInteger(lamports) || lamports < 0) throw fail(`reading ${address}`, new Error('lamports is not a non-negative integer'));
+    if (typeof lamports !== 'number' || !Number.isSafeInteger(lamports) || lamports < 0)
+      throw fail(`reading ${address}`, new Error('lamports is not a non-negative integer'));
     return { lamports: BigInt(lamports), data: Buffer.from(data[0], 'base64'), owner, executable };
   }
 }

@@ -32,10 +32,14 @@ async function read(connection: Connection, address: PublicKey, what: string) {
   try {
     return await rpcCall('getAccountInfo', connection.rpcEndpoint, () => connection.getAccountInfo(address, 'confirmed'));
   } catch (error) {
-    throw new StewardError(error instanceof StewardError ? error.code : 'RPC_FAILED', `reading ${what} ${address.toBase58()} from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
-      hint: 'check the cluster URL (--url) and that it answers getAccountInfo',
-      cause: error,
-    });
+    throw new StewardError(
+      error instanceof StewardError ? error.code : 'RPC_FAILED',
+      `reading ${what} ${address.toBase58()} from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`,
+      {
+        hint: 'check the cluster URL (--url) and that it answers getAccountInfo',
+        cause: error,
+      },
+    );
   }
 }
 
@@ -48,10 +52,16 @@ export async function readDeployedProgram(connection: Connection, programId: Pub
   const where = redactUrl(connection.rpcEndpoint);
   const program = await read(connection, programId, 'program');
   if (!program) {
-    throw new StewardError('CHAIN_FAILED', `program ${id} does not exist on ${where}`, { hint: 'check the program id and the cluster (--url)', context: { programId: id } });
+    throw new StewardError('CHAIN_FAILED', `program ${id} does not exist on ${where}`, {
+      hint: 'check the program id and the cluster (--url)',
+      context: { programId: id },
+    });
   }
   if (!program.executable) {
-    throw new StewardError('CHAIN_FAILED', `account ${id} on ${where} is not an executable program (owner ${program.owner.toBase58()})`, { hint: 'pass a program id, not a data account', context: { programId: id } });
+    throw new StewardError('CHAIN_FAILED', `account ${id} on ${where} is not an executable program (owner ${program.owner.toBase58()})`, {
+      hint: 'pass a program id, not a data account',
+      context: { programId: id },
+    });
   }
   const loader = program.owner.toBase58();
   if (LEGACY_LOADERS.has(loader)) {
@@ -59,18 +69,34 @@ export async function readDeployedProgram(connection: Connection, programId: Pub
     return { id, bytes, sha256: sha256Hex(bytes), loader, programData: null, deploySlot: null, upgradeAuthority: null };
   }
   if (loader !== UPGRADEABLE_LOADER_ID) {
-    throw new StewardError('CHAIN_FAILED', `program ${id} on ${where} is owned by ${loader}, a loader Steward cannot read`, { hint: 'only the BPF loaders (upgradeable, v2, v1) are supported', context: { programId: id, loader } });
+    throw new StewardError('CHAIN_FAILED', `program ${id} on ${where} is owned by ${loader}, a loader Steward cannot read`, {
+      hint: 'only the BPF loaders (upgradeable, v2, v1) are supported',
+      context: { programId: id, loader },
+    });
   }
   if (program.data.length < 36 || program.data.readUInt32LE(0) !== PROGRAM_TAG) {
-    throw new StewardError('RPC_BAD_RESPONSE', `program account ${id} on ${where} is not an upgradeable-loader Program account (${program.data.length} bytes)`, { hint: 'the node returned unexpected data; try another RPC', context: { programId: id } });
+    throw new StewardError(
+      'RPC_BAD_RESPONSE',
+      `program account ${id} on ${where} is not an upgradeable-loader Program account (${program.data.length} bytes)`,
+      { hint: 'the node returned unexpected data; try another RPC', context: { programId: id } },
+    );
   }
   const programData = new PublicKey(program.data.subarray(4, 36));
   const data = await read(connection, programData, 'program data');
-  if (!data || data.data.length < PROGRAM_DATA_HEADER_BYTES || data.data.readUInt32LE(0) !== PROGRAM_DATA_TAG || !data.owner.equals(program.owner)) {
-    throw new StewardError('RPC_BAD_RESPONSE', `the ProgramData account ${programData.toBase58()} of program ${id} on ${where} is missing or not ProgramData`, {
-      hint: 'the program may be closed; check it with `solana program show`',
-      context: { programId: id, programData: programData.toBase58() },
-    });
+  if (
+    !data ||
+    data.data.length < PROGRAM_DATA_HEADER_BYTES ||
+    data.data.readUInt32LE(0) !== PROGRAM_DATA_TAG ||
+    !data.owner.equals(program.owner)
+  ) {
+    throw new StewardError(
+      'RPC_BAD_RESPONSE',
+      `the ProgramData account ${programData.toBase58()} of program ${id} on ${where} is missing or not ProgramData`,
+      {
+        hint: 'the program may be closed; check it with `solana program show`',
+        context: { programId: id, programData: programData.toBase58() },
+      },
+    );
   }
   const deploySlot = data.data.readBigUInt64LE(4);
   const upgradeAuthority = data.data[12] === 1 ? new PublicKey(data.data.subarray(13, 45)).toBase58() : null;

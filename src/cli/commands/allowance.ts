@@ -51,7 +51,12 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
           const token = tokenOf(snapshot, view.mint);
           return { ...view, symbol: token.symbol, decimals: token.decimals };
         });
-        const fence = await readSquadsFence(cluster.connection, { agent, policy: compilePolicy(policy), agentKey: agentKey.key.toBase58(), snapshot });
+        const fence = await readSquadsFence(cluster.connection, {
+          agent,
+          policy: compilePolicy(policy),
+          agentKey: agentKey.key.toBase58(),
+          snapshot,
+        });
         if (options.json) {
           io.stdout(
             toJsonText(
@@ -91,7 +96,8 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
           row.delegate === null ? 'none' : row.toAgent ? 'the agent' : `OTHER ${row.delegate}`,
           row.delegate === null ? '-' : amountText(row.remaining, row.decimals),
         ]);
-        for (const line of textTable(['TOKEN', 'TREASURY ACCOUNT', 'BALANCE', 'GRANTED TO', 'REMAINING'], table, new Set([2, 4]))) io.stdout(line);
+        for (const line of textTable(['TOKEN', 'TREASURY ACCOUNT', 'BALANCE', 'GRANTED TO', 'REMAINING'], table, new Set([2, 4])))
+          io.stdout(line);
         io.stdout('');
         const mine = rows.filter((row) => row.toAgent && row.remaining > 0n);
         const prices = buildTreasuryView(snapshot).priceBook;
@@ -102,7 +108,10 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
         };
         io.stdout(`The agent may move: ${mine.map(mayMove).join(', ') || 'nothing (no allowance)'}`);
         const foreign = rows.filter((row) => row.delegate !== null && !row.toAgent);
-        if (foreign.length > 0) io.stdout(`WARNING  ${foreign.length} treasury account(s) delegated to another key: ${foreign.map((row) => `${row.symbol} → ${row.delegate}`).join(', ')}`);
+        if (foreign.length > 0)
+          io.stdout(
+            `WARNING  ${foreign.length} treasury account(s) delegated to another key: ${foreign.map((row) => `${row.symbol} → ${row.delegate}`).join(', ')}`,
+          );
         io.stdout('The chain keeps only what remains of a grant; `steward grant` prints the approve that sets a new one.');
         if (fence) {
           io.stdout('');

@@ -29,7 +29,9 @@ function operator(): string {
 
 function parseId(text: string): number {
   if (!/^\d{1,15}$/.test(text) || Number(text) < 1) {
-    throw new StewardError('OPTION_INVALID', `"${text}" is not an action id`, { hint: 'action ids are positive integers; list them with `steward approvals list`' });
+    throw new StewardError('OPTION_INVALID', `"${text}" is not an action id`, {
+      hint: 'action ids are positive integers; list them with `steward approvals list`',
+    });
   }
   return Number(text);
 }
@@ -59,7 +61,9 @@ function showLines(row: Listed): string[] {
     `  state:      ${action.state}${action.error ? ` — ${terminalText(action.error)}` : ''}`,
     `  digest:     ${actionDigest(action)} (sha256 of the exact action; the console's approve submits it)`,
     '  rules:',
-    ...(rules.length === 0 ? ['    (none fired)'] : rules.map((rule) => `    ${rule.effect.padEnd(14)} ${rule.id}: ${terminalText(rule.reason)}`)),
+    ...(rules.length === 0
+      ? ['    (none fired)']
+      : rules.map((rule) => `    ${rule.effect.padEnd(14)} ${rule.id}: ${terminalText(rule.reason)}`)),
   ];
 }
 
@@ -75,17 +79,41 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
       const ctx = createContext(command, io);
       const statuses = ['pending', 'approved', 'rejected', 'expired', 'all'] as const;
       const status = statuses.find((s) => s === options.status);
-      if (!status) throw new StewardError('OPTION_INVALID', `--status "${options.status}" is not one of ${statuses.join(', ')}`, { hint: 'e.g. --status all' });
+      if (!status)
+        throw new StewardError('OPTION_INVALID', `--status "${options.status}" is not one of ${statuses.join(', ')}`, {
+          hint: 'e.g. --status all',
+        });
       const store = ctx.openStore();
       try {
         const rows = listApprovals(store.db, new Date(), status);
         if (options.json) {
-          io.stdout(toJsonText(rows.map((row) => ({ ...row, action: { ...row.action, payload: JSON.parse(row.action.payload) as unknown, rules: JSON.parse(row.action.rules) as unknown } })), 2));
+          io.stdout(
+            toJsonText(
+              rows.map((row) => ({
+                ...row,
+                action: {
+                  ...row.action,
+                  payload: JSON.parse(row.action.payload) as unknown,
+                  rules: JSON.parse(row.action.rules) as unknown,
+                },
+              })),
+              2,
+            ),
+          );
         } else if (rows.length === 0) {
           io.stdout(`No ${status === 'all' ? '' : `${status} `}approval requests.`);
         } else {
-          const table = rows.map((row) => [String(row.action_id), terminalText(row.action.agent), row.action.kind, whatOf(row.action), usdText(row.action.usd), row.status, row.expires_at]);
-          for (const line of textTable(['ID', 'AGENT', 'KIND', 'WHAT', 'USD', 'STATUS', 'EXPIRES'], table, new Set([0, 4]))) io.stdout(line);
+          const table = rows.map((row) => [
+            String(row.action_id),
+            terminalText(row.action.agent),
+            row.action.kind,
+            whatOf(row.action),
+            usdText(row.action.usd),
+            row.status,
+            row.expires_at,
+          ]);
+          for (const line of textTable(['ID', 'AGENT', 'KIND', 'WHAT', 'USD', 'STATUS', 'EXPIRES'], table, new Set([0, 4])))
+            io.stdout(line);
         }
         setExit(0);
       } finally {
@@ -104,7 +132,20 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
       const store = ctx.openStore();
       try {
         const row = getApproval(store.db, id, new Date());
-        if (options.json) io.stdout(toJsonText({ ...row, action: { ...row.action, payload: JSON.parse(row.action.payload) as unknown, rules: JSON.parse(row.action.rules) as unknown } }, 2));
+        if (options.json)
+          io.stdout(
+            toJsonText(
+              {
+                ...row,
+                action: {
+                  ...row.action,
+                  payload: JSON.parse(row.action.payload) as unknown,
+                  rules: JSON.parse(row.action.rules) as unknown,
+                },
+              },
+              2,
+            ),
+          );
         else for (const line of showLines(row)) io.stdout(line);
         setExit(0);
       } finally {
@@ -125,7 +166,9 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
       const store = ctx.openStore();
       try {
         rejectApproval(store.db, id, by, options.reason, new Date());
-        io.stdout(`Action ${id} rejected by ${terminalText(by)}${options.reason ? `: ${terminalText(options.reason)}` : ''}. It will not execute.`);
+        io.stdout(
+          `Action ${id} rejected by ${terminalText(by)}${options.reason ? `: ${terminalText(options.reason)}` : ''}. It will not execute.`,
+        );
         setExit(0);
       } finally {
         store.close();
@@ -142,7 +185,9 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
       const id = parseId(idText);
       const by = options.by ?? operator();
       const refusePaused = (actionId: number, reason: string, since: string | undefined): void => {
-        io.stderr(`Steward is paused (${reason}${since ? `, since ${since}` : ''}); resume first (\`steward resume\`). The approval of action ${actionId} stays pending.`);
+        io.stderr(
+          `Steward is paused (${reason}${since ? `, since ${since}` : ''}); resume first (\`steward resume\`). The approval of action ${actionId} stays pending.`,
+        );
         setExit(APPROVAL_DENIED_EXIT);
       };
       const config = ctx.loadConfig();
@@ -158,13 +203,23 @@ export function registerApprovals(program: Command, io: CliIo, setExit: (code: n
         }
         const cluster = await ctx.openCluster();
         try {
-          const result = await approveAndExecute({ db: store.db, config, settings: ctx.settings, cluster, request: approvable.request, by });
+          const result = await approveAndExecute({
+            db: store.db,
+            config,
+            settings: ctx.settings,
+            cluster,
+            request: approvable.request,
+            by,
+          });
           if (result.kind === 'paused') {
             refusePaused(id, result.reason, result.since);
             return;
           }
-          if (result.kind === 'digest-mismatch') throw new StewardError('APPROVAL_INVALID', `action ${id} changed while it was being approved`);
-          io.stdout(`Action ${id} approved by ${terminalText(by)} at ${result.at.toISOString()}; re-checked against ${result.cluster} (slot ${result.slot}).`);
+          if (result.kind === 'digest-mismatch')
+            throw new StewardError('APPROVAL_INVALID', `action ${id} changed while it was being approved`);
+          io.stdout(
+            `Action ${id} approved by ${terminalText(by)} at ${result.at.toISOString()}; re-checked against ${result.cluster} (slot ${result.slot}).`,
+          );
           if (result.kind === 'denied-on-recheck') {
             io.stdout('DENIED on re-check (prices or spend windows moved since the request); nothing was sent:');
             for (const rule of result.rules.filter((r) => r.effect === 'deny')) io.stdout(`  ${rule.id}: ${terminalText(rule.reason)}`);

@@ -16,7 +16,9 @@ const TOKEN_ENV = 'STEWARD_CONSOLE_TOKEN';
 
 function parsePort(text: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535) {
-    throw new StewardError('ARGUMENT_INVALID', `--port "${text}" is not a TCP port`, { hint: 'give a number from 1 to 65535 (0: any free port)' });
+    throw new StewardError('ARGUMENT_INVALID', `--port "${text}" is not a TCP port`, {
+      hint: 'give a number from 1 to 65535 (0: any free port)',
+    });
   }
   return Number(text);
 }
@@ -30,11 +32,16 @@ export function registerConsole(program: Command, io: CliIo): void {
     .action(async (options: { port: string; host: string }, command: Command) => {
       const port = parsePort(options.port);
       const host = options.host.trim();
-      if (host === '' || /[\s/]/.test(host)) throw new StewardError('ARGUMENT_INVALID', `--host "${options.host}" is not an address`, { hint: 'e.g. 127.0.0.1, ::1 or 0.0.0.0' });
+      if (host === '' || /[\s/]/.test(host))
+        throw new StewardError('ARGUMENT_INVALID', `--host "${options.host}" is not an address`, {
+          hint: 'e.g. 127.0.0.1, ::1 or 0.0.0.0',
+        });
       const loopback = isLoopbackHost(host);
       const fromEnv = process.env[TOKEN_ENV];
       if (fromEnv !== undefined && fromEnv !== '' && fromEnv.length < 16) {
-        throw new StewardError('ARGUMENT_INVALID', `$${TOKEN_ENV} is too short to guard the console (${fromEnv.length} characters)`, { hint: 'use at least 16 random characters, or unset it to get a random token' });
+        throw new StewardError('ARGUMENT_INVALID', `$${TOKEN_ENV} is too short to guard the console (${fromEnv.length} characters)`, {
+          hint: 'use at least 16 random characters, or unset it to get a random token',
+        });
       }
       const token = loopback ? null : fromEnv || randomToken();
       const ctx = createContext(command, io);
@@ -44,12 +51,25 @@ export function registerConsole(program: Command, io: CliIo): void {
       try {
         cluster = await ctx.openCluster();
         const hosts = new Set<string>();
-        const { app, observer } = createConsoleApp({ db: store.db, config, settings: ctx.settings, cluster, logger: ctx.logger, access: { token, hosts, csrf: randomToken() } });
+        const { app, observer } = createConsoleApp({
+          db: store.db,
+          config,
+          settings: ctx.settings,
+          cluster,
+          logger: ctx.logger,
+          access: { token, hosts, csrf: randomToken() },
+        });
         await observer.observeAll();
         const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
           const started = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(started));
           started.once('error', (error: NodeJS.ErrnoException) =>
-            reject(new StewardError(error.code === 'EADDRINUSE' ? 'ARGUMENT_INVALID' : 'RPC_FAILED', `the console cannot listen on ${host}:${port}: ${error.message}`, { hint: 'choose another --port (0: any free port)', cause: error })),
+            reject(
+              new StewardError(
+                error.code === 'EADDRINUSE' ? 'ARGUMENT_INVALID' : 'RPC_FAILED',
+                `the console cannot listen on ${host}:${port}: ${error.message}`,
+                { hint: 'choose another --port (0: any free port)', cause: error },
+              ),
+            ),
           );
         });
         const bound = (server.address() as AddressInfo).port;

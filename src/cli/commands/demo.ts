@@ -23,9 +23,17 @@ import { SUMMARY } from '../summaries.js';
 export function demoScenario(): unknown {
   const grantee = DEMO.grantee.toBase58();
   return {
-    assessment: 'Scripted operator requests (not model output): a routine payment, one above the approval threshold, one to an unknown address, one over the per-transaction cap, and a swap priced by a stale oracle.',
+    assessment:
+      'Scripted operator requests (not model output): a routine payment, one above the approval threshold, one to an unknown address, one over the per-transaction cap, and a swap priced by a stale oracle.',
     actions: [
-      { kind: 'transfer', token: 'USDC', amount: '5000.00', to: grantee, memo: 'November RPC invoice', reason: 'routine invoice within policy' },
+      {
+        kind: 'transfer',
+        token: 'USDC',
+        amount: '5000.00',
+        to: grantee,
+        memo: 'November RPC invoice',
+        reason: 'routine invoice within policy',
+      },
       { kind: 'transfer', token: 'USDC', amount: '12000.00', to: grantee, reason: 'above the approval threshold' },
       { kind: 'transfer', token: 'USDC', amount: '1000.00', to: DEMO.stranger.toBase58(), reason: 'an address the DAO never paid' },
       { kind: 'transfer', token: 'USDC', amount: '30000.00', to: grantee, reason: 'over the per-transaction cap' },
@@ -46,8 +54,21 @@ export function demoVaultScenario(): unknown {
   return {
     assessment: 'Scripted operator requests (not model output): two payments from the Squads vault through the agent spending limit.',
     actions: [
-      { kind: 'transfer', token: 'USDC', amount: `${first}.00`, to: grantee, memo: 'December RPC invoice (vault)', reason: 'within the Squads spending limit' },
-      { kind: 'transfer', token: 'USDC', amount: `${DEMO_SQUADS.limitUsdcPerDay / 2n}.00`, to: grantee, reason: 'more than the spending limit has left today' },
+      {
+        kind: 'transfer',
+        token: 'USDC',
+        amount: `${first}.00`,
+        to: grantee,
+        memo: 'December RPC invoice (vault)',
+        reason: 'within the Squads spending limit',
+      },
+      {
+        kind: 'transfer',
+        token: 'USDC',
+        amount: `${DEMO_SQUADS.limitUsdcPerDay / 2n}.00`,
+        to: grantee,
+        reason: 'more than the spending limit has left today',
+      },
     ],
   };
 }
@@ -75,10 +96,14 @@ function registerDemoKey(demo: Command, io: CliIo): void {
         writeFileSync(path, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600, flag: 'wx' });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'unwritable';
-        throw new StewardError('ARGUMENT_INVALID', `cannot write ${path}: ${code === 'EEXIST' ? 'the file exists (it is never overwritten)' : code}`, {
-          hint: 'pass --out with a new file name',
-          context: { path },
-        });
+        throw new StewardError(
+          'ARGUMENT_INVALID',
+          `cannot write ${path}: ${code === 'EEXIST' ? 'the file exists (it is never overwritten)' : code}`,
+          {
+            hint: 'pass --out with a new file name',
+            context: { path },
+          },
+        );
       }
       io.stdout(`wrote ${path} (0600): the demo agent key ${key.publicKey.toBase58()}; its seed is public, use it only on a demo chain`);
       io.stdout(`use it: STEWARD_KEYPAIR=${path} steward --url http://127.0.0.1:8899 allowance`);
@@ -114,7 +139,14 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       io.stdout('');
 
       const store = openStore(dbPath);
-      const session = await openAgentSession({ config, store, settings, logger: ctx.logger, signer: demoKeypair('agent'), progress: ctx.progress });
+      const session = await openAgentSession({
+        config,
+        store,
+        settings,
+        logger: ctx.logger,
+        signer: demoKeypair('agent'),
+        progress: ctx.progress,
+      });
       const results: { label: string; result: RunResult; report: string }[] = [];
       try {
         io.stdout(`chain: ${session.cluster.label}`);
@@ -124,10 +156,15 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
         io.stdout(`DAO treasury ${DEMO.nativeTreasury.toBase58()}, agent key ${DEMO.agent.toBase58()} (see docs/DEMO.md)`);
         const run = async (label: string, agent: AgentConfig, runtime = session.runtime) => {
           io.stdout(`\n${label}`);
-          const result = await runAgent(agent, session.policyOf(agent), runtime, { trigger: 'demo', ...(options.model ? {} : { noModel: true }) });
+          const result = await runAgent(agent, session.policyOf(agent), runtime, {
+            trigger: 'demo',
+            ...(options.model ? {} : { noModel: true }),
+          });
           const report = saveRunReport(result, { db: store.db, dbPath, reportsDir: settings.reportsDir });
           results.push({ label, result, report });
-          io.stdout(`  ${result.status}${result.error ? `: ${terminalText(result.error)}` : ''} in ${Math.round(result.phases.reduce((sum, phase) => sum + phase.ms, 0))} ms — report ${report}`);
+          io.stdout(
+            `  ${result.status}${result.error ? `: ${terminalText(result.error)}` : ''} in ${Math.round(result.phases.reduce((sum, phase) => sum + phase.ms, 0))} ms — report ${report}`,
+          );
           return result;
         };
 
@@ -138,27 +175,53 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
           for (const outcome of result.reviews) {
             if (outcome.status !== 'reviewed') continue;
             const severe = outcome.review.flags.filter((flag) => flag.severity === 'severe').map((flag) => flag.id);
-            io.stdout(`   - ${terminalText(JSON.stringify(outcome.review.proposal.name.slice(0, 70)))}: ${outcome.review.recommendation}${severe.length ? ` (severe: ${[...new Set(severe)].join(', ')})` : ''}`);
+            io.stdout(
+              `   - ${terminalText(JSON.stringify(outcome.review.proposal.name.slice(0, 70)))}: ${outcome.review.recommendation}${severe.length ? ` (severe: ${[...new Set(severe)].join(', ')})` : ''}`,
+            );
           }
         }
         if (guardian) {
           const result = await run(`2. ${guardian.name} (${guardian.mode}) watches the treasury and proposes actions`, guardian);
-          for (const action of result.actions) io.stdout(`   - ${action.verdict} → ${action.state}: ${terminalText(JSON.stringify(action.proposed).slice(0, 120))}`);
+          for (const action of result.actions)
+            io.stdout(`   - ${action.verdict} → ${action.state}: ${terminalText(JSON.stringify(action.proposed).slice(0, 120))}`);
           const scripted = { ...session.runtime, model: async () => scriptedModel('demo-operator', [demoScenario()]) };
-          const scenario = await run(`3. scripted requests through the same policy and executor (not model output)`, { ...guardian, maxActionsPerRun: 5 }, scripted);
+          const scenario = await run(
+            `3. scripted requests through the same policy and executor (not model output)`,
+            { ...guardian, maxActionsPerRun: 5 },
+            scripted,
+          );
           const printActions = (actions: RunResult['actions']) => {
             for (const action of actions) {
               const rule = action.rules.find((r) => r.effect === 'deny') ?? action.rules[0];
-              const refusal = action.execution?.status === 'refused' ? `\n       refused at ${action.execution.stage}: ${terminalText(action.execution.reason)}` : '';
-              io.stdout(`   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${terminalText(JSON.stringify(action.proposed).slice(0, 90))}${rule ? `\n       ${rule.id}: ${terminalText(rule.reason)}` : ''}${signatureOf(action.execution) ? `\n       ${action.state}: ${signatureOf(action.execution)}` : refusal}`);
+              const refusal =
+                action.execution?.status === 'refused'
+                  ? `\n       refused at ${action.execution.stage}: ${terminalText(action.execution.reason)}`
+                  : '';
+              io.stdout(
+                `   - ${action.verdict.padEnd(14)} ${action.state.padEnd(16)} ${terminalText(JSON.stringify(action.proposed).slice(0, 90))}${rule ? `\n       ${rule.id}: ${terminalText(rule.reason)}` : ''}${signatureOf(action.execution) ? `\n       ${action.state}: ${signatureOf(action.execution)}` : refusal}`,
+              );
             }
           };
           printActions(scenario.actions);
           if (squads.mode === 'program') {
             // The same agent, its treasury the DAO's Squads vault: the transfer builder finds the spending limit.
-            const vaultGuardian: AgentConfig = { ...guardian, maxActionsPerRun: 2, treasury: { ...guardian.treasury, owners: [DEMO_SQUADS_ADDRESSES.vault.toBase58()] as typeof guardian.treasury.owners, squads: { multisig: DEMO_SQUADS_ADDRESSES.multisig.toBase58(), vaultIndex: 0 } as NonNullable<typeof guardian.treasury.squads> } };
+            const vaultGuardian: AgentConfig = {
+              ...guardian,
+              maxActionsPerRun: 2,
+              treasury: {
+                ...guardian.treasury,
+                owners: [DEMO_SQUADS_ADDRESSES.vault.toBase58()] as typeof guardian.treasury.owners,
+                squads: { multisig: DEMO_SQUADS_ADDRESSES.multisig.toBase58(), vaultIndex: 0 } as NonNullable<
+                  typeof guardian.treasury.squads
+                >,
+              },
+            };
             const vaultScripted = { ...session.runtime, model: async () => scriptedModel('demo-operator', [demoVaultScenario()]) };
-            const vault = await run(`4. scripted payments from the Squads vault ${DEMO_SQUADS_ADDRESSES.vault.toBase58()} through the agent's spending limit (${DEMO_SQUADS.limitUsdcPerDay} USDC per Day)`, vaultGuardian, vaultScripted);
+            const vault = await run(
+              `4. scripted payments from the Squads vault ${DEMO_SQUADS_ADDRESSES.vault.toBase58()} through the agent's spending limit (${DEMO_SQUADS.limitUsdcPerDay} USDC per Day)`,
+              vaultGuardian,
+              vaultScripted,
+            );
             printActions(vault.actions);
           }
         }
@@ -168,11 +231,16 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
         const actions = results.flatMap(({ result }) => result.actions);
         io.stdout('\nSummary');
         if (latest) {
-          io.stdout(`  treasury: ${money(latest.totals.trustedMicroUsd)} priced by trusted oracles, ${money(latest.totals.untrustedMicroUsd)} more at untrusted prices`);
-          for (const flag of latest.flags.filter((f) => f.severity !== 'info')) io.stdout(`  flag (${flag.severity}): ${terminalText(flag.message)}`);
+          io.stdout(
+            `  treasury: ${money(latest.totals.trustedMicroUsd)} priced by trusted oracles, ${money(latest.totals.untrustedMicroUsd)} more at untrusted prices`,
+          );
+          for (const flag of latest.flags.filter((f) => f.severity !== 'info'))
+            io.stdout(`  flag (${flag.severity}): ${terminalText(flag.message)}`);
         }
         const reviews = results.flatMap(({ result }) => result.reviews);
-        const severeProposals = reviews.filter((outcome) => outcome.status === 'reviewed' && outcome.review.maxSeverity === 'severe').length;
+        const severeProposals = reviews.filter(
+          (outcome) => outcome.status === 'reviewed' && outcome.review.maxSeverity === 'severe',
+        ).length;
         io.stdout(`  proposals: ${reviews.length} reviewed, ${severeProposals} with severe flags`);
         io.stdout(
           `  actions: ${actions.length} proposed, ${actions.filter((a) => a.verdict === 'allow').length} allowed, ${actions.filter((a) => a.verdict === 'deny').length} denied, ${actions.filter((a) => a.state === 'pending-approval').length} awaiting approval`,

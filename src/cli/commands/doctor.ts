@@ -26,11 +26,17 @@ async function llamaBackend(): Promise<Check[]> {
     const llama = await getLlama({ gpu: 'auto', build: 'never', progressLogs: false, logLevel: LlamaLogLevel.error });
     try {
       const backend = llama.gpu === false ? 'CPU' : llama.gpu.toUpperCase();
-      const checks: Check[] = [{ name: 'llama.cpp backend', ok: true, value: `${backend} (build ${llama.buildType}, ${llama.cpuMathCores} CPU math cores)` }];
+      const checks: Check[] = [
+        { name: 'llama.cpp backend', ok: true, value: `${backend} (build ${llama.buildType}, ${llama.cpuMathCores} CPU math cores)` },
+      ];
       if (llama.gpu !== false) {
         const names = await llama.getGpuDeviceNames();
         const vram = await llama.getVramState();
-        checks.push({ name: 'GPU', ok: true, value: `${names.join(', ') || 'unknown'}; VRAM ${(vram.free / 2 ** 30).toFixed(1)} GiB free of ${(vram.total / 2 ** 30).toFixed(1)} GiB` });
+        checks.push({
+          name: 'GPU',
+          ok: true,
+          value: `${names.join(', ') || 'unknown'}; VRAM ${(vram.free / 2 ** 30).toFixed(1)} GiB free of ${(vram.total / 2 ** 30).toFixed(1)} GiB`,
+        });
       }
       return checks;
     } finally {
@@ -45,8 +51,10 @@ async function llamaBackend(): Promise<Check[]> {
 async function configuredModel(settings: Settings): Promise<Check> {
   try {
     const choice = chooseModel(undefined, settings);
-    if (choice.kind === 'none') return { name: 'default model', ok: true, value: 'none (agents must name one; the demo uses the generated test model)' };
-    if (choice.kind === 'remote') return { name: 'default model', ok: true, value: `remote ${choice.model} at ${redactUrl(choice.baseUrl)}` };
+    if (choice.kind === 'none')
+      return { name: 'default model', ok: true, value: 'none (agents must name one; the demo uses the generated test model)' };
+    if (choice.kind === 'remote')
+      return { name: 'default model', ok: true, value: `remote ${choice.model} at ${redactUrl(choice.baseUrl)}` };
     const path = await resolveModelPath(choice.reference, { modelsDir: settings.modelsDir, download: false });
     const header = await readModelHeader(path);
     const missing = missingRequiredKeys(header);
@@ -54,9 +62,10 @@ async function configuredModel(settings: Settings): Promise<Check> {
     return {
       name: 'default model',
       ok: missing.length === 0,
-      value: missing.length === 0
-        ? `local ${path} (${architecture}; GPU layers offloaded automatically to fit free VRAM)`
-        : `local ${path} lacks ${missing.join(', ')}: llama.cpp cannot load it`,
+      value:
+        missing.length === 0
+          ? `local ${path} (${architecture}; GPU layers offloaded automatically to fit free VRAM)`
+          : `local ${path} lacks ${missing.join(', ')}: llama.cpp cannot load it`,
     };
   } catch (error) {
     return { name: 'default model', ok: false, value: (error as Error).message };
@@ -95,8 +104,12 @@ async function clusterChecksOrThrow(ctx: CliContext, report: ConfigReport): Prom
   const identity = preflight.notes.find((note) => note.subject === 'cluster');
   return [
     { name: 'cluster', ok: !unreachable, value: unreachable ? unreachable.message : identity ? identity.text : label },
-    ...preflight.notes.filter((note) => note.subject !== 'cluster').map((note) => ({ name: note.subject, ok: true, value: terminalText(note.text) })),
-    ...preflight.problems.filter((problem) => problem !== unreachable).map((problem) => ({ name: 'preflight', ok: false, value: terminalText(formatPreflightProblem(problem)) })),
+    ...preflight.notes
+      .filter((note) => note.subject !== 'cluster')
+      .map((note) => ({ name: note.subject, ok: true, value: terminalText(note.text) })),
+    ...preflight.problems
+      .filter((problem) => problem !== unreachable)
+      .map((problem) => ({ name: 'preflight', ok: false, value: terminalText(formatPreflightProblem(problem)) })),
   ];
 }
 
@@ -123,9 +136,10 @@ export function registerDoctor(program: Command, io: CliIo, setExit: (code: numb
       checks.push({
         name: 'config',
         ok: report.problems.length === 0 && report.files.length > 0,
-        value: report.files.length === 0
-          ? `no agents/ or policies/ under ${resolve(ctx.settings.configDir)}`
-          : `${report.config.agents.length} agent(s), ${report.config.policies.length} polic(ies), ${report.problems.length} problem(s)${report.problems.length ? ' — run `steward validate`' : ''}`,
+        value:
+          report.files.length === 0
+            ? `no agents/ or policies/ under ${resolve(ctx.settings.configDir)}`
+            : `${report.config.agents.length} agent(s), ${report.config.policies.length} polic(ies), ${report.problems.length} problem(s)${report.problems.length ? ' — run `steward validate`' : ''}`,
       });
       checks.push(...(await clusterChecks(ctx, report)));
       if (options.json) io.stdout(JSON.stringify(checks, null, 2));

@@ -41,10 +41,17 @@ interface GrantOptions {
  * Rewrites the token account's delegate fields through `steward_setAccount` (the embedded
  * chain's cheat RPC). Returns false when the cluster does not know the method.
  */
-async function injectOverRpc(connection: Connection, tokenAccount: PublicKey, delegate: PublicKey | null, amount: bigint): Promise<boolean> {
+async function injectOverRpc(
+  connection: Connection,
+  tokenAccount: PublicKey,
+  delegate: PublicKey | null,
+  amount: bigint,
+): Promise<boolean> {
   const info = await rpcCall('getAccountInfo', connection.rpcEndpoint, () => connection.getAccountInfo(tokenAccount, 'confirmed'));
   if (!info || info.data.length < ACCOUNT_SIZE) {
-    throw new StewardError('EXECUTION_FAILED', `${tokenAccount.toBase58()} is not a token account on this chain`, { hint: 'the treasury account changed since it was read; run the command again' });
+    throw new StewardError('EXECUTION_FAILED', `${tokenAccount.toBase58()} is not a token account on this chain`, {
+      hint: 'the treasury account changed since it was read; run the command again',
+    });
   }
   const data = withDelegate(info.data, delegate, amount);
   const response = await fetch(connection.rpcEndpoint, {
@@ -54,13 +61,20 @@ async function injectOverRpc(connection: Connection, tokenAccount: PublicKey, de
       jsonrpc: '2.0',
       id: 1,
       method: 'steward_setAccount',
-      params: [tokenAccount.toBase58(), { lamports: info.lamports, data: [data.toString('base64'), 'base64'], owner: info.owner.toBase58(), executable: info.executable }],
+      params: [
+        tokenAccount.toBase58(),
+        { lamports: info.lamports, data: [data.toString('base64'), 'base64'], owner: info.owner.toBase58(), executable: info.executable },
+      ],
     }),
   });
   const body = (await response.json().catch(() => null)) as { error?: { code?: number; message?: string } } | null;
   if (body?.error?.code === -32601) return false;
   if (!response.ok || !body || body.error) {
-    throw new StewardError('RPC_FAILED', `steward_setAccount on ${tokenAccount.toBase58()} failed: ${body?.error?.message ?? `HTTP ${response.status}`}`, { hint: 'the embedded chain refused the write; nothing changed' });
+    throw new StewardError(
+      'RPC_FAILED',
+      `steward_setAccount on ${tokenAccount.toBase58()} failed: ${body?.error?.message ?? `HTTP ${response.status}`}`,
+      { hint: 'the embedded chain refused the write; nothing changed' },
+    );
   }
   return true;
 }
@@ -70,7 +84,7 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
     .command('grant')
     .description(SUMMARY['grant'])
     .option('--token <symbol>', "a token of the agent's policy (e.g. USDC); not with --squads")
-    .option('--squads <multisig>', "a Squads v4 multisig: compile the policy into spending limits for the agent key (config transaction)")
+    .option('--squads <multisig>', 'a Squads v4 multisig: compile the policy into spending limits for the agent key (config transaction)')
     .option('--vault-index <n>', 'with --squads: the vault (default: the agent file, else 0)')
     .option('--time-lock <seconds>', 'with --squads: also set the multisig time lock')
     .option('--creator <pubkey>', 'with --squads: the member (Initiate permission) who proposes the config transaction')
@@ -101,12 +115,24 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
       const { agent, policy } = treasuryAgent(config, agentName);
       if (options.squads !== undefined) {
         if (options.token !== undefined || options.amount !== undefined || options.account !== undefined) {
-          throw new StewardError('ARGUMENT_INVALID', '--squads compiles the whole policy: it takes no --token, --amount or --account', { hint: 'drop them; the amounts come from the policy windows' });
+          throw new StewardError('ARGUMENT_INVALID', '--squads compiles the whole policy: it takes no --token, --amount or --account', {
+            hint: 'drop them; the amounts come from the policy windows',
+          });
         }
-        await runSquadsGrant(ctx, agent, policy, { ...options, squads: options.squads, ...(agentKeyFlag !== undefined ? { agentKey: agentKeyFlag } : {}) }, io, setExit);
+        await runSquadsGrant(
+          ctx,
+          agent,
+          policy,
+          { ...options, squads: options.squads, ...(agentKeyFlag !== undefined ? { agentKey: agentKeyFlag } : {}) },
+          io,
+          setExit,
+        );
         return;
       }
-      if (options.token === undefined) throw new StewardError('ARGUMENT_INVALID', '--token is required (or --squads MULTISIG)', { hint: `e.g. --token USDC --amount 50000; tokens: ${Object.keys(policy.tokens).join(', ')}` });
+      if (options.token === undefined)
+        throw new StewardError('ARGUMENT_INVALID', '--token is required (or --squads MULTISIG)', {
+          hint: `e.g. --token USDC --amount 50000; tokens: ${Object.keys(policy.tokens).join(', ')}`,
+        });
       const tokenSymbol = options.token;
       const token = policy.tokens[tokenSymbol];
       if (!token) {
@@ -115,29 +141,42 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         });
       }
       if (token.mint === 'native') {
-        throw new StewardError('ARGUMENT_INVALID', 'SOL has no SPL allowance: SOL payments come from the agent\'s own SOL float', {
+        throw new StewardError('ARGUMENT_INVALID', "SOL has no SPL allowance: SOL payments come from the agent's own SOL float", {
           hint: 'the DAO tops the float up by a plain SOL transfer to the agent key (see docs/EXECUTION.md)',
         });
       }
       let amount = 0n;
       if (options.revoke) {
-        if (options.amount !== undefined) throw new StewardError('ARGUMENT_INVALID', '--revoke takes no --amount', { hint: 'a revoke removes the whole allowance; drop --amount' });
+        if (options.amount !== undefined)
+          throw new StewardError('ARGUMENT_INVALID', '--revoke takes no --amount', {
+            hint: 'a revoke removes the whole allowance; drop --amount',
+          });
       } else {
-        if (options.amount === undefined) throw new StewardError('ARGUMENT_INVALID', '--amount is required (or --revoke)', { hint: `e.g. --amount 50000 (up to ${token.decimals} decimals)` });
+        if (options.amount === undefined)
+          throw new StewardError('ARGUMENT_INVALID', '--amount is required (or --revoke)', {
+            hint: `e.g. --amount 50000 (up to ${token.decimals} decimals)`,
+          });
         const parsed = parseAmount(options.amount, token.decimals);
-        if (!parsed.ok) throw new StewardError('AMOUNT_INVALID', `--amount: ${parsed.reason}`, { hint: `${options.token} has ${token.decimals} decimals` });
+        if (!parsed.ok)
+          throw new StewardError('AMOUNT_INVALID', `--amount: ${parsed.reason}`, {
+            hint: `${options.token} has ${token.decimals} decimals`,
+          });
         amount = parsed.value;
       }
       if (options.account !== undefined && !isAddress(options.account)) {
-        throw new StewardError('ADDRESS_INVALID', `--account "${options.account}" is not a Solana address`, { hint: 'pass a treasury token account address (see `steward allowance`)' });
+        throw new StewardError('ADDRESS_INVALID', `--account "${options.account}" is not a Solana address`, {
+          hint: 'pass a treasury token account address (see `steward allowance`)',
+        });
       }
 
       const cluster = await ctx.openCluster();
       try {
         // Refused before anything is read: a real cluster is never sent the cheat RPC.
         const refusal = `--execute applies a grant only on Steward's embedded chain; ${cluster.label} is not one, and only the treasury can sign this`;
-        const refusalHint = 'sign the unsigned transaction with the treasury wallet or multisig, or put the instruction in a Realms proposal; both are printed without --execute';
-        if (options.execute && !mayInject(ctx.settings.rpcUrl, cluster)) throw new StewardError('ARGUMENT_INVALID', refusal, { hint: refusalHint });
+        const refusalHint =
+          'sign the unsigned transaction with the treasury wallet or multisig, or put the instruction in a Realms proposal; both are printed without --execute';
+        if (options.execute && !mayInject(ctx.settings.rpcUrl, cluster))
+          throw new StewardError('ARGUMENT_INVALID', refusal, { hint: refusalHint });
         const agentKey = agentKeyOf(agent, ctx.settings, cluster, agentKeyFlag, '--agent-key');
         if (!agentKey) {
           throw new StewardError('KEYPAIR_INVALID', `agent "${agent.name}" has no signer configured, so the key to approve is unknown`, {
@@ -145,11 +184,17 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
           });
         }
         const snapshot = await readTreasury(cluster, ctx.settings, agent, policy, agentKey.key, new Date());
-        const candidates = snapshot.tokenAccounts.filter((account) => account.mint === token.mint && (options.account === undefined || account.address === options.account));
+        const candidates = snapshot.tokenAccounts.filter(
+          (account) => account.mint === token.mint && (options.account === undefined || account.address === options.account),
+        );
         if (candidates.length === 0) {
-          throw new StewardError('ARGUMENT_INVALID', `the treasury (${agent.treasury.owners.join(', ')}) holds no ${options.token} token account${options.account ? ` ${options.account}` : ''} on ${cluster.label}`, {
-            hint: 'the DAO must create its token account first (an associated token account of the treasury for this mint)',
-          });
+          throw new StewardError(
+            'ARGUMENT_INVALID',
+            `the treasury (${agent.treasury.owners.join(', ')}) holds no ${options.token} token account${options.account ? ` ${options.account}` : ''} on ${cluster.label}`,
+            {
+              hint: 'the DAO must create its token account first (an associated token account of the treasury for this mint)',
+            },
+          );
         }
         if (candidates.length > 1) {
           throw new StewardError('ARGUMENT_INVALID', `the treasury holds ${candidates.length} ${options.token} token accounts`, {
@@ -169,22 +214,35 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         });
         const owner = new PublicKey(account.owner);
         const unsigned = await unsignedGrantTransaction(cluster.connection, grant, owner);
-        const current = account.delegate === null ? 'none' : `${formatTokenNumber(account.delegatedAmount, token.decimals)} ${options.token} to ${account.delegate === agentKey.key.toBase58() ? 'the agent' : `ANOTHER key ${account.delegate}`}`;
+        const current =
+          account.delegate === null
+            ? 'none'
+            : `${formatTokenNumber(account.delegatedAmount, token.decimals)} ${options.token} to ${account.delegate === agentKey.key.toBase58() ? 'the agent' : `ANOTHER key ${account.delegate}`}`;
         const what = options.revoke
           ? `revoke every delegate of treasury ${options.token} account ${account.address}`
           : `let ${agentKey.key.toBase58()} spend up to ${formatTokenNumber(amount, token.decimals)} ${options.token} from treasury account ${account.address}`;
 
         let executed: { applied: boolean; note: string; remaining: bigint | null } | null = null;
         if (options.execute) {
-          const applied = await injectOverRpc(cluster.connection, new PublicKey(account.address), options.revoke ? null : agentKey.key, amount);
-          if (!applied) throw new StewardError('ARGUMENT_INVALID', `${refusal} (it does not answer steward_setAccount)`, { hint: refusalHint });
+          const applied = await injectOverRpc(
+            cluster.connection,
+            new PublicKey(account.address),
+            options.revoke ? null : agentKey.key,
+            amount,
+          );
+          if (!applied)
+            throw new StewardError('ARGUMENT_INVALID', `${refusal} (it does not answer steward_setAccount)`, { hint: refusalHint });
           const [after] = await readAllowances(cluster.connection, [new PublicKey(account.address)], agentKey.key);
           const remaining = after?.toAgent ? after.remaining : after ? 0n : null;
           const expected = options.revoke ? after?.delegate === null : after?.toAgent === true && after.remaining === amount;
           if (!expected) {
-            throw new StewardError('EXECUTION_FAILED', `the allowance on ${account.address} reads back as ${after?.delegate ?? 'no delegate'} / ${after ? formatAmount(after.remaining, token.decimals) : '?'} after the write`, {
-              hint: 'another writer changed the account; run `steward allowance` and try again',
-            });
+            throw new StewardError(
+              'EXECUTION_FAILED',
+              `the allowance on ${account.address} reads back as ${after?.delegate ?? 'no delegate'} / ${after ? formatAmount(after.remaining, token.decimals) : '?'} after the write`,
+              {
+                hint: 'another writer changed the account; run `steward allowance` and try again',
+              },
+            );
           }
           executed = {
             applied: true,
@@ -229,7 +287,10 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         io.stdout('Realms proposal instruction:');
         io.stdout(`  program   ${grant.realms.programId}`);
         io.stdout('  accounts');
-        for (const key of grant.realms.accounts) io.stdout(`    ${key.pubkey}  ${[key.isSigner ? 'signer' : '', key.isWritable ? 'writable' : 'readonly'].filter(Boolean).join(', ')}`);
+        for (const key of grant.realms.accounts)
+          io.stdout(
+            `    ${key.pubkey}  ${[key.isSigner ? 'signer' : '', key.isWritable ? 'writable' : 'readonly'].filter(Boolean).join(', ')}`,
+          );
         io.stdout(`  data      ${grant.realms.data} (base64)`);
         io.stdout('');
         io.stdout(`Unsigned transaction (v0, base64; fee payer and signer ${owner.toBase58()}):`);
@@ -237,7 +298,9 @@ export function registerGrant(program: Command, io: CliIo, setExit: (code: numbe
         if (executed) {
           io.stdout('');
           io.stdout(`Executed: ${executed.note}.`);
-          io.stdout(`Now: ${options.revoke ? 'no delegate' : `${formatTokenNumber(executed.remaining ?? 0n, token.decimals)} ${options.token} left to the agent`}.`);
+          io.stdout(
+            `Now: ${options.revoke ? 'no delegate' : `${formatTokenNumber(executed.remaining ?? 0n, token.decimals)} ${options.token} left to the agent`}.`,
+          );
         }
         setExit(0);
       } finally {

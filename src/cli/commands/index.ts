@@ -34,7 +34,11 @@ const MODULES: readonly { names: readonly CommandName[]; load: () => Promise<Reg
 
 /** The global options of `program` that take a value (`--db FILE`): their value is no command name. */
 function valueOptionsOf(program: Command): Set<string> {
-  return new Set(program.options.filter((option) => option.required || option.optional).flatMap((option) => [option.long, option.short].filter((flag): flag is string => Boolean(flag))));
+  return new Set(
+    program.options
+      .filter((option) => option.required || option.optional)
+      .flatMap((option) => [option.long, option.short].filter((flag): flag is string => Boolean(flag))),
+  );
 }
 
 /** The top-level command argv names (after node and the script), or null. */
@@ -57,7 +61,12 @@ export function commandNameOf(args: readonly string[], valueOptions: ReadonlySet
  * Registers the command named in `args` for real and every other one as a line of `--help`.
  * `all` registers every command for real (tests that inspect the whole program).
  */
-export async function registerCommands(program: Command, io: CliIo, setExit: (code: number) => void, args: readonly string[] | 'all'): Promise<void> {
+export async function registerCommands(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  args: readonly string[] | 'all',
+): Promise<void> {
   const wanted = args === 'all' ? null : commandNameOf(args, valueOptionsOf(program));
   for (const module of MODULES) {
     if (wanted === null ? args === 'all' : module.names.includes(wanted as CommandName)) {

@@ -6,7 +6,14 @@
 // {"url","wsUrl","pid"} on stdout once serving, everything else on stderr, and an exit when
 // the parent goes away (stdin closed, or this process re-parented).
 import type { Command } from 'commander';
-import { SPL_GOVERNANCE_PROGRAM_ID, SQUADS_V4_PROGRAM_ID, findProgram, knownProgramName, startEmbeddedChain, type EmbeddedChain } from '../../chain/index.js';
+import {
+  SPL_GOVERNANCE_PROGRAM_ID,
+  SQUADS_V4_PROGRAM_ID,
+  findProgram,
+  knownProgramName,
+  startEmbeddedChain,
+  type EmbeddedChain,
+} from '../../chain/index.js';
 import { claimChainLock, loadChainState, releaseChainLock, saveChainState } from '../../chain/embedded/state-file.js';
 import type { Logger } from '../../shared/index.js';
 import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
@@ -68,7 +75,9 @@ const PARENT_POLL_MS = 1_000;
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(port) || port > 65534) {
-    throw new StewardError('OPTION_INVALID', `--port "${value}" is not a port number`, { hint: 'use 1–65534 (the websocket takes port + 1), or 0 for any free pair' });
+    throw new StewardError('OPTION_INVALID', `--port "${value}" is not a port number`, {
+      hint: 'use 1–65534 (the websocket takes port + 1), or 0 for any free pair',
+    });
   }
   return port;
 }
@@ -77,7 +86,9 @@ function parsePrograms(values: string[]): { id: string; path: string }[] {
   return values.map((value) => {
     const at = value.indexOf('=');
     if (at <= 0 || at === value.length - 1) {
-      throw new StewardError('OPTION_INVALID', `--program "${value}" is not ID=FILE.so`, { hint: 'e.g. --program GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw=./spl_governance.so' });
+      throw new StewardError('OPTION_INVALID', `--program "${value}" is not ID=FILE.so`, {
+        hint: 'e.g. --program GovER5Lthms3bLBqWub97yVrMmEogzX7xNjdXpPPCVZw=./spl_governance.so',
+      });
     }
     return { id: value.slice(0, at), path: value.slice(at + 1) };
   });
@@ -85,9 +96,13 @@ function parsePrograms(values: string[]): { id: string; path: string }[] {
 
 function parseAccounts(values: string[]): { address: string; path: string }[] {
   if (values.length % 2 !== 0) {
-    throw new StewardError('OPTION_INVALID', `--account takes two values, ADDRESS FILE.json; got ${values.length} value(s): ${values.join(' ')}`, {
-      hint: 'e.g. --account 7xKX...address ./account.json (a `solana account ADDRESS --output json` file)',
-    });
+    throw new StewardError(
+      'OPTION_INVALID',
+      `--account takes two values, ADDRESS FILE.json; got ${values.length} value(s): ${values.join(' ')}`,
+      {
+        hint: 'e.g. --account 7xKX...address ./account.json (a `solana account ADDRESS --output json` file)',
+      },
+    );
   }
   const out: { address: string; path: string }[] = [];
   for (let i = 0; i < values.length; i += 2) out.push({ address: values[i] as string, path: values[i + 1] as string });
@@ -104,7 +119,9 @@ function withDemoPrograms(explicit: { id: string; path: string }[]): { load: { i
   for (const id of DEMO_PROGRAMS) {
     const found = findProgram(id, { explicit });
     if (!found) {
-      lines.push(`${knownProgramName(id)} ${id}: no program file found (--program, STEWARD_PROGRAMS_DIR, .steward/programs, ~/.cache/steward/programs); not on this chain`);
+      lines.push(
+        `${knownProgramName(id)} ${id}: no program file found (--program, STEWARD_PROGRAMS_DIR, .steward/programs, ~/.cache/steward/programs); not on this chain`,
+      );
       continue;
     }
     if (found.source !== '--program') load.push({ id, path: found.path });
@@ -169,10 +186,22 @@ export function registerLocalnet(program: Command, io: CliIo): void {
     .option('--program <ID=FILE.so>', 'load a program binary at ID (repeatable)', collect, [])
     .option('--account <ADDRESS FILE.json...>', 'load an account from a `solana account --output json` file (repeatable)', [])
     .option('--demo', 'seed the demo DAO and keep its live prices fresh (what `--url embedded` serves)')
-    .option('--state <file>', 'keep the chain in FILE: continue it when FILE exists, save every change to it (what commands on the embedded default use)')
-    .option('--fork-no-cache', "with --fork: start cold and keep nothing (by default the store's fork cache serves reads recent enough and keeps new ones)")
-    .option('--fork-cache-db <file>', 'with --fork: the database holding the fork cache (default: the fork journal beside --db, steward.fork.db)')
-    .option('--ready-json', 'for a parent process: print one JSON line {url, wsUrl, pid} on stdout when serving, all else on stderr; exit when stdin closes')
+    .option(
+      '--state <file>',
+      'keep the chain in FILE: continue it when FILE exists, save every change to it (what commands on the embedded default use)',
+    )
+    .option(
+      '--fork-no-cache',
+      "with --fork: start cold and keep nothing (by default the store's fork cache serves reads recent enough and keeps new ones)",
+    )
+    .option(
+      '--fork-cache-db <file>',
+      'with --fork: the database holding the fork cache (default: the fork journal beside --db, steward.fork.db)',
+    )
+    .option(
+      '--ready-json',
+      'for a parent process: print one JSON line {url, wsUrl, pid} on stdout when serving, all else on stderr; exit when stdin closes',
+    )
     .action(async (options: LocalnetOptions, command: Command) => {
       const readyJson = options.readyJson === true;
       // With --ready-json, stdout carries the ready line and nothing else.
@@ -189,7 +218,11 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         for (const line of programs.lines) say(line);
         // --fork and --fork-budget are global options (every command that opens a cluster takes them).
         const globals = command.optsWithGlobals<{ fork?: string; forkBudget?: string }>();
-        const fork = parseFork({ ...options, ...(globals.fork === undefined ? {} : { fork: globals.fork }), ...(globals.forkBudget === undefined ? {} : { forkBudget: globals.forkBudget }) });
+        const fork = parseFork({
+          ...options,
+          ...(globals.fork === undefined ? {} : { fork: globals.fork }),
+          ...(globals.forkBudget === undefined ? {} : { forkBudget: globals.forkBudget }),
+        });
         const restore = stateFile ? loadChainState(stateFile) : null;
         // The fork cache lives in the store (the fork journal beside --db, or --fork-cache-db): reads of the same upstream kept across commands.
         cacheStore = fork && !options.forkNoCache ? (options.forkCacheDb ? openStore(options.forkCacheDb) : ctx.openStore()) : null;
@@ -204,26 +237,38 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         });
         let persisted: { stop(): void } | null = null;
         try {
-          if (stateFile) claimChainLock(stateFile, { pid: process.pid, url: running.url, wsUrl: running.wsUrl, chainId: running.chain.chainId });
+          if (stateFile)
+            claimChainLock(stateFile, { pid: process.pid, url: running.url, wsUrl: running.wsUrl, chainId: running.chain.chainId });
           if (options.demo && !restore) {
             const dao = await seedDemoDao(running.chain);
             say(`demo DAO seeded: native treasury ${dao.addresses.nativeTreasury.toBase58()}, ${dao.accounts.length} accounts`);
-            say(dao.governance.mode === 'program'
-              ? 'demo governance: created by the SPL Governance program from real instructions (realm, deposits, governance, native treasury, proposals signed off and voted)'
-              : 'demo governance: SPL Governance program not found, so its accounts are written as data (votes are prepared, not cast)');
-            say(dao.squads.mode === 'program'
-              ? `demo Squads vault: multisig ${dao.squads.addresses.multisig.toBase58()} created by the Squads v4 program, vault ${dao.squads.addresses.vault.toBase58()} funded, the agent's USDC spending limit added by a config transaction the members approved`
-              : 'demo Squads vault: Squads v4 program not found, so the demo has none');
+            say(
+              dao.governance.mode === 'program'
+                ? 'demo governance: created by the SPL Governance program from real instructions (realm, deposits, governance, native treasury, proposals signed off and voted)'
+                : 'demo governance: SPL Governance program not found, so its accounts are written as data (votes are prepared, not cast)',
+            );
+            say(
+              dao.squads.mode === 'program'
+                ? `demo Squads vault: multisig ${dao.squads.addresses.multisig.toBase58()} created by the Squads v4 program, vault ${dao.squads.addresses.vault.toBase58()} funded, the agent's USDC spending limit added by a config transaction the members approved`
+                : 'demo Squads vault: Squads v4 program not found, so the demo has none',
+            );
           }
-          if (restore) say(`embedded chain ${running.chain.chainId} continued from ${stateFile} (${restore.history.length} transactions, saved ${new Date(restore.savedAtMs).toISOString()})`);
-          if (options.demo) oracle = startDemoOracle(running.chain, { onError: (error) => logger.warn({ err: error }, 'demo oracle publication failed') });
+          if (restore)
+            say(
+              `embedded chain ${running.chain.chainId} continued from ${stateFile} (${restore.history.length} transactions, saved ${new Date(restore.savedAtMs).toISOString()})`,
+            );
+          if (options.demo)
+            oracle = startDemoOracle(running.chain, { onError: (error) => logger.warn({ err: error }, 'demo oracle publication failed') });
           if (stateFile) persisted = persistTo(stateFile, running.chain, logger);
-          if (readyJson) io.stdout(JSON.stringify({ url: running.url, wsUrl: running.wsUrl, pid: process.pid, chainId: running.chain.chainId }));
+          if (readyJson)
+            io.stdout(JSON.stringify({ url: running.url, wsUrl: running.wsUrl, pid: process.pid, chainId: running.chain.chainId }));
           say(`JSON-RPC URL: ${running.url}`);
           say(`WebSocket URL: ${running.wsUrl}`);
           if (running.fork) {
             const info = running.fork.info();
-            say(`fork of ${info.upstream} from its slot ${info.forkSlot}: accounts are fetched on first access (at most ${info.budget} upstream requests); writes stay here`);
+            say(
+              `fork of ${info.upstream} from its slot ${info.forkSlot}: accounts are fetched on first access (at most ${info.budget} upstream requests); writes stay here`,
+            );
           }
           say(`embedded chain ready (slot ${running.chain.clock().slot}); Ctrl-C to stop`);
           const reason = await stop.reason;

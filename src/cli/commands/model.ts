@@ -37,8 +37,25 @@ function describeHeader(info: GgufFileInfo, source: string, sizeBytes: number | 
 
 // llama.cpp's llama_ftype numbering for the common cases.
 const FILE_TYPES: Record<number, string> = {
-  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 7: 'Q8_0', 8: 'Q5_0', 9: 'Q5_1', 10: 'Q2_K', 11: 'Q3_K_S', 12: 'Q3_K_M', 13: 'Q3_K_L',
-  14: 'Q4_K_S', 15: 'Q4_K_M', 16: 'Q5_K_S', 17: 'Q5_K_M', 18: 'Q6_K', 19: 'IQ2_XXS', 20: 'IQ2_XS', 32: 'BF16',
+  0: 'F32',
+  1: 'F16',
+  2: 'Q4_0',
+  3: 'Q4_1',
+  7: 'Q8_0',
+  8: 'Q5_0',
+  9: 'Q5_1',
+  10: 'Q2_K',
+  11: 'Q3_K_S',
+  12: 'Q3_K_M',
+  13: 'Q3_K_L',
+  14: 'Q4_K_S',
+  15: 'Q4_K_M',
+  16: 'Q5_K_S',
+  17: 'Q5_K_M',
+  18: 'Q6_K',
+  19: 'IQ2_XXS',
+  20: 'IQ2_XS',
+  32: 'BF16',
 };
 function fileTypeName(value: number): string {
   return FILE_TYPES[value] ?? 'other';
@@ -53,9 +70,14 @@ export function registerModel(program: Command, io: CliIo): void {
     .action(async (uri: string, _options: unknown, command: Command) => {
       const ctx = createContext(command, io);
       if (parseModelSource(uri).kind !== 'uri') {
-        throw new StewardError('OPTION_INVALID', `${uri} is a file path, not a URI to pull`, { hint: 'Use `steward model info FILE` for local files.' });
+        throw new StewardError('OPTION_INVALID', `${uri} is a file path, not a URI to pull`, {
+          hint: 'Use `steward model info FILE` for local files.',
+        });
       }
-      const bar = new cliProgress.SingleBar({ format: 'pull [{bar}] {percentage}% {value}/{total} MiB', hideCursor: true }, cliProgress.Presets.shades_classic);
+      const bar = new cliProgress.SingleBar(
+        { format: 'pull [{bar}] {percentage}% {value}/{total} MiB', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
       let started = false;
       try {
         const path = await resolveModelPath(uri, {
@@ -93,7 +115,8 @@ export function registerModel(program: Command, io: CliIo): void {
         io.stdout(describeHeader(info, source.uri, undefined).join('\n'));
       } catch (error) {
         throw new StewardError('LLM_FAILED', `could not read the header of ${source.uri}: ${(error as Error).message}`, {
-          cause: error, hint: 'Check the URI and your network (HF_TOKEN for gated models), or pull the file and run info on it.',
+          cause: error,
+          hint: 'Check the URI and your network (HF_TOKEN for gated models), or pull the file and run info on it.',
         });
       }
     });
@@ -106,7 +129,9 @@ export function registerModel(program: Command, io: CliIo): void {
     .action((options: { out: string; seed: string }) => {
       const seed = Number(options.seed);
       if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
-        throw new StewardError('OPTION_INVALID', `--seed must be an integer from 0 to 2147483647, got ${options.seed}`, { hint: 'For example --seed 7.' });
+        throw new StewardError('OPTION_INVALID', `--seed must be an integer from 0 to 2147483647, got ${options.seed}`, {
+          hint: 'For example --seed 7.',
+        });
       }
       const size = writeTestModel(resolve(options.out), { seed });
       io.stdout(`wrote ${options.out} (${basename(options.out)}, ${size} bytes, seed ${seed})`);

@@ -43,7 +43,11 @@ function table(analysis: TreasuryAnalysis): string[] {
     asset.weightPpm === null ? '-' : formatPpmPercent(asset.weightPpm),
     asset.targetPpm === null ? '-' : formatPpmPercent(asset.targetPpm),
     asset.driftPpm === null ? '-' : signed(asset.driftPpm),
-    [...(asset.price && !asset.price.trusted ? ['untrusted-price'] : []), ...(asset.valueKind === 'unpriced' ? ['unpriced'] : []), ...asset.flags].join(',') || '-',
+    [
+      ...(asset.price && !asset.price.trusted ? ['untrusted-price'] : []),
+      ...(asset.valueKind === 'unpriced' ? ['unpriced'] : []),
+      ...asset.flags,
+    ].join(',') || '-',
   ]);
   return textTable(header, rows, new Set([1, 2, 3, 4, 5, 6, 7]));
 }
@@ -51,7 +55,13 @@ function table(analysis: TreasuryAnalysis): string[] {
 /** "50,000 USDC ($50,000), 20,000 USDT ($19,830)": what the agent may still move. */
 function allowanceText(view: TreasuryView): string {
   const amounts = view.allowances.map((allowance) =>
-    terminalText(formatTokenAmount(allowance.remaining, { symbol: allowance.symbol, decimals: allowance.decimals, mint: allowance.mint }, { usdMicro: allowance.usdMicro })),
+    terminalText(
+      formatTokenAmount(
+        allowance.remaining,
+        { symbol: allowance.symbol, decimals: allowance.decimals, mint: allowance.mint },
+        { usdMicro: allowance.usdMicro },
+      ),
+    ),
   );
   return amounts.join(', ') || 'none';
 }
@@ -59,36 +69,57 @@ function allowanceText(view: TreasuryView): string {
 /** The stress every run applies to positions: SOL −30 %. */
 
 function positionLines(positions: PositionsAnalysis): string[] {
-  const lines = ['DeFi positions (net ' + formatUsd(positions.netMicroUsd, 'cents') + `: assets ${formatUsd(positions.assetsMicroUsd, 'cents')}, debt ${formatUsd(positions.debtMicroUsd, 'cents')})`];
+  const lines = [
+    'DeFi positions (net ' +
+      formatUsd(positions.netMicroUsd, 'cents') +
+      `: assets ${formatUsd(positions.assetsMicroUsd, 'cents')}, debt ${formatUsd(positions.debtMicroUsd, 'cents')})`,
+  ];
   for (const figure of positions.positions) {
     if (figure.kind === 'lending') {
       const health = figure.healthFactorPpm === null ? 'no debt' : `health ${formatAmount(figure.healthFactorPpm, 6)}`;
-      const distance = figure.distanceToLiquidationPpm === null ? '' : `, ${formatPpmPercent(figure.distanceToLiquidationPpm)} from liquidation`;
-      lines.push(`  ${figure.protocol} lending ${figure.account}: supplied ${formatUsd(figure.suppliedMicroUsd, 'cents')}, borrowed ${formatUsd(figure.borrowedMicroUsd, 'cents')}, ${health}${distance}`);
+      const distance =
+        figure.distanceToLiquidationPpm === null ? '' : `, ${formatPpmPercent(figure.distanceToLiquidationPpm)} from liquidation`;
+      lines.push(
+        `  ${figure.protocol} lending ${figure.account}: supplied ${formatUsd(figure.suppliedMicroUsd, 'cents')}, borrowed ${formatUsd(figure.borrowedMicroUsd, 'cents')}, ${health}${distance}`,
+      );
     } else if (figure.kind === 'liquidity') {
-      lines.push(`  ${figure.protocol} LP ${figure.account}: ${formatUsd(figure.netMicroUsd, 'cents')} (fees ${formatUsd(figure.feesMicroUsd, 'cents')}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`);
+      lines.push(
+        `  ${figure.protocol} LP ${figure.account}: ${formatUsd(figure.netMicroUsd, 'cents')} (fees ${formatUsd(figure.feesMicroUsd, 'cents')}), ${figure.inRange ? 'in range' : 'OUT OF RANGE'}`,
+      );
     } else {
       lines.push(`  ${figure.protocol} ${figure.account}: unreadable, not valued (${terminalText(figure.reason)})`);
     }
   }
   for (const lst of positions.liquidStaking) {
-    const depeg = lst.depegBps === null ? 'depeg unknown (no trusted price)' : `market ${lst.depegBps < 0n ? '' : '+'}${lst.depegBps} bps vs rate${lst.depegged ? ' DEPEGGED' : ''}`;
+    const depeg =
+      lst.depegBps === null
+        ? 'depeg unknown (no trusted price)'
+        : `market ${lst.depegBps < 0n ? '' : '+'}${lst.depegBps} bps vs rate${lst.depegged ? ' DEPEGGED' : ''}`;
     lines.push(
       `  ${lst.symbol} stake pool ${lst.account}: ${formatAmount(lst.lamportsPerToken, 9)} SOL per token; ${formatTokenNumber(lst.amount, lst.decimals)} ${lst.symbol} = ${formatTokenNumber(lst.solLamports, 9)} SOL = ` +
         `${lst.fairMicroUsd === null ? '-' : formatUsd(lst.fairMicroUsd, 'cents')} at the rate, ${lst.marketMicroUsd === null ? '-' : formatUsd(lst.marketMicroUsd, 'cents')} at market; ${depeg}`,
     );
   }
   if (positions.stress) {
-    lines.push(`  Stress SOL -30%: positions net ${formatUsd(positions.stress.netBeforeMicroUsd, 'cents')} -> ${formatUsd(positions.stress.netAfterMicroUsd, 'cents')}`);
+    lines.push(
+      `  Stress SOL -30%: positions net ${formatUsd(positions.stress.netBeforeMicroUsd, 'cents')} -> ${formatUsd(positions.stress.netAfterMicroUsd, 'cents')}`,
+    );
     for (const row of positions.stress.positions) {
       const state =
-        row.healthAfterPpm !== null ? `health ${formatAmount(row.healthBeforePpm ?? 0n, 6)} -> ${formatAmount(row.healthAfterPpm, 6)}${row.healthAfterPpm < 1_000_000n ? ' (liquidatable)' : ''}`
-        : row.inRangeAfter !== null ? `${row.inRangeBefore ? 'in range' : 'out of range'} -> ${row.inRangeAfter ? 'in range' : 'out of range'}`
-        : '';
-      lines.push(`    ${row.account}: ${formatUsd(row.netBeforeMicroUsd, 'cents')} -> ${formatUsd(row.netAfterMicroUsd, 'cents')}${state ? `, ${state}` : ''}`);
+        row.healthAfterPpm !== null
+          ? `health ${formatAmount(row.healthBeforePpm ?? 0n, 6)} -> ${formatAmount(row.healthAfterPpm, 6)}${row.healthAfterPpm < 1_000_000n ? ' (liquidatable)' : ''}`
+          : row.inRangeAfter !== null
+            ? `${row.inRangeBefore ? 'in range' : 'out of range'} -> ${row.inRangeAfter ? 'in range' : 'out of range'}`
+            : '';
+      lines.push(
+        `    ${row.account}: ${formatUsd(row.netBeforeMicroUsd, 'cents')} -> ${formatUsd(row.netAfterMicroUsd, 'cents')}${state ? `, ${state}` : ''}`,
+      );
     }
     for (const lst of positions.liquidStaking) {
-      if (lst.fairMicroUsd !== null && lst.stressedFairMicroUsd !== null) lines.push(`    ${lst.symbol} at the rate: ${formatUsd(lst.fairMicroUsd, 'cents')} -> ${formatUsd(lst.stressedFairMicroUsd, 'cents')}`);
+      if (lst.fairMicroUsd !== null && lst.stressedFairMicroUsd !== null)
+        lines.push(
+          `    ${lst.symbol} at the rate: ${formatUsd(lst.fairMicroUsd, 'cents')} -> ${formatUsd(lst.stressedFairMicroUsd, 'cents')}`,
+        );
     }
   }
   for (const flag of positions.flags) lines.push(`${flag.severity.toUpperCase().padEnd(8)} ${terminalText(flag.message)}`);
@@ -100,7 +131,10 @@ export function registerObserve(program: Command, io: CliIo): void {
     .command('observe')
     .description(SUMMARY['observe'])
     .option('--agent <name>', 'the agent whose treasury to observe (default: the first with the treasury task)')
-    .option('--agent-key <address>', "the agent's public key, whose delegate allowances are read (default on the embedded chain: the demo agent)")
+    .option(
+      '--agent-key <address>',
+      "the agent's public key, whose delegate allowances are read (default on the embedded chain: the demo agent)",
+    )
     .option('--json', 'print the full snapshot, analysis and DeFi positions as JSON')
     .action(async (options: ObserveOptions, command: Command) => {
       const ctx = createContext(command, io);
@@ -118,17 +152,48 @@ export function registerObserve(program: Command, io: CliIo): void {
         const cluster = identity.key;
         const agentKey = agentKeyOf(agent, ctx.settings, open, options.agentKey, '--agent-key')?.key.toBase58() ?? null;
         const previous = latestObservation(store.db, agent.treasury.owners, { cluster });
-        const read = await readTreasury(open.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: target.kind === 'embedded' });
+        const read = await readTreasury(open.connection, {
+          agent,
+          policy,
+          agentKey,
+          now: new Date(),
+          previous,
+          embedded: target.kind === 'embedded',
+        });
         const { snapshot } = read;
         const fork = open.forkInfo ? await open.forkInfo() : null;
         const { view, analysis, positions } = analyzeTreasuryRead(agent, read, previous);
-        const id = saveObservation(store.db, { snapshot, analysis, cluster, clusterName: identity.name, endpoint: identity.endpoint, agent: agent.name });
+        const id = saveObservation(store.db, {
+          snapshot,
+          analysis,
+          cluster,
+          clusterName: identity.name,
+          endpoint: identity.endpoint,
+          agent: agent.name,
+        });
         if (options.json) {
-          io.stdout(toJsonText({ id, cluster, clusterName: identity.name, agent: agent.name, snapshot, analysis, positions, rpc: { observation: read.rpc, command: { requests: counter.requests, methods: counter.methods } }, ...(fork ? { fork } : {}) }, 2));
+          io.stdout(
+            toJsonText(
+              {
+                id,
+                cluster,
+                clusterName: identity.name,
+                agent: agent.name,
+                snapshot,
+                analysis,
+                positions,
+                rpc: { observation: read.rpc, command: { requests: counter.requests, methods: counter.methods } },
+                ...(fork ? { fork } : {}),
+              },
+              2,
+            ),
+          );
           return;
         }
         const calls = Object.values(read.rpc.methods).reduce((sum, n) => sum + n, 0);
-        io.stdout(`Chain: ${open.demo || fork || identity.name === open.label ? open.label : `${identity.name} (${open.label})`} — slot ${snapshot.slot}; treasury and DeFi positions read in ${read.rpc.rounds} round(s), ${read.rpc.requests} RPC request(s) (${calls} calls); ${counter.requests} request(s) in all`);
+        io.stdout(
+          `Chain: ${open.demo || fork || identity.name === open.label ? open.label : `${identity.name} (${open.label})`} — slot ${snapshot.slot}; treasury and DeFi positions read in ${read.rpc.rounds} round(s), ${read.rpc.requests} RPC request(s) (${calls} calls); ${counter.requests} request(s) in all`,
+        );
         if (fork) {
           io.stdout(`Fork: ${forkSummary(fork)}`);
         }
@@ -142,10 +207,16 @@ export function registerObserve(program: Command, io: CliIo): void {
         if (totals.untrustedMicroUsd > 0n) io.stdout(`Untrusted prices, not counted: ${formatUsd(totals.untrustedMicroUsd, 'cents')}`);
         if (totals.unpriced.length > 0) io.stdout(`Unpriced: ${terminalText(totals.unpriced.join(', '))}`);
         const share = analysis.stableShare.sharePpm;
-        io.stdout(`Stable share: ${share === null ? '-' : formatPpmPercent(share)}   Runway: ${analysis.runway.months ?? '-'} months (stablecoins ${analysis.runway.stableMonths ?? '-'})`);
-        io.stdout(`Concentration: HHI ${analysis.concentration.hhi ?? '-'}${analysis.concentration.largest ? `, largest ${analysis.concentration.largest.label} ${formatPpmPercent(analysis.concentration.largest.weightPpm)}` : ''}`);
+        io.stdout(
+          `Stable share: ${share === null ? '-' : formatPpmPercent(share)}   Runway: ${analysis.runway.months ?? '-'} months (stablecoins ${analysis.runway.stableMonths ?? '-'})`,
+        );
+        io.stdout(
+          `Concentration: HHI ${analysis.concentration.hhi ?? '-'}${analysis.concentration.largest ? `, largest ${analysis.concentration.largest.label} ${formatPpmPercent(analysis.concentration.largest.weightPpm)}` : ''}`,
+        );
         const sol = { symbol: 'SOL', decimals: 9 };
-        io.stdout(`Idle SOL: ${formatTokenAmount(analysis.idleSol.idleLamports, sol, { usdMicro: analysis.idleSol.valueMicroUsd })}   Stake: ${formatTokenAmount(analysis.stake.ownedLamports, sol)}`);
+        io.stdout(
+          `Idle SOL: ${formatTokenAmount(analysis.idleSol.idleLamports, sol, { usdMicro: analysis.idleSol.valueMicroUsd })}   Stake: ${formatTokenAmount(analysis.stake.ownedLamports, sol)}`,
+        );
         io.stdout(`Agent allowances: ${allowanceText(view)}`);
         if (analysis.flags.length > 0) {
           io.stdout('');

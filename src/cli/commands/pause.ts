@@ -15,7 +15,9 @@ export function registerPause(program: Command, io: CliIo): void {
       const ctx = createContext(command, io);
       using store = ctx.openStore();
       setPaused(store.db, true, options.reason);
-      io.stdout(`paused: every action is denied until \`steward resume\`${options.reason ? ` (reason: ${options.reason})` : ''} [${store.path}]`);
+      io.stdout(
+        `paused: every action is denied until \`steward resume\`${options.reason ? ` (reason: ${options.reason})` : ''} [${store.path}]`,
+      );
     });
   program
     .command('resume')
@@ -25,6 +27,8 @@ export function registerPause(program: Command, io: CliIo): void {
       using store = ctx.openStore();
       const before = pauseState(store.db);
       setPaused(store.db, false);
-      io.stdout(before.paused ? `resumed: actions are judged by policy again [${store.path}]` : `was not paused; nothing changed [${store.path}]`);
+      io.stdout(
+        before.paused ? `resumed: actions are judged by policy again [${store.path}]` : `was not paused; nothing changed [${store.path}]`,
+      );
     });
 }

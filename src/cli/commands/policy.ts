@@ -59,7 +59,7 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
     .option('--prices <file>', 'JSON: { "SOL": { "price": "150.25", "confidence": "0.05", "publishTime": "ISO" } }')
     .option('--balances <file>', 'JSON: treasury balances in whole tokens, { "USDC": "300000" }')
     .option('--treasury <addresses>', 'comma-separated treasury owners and token accounts (the "treasury" destination)')
-    .option('--agent <name>', "with --url: the agent whose treasury owners are read (default: the first agent of this policy)")
+    .option('--agent <name>', 'with --url: the agent whose treasury owners are read (default: the first agent of this policy)')
     .option('--json', 'print the verdict as JSON')
     .action(async (options: CheckOptions, command: Command) => {
       const ctx = createContext(command, io);
@@ -97,10 +97,22 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
       };
       const verdict = evaluatePolicy(compiled, action, context);
       if (options.json) {
-        io.stdout(JSON.stringify({ verdict: verdict.kind, rules: verdict.rules, ledger: verdict.action ? ledgerColumns(verdict.action) : null, ledgerSource: dbGiven ? ctx.settings.db : null }, null, 2));
+        io.stdout(
+          JSON.stringify(
+            {
+              verdict: verdict.kind,
+              rules: verdict.rules,
+              ledger: verdict.action ? ledgerColumns(verdict.action) : null,
+              ledgerSource: dbGiven ? ctx.settings.db : null,
+            },
+            null,
+            2,
+          ),
+        );
       } else {
         io.stdout(`${verdict.kind.toUpperCase()}  ${parsed.action.kind} under policy "${compiled.name}" at ${new Date(now).toISOString()}`);
-        for (const rule of verdict.rules) io.stdout(`  ${rule.effect === 'deny' ? 'deny    ' : 'approval'}  ${rule.id}: ${terminalText(rule.reason)}`);
+        for (const rule of verdict.rules)
+          io.stdout(`  ${rule.effect === 'deny' ? 'deny    ' : 'approval'}  ${rule.id}: ${terminalText(rule.reason)}`);
         if (!dbGiven) io.stdout('  (no --db: rolling windows counted as empty and the database kill switch as off)');
         if (chain) io.stdout(`  (prices and balances read from ${chain.label} at slot ${chain.slot}, treasury of agent "${chain.agent}")`);
         for (const line of missingInputHints(verdict.rules, options, chain !== null)) io.stdout(`  hint: ${line}`);
@@ -114,8 +126,10 @@ function missingInputHints(rules: readonly { id: string }[], options: CheckOptio
   if (fromChain) return [];
   const fired = new Set(rules.map((rule) => rule.id));
   const hints: string[] = [];
-  if (fired.has('oracle.untrusted') && !options.prices) hints.push('no prices were given: pass --prices FILE, or --url CLUSTER to read the oracle accounts from the chain');
-  if (fired.has('reserve.balance-unknown') && !options.balances) hints.push('no balances were given: pass --balances FILE, or --url CLUSTER to read the treasury from the chain');
+  if (fired.has('oracle.untrusted') && !options.prices)
+    hints.push('no prices were given: pass --prices FILE, or --url CLUSTER to read the oracle accounts from the chain');
+  if (fired.has('reserve.balance-unknown') && !options.balances)
+    hints.push('no balances were given: pass --balances FILE, or --url CLUSTER to read the treasury from the chain');
   return hints;
 }
 
@@ -130,12 +144,21 @@ interface ChainInputs {
 
 async function readFromChain(ctx: CliContext, policy: PolicyConfig, agentName: string | undefined, now: number): Promise<ChainInputs> {
   const config = ctx.loadConfig();
-  const agent = agentName !== undefined
-    ? findAgent(config, agentName)
-    : (config.agents.find((entry) => entry.config.policy === policy.name && entry.config.tasks.includes('treasury')) ?? config.agents.find((entry) => entry.config.policy === policy.name))?.config ?? pickAgent(config, undefined, 'treasury');
+  const agent =
+    agentName !== undefined
+      ? findAgent(config, agentName)
+      : ((
+          config.agents.find((entry) => entry.config.policy === policy.name && entry.config.tasks.includes('treasury')) ??
+          config.agents.find((entry) => entry.config.policy === policy.name)
+        )?.config ?? pickAgent(config, undefined, 'treasury'));
   const cluster = await ctx.openCluster();
   try {
-    const snapshot = await getTreasurySnapshot(cluster.connection, { owners: agent.treasury.owners, tokens: policy.tokens, oracle: policy.oracle, now: new Date(now) });
+    const snapshot = await getTreasurySnapshot(cluster.connection, {
+      owners: agent.treasury.owners,
+      tokens: policy.tokens,
+      oracle: policy.oracle,
+      now: new Date(now),
+    });
     // The same TreasuryView a run's policy context is built from.
     const view = buildTreasuryView(snapshot);
     return {
@@ -186,29 +209,43 @@ function readJson(file: string, flag: string): unknown {
   try {
     read = readTextFile(resolve(file));
   } catch (error) {
-    throw new StewardError('ARGUMENT_INVALID', `cannot read ${flag} ${file}: ${(error as Error).message}`, { hint: `pass ${flag} with the path of a JSON file`, context: { file } });
+    throw new StewardError('ARGUMENT_INVALID', `cannot read ${flag} ${file}: ${(error as Error).message}`, {
+      hint: `pass ${flag} with the path of a JSON file`,
+      context: { file },
+    });
   }
   if (read.problem) {
-    throw new StewardError('ARGUMENT_INVALID', `${file}:${read.problem.line}:${read.problem.column}: ${read.problem.message}`, { hint: `${flag} expects a UTF-8 JSON file`, context: { file, line: read.problem.line } });
+    throw new StewardError('ARGUMENT_INVALID', `${file}:${read.problem.line}:${read.problem.column}: ${read.problem.message}`, {
+      hint: `${flag} expects a UTF-8 JSON file`,
+      context: { file, line: read.problem.line },
+    });
   }
   const text = read.text;
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new StewardError('ARGUMENT_INVALID', `${file} is not valid JSON: ${(error as Error).message}`, { hint: `${flag} expects a JSON file`, context: { file } });
+    throw new StewardError('ARGUMENT_INVALID', `${file} is not valid JSON: ${(error as Error).message}`, {
+      hint: `${flag} expects a JSON file`,
+      context: { file },
+    });
   }
 }
 
 function parseTime(text: string, where: string): number {
   const value = Date.parse(text);
   if (Number.isNaN(value)) {
-    throw new StewardError('ARGUMENT_INVALID', `${where}: ${JSON.stringify(text)} is not a time`, { hint: 'use ISO 8601, e.g. 2025-06-04T12:00:00Z' });
+    throw new StewardError('ARGUMENT_INVALID', `${where}: ${JSON.stringify(text)} is not a time`, {
+      hint: 'use ISO 8601, e.g. 2025-06-04T12:00:00Z',
+    });
   }
   return value;
 }
 
 function bad(file: string, field: string, expected: string, got: unknown): StewardError {
-  return new StewardError('ARGUMENT_INVALID', `${file}: ${field}: expected ${expected}, got ${JSON.stringify(got)}`, { hint: 'see docs/POLICY.md for the file formats', context: { file, field } });
+  return new StewardError('ARGUMENT_INVALID', `${file}: ${field}: expected ${expected}, got ${JSON.stringify(got)}`, {
+    hint: 'see docs/POLICY.md for the file formats',
+    context: { file, field },
+  });
 }
 
 function readPrices(file: string, now: number): Record<string, Price> {
@@ -218,10 +255,17 @@ function readPrices(file: string, now: number): Record<string, Price> {
   for (const [symbol, entry] of Object.entries(data)) {
     const e = entry as { price?: unknown; confidence?: unknown; publishTime?: unknown } | null;
     const decimal = /^\d+(\.\d+)?$/;
-    if (!e || typeof e.price !== 'string' || !decimal.test(e.price)) throw bad(file, `${symbol}.price`, 'a decimal string like "150.25"', e?.price);
+    if (!e || typeof e.price !== 'string' || !decimal.test(e.price))
+      throw bad(file, `${symbol}.price`, 'a decimal string like "150.25"', e?.price);
     const confidence = e.confidence ?? '0';
-    if (typeof confidence !== 'string' || !decimal.test(confidence)) throw bad(file, `${symbol}.confidence`, 'a decimal string like "0.05"', confidence);
-    const publishTime = e.publishTime === undefined ? now : typeof e.publishTime === 'string' ? parseTime(e.publishTime, `${file}: ${symbol}.publishTime`) : Number.NaN;
+    if (typeof confidence !== 'string' || !decimal.test(confidence))
+      throw bad(file, `${symbol}.confidence`, 'a decimal string like "0.05"', confidence);
+    const publishTime =
+      e.publishTime === undefined
+        ? now
+        : typeof e.publishTime === 'string'
+          ? parseTime(e.publishTime, `${file}: ${symbol}.publishTime`)
+          : Number.NaN;
     if (Number.isNaN(publishTime)) throw bad(file, `${symbol}.publishTime`, 'an ISO 8601 time', e.publishTime);
     out[symbol] = priceFromDecimal(e.price, confidence, publishTime);
   }
@@ -236,7 +280,11 @@ function readBalances(file: string, policy: CompiledPolicy): Record<string, bigi
     const token = policy.tokens.get(symbol);
     if (!token) throw bad(file, symbol, `a token of the policy (${[...policy.tokens.keys()].join(', ')})`, symbol);
     const parsed = parseAmount(text, token.decimals, { allowZero: true });
-    if (!parsed.ok) throw new StewardError('ARGUMENT_INVALID', `${file}: ${symbol}: ${parsed.reason}`, { hint: 'balances are whole-token decimal strings, e.g. "300000.50"', context: { file, field: symbol } });
+    if (!parsed.ok)
+      throw new StewardError('ARGUMENT_INVALID', `${file}: ${symbol}: ${parsed.reason}`, {
+        hint: 'balances are whole-token decimal strings, e.g. "300000.50"',
+        context: { file, field: symbol },
+      });
     out[symbol] = parsed.value;
   }
   return out;
@@ -244,8 +292,14 @@ function readBalances(file: string, policy: CompiledPolicy): Record<string, bigi
 
 function readTreasury(list: string | undefined): Set<string> {
   const out = new Set<string>();
-  for (const entry of (list ?? '').split(',').map((text) => text.trim()).filter(Boolean)) {
-    if (!isAddress(entry)) throw new StewardError('ARGUMENT_INVALID', `--treasury: ${JSON.stringify(entry)} is not a Solana address`, { hint: 'pass base58 addresses separated by commas' });
+  for (const entry of (list ?? '')
+    .split(',')
+    .map((text) => text.trim())
+    .filter(Boolean)) {
+    if (!isAddress(entry))
+      throw new StewardError('ARGUMENT_INVALID', `--treasury: ${JSON.stringify(entry)} is not a Solana address`, {
+        hint: 'pass base58 addresses separated by commas',
+      });
     out.add(entry);
   }
   return out;

@@ -5,7 +5,16 @@
 import { resolve } from 'node:path';
 import { PublicKey } from '@solana/web3.js';
 import type { Command } from 'commander';
-import { KNOWN_PROGRAMS, SPL_GOVERNANCE_PROGRAM_ID, findProgram, programCacheDirs, readDeployedProgram, sha256Hex, writeProgramFile, openCluster } from '../../chain/index.js';
+import {
+  KNOWN_PROGRAMS,
+  SPL_GOVERNANCE_PROGRAM_ID,
+  findProgram,
+  programCacheDirs,
+  readDeployedProgram,
+  sha256Hex,
+  writeProgramFile,
+  openCluster,
+} from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
 import { readFileSync } from 'node:fs';
 import { createContext, type CliIo } from '../context.js';
@@ -15,7 +24,9 @@ function programId(text: string): PublicKey {
   try {
     return new PublicKey(text);
   } catch {
-    throw new StewardError('ADDRESS_INVALID', `"${text}" is not a program id (base-58 public key)`, { hint: `e.g. ${SPL_GOVERNANCE_PROGRAM_ID} (SPL Governance)` });
+    throw new StewardError('ADDRESS_INVALID', `"${text}" is not a program id (base-58 public key)`, {
+      hint: `e.g. ${SPL_GOVERNANCE_PROGRAM_ID} (SPL Governance)`,
+    });
   }
 }
 
@@ -24,7 +35,9 @@ export function registerPrograms(program: Command, io: CliIo, setExit: (code: nu
 
   programs
     .command('pull')
-    .description(`read deployed programs from the cluster (--url) into the cache with their sha256 (default: SPL Governance ${SPL_GOVERNANCE_PROGRAM_ID})`)
+    .description(
+      `read deployed programs from the cluster (--url) into the cache with their sha256 (default: SPL Governance ${SPL_GOVERNANCE_PROGRAM_ID})`,
+    )
     .argument('[ids...]', 'program ids')
     .option('--out <dir>', 'folder to write <ID>.so and <ID>.json into', programCacheDirs()[0])
     .action(async (ids: string[], options: { out: string }, command: Command) => {
@@ -36,7 +49,9 @@ export function registerPrograms(program: Command, io: CliIo, setExit: (code: nu
           const deployed = await readDeployedProgram(cluster.connection, key);
           const written = writeProgramFile(resolve(options.out), deployed, cluster.label);
           io.stdout(`${deployed.id}: ${deployed.bytes.length} bytes, sha256 ${deployed.sha256}`);
-          io.stdout(`  from ${cluster.label}${deployed.programData ? ` (ProgramData ${deployed.programData}, deployed in slot ${deployed.deploySlot})` : ''}`);
+          io.stdout(
+            `  from ${cluster.label}${deployed.programData ? ` (ProgramData ${deployed.programData}, deployed in slot ${deployed.deploySlot})` : ''}`,
+          );
           io.stdout(`  wrote ${written.path} and ${written.metaPath}`);
         }
         setExit(0);
@@ -53,7 +68,9 @@ export function registerPrograms(program: Command, io: CliIo, setExit: (code: nu
       for (const known of KNOWN_PROGRAMS) {
         const found = findProgram(known.id);
         if (!found) {
-          io.stdout(`${known.name} ${known.id}: not found (set STEWARD_PROGRAMS_DIR, or \`steward programs pull --url mainnet-beta ${known.id}\`)`);
+          io.stdout(
+            `${known.name} ${known.id}: not found (set STEWARD_PROGRAMS_DIR, or \`steward programs pull --url mainnet-beta ${known.id}\`)`,
+          );
           continue;
         }
         io.stdout(`${known.name} ${known.id}: ${found.path} (${found.source}), sha256 ${sha256Hex(readFileSync(found.path))}`);

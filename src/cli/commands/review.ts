@@ -7,13 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter, type OpenCluster } from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
-import {
-  indexTreasury,
-  reviewForJson,
-  reviewRealm,
-  treasuryContextFromView,
-  type ReviewOutcome,
-} from '../../governance/index.js';
+import { indexTreasury, reviewForJson, reviewRealm, treasuryContextFromView, type ReviewOutcome } from '../../governance/index.js';
 import { createChatModel, type StewardChatModel } from '../../llm/index.js';
 import { formatUsd, isAddress, terminalText } from '../../shared/index.js';
 import { buildTreasuryView, getTreasurySnapshot } from '../../treasury/index.js';
@@ -33,10 +27,16 @@ interface ReviewOptions {
 }
 
 function line(outcome: ReviewOutcome): string {
-  if (outcome.status === 'unchanged') return `${outcome.recommendation.toUpperCase().padEnd(12)} ${outcome.proposal}  ${terminalText(outcome.name)}  (unchanged since ${outcome.reviewedAt}${outcome.markdownPath ? `, ${outcome.markdownPath}` : ''})`;
+  if (outcome.status === 'unchanged')
+    return `${outcome.recommendation.toUpperCase().padEnd(12)} ${outcome.proposal}  ${terminalText(outcome.name)}  (unchanged since ${outcome.reviewedAt}${outcome.markdownPath ? `, ${outcome.markdownPath}` : ''})`;
   const r = outcome.review;
   const counts = (['severe', 'warn', 'info'] as const).map((s) => `${r.flags.filter((f) => f.severity === s).length} ${s}`).join(', ');
-  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${terminalText(r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70))}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros, 'cents')}; ${r.flags.filter((f) => f.severity !== 'info').map((f) => f.id).join(', ') || 'no warnings'}${outcome.markdownPath ? `\n${' '.repeat(13)}${outcome.markdownPath}` : ''}`;
+  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${terminalText(r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70))}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros, 'cents')}; ${
+    r.flags
+      .filter((f) => f.severity !== 'info')
+      .map((f) => f.id)
+      .join(', ') || 'no warnings'
+  }${outcome.markdownPath ? `\n${' '.repeat(13)}${outcome.markdownPath}` : ''}`;
 }
 
 export function registerReview(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -53,11 +53,16 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
     .option('--agent <name>', 'the agent whose realm and policy to use (default: the first with a realm)')
     .action(async (proposalArg: string | undefined, options: ReviewOptions, command: Command) => {
       if (!proposalArg && !options.all) {
-        throw new StewardError('OPTION_INVALID', 'name a proposal address or pass --all', { hint: 'steward review --all, or steward review <PROPOSAL_ADDRESS>' });
+        throw new StewardError('OPTION_INVALID', 'name a proposal address or pass --all', {
+          hint: 'steward review --all, or steward review <PROPOSAL_ADDRESS>',
+        });
       }
-      if (proposalArg && options.all) throw new StewardError('OPTION_INVALID', 'give either a proposal or --all, not both', { hint: 'drop one of them' });
+      if (proposalArg && options.all)
+        throw new StewardError('OPTION_INVALID', 'give either a proposal or --all, not both', { hint: 'drop one of them' });
       if (proposalArg && !isAddress(proposalArg)) {
-        throw new StewardError('ADDRESS_INVALID', `"${proposalArg}" is not a Solana address`, { hint: 'pass the base58 address of the proposal account (see steward review --all)' });
+        throw new StewardError('ADDRESS_INVALID', `"${proposalArg}" is not a Solana address`, {
+          hint: 'pass the base58 address of the proposal account (see steward review --all)',
+        });
       }
       const ctx = createContext(command, io);
       const config = ctx.loadConfig();
@@ -79,7 +84,12 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
           now: new Date(),
         });
         const book = knownDestinationBook(policy, store.db);
-        const treasury = indexTreasury(treasuryContextFromView(buildTreasuryView(snapshot), book.map((entry) => entry.address)));
+        const treasury = indexTreasury(
+          treasuryContextFromView(
+            buildTreasuryView(snapshot),
+            book.map((entry) => entry.address),
+          ),
+        );
         const now = snapshot.chainClock ? Number(snapshot.chainClock.unixTimestamp) : Math.floor(Date.now() / 1000);
         if (options.model) model = await createChatModel(agent.model, ctx.settings);
         const result = await reviewRealm(open.connection, {
@@ -97,11 +107,30 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
           ...(proposalArg ? { proposal: proposalArg } : {}),
         });
         if (options.json) {
-          const items = result.outcomes.map((o) => (o.status === 'reviewed' ? reviewForJson(o.review, { fullText: Boolean(options.fullText) }) : { status: 'unchanged', ...JSON.parse(o.json) }));
-          io.stdout(JSON.stringify({ cluster: target.kind === 'embedded' ? 'embedded' : target.name, realm: result.snapshot.realm, slot: result.snapshot.slot, reviews: items }, null, 2));
+          const items = result.outcomes.map((o) =>
+            o.status === 'reviewed'
+              ? reviewForJson(o.review, { fullText: Boolean(options.fullText) })
+              : { status: 'unchanged', ...JSON.parse(o.json) },
+          );
+          io.stdout(
+            JSON.stringify(
+              {
+                cluster: target.kind === 'embedded' ? 'embedded' : target.name,
+                realm: result.snapshot.realm,
+                slot: result.snapshot.slot,
+                reviews: items,
+              },
+              null,
+              2,
+            ),
+          );
         } else {
-          io.stdout(`Realm: ${terminalText(result.snapshot.realm.name)} (${result.snapshot.realm.address}) on ${open.label}, slot ${result.snapshot.slot}`);
-          io.stdout(`${result.snapshot.proposals.length} open proposal(s); ${counter.requests} RPC request(s) in all; model: ${model ? 'yes' : 'no'}`);
+          io.stdout(
+            `Realm: ${terminalText(result.snapshot.realm.name)} (${result.snapshot.realm.address}) on ${open.label}, slot ${result.snapshot.slot}`,
+          );
+          io.stdout(
+            `${result.snapshot.proposals.length} open proposal(s); ${counter.requests} RPC request(s) in all; model: ${model ? 'yes' : 'no'}`,
+          );
           for (const problem of result.snapshot.problems) io.stdout(`warning: ${terminalText(problem)}`);
           io.stdout('');
           for (const outcome of result.outcomes) io.stdout(line(outcome));

@@ -26,7 +26,12 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       const store = ctx.openStore();
       try {
         const session = await openAgentSession({
-          config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress, openCluster: () => ctx.openCluster(),
+          config,
+          store,
+          settings: ctx.settings,
+          logger: ctx.logger,
+          progress: ctx.progress,
+          openCluster: () => ctx.openCluster(),
           ...(options.dryRun ? { dryRun: true } : {}),
           // Said on stderr, so that --json output stays one JSON document.
           notice: (line) => io.stderr(`note: ${line}`),

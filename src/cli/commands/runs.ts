@@ -62,7 +62,12 @@ export function registerRuns(program: Command, io: CliIo): void {
             row.error ? terminalText(row.error) : '',
           ];
         });
-        for (const line of textTable(['RUN', 'STARTED', 'AGENT', 'STATUS', 'TRIGGER', 'MODE', 'TIME', 'TREASURY', 'ACTIONS', 'REVIEWS', 'ERROR'], table, new Set([0, 6, 7, 9]))) io.stdout(line);
+        for (const line of textTable(
+          ['RUN', 'STARTED', 'AGENT', 'STATUS', 'TRIGGER', 'MODE', 'TIME', 'TREASURY', 'ACTIONS', 'REVIEWS', 'ERROR'],
+          table,
+          new Set([0, 6, 7, 9]),
+        ))
+          io.stdout(line);
       } finally {
         store.close();
       }
@@ -79,7 +84,8 @@ export function registerRuns(program: Command, io: CliIo): void {
       const store = ctx.openStore();
       try {
         const run = getRun(store.db, runId);
-        if (!run) throw new StewardError('RUN_NOT_FOUND', `no run ${runId}`, { hint: 'list runs with `steward runs list`', context: { runId } });
+        if (!run)
+          throw new StewardError('RUN_NOT_FOUND', `no run ${runId}`, { hint: 'list runs with `steward runs list`', context: { runId } });
         const decisions = listDecisions(store.db, runId);
         if (options.json) {
           io.stdout(JSON.stringify({ run, decisions }, null, 2));
@@ -95,10 +101,13 @@ export function registerRuns(program: Command, io: CliIo): void {
           io.stdout(readFileSync(run.reportPath, 'utf8'));
         } else {
           io.stdout(`run ${run.id} of ${terminalText(run.agent)}: ${run.status}${run.error ? ` — ${terminalText(run.error)}` : ''}`);
-          for (const phase of run.phases) io.stdout(`  ${phase.name.padEnd(14)} ${phase.ms} ms ${phase.ok ? '' : `FAILED ${terminalText(phase.detail ?? '')}`}`);
+          for (const phase of run.phases)
+            io.stdout(`  ${phase.name.padEnd(14)} ${phase.ms} ms ${phase.ok ? '' : `FAILED ${terminalText(phase.detail ?? '')}`}`);
         }
         for (const decision of decisions) {
-          io.stdout(`decision ${decision.id} (${decision.task}): model ${decision.modelId}, prompt sha256 ${decision.promptHash.slice(0, 16)}…, ${decision.attempts} attempt(s)${decision.error ? `, failed: ${terminalText(decision.error)}` : ''}`);
+          io.stdout(
+            `decision ${decision.id} (${decision.task}): model ${decision.modelId}, prompt sha256 ${decision.promptHash.slice(0, 16)}…, ${decision.attempts} attempt(s)${decision.error ? `, failed: ${terminalText(decision.error)}` : ''}`,
+          );
         }
       } finally {
         store.close();

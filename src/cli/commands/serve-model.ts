@@ -16,11 +16,15 @@ export function registerServeModel(program: Command, io: CliIo): void {
       const ctx = createContext(command, io);
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-        throw new StewardError('OPTION_INVALID', `--port must be an integer from 0 to 65535, got ${options.port}`, { hint: 'For example --port 8080.' });
+        throw new StewardError('OPTION_INVALID', `--port must be an integer from 0 to 65535, got ${options.port}`, {
+          hint: 'For example --port 8080.',
+        });
       }
-      const reference = options.model === 'test' ? await ensureTestModel() : options.model ?? ctx.settings.model;
+      const reference = options.model === 'test' ? await ensureTestModel() : (options.model ?? ctx.settings.model);
       if (!reference) {
-        throw new StewardError('OPTION_INVALID', 'no model to serve', { hint: 'Pass --model FILE|hf:URI (or `--model test`), or set STEWARD_MODEL.' });
+        throw new StewardError('OPTION_INVALID', 'no model to serve', {
+          hint: 'Pass --model FILE|hf:URI (or `--model test`), or set STEWARD_MODEL.',
+        });
       }
       const model = await createChatModel({ local: reference }, ctx.settings);
       if (!(model instanceof LocalChatModel)) throw new StewardError('INTERNAL', 'serve-model needs a local model');

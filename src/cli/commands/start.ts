@@ -22,7 +22,10 @@ function refuseOn(report: PreflightReport): void {
   const code = preflightExitCode(report) === 2 ? 'CONFIG_INVALID' : 'RPC_FAILED';
   throw new StewardError(code, `steward start refused: ${report.problems.length} problem(s) before the first tick`, {
     details: report.problems.map(formatPreflightProblem),
-    hint: code === 'CONFIG_INVALID' ? 'fix what is named above; `steward validate --chain` checks again' : 'check --url / STEWARD_RPC_URL and that the node is up; `steward doctor` shows the cluster',
+    hint:
+      code === 'CONFIG_INVALID'
+        ? 'fix what is named above; `steward validate --chain` checks again'
+        : 'check --url / STEWARD_RPC_URL and that the node is up; `steward doctor` shows the cluster',
     context: { problems: report.problems.length },
   });
 }
@@ -36,7 +39,9 @@ export function registerStart(program: Command, io: CliIo): void {
       const config = ctx.loadConfig();
       const scheduled = config.agents.filter((entry) => entry.config.schedule);
       if (scheduled.length === 0) {
-        throw new StewardError('CONFIG_INVALID', 'no agent has a schedule', { hint: 'add `schedule: { cron: "0 */15 * * * *" }` to an agent file, or use `steward run AGENT`' });
+        throw new StewardError('CONFIG_INVALID', 'no agent has a schedule', {
+          hint: 'add `schedule: { cron: "0 */15 * * * *" }` to an agent file, or use `steward run AGENT`',
+        });
       }
       // Preflight, before the first tick: key and model files (exit 2), then the cluster (exit 1
       // when it does not answer, 2 when it does not match the configuration).
@@ -47,7 +52,12 @@ export function registerStart(program: Command, io: CliIo): void {
       let session;
       try {
         session = await openAgentSession({
-          config, store, settings: ctx.settings, logger: ctx.logger, progress: ctx.progress, openCluster: () => ctx.openCluster(),
+          config,
+          store,
+          settings: ctx.settings,
+          logger: ctx.logger,
+          progress: ctx.progress,
+          openCluster: () => ctx.openCluster(),
           notice: (line) => io.stderr(`note: ${line}`),
           checkCluster: async (cluster) => {
             const report: PreflightReport = { problems: [], notes: [] };

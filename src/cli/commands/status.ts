@@ -13,7 +13,17 @@ import type { AgentConfig, PolicyConfig, Settings } from '../../config/index.js'
 import { formatAmount, formatTokenAmount, terminalText, currentProcess, type Logger } from '../../shared/index.js';
 import { buildTreasuryView, latestObservation, type TreasurySnapshot } from '../../treasury/index.js';
 import { isPaused, type Db } from '../../store/index.js';
-import { chainLockHolder, chainStateFileFor, defaultRetryOptions, embeddedIdentity, loadChainState, openCluster, resolveCluster, type ClusterIdentity, type OpenCluster } from '../../chain/index.js';
+import {
+  chainLockHolder,
+  chainStateFileFor,
+  defaultRetryOptions,
+  embeddedIdentity,
+  loadChainState,
+  openCluster,
+  resolveCluster,
+  type ClusterIdentity,
+  type OpenCluster,
+} from '../../chain/index.js';
 import { findForeignMemos, journalAttention, otherHostRuns, type ForeignMemo } from '../../execute/index.js';
 import { readTreasury } from '../treasury-read.js';
 import { installId } from '../../store/index.js';
@@ -48,8 +58,21 @@ async function embeddedView(settings: Settings, logger: Logger): Promise<Cluster
     return { identity: embeddedIdentity(holder.chainId), live, why: null, unreachable: false, endpoint: null };
   }
   const state = stateFile ? loadChainState(stateFile) : null;
-  if (!state) return { identity: null, live: null, why: 'no embedded chain yet: the first command that reads the chain starts it', unreachable: false, endpoint: null };
-  return { identity: embeddedIdentity(state.chainId), live: null, why: 'the embedded chain is not running (status does not start it)', unreachable: false, endpoint: null };
+  if (!state)
+    return {
+      identity: null,
+      live: null,
+      why: 'no embedded chain yet: the first command that reads the chain starts it',
+      unreachable: false,
+      endpoint: null,
+    };
+  return {
+    identity: embeddedIdentity(state.chainId),
+    live: null,
+    why: 'the embedded chain is not running (status does not start it)',
+    unreachable: false,
+    endpoint: null,
+  };
 }
 
 async function urlView(rpcUrl: string, logger: Logger): Promise<ClusterView> {
@@ -84,18 +107,42 @@ function allowanceRows(snapshot: TreasurySnapshot): AllowanceFigures['allowances
     token: allowance.symbol ?? allowance.mint,
     account: allowance.tokenAccount,
     remaining: allowance.decimals === null ? allowance.remaining.toString() : formatAmount(allowance.remaining, allowance.decimals),
-    display: formatTokenAmount(allowance.remaining, { symbol: allowance.symbol, decimals: allowance.decimals, mint: allowance.mint }, { usdMicro: allowance.usdMicro }),
+    display: formatTokenAmount(
+      allowance.remaining,
+      { symbol: allowance.symbol, decimals: allowance.decimals, mint: allowance.mint },
+      { usdMicro: allowance.usdMicro },
+    ),
   }));
 }
 
 /** The agent's allowances on the viewed cluster: live, else that cluster's latest observation, else none. */
-async function allowanceFigures(db: Db, view: ClusterView, agent: AgentConfig, settings: Settings, policy: ReturnType<typeof policyOf> | undefined): Promise<AllowanceFigures> {
+async function allowanceFigures(
+  db: Db,
+  view: ClusterView,
+  agent: AgentConfig,
+  settings: Settings,
+  policy: ReturnType<typeof policyOf> | undefined,
+): Promise<AllowanceFigures> {
   if (view.live && policy) {
     try {
       const key = agentKeyOf(agent, settings, view.live, undefined, 'agent key');
-      if (!key) return { allowances: [], source: 'live', slot: null, observedAt: null, clusterName: view.identity?.name ?? null, note: 'the agent key is unknown: configure a signer (signer: in the agent file, or STEWARD_KEYPAIR)' };
+      if (!key)
+        return {
+          allowances: [],
+          source: 'live',
+          slot: null,
+          observedAt: null,
+          clusterName: view.identity?.name ?? null,
+          note: 'the agent key is unknown: configure a signer (signer: in the agent file, or STEWARD_KEYPAIR)',
+        };
       const snapshot = await readTreasury(view.live, settings, agent, policy, key?.key ?? null, new Date());
-      return { allowances: allowanceRows(snapshot), source: 'live', slot: snapshot.slot.toString(), observedAt: snapshot.observedAt, clusterName: view.identity?.name ?? null };
+      return {
+        allowances: allowanceRows(snapshot),
+        source: 'live',
+        slot: snapshot.slot.toString(),
+        observedAt: snapshot.observedAt,
+        clusterName: view.identity?.name ?? null,
+      };
     } catch (error) {
       const stored = storedFigures(db, view, agent);
       return { ...stored, error: toStewardError(error).message };
@@ -149,7 +196,9 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
         const rows: Awaited<ReturnType<typeof agentRow>>[] = [];
         async function agentRow(agent: AgentConfig) {
           const run = lastRun(store.db, agent.name);
-          const next = agent.schedule ? new Cron(agent.schedule.cron, { timezone: agent.schedule.timezone, paused: true }).nextRun(now) : null;
+          const next = agent.schedule
+            ? new Cron(agent.schedule.cron, { timezone: agent.schedule.timezone, paused: true }).nextRun(now)
+            : null;
           const pending = store.db
             .prepare("SELECT COUNT(*) FROM actions WHERE agent = ? AND state = 'pending-approval'")
             .pluck()
@@ -177,11 +226,19 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
         async function squadsDrift(agent: AgentConfig, policy: PolicyConfig): Promise<AgentSquadsDrift | null> {
           const squads = agent.treasury.squads;
           if (!squads) return null;
-          const unread = (error: string): AgentSquadsDrift => ({ multisig: squads.multisig, vaultIndex: squads.vaultIndex, agentLimits: 0, flags: [], error });
+          const unread = (error: string): AgentSquadsDrift => ({
+            multisig: squads.multisig,
+            vaultIndex: squads.vaultIndex,
+            agentLimits: 0,
+            flags: [],
+            error,
+          });
           if (!view.live) return unread(view.why ?? 'the cluster cannot be read');
           try {
             const key = agentKeyOf(agent, ctx.settings, view.live, undefined, 'agent key');
-            return key ? await readAgentSquadsDrift(view.live, ctx.settings, agent, policy, key.key) : unread('the agent key is unknown: configure signer: in the agent file, or STEWARD_KEYPAIR');
+            return key
+              ? await readAgentSquadsDrift(view.live, ctx.settings, agent, policy, key.key)
+              : unread('the agent key is unknown: configure signer: in the agent file, or STEWARD_KEYPAIR');
           } catch (error) {
             return unread(toStewardError(error).message);
           }
@@ -194,14 +251,20 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
                 const key = agentKeyOf(agent, ctx.settings, view.live, undefined, 'agent key');
                 if (!key || seen.has(key.key.toBase58())) continue;
                 seen.add(key.key.toBase58());
-                const io2 = { connection: view.live.connection, endpoint: view.live.connection.rpcEndpoint, retry: { ...defaultRetryOptions, attempts: 2, timeoutMs: 10_000 } };
+                const io2 = {
+                  connection: view.live.connection,
+                  endpoint: view.live.connection.rpcEndpoint,
+                  retry: { ...defaultRetryOptions, attempts: 2, timeoutMs: 10_000 },
+                };
                 for (const memo of await findForeignMemos(io2, store.db, key.key, install)) foreign.push({ ...memo, agent: agent.name });
               }
             } catch (error) {
               memoNote = `could not read the agent key's transactions: ${toStewardError(error).message}`;
             }
           } else {
-            memoNote = isUrl ? 'memos of other installs could not be checked: the cluster does not answer' : 'memos of other installs are checked only on a cluster URL (--url)';
+            memoNote = isUrl
+              ? 'memos of other installs could not be checked: the cluster does not answer'
+              : 'memos of other installs are checked only on a cluster URL (--url)';
           }
           for (const { config: agent } of config.agents) rows.push(await agentRow(agent));
         } finally {
@@ -209,21 +272,42 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
         }
         const clusterLine = view.identity
           ? `${view.identity.name} (${view.identity.key})${view.live ? ', read live' : ''}`
-          : view.unreachable ? `${view.endpoint ?? ctx.settings.rpcUrl} UNREACHABLE` : 'embedded';
+          : view.unreachable
+            ? `${view.endpoint ?? ctx.settings.rpcUrl} UNREACHABLE`
+            : 'embedded';
         const cluster = { name: view.identity?.name ?? null, key: view.identity?.key ?? null, live: view.live !== null, note: view.why };
         // A cluster URL that does not answer is a failure, whatever stored figures are shown.
         if (view.unreachable) setExit(1);
         if (options.json) {
-          io.stdout(JSON.stringify({ paused, install, cluster, needsAttention: { ...attention, foreignMemos: foreign, memoNote }, agents: rows }, null, 2));
+          io.stdout(
+            JSON.stringify(
+              { paused, install, cluster, needsAttention: { ...attention, foreignMemos: foreign, memoNote }, agents: rows },
+              null,
+              2,
+            ),
+          );
           return;
         }
         if (paused) io.stdout('KILL SWITCH ON: every action is denied (`steward resume` to lift it)');
         const lines: string[] = [
-          ...attention.unknown.map((row) => `  action ${row.actionId}: sent, outcome UNKNOWN since ${row.since} (signature ${row.signature}); counts as spent — ${terminalText(row.error ?? '')}`),
-          ...attention.abandoned.map((row) => `  action ${row.actionId} (${row.agent}, ${row.kind}) ABANDONED at ${row.at}: ${terminalText(row.error ?? '')}`),
-          ...attention.abandonedRuns.map((row) => `  run #${row.runId} (${row.agent}) abandoned at ${row.at}: ${terminalText(row.error ?? '')}`),
-          ...attention.otherHostRuns.map((row) => `  run #${row.runId} (${row.agent}) marked running by pid ${row.pid} on host ${terminalText(row.host)} since ${row.since}: only that host can tell whether it lives`),
-          ...foreign.map((memo) => `  agent ${memo.agent}'s key signed ${memo.signature} for ANOTHER install (${terminalText(memo.install)}, action ${memo.actionId}): that install's spending is not in this journal's windows; only the on-chain allowance is shared`),
+          ...attention.unknown.map(
+            (row) =>
+              `  action ${row.actionId}: sent, outcome UNKNOWN since ${row.since} (signature ${row.signature}); counts as spent — ${terminalText(row.error ?? '')}`,
+          ),
+          ...attention.abandoned.map(
+            (row) => `  action ${row.actionId} (${row.agent}, ${row.kind}) ABANDONED at ${row.at}: ${terminalText(row.error ?? '')}`,
+          ),
+          ...attention.abandonedRuns.map(
+            (row) => `  run #${row.runId} (${row.agent}) abandoned at ${row.at}: ${terminalText(row.error ?? '')}`,
+          ),
+          ...attention.otherHostRuns.map(
+            (row) =>
+              `  run #${row.runId} (${row.agent}) marked running by pid ${row.pid} on host ${terminalText(row.host)} since ${row.since}: only that host can tell whether it lives`,
+          ),
+          ...foreign.map(
+            (memo) =>
+              `  agent ${memo.agent}'s key signed ${memo.signature} for ANOTHER install (${terminalText(memo.install)}, action ${memo.actionId}): that install's spending is not in this journal's windows; only the on-chain allowance is shared`,
+          ),
         ];
         if (lines.length > 0) {
           io.stdout(`NEEDS A HUMAN (${lines.length}):`);
@@ -233,16 +317,23 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
         io.stdout(`cluster ${terminalText(clusterLine)}${view.why ? `: ${terminalText(view.why)}` : ''}`);
         for (const row of rows) {
           io.stdout(`${row.agent} (${row.mode})`);
-          io.stdout(`  last run:  ${row.lastRun ? `#${row.lastRun.id} ${row.lastRun.status} at ${row.lastRun.at}${row.lastRun.error ? ` — ${terminalText(row.lastRun.error)}` : ''}` : 'never'}`);
+          io.stdout(
+            `  last run:  ${row.lastRun ? `#${row.lastRun.id} ${row.lastRun.status} at ${row.lastRun.at}${row.lastRun.error ? ` — ${terminalText(row.lastRun.error)}` : ''}` : 'never'}`,
+          );
           io.stdout(`  next run:  ${row.nextRun ?? 'on demand only (no schedule)'}`);
           io.stdout(`  approvals: ${row.pendingApprovals} pending${row.pendingApprovals ? ' (`steward approvals list`)' : ''}`);
-          const asOf = row.allowancesSource === 'live'
-            ? `live, slot ${row.allowancesAsOfSlot}`
-            : `slot ${row.allowancesAsOfSlot}, observed ${row.allowancesObservedAt} (${row.allowancesObservedAt ? age(row.allowancesObservedAt, now) : '?'} ago)${row.allowancesCluster && !view.identity ? ` on ${terminalText(row.allowancesCluster)}` : ''}`;
+          const asOf =
+            row.allowancesSource === 'live'
+              ? `live, slot ${row.allowancesAsOfSlot}`
+              : `slot ${row.allowancesAsOfSlot}, observed ${row.allowancesObservedAt} (${row.allowancesObservedAt ? age(row.allowancesObservedAt, now) : '?'} ago)${row.allowancesCluster && !view.identity ? ` on ${terminalText(row.allowancesCluster)}` : ''}`;
           if (row.allowancesError) io.stdout(`  allowances: live read failed (${terminalText(row.allowancesError)})`);
           if (row.allowancesNote) io.stdout(`  allowances: ${row.allowancesNote}`);
-          else if (row.allowances.length === 0) io.stdout(`  allowances: none seen${row.allowancesSource === 'none' ? ' (no observation of this cluster yet: `steward observe`)' : ` (${asOf})`}`);
-          for (const allowance of row.allowances) io.stdout(`  allowance: ${terminalText(allowance.display)} on ${allowance.account} (${asOf})`);
+          else if (row.allowances.length === 0)
+            io.stdout(
+              `  allowances: none seen${row.allowancesSource === 'none' ? ' (no observation of this cluster yet: `steward observe`)' : ` (${asOf})`}`,
+            );
+          for (const allowance of row.allowances)
+            io.stdout(`  allowance: ${terminalText(allowance.display)} on ${allowance.account} (${asOf})`);
           if (row.squads) for (const line of squadsDriftLines(row.squads)) io.stdout(line);
         }
       } finally {

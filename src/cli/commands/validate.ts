@@ -35,16 +35,22 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       } else {
         for (const policy of report.config.policies) {
           const tokens = Object.keys(policy.config.tokens).join(', ');
-          io.stdout(`ok  ${policy.file}  policy "${policy.config.name}": tokens ${tokens}; actions ${policy.config.allow.actions.join(', ')}${policy.config.paused ? '; PAUSED' : ''}`);
+          io.stdout(
+            `ok  ${policy.file}  policy "${policy.config.name}": tokens ${tokens}; actions ${policy.config.allow.actions.join(', ')}${policy.config.paused ? '; PAUSED' : ''}`,
+          );
         }
         for (const agent of report.config.agents) {
           const schedule = agent.config.schedule ? `cron "${agent.config.schedule.cron}" ${agent.config.schedule.timezone}` : 'on demand';
-          io.stdout(`ok  ${agent.file}  agent "${agent.config.name}": ${agent.config.tasks.join(' + ')}, ${agent.config.mode}, policy ${agent.config.policy}, ${schedule}`);
+          io.stdout(
+            `ok  ${agent.file}  agent "${agent.config.name}": ${agent.config.tasks.join(' + ')}, ${agent.config.mode}, policy ${agent.config.policy}, ${schedule}`,
+          );
         }
         for (const note of preflight!.notes) io.stdout(`    ${note.subject}: ${terminalText(note.text)}`);
         if (preflight!.problems.length > 0) {
           for (const problem of preflight!.problems) io.stderr(terminalText(formatPreflightProblem(problem)));
-          io.stderr(`${preflight!.problems.length} problem(s) before any run: ${code === 1 ? 'the cluster cannot be reached' : 'fix the files and settings named above'}`);
+          io.stderr(
+            `${preflight!.problems.length} problem(s) before any run: ${code === 1 ? 'the cluster cannot be reached' : 'fix the files and settings named above'}`,
+          );
         }
       }
       setExit(code);

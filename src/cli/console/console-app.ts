@@ -73,7 +73,16 @@ export function consoleVersion(db: Db): string {
               (SELECT COALESCE(MAX(id), 0) FROM proposal_reviews) AS reviews`,
     )
     .get() as Record<string, unknown>;
-  return JSON.stringify([row['runs'], row['running'], row['pending'], row['decided'], row['approvals'], row['observations'], row['reviews'], pauseState(db)]);
+  return JSON.stringify([
+    row['runs'],
+    row['running'],
+    row['pending'],
+    row['decided'],
+    row['approvals'],
+    row['observations'],
+    row['reviews'],
+    pauseState(db),
+  ]);
 }
 
 export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
@@ -105,7 +114,12 @@ export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
     if (notices.size > 200) notices.delete(notices.keys().next().value as string);
     return c.redirect(`${path}${path.includes('?') ? '&' : '?'}n=${id}`, 303);
   };
-  const errorText = (error: unknown) => (error instanceof StewardError ? `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}` : error instanceof Error ? error.message : String(error));
+  const errorText = (error: unknown) =>
+    error instanceof StewardError
+      ? `${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   const agentRead = async (name: string | undefined) => {
     const agent = name === undefined ? observer.agents[0] : observer.agents.find((entry) => entry.name === name);
     if (!agent) return null;
@@ -123,14 +137,26 @@ export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
     if (!view) return render(c, 'Treasury', '/', html`<p>No agent named "${c.req.query('agent') ?? ''}" has a treasury here.</p>`);
     const agent = observer.agents.find((entry) => entry.name === view.agent);
     const history = observationHistory(db, agent?.treasury.owners ?? [], { cluster: view.cluster });
-    return render(c, 'Treasury', '/', treasuryPage(view, history, observer.agents.map((entry) => entry.name), access.csrf));
+    return render(
+      c,
+      'Treasury',
+      '/',
+      treasuryPage(
+        view,
+        history,
+        observer.agents.map((entry) => entry.name),
+        access.csrf,
+      ),
+    );
   });
   app.get('/positions', async (c) => {
     const view = await agentRead(c.req.query('agent'));
     return render(c, 'Positions', '/positions', view ? positionsPage(view) : html`<p>No agent with a treasury.</p>`);
   });
   app.get('/proposals', (c) => {
-    const votes = listApprovals(db, new Date(), 'pending').filter((row) => row.action.kind === 'vote').map((row) => row.action);
+    const votes = listApprovals(db, new Date(), 'pending')
+      .filter((row) => row.action.kind === 'vote')
+      .map((row) => row.action);
     return render(c, 'Proposals', '/proposals', proposalsPage(listLatestReviews(db), votes));
   });
   app.get('/runs', (c) => render(c, 'Runs', '/runs', runsPage(listRuns(db, { limit: 100 }))));
@@ -142,7 +168,10 @@ export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
   app.get('/approvals', (c) => {
     const all = listApprovals(db, new Date(), 'all');
     const pending = all.filter((row) => row.status === 'pending');
-    const decided = all.filter((row) => row.status !== 'pending').sort((a, b) => (b.decided_at ?? '').localeCompare(a.decided_at ?? '')).slice(0, 50);
+    const decided = all
+      .filter((row) => row.status !== 'pending')
+      .sort((a, b) => (b.decided_at ?? '').localeCompare(a.decided_at ?? ''))
+      .slice(0, 50);
     return render(c, 'Approvals', '/approvals', approvalsPage(pending, decided, access.csrf, getCookie(c, OPERATOR_COOKIE) ?? ''));
   });
   app.get('/state.json', (c) => c.json({ version: consoleVersion(db) }));
@@ -176,7 +205,8 @@ export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
     const form = await checkedForm(c, access.csrf);
     if (form instanceof Response) return form;
     const reason = (form['reason'] ?? '').trim();
-    if (reason === '' || reason.length > 200) return back(c, referer(c, '/'), 'Pausing needs a reason (at most 200 characters); nothing changed.', 'error');
+    if (reason === '' || reason.length > 200)
+      return back(c, referer(c, '/'), 'Pausing needs a reason (at most 200 characters); nothing changed.', 'error');
     setPaused(db, true, reason);
     logger.warn({ reason }, 'paused from the console');
     return back(c, referer(c, '/'), 'Paused: every action is denied until resumed.');
@@ -195,7 +225,11 @@ export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
     if (!agent) return back(c, '/', 'No agent with a treasury.', 'error');
     try {
       const read = await observer.observe(agent);
-      return back(c, `/?agent=${encodeURIComponent(agent.name)}`, `Observed again: observation #${read.observationId} at slot ${read.analysis.slot}.`);
+      return back(
+        c,
+        `/?agent=${encodeURIComponent(agent.name)}`,
+        `Observed again: observation #${read.observationId} at slot ${read.analysis.slot}.`,
+      );
     } catch (error) {
       return back(c, '/', `Observing failed: ${errorText(error)}`, 'error');
     }
@@ -215,7 +249,8 @@ export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
     const input = decisionInput(form);
     if ('error' in input) return back(c, '/approvals', input.error, 'error');
     const reason = (form['reason'] ?? '').trim();
-    if (reason === '' || reason.length > 500) return back(c, '/approvals', `Rejecting action ${id} needs a reason (at most 500 characters); nothing changed.`, 'error');
+    if (reason === '' || reason.length > 500)
+      return back(c, '/approvals', `Rejecting action ${id} needs a reason (at most 500 characters); nothing changed.`, 'error');
     operatorCookie(c, input.by);
     try {
       rejectApproval(db, id, input.by, reason, new Date());
@@ -232,26 +267,64 @@ export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
     const input = decisionInput(form);
     if ('error' in input) return back(c, '/approvals', input.error, 'error');
     const digest = form['digest'] ?? '';
-    if (!/^[0-9a-f]{64}$/.test(digest)) return back(c, '/approvals', `Approving action ${id} needs the digest of the exact action (64 hex characters); nothing changed.`, 'error');
+    if (!/^[0-9a-f]{64}$/.test(digest))
+      return back(
+        c,
+        '/approvals',
+        `Approving action ${id} needs the digest of the exact action (64 hex characters); nothing changed.`,
+        'error',
+      );
     operatorCookie(c, input.by);
     if (inFlight.has(id)) return back(c, '/approvals', `Action ${id} is being approved already; wait for that result.`, 'error');
     inFlight.add(id);
     try {
       const approvable = approvableRequest(db, id, new Date());
-      if (approvable.kind === 'paused') return back(c, '/approvals', `Steward is paused (${approvable.reason}); resume first. The approval of action ${id} stays pending.`, 'error');
+      if (approvable.kind === 'paused')
+        return back(
+          c,
+          '/approvals',
+          `Steward is paused (${approvable.reason}); resume first. The approval of action ${id} stays pending.`,
+          'error',
+        );
       const result = await approveAndExecute({ db, config, settings, cluster, request: approvable.request, by: input.by, digest });
       switch (result.kind) {
         case 'paused':
-          return back(c, '/approvals', `Steward is paused (${result.reason}); resume first. The approval of action ${id} stays pending.`, 'error');
+          return back(
+            c,
+            '/approvals',
+            `Steward is paused (${result.reason}); resume first. The approval of action ${id} stays pending.`,
+            'error',
+          );
         case 'digest-mismatch':
-          return back(c, '/approvals', `Refused: action ${id} is not the action you approved (digest ${digest.slice(0, 12)}…, the pending action has ${result.actual.slice(0, 12)}…). Nothing was approved; review it again.`, 'error');
+          return back(
+            c,
+            '/approvals',
+            `Refused: action ${id} is not the action you approved (digest ${digest.slice(0, 12)}…, the pending action has ${result.actual.slice(0, 12)}…). Nothing was approved; review it again.`,
+            'error',
+          );
         case 'denied-on-recheck':
-          return back(c, '/approvals', `Action ${id} approved by ${input.by}, then DENIED on re-check (slot ${result.slot}); nothing was sent: ${result.rules.filter((rule) => rule.effect === 'deny').map((rule) => `${rule.id}: ${rule.reason}`).join('; ')}`, 'error');
+          return back(
+            c,
+            '/approvals',
+            `Action ${id} approved by ${input.by}, then DENIED on re-check (slot ${result.slot}); nothing was sent: ${result.rules
+              .filter((rule) => rule.effect === 'deny')
+              .map((rule) => `${rule.id}: ${rule.reason}`)
+              .join('; ')}`,
+            'error',
+          );
         case 'executed': {
           const ok = result.outcome.status === 'confirmed' || result.outcome.status === 'prepared';
           const agent = observer.agents.find((entry) => entry.name === approvable.request.action.agent);
-          if (agent && ok) await observer.observe(agent).catch((error: unknown) => logger.warn({ error: errorText(error) }, 'observing after an approval failed'));
-          return back(c, '/approvals', `Action ${id} approved by ${input.by} at ${result.at.toISOString()}. ${outcomeLines(result.outcome).join(' ')}`, ok ? 'ok' : 'error');
+          if (agent && ok)
+            await observer
+              .observe(agent)
+              .catch((error: unknown) => logger.warn({ error: errorText(error) }, 'observing after an approval failed'));
+          return back(
+            c,
+            '/approvals',
+            `Action ${id} approved by ${input.by} at ${result.at.toISOString()}. ${outcomeLines(result.outcome).join(' ')}`,
+            ok ? 'ok' : 'error',
+          );
         }
         default:
           return result satisfies never;

@@ -47,9 +47,23 @@ export class ConsoleObserver {
     const cluster = identity.key;
     const agentKey = agentKeyOf(agent, this.settings, this.cluster, undefined, 'the agent key')?.key.toBase58() ?? null;
     const previous = latestObservation(this.db, agent.treasury.owners, { cluster });
-    const read = await readTreasury(this.cluster.connection, { agent, policy, agentKey, now: new Date(), previous, embedded: resolveCluster(this.settings.rpcUrl).kind === 'embedded' });
+    const read = await readTreasury(this.cluster.connection, {
+      agent,
+      policy,
+      agentKey,
+      now: new Date(),
+      previous,
+      embedded: resolveCluster(this.settings.rpcUrl).kind === 'embedded',
+    });
     const { analysis, positions } = analyzeTreasuryRead(agent, read, previous);
-    const observationId = saveObservation(this.db, { snapshot: read.snapshot, analysis, cluster, clusterName: identity.name, endpoint: identity.endpoint, agent: agent.name });
+    const observationId = saveObservation(this.db, {
+      snapshot: read.snapshot,
+      analysis,
+      cluster,
+      clusterName: identity.name,
+      endpoint: identity.endpoint,
+      agent: agent.name,
+    });
     const result = { agent: agent.name, observationId, cluster, analysis, positions };
     this.reads.set(agent.name, result);
     return result;

@@ -45,7 +45,8 @@ export function accessControl(options: AccessOptions): MiddlewareHandler {
   return async (c, next) => {
     if (options.token === null) {
       const host = c.req.header('host') ?? '';
-      if (!options.hosts.has(host.toLowerCase())) return refuse(c, 403, `the console answers only on ${[...options.hosts].join(', ')}; Host "${host}" refused`);
+      if (!options.hosts.has(host.toLowerCase()))
+        return refuse(c, 403, `the console answers only on ${[...options.hosts].join(', ')}; Host "${host}" refused`);
     } else {
       const url = new URL(c.req.url);
       const fromQuery = url.searchParams.get('token');
@@ -57,7 +58,11 @@ export function accessControl(options: AccessOptions): MiddlewareHandler {
         return c.redirect(`${url.pathname}${url.search}`, 303);
       }
       if (!sameSecret(bearer, options.token) && !sameSecret(getCookie(c, TOKEN_COOKIE), options.token)) {
-        return refuse(c, 401, 'the console needs its access token: open the URL it printed at start (…?token=…), or send Authorization: Bearer TOKEN');
+        return refuse(
+          c,
+          401,
+          'the console needs its access token: open the URL it printed at start (…?token=…), or send Authorization: Bearer TOKEN',
+        );
       }
     }
     await next();

@@ -31,7 +31,14 @@ import { StewardError } from '../../errors/index.js';
 import { DEMO, DEMO_REALM_NAME, GOVERNANCE_PROGRAM_ID, demoKeypair, type DemoMember } from '../addresses.js';
 import { u64 } from './governance-accounts.js';
 import { demoGovernanceConfig } from './governance-config.js';
-import { COMMUNITY_DECIMALS, DEMO_MEMBERS, DEMO_MEMBER_TOKENS, DEMO_MIN_TOKENS_TO_CREATE_GOVERNANCE, type GovernancePlan, type SeededProposal } from './governance.js';
+import {
+  COMMUNITY_DECIMALS,
+  DEMO_MEMBERS,
+  DEMO_MEMBER_TOKENS,
+  DEMO_MIN_TOKENS_TO_CREATE_GOVERNANCE,
+  type GovernancePlan,
+  type SeededProposal,
+} from './governance.js';
 import { rentExemptLamports } from './rent.js';
 import { encodeMint, encodeTokenAccount } from './token-layouts.js';
 
@@ -50,11 +57,15 @@ function send(chain: ChainWriter, what: string, payer: Keypair, signers: Keypair
     chain.processTransaction(tx);
   } catch (error) {
     const logs = error instanceof StewardError ? ((error.context as { logs?: string[] }).logs ?? []) : [];
-    throw new StewardError('CHAIN_FAILED', `seeding the demo governance through the SPL Governance program: ${what} failed: ${(error as Error).message}`, {
-      hint: 'the program file may not be SPL Governance v3; load the mainnet program (steward programs pull) or remove it to use the written-accounts seed',
-      context: { step: what, logs: logs.slice(-12) },
-      cause: error,
-    });
+    throw new StewardError(
+      'CHAIN_FAILED',
+      `seeding the demo governance through the SPL Governance program: ${what} failed: ${(error as Error).message}`,
+      {
+        hint: 'the program file may not be SPL Governance v3; load the mainnet program (steward programs pull) or remove it to use the written-accounts seed',
+        context: { step: what, logs: logs.slice(-12) },
+        cause: error,
+      },
+    );
   }
 }
 
@@ -63,8 +74,21 @@ async function createProposalIx(plan: GovernancePlan, proposal: SeededProposal, 
   const built: TransactionInstruction[] = [];
   const owner = DEMO.members[proposal.author];
   const randomAddress = await withCreateProposal(
-    built, GOVERNANCE_PROGRAM_ID, PROGRAM_VERSION, plan.realm, plan.governance, proposal.tokenOwnerRecord,
-    proposal.name, proposal.description, plan.communityMint.address, owner, undefined, VoteType.SINGLE_CHOICE, ['Approve'], true, payer,
+    built,
+    GOVERNANCE_PROGRAM_ID,
+    PROGRAM_VERSION,
+    plan.realm,
+    plan.governance,
+    proposal.tokenOwnerRecord,
+    proposal.name,
+    proposal.description,
+    plan.communityMint.address,
+    owner,
+    undefined,
+    VoteType.SINGLE_CHOICE,
+    ['Approve'],
+    true,
+    payer,
   );
   const ix = built[0] as TransactionInstruction;
   const seed = DEMO.proposalSeeds[proposal.key].toBuffer();
@@ -80,7 +104,12 @@ async function createProposalIx(plan: GovernancePlan, proposal: SeededProposal, 
   return [{ ...ix, keys, data } as TransactionInstruction];
 }
 
-const YES = new Vote({ voteType: VoteKind.Approve, approveChoices: [new VoteChoice({ rank: 0, weightPercentage: 100 })], deny: undefined, veto: undefined });
+const YES = new Vote({
+  voteType: VoteKind.Approve,
+  approveChoices: [new VoteChoice({ rank: 0, weightPercentage: 100 })],
+  deny: undefined,
+  veto: undefined,
+});
 const NO = new Vote({ voteType: VoteKind.Deny, approveChoices: undefined, deny: true, veto: undefined });
 
 export async function createGovernanceByProgram(chain: ChainWriter, plan: GovernancePlan): Promise<void> {
@@ -92,10 +121,17 @@ export async function createGovernanceByProgram(chain: ChainWriter, plan: Govern
 
   // The community mint is the DAO's (its governance is the mint authority); each member holds
   // what they will deposit plus what they keep.
-  const put = (address: PublicKey, data: Uint8Array) => chain.setAccount(address, { lamports: rentExemptLamports(data.length), data, owner: TOKEN_PROGRAM_ID });
-  put(mint, encodeMint({ mintAuthority: plan.governance, freezeAuthority: null, supply: plan.communityMint.supply, decimals: COMMUNITY_DECIMALS }));
+  const put = (address: PublicKey, data: Uint8Array) =>
+    chain.setAccount(address, { lamports: rentExemptLamports(data.length), data, owner: TOKEN_PROGRAM_ID });
+  put(
+    mint,
+    encodeMint({ mintAuthority: plan.governance, freezeAuthority: null, supply: plan.communityMint.supply, decimals: COMMUNITY_DECIMALS }),
+  );
   const wallets = Object.fromEntries(
-    DEMO_MEMBERS.map((member) => [member, getAssociatedTokenAddressSync(mint, DEMO.members[member], false, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID)]),
+    DEMO_MEMBERS.map((member) => [
+      member,
+      getAssociatedTokenAddressSync(mint, DEMO.members[member], false, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID),
+    ]),
   ) as Record<DemoMember, PublicKey>;
   for (const member of DEMO_MEMBERS) {
     const { deposited, wallet } = DEMO_MEMBER_TOKENS[member];
@@ -104,21 +140,62 @@ export async function createGovernanceByProgram(chain: ChainWriter, plan: Govern
 
   // Alice founds the realm; its authority moves to the governance once that exists.
   let ixs: TransactionInstruction[] = [];
-  await withCreateRealm(ixs, program, PROGRAM_VERSION, DEMO_REALM_NAME, alice.publicKey, mint, payer.publicKey, undefined, MintMaxVoteWeightSource.FULL_SUPPLY_FRACTION, u64(DEMO_MIN_TOKENS_TO_CREATE_GOVERNANCE));
+  await withCreateRealm(
+    ixs,
+    program,
+    PROGRAM_VERSION,
+    DEMO_REALM_NAME,
+    alice.publicKey,
+    mint,
+    payer.publicKey,
+    undefined,
+    MintMaxVoteWeightSource.FULL_SUPPLY_FRACTION,
+    u64(DEMO_MIN_TOKENS_TO_CREATE_GOVERNANCE),
+  );
   send(chain, 'CreateRealm', payer, [], ixs);
   for (const member of DEMO_MEMBERS) {
     ixs = [];
-    await withDepositGoverningTokens(ixs, program, PROGRAM_VERSION, plan.realm, wallets[member], mint, DEMO.members[member], DEMO.members[member], payer.publicKey, u64(DEMO_MEMBER_TOKENS[member].deposited));
+    await withDepositGoverningTokens(
+      ixs,
+      program,
+      PROGRAM_VERSION,
+      plan.realm,
+      wallets[member],
+      mint,
+      DEMO.members[member],
+      DEMO.members[member],
+      payer.publicKey,
+      u64(DEMO_MEMBER_TOKENS[member].deposited),
+    );
     send(chain, `DepositGoverningTokens (${member})`, payer, [memberKey(member)], ixs);
   }
   ixs = [];
-  await withCreateGovernance(ixs, program, PROGRAM_VERSION, plan.realm, DEMO.governedAccount, demoGovernanceConfig(), DEMO.tokenOwnerRecords.alice, payer.publicKey, alice.publicKey);
+  await withCreateGovernance(
+    ixs,
+    program,
+    PROGRAM_VERSION,
+    plan.realm,
+    DEMO.governedAccount,
+    demoGovernanceConfig(),
+    DEMO.tokenOwnerRecords.alice,
+    payer.publicKey,
+    alice.publicKey,
+  );
   await withCreateNativeTreasury(ixs, program, PROGRAM_VERSION, plan.governance, payer.publicKey);
   withSetRealmAuthority(ixs, program, PROGRAM_VERSION, plan.realm, alice.publicKey, plan.governance, SetRealmAuthorityAction.SetChecked);
   send(chain, 'CreateGovernance, CreateNativeTreasury, SetRealmAuthority', payer, [alice], ixs);
   ixs = [];
   const delegator = memberKey(plan.delegation.member);
-  await withSetGovernanceDelegate(ixs, program, PROGRAM_VERSION, plan.realm, mint, delegator.publicKey, delegator.publicKey, plan.delegation.delegate);
+  await withSetGovernanceDelegate(
+    ixs,
+    program,
+    PROGRAM_VERSION,
+    plan.realm,
+    mint,
+    delegator.publicKey,
+    delegator.publicKey,
+    plan.delegation.delegate,
+  );
   send(chain, `SetGovernanceDelegate (${plan.delegation.member} → the agent)`, payer, [delegator], ixs);
 
   for (const proposal of plan.proposals) {
@@ -127,19 +204,58 @@ export async function createGovernanceByProgram(chain: ChainWriter, plan: Govern
     const inserts: TransactionInstruction[][] = [];
     for (const [index, transaction] of proposal.transactions.entries()) {
       const insert: TransactionInstruction[] = [];
-      await withInsertTransaction(insert, program, PROGRAM_VERSION, plan.governance, proposal.address, proposal.tokenOwnerRecord, author.publicKey, index, 0, proposal.holdUpTime, transaction.instructions.map(createInstructionData), payer.publicKey);
+      await withInsertTransaction(
+        insert,
+        program,
+        PROGRAM_VERSION,
+        plan.governance,
+        proposal.address,
+        proposal.tokenOwnerRecord,
+        author.publicKey,
+        index,
+        0,
+        proposal.holdUpTime,
+        transaction.instructions.map(createInstructionData),
+        payer.publicKey,
+      );
       inserts.push(insert);
     }
     const votes: { voter: DemoMember; vote: Vote; ixs: TransactionInstruction[] }[] = [];
-    for (const [voters, vote] of [[proposal.voters.yes, YES], [proposal.voters.no, NO]] as const) {
+    for (const [voters, vote] of [
+      [proposal.voters.yes, YES],
+      [proposal.voters.no, NO],
+    ] as const) {
       for (const voter of voters) {
         const cast: TransactionInstruction[] = [];
-        await withCastVote(cast, program, PROGRAM_VERSION, plan.realm, plan.governance, proposal.address, proposal.tokenOwnerRecord, DEMO.tokenOwnerRecords[voter], DEMO.members[voter], mint, vote, payer.publicKey);
+        await withCastVote(
+          cast,
+          program,
+          PROGRAM_VERSION,
+          plan.realm,
+          plan.governance,
+          proposal.address,
+          proposal.tokenOwnerRecord,
+          DEMO.tokenOwnerRecords[voter],
+          DEMO.members[voter],
+          mint,
+          vote,
+          payer.publicKey,
+        );
         votes.push({ voter, vote, ixs: cast });
       }
     }
     const signOff: TransactionInstruction[] = [];
-    withSignOffProposal(signOff, program, PROGRAM_VERSION, plan.realm, plan.governance, proposal.address, author.publicKey, undefined, proposal.tokenOwnerRecord);
+    withSignOffProposal(
+      signOff,
+      program,
+      PROGRAM_VERSION,
+      plan.realm,
+      plan.governance,
+      proposal.address,
+      author.publicKey,
+      undefined,
+      proposal.tokenOwnerRecord,
+    );
 
     chain.atTime(proposal.votingAt - DRAFT_SECONDS_BEFORE_VOTING, () => {
       send(chain, `CreateProposal "${proposal.key}"`, payer, [author], create);

@@ -95,7 +95,9 @@ export function planGovernance(clock: ChainClock): GovernancePlan {
       votingEndsAt: votingAt + BigInt(DEMO_GOVERNANCE_RULES.baseVotingTime),
       votingAtSlot: clock.slot > slotsAgo ? clock.slot - slotsAgo : 0n,
       holdUpTime: DEMO_GOVERNANCE_RULES.holdUpTime,
-      transactions: definition.transactions().map((instructions, index) => ({ address: proposalTransactionAddress(address, 0, index), instructions })),
+      transactions: definition
+        .transactions()
+        .map((instructions, index) => ({ address: proposalTransactionAddress(address, 0, index), instructions })),
       why: definition.why,
     };
   });

@@ -34,8 +34,26 @@ const USDC = 1_000_000n;
 
 /** MarginFi banks: weights and share values in ppm (1 000 000 = 1.0). */
 export const DEMO_MARGINFI_BANKS = {
-  SOL: { mint: NATIVE_MINT, decimals: 9, assetShareValuePpm: 1_020_000n, liabilityShareValuePpm: 1_050_000n, assetWeightInitPpm: 650_000n, assetWeightMaintPpm: 800_000n, liabilityWeightInitPpm: 1_250_000n, liabilityWeightMaintPpm: 1_100_000n },
-  USDC: { mint: DEMO.mints.USDC, decimals: 6, assetShareValuePpm: 1_010_000n, liabilityShareValuePpm: 1_040_000n, assetWeightInitPpm: 900_000n, assetWeightMaintPpm: 950_000n, liabilityWeightInitPpm: 1_000_000n, liabilityWeightMaintPpm: 1_000_000n },
+  SOL: {
+    mint: NATIVE_MINT,
+    decimals: 9,
+    assetShareValuePpm: 1_020_000n,
+    liabilityShareValuePpm: 1_050_000n,
+    assetWeightInitPpm: 650_000n,
+    assetWeightMaintPpm: 800_000n,
+    liabilityWeightInitPpm: 1_250_000n,
+    liabilityWeightMaintPpm: 1_100_000n,
+  },
+  USDC: {
+    mint: DEMO.mints.USDC,
+    decimals: 6,
+    assetShareValuePpm: 1_010_000n,
+    liabilityShareValuePpm: 1_040_000n,
+    assetWeightInitPpm: 900_000n,
+    assetWeightMaintPpm: 950_000n,
+    liabilityWeightInitPpm: 1_000_000n,
+    liabilityWeightMaintPpm: 1_000_000n,
+  },
 } as const;
 
 /** Token amounts (base units) of the two MarginFi accounts. */
@@ -68,7 +86,10 @@ export interface SeededPositions {
     mintA: PublicKey;
     mintB: PublicKey;
     sqrtPriceX64: bigint;
-    positions: Record<'inRange' | 'outOfRange', { address: PublicKey; mint: PublicKey; tokenAccount: PublicKey; tickLower: number; tickUpper: number; liquidity: bigint }>;
+    positions: Record<
+      'inRange' | 'outOfRange',
+      { address: PublicKey; mint: PublicKey; tokenAccount: PublicKey; tickLower: number; tickUpper: number; liquidity: bigint }
+    >;
     feeGrowthGlobalA: bigint;
     feeGrowthGlobalB: bigint;
   };
@@ -81,7 +102,7 @@ function write(chain: ChainWriter, address: PublicKey, owner: PublicKey, data: U
 
 /** √(price of A in B, base units) × 2^64 from USD prices given as decimal integers (micro-USD). */
 function sqrtPriceX64(priceAMicro: bigint, priceBMicro: bigint, decimalsA: number, decimalsB: number): bigint {
-  return isqrt((priceAMicro * 10n ** BigInt(decimalsB) << 128n) / (priceBMicro * 10n ** BigInt(decimalsA)));
+  return isqrt(((priceAMicro * 10n ** BigInt(decimalsB)) << 128n) / (priceBMicro * 10n ** BigInt(decimalsA)));
 }
 
 const usdMicro = (usd: number): bigint => BigInt(Math.round(usd * 1_000_000));
@@ -90,8 +111,12 @@ export function seedDemoPositions(chain: ChainWriter): SeededPositions {
   // MarginFi.
   const group = demoKeypair('marginfi/group').publicKey;
   const banks = { SOL: demoKeypair('marginfi/bank/SOL').publicKey, USDC: demoKeypair('marginfi/bank/USDC').publicKey };
-  for (const symbol of ['SOL', 'USDC'] as const) write(chain, banks[symbol], MARGINFI_PROGRAM_ID, encodeMarginfiBank({ group, ...DEMO_MARGINFI_BANKS[symbol] }));
-  const accounts = { healthy: demoKeypair('marginfi/account/healthy').publicKey, nearLiquidation: demoKeypair('marginfi/account/near-liquidation').publicKey };
+  for (const symbol of ['SOL', 'USDC'] as const)
+    write(chain, banks[symbol], MARGINFI_PROGRAM_ID, encodeMarginfiBank({ group, ...DEMO_MARGINFI_BANKS[symbol] }));
+  const accounts = {
+    healthy: demoKeypair('marginfi/account/healthy').publicKey,
+    nearLiquidation: demoKeypair('marginfi/account/near-liquidation').publicKey,
+  };
   for (const key of ['healthy', 'nearLiquidation'] as const) {
     const { suppliedSol, borrowedUsdc } = DEMO_MARGINFI_ACCOUNTS[key];
     const data = encodeMarginfiAccount({
@@ -99,17 +124,25 @@ export function seedDemoPositions(chain: ChainWriter): SeededPositions {
       authority: DEMO.nativeTreasury,
       balances: [
         { bank: banks.SOL, assetSharesRaw: sharesFor(suppliedSol, DEMO_MARGINFI_BANKS.SOL.assetShareValuePpm), liabilitySharesRaw: 0n },
-        { bank: banks.USDC, assetSharesRaw: 0n, liabilitySharesRaw: sharesFor(borrowedUsdc, DEMO_MARGINFI_BANKS.USDC.liabilityShareValuePpm) },
+        {
+          bank: banks.USDC,
+          assetSharesRaw: 0n,
+          liabilitySharesRaw: sharesFor(borrowedUsdc, DEMO_MARGINFI_BANKS.USDC.liabilityShareValuePpm),
+        },
       ],
     });
     write(chain, accounts[key], MARGINFI_PROGRAM_ID, data);
   }
 
   // The wrapped-SOL mint, as every cluster has it (the pool's token).
-  if (!chain.getAccount(NATIVE_MINT)) write(chain, NATIVE_MINT, TOKEN_PROGRAM_ID, encodeMint({ mintAuthority: null, freezeAuthority: null, supply: 0n, decimals: 9 }));
+  if (!chain.getAccount(NATIVE_MINT))
+    write(chain, NATIVE_MINT, TOKEN_PROGRAM_ID, encodeMint({ mintAuthority: null, freezeAuthority: null, supply: 0n, decimals: 9 }));
 
   // Orca Whirlpools: a SOL/USDC pool at the demo SOL price.
-  const [mintA, mintB] = [NATIVE_MINT, DEMO.mints.USDC].sort((x, y) => Buffer.compare(x.toBuffer(), y.toBuffer())) as [PublicKey, PublicKey];
+  const [mintA, mintB] = [NATIVE_MINT, DEMO.mints.USDC].sort((x, y) => Buffer.compare(x.toBuffer(), y.toBuffer())) as [
+    PublicKey,
+    PublicKey,
+  ];
   const solIsA = mintA.equals(NATIVE_MINT);
   const decimalsA = solIsA ? 9 : DEMO_MINTS.USDC.decimals;
   const decimalsB = solIsA ? DEMO_MINTS.USDC.decimals : 9;
@@ -129,7 +162,21 @@ export function seedDemoPositions(chain: ChainWriter): SeededPositions {
   // Fee growth per unit of liquidity (X64) that owes the in-range position those fees.
   const feeGrowthGlobalA = (feesA << 64n) / inRange.liquidity;
   const feeGrowthGlobalB = (feesB << 64n) / inRange.liquidity;
-  write(chain, pool, WHIRLPOOL_PROGRAM_ID, encodeWhirlpool({ tokenMintA: mintA, tokenMintB: mintB, tickSpacing, feeRate: DEMO_WHIRLPOOL.feeRate, liquidity: inRange.liquidity, sqrtPriceX64: poolSqrt, feeGrowthGlobalA, feeGrowthGlobalB }));
+  write(
+    chain,
+    pool,
+    WHIRLPOOL_PROGRAM_ID,
+    encodeWhirlpool({
+      tokenMintA: mintA,
+      tokenMintB: mintB,
+      tickSpacing,
+      feeRate: DEMO_WHIRLPOOL.feeRate,
+      liquidity: inRange.liquidity,
+      sqrtPriceX64: poolSqrt,
+      feeGrowthGlobalA,
+      feeGrowthGlobalB,
+    }),
+  );
 
   const positions = {} as SeededPositions['whirlpool']['positions'];
   const ticksByArray = new Map<string, { address: PublicKey; start: number; ticks: TickFields[] }>();
@@ -147,7 +194,12 @@ export function seedDemoPositions(chain: ChainWriter): SeededPositions {
     const tokenAccount = getAssociatedTokenAddressSync(mint, DEMO.nativeTreasury, true, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID);
     write(chain, mint, TOKEN_PROGRAM_ID, encodeMint({ mintAuthority: null, freezeAuthority: null, supply: 1n, decimals: 0 }));
     write(chain, tokenAccount, TOKEN_PROGRAM_ID, encodeTokenAccount({ mint, owner: DEMO.nativeTreasury, amount: 1n }));
-    write(chain, address, WHIRLPOOL_PROGRAM_ID, encodeWhirlpoolPosition({ whirlpool: pool, positionMint: mint, liquidity: spec.liquidity, tickLower, tickUpper }));
+    write(
+      chain,
+      address,
+      WHIRLPOOL_PROGRAM_ID,
+      encodeWhirlpoolPosition({ whirlpool: pool, positionMint: mint, liquidity: spec.liquidity, tickLower, tickUpper }),
+    );
     addTick(tickLower, spec.liquidity, spec.liquidity);
     addTick(tickUpper, -spec.liquidity, spec.liquidity);
     positions[key] = { address, mint, tokenAccount, tickLower, tickUpper, liquidity: spec.liquidity };

@@ -5,11 +5,27 @@
 // pays the rent), USDC minted into the vault by the mint authority, and a spending limit for the
 // agent key (USDC per Day, to the grantee only) added by a config transaction the members approve
 // and that executes after the time lock. Where the program is absent the demo has no vault.
-import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createMintToCheckedInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import {
+  ASSOCIATED_TOKEN_PROGRAM_ID,
+  TOKEN_PROGRAM_ID,
+  createAssociatedTokenAccountIdempotentInstruction,
+  createMintToCheckedInstruction,
+  getAssociatedTokenAddressSync,
+} from '@solana/spl-token';
 import { LAMPORTS_PER_SOL, type PublicKey, Transaction, type Keypair, type TransactionInstruction } from '@solana/web3.js';
 import type { ChainClock, ChainWriter } from '../../chain/embedded/types.js';
 import { StewardError } from '../../errors/index.js';
-import { SQUADS_PROGRAM_ID, approveInstruction, createMultisigInstruction, executeConfigInstruction, multisigAddress, planConfigTransaction, programConfigAccount, spendingLimitAddress, vaultAddress } from '../../squads/index.js';
+import {
+  SQUADS_PROGRAM_ID,
+  approveInstruction,
+  createMultisigInstruction,
+  executeConfigInstruction,
+  multisigAddress,
+  planConfigTransaction,
+  programConfigAccount,
+  spendingLimitAddress,
+  vaultAddress,
+} from '../../squads/index.js';
 import { DEMO, DEMO_MINTS, demoKeypair } from '../addresses.js';
 
 /** What the demo vault holds and what the agent may spend from it. */
@@ -49,11 +65,15 @@ function send(chain: ChainWriter, what: string, payer: Keypair, signers: Keypair
   try {
     chain.processTransaction(tx);
   } catch (error) {
-    throw new StewardError('CHAIN_FAILED', `seeding the demo Squads vault through the Squads v4 program: ${what} failed: ${(error as Error).message}`, {
-      hint: 'the program file may not be Squads v4; load the mainnet program (steward programs pull SQDS4ep65T869zMMBKyuUq6aD6EgTu8psMjkvj52pCf) or remove it',
-      context: { step: what },
-      cause: error,
-    });
+    throw new StewardError(
+      'CHAIN_FAILED',
+      `seeding the demo Squads vault through the Squads v4 program: ${what} failed: ${(error as Error).message}`,
+      {
+        hint: 'the program file may not be Squads v4; load the mainnet program (steward programs pull SQDS4ep65T869zMMBKyuUq6aD6EgTu8psMjkvj52pCf) or remove it',
+        context: { step: what },
+        cause: error,
+      },
+    );
   }
 }
 
@@ -93,19 +113,59 @@ export function seedSquadsVault(chain: ChainWriter, clock: ChainClock): SeededSq
     members: [DEMO.agent],
     destinations: [DEMO.grantee] as PublicKey[],
   };
-  const plan = planConfigTransaction({ multisig, currentIndex: 0n, creator: operator.publicKey, changes: [{ kind: 'add', limit }], memo: 'demo: the agent spends USDC to the grantee' });
+  const plan = planConfigTransaction({
+    multisig,
+    currentIndex: 0n,
+    creator: operator.publicKey,
+    changes: [{ kind: 'add', limit }],
+    memo: 'demo: the agent spends USDC to the grantee',
+  });
   // Created and approved two hours ago; executed once the time lock had passed.
   chain.atTime(clock.unixTimestamp - 7_200n, () => {
     send(chain, 'multisig_create_v2', operator, [createKey], [created.instruction]);
-    send(chain, 'fund the vault (USDC)', operator, [mintAuthority], [
-      createAssociatedTokenAccountIdempotentInstruction(operator.publicKey, vaultUsdcAccount, vault, DEMO.mints.USDC, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID),
-      createMintToCheckedInstruction(DEMO.mints.USDC, vaultUsdcAccount, mintAuthority.publicKey, usdc(DEMO_SQUADS.vaultUsdc), DEMO_MINTS.USDC.decimals, [], TOKEN_PROGRAM_ID),
-    ]);
+    send(
+      chain,
+      'fund the vault (USDC)',
+      operator,
+      [mintAuthority],
+      [
+        createAssociatedTokenAccountIdempotentInstruction(
+          operator.publicKey,
+          vaultUsdcAccount,
+          vault,
+          DEMO.mints.USDC,
+          TOKEN_PROGRAM_ID,
+          ASSOCIATED_TOKEN_PROGRAM_ID,
+        ),
+        createMintToCheckedInstruction(
+          DEMO.mints.USDC,
+          vaultUsdcAccount,
+          mintAuthority.publicKey,
+          usdc(DEMO_SQUADS.vaultUsdc),
+          DEMO_MINTS.USDC.decimals,
+          [],
+          TOKEN_PROGRAM_ID,
+        ),
+      ],
+    );
     send(chain, 'config transaction: add the agent spending limit', operator, [], plan.create);
-    for (const member of [alice, bob]) send(chain, `approve by ${member.publicKey.toBase58()}`, operator, [member], [approveInstruction(multisig, plan.transactionIndex, member.publicKey)]);
+    for (const member of [alice, bob])
+      send(
+        chain,
+        `approve by ${member.publicKey.toBase58()}`,
+        operator,
+        [member],
+        [approveInstruction(multisig, plan.transactionIndex, member.publicKey)],
+      );
   });
   chain.atTime(clock.unixTimestamp - 7_200n + BigInt(DEMO_SQUADS.timeLockSeconds) + 60n, () => {
-    send(chain, 'config transaction: execute', operator, [], [executeConfigInstruction(multisig, plan.transactionIndex, operator.publicKey, plan.spendingLimits)]);
+    send(
+      chain,
+      'config transaction: execute',
+      operator,
+      [],
+      [executeConfigInstruction(multisig, plan.transactionIndex, operator.publicKey, plan.spendingLimits)],
+    );
   });
   return { mode: 'program', addresses: DEMO_SQUADS_ADDRESSES };
 }

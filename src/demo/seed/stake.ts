@@ -30,19 +30,31 @@ export interface VoteAccountFields {
 export function encodeVoteAccountV3(f: VoteAccountFields): Uint8Array {
   const data = Buffer.alloc(VOTE_ACCOUNT_V3_SIZE);
   let o = 0;
-  data.writeUInt32LE(VOTE_STATE_V3_TAG, o); o += 4;
-  f.nodePubkey.toBuffer().copy(data, o); o += 32;
-  f.authorizedWithdrawer.toBuffer().copy(data, o); o += 32;
-  data.writeUInt8(f.commission, o); o += 1;
-  data.writeBigUInt64LE(0n, o); o += 8; // votes: empty
-  data.writeUInt8(0, o); o += 1; // root_slot: None
-  data.writeBigUInt64LE(1n, o); o += 8; // authorized_voters: one entry
-  data.writeBigUInt64LE(f.epoch, o); o += 8;
-  f.authorizedVoter.toBuffer().copy(data, o); o += 32;
+  data.writeUInt32LE(VOTE_STATE_V3_TAG, o);
+  o += 4;
+  f.nodePubkey.toBuffer().copy(data, o);
+  o += 32;
+  f.authorizedWithdrawer.toBuffer().copy(data, o);
+  o += 32;
+  data.writeUInt8(f.commission, o);
+  o += 1;
+  data.writeBigUInt64LE(0n, o);
+  o += 8; // votes: empty
+  data.writeUInt8(0, o);
+  o += 1; // root_slot: None
+  data.writeBigUInt64LE(1n, o);
+  o += 8; // authorized_voters: one entry
+  data.writeBigUInt64LE(f.epoch, o);
+  o += 8;
+  f.authorizedVoter.toBuffer().copy(data, o);
+  o += 32;
   o += PRIOR_VOTERS_SLOTS * 48; // prior_voters buffer: empty
-  data.writeBigUInt64LE(BigInt(PRIOR_VOTERS_SLOTS - 1), o); o += 8; // prior_voters.idx
-  data.writeUInt8(1, o); o += 1; // prior_voters.is_empty
-  data.writeBigUInt64LE(0n, o); o += 8; // epoch_credits: empty
+  data.writeBigUInt64LE(BigInt(PRIOR_VOTERS_SLOTS - 1), o);
+  o += 8; // prior_voters.idx
+  data.writeUInt8(1, o);
+  o += 1; // prior_voters.is_empty
+  data.writeBigUInt64LE(0n, o);
+  o += 8; // epoch_credits: empty
   // last_timestamp (slot, timestamp): zeros
   return data;
 }

@@ -10,7 +10,15 @@ import * as squads from '@sqds/multisig';
 import bs58 from 'bs58';
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { rpcCall } from '../../chain/index.js';
-import { SQUADS_PROGRAM_ID, clockUnixTimestamp, decodeSpendingLimit, remainingAt, spendingLimitUseInstruction, vaultAddress, type SquadsSpendingLimit } from '../../squads/index.js';
+import {
+  SQUADS_PROGRAM_ID,
+  clockUnixTimestamp,
+  decodeSpendingLimit,
+  remainingAt,
+  spendingLimitUseInstruction,
+  vaultAddress,
+  type SquadsSpendingLimit,
+} from '../../squads/index.js';
 import type { ResolvedAction } from '../../policy/index.js';
 import type { BuildContext, BuildResult } from './types.js';
 import { decodeTokenAccount, getMultipleAccounts } from './token-accounts.js';
@@ -45,10 +53,15 @@ export async function findAgentSpendingLimits(ctx: BuildContext, mint: PublicKey
   return { limits, now: clockUnixTimestamp(clock ?? null) };
 }
 
-export const vaultOf = (limit: Pick<SquadsSpendingLimit, 'multisig' | 'vaultIndex'>): PublicKey => vaultAddress(new PublicKey(limit.multisig), limit.vaultIndex);
+export const vaultOf = (limit: Pick<SquadsSpendingLimit, 'multisig' | 'vaultIndex'>): PublicKey =>
+  vaultAddress(new PublicKey(limit.multisig), limit.vaultIndex);
 
 /** `token`: the mint and its token program, or null for SOL (paid from the vault's lamports to the wallet itself). */
-export async function buildSquadsTransfer(action: Extract<ResolvedAction, { kind: 'transfer' }>, ctx: BuildContext, token: { mint: PublicKey; program: PublicKey } | null): Promise<BuildResult | null> {
+export async function buildSquadsTransfer(
+  action: Extract<ResolvedAction, { kind: 'transfer' }>,
+  ctx: BuildContext,
+  token: { mint: PublicKey; program: PublicKey } | null,
+): Promise<BuildResult | null> {
   const { limits, now } = await findAgentSpendingLimits(ctx, token?.mint ?? PublicKey.default);
   // None: not a Squads treasury, or no limit names the agent (the delegate refusal then says what to grant).
   if (limits.length === 0) return null;
@@ -56,7 +69,11 @@ export async function buildSquadsTransfer(action: Extract<ResolvedAction, { kind
   const [toInfo] = token ? await getMultipleAccounts(ctx.connection, ctx.endpoint, [recipient], ctx.retry) : [null];
   const toAccount = toInfo ? decodeTokenAccount(recipient, toInfo) : undefined;
   if (token && toAccount && !toAccount.mint.equals(token.mint)) {
-    return { kind: 'refused', reason: `${action.to} is a token account of mint ${toAccount.mint.toBase58()}, not ${action.token.symbol}`, hint: 'send to the wallet address or its account for this token' };
+    return {
+      kind: 'refused',
+      reason: `${action.to} is a token account of mint ${toAccount.mint.toBase58()}, not ${action.token.symbol}`,
+      hint: 'send to the wallet address or its account for this token',
+    };
   }
   // spending_limit_use compares the wallet that owns the destination token account.
   const wallet = toAccount ? toAccount.owner : recipient;
@@ -71,14 +88,36 @@ export async function buildSquadsTransfer(action: Extract<ResolvedAction, { kind
   const best = usable.reduce((a, b) => (remainingAt(b, now) > remainingAt(a, now) ? b : a));
   const vault = vaultOf(best);
   const use = (extra: Pick<Parameters<typeof spendingLimitUseInstruction>[0], 'token'>) =>
-    spendingLimitUseInstruction({ multisig: new PublicKey(best.multisig), member: ctx.agent, spendingLimit: new PublicKey(best.address), vault, destination: wallet, amount: action.amount, decimals: action.token.decimals, ...extra });
+    spendingLimitUseInstruction({
+      multisig: new PublicKey(best.multisig),
+      member: ctx.agent,
+      spendingLimit: new PublicKey(best.address),
+      vault,
+      destination: wallet,
+      amount: action.amount,
+      decimals: action.token.decimals,
+      ...extra,
+    });
   let instructions;
   if (token) {
     const { mint, program } = token;
     const vaultTokenAccount = associatedTokenAddress(mint, vault, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
-    const destinationTokenAccount = toAccount ? recipient : associatedTokenAddress(mint, wallet, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
+    const destinationTokenAccount = toAccount
+      ? recipient
+      : associatedTokenAddress(mint, wallet, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
     instructions = [
-      ...(toAccount ? [] : [createAssociatedTokenAccountIdempotentInstruction(ctx.agent, destinationTokenAccount, wallet, mint, program, ASSOCIATED_TOKEN_PROGRAM_ID)]),
+      ...(toAccount
+        ? []
+        : [
+            createAssociatedTokenAccountIdempotentInstruction(
+              ctx.agent,
+              destinationTokenAccount,
+              wallet,
+              mint,
+              program,
+              ASSOCIATED_TOKEN_PROGRAM_ID,
+            ),
+          ]),
       use({ token: { mint, vaultTokenAccount, destinationTokenAccount, tokenProgram: program } }),
     ];
   } else {
@@ -95,8 +134,11 @@ export async function buildSquadsTransfer(action: Extract<ResolvedAction, { kind
       decimals: action.token.decimals,
       needed: action.amount,
       remaining,
-      remedy: 'the multisig must raise the spending limit (or wait for its reset): `steward grant --squads MULTISIG` prints the config transaction',
+      remedy:
+        'the multisig must raise the spending limit (or wait for its reset): `steward grant --squads MULTISIG` prints the config transaction',
     },
-    notes: [`Squads spending limit ${best.address} (${best.amount} per ${best.period}, ${remaining} left now) of vault ${vault.toBase58()}, via spending_limit_use`],
+    notes: [
+      `Squads spending limit ${best.address} (${best.amount} per ${best.period}, ${remaining} left now) of vault ${vault.toBase58()}, via spending_limit_use`,
+    ],
   };
 }

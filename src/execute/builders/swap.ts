@@ -4,7 +4,11 @@
 // output sent straight to the treasury's token account (destinationTokenAccount). The route is
 // opaque: its instructions are taken as they come and judged only by simulation and the effects
 // check (a route that moves more than it quoted, or pays out elsewhere, is refused there).
-import { ASSOCIATED_TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction } from '@solana/spl-token';
+import {
+  ASSOCIATED_TOKEN_PROGRAM_ID,
+  createAssociatedTokenAccountIdempotentInstruction,
+  createTransferCheckedInstruction,
+} from '@solana/spl-token';
 import { PublicKey, TransactionMessage, VersionedTransaction, type AddressLookupTableAccount } from '@solana/web3.js';
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { StewardError } from '../../errors/index.js';
@@ -37,7 +41,9 @@ async function jupiter<T>(ctx: Parameters<Builder<'swap'>>[1], path: string, ini
       try {
         return JSON.parse(text) as T;
       } catch {
-        throw new StewardError('RPC_BAD_RESPONSE', `${shown} answered non-JSON`, { hint: 'check jupiter.baseUrl points at a Jupiter swap API' });
+        throw new StewardError('RPC_BAD_RESPONSE', `${shown} answered non-JSON`, {
+          hint: 'check jupiter.baseUrl points at a Jupiter swap API',
+        });
       }
     },
     ctx.retry,
@@ -46,49 +52,111 @@ async function jupiter<T>(ctx: Parameters<Builder<'swap'>>[1], path: string, ini
 
 export const buildSwap: Builder<'swap'> = async (action, ctx): Promise<BuildResult> => {
   if (action.from.mint === 'native' || action.to.mint === 'native') {
-    return { kind: 'refused', reason: 'swaps of native SOL are not executed: the treasury holds SOL as lamports the agent cannot move', hint: 'swap a token held in a treasury token account the agent is a delegate of' };
+    return {
+      kind: 'refused',
+      reason: 'swaps of native SOL are not executed: the treasury holds SOL as lamports the agent cannot move',
+      hint: 'swap a token held in a treasury token account the agent is a delegate of',
+    };
   }
   const inputMint = new PublicKey(action.from.mint);
   const outputMint = new PublicKey(action.to.mint);
-  const [inProgram, outProgram] = [await mintProgram(ctx.connection, ctx.endpoint, inputMint, ctx.retry), await mintProgram(ctx.connection, ctx.endpoint, outputMint, ctx.retry)];
-  const sources = await findDelegatedSources(ctx.connection, ctx.endpoint, ctx.context.treasuryAddresses, inputMint, inProgram, ctx.agent, ctx.retry);
+  const [inProgram, outProgram] = [
+    await mintProgram(ctx.connection, ctx.endpoint, inputMint, ctx.retry),
+    await mintProgram(ctx.connection, ctx.endpoint, outputMint, ctx.retry),
+  ];
+  const sources = await findDelegatedSources(
+    ctx.connection,
+    ctx.endpoint,
+    ctx.context.treasuryAddresses,
+    inputMint,
+    inProgram,
+    ctx.agent,
+    ctx.retry,
+  );
   const source = sources.find((s) => s.delegate?.equals(ctx.agent));
   if (!source) {
-    return { kind: 'refused', reason: `no treasury ${action.from.symbol} account has the agent as delegate`, hint: `the DAO must grant an allowance: \`steward grant --token ${action.from.symbol} --amount N\`` };
+    return {
+      kind: 'refused',
+      reason: `no treasury ${action.from.symbol} account has the agent as delegate`,
+      hint: `the DAO must grant an allowance: \`steward grant --token ${action.from.symbol} --amount N\``,
+    };
   }
   const treasuryOut = associatedTokenAddress(outputMint, source.owner, true, outProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
   const agentIn = associatedTokenAddress(inputMint, ctx.agent, false, inProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
 
-  const params = new URLSearchParams({ inputMint: inputMint.toBase58(), outputMint: outputMint.toBase58(), amount: action.amount.toString(), slippageBps: String(action.maxSlippageBps), swapMode: 'ExactIn' });
+  const params = new URLSearchParams({
+    inputMint: inputMint.toBase58(),
+    outputMint: outputMint.toBase58(),
+    amount: action.amount.toString(),
+    slippageBps: String(action.maxSlippageBps),
+    swapMode: 'ExactIn',
+  });
   const quote = await jupiter<Quote>(ctx, `/quote?${params}`);
-  if (quote.inputMint !== inputMint.toBase58() || quote.outputMint !== outputMint.toBase58() || quote.inAmount !== action.amount.toString()) {
-    return { kind: 'refused', reason: `the quote does not match the action (${quote.inAmount} ${quote.inputMint} → ${quote.outputMint})`, hint: 'the swap API answered for another trade; do not use it' };
+  if (
+    quote.inputMint !== inputMint.toBase58() ||
+    quote.outputMint !== outputMint.toBase58() ||
+    quote.inAmount !== action.amount.toString()
+  ) {
+    return {
+      kind: 'refused',
+      reason: `the quote does not match the action (${quote.inAmount} ${quote.inputMint} → ${quote.outputMint})`,
+      hint: 'the swap API answered for another trade; do not use it',
+    };
   }
   const swap = await jupiter<{ swapTransaction?: string }>(ctx, '/swap', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ quoteResponse: quote, userPublicKey: ctx.agent.toBase58(), destinationTokenAccount: treasuryOut.toBase58(), wrapAndUnwrapSol: false, dynamicComputeUnitLimit: false }),
+    body: JSON.stringify({
+      quoteResponse: quote,
+      userPublicKey: ctx.agent.toBase58(),
+      destinationTokenAccount: treasuryOut.toBase58(),
+      wrapAndUnwrapSol: false,
+      dynamicComputeUnitLimit: false,
+    }),
   });
-  if (typeof swap.swapTransaction !== 'string') return { kind: 'refused', reason: 'the swap API returned no transaction', hint: 'retry later' };
+  if (typeof swap.swapTransaction !== 'string')
+    return { kind: 'refused', reason: 'the swap API returned no transaction', hint: 'retry later' };
   let route: VersionedTransaction;
   try {
     route = VersionedTransaction.deserialize(Buffer.from(swap.swapTransaction, 'base64'));
   } catch (error) {
-    return { kind: 'refused', reason: `the swap transaction does not deserialize: ${(error as Error).message}`, hint: 'the swap API answered garbage; do not use it' };
+    return {
+      kind: 'refused',
+      reason: `the swap transaction does not deserialize: ${(error as Error).message}`,
+      hint: 'the swap API answered garbage; do not use it',
+    };
   }
   const lookupTables: AddressLookupTableAccount[] = [];
   for (const lookup of route.message.addressTableLookups) {
-    const table = await rpcCall('getAddressLookupTable', ctx.endpoint, () => ctx.connection.getAddressLookupTable(lookup.accountKey), ctx.retry);
-    if (!table.value) return { kind: 'refused', reason: `lookup table ${lookup.accountKey.toBase58()} of the route does not exist`, hint: 'the route is stale; retry' };
+    const table = await rpcCall(
+      'getAddressLookupTable',
+      ctx.endpoint,
+      () => ctx.connection.getAddressLookupTable(lookup.accountKey),
+      ctx.retry,
+    );
+    if (!table.value)
+      return {
+        kind: 'refused',
+        reason: `lookup table ${lookup.accountKey.toBase58()} of the route does not exist`,
+        hint: 'the route is stale; retry',
+      };
     lookupTables.push(table.value);
   }
   const message = TransactionMessage.decompile(route.message, { addressLookupTableAccounts: lookupTables });
   if (!message.payerKey.equals(ctx.agent)) {
-    return { kind: 'refused', reason: `the route's fee payer is ${message.payerKey.toBase58()}, not the agent`, hint: 'the swap API built the transaction for someone else' };
+    return {
+      kind: 'refused',
+      reason: `the route's fee payer is ${message.payerKey.toBase58()}, not the agent`,
+      hint: 'the swap API built the transaction for someone else',
+    };
   }
   const otherSigners = route.message.staticAccountKeys.slice(1, route.message.header.numRequiredSignatures);
   if (otherSigners.length > 0) {
-    return { kind: 'refused', reason: `the route needs other signers (${otherSigners.map((k) => k.toBase58()).join(', ')})`, hint: 'only routes the agent alone signs can be executed' };
+    return {
+      kind: 'refused',
+      reason: `the route needs other signers (${otherSigners.map((k) => k.toBase58()).join(', ')})`,
+      hint: 'only routes the agent alone signs can be executed',
+    };
   }
   return {
     kind: 'instructions',
@@ -106,6 +174,9 @@ export const buildSwap: Builder<'swap'> = async (action, ctx): Promise<BuildResu
       remaining: source.delegatedAmount,
       remedy: `the DAO must grant more: \`steward grant --token ${action.from.symbol} --amount N\``,
     },
-    notes: [`quote: ${quote.inAmount} → ${quote.outAmount} (min ${quote.otherAmountThreshold ?? '?'}, impact ${quote.priceImpactPct ?? '?'})`, `output to treasury account ${treasuryOut.toBase58()}`],
+    notes: [
+      `quote: ${quote.inAmount} → ${quote.outAmount} (min ${quote.otherAmountThreshold ?? '?'}, impact ${quote.priceImpactPct ?? '?'})`,
+      `output to treasury account ${treasuryOut.toBase58()}`,
+    ],
   };
 };

@@ -36,7 +36,12 @@ export function decodeTokenAccount(address: PublicKey, info: AccountInfo<Buffer>
   };
 }
 
-export async function getMultipleAccounts(connection: Connection, endpoint: string, keys: readonly PublicKey[], retry: RetryOptions): Promise<(AccountInfo<Buffer> | null)[]> {
+export async function getMultipleAccounts(
+  connection: Connection,
+  endpoint: string,
+  keys: readonly PublicKey[],
+  retry: RetryOptions,
+): Promise<(AccountInfo<Buffer> | null)[]> {
   const out: (AccountInfo<Buffer> | null)[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     const chunk = keys.slice(i, i + 100);

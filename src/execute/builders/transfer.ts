@@ -3,7 +3,11 @@
 // funds). The destination is the recipient's token account: the address itself when it already
 // is one for this mint, else its associated token account, created idempotently when missing and
 // paid from the agent's fee float. SOL goes through ./sol-transfer.ts.
-import { ASSOCIATED_TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction, createTransferCheckedInstruction } from '@solana/spl-token';
+import {
+  ASSOCIATED_TOKEN_PROGRAM_ID,
+  createAssociatedTokenAccountIdempotentInstruction,
+  createTransferCheckedInstruction,
+} from '@solana/spl-token';
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import type { Builder, BuildResult } from './types.js';
@@ -15,7 +19,15 @@ export const buildTransfer: Builder<'transfer'> = async (action, ctx): Promise<B
   if (action.token.mint === 'native') return buildSolTransfer(action, ctx);
   const mint = new PublicKey(action.token.mint);
   const program = await mintProgram(ctx.connection, ctx.endpoint, mint, ctx.retry);
-  const sources = await findDelegatedSources(ctx.connection, ctx.endpoint, ctx.context.treasuryAddresses, mint, program, ctx.agent, ctx.retry);
+  const sources = await findDelegatedSources(
+    ctx.connection,
+    ctx.endpoint,
+    ctx.context.treasuryAddresses,
+    mint,
+    program,
+    ctx.agent,
+    ctx.retry,
+  );
   const source = sources.find((s) => s.delegate?.equals(ctx.agent));
   // A vault of a Squads multisig: the agent spends through a spending limit that names it.
   if (!source) {
@@ -34,23 +46,33 @@ export const buildTransfer: Builder<'transfer'> = async (action, ctx): Promise<B
   const recipientAta = associatedTokenAddress(mint, recipient, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
   const [toInfo, ataInfo] = await getMultipleAccounts(ctx.connection, ctx.endpoint, [recipient, recipientAta], ctx.retry);
   const toAccount = toInfo ? decodeTokenAccount(recipient, toInfo) : undefined;
-  const notes: string[] = [`source ${source.address.toBase58()} (owner ${source.owner.toBase58()}), agent allowance ${source.delegatedAmount} base units`];
+  const notes: string[] = [
+    `source ${source.address.toBase58()} (owner ${source.owner.toBase58()}), agent allowance ${source.delegatedAmount} base units`,
+  ];
   const instructions: TransactionInstruction[] = [];
   let destination: PublicKey;
   if (toAccount) {
     if (!toAccount.mint.equals(mint)) {
-      return { kind: 'refused', reason: `${action.to} is a token account of mint ${toAccount.mint.toBase58()}, not ${action.token.symbol}`, hint: 'send to the wallet address or its account for this token' };
+      return {
+        kind: 'refused',
+        reason: `${action.to} is a token account of mint ${toAccount.mint.toBase58()}, not ${action.token.symbol}`,
+        hint: 'send to the wallet address or its account for this token',
+      };
     }
     destination = recipient;
     notes.push(`destination is the token account ${action.to} itself`);
   } else {
     destination = recipientAta;
     if (!ataInfo) {
-      instructions.push(createAssociatedTokenAccountIdempotentInstruction(ctx.agent, recipientAta, recipient, mint, program, ASSOCIATED_TOKEN_PROGRAM_ID));
+      instructions.push(
+        createAssociatedTokenAccountIdempotentInstruction(ctx.agent, recipientAta, recipient, mint, program, ASSOCIATED_TOKEN_PROGRAM_ID),
+      );
       notes.push(`creates the recipient's associated token account ${recipientAta.toBase58()} (rent paid by the agent's fee float)`);
     }
   }
-  instructions.push(createTransferCheckedInstruction(source.address, mint, destination, ctx.agent, action.amount, action.token.decimals, [], program));
+  instructions.push(
+    createTransferCheckedInstruction(source.address, mint, destination, ctx.agent, action.amount, action.token.decimals, [], program),
+  );
   return {
     kind: 'instructions',
     instructions,

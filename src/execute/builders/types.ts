@@ -42,4 +42,7 @@ export type BuildResult =
   | { kind: 'prepared'; instructions: TransactionInstruction[]; reason: string; notes: string[] }
   | { kind: 'refused'; reason: string; hint: string };
 
-export type Builder<K extends ResolvedAction['kind']> = (action: Extract<ResolvedAction, { kind: K }>, ctx: BuildContext) => Promise<BuildResult>;
+export type Builder<K extends ResolvedAction['kind']> = (
+  action: Extract<ResolvedAction, { kind: K }>,
+  ctx: BuildContext,
+) => Promise<BuildResult>;

@@ -21,25 +21,44 @@ export const buildVote: Builder<'vote'> = async (action, ctx): Promise<BuildResu
   const proposalKey = new PublicKey(action.proposal);
   const call = <T>(what: string, run: () => Promise<T>) => rpcCall(what, ctx.endpoint, run, ctx.retry);
   const info = await call('getAccountInfo', () => ctx.connection.getAccountInfo(proposalKey, 'confirmed'));
-  if (!info) return { kind: 'refused', reason: `proposal ${action.proposal} does not exist on this cluster`, hint: 'check the proposal address' };
+  if (!info)
+    return { kind: 'refused', reason: `proposal ${action.proposal} does not exist on this cluster`, hint: 'check the proposal address' };
   const programId = info.owner;
   const proposal = await call('getProposal', () => getProposal(ctx.connection, proposalKey));
   const governanceInfo = await call('getAccountInfo', () => ctx.connection.getAccountInfo(proposal.account.governance, 'confirmed'));
-  if (!governanceInfo) return { kind: 'refused', reason: `the governance ${proposal.account.governance.toBase58()} of proposal ${action.proposal} is missing`, hint: 'the proposal account is inconsistent; do not vote on it' };
+  if (!governanceInfo)
+    return {
+      kind: 'refused',
+      reason: `the governance ${proposal.account.governance.toBase58()} of proposal ${action.proposal} is missing`,
+      hint: 'the proposal account is inconsistent; do not vote on it',
+    };
   const governance = await call('getGovernance', () => getGovernance(ctx.connection, proposal.account.governance));
   const realm = governance.account.realm;
   const mint = proposal.account.governingTokenMint;
-  if (action.choice === 'relinquish') return buildRelinquish(action.proposal, { programId, realm, governance: proposal.account.governance, proposal: proposalKey, mint }, ctx);
+  if (action.choice === 'relinquish')
+    return buildRelinquish(
+      action.proposal,
+      { programId, realm, governance: proposal.account.governance, proposal: proposalKey, mint },
+      ctx,
+    );
   const state = proposal.account.state;
   if (state !== ProposalState.Voting) {
-    return { kind: 'refused', reason: `proposal ${action.proposal} is ${ProposalState[state] ?? `in state ${state}`}, not open for votes`, hint: 'only a proposal in Voting takes votes; nothing was sent' };
+    return {
+      kind: 'refused',
+      reason: `proposal ${action.proposal} is ${ProposalState[state] ?? `in state ${state}`}, not open for votes`,
+      hint: 'only a proposal in Voting takes votes; nothing was sent',
+    };
   }
   // bn.js to bigint; unreadable (null) leaves the time check to the program.
   const votingAt = proposal.account.votingAt ? toBigInt(proposal.account.votingAt.toString()) : null;
   const endsAt = votingAt === null ? null : votingAt + BigInt(governance.account.config.baseVotingTime);
   const now = BigInt(Math.floor(ctx.context.now / 1000));
   if (endsAt !== null && now >= endsAt) {
-    return { kind: 'refused', reason: `voting on proposal ${action.proposal} ended at ${new Date(Number(endsAt) * 1000).toISOString()}`, hint: 'the proposal waits to be finalized; votes are no longer accepted' };
+    return {
+      kind: 'refused',
+      reason: `voting on proposal ${action.proposal} ended at ${new Date(Number(endsAt) * 1000).toISOString()}`,
+      hint: 'the proposal waits to be finalized; votes are no longer accepted',
+    };
   }
   const power = await call('getProgramAccounts', () => findVotingPower(ctx.connection, { programId, realm, mint, agent: ctx.agent }));
   const voter = power.find((p) => p.weight > 0n);
@@ -80,13 +99,18 @@ export const buildVote: Builder<'vote'> = async (action, ctx): Promise<BuildResu
       notes: [],
     };
   }
-  const whose = voter.via === 'own' ? 'its own token owner record' : `token owner record ${voter.tokenOwnerRecord.toBase58()} of ${voter.owner.toBase58()}, delegated to the agent`;
+  const whose =
+    voter.via === 'own'
+      ? 'its own token owner record'
+      : `token owner record ${voter.tokenOwnerRecord.toBase58()} of ${voter.owner.toBase58()}, delegated to the agent`;
   return {
     kind: 'instructions',
     instructions,
     lookupTables: [],
     allowance: undefined,
-    notes: [`casts "${action.choice}" on proposal ${action.proposal} with ${whose}: weight ${voter.weight}, vote record ${voteRecord.toBase58()}`],
+    notes: [
+      `casts "${action.choice}" on proposal ${action.proposal} with ${whose}: weight ${voter.weight}, vote record ${voteRecord.toBase58()}`,
+    ],
   };
 };
 
@@ -96,22 +120,57 @@ async function buildRelinquish(
   at: { programId: PublicKey; realm: PublicKey; governance: PublicKey; proposal: PublicKey; mint: PublicKey },
   ctx: Parameters<Builder<'vote'>>[1],
 ): Promise<BuildResult> {
-  const power = await rpcCall('getProgramAccounts', ctx.endpoint, () => findVotingPower(ctx.connection, { programId: at.programId, realm: at.realm, mint: at.mint, agent: ctx.agent }), ctx.retry);
+  const power = await rpcCall(
+    'getProgramAccounts',
+    ctx.endpoint,
+    () => findVotingPower(ctx.connection, { programId: at.programId, realm: at.realm, mint: at.mint, agent: ctx.agent }),
+    ctx.retry,
+  );
   for (const voter of power) {
     const voteRecord = await getVoteRecordAddress(at.programId, at.proposal, voter.tokenOwnerRecord);
     const existing = await rpcCall('getAccountInfo', ctx.endpoint, () => ctx.connection.getAccountInfo(voteRecord, 'confirmed'), ctx.retry);
     if (!existing) continue;
     const instructions: TransactionInstruction[] = [];
-    await withRelinquishVote(instructions, at.programId, 3, at.realm, at.governance, at.proposal, voter.tokenOwnerRecord, at.mint, voteRecord, ctx.agent, ctx.agent);
-    const program = await rpcCall('getAccountInfo', ctx.endpoint, () => ctx.connection.getAccountInfo(at.programId, 'confirmed'), ctx.retry);
+    await withRelinquishVote(
+      instructions,
+      at.programId,
+      3,
+      at.realm,
+      at.governance,
+      at.proposal,
+      voter.tokenOwnerRecord,
+      at.mint,
+      voteRecord,
+      ctx.agent,
+      ctx.agent,
+    );
+    const program = await rpcCall(
+      'getAccountInfo',
+      ctx.endpoint,
+      () => ctx.connection.getAccountInfo(at.programId, 'confirmed'),
+      ctx.retry,
+    );
     if (!program?.executable) {
-      return { kind: 'prepared', instructions, reason: `the governance program ${at.programId.toBase58()} is not deployed on this cluster, so relinquishing the vote on ${proposalText} was prepared and NOT sent`, notes: [] };
+      return {
+        kind: 'prepared',
+        instructions,
+        reason: `the governance program ${at.programId.toBase58()} is not deployed on this cluster, so relinquishing the vote on ${proposalText} was prepared and NOT sent`,
+        notes: [],
+      };
     }
-    return { kind: 'instructions', instructions, lookupTables: [], allowance: undefined, notes: [`relinquishes the vote of token owner record ${voter.tokenOwnerRecord.toBase58()} on proposal ${proposalText} (vote record ${voteRecord.toBase58()})`] };
+    return {
+      kind: 'instructions',
+      instructions,
+      lookupTables: [],
+      allowance: undefined,
+      notes: [
+        `relinquishes the vote of token owner record ${voter.tokenOwnerRecord.toBase58()} on proposal ${proposalText} (vote record ${voteRecord.toBase58()})`,
+      ],
+    };
   }
   return {
     kind: 'refused',
     reason: `no vote to relinquish on proposal ${proposalText}: no token owner record the agent ${ctx.agent.toBase58()} votes with has a vote record there`,
-    hint: 'nothing was cast with the agent\'s power on this proposal; nothing was sent',
+    hint: "nothing was cast with the agent's power on this proposal; nothing was sent",
   };
 }

@@ -47,7 +47,14 @@ export function tokenAmount(raw: bigint, mint: string | null, treasury: Treasury
       usdMicros: null,
     };
   }
-  return { raw, mint, symbol: null, decimals: null, display: `${formatTokenNumber(raw, 0)} base units of ${mint ?? 'an unknown mint'}`, usdMicros: null };
+  return {
+    raw,
+    mint,
+    symbol: null,
+    decimals: null,
+    display: `${formatTokenNumber(raw, 0)} base units of ${mint ?? 'an unknown mint'}`,
+    usdMicros: null,
+  };
 }
 
 /** The mint of a token account, when the treasury context knows it. */

@@ -15,16 +15,26 @@ export function decodeAssociatedToken(instruction: TransactionInstruction, index
       const owner = key(instruction, 2, 'owner');
       const mint = key(instruction, 3, 'mint');
       const idempotent = type === 1;
-      return decoded(instruction, index, 'associated-token', `create${idempotent ? ' (idempotent)' : ''} the ${short(mint)} token account ${short(account)} of ${short(owner)}, paid by ${short(payer)}`, {
-        kind: 'ata-create',
-        payer,
-        account,
-        owner,
-        mint,
-        idempotent,
-      });
+      return decoded(
+        instruction,
+        index,
+        'associated-token',
+        `create${idempotent ? ' (idempotent)' : ''} the ${short(mint)} token account ${short(account)} of ${short(owner)}, paid by ${short(payer)}`,
+        {
+          kind: 'ata-create',
+          payer,
+          account,
+          owner,
+          mint,
+          idempotent,
+        },
+      );
     }
-    if (type === 2) return decoded(instruction, index, 'associated-token', 'recover a nested associated token account', { kind: 'ata-other', name: 'RecoverNested' });
+    if (type === 2)
+      return decoded(instruction, index, 'associated-token', 'recover a nested associated token account', {
+        kind: 'ata-other',
+        name: 'RecoverNested',
+      });
     // eslint-disable-next-line no-restricted-syntax -- caught below: the instruction is reported undecodable with this text
     throw new Error(`unknown instruction type ${type}`);
   } catch (error) {

@@ -33,14 +33,20 @@ export function decodeBpfUpgradeableLoader(instruction: TransactionInstruction, 
         const buffer = key(instruction, 2, 'buffer');
         const spill = key(instruction, 3, 'spill');
         const authority = key(instruction, 6, 'upgrade authority');
-        return decoded(instruction, index, 'bpf-upgradeable-loader', `UPGRADE program ${short(program)} with the code in buffer ${short(buffer)}`, {
-          kind: 'program-upgrade',
-          upgradedProgram: program,
-          programData,
-          buffer,
-          spill,
-          authority,
-        });
+        return decoded(
+          instruction,
+          index,
+          'bpf-upgradeable-loader',
+          `UPGRADE program ${short(program)} with the code in buffer ${short(buffer)}`,
+          {
+            kind: 'program-upgrade',
+            upgradedProgram: program,
+            programData,
+            buffer,
+            spill,
+            authority,
+          },
+        );
       }
       case 4:
       case 7: {
@@ -58,13 +64,19 @@ export function decodeBpfUpgradeableLoader(instruction: TransactionInstruction, 
       case 5: {
         const account = key(instruction, 0, 'account to close');
         const recipient = key(instruction, 1, 'lamport recipient');
-        return decoded(instruction, index, 'bpf-upgradeable-loader', `CLOSE program account ${short(account)}, lamports to ${short(recipient)}`, {
-          kind: 'program-close',
-          account,
-          recipient,
-          authority: optional(2),
-          closedProgram: optional(3),
-        });
+        return decoded(
+          instruction,
+          index,
+          'bpf-upgradeable-loader',
+          `CLOSE program account ${short(account)}, lamports to ${short(recipient)}`,
+          {
+            kind: 'program-close',
+            account,
+            recipient,
+            authority: optional(2),
+            closedProgram: optional(3),
+          },
+        );
       }
       default: {
         const name = NAMES[tag];

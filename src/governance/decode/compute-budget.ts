@@ -24,7 +24,11 @@ export function decodeComputeBudget(instruction: TransactionInstruction, index: 
       default:
         value = '';
     }
-    return decoded(instruction, index, 'compute-budget', `compute budget ${type}${value ? ` ${value}` : ''}`, { kind: 'compute-budget', name: type, value });
+    return decoded(instruction, index, 'compute-budget', `compute budget ${type}${value ? ` ${value}` : ''}`, {
+      kind: 'compute-budget',
+      name: type,
+      value,
+    });
   } catch (error) {
     return undecodable(instruction, index, 'compute-budget', errorText(error));
   }

@@ -22,7 +22,8 @@ import type { DecodedInstruction, GovernanceConfigSummary } from './types.js';
 export const GOVERNANCE_PROGRAM_VERSION = 3;
 
 // bn.js → decimal via bytes, not bn.js's own base-10 printer (see read/get-proposals.ts).
-const u64 = (value: { toArrayLike(type: typeof Buffer, endian: 'le', length: number): Buffer }): string => value.toArrayLike(Buffer, 'le', 8).readBigUInt64LE(0).toString();
+const u64 = (value: { toArrayLike(type: typeof Buffer, endian: 'le', length: number): Buffer }): string =>
+  value.toArrayLike(Buffer, 'le', 8).readBigUInt64LE(0).toString();
 
 function threshold(value: VoteThreshold): string {
   switch (value.type) {
@@ -99,8 +100,12 @@ export function decodeSplGovernance(instruction: TransactionInstruction, index: 
           councilMint: config.useCouncilMint ? (instruction.keys[2]?.pubkey.toBase58() ?? 'named but missing') : 'removed',
           communityMintMaxVoteWeightSource: `${config.communityMintMaxVoteWeightSource.type === 0 ? 'supply fraction' : 'absolute'} ${u64(config.communityMintMaxVoteWeightSource.value)}`,
           minCommunityTokensToCreateGovernance: u64(config.minCommunityTokensToCreateGovernance),
-          communityVoterWeightAddin: String(Boolean(config.communityTokenConfigArgs?.useVoterWeightAddin ?? config.useCommunityVoterWeightAddin)),
-          communityMaxVoterWeightAddin: String(Boolean(config.communityTokenConfigArgs?.useMaxVoterWeightAddin ?? config.useMaxCommunityVoterWeightAddin)),
+          communityVoterWeightAddin: String(
+            Boolean(config.communityTokenConfigArgs?.useVoterWeightAddin ?? config.useCommunityVoterWeightAddin),
+          ),
+          communityMaxVoterWeightAddin: String(
+            Boolean(config.communityTokenConfigArgs?.useMaxVoterWeightAddin ?? config.useMaxCommunityVoterWeightAddin),
+          ),
           councilVoterWeightAddin: String(Boolean(config.councilTokenConfigArgs?.useVoterWeightAddin)),
         };
         return decoded(

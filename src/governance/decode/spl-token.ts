@@ -49,16 +49,24 @@ export function decodeSplToken(instruction: TransactionInstruction, index: numbe
     const source = ix.keys.source.pubkey.toBase58();
     const destination = ix.keys.destination.pubkey.toBase58();
     const authority = ix.keys.owner.pubkey.toBase58();
-    const mint = isTransferCheckedInstruction(ix) ? ix.keys.mint.pubkey.toBase58() : (mintOfAccount(source, treasury) ?? mintOfAccount(destination, treasury));
+    const mint = isTransferCheckedInstruction(ix)
+      ? ix.keys.mint.pubkey.toBase58()
+      : (mintOfAccount(source, treasury) ?? mintOfAccount(destination, treasury));
     const amount = tokenAmount(ix.data.amount, mint, treasury, isTransferCheckedInstruction(ix) ? ix.data.decimals : undefined);
-    return decoded(instruction, index, program, `${label} transfer of ${amount.display} from ${short(source)} to ${short(destination)} (authority ${short(authority)})`, {
-      kind: 'token-transfer',
-      source,
-      destination,
-      authority,
-      amount,
-      checked,
-    });
+    return decoded(
+      instruction,
+      index,
+      program,
+      `${label} transfer of ${amount.display} from ${short(source)} to ${short(destination)} (authority ${short(authority)})`,
+      {
+        kind: 'token-transfer',
+        source,
+        destination,
+        authority,
+        amount,
+        checked,
+      },
+    );
   }
   if (isApproveInstruction(ix) || isApproveCheckedInstruction(ix)) {
     const account = ix.keys.account.pubkey.toBase58();

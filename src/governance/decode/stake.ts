@@ -13,12 +13,18 @@ export function decodeStake(instruction: TransactionInstruction, index: number, 
         const params = StakeInstruction.decodeDelegate(instruction);
         const stakeAccount = params.stakePubkey.toBase58();
         const voteAccount = params.votePubkey.toBase58();
-        return decoded(instruction, index, 'stake', `delegate stake account ${short(stakeAccount)} to validator vote account ${short(voteAccount)}`, {
-          kind: 'stake-delegate',
-          stakeAccount,
-          voteAccount,
-          authority: params.authorizedPubkey.toBase58(),
-        });
+        return decoded(
+          instruction,
+          index,
+          'stake',
+          `delegate stake account ${short(stakeAccount)} to validator vote account ${short(voteAccount)}`,
+          {
+            kind: 'stake-delegate',
+            stakeAccount,
+            voteAccount,
+            authority: params.authorizedPubkey.toBase58(),
+          },
+        );
       }
       case 'Deactivate': {
         const params = StakeInstruction.decodeDeactivate(instruction);
@@ -34,13 +40,19 @@ export function decodeStake(instruction: TransactionInstruction, index: number, 
         const stakeAccount = params.stakePubkey.toBase58();
         const to = params.toPubkey.toBase58();
         const amount = solAmount(BigInt(params.lamports), treasury);
-        return decoded(instruction, index, 'stake', `withdraw ${amount.display} from stake account ${short(stakeAccount)} to ${short(to)}`, {
-          kind: 'stake-withdraw',
-          stakeAccount,
-          to,
-          authority: params.authorizedPubkey.toBase58(),
-          amount,
-        });
+        return decoded(
+          instruction,
+          index,
+          'stake',
+          `withdraw ${amount.display} from stake account ${short(stakeAccount)} to ${short(to)}`,
+          {
+            kind: 'stake-withdraw',
+            stakeAccount,
+            to,
+            authority: params.authorizedPubkey.toBase58(),
+            amount,
+          },
+        );
       }
       case 'Authorize': {
         const params = StakeInstruction.decodeAuthorize(instruction);

@@ -110,14 +110,23 @@ const PROPOSAL_STATE_OFFSET = 65;
 function rpcFailure(connection: Connection, what: string, error: unknown): StewardError {
   // The boundary already classified it (timeout, rate limit, bad answer): keep its code.
   const code = error instanceof StewardError ? error.code : 'RPC_FAILED';
-  return new StewardError(code, `reading ${what} from ${redactUrl(connection.rpcEndpoint)} failed: ${error instanceof Error ? error.message : String(error)}`, {
-    hint: 'check the cluster URL (--url) and that the node serves getProgramAccounts (some providers disable it)',
-    context: { what },
-    cause: error,
-  });
+  return new StewardError(
+    code,
+    `reading ${what} from ${redactUrl(connection.rpcEndpoint)} failed: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      hint: 'check the cluster URL (--url) and that the node serves getProgramAccounts (some providers disable it)',
+      context: { what },
+      cause: error,
+    },
+  );
 }
 
-function parse<T>(classType: Parameters<typeof GovernanceAccountParser>[0], address: PublicKey, info: AccountInfo<Buffer>, problems: string[]): T | null {
+function parse<T>(
+  classType: Parameters<typeof GovernanceAccountParser>[0],
+  address: PublicKey,
+  info: AccountInfo<Buffer>,
+  problems: string[],
+): T | null {
   try {
     return (GovernanceAccountParser(classType)(address, info) as ProgramAccount<T>).account;
   } catch (error) {
@@ -181,7 +190,15 @@ export async function getProposals(connection: Connection, params: GetProposalsP
             { memcmp: { offset: 1, bytes: governance.address } },
             ...(stateFilter === undefined
               ? []
-              : [{ memcmp: { offset: PROPOSAL_STATE_OFFSET, bytes: Buffer.from([stateFilter]).toString('base64'), encoding: 'base64' as const } }]),
+              : [
+                  {
+                    memcmp: {
+                      offset: PROPOSAL_STATE_OFFSET,
+                      bytes: Buffer.from([stateFilter]).toString('base64'),
+                      encoding: 'base64' as const,
+                    },
+                  },
+                ]),
           ],
         }),
       );
@@ -202,7 +219,12 @@ export async function getProposals(connection: Connection, params: GetProposalsP
   for (const { address, proposal } of proposals) {
     for (const [option, value] of proposal.options.entries()) {
       for (let index = 0; index < value.instructionsNextIndex; index++) {
-        wanted.push({ proposal: address.toBase58(), option, index, address: await getProposalTransactionAddress(programId, programVersion, address, option, index) });
+        wanted.push({
+          proposal: address.toBase58(),
+          option,
+          index,
+          address: await getProposalTransactionAddress(programId, programVersion, address, option, index),
+        });
       }
     }
   }
@@ -212,7 +234,9 @@ export async function getProposals(connection: Connection, params: GetProposalsP
   const infos: Array<AccountInfo<Buffer> | null> = [];
   for (let start = 0; start < addresses.length; start += 100) {
     try {
-      const chunk = await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () => connection.getMultipleAccountsInfoAndContext(addresses.slice(start, start + 100), { commitment: 'confirmed' }));
+      const chunk = await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () =>
+        connection.getMultipleAccountsInfoAndContext(addresses.slice(start, start + 100), { commitment: 'confirmed' }),
+      );
       slot = Math.min(slot, chunk.context.slot);
       infos.push(...chunk.value);
     } catch (error) {
@@ -227,13 +251,20 @@ export async function getProposals(connection: Connection, params: GetProposalsP
     });
   }
   const realmAccount = parse<Realm>(Realm, realm, realmInfo, problems);
-  if (!realmAccount) throw new StewardError('CHAIN_FAILED', `account ${realm.toBase58()} is not a readable realm`, { hint: problems.at(-1) ?? '' });
+  if (!realmAccount)
+    throw new StewardError('CHAIN_FAILED', `account ${realm.toBase58()} is not a readable realm`, { hint: problems.at(-1) ?? '' });
 
   const decimalsByMint = new Map<string, number>();
   mints.forEach((mint, i) => {
     const info = infos[1 + wanted.length + i];
     // An SPL mint (either token program): 82 bytes or more, decimals at byte 44, initialized at 45.
-    if (info && info.data.length >= 82 && info.data[45] === 1 && [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID].some((id) => info.owner.equals(id))) decimalsByMint.set(mint, info.data[44]!);
+    if (
+      info &&
+      info.data.length >= 82 &&
+      info.data[45] === 1 &&
+      [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID].some((id) => info.owner.equals(id))
+    )
+      decimalsByMint.set(mint, info.data[44]!);
   });
 
   const transactionsByProposal = new Map<string, { views: ProposalTransactionView[]; missing: string[]; raw: Buffer[] }>();

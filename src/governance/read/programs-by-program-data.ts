@@ -11,7 +11,12 @@ const SET_AUTHORITY_CHECKED = 7;
 /** The ProgramData (or buffer) accounts whose upgrade authority these instructions set. */
 export function upgradeAuthorityTargets(instructions: readonly TransactionInstruction[]): string[] {
   const targets = instructions
-    .filter((ix) => ix.programId.equals(BPF_UPGRADEABLE_LOADER_ID) && ix.data.length >= 4 && [SET_AUTHORITY, SET_AUTHORITY_CHECKED].includes(ix.data.readUInt32LE(0)))
+    .filter(
+      (ix) =>
+        ix.programId.equals(BPF_UPGRADEABLE_LOADER_ID) &&
+        ix.data.length >= 4 &&
+        [SET_AUTHORITY, SET_AUTHORITY_CHECKED].includes(ix.data.readUInt32LE(0)),
+    )
     .flatMap((ix) => (ix.keys[0] ? [ix.keys[0].pubkey.toBase58()] : []));
   return [...new Set(targets)];
 }

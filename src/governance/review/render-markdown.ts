@@ -23,7 +23,9 @@ const percent = (part: number, whole: number): string => `${((100 * part) / whol
 const count = (n: number): string => n.toLocaleString('en-US');
 
 function votes(raw: bigint, decimals: number | null): string {
-  return decimals === null ? `${formatTokenNumber(raw, 0)} (base units; the governing token's decimals are unknown)` : formatTokenNumber(raw, decimals);
+  return decimals === null
+    ? `${formatTokenNumber(raw, 0)} (base units; the governing token's decimals are unknown)`
+    : formatTokenNumber(raw, decimals);
 }
 
 function timeLeft(endsAt: number | null, reviewedAt: string): string {
@@ -31,7 +33,8 @@ function timeLeft(endsAt: number | null, reviewedAt: string): string {
   const left = endsAt - Math.floor(Date.parse(reviewedAt) / 1000);
   const when = new Date(endsAt * 1000).toISOString();
   if (left <= 0) return `${when} (over)`;
-  const human = left < 7_200 ? `${Math.round(left / 60)} min` : left < 172_800 ? `${(left / 3600).toFixed(1)} h` : `${(left / 86_400).toFixed(1)} days`;
+  const human =
+    left < 7_200 ? `${Math.round(left / 60)} min` : left < 172_800 ? `${(left / 3600).toFixed(1)} h` : `${(left / 86_400).toFixed(1)} days`;
   return `${when} (in ${human})`;
 }
 
@@ -44,7 +47,7 @@ function recipientLine(r: Recipient): string {
       ? `**${describeSource(r.match.source)}**${r.match.label ? ` (${markdownText(r.match.label)})` : ''}`
       : r.match.kind === 'look-alike'
         ? `**LOOK-ALIKE** of an address the DAO knows (${describeSource(r.match.source)}): not the same address`
-        : '**new**: never paid, not allow-listed, not the DAO\'s';
+        : "**new**: never paid, not allow-listed, not the DAO's";
   return `- instruction #${r.instruction} ${what} **${markdownText(r.amount.display)}**${usd} to \`${r.account}\`${owner}: ${verdict}`;
 }
 
@@ -52,7 +55,10 @@ export function renderReviewMarkdown(review: ProposalReview, options: RenderOpti
   const p = review.proposal;
   const lines: string[] = [];
   lines.push(`# ${markdownText(p.name.replaceAll(/\s+/g, ' ').trim() || '(untitled proposal)')}`, '');
-  lines.push(`Proposal \`${p.address}\` ([explorer](https://explorer.solana.com/address/${p.address})) · realm \`${p.realm}\` · title and description are the author's claims, untrusted.`, '');
+  lines.push(
+    `Proposal \`${p.address}\` ([explorer](https://explorer.solana.com/address/${p.address})) · realm \`${p.realm}\` · title and description are the author's claims, untrusted.`,
+    '',
+  );
   for (const cut of review.truncated) {
     lines.push(
       `> **The model saw only ${count(cut.shownChars)} of ${count(cut.totalChars)} characters (${percent(cut.shownChars, cut.totalChars)}) of the ${cut.field}** (sha256 \`${cut.sha256}\`).`,
@@ -60,13 +66,20 @@ export function renderReviewMarkdown(review: ProposalReview, options: RenderOpti
     );
   }
   const severe = review.flags.filter((f) => f.severity === 'severe');
-  lines.push(`**Recommendation: ${review.recommendation.toUpperCase()}**${severe.length > 0 ? ` — ${severe.length} severe: ${[...new Set(severe.map((f) => `\`${f.id}\``))].join(', ')}` : ''}`, '');
+  lines.push(
+    `**Recommendation: ${review.recommendation.toUpperCase()}**${severe.length > 0 ? ` — ${severe.length} severe: ${[...new Set(severe.map((f) => `\`${f.id}\``))].join(', ')}` : ''}`,
+    '',
+  );
   for (const reason of review.reasons) lines.push(`- ${markdownText(reason)}`);
   lines.push('');
   lines.push('| | |', '|---|---|');
-  lines.push(`| value leaving the treasury | ${formatUsd(review.outflow.usdMicros, 'cents')}${review.outflow.shareBps === null ? '' : ` (${(review.outflow.shareBps / 100).toFixed(2)}% of its value)`} |`);
+  lines.push(
+    `| value leaving the treasury | ${formatUsd(review.outflow.usdMicros, 'cents')}${review.outflow.shareBps === null ? '' : ` (${(review.outflow.shareBps / 100).toFixed(2)}% of its value)`} |`,
+  );
   lines.push(`| voting ends | ${timeLeft(p.votingEndsAt, review.reviewedAt)} |`);
-  lines.push(`| votes | yes ${votes(p.yesVotes, p.governingTokenDecimals)}, no ${votes(p.noVotes, p.governingTokenDecimals)} governing tokens |`);
+  lines.push(
+    `| votes | yes ${votes(p.yesVotes, p.governingTokenDecimals)}, no ${votes(p.noVotes, p.governingTokenDecimals)} governing tokens |`,
+  );
   lines.push(`| state | ${p.state} |`, `| reviewed | ${review.reviewedAt}${review.slot === null ? '' : ` at slot ${review.slot}`} |`, '');
 
   lines.push(`## Who receives what (${review.recipients.length})`, '');
@@ -85,21 +98,27 @@ export function renderReviewMarkdown(review: ProposalReview, options: RenderOpti
     for (const evidence of flag.evidence) lines.push(`  - ${markdownText(evidence)}`);
   }
   lines.push('', `## What the instructions do (${review.instructions.length})`, '');
-  for (const ix of review.instructions) lines.push(`${ix.index}. ${markdownText(programName(ix.program, ix.programId))}: ${markdownText(ix.summary)}`);
+  for (const ix of review.instructions)
+    lines.push(`${ix.index}. ${markdownText(programName(ix.program, ix.programId))}: ${markdownText(ix.summary)}`);
 
   lines.push('', '## Simulated changes', '');
   const sim = review.simulation;
   if (sim.status === 'not-simulated') lines.push(`Not simulated: ${markdownText(sim.reason)}.`);
   else {
-    lines.push(`${sim.ok ? 'Succeeds' : `Fails: ${markdownText(sim.error)}`} (${sim.unitsConsumed ?? '?'} compute units, slot ${sim.slots.simulation}).`, '');
+    lines.push(
+      `${sim.ok ? 'Succeeds' : `Fails: ${markdownText(sim.error)}`} (${sim.unitsConsumed ?? '?'} compute units, slot ${sim.slots.simulation}).`,
+      '',
+    );
     for (const change of review.changes) {
       const parts = [...change.moves, ...change.authorities];
-      lines.push(`- ${markdownText(change.who)}${change.who.includes(change.address) ? '' : ` (\`${change.address}\`)`}: ${parts.map((part) => markdownText(part)).join('; ') || 'changes'}`);
+      lines.push(
+        `- ${markdownText(change.who)}${change.who.includes(change.address) ? '' : ` (\`${change.address}\`)`}: ${parts.map((part) => markdownText(part)).join('; ') || 'changes'}`,
+      );
     }
     lines.push(
       '',
       sim.path === 'program'
-        ? 'Path: the governance program\'s own ExecuteTransaction, on a copy of the state where the vote succeeded and the hold-up passed (the governance signs by CPI).'
+        ? "Path: the governance program's own ExecuteTransaction, on a copy of the state where the vote succeeded and the hold-up passed (the governance signs by CPI)."
         : `Path: the inner instructions as one transaction with signatures not checked${sim.fallback ? ` (the program path did not run: ${markdownText(sim.fallback)})` : ''}.`,
       `Pre-state read at slots ${sim.slots.pre} and ${sim.slots.recheck}${sim.rounds > 1 ? ` (${sim.rounds} rounds: the treasury moved meanwhile)` : ''}; fee payer \`${sim.feePayer}\`.`,
     );
@@ -111,8 +130,7 @@ export function renderReviewMarkdown(review: ProposalReview, options: RenderOpti
   else if (model.status === 'failed') {
     const who = model.label ? ` (model ${model.label.model}${model.label.randomWeights ? ', random weights' : ''})` : '';
     lines.push(`Failed${markdownText(who)}: ${markdownText(model.error)}. The deterministic findings above stand alone.`);
-  }
-  else {
+  } else {
     lines.push(`${markdownText(modelClaim(model))}. Its answer (model output, untrusted):`, '');
     lines.push(markdownFence(JSON.stringify(model.review, null, 2), 'json'));
   }

@@ -17,7 +17,15 @@ import type { TreasuryIndex } from '../treasury-context.js';
 import { buildReviewPrompt } from './review-prompt.js';
 import { modelTextView, type Truncation } from './model-view.js';
 import { describeSimulatedChanges } from './voter-view.js';
-import { modelClaim, modelReviewSchema, moreCautious, type ModelLabel, type ModelPart, type ProposalReview, type Recommendation } from './review-types.js';
+import {
+  modelClaim,
+  modelReviewSchema,
+  moreCautious,
+  type ModelLabel,
+  type ModelPart,
+  type ProposalReview,
+  type Recommendation,
+} from './review-types.js';
 
 export interface ReviewProposalParams {
   proposal: ProposalView;
@@ -43,22 +51,38 @@ export interface ReviewProposalParams {
 
 function deterministicRecommendation(flags: readonly RiskFlag[]): { recommendation: Recommendation; reason: string } {
   const severity = maxSeverity(flags);
-  if (severity === 'severe') return { recommendation: 'against', reason: `${flags.filter((f) => f.severity === 'severe').length} severe finding(s): ${[...new Set(flags.filter((f) => f.severity === 'severe').map((f) => f.id))].join(', ')}` };
-  if (severity === 'warn') return { recommendation: 'needs-human', reason: `warnings to check: ${[...new Set(flags.filter((f) => f.severity === 'warn').map((f) => f.id))].join(', ')}` };
+  if (severity === 'severe')
+    return {
+      recommendation: 'against',
+      reason: `${flags.filter((f) => f.severity === 'severe').length} severe finding(s): ${[...new Set(flags.filter((f) => f.severity === 'severe').map((f) => f.id))].join(', ')}`,
+    };
+  if (severity === 'warn')
+    return {
+      recommendation: 'needs-human',
+      reason: `warnings to check: ${[...new Set(flags.filter((f) => f.severity === 'warn').map((f) => f.id))].join(', ')}`,
+    };
   return { recommendation: 'for', reason: 'no warning or severe finding' };
 }
 
 /** The label of a model's answer, from its identity. */
 export function modelLabelOf(identity: ModelIdentity | null | undefined): ModelLabel | null {
   if (!identity) return null;
-  return { model: identity.model, sha256: identity.sha256 ?? null, name: identity.name ?? null, randomWeights: identity.name === TEST_MODEL_NAME };
+  return {
+    model: identity.model,
+    sha256: identity.sha256 ?? null,
+    name: identity.name ?? null,
+    randomWeights: identity.name === TEST_MODEL_NAME,
+  };
 }
 
 /** Instruction-like text past what the model is shown: a deterministic flag, whatever the model says. */
 function beyondModelViewFlags(name: string, description: string): { truncated: Truncation[]; flags: RiskFlag[] } {
   const truncated: Truncation[] = [];
   const flags: RiskFlag[] = [];
-  for (const [field, text] of [['title', name], ['description', description]] as const) {
+  for (const [field, text] of [
+    ['title', name],
+    ['description', description],
+  ] as const) {
     const { truncation, beyond } = modelTextView(field, text);
     if (!truncation) continue;
     truncated.push(truncation);
@@ -66,7 +90,13 @@ function beyondModelViewFlags(name: string, description: string): { truncated: T
     const full = scanInjection(beyond);
     const signals = full.signals.filter((s) => s.id !== 'padding-before-payload');
     const score = signals.reduce((sum, s) => sum + s.weight, 0);
-    const scan = { ...full, signals, score, detected: score >= INJECTION_THRESHOLD, level: score >= INJECTION_THRESHOLD ? ('severe' as const) : score >= INJECTION_WARN_SCORE ? ('warn' as const) : null };
+    const scan = {
+      ...full,
+      signals,
+      score,
+      detected: score >= INJECTION_THRESHOLD,
+      level: score >= INJECTION_THRESHOLD ? ('severe' as const) : score >= INJECTION_WARN_SCORE ? ('warn' as const) : null,
+    };
     const asked = asksToMoveFunds(beyond);
     if (scan.level === null && asked === null) continue;
     const seen = `the model is shown ${truncation.shownChars.toLocaleString('en-US')} of ${truncation.totalChars.toLocaleString('en-US')} characters of the ${field}`;
@@ -88,14 +118,22 @@ function nameUpgradedPrograms(instructions: DecodedInstruction[], programs: Read
     const program = programs[ix.account];
     if (!program) return ix;
     const to = ix.newAuthority === null ? 'NONE (program becomes immutable)' : short(ix.newAuthority);
-    return { ...ix, upgradedProgram: program, summary: `set the upgrade authority of program ${short(program)} (ProgramData ${short(ix.account)}) to ${to}` };
+    return {
+      ...ix,
+      upgradedProgram: program,
+      summary: `set the upgrade authority of program ${short(program)} (ProgramData ${short(ix.account)}) to ${to}`,
+    };
   });
 }
 
 export async function reviewProposal(params: ReviewProposalParams): Promise<ProposalReview> {
   const { proposal, treasury } = params;
   const instructions = nameUpgradedPrograms(
-    decodeInstructions(proposal.transactions.flatMap((t) => t.instructions), treasury, params.governancePrograms ? { governancePrograms: params.governancePrograms } : {}),
+    decodeInstructions(
+      proposal.transactions.flatMap((t) => t.instructions),
+      treasury,
+      params.governancePrograms ? { governancePrograms: params.governancePrograms } : {},
+    ),
     params.programsByProgramData ?? {},
   );
   const assessment = assessRisks({
@@ -130,7 +168,13 @@ export async function reviewProposal(params: ReviewProposalParams): Promise<Prop
   });
   flags.unshift(...recipients.flags);
   if (simulation.status === 'simulated' && !simulation.ok) {
-    flags.push({ id: 'simulation-failed', severity: 'warn', title: 'the instructions fail when simulated now', evidence: [simulation.error ?? 'unknown error', ...simulation.logs.slice(-5)], instructions: [] });
+    flags.push({
+      id: 'simulation-failed',
+      severity: 'warn',
+      title: 'the instructions fail when simulated now',
+      evidence: [simulation.error ?? 'unknown error', ...simulation.logs.slice(-5)],
+      instructions: [],
+    });
   }
   const base = deterministicRecommendation(flags);
   const reasons = [`deterministic: ${base.recommendation} (${base.reason})`];
@@ -160,10 +204,14 @@ export async function reviewProposal(params: ReviewProposalParams): Promise<Prop
       model = answered;
       const final = moreCautious(base.recommendation, decision.value.recommendation);
       reasons.push(`model: ${modelClaim(answered)}`);
-      if (final !== decision.value.recommendation) reasons.push(`the model's "${decision.value.recommendation}" is overruled by the deterministic findings`);
+      if (final !== decision.value.recommendation)
+        reasons.push(`the model's "${decision.value.recommendation}" is overruled by the deterministic findings`);
       recommendation = final;
     } catch (error) {
-      const details = error instanceof Error && 'details' in error && Array.isArray(error.details) ? ` (${(error.details as string[]).slice(0, 3).join('; ')})` : '';
+      const details =
+        error instanceof Error && 'details' in error && Array.isArray(error.details)
+          ? ` (${(error.details as string[]).slice(0, 3).join('; ')})`
+          : '';
       model = { status: 'failed', error: `${error instanceof Error ? error.message : String(error)}${details}`, label };
       reasons.push(`model failed (${model.error}); the deterministic review stands alone`);
     }

@@ -49,7 +49,15 @@ export interface ReviewRealmParams {
 
 export type ReviewOutcome =
   | { status: 'reviewed'; review: ProposalReview; markdownPath: string | null; jsonPath: string | null }
-  | { status: 'unchanged'; proposal: string; name: string; recommendation: string; reviewedAt: string; markdownPath: string | null; json: string };
+  | {
+      status: 'unchanged';
+      proposal: string;
+      name: string;
+      recommendation: string;
+      reviewedAt: string;
+      markdownPath: string | null;
+      json: string;
+    };
 
 export interface ReviewRealmResult {
   snapshot: ProposalsSnapshot;
@@ -63,17 +71,29 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
   if (params.proposal) {
     proposals = proposals.filter((p) => p.address === params.proposal);
     if (proposals.length === 0) {
-      throw new StewardError('PROPOSAL_NOT_FOUND', `proposal ${params.proposal} is not an open proposal of realm ${params.realm.toBase58()}`, {
-        hint: `open proposals: ${snapshot.proposals.map((p) => p.address).join(', ') || 'none'}; or use --all`,
-        context: { proposal: params.proposal },
-      });
+      throw new StewardError(
+        'PROPOSAL_NOT_FOUND',
+        `proposal ${params.proposal} is not an open proposal of realm ${params.realm.toBase58()}`,
+        {
+          hint: `open proposals: ${snapshot.proposals.map((p) => p.address).join(', ') || 'none'}; or use --all`,
+          context: { proposal: params.proposal },
+        },
+      );
     }
   }
   const withModel = Boolean(params.model);
   const reviewOne = async (proposal: (typeof proposals)[number]): Promise<ReviewOutcome> => {
     const stored = params.db && !params.force ? findStoredReview(params.db, proposal.address, proposal.fingerprint, withModel) : null;
     if (stored) {
-      return { status: 'unchanged', proposal: proposal.address, name: proposal.name, recommendation: stored.recommendation, reviewedAt: stored.reviewedAt, markdownPath: stored.markdownPath, json: stored.json };
+      return {
+        status: 'unchanged',
+        proposal: proposal.address,
+        name: proposal.name,
+        recommendation: stored.recommendation,
+        reviewedAt: stored.reviewedAt,
+        markdownPath: stored.markdownPath,
+        json: stored.json,
+      };
     }
     const instructions = proposal.transactions.flatMap((t) => t.instructions);
     // Option 0's transactions through the program's ExecuteTransaction where the chain can, else the instructions.
@@ -89,7 +109,12 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
     const simulation =
       params.simulate === false
         ? { status: 'not-simulated' as const, reason: 'simulation turned off' }
-        : await simulateProposal(connection, { instructions, treasury: params.treasury, now: params.now, ...(execution.transactions.length > 0 ? { execution } : {}) });
+        : await simulateProposal(connection, {
+            instructions,
+            treasury: params.treasury,
+            now: params.now,
+            ...(execution.transactions.length > 0 ? { execution } : {}),
+          });
     const upgradeTargets = upgradeAuthorityTargets(instructions);
     const programsByProgramData = upgradeTargets.length > 0 ? await getProgramsByProgramData(connection, upgradeTargets) : {};
     const review = await reviewProposal({
@@ -131,11 +156,13 @@ export async function reviewRealm(connection: Connection, params: ReviewRealmPar
   const outcomes: ReviewOutcome[] = new Array<ReviewOutcome>(proposals.length);
   let next = 0;
   const workers = Math.max(1, Math.min(Math.floor(params.concurrency ?? 4), proposals.length));
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (next < proposals.length) {
-      const index = next++;
-      outcomes[index] = await reviewOne(proposals[index]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < proposals.length) {
+        const index = next++;
+        outcomes[index] = await reviewOne(proposals[index]!);
+      }
+    }),
+  );
   return { snapshot, outcomes };
 }

@@ -47,7 +47,8 @@ export function findStoredReview(db: Db, proposal: string, fingerprint: string, 
 
 /** The latest review of a proposal, whatever its fingerprint. */
 export function latestStoredReview(db: Db, proposal: string): StoredReview | null {
-  const row = db.prepare('SELECT * FROM proposal_reviews WHERE proposal = ? ORDER BY reviewed_at DESC, id DESC LIMIT 1').get(proposal) as Row | undefined;
+  const row = db.prepare('SELECT * FROM proposal_reviews WHERE proposal = ? ORDER BY reviewed_at DESC, id DESC LIMIT 1').get(proposal) as
+    Row | undefined;
   return row ? fromRow(row) : null;
 }
 

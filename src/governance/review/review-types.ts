@@ -105,8 +105,14 @@ export interface ReviewJsonOptions {
 export function reviewForJson(review: ProposalReview, options: ReviewJsonOptions = {}): unknown {
   const excerpt = textExcerpt('description', review.proposal.description, options.fullText ?? false);
   const { text, ...about } = excerpt;
-  const proposal = { ...review.proposal, description: text, descriptionText: { ...about, complete: about.shownChars === about.totalChars } };
-  return JSON.parse(JSON.stringify({ ...review, proposal }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)));
+  const proposal = {
+    ...review.proposal,
+    description: text,
+    descriptionText: { ...about, complete: about.shownChars === about.totalChars },
+  };
+  return JSON.parse(
+    JSON.stringify({ ...review, proposal }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+  );
 }
 
 /** JSON with bigints as decimal strings (amounts stay exact); the description bounded unless `fullText`. */

@@ -45,13 +45,25 @@ function signed(delta: bigint, decimals: number, symbol: string, usdMicros: bigi
 function tokenMove(change: AccountChange, treasury: TreasuryIndex): string | null {
   if (change.tokenDelta === null || change.tokenDelta === 0n) return null;
   const token = change.mint ? treasury.tokensByMint.get(change.mint) : undefined;
-  if (!token) return `${change.tokenDelta < 0n ? 'loses' : 'gains'} ${formatTokenNumber(change.tokenDelta < 0n ? -change.tokenDelta : change.tokenDelta, 0)} base units of unknown token ${change.mint ?? '(mint unknown)'}`;
-  return signed(change.tokenDelta, token.decimals, token.symbol, valueMicros(change.tokenDelta < 0n ? -change.tokenDelta : change.tokenDelta, token.decimals, token.price));
+  if (!token)
+    return `${change.tokenDelta < 0n ? 'loses' : 'gains'} ${formatTokenNumber(change.tokenDelta < 0n ? -change.tokenDelta : change.tokenDelta, 0)} base units of unknown token ${change.mint ?? '(mint unknown)'}`;
+  return signed(
+    change.tokenDelta,
+    token.decimals,
+    token.symbol,
+    valueMicros(change.tokenDelta < 0n ? -change.tokenDelta : change.tokenDelta, token.decimals, token.price),
+  );
 }
 
-function who(change: AccountChange, treasury: TreasuryIndex, recipients: readonly Recipient[], feePayer: string | null, programs: Readonly<Record<string, string>>): string {
+function who(
+  change: AccountChange,
+  treasury: TreasuryIndex,
+  recipients: readonly Recipient[],
+  feePayer: string | null,
+  programs: Readonly<Record<string, string>>,
+): string {
   const address = change.address;
-  if (address === feePayer) return 'the simulation\'s made-up fee payer';
+  if (address === feePayer) return "the simulation's made-up fee payer";
   if (treasury.owners.has(address)) return 'a DAO treasury wallet';
   const mint = change.mint;
   const symbol = mint ? (treasury.tokensByMint.get(mint)?.symbol ?? 'unknown token') : null;
@@ -71,7 +83,12 @@ function who(change: AccountChange, treasury: TreasuryIndex, recipients: readonl
   return known ? `${address} (${known})` : 'an account';
 }
 
-export function describeSimulatedChanges(simulation: SimulationReport, treasury: TreasuryIndex, recipients: readonly Recipient[], programs: Readonly<Record<string, string>> = {}): ChangeView[] {
+export function describeSimulatedChanges(
+  simulation: SimulationReport,
+  treasury: TreasuryIndex,
+  recipients: readonly Recipient[],
+  programs: Readonly<Record<string, string>> = {},
+): ChangeView[] {
   if (simulation.status !== 'simulated') return [];
   return simulation.changes.map((change) => {
     const moves: string[] = [];
@@ -79,13 +96,17 @@ export function describeSimulatedChanges(simulation: SimulationReport, treasury:
     if (token) moves.push(token);
     if (change.lamportsDelta !== 0n) {
       const usd = valueMicros(change.lamportsDelta < 0n ? -change.lamportsDelta : change.lamportsDelta, 9, treasury.context.solPrice);
-      moves.push(`${signed(change.lamportsDelta, 9, 'SOL', usd)}${change.before === null ? ' (a new account)' : change.after === null ? ' (account closed)' : ''}`);
+      moves.push(
+        `${signed(change.lamportsDelta, 9, 'SOL', usd)}${change.before === null ? ' (a new account)' : change.after === null ? ' (account closed)' : ''}`,
+      );
     }
     const authorities = change.authorities.map((a) => {
-      const what = a.what === 'upgrade authority' && programs[change.address] ? `upgrade authority of program ${programs[change.address]}` : a.what;
+      const what =
+        a.what === 'upgrade authority' && programs[change.address] ? `upgrade authority of program ${programs[change.address]}` : a.what;
       if (a.what === 'account closed') return 'token account closed';
       const token = change.mint ? treasury.tokensByMint.get(change.mint) : undefined;
-      const allowance = (raw: bigint) => (token ? `${formatTokenNumber(raw, token.decimals)} ${token.symbol}` : `${formatTokenNumber(raw, 0)} base units`);
+      const allowance = (raw: bigint) =>
+        token ? `${formatTokenNumber(raw, token.decimals)} ${token.symbol}` : `${formatTokenNumber(raw, 0)} base units`;
       const amounts = a.amounts ? ` (allowance ${allowance(a.amounts.before)} → ${allowance(a.amounts.after)})` : '';
       return `${what}: ${a.before ?? 'none'} → ${a.after ?? 'none'}${amounts}`;
     });

@@ -57,11 +57,20 @@ function outflowFlags(assessment: Omit<RiskAssessment, 'flags'>, input: RiskInpu
   const { outflows, outflowUsdMicros, outflowShareBps } = assessment;
   if (outflows.length === 0) return [];
   const total = input.treasury.context.totalUsdMicros;
-  const evidence = outflows.map((o) => `instruction #${o.instruction}: ${o.kind === 'approval' ? 'allowance of' : ''} ${o.amount.display} (${formatUsd(o.amount.usdMicros, 'cents')}) to ${o.destination}`.replace(':  ', ': '));
-  evidence.push(`total ${formatUsd(outflowUsdMicros, 'cents')} of a treasury worth ${formatUsd(total, 'cents')}${outflowShareBps === null ? '' : ` = ${(outflowShareBps / 100).toFixed(2)}%`}`);
+  const evidence = outflows.map((o) =>
+    `instruction #${o.instruction}: ${o.kind === 'approval' ? 'allowance of' : ''} ${o.amount.display} (${formatUsd(o.amount.usdMicros, 'cents')}) to ${o.destination}`.replace(
+      ':  ',
+      ': ',
+    ),
+  );
+  evidence.push(
+    `total ${formatUsd(outflowUsdMicros, 'cents')} of a treasury worth ${formatUsd(total, 'cents')}${outflowShareBps === null ? '' : ` = ${(outflowShareBps / 100).toFixed(2)}%`}`,
+  );
   let severity: Severity = 'info';
-  if ((outflowShareBps !== null && outflowShareBps >= t.outflowSevereBps) || outflowUsdMicros >= t.outflowSevereUsdMicros) severity = 'severe';
-  else if ((outflowShareBps !== null && outflowShareBps >= t.outflowWarnBps) || outflowUsdMicros >= t.outflowWarnUsdMicros) severity = 'warn';
+  if ((outflowShareBps !== null && outflowShareBps >= t.outflowSevereBps) || outflowUsdMicros >= t.outflowSevereUsdMicros)
+    severity = 'severe';
+  else if ((outflowShareBps !== null && outflowShareBps >= t.outflowWarnBps) || outflowUsdMicros >= t.outflowWarnUsdMicros)
+    severity = 'warn';
   const flags = [
     flag(
       'treasury-outflow',
@@ -74,7 +83,13 @@ function outflowFlags(assessment: Omit<RiskAssessment, 'flags'>, input: RiskInpu
   const unpriced = outflows.filter((o) => o.amount.usdMicros === null);
   if (unpriced.length > 0) {
     flags.push(
-      flag('unpriced-outflow', 'warn', 'value leaves the treasury in a token without a trusted price', unpriced.map((o) => `instruction #${o.instruction}: ${o.amount.display}`), unpriced.map((o) => o.instruction)),
+      flag(
+        'unpriced-outflow',
+        'warn',
+        'value leaves the treasury in a token without a trusted price',
+        unpriced.map((o) => `instruction #${o.instruction}: ${o.amount.display}`),
+        unpriced.map((o) => o.instruction),
+      ),
     );
   }
   return flags;
@@ -142,51 +157,127 @@ function authorityFlags(input: RiskInput): RiskFlag[] {
           flag(
             'authority-change',
             ix.newAuthority !== null && treasury.isTreasury(ix.newAuthority) ? 'warn' : 'severe',
-            ix.upgradedProgram ? `upgrade authority of program ${short(ix.upgradedProgram)} changes` : `upgrade authority of ${short(ix.account)} (a ProgramData account; its program was not resolved) changes`,
-            [line(ix), ...(ix.upgradedProgram ? [`program ${ix.upgradedProgram}`] : []), `ProgramData ${ix.account}`, `current authority ${ix.currentAuthority}`, `new authority ${ix.newAuthority ?? 'none (immutable)'}`],
+            ix.upgradedProgram
+              ? `upgrade authority of program ${short(ix.upgradedProgram)} changes`
+              : `upgrade authority of ${short(ix.account)} (a ProgramData account; its program was not resolved) changes`,
+            [
+              line(ix),
+              ...(ix.upgradedProgram ? [`program ${ix.upgradedProgram}`] : []),
+              `ProgramData ${ix.account}`,
+              `current authority ${ix.currentAuthority}`,
+              `new authority ${ix.newAuthority ?? 'none (immutable)'}`,
+            ],
             [ix.index],
           ),
         );
         break;
       case 'stake-authorize':
         flags.push(
-          flag('authority-change', treasury.isTreasury(ix.newAuthority) ? 'warn' : 'severe', `${ix.role} authority of stake account ${short(ix.stakeAccount)} changes`, [line(ix), `new ${ix.role} ${ix.newAuthority}`], [ix.index]),
+          flag(
+            'authority-change',
+            treasury.isTreasury(ix.newAuthority) ? 'warn' : 'severe',
+            `${ix.role} authority of stake account ${short(ix.stakeAccount)} changes`,
+            [line(ix), `new ${ix.role} ${ix.newAuthority}`],
+            [ix.index],
+          ),
         );
         break;
       case 'assign':
         if (treasury.isTreasury(ix.account)) {
-          flags.push(flag('authority-change', 'severe', `treasury account ${short(ix.account)} is handed to program ${short(ix.owner)}`, [line(ix)], [ix.index]));
+          flags.push(
+            flag(
+              'authority-change',
+              'severe',
+              `treasury account ${short(ix.account)} is handed to program ${short(ix.owner)}`,
+              [line(ix)],
+              [ix.index],
+            ),
+          );
         }
         break;
       case 'token-close-account':
         if (treasury.isTreasury(ix.account) && !treasury.isTreasury(ix.destination)) {
-          flags.push(flag('account-closed', 'warn', `treasury token account ${short(ix.account)} is closed, rent to an outside account`, [line(ix)], [ix.index]));
+          flags.push(
+            flag(
+              'account-closed',
+              'warn',
+              `treasury token account ${short(ix.account)} is closed, rent to an outside account`,
+              [line(ix)],
+              [ix.index],
+            ),
+          );
         }
         break;
       case 'token-mint-to':
-        flags.push(flag('supply-change', treasury.isTreasury(ix.destination, ix.mint) ? 'warn' : 'severe', `new ${ix.amount.display} minted to ${short(ix.destination)}`, [line(ix)], [ix.index]));
+        flags.push(
+          flag(
+            'supply-change',
+            treasury.isTreasury(ix.destination, ix.mint) ? 'warn' : 'severe',
+            `new ${ix.amount.display} minted to ${short(ix.destination)}`,
+            [line(ix)],
+            [ix.index],
+          ),
+        );
         break;
       case 'governance-set-governance-config': {
         const { severity, why } = governanceConfigSeverity(ix.config);
         flags.push(
-          flag('governance-config-change', severity, `voting rules of governance ${short(ix.governance)} change`, [line(ix), ...why, `new config ${JSON.stringify(ix.config)}`], [ix.index]),
+          flag(
+            'governance-config-change',
+            severity,
+            `voting rules of governance ${short(ix.governance)} change`,
+            [line(ix), ...why, `new config ${JSON.stringify(ix.config)}`],
+            [ix.index],
+          ),
         );
         break;
       }
       case 'governance-set-realm-config':
-        flags.push(flag('realm-config-change', 'severe', `realm ${short(ix.realm)} config changes (council mint, voter-weight plugins)`, [line(ix), JSON.stringify(ix.changes)], [ix.index]));
+        flags.push(
+          flag(
+            'realm-config-change',
+            'severe',
+            `realm ${short(ix.realm)} config changes (council mint, voter-weight plugins)`,
+            [line(ix), JSON.stringify(ix.changes)],
+            [ix.index],
+          ),
+        );
         break;
       case 'governance-set-realm-authority':
-        flags.push(flag('authority-change', 'severe', `realm ${short(ix.realm)} authority moves to ${ix.newAuthority === null ? 'nobody' : short(ix.newAuthority)}`, [line(ix)], [ix.index]));
+        flags.push(
+          flag(
+            'authority-change',
+            'severe',
+            `realm ${short(ix.realm)} authority moves to ${ix.newAuthority === null ? 'nobody' : short(ix.newAuthority)}`,
+            [line(ix)],
+            [ix.index],
+          ),
+        );
         break;
       case 'program-upgrade':
-        flags.push(flag('program-upgrade', 'severe', `program ${short(ix.upgradedProgram)} gets new code`, [line(ix), `buffer ${ix.buffer}: verify its build before voting`], [ix.index]));
+        flags.push(
+          flag(
+            'program-upgrade',
+            'severe',
+            `program ${short(ix.upgradedProgram)} gets new code`,
+            [line(ix), `buffer ${ix.buffer}: verify its build before voting`],
+            [ix.index],
+          ),
+        );
         break;
       case 'program-close':
         flags.push(flag('program-upgrade', 'severe', `program account ${short(ix.account)} is closed`, [line(ix)], [ix.index]));
         break;
       case 'unknown-program':
-        flags.push(flag('unknown-program', 'warn', `program ${short(ix.programId)} is unknown to Steward`, [line(ix), `program id ${ix.programId}`], [ix.index]));
+        flags.push(
+          flag(
+            'unknown-program',
+            'warn',
+            `program ${short(ix.programId)} is unknown to Steward`,
+            [line(ix), `program id ${ix.programId}`],
+            [ix.index],
+          ),
+        );
         break;
       case 'undecodable':
         flags.push(flag('undecodable-instruction', 'severe', `instruction #${ix.index} could not be decoded`, [line(ix)], [ix.index]));
@@ -194,7 +285,15 @@ function authorityFlags(input: RiskInput): RiskFlag[] {
       case 'token-other':
       case 'loader-other':
       case 'governance-other':
-        flags.push(flag('unreviewed-instruction', 'warn', `instruction #${ix.index} (${ix.name}) is not broken down by Steward`, [line(ix)], [ix.index]));
+        flags.push(
+          flag(
+            'unreviewed-instruction',
+            'warn',
+            `instruction #${ix.index} (${ix.name}) is not broken down by Steward`,
+            [line(ix)],
+            [ix.index],
+          ),
+        );
         break;
       default:
         break;
@@ -257,7 +356,11 @@ function descriptionFlags(outflows: readonly Outflow[], input: RiskInput): RiskF
       flag(
         'description-mismatch',
         understated ? 'severe' : statesAmounts ? 'warn' : 'info',
-        understated ? 'the description understates what the instructions move' : statesAmounts ? 'the amounts in the description do not match the instructions' : 'the description does not state the amounts the instructions move',
+        understated
+          ? 'the description understates what the instructions move'
+          : statesAmounts
+            ? 'the amounts in the description do not match the instructions'
+            : 'the description does not state the amounts the instructions move',
         unmatched,
         instructions,
       ),
@@ -289,13 +392,22 @@ function timingFlags(input: RiskInput, movesValueOrAuthority: boolean, t: RiskTh
   const flags: RiskFlag[] = [];
   if (input.votingEndsAt !== null) {
     const left = input.votingEndsAt - input.now;
-    if (left <= 0) flags.push(flag('voting-ended', 'info', 'the voting time is over; the vote can only be finalized', [`voting ended ${-left}s ago`]));
-    else if (left < t.minVotingTimeLeftSeconds) flags.push(flag('little-time-to-vote', 'warn', `only ${formatDuration(left)} left to vote`, [`voting ends at ${new Date(input.votingEndsAt * 1000).toISOString()}`]));
+    if (left <= 0)
+      flags.push(flag('voting-ended', 'info', 'the voting time is over; the vote can only be finalized', [`voting ended ${-left}s ago`]));
+    else if (left < t.minVotingTimeLeftSeconds)
+      flags.push(
+        flag('little-time-to-vote', 'warn', `only ${formatDuration(left)} left to vote`, [
+          `voting ends at ${new Date(input.votingEndsAt * 1000).toISOString()}`,
+        ]),
+      );
   }
   const shortest = input.holdUpSeconds.length > 0 ? Math.min(...input.holdUpSeconds) : null;
   if (shortest !== null && shortest < t.minHoldUpSeconds && movesValueOrAuthority) {
     flags.push(
-      flag('short-hold-up', 'warn', `a passed proposal executes after only ${formatDuration(shortest)}`, [`hold-up times: ${input.holdUpSeconds.map((s) => `${s}s`).join(', ')}`, 'little time for anyone to react before funds or authority move']),
+      flag('short-hold-up', 'warn', `a passed proposal executes after only ${formatDuration(shortest)}`, [
+        `hold-up times: ${input.holdUpSeconds.map((s) => `${s}s`).join(', ')}`,
+        'little time for anyone to react before funds or authority move',
+      ]),
     );
   }
   return flags;
@@ -317,7 +429,9 @@ function injectionFlags(input: RiskInput): RiskFlag[] {
   const sources: Array<[string, string, number[]]> = [
     ['title', input.title, []],
     ['description', input.description, []],
-    ...input.instructions.filter((ix) => ix.kind === 'memo').map((ix): [string, string, number[]] => [`memo in instruction #${ix.index}`, ix.kind === 'memo' ? ix.text : '', [ix.index]]),
+    ...input.instructions
+      .filter((ix) => ix.kind === 'memo')
+      .map((ix): [string, string, number[]] => [`memo in instruction #${ix.index}`, ix.kind === 'memo' ? ix.text : '', [ix.index]]),
   ];
   const flags: RiskFlag[] = [];
   for (const [where, text, instructions] of sources) {
@@ -345,23 +459,49 @@ function actionFlags(outflows: readonly Outflow[], authority: readonly RiskFlag[
   const flags: RiskFlag[] = [];
   const texts = [input.title, input.description, ...input.instructions.flatMap((ix) => (ix.kind === 'memo' ? [ix.text] : []))];
   const asked = texts.map(asksToMoveFunds).find((found) => found !== null) ?? null;
-  const movesSomething = input.instructions.some((ix) => ['sol-transfer', 'token-transfer', 'stake-withdraw', 'token-approve', 'token-mint-to'].includes(ix.kind));
+  const movesSomething = input.instructions.some((ix) =>
+    ['sol-transfer', 'token-transfer', 'stake-withdraw', 'token-approve', 'token-mint-to'].includes(ix.kind),
+  );
   if (asked !== null && !movesSomething) {
     flags.push(
-      flag('action-mismatch', 'severe', 'the text asks for funds to move, but the instructions move nothing: the request is aimed at someone else, such as an agent', [
-        `the text says ${quote(asked)}`,
-        `the instructions: ${input.instructions.length === 0 ? 'none' : input.instructions.map((ix) => ix.kind).join(', ')}`,
-      ]),
+      flag(
+        'action-mismatch',
+        'severe',
+        'the text asks for funds to move, but the instructions move nothing: the request is aimed at someone else, such as an agent',
+        [
+          `the text says ${quote(asked)}`,
+          `the instructions: ${input.instructions.length === 0 ? 'none' : input.instructions.map((ix) => ix.kind).join(', ')}`,
+        ],
+      ),
     );
   }
   const changes = authority.filter((f) => f.id === 'authority-change' && f.severity !== 'info');
   if (changes.length > 0 && !AUTHORITY_WORDS.test(`${input.title}\n${input.description}`)) {
     flags.push(
-      flag('action-mismatch', 'warn', 'the instructions change an authority that the text never mentions', changes.map((f) => f.title), changes.flatMap((f) => f.instructions)),
+      flag(
+        'action-mismatch',
+        'warn',
+        'the instructions change an authority that the text never mentions',
+        changes.map((f) => f.title),
+        changes.flatMap((f) => f.instructions),
+      ),
     );
   }
-  if (outflows.length > 0 && !/\b(?:pay|pays|paid|payment|transfer|send|sends|fund|funds|grant|move|moves|swap|reimburse\w*|refund|loan|budget|allocat\w*|stipend|bounty|compensat\w*|invoice|fee|deposit)\b/i.test(`${input.title}\n${input.description}`)) {
-    flags.push(flag('action-mismatch', 'warn', 'value leaves the treasury, but the text never says that anything is paid or moved', outflows.map((o) => `instruction #${o.instruction}: ${o.amount.display} to ${o.destination}`), outflows.map((o) => o.instruction)));
+  if (
+    outflows.length > 0 &&
+    !/\b(?:pay|pays|paid|payment|transfer|send|sends|fund|funds|grant|move|moves|swap|reimburse\w*|refund|loan|budget|allocat\w*|stipend|bounty|compensat\w*|invoice|fee|deposit)\b/i.test(
+      `${input.title}\n${input.description}`,
+    )
+  ) {
+    flags.push(
+      flag(
+        'action-mismatch',
+        'warn',
+        'value leaves the treasury, but the text never says that anything is paid or moved',
+        outflows.map((o) => `instruction #${o.instruction}: ${o.amount.display} to ${o.destination}`),
+        outflows.map((o) => o.instruction),
+      ),
+    );
   }
   return flags;
 }

@@ -50,8 +50,7 @@ export const INJECTION_THRESHOLD = 3;
 export const INJECTION_WARN_SCORE = 2;
 
 /** Who an injection talks to: models, agents, bots and reviewers by any name. */
-const READER =
-  String.raw`(?:a\.?i\.?|llms?|language[- ]models?|models?|assistants?|bots?|agents?|reviewers?|evaluators?|checkers?|scanners?|risk[- ]engines?|machine[- ]readers?|(?:reviewing|analysis|automated|screening)\s+(?:system|software|tool(?:ing)?|pipeline|agent|model)s?|tool(?:ing)?)`;
+const READER = String.raw`(?:a\.?i\.?|llms?|language[- ]models?|models?|assistants?|bots?|agents?|reviewers?|evaluators?|checkers?|scanners?|risk[- ]engines?|machine[- ]readers?|(?:reviewing|analysis|automated|screening)\s+(?:system|software|tool(?:ing)?|pipeline|agent|model)s?|tool(?:ing)?)`;
 const AUTOMATED = String.raw`(?:automated|ai|a\.i\.|llm|llm-based|machine|reviewing|analysis|voting|treasury|any)`;
 /** Verbs of the verdict a reviewer gives. */
 const VERDICT_VERB = String.raw`(?:recommend|vote|approve|support|mark|rate|label|classify|report|treat|score|output|answer|respond|conclude|confirm|describe|say|state|tell|cast|list|pass|summari[sz]e)`;
@@ -69,7 +68,10 @@ const RULES: readonly SignalRule[] = [
     weight: 2,
     patterns: [
       // "Note to any automated reviewer", "Message for the LLM", "PS for the AI", "Heads-up for LLM-based tooling"
-      new RegExp(String.raw`\b(?:note|message|reminder|heads-up|p\.?s\.?|attention|instructions?|directive|a reminder)\s+(?:to|for)\s+(?:any|the|all|every|whoever)?\s*(?:${AUTOMATED}\s+)?(?:[\w-]+\s+)?${READER}\b`, 'i'),
+      new RegExp(
+        String.raw`\b(?:note|message|reminder|heads-up|p\.?s\.?|attention|instructions?|directive|a reminder)\s+(?:to|for)\s+(?:any|the|all|every|whoever)?\s*(?:${AUTOMATED}\s+)?(?:[\w-]+\s+)?${READER}\b`,
+        'i',
+      ),
       // "Dear reviewing agent", "Attention automated voting agents", "Hey bot"
       new RegExp(String.raw`\b(?:dear|attention|hey|hello|hi)\s+(?:${AUTOMATED}\s+)*${READER}\b`, 'i'),
       // "If you are a language model", "You are now X", "as an AI"
@@ -77,13 +79,22 @@ const RULES: readonly SignalRule[] = [
       /\byou\s+are\s+now\s+[\w-]+,?\s+an?\s/i,
       // "AI agents:", "Machine readers:", "For the bot:", "reviewer, ..."
       new RegExp(String.raw`(?:^|[.!?:,)\n]\s*|\bfor\s+the\s+)(?:${AUTOMATED}\s+)*${READER}\s*[:,]\s`, 'i'),
-      new RegExp(String.raw`\b(?:reviewer|assistant|llm|ai|bot|model)\s*,\s+(?:the|this|forget|ignore|approve|recommend|please|do|list|rate)\b`, 'i'),
+      new RegExp(
+        String.raw`\b(?:reviewer|assistant|llm|ai|bot|model)\s*,\s+(?:the|this|forget|ignore|approve|recommend|please|do|list|rate)\b`,
+        'i',
+      ),
       // "To whoever or whatever is scoring", "Anything that reads this on behalf of voters"
       /\bwhoever\s+or\s+whatever\b|\banything\s+that\s+reads\s+this\b|\baddressed\s+to\s+the\s+(?:model|ai|reviewer|agent)/i,
-      new RegExp(String.raw`\b(?:any|the|every)\s+(?:${AUTOMATED}\s+)*${READER}\s+(?:reading|processing|reviewing|summari[sz]ing|scoring|monitoring)\b`, 'i'),
+      new RegExp(
+        String.raw`\b(?:any|the|every)\s+(?:${AUTOMATED}\s+)*${READER}\s+(?:reading|processing|reviewing|summari[sz]ing|scoring|monitoring)\b`,
+        'i',
+      ),
       // "Reviewer instructions:", "... can be ignored by the reviewer"
       new RegExp(String.raw`\b${READER}\s+(?:instructions?|directives?|configuration)\s*:`, 'i'),
-      new RegExp(String.raw`\b(?:ignored|overlooked|dismissed|disregarded|skipped)\s+by\s+(?:the|any|an?)\s+(?:${AUTOMATED}\s+)*${READER}\b`, 'i'),
+      new RegExp(
+        String.raw`\b(?:ignored|overlooked|dismissed|disregarded|skipped)\s+by\s+(?:the|any|an?)\s+(?:${AUTOMATED}\s+)*${READER}\b`,
+        'i',
+      ),
     ],
   },
   {
@@ -91,19 +102,31 @@ const RULES: readonly SignalRule[] = [
     weight: 2,
     patterns: [
       // "automated agents should treat", "AI reviewer must vote", "reviewers are not required to", "the review is expected to"
-      new RegExp(String.raw`\b(?:${AUTOMATED}\s+)*(?:${READER}|reviewing\s+systems?|the\s+review)\s+(?:should|must|shall|will\s+need\s+to|need\s+to|are\s+(?:to|required|not\s+required|instructed|hereby\s+instructed|expected|reminded)|is\s+(?:to|required|instructed|expected|asked))\b`, 'i'),
+      new RegExp(
+        String.raw`\b(?:${AUTOMATED}\s+)*(?:${READER}|reviewing\s+systems?|the\s+review)\s+(?:should|must|shall|will\s+need\s+to|need\s+to|are\s+(?:to|required|not\s+required|instructed|hereby\s+instructed|expected|reminded)|is\s+(?:to|required|instructed|expected|asked))\b`,
+        'i',
+      ),
       new RegExp(String.raw`\b(?:${READER})\s+(?:that|which|who)\s+(?:vote|review|reviews|act)\b[^.\n]{0,40}:\s`, 'i'),
       /\byour\s+(?:job|task|role|evaluation|verdict|answer|summary|review)\s+(?:here\s+)?(?:is|must|should)\b/i,
       /\b(?:are|is)\s+hereby\s+instructed\b/i,
-      new RegExp(String.raw`\b${READER}\s+(?:reviewing|reading|processing)\s+this\s+(?:answers|says|reports|states|tells|concludes)\b`, 'i'),
-      new RegExp(String.raw`\b${READER}\s+(?:[\w-]+\s+){0,4}?(?:should|must)\s+(?:transfer|send|move|pay|execute|cast|approve|recommend|treat|label|mark|vote)\b`, 'i'),
+      new RegExp(
+        String.raw`\b${READER}\s+(?:reviewing|reading|processing)\s+this\s+(?:answers|says|reports|states|tells|concludes)\b`,
+        'i',
+      ),
+      new RegExp(
+        String.raw`\b${READER}\s+(?:[\w-]+\s+){0,4}?(?:should|must)\s+(?:transfer|send|move|pay|execute|cast|approve|recommend|treat|label|mark|vote)\b`,
+        'i',
+      ),
     ],
   },
   {
     id: 'dictates-verdict',
     weight: 2,
     patterns: [
-      new RegExp(String.raw`\b(?:should|must|please|kindly|just|simply)\s+(?:\w+\s+){0,3}?${VERDICT_VERB}\b[^.\n]{0,80}\b(?:for|yes|approv\w*|safe|low[- ]risk|routine|compliant|known|positive|no\s+(?:findings|risks|concerns|questions))\b`, 'i'),
+      new RegExp(
+        String.raw`\b(?:should|must|please|kindly|just|simply)\s+(?:\w+\s+){0,3}?${VERDICT_VERB}\b[^.\n]{0,80}\b(?:for|yes|approv\w*|safe|low[- ]risk|routine|compliant|known|positive|no\s+(?:findings|risks|concerns|questions))\b`,
+        'i',
+      ),
       /\bconfidence\b[^.\n]{0,40}\b(?:high|to\s+high)\b|\b(?:set|report|give|state)\s+(?:your\s+)?confidence\b|\bhighly\s+confident\b/i,
       /"?\b(?:recommendation|vote|decision|verdict|confidence|mode|directive|flags)"?\s*[:=]\s*['"]?(?:for|approve\w*|yes|high|none|safe)\b/i,
       /\b(?:recommend|vote)\s+(?:voting\s+)?(?:for|yes)\b[^.\n]{0,40}(?:high\s+confidence|without|regardless|no\s+(?:risks|questions))|\brecommend\s+(?:for|yes)\s*[.,]/i,
@@ -117,9 +140,15 @@ const RULES: readonly SignalRule[] = [
     id: 'dismisses-findings',
     weight: 2,
     patterns: [
-      new RegExp(String.raw`\b(?:ignore|disregard|dismiss|overlook|skip|suppress|omit|override|forget|not\s+(?:mention|flag|raise|report|describe|bring\s+up|list|ask|warn))\b[^.\n]{0,50}\b${FINDING}`, 'i'),
+      new RegExp(
+        String.raw`\b(?:ignore|disregard|dismiss|overlook|skip|suppress|omit|override|forget|not\s+(?:mention|flag|raise|report|describe|bring\s+up|list|ask|warn))\b[^.\n]{0,50}\b${FINDING}`,
+        'i',
+      ),
       /\bfalse\s+(?:positives?|alarms?)\b/i,
-      new RegExp(String.raw`\b${FINDING}\b[^.\n]{0,60}\b(?:noise|wrong|a\s+bug|incorrect(?:ly)?|stale|(?:safely\s+)?be\s+ignored|as\s+informational\s+only|has\s+been\s+resolved)\b`, 'i'),
+      new RegExp(
+        String.raw`\b${FINDING}\b[^.\n]{0,60}\b(?:noise|wrong|a\s+bug|incorrect(?:ly)?|stale|(?:safely\s+)?be\s+ignored|as\s+informational\s+only|has\s+been\s+resolved)\b`,
+        'i',
+      ),
       /\b(?:do\s+not|don't|never)\s+(?:mention|describe|flag|report|reveal|list)\s+(?:this|the|any)\b/i,
       /\bwhatever\s+the\s+(?:flags|findings|warnings|checks|simulation)\s+say\b/i,
       /\bno\s+(?:need|reason)\s+to\s+(?:warn|ask|check|flag|verify|wait)\b|\bskip\s+(?:further\s+)?checks\b/i,
@@ -187,7 +216,12 @@ function paddingBeforePayload(text: string): InjectionSignal | null {
   if (!run) return null;
   const after = text.slice(run.index + run[0].length).trim();
   if (after.length === 0) return null;
-  return { id: 'padding-before-payload', weight: 2, at: run.index, excerpt: `${run[0].length} characters of padding, then ${excerptAt(after, 0, 0)}` };
+  return {
+    id: 'padding-before-payload',
+    weight: 2,
+    at: run.index,
+    excerpt: `${run[0].length} characters of padding, then ${excerptAt(after, 0, 0)}`,
+  };
 }
 
 function excerptAt(text: string, index: number, length: number): string {
@@ -219,6 +253,8 @@ export function scanInjection(text: string): InjectionScan {
 /** Whether the text asks for funds to move (a transfer, a payment) in its own words. */
 export function asksToMoveFunds(text: string): string | null {
   const match =
-    /\b(?:transfer|send|move|pay|wire)\s+(?:an?\s+extra\s+|the\s+payment\s+|the\s+funds\s+)?(?:[\d,.]+\s*(?:k|m)?\s*(?:usdc|usdt|sol|tokens?)|(?:the\s+)?(?:funds|payment|money|treasury))\b[^.\n]{0,80}\b(?:to|into)\b/i.exec(text);
+    /\b(?:transfer|send|move|pay|wire)\s+(?:an?\s+extra\s+|the\s+payment\s+|the\s+funds\s+)?(?:[\d,.]+\s*(?:k|m)?\s*(?:usdc|usdt|sol|tokens?)|(?:the\s+)?(?:funds|payment|money|treasury))\b[^.\n]{0,80}\b(?:to|into)\b/i.exec(
+      text,
+    );
   return match ? excerptAt(text, match.index, match[0].length) : null;
 }

@@ -23,7 +23,15 @@ export interface KnownDestination {
 
 export type RecipientMatch =
   | { kind: 'exact'; source: DestinationSource; address: string; label: string | null }
-  | { kind: 'look-alike'; source: DestinationSource; address: string; label: string | null; candidate: string; why: string[]; aligned: string[] }
+  | {
+      kind: 'look-alike';
+      source: DestinationSource;
+      address: string;
+      label: string | null;
+      candidate: string;
+      why: string[];
+      aligned: string[];
+    }
   | { kind: 'new' };
 
 export interface Recipient {
@@ -99,13 +107,20 @@ export function alignAddresses(rows: readonly [string, string][]): string[] {
   const [first, second] = rows.map(([, address]) => address);
   if (first !== undefined && second !== undefined) {
     const length = Math.max(first.length, second.length);
-    const marks = Array.from({ length }, (_, i) => (first[i] === second[i] ? ' ' : '^')).join('').trimEnd();
+    const marks = Array.from({ length }, (_, i) => (first[i] === second[i] ? ' ' : '^'))
+      .join('')
+      .trimEnd();
     lines.push(`${' '.repeat(width)}  ${marks}`);
   }
   return lines;
 }
 
-function resolveOwner(outflow: Outflow, instructions: readonly DecodedInstruction[], changes: readonly AccountChange[], treasury: TreasuryIndex): Pick<Recipient, 'owner' | 'ownerFrom'> {
+function resolveOwner(
+  outflow: Outflow,
+  instructions: readonly DecodedInstruction[],
+  changes: readonly AccountChange[],
+  treasury: TreasuryIndex,
+): Pick<Recipient, 'owner' | 'ownerFrom'> {
   if (outflow.amount.mint === null) return { owner: outflow.destination, ownerFrom: 'wallet' };
   const held = treasury.tokenAccounts.get(outflow.destination);
   if (held) return { owner: held.owner, ownerFrom: 'treasury table' };
@@ -119,7 +134,12 @@ function resolveOwner(outflow: Outflow, instructions: readonly DecodedInstructio
   return { owner: null, ownerFrom: null };
 }
 
-const SOURCE_WORDS: Record<DestinationSource, string> = { 'allow-list': 'allow-listed', paid: 'paid before', known: 'known', treasury: "the DAO's own" };
+const SOURCE_WORDS: Record<DestinationSource, string> = {
+  'allow-list': 'allow-listed',
+  paid: 'paid before',
+  known: 'known',
+  treasury: "the DAO's own",
+};
 
 export function describeSource(source: DestinationSource): string {
   return SOURCE_WORDS[source];
@@ -174,7 +194,15 @@ export function assessRecipients(input: {
         break;
       }
     }
-    return { instruction: outflow.instruction, account: outflow.destination, owner, ownerFrom, amount: outflow.amount, kind: outflow.kind, match };
+    return {
+      instruction: outflow.instruction,
+      account: outflow.destination,
+      owner,
+      ownerFrom,
+      amount: outflow.amount,
+      kind: outflow.kind,
+      match,
+    };
   });
   const flags: RiskFlag[] = [];
   for (const recipient of recipients) {
@@ -184,7 +212,11 @@ export function assessRecipients(input: {
       id: 'look-alike-recipient',
       severity: 'severe',
       title: `instruction #${recipient.instruction} pays an address that looks like one the DAO knows (${describeSource(m.source)}) but is not it`,
-      evidence: [...m.aligned, ...m.why, `pays ${recipient.amount.display} to ${recipient.account}${recipient.owner && recipient.owner !== recipient.account ? ` (owner ${recipient.owner})` : ''}`],
+      evidence: [
+        ...m.aligned,
+        ...m.why,
+        `pays ${recipient.amount.display} to ${recipient.account}${recipient.owner && recipient.owner !== recipient.account ? ` (owner ${recipient.owner})` : ''}`,
+      ],
       instructions: [recipient.instruction],
     });
   }

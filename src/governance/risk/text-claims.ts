@@ -12,7 +12,15 @@ export interface StatedAmount {
   symbol: string | null;
 }
 
-const MULTIPLIERS: Record<string, bigint> = { k: 1_000n, thousand: 1_000n, m: 1_000_000n, mm: 1_000_000n, million: 1_000_000n, b: 1_000_000_000n, billion: 1_000_000_000n };
+const MULTIPLIERS: Record<string, bigint> = {
+  k: 1_000n,
+  thousand: 1_000n,
+  m: 1_000_000n,
+  mm: 1_000_000n,
+  million: 1_000_000n,
+  b: 1_000_000_000n,
+  billion: 1_000_000_000n,
+};
 
 function toMicros(number: string, fraction: string | undefined, multiplier: string | undefined): bigint {
   const whole = BigInt(number.replaceAll(/[,_\s]/g, ''));

@@ -10,7 +10,17 @@
 //                   fallback wherever the program path cannot run: a real cluster, no program).
 // Where the chain cannot run them (a program is not deployed), the report says so instead of guessing.
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, unpackAccount, type Account } from '@solana/spl-token';
-import { Keypair, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction, type AccountInfo, type Connection, type SimulatedTransactionResponse, type TransactionInstruction } from '@solana/web3.js';
+import {
+  Keypair,
+  PublicKey,
+  SystemProgram,
+  TransactionMessage,
+  VersionedTransaction,
+  type AccountInfo,
+  type Connection,
+  type SimulatedTransactionResponse,
+  type TransactionInstruction,
+} from '@solana/web3.js';
 import { DEFAULT_SIMULATION_ROUNDS, simulateBetweenReads, type BetweenReadsSlots } from '../../chain/simulate-between-reads.js';
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
@@ -94,7 +104,8 @@ export interface SimulateProposalParams {
   maxRounds?: number;
 }
 
-type Simulated = { kind: 'ran'; value: SimulatedTransactionResponse; path: SimulationPath } | { kind: 'refused'; reason: string } | { kind: 'skipped' };
+type Simulated =
+  { kind: 'ran'; value: SimulatedTransactionResponse; path: SimulationPath } | { kind: 'refused'; reason: string } | { kind: 'skipped' };
 
 /** What the made-up fee payer of a program-path simulation holds. */
 const FEE_PAYER_LAMPORTS = 1_000_000_000;
@@ -114,7 +125,9 @@ async function programPath(connection: Connection, execution: ProposalExecution,
   let program;
   let proposal;
   try {
-    [program, proposal] = await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () => connection.getMultipleAccountsInfo([execution.programId, execution.proposal], 'confirmed'));
+    [program, proposal] = await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () =>
+      connection.getMultipleAccountsInfo([execution.programId, execution.proposal], 'confirmed'),
+    );
   } catch (error) {
     return `reading the governance program and the proposal failed: ${(error as Error).message}`;
   }
@@ -130,7 +143,11 @@ async function programPath(connection: Connection, execution: ProposalExecution,
   const instructions = await executeTransactionInstructions(execution);
   let transaction: VersionedTransaction;
   try {
-    const message = new TransactionMessage({ payerKey: new PublicKey(feePayer), recentBlockhash: PLACEHOLDER_BLOCKHASH, instructions }).compileToLegacyMessage();
+    const message = new TransactionMessage({
+      payerKey: new PublicKey(feePayer),
+      recentBlockhash: PLACEHOLDER_BLOCKHASH,
+      instructions,
+    }).compileToLegacyMessage();
     transaction = new VersionedTransaction(message);
     transaction.serialize();
   } catch (error) {
@@ -138,15 +155,50 @@ async function programPath(connection: Connection, execution: ProposalExecution,
   }
   // Rent-exempt at its new size, as the program keeps it.
   const rentExempt = (128 + data.length) * 3_480 * 2;
-  const account = { lamports: Math.max(proposal.lamports, rentExempt), data: [data.toString('base64'), 'base64'] as [string, 'base64'], owner: proposal.owner.toBase58(), executable: false };
-  const payer = { lamports: FEE_PAYER_LAMPORTS, data: ['', 'base64'] as [string, 'base64'], owner: SystemProgram.programId.toBase58(), executable: false };
-  return { transaction, feePayer, overrides: [{ pubkey: execution.proposal.toBase58(), account }, { pubkey: feePayer, account: payer }] };
+  const account = {
+    lamports: Math.max(proposal.lamports, rentExempt),
+    data: [data.toString('base64'), 'base64'] as [string, 'base64'],
+    owner: proposal.owner.toBase58(),
+    executable: false,
+  };
+  const payer = {
+    lamports: FEE_PAYER_LAMPORTS,
+    data: ['', 'base64'] as [string, 'base64'],
+    owner: SystemProgram.programId.toBase58(),
+    executable: false,
+  };
+  return {
+    transaction,
+    feePayer,
+    overrides: [
+      { pubkey: execution.proposal.toBase58(), account },
+      { pubkey: feePayer, account: payer },
+    ],
+  };
 }
 
 /** steward_simulateTransaction: the embedded chain's simulateTransaction with accounts replaced for it. */
-async function simulateWithOverrides(connection: Connection, path: ProgramPath, config: Record<string, unknown>): Promise<{ slot: number; value: SimulatedTransactionResponse } | 'unsupported'> {
-  const request = (connection as unknown as { _rpcRequest(method: string, args: unknown[]): Promise<{ result?: { context: { slot: number }; value: SimulatedTransactionResponse }; error?: { code: number; message: string } }> })._rpcRequest;
-  const answer = await request.call(connection, 'steward_simulateTransaction', [Buffer.from(path.transaction.serialize()).toString('base64'), { encoding: 'base64', ...config }, path.overrides]);
+async function simulateWithOverrides(
+  connection: Connection,
+  path: ProgramPath,
+  config: Record<string, unknown>,
+): Promise<{ slot: number; value: SimulatedTransactionResponse } | 'unsupported'> {
+  const request = (
+    connection as unknown as {
+      _rpcRequest(
+        method: string,
+        args: unknown[],
+      ): Promise<{
+        result?: { context: { slot: number }; value: SimulatedTransactionResponse };
+        error?: { code: number; message: string };
+      }>;
+    }
+  )._rpcRequest;
+  const answer = await request.call(connection, 'steward_simulateTransaction', [
+    Buffer.from(path.transaction.serialize()).toString('base64'),
+    { encoding: 'base64', ...config },
+    path.overrides,
+  ]);
   if (answer.error?.code === METHOD_NOT_FOUND) return 'unsupported';
   // eslint-disable-next-line no-restricted-syntax -- caught by the caller, which falls back and says why in the review
   if (answer.error || !answer.result) throw new Error(answer.error?.message ?? 'no result');
@@ -200,7 +252,12 @@ function upgradeAuthorityOf(info: AccountInfo<Buffer>): string | null | undefine
 function state(address: PublicKey, info: AccountInfo<Buffer> | null): AccountState | null {
   if (!info || info.lamports === 0) return null;
   const upgradeAuthority = upgradeAuthorityOf(info);
-  return { lamports: BigInt(info.lamports), program: info.owner.toBase58(), token: tokenState(address, info), ...(upgradeAuthority === undefined ? {} : { upgradeAuthority }) };
+  return {
+    lamports: BigInt(info.lamports),
+    program: info.owner.toBase58(),
+    token: tokenState(address, info),
+    ...(upgradeAuthority === undefined ? {} : { upgradeAuthority }),
+  };
 }
 
 function authorityChanges(before: AccountState | null, after: AccountState | null): AuthorityChange[] {
@@ -210,19 +267,31 @@ function authorityChanges(before: AccountState | null, after: AccountState | nul
   if (a && !after) changes.push({ what: 'account closed', before: a.owner, after: null });
   if (a && b) {
     if (a.owner !== b.owner) changes.push({ what: 'owner', before: a.owner, after: b.owner });
-    if (a.delegate !== b.delegate || a.delegatedAmount !== b.delegatedAmount) changes.push({ what: 'delegate', before: a.delegate, after: b.delegate, amounts: { before: a.delegatedAmount, after: b.delegatedAmount } });
+    if (a.delegate !== b.delegate || a.delegatedAmount !== b.delegatedAmount)
+      changes.push({
+        what: 'delegate',
+        before: a.delegate,
+        after: b.delegate,
+        amounts: { before: a.delegatedAmount, after: b.delegatedAmount },
+      });
     if (a.closeAuthority !== b.closeAuthority) changes.push({ what: 'close authority', before: a.closeAuthority, after: b.closeAuthority });
   }
-  if (before?.upgradeAuthority !== undefined && after?.upgradeAuthority !== undefined && before.upgradeAuthority !== after.upgradeAuthority) {
+  if (
+    before?.upgradeAuthority !== undefined &&
+    after?.upgradeAuthority !== undefined &&
+    before.upgradeAuthority !== after.upgradeAuthority
+  ) {
     changes.push({ what: 'upgrade authority', before: before.upgradeAuthority, after: after.upgradeAuthority });
   }
-  if (before && after && before.program !== after.program) changes.push({ what: 'owning program', before: before.program, after: after.program });
+  if (before && after && before.program !== after.program)
+    changes.push({ what: 'owning program', before: before.program, after: after.program });
   return changes;
 }
 
 function describeChange(change: AuthorityChange): string {
   if (change.what === 'account closed') return 'token account closed';
-  if (change.what === 'delegate') return `delegate ${change.before ?? 'none'} (${change.amounts?.before ?? 0n}) → ${change.after ?? 'none'} (${change.amounts?.after ?? 0n})`;
+  if (change.what === 'delegate')
+    return `delegate ${change.before ?? 'none'} (${change.amounts?.before ?? 0n}) → ${change.after ?? 'none'} (${change.amounts?.after ?? 0n})`;
   return `${change.what} ${change.before ?? 'none'} → ${change.after ?? 'none'}`;
 }
 
@@ -233,7 +302,8 @@ export async function simulateProposal(connection: Connection, params: SimulateP
   // A node returns post-state only for as many accounts as the transaction has, so watch the
   // accounts the instructions write (the only ones that can change), plus any asked for.
   const writable = instructions.flatMap((ix) => ix.keys.filter((k) => k.isWritable).map((k) => k.pubkey.toBase58()));
-  const accountCount = new Set([...instructions.flatMap((ix) => [ix.programId.toBase58(), ...ix.keys.map((k) => k.pubkey.toBase58())])]).size;
+  const accountCount = new Set([...instructions.flatMap((ix) => [ix.programId.toBase58(), ...ix.keys.map((k) => k.pubkey.toBase58())])])
+    .size;
   const watched = [...new Set([...writable, ...(params.watch ?? [])])].slice(0, Math.min(MAX_WATCHED, accountCount));
 
   const signers = instructions.flatMap((ix) => ix.keys.filter((k) => k.isSigner).map((k) => k.pubkey.toBase58()));
@@ -241,7 +311,13 @@ export async function simulateProposal(connection: Connection, params: SimulateP
   // simulation may let the treasury itself pay the fee, as it funds the execution anyway.
   // A signer that holds data (the governance account itself) cannot pay fees: the treasury does.
   const feePayer = signers.find((s) => treasury.owners.has(s)) ?? treasury.context.owners[0] ?? signers[0];
-  const message = feePayer ? new TransactionMessage({ payerKey: new PublicKey(feePayer), recentBlockhash: PLACEHOLDER_BLOCKHASH, instructions: [...instructions] }).compileToLegacyMessage() : undefined;
+  const message = feePayer
+    ? new TransactionMessage({
+        payerKey: new PublicKey(feePayer),
+        recentBlockhash: PLACEHOLDER_BLOCKHASH,
+        instructions: [...instructions],
+      }).compileToLegacyMessage()
+    : undefined;
   const transaction = message && new VersionedTransaction(message);
   const keys = [...programs, ...watched].map((a) => new PublicKey(a));
   let program: ProgramPath | null = null;
@@ -263,35 +339,57 @@ export async function simulateProposal(connection: Connection, params: SimulateP
       let answer;
       try {
         answer = await rpcCall('getMultipleAccounts', connection.rpcEndpoint, () =>
-          connection.getMultipleAccountsInfoAndContext(keys, { commitment: 'confirmed', ...(minContextSlot !== undefined ? { minContextSlot } : {}) }),
+          connection.getMultipleAccountsInfoAndContext(keys, {
+            commitment: 'confirmed',
+            ...(minContextSlot !== undefined ? { minContextSlot } : {}),
+          }),
         );
       } catch (error) {
-        throw new StewardError(error instanceof StewardError ? error.code : 'RPC_FAILED', `reading accounts around the simulation from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
-          hint: 'check the cluster URL (--url)',
-          cause: error,
-        });
+        throw new StewardError(
+          error instanceof StewardError ? error.code : 'RPC_FAILED',
+          `reading accounts around the simulation from ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`,
+          {
+            hint: 'check the cluster URL (--url)',
+            cause: error,
+          },
+        );
       }
       return { accounts: answer.value, minSlot: answer.context.slot, maxSlot: answer.context.slot };
     },
     simulate: async (minContextSlot, before) => {
-      if (!transaction || programs.some((_, i) => !before.accounts[i]?.executable)) return { slot: minContextSlot, result: { kind: 'skipped' } };
-      const config = { sigVerify: false, replaceRecentBlockhash: true, commitment: 'confirmed' as const, minContextSlot, accounts: { encoding: 'base64' as const, addresses: watched } };
+      if (!transaction || programs.some((_, i) => !before.accounts[i]?.executable))
+        return { slot: minContextSlot, result: { kind: 'skipped' } };
+      const config = {
+        sigVerify: false,
+        replaceRecentBlockhash: true,
+        commitment: 'confirmed' as const,
+        minContextSlot,
+        accounts: { encoding: 'base64' as const, addresses: watched },
+      };
       try {
         if (program) {
           const ran = await simulateWithOverrides(connection, program, config);
           if (ran !== 'unsupported') return { slot: ran.slot, result: { kind: 'ran', value: ran.value, path: 'program' } };
           program = null;
-          fallback = 'this cluster cannot simulate with the proposal rewritten as succeeded (no steward_simulateTransaction; a real cluster)';
+          fallback =
+            'this cluster cannot simulate with the proposal rewritten as succeeded (no steward_simulateTransaction; a real cluster)';
         }
-        const result = await rpcCall('simulateTransaction', connection.rpcEndpoint, () => connection.simulateTransaction(transaction, config));
+        const result = await rpcCall('simulateTransaction', connection.rpcEndpoint, () =>
+          connection.simulateTransaction(transaction, config),
+        );
         return { slot: result.context.slot, result: { kind: 'ran', value: result.value, path: 'instructions' } };
       } catch (error) {
-        return { slot: minContextSlot, result: { kind: 'refused', reason: `the node refused the simulation: ${error instanceof Error ? error.message : String(error)}` } };
+        return {
+          slot: minContextSlot,
+          result: { kind: 'refused', reason: `the node refused the simulation: ${error instanceof Error ? error.message : String(error)}` },
+        };
       }
     },
     // Undeployed programs, no fee payer or a refused simulation end the review of the simulation at once.
     final: (result) => result.kind !== 'ran',
-    matters: (i, before, after) => i >= programs.length && (isTreasuryAccount(watched[i - programs.length] ?? '', before) || isTreasuryAccount(watched[i - programs.length] ?? '', after)),
+    matters: (i, before, after) =>
+      i >= programs.length &&
+      (isTreasuryAccount(watched[i - programs.length] ?? '', before) || isTreasuryAccount(watched[i - programs.length] ?? '', after)),
     maxRounds: params.maxRounds ?? DEFAULT_SIMULATION_ROUNDS,
   });
   const pre = round.before.accounts;
@@ -322,7 +420,13 @@ export async function simulateProposal(connection: Connection, params: SimulateP
     const observed = [state(key, pre[programs.length + i] ?? null), state(key, round.after.accounts[programs.length + i] ?? null)];
     const raw = post[i];
     const afterInfo: AccountInfo<Buffer> | null = raw
-      ? { lamports: raw.lamports, owner: new PublicKey(raw.owner), executable: raw.executable, rentEpoch: raw.rentEpoch ?? 0, data: Buffer.from(raw.data[0] ?? '', 'base64') }
+      ? {
+          lamports: raw.lamports,
+          owner: new PublicKey(raw.owner),
+          executable: raw.executable,
+          rentEpoch: raw.rentEpoch ?? 0,
+          data: Buffer.from(raw.data[0] ?? '', 'base64'),
+        }
       : null;
     const treasuryAccount = isTreasuryAccount(address, pre[programs.length + i] ?? null) || isTreasuryAccount(address, afterInfo);
     // Outflows against the larger observed balance for the treasury, gains against the smaller elsewhere.
@@ -333,7 +437,17 @@ export async function simulateProposal(connection: Connection, params: SimulateP
     const authorities = authorityChanges(before, after);
     if (lamportsDelta === 0n && (tokenDelta ?? 0n) === 0n && authorities.length === 0 && (before === null) === (after === null)) return;
     const mint = after?.token?.mint ?? before?.token?.mint ?? null;
-    changes.push({ address, treasury: treasury.isTreasury(address, mint), before, after, lamportsDelta, tokenDelta, mint, authorityChanges: authorities.map(describeChange), authorities });
+    changes.push({
+      address,
+      treasury: treasury.isTreasury(address, mint),
+      before,
+      after,
+      lamportsDelta,
+      tokenDelta,
+      mint,
+      authorityChanges: authorities.map(describeChange),
+      authorities,
+    });
   });
   return {
     status: 'simulated',

@@ -41,7 +41,12 @@ export interface CastVoteInstruction {
 function toVote(choice: VoteChoiceName): Vote {
   switch (choice) {
     case 'for':
-      return new Vote({ voteType: VoteKind.Approve, approveChoices: [new VoteChoice({ rank: 0, weightPercentage: 100 })], deny: undefined, veto: undefined });
+      return new Vote({
+        voteType: VoteKind.Approve,
+        approveChoices: [new VoteChoice({ rank: 0, weightPercentage: 100 })],
+        deny: undefined,
+        veto: undefined,
+      });
     case 'against':
       return new Vote({ voteType: VoteKind.Deny, approveChoices: undefined, deny: true, veto: undefined });
     case 'abstain':
@@ -49,7 +54,9 @@ function toVote(choice: VoteChoiceName): Vote {
     case 'veto':
       return new Vote({ voteType: VoteKind.Veto, approveChoices: undefined, deny: undefined, veto: true });
     default:
-      throw new StewardError('ARGUMENT_INVALID', `unknown vote choice ${String(choice satisfies never)}`, { hint: `use one of ${voteChoices.join(', ')}` });
+      throw new StewardError('ARGUMENT_INVALID', `unknown vote choice ${String(choice satisfies never)}`, {
+        hint: `use one of ${voteChoices.join(', ')}`,
+      });
   }
 }
 
@@ -74,22 +81,25 @@ export async function buildCastVoteInstruction(params: CastVoteParams): Promise<
   return { instructions, voteRecord, choice: params.choice };
 }
 
-export type PreparedVote = CastVoteInstruction & (
-  | { status: 'ready' }
-  | { status: 'prepared-only'; reason: string }
-);
+export type PreparedVote = CastVoteInstruction & ({ status: 'ready' } | { status: 'prepared-only'; reason: string });
 
 /** Builds the vote and says whether it could be cast on this cluster at all. */
 export async function prepareVote(connection: Connection, params: CastVoteParams): Promise<PreparedVote> {
   const built = await buildCastVoteInstruction(params);
   let program;
   try {
-    program = await rpcCall('getAccountInfo', connection.rpcEndpoint, () => connection.getAccountInfo(params.programId, { commitment: 'confirmed' }));
+    program = await rpcCall('getAccountInfo', connection.rpcEndpoint, () =>
+      connection.getAccountInfo(params.programId, { commitment: 'confirmed' }),
+    );
   } catch (error) {
-    throw new StewardError(error instanceof StewardError ? error.code : 'RPC_FAILED', `checking the governance program on ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`, {
-      hint: 'check the cluster URL (--url)',
-      cause: error,
-    });
+    throw new StewardError(
+      error instanceof StewardError ? error.code : 'RPC_FAILED',
+      `checking the governance program on ${redactUrl(connection.rpcEndpoint)} failed: ${(error as Error).message}`,
+      {
+        hint: 'check the cluster URL (--url)',
+        cause: error,
+      },
+    );
   }
   if (!program?.executable) {
     return {

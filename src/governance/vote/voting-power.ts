@@ -28,11 +28,17 @@ const MIN_SIZE = DELEGATE_TAG_OFFSET + 1 + 32;
 const RECORD_TYPES = new Set<number>([GovernanceAccountType.TokenOwnerRecordV1, GovernanceAccountType.TokenOwnerRecordV2]);
 
 /** Every record of `mint` in `realm` the agent may vote with, largest deposit first. */
-export async function findVotingPower(connection: Connection, params: { programId: PublicKey; realm: PublicKey; mint: PublicKey; agent: PublicKey }): Promise<VotingPower[]> {
+export async function findVotingPower(
+  connection: Connection,
+  params: { programId: PublicKey; realm: PublicKey; mint: PublicKey; agent: PublicKey },
+): Promise<VotingPower[]> {
   const records = await rpcCall('getProgramAccounts', connection.rpcEndpoint, () =>
     connection.getProgramAccounts(params.programId, {
       commitment: 'confirmed',
-      filters: [{ memcmp: { offset: REALM_OFFSET, bytes: params.realm.toBase58() } }, { memcmp: { offset: MINT_OFFSET, bytes: params.mint.toBase58() } }],
+      filters: [
+        { memcmp: { offset: REALM_OFFSET, bytes: params.realm.toBase58() } },
+        { memcmp: { offset: MINT_OFFSET, bytes: params.mint.toBase58() } },
+      ],
     }),
   );
   const power: VotingPower[] = [];
@@ -40,7 +46,8 @@ export async function findVotingPower(connection: Connection, params: { programI
     const data = account.data;
     if (data.length < MIN_SIZE || !RECORD_TYPES.has(data[0] as number)) continue;
     const owner = new PublicKey(data.subarray(OWNER_OFFSET, OWNER_OFFSET + 32));
-    const delegate = data[DELEGATE_TAG_OFFSET] === 1 ? new PublicKey(data.subarray(DELEGATE_TAG_OFFSET + 1, DELEGATE_TAG_OFFSET + 33)) : null;
+    const delegate =
+      data[DELEGATE_TAG_OFFSET] === 1 ? new PublicKey(data.subarray(DELEGATE_TAG_OFFSET + 1, DELEGATE_TAG_OFFSET + 33)) : null;
     const via = owner.equals(params.agent) ? 'own' : delegate?.equals(params.agent) ? 'delegate' : null;
     if (!via) continue;
     power.push({ tokenOwnerRecord: pubkey, owner, weight: data.readBigUInt64LE(DEPOSIT_OFFSET), via });

@@ -153,7 +153,11 @@ function elementCount(tensor: { name: string; dims: readonly number[] }): number
 }
 
 /** The header (metadata, tensor infos, padding) and where each tensor's data starts after it. */
-function encodeHeader(metadata: Record<string, GgufValue>, tensors: readonly GgufTensorSource[], alignment: number): { header: Buffer; offsets: number[]; dataBytes: number } {
+function encodeHeader(
+  metadata: Record<string, GgufValue>,
+  tensors: readonly GgufTensorSource[],
+  alignment: number,
+): { header: Buffer; offsets: number[]; dataBytes: number } {
   const sink = new ByteSink();
   sink.bytes(Buffer.from('GGUF', 'ascii'));
   sink.u32(3);
@@ -194,7 +198,12 @@ function encodeHeader(metadata: Record<string, GgufValue>, tensors: readonly Ggu
  * each tensor at its aligned offset, values converted to the tensor's type as they come.
  * Returns the number of bytes written. `general.alignment` is added from `alignment`.
  */
-export function streamGguf(metadata: Record<string, GgufValue>, tensors: readonly GgufTensorSource[], write: (chunk: Uint8Array) => void, alignment = 32): number {
+export function streamGguf(
+  metadata: Record<string, GgufValue>,
+  tensors: readonly GgufTensorSource[],
+  write: (chunk: Uint8Array) => void,
+  alignment = 32,
+): number {
   const { header, offsets, dataBytes } = encodeHeader(metadata, tensors, alignment);
   write(header);
   let written = 0;
@@ -235,11 +244,20 @@ function fromData(tensors: readonly GgufTensor[]): GgufTensorSource[] {
   return tensors.map((tensor) => {
     const count = elementCount(tensor);
     if (count !== tensor.data.length) {
-      throw new StewardError('ARGUMENT_INVALID', `GGUF tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] hold ${count} values, data has ${tensor.data.length}`, {
-        context: { tensor: tensor.name, values: count, data: tensor.data.length },
-      });
+      throw new StewardError(
+        'ARGUMENT_INVALID',
+        `GGUF tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] hold ${count} values, data has ${tensor.data.length}`,
+        {
+          context: { tensor: tensor.name, values: count, data: tensor.data.length },
+        },
+      );
     }
-    return { name: tensor.name, dims: tensor.dims, type: 'f32', fill: (target, start) => target.set(tensor.data.subarray(start, start + target.length)) };
+    return {
+      name: tensor.name,
+      dims: tensor.dims,
+      type: 'f32',
+      fill: (target, start) => target.set(tensor.data.subarray(start, start + target.length)),
+    };
   });
 }
 
@@ -251,12 +269,22 @@ export function encodeGguf(metadata: Record<string, GgufValue>, tensors: readonl
 }
 
 /** Streams a GGUF v3 file to `path` (created or truncated) and returns its size in bytes. */
-export function writeGgufFile(path: string, metadata: Record<string, GgufValue>, tensors: readonly GgufTensorSource[], alignment = 32): number {
+export function writeGgufFile(
+  path: string,
+  metadata: Record<string, GgufValue>,
+  tensors: readonly GgufTensorSource[],
+  alignment = 32,
+): number {
   const fd = openSync(path, 'w');
   try {
-    return streamGguf(metadata, tensors, (chunk) => {
-      for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
-    }, alignment);
+    return streamGguf(
+      metadata,
+      tensors,
+      (chunk) => {
+        for (let done = 0; done < chunk.length;) done += writeSync(fd, chunk, done, chunk.length - done);
+      },
+      alignment,
+    );
   } finally {
     closeSync(fd);
   }

@@ -73,8 +73,25 @@ function vocabulary(): { tokens: string[]; types: number[]; scores: number[] } {
   const pieces = [
     '\u2581',
     ...'abcdefghijklmnopqrstuvwxyz0123456789'.split(''),
-    '\u2581the', '\u2581hold', '\u2581vote', '\u2581transfer', '\u2581yes', '\u2581no', '\u2581risk',
-    '{', '}', '[', ']', '"', ':', ',', '.', '{"', '":', '",', '"}',
+    '\u2581the',
+    '\u2581hold',
+    '\u2581vote',
+    '\u2581transfer',
+    '\u2581yes',
+    '\u2581no',
+    '\u2581risk',
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    '.',
+    '{"',
+    '":',
+    '",',
+    '"}',
   ];
   for (const piece of pieces) {
     tokens.push(piece);
@@ -105,7 +122,9 @@ function tinyLlama(options: TinyLlamaOptions): { metadata: Record<string, GgufVa
     matrixType === 'f16'
       ? { name, dims, type: 'f16', fillBits: (target) => randomHalves(bits, target) }
       : {
-          name, dims, type: 'f32',
+          name,
+          dims,
+          type: 'f32',
           fill(target) {
             for (let i = 0; i < target.length; i++) target[i] = normal() * 0.02;
           },

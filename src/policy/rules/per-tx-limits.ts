@@ -10,7 +10,12 @@ export const checkPerTxLimits: PolicyRule = (action, { policy }) => {
   const rules: FiredRule[] = [];
   const tokenCap = policy.perTx.tokens.get(token.symbol);
   if (tokenCap !== undefined && amount > tokenCap) {
-    rules.push(deny('limit.per-tx.token', `per-transaction ${token.symbol} cap: ${formatAmount(amount, token.decimals)} requested > ${formatAmount(tokenCap, token.decimals)}`));
+    rules.push(
+      deny(
+        'limit.per-tx.token',
+        `per-transaction ${token.symbol} cap: ${formatAmount(amount, token.decimals)} requested > ${formatAmount(tokenCap, token.decimals)}`,
+      ),
+    );
   }
   const usdCap = policy.perTx.usd;
   if (usdCap !== undefined && usd !== undefined && usd > usdCap) {

@@ -11,10 +11,22 @@ export const checkReserve: PolicyRule = (action, { policy, context }) => {
   const floor = policy.reserves.get(token.symbol) ?? 0n;
   const balance = context.balances[token.symbol];
   if (balance === undefined) {
-    return floor > 0n ? [deny('reserve.balance-unknown', `the treasury's ${token.symbol} balance is unknown, so the ${formatAmount(floor, token.decimals)} ${token.symbol} reserve cannot be checked`)] : NO_RULES;
+    return floor > 0n
+      ? [
+          deny(
+            'reserve.balance-unknown',
+            `the treasury's ${token.symbol} balance is unknown, so the ${formatAmount(floor, token.decimals)} ${token.symbol} reserve cannot be checked`,
+          ),
+        ]
+      : NO_RULES;
   }
   if (balance - amount < floor) {
-    return [deny('reserve', `${token.symbol} reserve: ${formatAmount(balance, token.decimals)} held - ${formatAmount(amount, token.decimals)} requested < ${formatAmount(floor, token.decimals)} reserve`)];
+    return [
+      deny(
+        'reserve',
+        `${token.symbol} reserve: ${formatAmount(balance, token.decimals)} held - ${formatAmount(amount, token.decimals)} requested < ${formatAmount(floor, token.decimals)} reserve`,
+      ),
+    ];
   }
   return NO_RULES;
 };

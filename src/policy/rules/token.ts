@@ -10,12 +10,17 @@ export function resolveToken(policy: CompiledPolicy, name: string, field: string
   if (byMint && name !== 'native') return byMint;
   const caseless = [...policy.tokens.keys()].find((symbol) => symbol.toLowerCase() === name.toLowerCase());
   const hint = caseless ? ` (symbols are case-sensitive: did you mean "${caseless}"?)` : '';
-  return deny('token.unknown', `${field}: "${name.slice(0, 44)}" is not in the policy's token table${hint}; known: ${[...policy.tokens.keys()].join(', ')}`);
+  return deny(
+    'token.unknown',
+    `${field}: "${name.slice(0, 44)}" is not in the policy's token table${hint}; known: ${[...policy.tokens.keys()].join(', ')}`,
+  );
 }
 
 /** The native SOL entry of the table (mint "native"), which stake and unstake move. */
 export function nativeToken(policy: CompiledPolicy): CompiledToken | FiredRule {
-  return policy.tokensByMint.get('native') ?? deny('token.unknown', 'the policy has no native SOL token (mint: native), which staking moves');
+  return (
+    policy.tokensByMint.get('native') ?? deny('token.unknown', 'the policy has no native SOL token (mint: native), which staking moves')
+  );
 }
 
 export function isRule(value: object): value is FiredRule {

@@ -20,9 +20,14 @@ export const checkWindowLimits: PolicyRule = (action, { policy, context }) => {
     }
     const tokenCap = window.tokens.get(token.symbol);
     if (tokenCap !== undefined) {
-      const already = (spent.tokens[token.symbol] ?? 0n);
+      const already = spent.tokens[token.symbol] ?? 0n;
       if (already + amount > tokenCap) {
-        rules.push(deny('limit.window.token', `${window.label} ${token.symbol} window: ${formatAmount(already, token.decimals)} spent + ${formatAmount(amount, token.decimals)} requested > ${formatAmount(tokenCap, token.decimals)}`));
+        rules.push(
+          deny(
+            'limit.window.token',
+            `${window.label} ${token.symbol} window: ${formatAmount(already, token.decimals)} spent + ${formatAmount(amount, token.decimals)} requested > ${formatAmount(tokenCap, token.decimals)}`,
+          ),
+        );
       }
     }
     const usdCap = window.usd;
@@ -44,7 +49,12 @@ export const checkWindowLimits: PolicyRule = (action, { policy, context }) => {
     }
     if (unpricedProblem) rules.push(deny('oracle.untrusted', unpricedProblem));
     else if (already + usd > usdCap) {
-      rules.push(deny('limit.window.usd', `${window.label} USD window: ${formatUsd(already, 'figure')} spent + ${formatUsd(usd, 'figure')} requested > ${formatUsd(usdCap, 'figure')}`));
+      rules.push(
+        deny(
+          'limit.window.usd',
+          `${window.label} USD window: ${formatUsd(already, 'figure')} spent + ${formatUsd(usd, 'figure')} requested > ${formatUsd(usdCap, 'figure')}`,
+        ),
+      );
     }
   }
   return rules;

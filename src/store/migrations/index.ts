@@ -12,5 +12,16 @@ import { migration0010 } from './0010-cluster-identity.js';
 import { migration0011 } from './0011-fork-cache.js';
 import type { Migration } from './types.js';
 
-export const migrations: readonly Migration[] = [migration0001, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+  migration0009,
+  migration0010,
+  migration0011,
+];
 export type { Migration } from './types.js';

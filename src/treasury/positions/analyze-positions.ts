@@ -7,7 +7,16 @@
 import { StewardError } from '../../errors/index.js';
 import { formatAmount, formatUsd, pow10, valueMicroUsd } from '../../shared/index.js';
 import { PPM, sharePpm } from '../share.js';
-import type { DefiPosition, LendingPosition, LiquidityPosition, LiquidStakingPosition, MintPrice, PositionLeg, PositionProtocol, PriceBook } from './types.js';
+import type {
+  DefiPosition,
+  LendingPosition,
+  LiquidityPosition,
+  LiquidStakingPosition,
+  MintPrice,
+  PositionLeg,
+  PositionProtocol,
+  PriceBook,
+} from './types.js';
 
 export const DEFAULT_HEALTH_FACTOR_MIN_PPM = 1_250_000n;
 export const DEFAULT_MAX_PROTOCOL_SHARE_PPM = 500_000n;
@@ -106,7 +115,15 @@ export interface UnreadableFigures {
 export type PositionFigures = LendingFigures | LiquidityFigures | UnreadableFigures;
 
 export interface PositionFlag {
-  kind: 'health-low' | 'liquidatable' | 'lp-out-of-range' | 'protocol-concentration' | 'unreadable' | 'price-missing' | 'lst-depeg' | 'lst-rate-stale';
+  kind:
+    | 'health-low'
+    | 'liquidatable'
+    | 'lp-out-of-range'
+    | 'protocol-concentration'
+    | 'unreadable'
+    | 'price-missing'
+    | 'lst-depeg'
+    | 'lst-rate-stale';
   severity: 'info' | 'warning' | 'critical';
   protocol: PositionProtocol;
   account: string | null;
@@ -296,7 +313,11 @@ function hhi(values: bigint[]): bigint | null {
 const ppmText = (ppm: bigint): string => `${(Number(ppm) / 10_000).toFixed(2)}%`;
 const ratioText = (ppm: bigint): string => (Number(ppm) / 1_000_000).toFixed(3);
 
-export function analyzePositions(input: readonly DefiPosition[], prices: PriceBook, options: AnalyzePositionsOptions = {}): PositionsAnalysis {
+export function analyzePositions(
+  input: readonly DefiPosition[],
+  prices: PriceBook,
+  options: AnalyzePositionsOptions = {},
+): PositionsAnalysis {
   const minHealth = options.healthFactorMinPpm ?? DEFAULT_HEALTH_FACTOR_MIN_PPM;
   const maxShare = options.maxProtocolSharePpm ?? DEFAULT_MAX_PROTOCOL_SHARE_PPM;
   const staking = input.filter((position): position is LiquidStakingPosition => position.kind === 'liquid-staking');
@@ -317,11 +338,23 @@ export function analyzePositions(input: readonly DefiPosition[], prices: PriceBo
   positions.forEach((position, index) => {
     const figure = all[index]!;
     if (figure.kind === 'unreadable' || position.kind === 'unreadable') {
-      flags.push({ kind: 'unreadable', severity: 'warning', protocol: position.protocol, account: position.account, message: `${position.protocol} account ${position.account} could not be read and is not valued: ${position.kind === 'unreadable' ? position.reason : ''}` });
+      flags.push({
+        kind: 'unreadable',
+        severity: 'warning',
+        protocol: position.protocol,
+        account: position.account,
+        message: `${position.protocol} account ${position.account} could not be read and is not valued: ${position.kind === 'unreadable' ? position.reason : ''}`,
+      });
       return;
     }
     if (figure.unpriced.length > 0) {
-      flags.push({ kind: 'price-missing', severity: 'warning', protocol: position.protocol, account: position.account, message: `no trusted price for ${figure.unpriced.join(', ')}: ${position.account} is valued without it` });
+      flags.push({
+        kind: 'price-missing',
+        severity: 'warning',
+        protocol: position.protocol,
+        account: position.account,
+        message: `no trusted price for ${figure.unpriced.join(', ')}: ${position.account} is valued without it`,
+      });
     }
     const gross = figure.kind === 'lending' ? figure.suppliedMicroUsd : figure.netMicroUsd;
     const debt = figure.kind === 'lending' ? figure.borrowedMicroUsd : 0n;
@@ -338,7 +371,13 @@ export function analyzePositions(input: readonly DefiPosition[], prices: PriceBo
       }
       const health = figure.healthFactorPpm;
       if (health !== null && health < PPM) {
-        flags.push({ kind: 'liquidatable', severity: 'critical', protocol: position.protocol, account: position.account, message: `health factor ${ratioText(health)} is below 1: ${position.account} can be liquidated now` });
+        flags.push({
+          kind: 'liquidatable',
+          severity: 'critical',
+          protocol: position.protocol,
+          account: position.account,
+          message: `health factor ${ratioText(health)} is below 1: ${position.account} can be liquidated now`,
+        });
       } else if (health !== null && health < minHealth) {
         flags.push({
           kind: 'health-low',
@@ -365,7 +404,12 @@ export function analyzePositions(input: readonly DefiPosition[], prices: PriceBo
   });
 
   const base = (options.treasuryMicroUsd ?? 0n) + assetsTotal;
-  const byProtocol: ProtocolExposure[] = [...protocols].map(([protocol, { gross, net }]) => ({ protocol, grossMicroUsd: gross, netMicroUsd: net, sharePpm: sharePpm(gross, base) }));
+  const byProtocol: ProtocolExposure[] = [...protocols].map(([protocol, { gross, net }]) => ({
+    protocol,
+    grossMicroUsd: gross,
+    netMicroUsd: net,
+    sharePpm: sharePpm(gross, base),
+  }));
   for (const exposure of byProtocol) {
     if (exposure.sharePpm !== null && exposure.sharePpm > maxShare) {
       flags.push({
@@ -377,14 +421,26 @@ export function analyzePositions(input: readonly DefiPosition[], prices: PriceBo
       });
     }
   }
-  const byAsset: AssetExposure[] = [...assets].map(([mint, { assets: value, borrowed }]) => ({ mint, symbol: prices.get(mint)?.symbol ?? null, assetsMicroUsd: value, borrowedMicroUsd: borrowed, netMicroUsd: value - borrowed }));
+  const byAsset: AssetExposure[] = [...assets].map(([mint, { assets: value, borrowed }]) => ({
+    mint,
+    symbol: prices.get(mint)?.symbol ?? null,
+    assetsMicroUsd: value,
+    borrowedMicroUsd: borrowed,
+    netMicroUsd: value - borrowed,
+  }));
 
   const thresholdBps = BigInt(options.lstDepegThresholdBps ?? DEFAULT_LST_DEPEG_THRESHOLD_BPS);
   const liquidStaking = staking.map((position) => liquidStakingFigures(position, prices, thresholdBps, options.shocks));
   for (const figure of liquidStaking) {
     const where = `${figure.symbol} (stake pool ${figure.account})`;
     if (figure.depegBps === null) {
-      flags.push({ kind: 'price-missing', severity: 'warning', protocol: figure.protocol, account: figure.account, message: `no trusted ${figure.marketPriceMicroUsd === null ? figure.symbol : 'SOL'} price: ${where} cannot be checked against its stake-pool rate` });
+      flags.push({
+        kind: 'price-missing',
+        severity: 'warning',
+        protocol: figure.protocol,
+        account: figure.account,
+        message: `no trusted ${figure.marketPriceMicroUsd === null ? figure.symbol : 'SOL'} price: ${where} cannot be checked against its stake-pool rate`,
+      });
     } else if (figure.depegged) {
       const below = figure.depegBps < 0n;
       flags.push({
@@ -396,7 +452,13 @@ export function analyzePositions(input: readonly DefiPosition[], prices: PriceBo
       });
     }
     if (figure.rateStale) {
-      flags.push({ kind: 'lst-rate-stale', severity: 'info', protocol: figure.protocol, account: figure.account, message: `${where} was last updated in an earlier epoch: its rate lags this epoch's rewards until the pool is updated` });
+      flags.push({
+        kind: 'lst-rate-stale',
+        severity: 'info',
+        protocol: figure.protocol,
+        account: figure.account,
+        message: `${where} was last updated in an earlier epoch: its rate lags this epoch's rewards until the pool is updated`,
+      });
     }
   }
 
@@ -415,12 +477,16 @@ export function analyzePositions(input: readonly DefiPosition[], prices: PriceBo
   };
 }
 
-
 /**
  * An LST at its pool rate vs its market price. market / fair per whole token =
  *   (Lc·10^Le) / ((totalLamports / supply) · 10^(decimals − 9) · Sc·10^Se), kept as an exact N / D.
  */
-export function liquidStakingFigures(position: LiquidStakingPosition, prices: PriceBook, thresholdBps: bigint = BigInt(DEFAULT_LST_DEPEG_THRESHOLD_BPS), shocks?: Readonly<Record<string, bigint>>): LiquidStakingFigures {
+export function liquidStakingFigures(
+  position: LiquidStakingPosition,
+  prices: PriceBook,
+  thresholdBps: bigint = BigInt(DEFAULT_LST_DEPEG_THRESHOLD_BPS),
+  shocks?: Readonly<Record<string, bigint>>,
+): LiquidStakingFigures {
   const { mint, decimals, amount } = position.holding;
   const { totalLamports, poolTokenSupply } = position;
   const sol = prices.get(SOL_MINT);
@@ -456,17 +522,31 @@ export function liquidStakingFigures(position: LiquidStakingPosition, prices: Pr
     solLamports,
     fairMicroUsd: solTrusted ? valueMicroUsd(solLamports, LAMPORTS_DECIMALS, solTrusted, 'down') : null,
     marketMicroUsd: lstTrusted ? valueMicroUsd(amount, decimals, lstTrusted, 'down') : null,
-    fairPriceMicroUsd: solTrusted ? valueMicroUsd(totalLamports * pow10(decimals), LAMPORTS_DECIMALS, solTrusted, 'down') / poolTokenSupply : null,
+    fairPriceMicroUsd: solTrusted
+      ? valueMicroUsd(totalLamports * pow10(decimals), LAMPORTS_DECIMALS, solTrusted, 'down') / poolTokenSupply
+      : null,
     marketPriceMicroUsd: lstTrusted ? valueMicroUsd(pow10(decimals), decimals, lstTrusted, 'down') : null,
     depegBps,
     depegged,
     rateStale: position.epoch !== null && position.lastUpdateEpoch < position.epoch,
     stressedFairMicroUsd:
-      solTrusted && solShock !== undefined ? valueMicroUsd(solLamports, LAMPORTS_DECIMALS, { mantissa: (solTrusted.mantissa * (PPM + solShock)) / PPM, exponent: solTrusted.exponent }, 'down') : null,
+      solTrusted && solShock !== undefined
+        ? valueMicroUsd(
+            solLamports,
+            LAMPORTS_DECIMALS,
+            { mantissa: (solTrusted.mantissa * (PPM + solShock)) / PPM, exponent: solTrusted.exponent },
+            'down',
+          )
+        : null,
   };
 }
 
-function stress(positions: readonly DefiPosition[], before: PositionFigures[], prices: PriceBook, shocks: Readonly<Record<string, bigint>>): NonNullable<PositionsAnalysis['stress']> {
+function stress(
+  positions: readonly DefiPosition[],
+  before: PositionFigures[],
+  prices: PriceBook,
+  shocks: Readonly<Record<string, bigint>>,
+): NonNullable<PositionsAnalysis['stress']> {
   const shocked = shockedBook(prices, shocks);
   const rows: StressedPosition[] = [];
   positions.forEach((position, index) => {
@@ -474,13 +554,34 @@ function stress(positions: readonly DefiPosition[], before: PositionFigures[], p
     if (position.kind === 'unreadable' || figure.kind === 'unreadable') return;
     if (position.kind === 'lending' && figure.kind === 'lending') {
       const after = lendingFigures(position, shocked);
-      rows.push({ account: position.account, netBeforeMicroUsd: figure.netMicroUsd, netAfterMicroUsd: after.netMicroUsd, healthBeforePpm: figure.healthFactorPpm, healthAfterPpm: after.healthFactorPpm, inRangeBefore: null, inRangeAfter: null });
+      rows.push({
+        account: position.account,
+        netBeforeMicroUsd: figure.netMicroUsd,
+        netAfterMicroUsd: after.netMicroUsd,
+        healthBeforePpm: figure.healthFactorPpm,
+        healthAfterPpm: after.healthFactorPpm,
+        inRangeBefore: null,
+        inRangeAfter: null,
+      });
     } else if (position.kind === 'liquidity' && figure.kind === 'liquidity') {
       const moved = shockLiquidity(position, shocks[position.tokenA.mint] ?? 0n, shocks[position.tokenB.mint] ?? 0n);
       const after = liquidityFigures(moved, shocked);
-      rows.push({ account: position.account, netBeforeMicroUsd: figure.netMicroUsd, netAfterMicroUsd: after.netMicroUsd, healthBeforePpm: null, healthAfterPpm: null, inRangeBefore: position.inRange, inRangeAfter: moved.inRange });
+      rows.push({
+        account: position.account,
+        netBeforeMicroUsd: figure.netMicroUsd,
+        netAfterMicroUsd: after.netMicroUsd,
+        healthBeforePpm: null,
+        healthAfterPpm: null,
+        inRangeBefore: position.inRange,
+        inRangeAfter: moved.inRange,
+      });
     }
   });
   const sum = (pick: (row: StressedPosition) => bigint) => rows.reduce((total, row) => total + pick(row), 0n);
-  return { shocks: { ...shocks }, positions: rows, netBeforeMicroUsd: sum((r) => r.netBeforeMicroUsd), netAfterMicroUsd: sum((r) => r.netAfterMicroUsd) };
+  return {
+    shocks: { ...shocks },
+    positions: rows,
+    netBeforeMicroUsd: sum((r) => r.netBeforeMicroUsd),
+    netAfterMicroUsd: sum((r) => r.netAfterMicroUsd),
+  };
 }

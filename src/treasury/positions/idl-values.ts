@@ -60,7 +60,9 @@ function zeroOf(idl: Idl, type: IdlTypeNode): unknown {
 export function camelCaseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelCaseKeys);
   if (value && typeof value === 'object' && value.constructor === Object) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()), camelCaseKeys(item)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()), camelCaseKeys(item)]),
+    );
   }
   return value;
 }
@@ -68,7 +70,8 @@ export function camelCaseKeys(value: unknown): unknown {
 /** A complete zero value of a named IDL type (struct fields zeroed, enums at their first variant). */
 export function zeroOfDefined(idl: Idl, name: string): Record<string, unknown> {
   const definition = idl.types?.find((candidate) => candidate.name === name);
-  if (!definition) throw new StewardError('INTERNAL', `IDL ${idl.metadata.name} has no type ${name}`, { context: { idl: idl.metadata.name, type: name } });
+  if (!definition)
+    throw new StewardError('INTERNAL', `IDL ${idl.metadata.name} has no type ${name}`, { context: { idl: idl.metadata.name, type: name } });
   const type = definition.type as { kind: string; fields?: Array<{ name: string; type: IdlTypeNode }>; variants?: Array<{ name: string }> };
   if (type.kind === 'struct') return Object.fromEntries((type.fields ?? []).map((field) => [field.name, zeroOf(idl, field.type)]));
   if (type.kind === 'enum') {
@@ -76,7 +79,9 @@ export function zeroOfDefined(idl: Idl, name: string): Record<string, unknown> {
     if (!first) throw new StewardError('INTERNAL', `IDL enum ${name} has no variants`, { context: { type: name } });
     return { [first.name]: {} };
   }
-  throw new StewardError('INTERNAL', `IDL type ${name} is a ${type.kind}, not a struct or enum`, { context: { type: name, kind: type.kind } });
+  throw new StewardError('INTERNAL', `IDL type ${name} is a ${type.kind}, not a struct or enum`, {
+    context: { type: name, kind: type.kind },
+  });
 }
 
 const I80F48_FRACTION_BITS = 48n;
@@ -115,7 +120,7 @@ export function i80f48RawToPpm(raw: bigint): bigint {
 export function i80f48MulToUnits(sharesRaw: bigint, valueRaw: bigint): bigint {
   const product = sharesRaw * valueRaw;
   const shift = I80F48_FRACTION_BITS * 2n;
-  return product >= 0n ? product >> shift : -((-product) >> shift);
+  return product >= 0n ? product >> shift : -(-product >> shift);
 }
 
 interface AccountLayoutEntry {

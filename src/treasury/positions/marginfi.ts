@@ -10,7 +10,11 @@ import { readFileSync } from 'node:fs';
 import anchor, { type Idl } from '@coral-xyz/anchor';
 import { PublicKey } from '@solana/web3.js';
 import { encodeAccount, i80f48Bytes, i80f48MulToUnits, i80f48Raw, i80f48RawToPpm, ppmToI80f48Raw, zeroOfDefined } from './idl-values.js';
-import { readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as PositionRpc } from '../../chain/account-reader.js';
+import {
+  readMultipleAccounts as multipleAccounts,
+  readProgramAccounts as programAccounts,
+  type AccountReader as PositionRpc,
+} from '../../chain/account-reader.js';
 import type { DefiPosition, LendingLeg, UnreadablePosition } from './types.js';
 import { StewardError } from '../../errors/index.js';
 
@@ -32,7 +36,8 @@ interface StructLayout {
 function offsetOf(account: string, field: string): number {
   const layout = (coder as unknown as { accountLayouts: Map<string, { layout: StructLayout }> }).accountLayouts.get(account)?.layout;
   const offset = layout?.offsetOf(field);
-  if (offset === undefined) throw new StewardError('INTERNAL', `MarginFi IDL: ${account}.${field} has no fixed offset`, { context: { account, field } });
+  if (offset === undefined)
+    throw new StewardError('INTERNAL', `MarginFi IDL: ${account}.${field} has no fixed offset`, { context: { account, field } });
   return DISCRIMINATOR_SIZE + offset;
 }
 /** Where the authority sits in a MarginfiAccount, from the IDL layout (the getProgramAccounts filter). */
@@ -73,9 +78,13 @@ interface DecodedBank {
 }
 
 function decode<T>(name: string, expectedSize: number, data: Buffer): { ok: true; value: T } | { ok: false; reason: string } {
-  if (!coder.accountDiscriminator(name).equals(data.subarray(0, DISCRIMINATOR_SIZE))) return { ok: false, reason: `not a MarginFi ${name} (discriminator differs)` };
+  if (!coder.accountDiscriminator(name).equals(data.subarray(0, DISCRIMINATOR_SIZE)))
+    return { ok: false, reason: `not a MarginFi ${name} (discriminator differs)` };
   if (data.length !== expectedSize) {
-    return { ok: false, reason: `MarginFi ${name} of ${data.length} bytes, this reader decodes the ${expectedSize}-byte layout of marginfi 0.1.8 (a newer or older account version)` };
+    return {
+      ok: false,
+      reason: `MarginFi ${name} of ${data.length} bytes, this reader decodes the ${expectedSize}-byte layout of marginfi 0.1.8 (a newer or older account version)`,
+    };
   }
   try {
     return { ok: true, value: coder.decode<T>(name, data) };
@@ -116,27 +125,46 @@ function unreadable(account: string, owner: string | null, reason: string): Unre
   return { kind: 'unreadable', protocol: 'marginfi', account, owner, reason };
 }
 
-function toPosition(owner: string, address: string, account: DecodedAccount, banks: Map<string, { owner: PublicKey; data: Buffer } | null>): DefiPosition {
+function toPosition(
+  owner: string,
+  address: string,
+  account: DecodedAccount,
+  banks: Map<string, { owner: PublicKey; data: Buffer } | null>,
+): DefiPosition {
   const legs: LendingLeg[] = [];
   for (const balance of account.lending_account.balances) {
     if (balance.active === 0) continue;
     const bankAddress = balance.bank_pk.toBase58();
     const info = banks.get(bankAddress);
     if (!info) return unreadable(address, owner, `its bank ${bankAddress} does not exist`);
-    if (!info.owner.equals(MARGINFI_PROGRAM_ID)) return unreadable(address, owner, `its bank ${bankAddress} is not owned by the MarginFi program`);
+    if (!info.owner.equals(MARGINFI_PROGRAM_ID))
+      return unreadable(address, owner, `its bank ${bankAddress} is not owned by the MarginFi program`);
     const bank = decode<DecodedBank>(BANK, MARGINFI_BANK_SIZE, info.data);
     if (!bank.ok) return unreadable(address, owner, `its bank ${bankAddress}: ${bank.reason}`);
-    if (!bank.value.group.equals(account.group)) return unreadable(address, owner, `its bank ${bankAddress} belongs to another MarginFi group`);
+    if (!bank.value.group.equals(account.group))
+      return unreadable(address, owner, `its bank ${bankAddress} belongs to another MarginFi group`);
     const { config } = bank.value;
     const common = { mint: bank.value.mint.toBase58(), decimals: bank.value.mint_decimals, market: bankAddress };
     const supplied = i80f48MulToUnits(i80f48Raw(balance.asset_shares.value), i80f48Raw(bank.value.asset_share_value.value));
     const borrowed = i80f48MulToUnits(i80f48Raw(balance.liability_shares.value), i80f48Raw(bank.value.liability_share_value.value));
     if (supplied < 0n || borrowed < 0n) return unreadable(address, owner, `negative shares in bank ${bankAddress}`);
     if (supplied > 0n) {
-      legs.push({ ...common, side: 'supply', amount: supplied, maintWeightPpm: i80f48RawToPpm(i80f48Raw(config.asset_weight_maint.value)), initWeightPpm: i80f48RawToPpm(i80f48Raw(config.asset_weight_init.value)) });
+      legs.push({
+        ...common,
+        side: 'supply',
+        amount: supplied,
+        maintWeightPpm: i80f48RawToPpm(i80f48Raw(config.asset_weight_maint.value)),
+        initWeightPpm: i80f48RawToPpm(i80f48Raw(config.asset_weight_init.value)),
+      });
     }
     if (borrowed > 0n) {
-      legs.push({ ...common, side: 'borrow', amount: borrowed, maintWeightPpm: i80f48RawToPpm(i80f48Raw(config.liability_weight_maint.value)), initWeightPpm: i80f48RawToPpm(i80f48Raw(config.liability_weight_init.value)) });
+      legs.push({
+        ...common,
+        side: 'borrow',
+        amount: borrowed,
+        maintWeightPpm: i80f48RawToPpm(i80f48Raw(config.liability_weight_maint.value)),
+        initWeightPpm: i80f48RawToPpm(i80f48Raw(config.liability_weight_init.value)),
+      });
     }
   }
   const flags = BigInt(account.account_flags.toString());
@@ -196,7 +224,10 @@ export function sharesFor(amount: bigint, shareValuePpm: bigint): bigint {
 }
 
 export function encodeMarginfiAccount(fields: { group: PublicKey; authority: PublicKey; balances: MarginfiBalanceFields[] }): Buffer {
-  if (fields.balances.length > 16) throw new StewardError('ARGUMENT_INVALID', `a MarginfiAccount holds at most 16 balances, not ${fields.balances.length}`, { context: { balances: fields.balances.length } });
+  if (fields.balances.length > 16)
+    throw new StewardError('ARGUMENT_INVALID', `a MarginfiAccount holds at most 16 balances, not ${fields.balances.length}`, {
+      context: { balances: fields.balances.length },
+    });
   const account = zeroOfDefined(MARGINFI_IDL, ACCOUNT);
   account.group = fields.group;
   account.authority = fields.authority;

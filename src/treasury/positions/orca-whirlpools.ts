@@ -26,7 +26,11 @@ import {
 } from '@orca-so/whirlpools-sdk';
 import { derivedAddress } from '../../chain/derived-address.js';
 import { BN, camelCaseKeys, encodeAccount, zeroOfDefined } from './idl-values.js';
-import { readMultipleAccounts as multipleAccounts, readProgramAccounts as programAccounts, type AccountReader as PositionRpc } from '../../chain/account-reader.js';
+import {
+  readMultipleAccounts as multipleAccounts,
+  readProgramAccounts as programAccounts,
+  type AccountReader as PositionRpc,
+} from '../../chain/account-reader.js';
 import type { DefiPosition, UnreadablePosition } from './types.js';
 import { StewardError } from '../../errors/index.js';
 
@@ -40,9 +44,11 @@ function unreadable(account: string, owner: string | null, reason: string): Unre
 
 /** Discriminator and exact size first, so a newer layout is reported, never decoded by guesswork. */
 function checkLayout(name: AccountName, data: Buffer): string | null {
-  if (!WHIRLPOOL_CODER.accountDiscriminator(name).equals(data.subarray(0, 8))) return `not a Whirlpools ${name} account (discriminator differs)`;
+  if (!WHIRLPOOL_CODER.accountDiscriminator(name).equals(data.subarray(0, 8)))
+    return `not a Whirlpools ${name} account (discriminator differs)`;
   const size = getAccountSize(name);
-  if (data.length !== size) return `Whirlpools ${name} of ${data.length} bytes, this reader decodes the ${size}-byte layout (a newer or older account version)`;
+  if (data.length !== size)
+    return `Whirlpools ${name} of ${data.length} bytes, this reader decodes the ${size}-byte layout (a newer or older account version)`;
   return null;
 }
 
@@ -52,10 +58,18 @@ export async function readWhirlpoolPositions(rpc: PositionRpc, owners: readonly 
   // 1. Single-unit token accounts of the owners: the candidate position NFTs.
   const found = await Promise.all(
     owners.flatMap((owner) => [
-      programAccounts(rpc, TOKEN_PROGRAM_ID, [{ dataSize: TOKEN_ACCOUNT_SIZE }, { memcmp: { offset: TOKEN_ACCOUNT_OWNER_OFFSET, bytes: owner } }], `SPL Token accounts of ${owner} (position NFTs)`).then(
-        (accounts) => ({ owner, accounts }),
-      ),
-      programAccounts(rpc, TOKEN_2022_PROGRAM_ID, [{ memcmp: { offset: TOKEN_ACCOUNT_OWNER_OFFSET, bytes: owner } }], `Token-2022 accounts of ${owner} (position NFTs)`).then((accounts) => ({
+      programAccounts(
+        rpc,
+        TOKEN_PROGRAM_ID,
+        [{ dataSize: TOKEN_ACCOUNT_SIZE }, { memcmp: { offset: TOKEN_ACCOUNT_OWNER_OFFSET, bytes: owner } }],
+        `SPL Token accounts of ${owner} (position NFTs)`,
+      ).then((accounts) => ({ owner, accounts })),
+      programAccounts(
+        rpc,
+        TOKEN_2022_PROGRAM_ID,
+        [{ memcmp: { offset: TOKEN_ACCOUNT_OWNER_OFFSET, bytes: owner } }],
+        `Token-2022 accounts of ${owner} (position NFTs)`,
+      ).then((accounts) => ({
         owner,
         accounts,
       })),
@@ -74,7 +88,11 @@ export async function readWhirlpoolPositions(rpc: PositionRpc, owners: readonly 
   if (candidates.size === 0) return [];
 
   // 2. Position accounts: a candidate without one is an ordinary NFT.
-  const positionInfos = await multipleAccounts(rpc, [...candidates.values()].map((c) => c.position), 'Whirlpools positions');
+  const positionInfos = await multipleAccounts(
+    rpc,
+    [...candidates.values()].map((c) => c.position),
+    'Whirlpools positions',
+  );
   const results: DefiPosition[] = [];
   const positions: Array<{ owner: string; address: PublicKey; data: PositionData }> = [];
   for (const [address, candidate] of candidates) {
@@ -87,7 +105,13 @@ export async function readWhirlpoolPositions(rpc: PositionRpc, owners: readonly 
       continue;
     }
     if (!data.positionMint.equals(candidate.mint)) {
-      results.push(unreadable(address, candidate.owner, `Position names mint ${data.positionMint.toBase58()}, not the NFT ${candidate.mint.toBase58()} it was derived from`));
+      results.push(
+        unreadable(
+          address,
+          candidate.owner,
+          `Position names mint ${data.positionMint.toBase58()}, not the NFT ${candidate.mint.toBase58()} it was derived from`,
+        ),
+      );
       continue;
     }
     positions.push({ owner: candidate.owner, address: candidate.position, data });
@@ -95,7 +119,11 @@ export async function readWhirlpoolPositions(rpc: PositionRpc, owners: readonly 
   if (positions.length === 0) return results;
 
   // 3. Their pools.
-  const poolInfos = await multipleAccounts(rpc, positions.map((p) => p.data.whirlpool), 'Whirlpools pools');
+  const poolInfos = await multipleAccounts(
+    rpc,
+    positions.map((p) => p.data.whirlpool),
+    'Whirlpools pools',
+  );
   const pools = new Map<string, WhirlpoolData | string>();
   for (const [address, info] of poolInfos) {
     if (!info || !info.owner.equals(WHIRLPOOL_PROGRAM_ID)) {
@@ -112,8 +140,10 @@ export async function readWhirlpoolPositions(rpc: PositionRpc, owners: readonly 
     const pool = pools.get(data.whirlpool.toBase58());
     if (pool === undefined || typeof pool === 'string') return null;
     const arrayOf = (tick: number) =>
-      derivedAddress(`orca-tick-array-of:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${data.whirlpool.toBase58()}:${pool.tickSpacing}:${tick}`, () =>
-        PDAUtil.getTickArrayFromTickIndex(tick, pool.tickSpacing, data.whirlpool, WHIRLPOOL_PROGRAM_ID).publicKey);
+      derivedAddress(
+        `orca-tick-array-of:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${data.whirlpool.toBase58()}:${pool.tickSpacing}:${tick}`,
+        () => PDAUtil.getTickArrayFromTickIndex(tick, pool.tickSpacing, data.whirlpool, WHIRLPOOL_PROGRAM_ID).publicKey,
+      );
     return { pool, lower: arrayOf(data.tickLowerIndex), upper: arrayOf(data.tickUpperIndex) };
   });
   const extra = edges.flatMap((edge) => (edge ? [edge.lower, edge.upper, edge.pool.tokenMintA, edge.pool.tokenMintB] : []));
@@ -264,7 +294,9 @@ export function encodeTickArray(fields: { whirlpool: PublicKey; startTick: numbe
   for (const tick of fields.ticks) {
     const offset = (tick.index - fields.startTick) / fields.tickSpacing;
     if (!Number.isInteger(offset) || offset < 0 || offset >= ticks.length) {
-      throw new StewardError('ARGUMENT_INVALID', `tick ${tick.index} is not in the array starting at ${fields.startTick}`, { context: { tick: tick.index, start: fields.startTick } });
+      throw new StewardError('ARGUMENT_INVALID', `tick ${tick.index} is not in the array starting at ${fields.startTick}`, {
+        context: { tick: tick.index, start: fields.startTick },
+      });
     }
     ticks[offset] = {
       ...ticks[offset],
@@ -282,12 +314,18 @@ export function encodeTickArray(fields: { whirlpool: PublicKey; startTick: numbe
 export function tickArrayFor(whirlpool: PublicKey, tick: number, tickSpacing: number): { start: number; address: PublicKey } {
   const ticksInArray = 88 * tickSpacing;
   const start = Math.floor(tick / ticksInArray) * ticksInArray;
-  const address = derivedAddress(`orca-tick-array:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${whirlpool.toBase58()}:${start}`, () => PDAUtil.getTickArray(WHIRLPOOL_PROGRAM_ID, whirlpool, start).publicKey);
+  const address = derivedAddress(
+    `orca-tick-array:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${whirlpool.toBase58()}:${start}`,
+    () => PDAUtil.getTickArray(WHIRLPOOL_PROGRAM_ID, whirlpool, start).publicKey,
+  );
   return { start, address };
 }
 
 export function positionAddress(positionMint: PublicKey): PublicKey {
-  return derivedAddress(`orca-position:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${positionMint.toBase58()}`, () => PDAUtil.getPosition(WHIRLPOOL_PROGRAM_ID, positionMint).publicKey);
+  return derivedAddress(
+    `orca-position:${WHIRLPOOL_PROGRAM_ID.toBase58()}:${positionMint.toBase58()}`,
+    () => PDAUtil.getPosition(WHIRLPOOL_PROGRAM_ID, positionMint).publicKey,
+  );
 }
 
 /** The tick at or below √price × 2^64, by Orca's own price math. */

@@ -12,8 +12,13 @@ import { readWhirlpoolPositions } from './orca-whirlpools.js';
 import { readStakePoolPositions } from './spl-stake-pool.js';
 import type { DefiPosition, ReadPositionsParams, ReadPositionsResult } from './types.js';
 
-export async function readPositions(connection: Connection, params: ReadPositionsParams & { reader?: AccountReader | undefined }): Promise<ReadPositionsResult> {
-  const rpc = params.reader ? shareReader(params.reader) : createAccountReader(connection, { commitment: params.commitment ?? 'confirmed' });
+export async function readPositions(
+  connection: Connection,
+  params: ReadPositionsParams & { reader?: AccountReader | undefined },
+): Promise<ReadPositionsResult> {
+  const rpc = params.reader
+    ? shareReader(params.reader)
+    : createAccountReader(connection, { commitment: params.commitment ?? 'confirmed' });
   const results = await Promise.all([
     readMarginfiPositions(rpc, params.owners),
     readWhirlpoolPositions(rpc, params.owners),

@@ -37,7 +37,9 @@ export function stakePoolHoldings(
   const holdings: StakePoolHolding[] = [];
   for (const [symbol, entry] of Object.entries(tokens)) {
     if (entry.stakePool === undefined || entry.mint === 'native') continue;
-    const amount = snapshot.tokenAccounts.filter((account) => account.mint === entry.mint).reduce((sum, account) => sum + account.amount, 0n);
+    const amount = snapshot.tokenAccounts
+      .filter((account) => account.mint === entry.mint)
+      .reduce((sum, account) => sum + account.amount, 0n);
     if (amount > 0n) holdings.push({ symbol, mint: entry.mint, decimals: entry.decimals, amount, pool: entry.stakePool });
   }
   return holdings;
@@ -101,10 +103,16 @@ function decodeHolding(
   const where = `stake pool ${holding.pool} (${holding.symbol})`;
   if (!info) return unreadable(holding.pool, `${where} does not exist on this cluster; check tokens.${holding.symbol}.stakePool`);
   if (!programIds.some((program) => program.equals(info.owner))) {
-    return unreadable(holding.pool, `${where} is owned by ${info.owner.toBase58()}, not the SPL stake pool program ${programIds.map((p) => p.toBase58()).join(' or ')}`);
+    return unreadable(
+      holding.pool,
+      `${where} is owned by ${info.owner.toBase58()}, not the SPL stake pool program ${programIds.map((p) => p.toBase58()).join(' or ')}`,
+    );
   }
   if (info.data.length !== STAKE_POOL_ACCOUNT_SIZE) {
-    return unreadable(holding.pool, `${where} holds ${info.data.length} bytes where StakePoolLayout expects ${STAKE_POOL_ACCOUNT_SIZE}: another version of the stake pool program, not decoded`);
+    return unreadable(
+      holding.pool,
+      `${where} holds ${info.data.length} bytes where StakePoolLayout expects ${STAKE_POOL_ACCOUNT_SIZE}: another version of the stake pool program, not decoded`,
+    );
   }
   let pool: StakePool;
   try {
@@ -116,7 +124,10 @@ function decodeHolding(
     return unreadable(holding.pool, `${where} has account type ${pool.accountType}, not a stake pool (1)`);
   }
   if (pool.poolMint.toBase58() !== holding.mint) {
-    return unreadable(holding.pool, `${where} mints ${pool.poolMint.toBase58()}, not ${holding.mint}; the configured pool belongs to another token`);
+    return unreadable(
+      holding.pool,
+      `${where} mints ${pool.poolMint.toBase58()}, not ${holding.mint}; the configured pool belongs to another token`,
+    );
   }
   const poolTokenSupply = big(pool.poolTokenSupply);
   if (poolTokenSupply === 0n) return unreadable(holding.pool, `${where} has no pool tokens outstanding: no exchange rate`);
@@ -152,7 +163,10 @@ export interface StakePoolFields {
 /** A stake pool account (611 bytes) written with StakePoolLayout, for the demo and tests. */
 export function encodeStakePool(fields: StakePoolFields): Buffer {
   const key = (value: PublicKey | undefined) => value ?? PublicKey.default;
-  const fee = (numerator: bigint, denominator: bigint) => ({ numerator: new BN(numerator.toString()), denominator: new BN(denominator.toString()) });
+  const fee = (numerator: bigint, denominator: bigint) => ({
+    numerator: new BN(numerator.toString()),
+    denominator: new BN(denominator.toString()),
+  });
   const zeroFee = fee(0n, 0n);
   // None is null: buffer-layout skips undefined fields without advancing correctly.
   const pool = {

@@ -17,7 +17,8 @@
   function busy() {
     if (submitting) return true;
     var active = document.activeElement;
-    if (active && (active.tagName === 'INPUT' || active.tagName === 'TEXTAREA') && active.value !== '' && active.type !== 'hidden') return true;
+    if (active && (active.tagName === 'INPUT' || active.tagName === 'TEXTAREA') && active.value !== '' && active.type !== 'hidden')
+      return true;
     return false;
   }
   if (window.EventSource) {
@@ -47,8 +48,12 @@
   if (data && target && window.uPlot) {
     var series = JSON.parse(data.textContent || '[]');
     if (series.length > 0) {
-      var xs = series.map(function (p) { return p[0]; });
-      var ys = series.map(function (p) { return p[1]; });
+      var xs = series.map(function (p) {
+        return p[0];
+      });
+      var ys = series.map(function (p) {
+        return p[1];
+      });
       new window.uPlot(
         {
           width: Math.min(760, target.clientWidth || 760),
@@ -57,7 +62,7 @@
           axes: [{}, { size: 80 }],
         },
         [xs, ys],
-        target
+        target,
       );
       target.setAttribute('data-points', String(series.length));
     }
