@@ -52,7 +52,8 @@ describe('steward observe', () => {
       };
     };
     expect(json.id).toBe(2);
-    expect(json.cluster).toBe('embedded');
+    // Observations are kept per chain: the embedded chain's key carries its identity (genesis hash).
+    expect(json.cluster).toMatch(/^embedded:[0-9a-f]{16}$/);
     // five treasury token accounts and the two Orca position NFTs it holds
     expect(parseSnapshot(json.snapshot).tokenAccounts).toHaveLength(7);
     expect(json.analysis.changes).toMatchObject({ newAccounts: [], vanishedAccounts: [] });
