@@ -79,6 +79,8 @@ export interface ExecuteFencedParams {
   now: () => Date;
   confirmWith?: ConfirmEndpoint | undefined;
   signal?: AbortSignal | undefined;
+  /** The treasury's Squads multisig (agent file `treasury.squads.multisig`), if it is a Squads vault. */
+  squadsMultisig?: string | null | undefined;
 }
 
 /** Journal states of an action that is in flight but has no signed transaction yet. */
@@ -118,7 +120,7 @@ export async function executeFenced(
       mode: outcome.state === 'proposed' ? 'dry-run' : 'execute',
       context: { ...context, now: params.now().getTime() },
       now: params.now,
-      ...(params.confirmWith ? { options: { confirmWith: params.confirmWith } } : {}),
+      options: { confirmWith: params.confirmWith, squadsMultisig: params.squadsMultisig ?? null },
     });
   } catch (error) {
     // Failed before anything was signed (a route server down, an RPC error).

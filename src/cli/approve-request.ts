@@ -114,7 +114,7 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
     action: id,
     mode: 'execute',
     context,
-    options: { confirmWith: confirmEndpoint(settings) },
+    options: { confirmWith: confirmEndpoint(settings), squadsMultisig: agent.treasury.squads?.multisig ?? null },
   });
   return {
     kind: 'executed',

@@ -54,6 +54,8 @@ export interface ExecuteOptions {
   confirm?: Partial<ConfirmOptions>;
   /** Jupiter swap API base URL (default https://lite-api.jup.ag/swap/v1) and fetch. */
   jupiter?: { baseUrl?: string; fetch?: typeof fetch };
+  /** The treasury's Squads multisig, when it is a Squads vault (agent file `treasury.squads.multisig`). */
+  squadsMultisig?: string | null | undefined;
   /** Lamports the agent keeps for fees out of its SOL float (default 0.01 SOL). */
   solFeeReserveLamports?: bigint;
   /** Rounds of read → simulate → read again while treasury accounts move meanwhile, before refusing (default 3). */
@@ -189,6 +191,7 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
     context: params.context,
     retry,
     jupiter: { baseUrl: options.jupiter?.baseUrl ?? 'https://lite-api.jup.ag/swap/v1', fetch: options.jupiter?.fetch ?? fetch },
+    squadsMultisig: options.squadsMultisig ?? null,
     solFeeReserveLamports: options.solFeeReserveLamports ?? 10_000_000n,
   };
   const built = await build(resolved, buildCtx);

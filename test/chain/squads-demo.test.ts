@@ -110,6 +110,7 @@ describe.skipIf(!squadsProgram)(`the demo DAO's Squads vault ${NO_SQUADS_PROGRAM
       },
       retry: defaultRetryOptions,
       jupiter: { baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('not used')) },
+      squadsMultisig: DEMO_SQUADS_ADDRESSES.multisig.toBase58(),
       solFeeReserveLamports: 0n,
     };
     const transfer = (amount: bigint) =>

@@ -75,6 +75,7 @@ describe.skipIf(!squadsProgram)(`Squads v4 spending limits on the real program $
     context: { now: Date.now(), prices: {}, spent: {}, balances: {}, treasuryAddresses: new Set(treasury), paused: false },
     retry: defaultRetryOptions,
     jupiter: { baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('not used')) },
+    squadsMultisig: sq.multisig.toBase58(),
     solFeeReserveLamports: 0n,
   });
   const programError = (result: Awaited<ReturnType<SquadsChain['trySend']>>) =>

@@ -164,6 +164,7 @@ export class ToolSession {
           policy: this.policy,
           now: runtime.now,
           confirmWith: runtime.confirmWith,
+          squadsMultisig: this.agent.treasury.squads?.multisig ?? null,
           signal: this.params.signal,
         },
         outcome,

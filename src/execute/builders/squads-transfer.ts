@@ -25,22 +25,24 @@ import { decodeTokenAccount, getMultipleAccounts } from './token-accounts.js';
 
 /** SpendingLimit: discriminator 8, multisig 32, create key 32, vault index 1, then the mint. */
 const MINT_OFFSET = 73;
-/**
- * Then amount 8, period 1, remaining 8, last reset 8, bump 1, the members' length 4: the first
- * member. `steward grant --squads` makes limits whose only member is the agent (another member is
- * a drift flag), so the listing asks for limits whose first member is the agent key: a handful on
- * any cluster, instead of every spending limit of the mint across all multisigs, for every transfer.
- */
-const FIRST_MEMBER_OFFSET = 135;
+/** SpendingLimit: the multisig right after the discriminator. */
+const MULTISIG_OFFSET = 8;
 
+/**
+ * The agent's spending limits of `mint` in the treasury's own multisig (the agent file's
+ * `treasury.squads`): one listing filtered to that multisig and mint, and the Clock for the
+ * program's reset. Without a multisig nothing is read: the treasury is no Squads vault.
+ */
 export async function findAgentSpendingLimits(ctx: BuildContext, mint: PublicKey): Promise<{ limits: SquadsSpendingLimit[]; now: bigint }> {
+  if (!ctx.squadsMultisig) return { limits: [], now: 0n };
+  const multisig = ctx.squadsMultisig;
   const accounts = await rpcCall('getProgramAccounts', ctx.endpoint, () =>
     ctx.connection.getProgramAccounts(SQUADS_PROGRAM_ID, {
       commitment: 'confirmed',
       filters: [
         { memcmp: { offset: 0, bytes: bs58.encode(Buffer.from(squads.generated.spendingLimitDiscriminator)) } },
+        { memcmp: { offset: MULTISIG_OFFSET, bytes: multisig } },
         { memcmp: { offset: MINT_OFFSET, bytes: mint.toBase58() } },
-        { memcmp: { offset: FIRST_MEMBER_OFFSET, bytes: ctx.agent.toBase58() } },
       ],
     }),
   );

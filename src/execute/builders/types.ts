@@ -15,6 +15,11 @@ export interface BuildContext {
   retry: RetryOptions;
   /** Jupiter-compatible swap API (swap builder only). */
   jupiter: { baseUrl: string; fetch: typeof fetch };
+  /**
+   * The treasury's Squads multisig (the agent file's `treasury.squads.multisig`): transfers first
+   * look for the agent's spending limits in it. Null: no Squads vault, nothing is looked up.
+   */
+  squadsMultisig: string | null;
   /** Lamports the agent keeps for fees when it spends its SOL float. */
   solFeeReserveLamports: bigint;
 }
