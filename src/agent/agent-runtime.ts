@@ -32,6 +32,8 @@ export interface AgentRuntime {
   reportsDir: string;
   /** Second RPC endpoint that must agree before a sent transaction is settled. */
   confirmWith?: ConfirmEndpoint | undefined;
+  /** Jupiter-compatible swap API the swap builder uses (STEWARD_JUPITER_URL). */
+  jupiterUrl?: string | undefined;
 }
 
 export type EffectiveMode = AgentConfig['mode'];

@@ -81,6 +81,8 @@ export interface ExecuteFencedParams {
   signal?: AbortSignal | undefined;
   /** The treasury's Squads multisig (agent file `treasury.squads.multisig`), if it is a Squads vault. */
   squadsMultisig?: string | null | undefined;
+  /** Jupiter-compatible swap API (STEWARD_JUPITER_URL); the executor's default otherwise. */
+  jupiterUrl?: string | undefined;
 }
 
 /** Journal states of an action that is in flight but has no signed transaction yet. */
@@ -120,7 +122,11 @@ export async function executeFenced(
       mode: outcome.state === 'proposed' ? 'dry-run' : 'execute',
       context: { ...context, now: params.now().getTime() },
       now: params.now,
-      options: { confirmWith: params.confirmWith, squadsMultisig: params.squadsMultisig ?? null },
+      options: {
+        confirmWith: params.confirmWith,
+        squadsMultisig: params.squadsMultisig ?? null,
+        ...(params.jupiterUrl ? { jupiter: { baseUrl: params.jupiterUrl } } : {}),
+      },
     });
   } catch (error) {
     // Failed before anything was signed (a route server down, an RPC error).

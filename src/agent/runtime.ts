@@ -63,6 +63,7 @@ export function createRuntime(options: CreateRuntimeOptions): OwnedRuntime {
     now: options.now ?? (() => new Date()),
     reportsDir: options.settings.reportsDir,
     confirmWith: options.confirmWith,
+    jupiterUrl: options.settings.jupiterUrl,
     model: (agent: AgentConfig) => {
       let model = models.get(agent.name);
       if (!model) {

@@ -143,6 +143,7 @@ async function fenceAndExecute(task: RunTaskContext, proposed: Parameters<typeof
           policy,
           now: runtime.now,
           confirmWith: runtime.confirmWith,
+          jupiterUrl: runtime.jupiterUrl,
           squadsMultisig: agent.treasury.squads?.multisig ?? null,
           signal: options.signal,
         },

@@ -114,7 +114,11 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
     action: id,
     mode: 'execute',
     context,
-    options: { confirmWith: confirmEndpoint(settings), squadsMultisig: agent.treasury.squads?.multisig ?? null },
+    options: {
+      confirmWith: confirmEndpoint(settings),
+      squadsMultisig: agent.treasury.squads?.multisig ?? null,
+      jupiter: { baseUrl: settings.jupiterUrl },
+    },
   });
   return {
     kind: 'executed',

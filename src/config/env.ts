@@ -10,6 +10,10 @@ export const ENV_VARS = {
     default: '',
     help: 'a second RPC endpoint that must agree before a sent transaction is settled (landed or expired)',
   },
+  STEWARD_JUPITER_URL: {
+    default: 'https://lite-api.jup.ag/swap/v1',
+    help: 'Jupiter-compatible swap API the swap builder asks for quotes and swap instructions',
+  },
   STEWARD_KEYPAIR: { default: '', help: 'path to the agent keypair (Solana CLI JSON) when an agent file names none' },
   STEWARD_MODEL: { default: '', help: 'local GGUF path or hf: URI used when an agent names no model' },
   STEWARD_OPENAI_BASE_URL: { default: '', help: 'OpenAI-compatible endpoint used when an agent names no model' },
@@ -32,6 +36,8 @@ export interface Settings {
   rpcUrl: string;
   /** Second RPC endpoint for settling sent transactions; '' for none. */
   confirmUrl: string;
+  /** Jupiter-compatible swap API (quotes and swap instructions). */
+  jupiterUrl: string;
   keypair: string;
   model: string;
   openaiBaseUrl: string;
@@ -60,6 +66,7 @@ export function resolveSettings(flags: Partial<Settings> = {}, env: NodeJS.Proce
   return {
     rpcUrl: pick(flags.rpcUrl, 'STEWARD_RPC_URL'),
     confirmUrl: pick(flags.confirmUrl, 'STEWARD_CONFIRM_URL'),
+    jupiterUrl: pick(flags.jupiterUrl, 'STEWARD_JUPITER_URL'),
     keypair: pick(flags.keypair, 'STEWARD_KEYPAIR'),
     model: pick(flags.model, 'STEWARD_MODEL'),
     openaiBaseUrl: pick(flags.openaiBaseUrl, 'STEWARD_OPENAI_BASE_URL'),

@@ -177,7 +177,8 @@ async function openWorld(): Promise<World> {
   injectAllowance(demo.running.chain, DEMO.treasuryTokenAccounts.USDT, DEMO.agent, 1_000_000_000_000n);
   const connection = createConnection(demo.running.url, { wsUrl: demo.running.wsUrl });
   const store = openStore(join(tempDir('steward-adversary-'), 'steward.db'));
-  const settings = { ...resolveSettings({}), reportsDir: tempDir('steward-adversary-reports-') };
+  // Swaps ask a local port that refuses at once, never the real Jupiter API: nothing here reaches the network.
+  const settings = { ...resolveSettings({}), jupiterUrl: OFFLINE_JUPITER, reportsDir: tempDir('steward-adversary-reports-') };
   const runtime = createRuntime({
     db: store.db,
     cluster: { connection, label: 'embedded (adversary test)', demo: null, close: async () => undefined },
@@ -200,6 +201,8 @@ async function openWorld(): Promise<World> {
   };
 }
 
+/** A Jupiter base URL that fetch refuses at once (port 9 is on its blocked list): swaps fail without touching the network. */
+const OFFLINE_JUPITER = 'http://127.0.0.1:9';
 /**
  * A runtime on the world's chain and journal whose model is the generated random-weights GGUF of
  * `seed`; with `contextLength`, a model written with that context (a tool agent's prompt, tool
@@ -216,7 +219,7 @@ async function seededRuntime(world: World, seed: number, contextLength?: number)
   return createRuntime({
     db: world.store.db,
     cluster: { connection: world.connection, label: 'embedded (adversary test)', demo: null, close: async () => undefined },
-    settings: { ...resolveSettings({}), model: path, reportsDir: tempDir('steward-adversary-model-') },
+    settings: { ...resolveSettings({}), jupiterUrl: OFFLINE_JUPITER, model: path, reportsDir: tempDir('steward-adversary-model-') },
     logger: silentLogger,
     signer: demoKeypair('agent'),
   });

@@ -33,7 +33,7 @@ export interface TreasuryObservation {
 export interface ToolSessionParams {
   runtime: Pick<
     AgentRuntime,
-    'db' | 'connection' | 'clusterKey' | 'clusterName' | 'clusterEndpoint' | 'embedded' | 'now' | 'signer' | 'confirmWith'
+    'db' | 'connection' | 'clusterKey' | 'clusterName' | 'clusterEndpoint' | 'embedded' | 'now' | 'signer' | 'confirmWith' | 'jupiterUrl'
   >;
   agent: AgentConfig;
   policy: PolicyConfig;
@@ -164,6 +164,7 @@ export class ToolSession {
           policy: this.policy,
           now: runtime.now,
           confirmWith: runtime.confirmWith,
+          jupiterUrl: runtime.jupiterUrl,
           squadsMultisig: this.agent.treasury.squads?.multisig ?? null,
           signal: this.params.signal,
         },
