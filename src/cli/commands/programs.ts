@@ -9,6 +9,7 @@ import {
   KNOWN_PROGRAMS,
   SPL_GOVERNANCE_PROGRAM_ID,
   findProgram,
+  knownProgramName,
   programCacheDirs,
   readDeployedProgram,
   sha256Hex,
@@ -36,28 +37,48 @@ export function registerPrograms(program: Command, io: CliIo, setExit: (code: nu
   programs
     .command('pull')
     .description(
-      `read deployed programs from the cluster (--url) into the cache with their sha256 (default: SPL Governance ${SPL_GOVERNANCE_PROGRAM_ID})`,
+      `read deployed programs from the cluster (--url) into the cache with their sha256 (default: every program Steward knows: ${KNOWN_PROGRAMS.map((p) => p.name).join(', ')})`,
     )
     .argument('[ids...]', 'program ids')
     .option('--out <dir>', 'folder to write <ID>.so and <ID>.json into', programCacheDirs()[0])
     .action(async (ids: string[], options: { out: string }, command: Command) => {
       const ctx = createContext(command, io);
-      const keys = (ids.length > 0 ? ids : [SPL_GOVERNANCE_PROGRAM_ID]).map(programId);
+      const keys = (ids.length > 0 ? ids : KNOWN_PROGRAMS.map((known) => known.id)).map(programId);
       const cluster = await openCluster(ctx.settings.rpcUrl, { logger: ctx.logger });
+      // Each program on its own: one that fails is named and the rest are still pulled.
+      const failed: { id: string; error: StewardError }[] = [];
       try {
         for (const key of keys) {
-          const deployed = await readDeployedProgram(cluster.connection, key);
-          const written = writeProgramFile(resolve(options.out), deployed, cluster.label);
-          io.stdout(`${deployed.id}: ${deployed.bytes.length} bytes, sha256 ${deployed.sha256}`);
-          io.stdout(
-            `  from ${cluster.label}${deployed.programData ? ` (ProgramData ${deployed.programData}, deployed in slot ${deployed.deploySlot})` : ''}`,
-          );
-          io.stdout(`  wrote ${written.path} and ${written.metaPath}`);
+          const name = knownProgramName(key.toBase58());
+          try {
+            const deployed = await readDeployedProgram(cluster.connection, key);
+            const written = writeProgramFile(resolve(options.out), deployed, cluster.label);
+            io.stdout(`${name} ${deployed.id}: ${deployed.bytes.length} bytes, sha256 ${deployed.sha256}`);
+            io.stdout(
+              `  from ${cluster.label}${deployed.programData ? ` (ProgramData ${deployed.programData}, deployed in slot ${deployed.deploySlot})` : ''}`,
+            );
+            io.stdout(`  wrote ${written.path} and ${written.metaPath}`);
+          } catch (error) {
+            if (!(error instanceof StewardError)) throw error;
+            failed.push({ id: key.toBase58(), error });
+            io.stderr(`${name} ${key.toBase58()}: NOT pulled: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+          }
         }
-        setExit(0);
       } finally {
         await cluster.close();
       }
+      if (failed.length > 0) {
+        throw new StewardError(
+          'CHAIN_FAILED',
+          `${failed.length} of ${keys.length} program(s) not pulled: ${failed.map((f) => `${knownProgramName(f.id)} ${f.id}`).join(', ')}`,
+          {
+            hint:
+              failed.length < keys.length ? 'the others were written; see the lines above for each failure' : (failed[0]?.error.hint ?? ''),
+            context: { failed: failed.map((f) => ({ programId: f.id, code: f.error.code })) },
+          },
+        );
+      }
+      setExit(0);
     });
 
   programs
