@@ -44,6 +44,8 @@ function pda(seeds: (Buffer | Uint8Array)[], program: PublicKey): PublicKey {
 
 const realm = pda([Buffer.from('governance'), Buffer.from(DEMO_REALM_NAME)], GOVERNANCE_PROGRAM_ID);
 const communityMint = demoKeypair('mint/community').publicKey;
+/** The council's token (0 decimals: one token, one council seat). */
+const councilMint = demoKeypair('mint/council').publicKey;
 const governedAccount = demoKeypair('governed-account').publicKey;
 const governance = pda([Buffer.from('account-governance'), realm.toBuffer(), governedAccount.toBuffer()], GOVERNANCE_PROGRAM_ID);
 const nativeTreasury = pda([Buffer.from('native-treasury'), governance.toBuffer()], GOVERNANCE_PROGRAM_ID);
@@ -64,17 +66,19 @@ const treasuryTokenAccounts = Object.fromEntries(
   ]),
 ) as Record<DemoSymbol, PublicKey>;
 
-const communityTokenOwnerRecords = Object.fromEntries(
-  (['alice', 'bob', 'carol'] as const).map((member) => [
-    member,
-    pda(
-      [Buffer.from('governance'), realm.toBuffer(), communityMint.toBuffer(), demoKeypair(`member/${member}`).publicKey.toBuffer()],
-      GOVERNANCE_PROGRAM_ID,
-    ),
-  ]),
-) as Record<DemoMember, PublicKey>;
+/** Each member's token owner record for `mint` (v2+ seeds: governance, realm, mint, owner). */
+const tokenOwnerRecordsOf = (mint: PublicKey): Record<DemoMember, PublicKey> =>
+  Object.fromEntries(
+    (['alice', 'bob', 'carol'] as const).map((member) => [
+      member,
+      pda(
+        [Buffer.from('governance'), realm.toBuffer(), mint.toBuffer(), demoKeypair(`member/${member}`).publicKey.toBuffer()],
+        GOVERNANCE_PROGRAM_ID,
+      ),
+    ]),
+  ) as Record<DemoMember, PublicKey>;
 
-/** The DAO members who hold community votes (deposited in the realm) and authored the proposals. */
+/** The DAO members: they hold community votes and one council seat each (both deposited in the realm) and authored the proposals. */
 export type DemoMember = 'alice' | 'bob' | 'carol';
 
 /** The demo's open proposals, by what makes each one interesting (see docs/DEMO.md). */
@@ -104,6 +108,7 @@ export const DEMO = {
   pythProgram: PYTH_PROGRAM_ID,
   realm,
   communityMint,
+  councilMint,
   governedAccount,
   governance,
   /** The DAO's native treasury (a governance PDA): owns the SOL, the token accounts and the stake. */
@@ -133,12 +138,17 @@ export const DEMO = {
   realmConfig: pda([Buffer.from('realm-config'), realm.toBuffer()], GOVERNANCE_PROGRAM_ID),
   /** The realm's holding account of deposited community tokens. */
   communityTokenHolding: pda([Buffer.from('governance'), realm.toBuffer(), communityMint.toBuffer()], GOVERNANCE_PROGRAM_ID),
+  /** The realm's holding account of deposited council tokens. */
+  councilTokenHolding: pda([Buffer.from('governance'), realm.toBuffer(), councilMint.toBuffer()], GOVERNANCE_PROGRAM_ID),
   members: {
     alice: demoKeypair('member/alice').publicKey,
     bob: demoKeypair('member/bob').publicKey,
     carol: demoKeypair('member/carol').publicKey,
   } as Record<DemoMember, PublicKey>,
-  tokenOwnerRecords: communityTokenOwnerRecords,
+  /** Community token owner records (their votes on the demo's proposals). */
+  tokenOwnerRecords: tokenOwnerRecordsOf(communityMint),
+  /** Council token owner records: one council token deposited each. */
+  councilTokenOwnerRecords: tokenOwnerRecordsOf(councilMint),
   proposalSeeds,
   proposals,
 } as const;

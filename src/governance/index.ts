@@ -39,7 +39,11 @@ export {
   type ProposalTransactionView,
   type GovernanceView,
   type RealmView,
+  type GoverningTokenView,
+  type GoverningTokenKind,
+  type MemberPower,
 } from './read/get-proposals.js';
+export { describeRealmVoters } from './review/render-realm.js';
 export { simulateProposal, type SimulateProposalParams, type SimulationReport, type AccountChange } from './simulate/simulate-proposal.js';
 export { reviewProposal, modelLabelOf, type ReviewProposalParams } from './review/review-proposal.js';
 export {

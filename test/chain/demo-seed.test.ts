@@ -21,7 +21,15 @@ import {
   unpackAccount,
   unpackMint,
 } from '@solana/spl-token';
-import { GovernanceAccountParser, Proposal, ProposalState, ProposalTransaction, Realm, Governance } from '@solana/spl-governance';
+import {
+  GovernanceAccountParser,
+  Proposal,
+  ProposalState,
+  ProposalTransaction,
+  Realm,
+  Governance,
+  TokenOwnerRecord,
+} from '@solana/spl-governance';
 import { PriceStatus, parsePriceData } from '@pythnetwork/client';
 import { EmbeddedChain, createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
 import { GOVERNANCE_PROGRAM_ID, PYTH_PROGRAM_ID } from '../../src/demo/index.js';
@@ -118,6 +126,12 @@ describe('demo DAO on the embedded chain', () => {
   it('holds a Realms DAO whose accounts parse with spl-governance, proposals in Voting', () => {
     const parse = <T>(cls: unknown, address: PublicKey): T => GovernanceAccountParser(cls as never)(address, account(address)).account as T;
     expect(parse<Realm>(Realm, DEMO.realm).name).toBe('Steward Demo DAO');
+    expect(parse<Realm>(Realm, DEMO.realm).config.councilMint?.equals(DEMO.councilMint)).toBe(true);
+    for (const member of ['alice', 'bob', 'carol'] as const) {
+      const seat = parse<TokenOwnerRecord>(TokenOwnerRecord, DEMO.councilTokenOwnerRecords[member]);
+      expect(seat.governingTokenMint.equals(DEMO.councilMint)).toBe(true);
+      expect(seat.governingTokenDepositAmount.toString()).toBe('1');
+    }
     expect(parse<Governance>(Governance, DEMO.governance).realm.equals(DEMO.realm)).toBe(true);
     expect(dao.governance.proposals).toHaveLength(5);
     for (const seeded of dao.governance.proposals) {
@@ -150,9 +164,9 @@ describe('demo DAO on the embedded chain', () => {
         expect(BigInt(info?.lamports ?? 0)).toBe(local?.lamports);
       });
     }
-    // Realm, realm config, governance, 3 token owner records, 5 proposals, 5 proposal transactions.
+    // Realm, realm config, governance, 3 community and 3 council token owner records, 5 proposals, 5 proposal transactions.
     const governance = await connection.getProgramAccounts(GOVERNANCE_PROGRAM_ID);
-    expect(governance).toHaveLength(16);
+    expect(governance).toHaveLength(19);
     const proposals = governance
       .filter(({ account }) => account.data[0] === 14)
       .map(({ account, pubkey }) => GovernanceAccountParser(Proposal)(pubkey, account).account as Proposal);

@@ -4,9 +4,24 @@
 // written-accounts seed. Skipped, saying why, where the program file is truly absent.
 // The chain runs in a child process, as for every command: in-process, LiteSVM corrupts bn.js
 // numbers after a CPI (LiteSVM/litesvm#171), and the seed's deposits are CPIs.
-import { getGovernance, getProposal, getRealm, getTokenOwnerRecord, ProposalState } from '@solana/spl-governance';
-import { Connection } from '@solana/web3.js';
-import { mkdtempSync } from 'node:fs';
+import {
+  getGovernance,
+  getProposal,
+  getRealm,
+  getTokenOwnerRecord,
+  ProposalState,
+  Vote,
+  VoteChoice,
+  VoteKind,
+  VoteThresholdType,
+  VoteType,
+  withCastVote,
+  withCreateProposal,
+  withSignOffProposal,
+} from '@solana/spl-governance';
+import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { Connection, sendAndConfirmTransaction, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +32,11 @@ import {
   DEMO_MEMBER_TOKENS,
   DEMO_PROPOSALS,
   GOVERNANCE_PROGRAM_ID,
+  demoKeypair,
   describeGovernanceMode,
   proposalTransactionAddress,
 } from '../../src/demo/index.js';
+import { getProposals, type RealmView } from '../../src/governance/index.js';
 import { runCli } from '../helpers/cli.js';
 import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
 
@@ -54,6 +71,17 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
     }
     const holding = await connection.getTokenAccountBalance(DEMO.communityTokenHolding);
     expect(holding.value.amount).toBe('25000000000000');
+    // The council: the realm names its mint, and each member deposited one seat through the program.
+    expect(realm.account.config.councilMint?.toBase58()).toBe(DEMO.councilMint.toBase58());
+    expect((await connection.getTokenAccountBalance(DEMO.councilTokenHolding)).value.amount).toBe('3');
+    for (const member of ['alice', 'bob', 'carol'] as const) {
+      const seat = await getTokenOwnerRecord(connection, DEMO.councilTokenOwnerRecords[member]);
+      expect(seat.owner.equals(GOVERNANCE_PROGRAM_ID)).toBe(true);
+      expect(seat.account.governingTokenMint.equals(DEMO.councilMint)).toBe(true);
+      expect(seat.account.governingTokenOwner.equals(DEMO.members[member])).toBe(true);
+      expect(seat.account.governingTokenDepositAmount.toString()).toBe('1');
+    }
+    expect(governance.account.config.councilVoteThreshold).toMatchObject({ type: VoteThresholdType.YesVotePercentage, value: 60 });
     const { unixTimestamp } = await connection
       .getSlot()
       .then(async (slot) => ({ unixTimestamp: BigInt((await connection.getBlockTime(slot)) ?? 0) }));
@@ -81,6 +109,47 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
     }
   });
 
+  it('the written seed leaves the same realm, mints, holdings and token owner records, byte for byte, as the program', async () => {
+    // The written seed on its own chain: the program search turned off for that child only.
+    const saved = process.env['STEWARD_PROGRAMS_DIR'];
+    process.env['STEWARD_PROGRAMS_DIR'] = 'none';
+    const written = await spawnEmbeddedChain({ demo: true }).finally(() => {
+      if (saved === undefined) delete process.env['STEWARD_PROGRAMS_DIR'];
+      else process.env['STEWARD_PROGRAMS_DIR'] = saved;
+    });
+    try {
+      const other = new Connection(written.url, 'confirmed');
+      expect((await describeGovernanceMode(other)).mode).toBe('written');
+      const councilWallet = (member: 'alice' | 'bob' | 'carol') =>
+        getAssociatedTokenAddressSync(DEMO.councilMint, DEMO.members[member], false, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID);
+      const compared = {
+        realm: DEMO.realm,
+        'realm config': DEMO.realmConfig,
+        governance: DEMO.governance,
+        'community mint': DEMO.communityMint,
+        'community holding': DEMO.communityTokenHolding,
+        'council mint': DEMO.councilMint,
+        'council holding': DEMO.councilTokenHolding,
+        ...Object.fromEntries(
+          (['alice', 'bob', 'carol'] as const).flatMap((m) => [
+            [`${m}'s community record`, DEMO.tokenOwnerRecords[m]],
+            [`${m}'s council record`, DEMO.councilTokenOwnerRecords[m]],
+            [`${m}'s council wallet`, councilWallet(m)],
+          ]),
+        ),
+      };
+      for (const [what, address] of Object.entries(compared)) {
+        const [made, wrote] = await Promise.all([connection.getAccountInfo(address), other.getAccountInfo(address)]);
+        expect(made, `${what} by the program`).not.toBeNull();
+        expect(wrote?.owner.toBase58(), what).toBe(made!.owner.toBase58());
+        expect(wrote?.lamports, what).toBe(made!.lamports);
+        expect(Buffer.from(wrote!.data).toString('hex'), what).toBe(Buffer.from(made!.data).toString('hex'));
+      }
+    } finally {
+      await written.close();
+    }
+  }, 60_000);
+
   it('steward review --all gives the same flags whether the program or the written seed made the DAO; the program path simulates ExecuteTransaction', async () => {
     type Review = {
       proposal: { address: string };
@@ -95,7 +164,7 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
       try {
         const result = await runCli([...url, 'review', '--all', '--no-model', '--json', '--log-level', 'silent']);
         expect(result.code, result.stderr).toBe(0);
-        return (JSON.parse(result.stdout) as { reviews: Review[] }).reviews;
+        return JSON.parse(result.stdout) as { realm: RealmView; reviews: Review[] };
       } finally {
         for (const key of ['STEWARD_DB', 'STEWARD_REPORTS_DIR', ...Object.keys(env)]) {
           if (saved[key] === undefined) delete process.env[key];
@@ -111,9 +180,18 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
         ]),
       );
     // The written seed: its own embedded chain with the program search turned off.
-    const written = await reviewAll({ STEWARD_PROGRAMS_DIR: 'none' }, []);
+    const { realm: writtenRealm, reviews: written } = await reviewAll({ STEWARD_PROGRAMS_DIR: 'none' }, []);
     // The program-made DAO of this file's chain.
-    const program = await reviewAll({}, ['--url', chain.url]);
+    const { realm: programRealm, reviews: program } = await reviewAll({}, ['--url', chain.url]);
+    // The realm as Steward reads it is the same either way: both mints, every council seat and community deposit.
+    expect(programRealm).toEqual(writtenRealm);
+    expect(programRealm.councilMint).toBe(DEMO.councilMint.toBase58());
+    expect(programRealm.council?.members.map((m) => m.tokenOwnerRecord).sort()).toEqual(
+      Object.values(DEMO.councilTokenOwnerRecords)
+        .map((r) => r.toBase58())
+        .sort(),
+    );
+    expect(programRealm.council?.members.every((m) => m.deposited === '1')).toBe(true);
     expect(written).toHaveLength(5);
     expect(flags(program)).toEqual(flags(written));
     expect(flags(written)[DEMO.proposals.injection.toBase58()]?.recommendation).toBe('against');
@@ -128,4 +206,88 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
       expect((await getProposal(connection, DEMO.proposals[key])).account.state, key).toBe(ProposalState.Voting);
     }
   }, 150_000);
+
+  // Last: it adds a proposal to this file's chain.
+  it('recognises a proposal put to the council: created, signed off and voted with council seats through the program', async () => {
+    const alice = demoKeypair('member/alice');
+    const bob = demoKeypair('member/bob');
+    const send = (signer: typeof alice, instructions: TransactionInstruction[]) =>
+      sendAndConfirmTransaction(connection, new Transaction().add(...instructions), [signer], { commitment: 'confirmed' });
+    let ixs: TransactionInstruction[] = [];
+    const proposal = await withCreateProposal(
+      ixs,
+      GOVERNANCE_PROGRAM_ID,
+      3,
+      DEMO.realm,
+      DEMO.governance,
+      DEMO.councilTokenOwnerRecords.alice,
+      'Council: renew the RPC provider contract',
+      'The council renews the RPC contract on the same terms.',
+      DEMO.councilMint,
+      alice.publicKey,
+      undefined,
+      VoteType.SINGLE_CHOICE,
+      ['Approve'],
+      true,
+      alice.publicKey,
+    );
+    withSignOffProposal(
+      ixs,
+      GOVERNANCE_PROGRAM_ID,
+      3,
+      DEMO.realm,
+      DEMO.governance,
+      proposal,
+      alice.publicKey,
+      undefined,
+      DEMO.councilTokenOwnerRecords.alice,
+    );
+    await send(alice, ixs);
+    ixs = [];
+    const yes = new Vote({
+      voteType: VoteKind.Approve,
+      approveChoices: [new VoteChoice({ rank: 0, weightPercentage: 100 })],
+      deny: undefined,
+      veto: undefined,
+    });
+    await withCastVote(
+      ixs,
+      GOVERNANCE_PROGRAM_ID,
+      3,
+      DEMO.realm,
+      DEMO.governance,
+      proposal,
+      DEMO.councilTokenOwnerRecords.alice,
+      DEMO.councilTokenOwnerRecords.bob,
+      bob.publicKey,
+      DEMO.councilMint,
+      yes,
+      bob.publicKey,
+    );
+    await send(bob, ixs);
+
+    const snapshot = await getProposals(connection, { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm });
+    const read = snapshot.proposals.find((p) => p.address === proposal.toBase58());
+    expect(read).toMatchObject({ governingToken: 'council', governingTokenMint: DEMO.councilMint.toBase58(), governingTokenDecimals: 0 });
+    expect(read?.yesVotes).toBe(1n);
+    // The demo's own proposals stay community votes.
+    expect(snapshot.proposals.filter((p) => p.governingToken === 'community')).toHaveLength(DEMO_PROPOSALS.length);
+
+    const dir = mkdtempSync(join(tmpdir(), 'steward-gov-council-'));
+    const saved = { ...process.env };
+    Object.assign(process.env, { STEWARD_DB: join(dir, 'steward.db'), STEWARD_REPORTS_DIR: join(dir, 'reports') });
+    try {
+      const text = await runCli(['--url', chain.url, 'review', proposal.toBase58(), '--no-model', '--log-level', 'silent']);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain(`council mint ${DEMO.councilMint.toBase58()}: 3 deposited of supply 3 by 3 member(s)`);
+      expect(text.stdout).toMatch(new RegExp(`${proposal.toBase58()}  Council: renew the RPC provider contract  \\[council vote\\]`));
+      const markdown = readFileSync(join(dir, 'reports', 'reviews', `${proposal.toBase58()}.md`), 'utf8');
+      expect(markdown).toContain('| votes | yes 1, no 0 council tokens |');
+    } finally {
+      for (const key of ['STEWARD_DB', 'STEWARD_REPORTS_DIR']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  }, 60_000);
 });

@@ -52,6 +52,18 @@ describe('SPL Governance account encoders', () => {
     expect(realm.config.councilMint).toBeUndefined();
     expect(realm.config.minCommunityTokensToCreateGovernance.toString()).toBe('7');
     expect(realm.config.communityMintMaxVoteWeightSource.isFullSupply()).toBe(true);
+    // With a council mint: same size (v3 counts the council mint as present), the mint read back.
+    const council = key();
+    const withCouncil = encodeRealm({
+      communityMint: mint,
+      councilMint: council,
+      authority,
+      name: 'Steward Demo DAO',
+      minCommunityTokensToCreateGovernance: 7n,
+    });
+    expect(withCouncil.length).toBe(data.length);
+    expect(parse<Realm>(Realm, withCouncil).config.councilMint?.equals(council)).toBe(true);
+    expect(parse<Realm>(Realm, withCouncil).name).toBe('Steward Demo DAO');
   });
 
   it('writes a GovernanceV2 with the demo rules', () => {
@@ -67,7 +79,10 @@ describe('SPL Governance account encoders', () => {
     const governance = parse<Governance>(Governance, data);
     expect(governance.realm.equals(realm)).toBe(true);
     expect(governance.config.communityVoteThreshold).toMatchObject({ type: VoteThresholdType.YesVotePercentage, value: 20 });
-    expect(governance.config.councilVoteThreshold.type).toBe(VoteThresholdType.Disabled);
+    // The council (3 seats) passes a proposal with 60%: 2 seats; it proposes with 1 and has no veto.
+    expect(governance.config.councilVoteThreshold).toMatchObject({ type: VoteThresholdType.YesVotePercentage, value: 60 });
+    expect(governance.config.minCouncilTokensToCreateProposal.toString()).toBe('1');
+    expect(governance.config.councilVetoVoteThreshold.type).toBe(VoteThresholdType.Disabled);
     expect(governance.config.baseVotingTime).toBe(DEMO_GOVERNANCE_RULES.baseVotingTime);
     expect(governance.config.minInstructionHoldUpTime).toBe(DEMO_GOVERNANCE_RULES.holdUpTime);
     expect(governance.config.votingCoolOffTime).toBe(12 * 3600);
@@ -76,7 +91,9 @@ describe('SPL Governance account encoders', () => {
 
   it('writes RealmConfig and TokenOwnerRecordV2 accounts', () => {
     const realm = key();
-    const config = parse<RealmConfigAccount>(RealmConfigAccount, encodeRealmConfig(realm));
+    const configData = encodeRealmConfig(realm);
+    expect(configData.length).toBe(293);
+    const config = parse<RealmConfigAccount>(RealmConfigAccount, configData);
     expect(config.realm.equals(realm)).toBe(true);
     expect(config.communityTokenConfig.voterWeightAddin).toBeUndefined();
     const owner = key();
@@ -152,6 +169,13 @@ describe('demo governance addresses', () => {
     ).toBe(true);
     const record = await getTokenOwnerRecordAddress(GOVERNANCE_PROGRAM_ID, DEMO.realm, DEMO.communityMint, DEMO.members.alice);
     expect(record.equals(DEMO.tokenOwnerRecords.alice)).toBe(true);
+    expect(
+      (await getGoverningTokenHoldingAddress(GOVERNANCE_PROGRAM_ID, DEMO.realm, DEMO.councilMint)).equals(DEMO.councilTokenHolding),
+    ).toBe(true);
+    for (const member of ['alice', 'bob', 'carol'] as const) {
+      const council = await getTokenOwnerRecordAddress(GOVERNANCE_PROGRAM_ID, DEMO.realm, DEMO.councilMint, DEMO.members[member]);
+      expect(council.equals(DEMO.councilTokenOwnerRecords[member]), member).toBe(true);
+    }
     const tx = await getProposalTransactionAddress(GOVERNANCE_PROGRAM_ID, 3, DEMO.proposals.injection, 0, 1);
     expect(tx.equals(proposalTransactionAddress(DEMO.proposals.injection, 0, 1))).toBe(true);
   });

@@ -135,6 +135,21 @@ describe('recipients in a review', () => {
     expect(markdown).toContain('pays **250,000 USDC** ($250,000.00)');
     expect(markdown).toContain('| votes | yes 12,000,000, no 5,000,000 governing tokens |');
     expect(markdown).not.toMatch(/250000000000|base units/);
+    // Put to the council (the reader recognises its mint): the tally is in council seats.
+    const council = await reviewProposal({
+      proposal: {
+        ...proposal('Grant to Helios', 'Monthly grant.', transfer(grantee, 250_000n, false)),
+        governingToken: 'council',
+        governingTokenDecimals: 0,
+        yesVotes: 2n,
+        noVotes: 1n,
+      },
+      treasury,
+      now: 2_000,
+      knownDestinations: known,
+    });
+    expect(council.proposal.governingToken).toBe('council');
+    expect(renderReviewMarkdown(council)).toContain('| votes | yes 2, no 1 council tokens |');
   });
   it('a stranger is new', async () => {
     const review = await reviewProposal({

@@ -7,7 +7,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveCluster, RpcCounter, type OpenCluster } from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
-import { indexTreasury, reviewForJson, reviewRealm, treasuryContextFromView, type ReviewOutcome } from '../../governance/index.js';
+import {
+  describeRealmVoters,
+  indexTreasury,
+  reviewForJson,
+  reviewRealm,
+  treasuryContextFromView,
+  type ReviewOutcome,
+} from '../../governance/index.js';
 import { createChatModel, type StewardChatModel } from '../../llm/index.js';
 import { formatUsd, isAddress, terminalText } from '../../shared/index.js';
 import { buildTreasuryView, getTreasurySnapshot } from '../../treasury/index.js';
@@ -31,7 +38,8 @@ function line(outcome: ReviewOutcome): string {
     return `${outcome.recommendation.toUpperCase().padEnd(12)} ${outcome.proposal}  ${terminalText(outcome.name)}  (unchanged since ${outcome.reviewedAt}${outcome.markdownPath ? `, ${outcome.markdownPath}` : ''})`;
   const r = outcome.review;
   const counts = (['severe', 'warn', 'info'] as const).map((s) => `${r.flags.filter((f) => f.severity === s).length} ${s}`).join(', ');
-  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${terminalText(r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70))}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros, 'cents')}; ${
+  const council = r.proposal.governingToken === 'council' ? '  [council vote]' : '';
+  return `${r.recommendation.toUpperCase().padEnd(12)} ${r.proposal.address}  ${terminalText(r.proposal.name.replaceAll(/\s+/g, ' ').slice(0, 70))}${council}\n${' '.repeat(13)}${counts}; outflow ${formatUsd(r.outflow.usdMicros, 'cents')}; ${
     r.flags
       .filter((f) => f.severity !== 'info')
       .map((f) => f.id)
@@ -128,6 +136,7 @@ export function registerReview(program: Command, io: CliIo, setExit: (code: numb
           io.stdout(
             `Realm: ${terminalText(result.snapshot.realm.name)} (${result.snapshot.realm.address}) on ${open.label}, slot ${result.snapshot.slot}`,
           );
+          for (const voters of describeRealmVoters(result.snapshot.realm)) io.stdout(voters);
           io.stdout(
             `${result.snapshot.proposals.length} open proposal(s); ${counter.requests} RPC request(s) in all; model: ${model ? 'yes' : 'no'}`,
           );

@@ -35,6 +35,8 @@ export const u64 = (value: bigint): BN => new BN(value.toString(), 10);
 // struct is written at its start, leaving zeros behind it.
 const TOKEN_OWNER_RECORD_V2_SIZE = 282;
 const GOVERNANCE_V2_SIZE = 236;
+// RealmConfigAccount: as the program's CreateRealm allocates it (measured on the mainnet binary).
+const REALM_CONFIG_SIZE = 293;
 // RealmV2: 264 bytes (council mint counted as present, 128 reserved) plus the name.
 const REALM_V2_FIXED_SIZE = 264;
 const PROPOSAL_TRANSACTION_V2_RESERVED = 8;
@@ -53,6 +55,8 @@ function none<T>(): T {
 
 export interface RealmFields {
   communityMint: PublicKey;
+  /** The council's mint; none for a community-only realm. */
+  councilMint?: PublicKey;
   authority: PublicKey;
   name: string;
   minCommunityTokensToCreateGovernance: bigint;
@@ -63,7 +67,7 @@ export function encodeRealm(f: RealmFields): Uint8Array {
     communityMint: f.communityMint,
     reserved: new Uint8Array(6),
     config: new RealmConfig({
-      councilMint: none(),
+      councilMint: f.councilMint ?? none(),
       communityMintMaxVoteWeightSource: MintMaxVoteWeightSource.FULL_SUPPLY_FRACTION,
       minCommunityTokensToCreateGovernance: u64(f.minCommunityTokensToCreateGovernance),
       reserved: new Uint8Array(6),
@@ -95,7 +99,7 @@ export function encodeRealmConfig(realm: PublicKey): Uint8Array {
     councilTokenConfig: liquidTokenConfig(),
     reserved: new Uint8Array(110),
   });
-  return serializeAccount(GovernanceAccountType.RealmConfig, account);
+  return serializeAccount(GovernanceAccountType.RealmConfig, account, REALM_CONFIG_SIZE);
 }
 
 export interface GovernanceFields {

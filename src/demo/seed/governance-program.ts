@@ -1,6 +1,6 @@
 // The demo governance created by the SPL Governance program itself, from the instructions a
-// DAO's members send: the realm (authority handed to its governance afterwards), deposits of
-// community tokens, the treasury's governance and native treasury, the agent as governance
+// DAO's members send: the realm with its community and council mints (authority handed to its
+// governance afterwards), deposits of community tokens and council seats, the treasury's governance and native treasury, the agent as governance
 // delegate of one member, and each proposal created, filled with its transactions, signed
 // off and voted on at the time the plan says (the chain clock is set back for each step), so
 // every governance account Steward reads was written by the program.
@@ -117,25 +117,30 @@ export async function createGovernanceByProgram(chain: ChainWriter, plan: Govern
   chain.airdrop(payer.publicKey, SETUP_PAYER_LAMPORTS);
   const program = GOVERNANCE_PROGRAM_ID;
   const mint = plan.communityMint.address;
+  const councilMint = plan.councilMint.address;
   const alice = memberKey('alice');
 
-  // The community mint is the DAO's (its governance is the mint authority); each member holds
-  // what they will deposit plus what they keep.
+  // The community and council mints are the DAO's (its governance is their mint authority);
+  // each member holds what they will deposit plus what they keep.
   const put = (address: PublicKey, data: Uint8Array) =>
     chain.setAccount(address, { lamports: rentExemptLamports(data.length), data, owner: TOKEN_PROGRAM_ID });
-  put(
-    mint,
-    encodeMint({ mintAuthority: plan.governance, freezeAuthority: null, supply: plan.communityMint.supply, decimals: COMMUNITY_DECIMALS }),
-  );
-  const wallets = Object.fromEntries(
-    DEMO_MEMBERS.map((member) => [
-      member,
-      getAssociatedTokenAddressSync(mint, DEMO.members[member], false, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID),
-    ]),
-  ) as Record<DemoMember, PublicKey>;
-  for (const member of DEMO_MEMBERS) {
-    const { deposited, wallet } = DEMO_MEMBER_TOKENS[member];
-    put(wallets[member], encodeTokenAccount({ mint, owner: DEMO.members[member], amount: deposited + wallet }));
+  const tokens = [
+    { mint, decimals: COMMUNITY_DECIMALS, supply: plan.communityMint.supply, holds: (m: DemoMember) => DEMO_MEMBER_TOKENS[m] },
+    {
+      mint: councilMint,
+      decimals: plan.councilMint.decimals,
+      supply: plan.councilMint.supply,
+      holds: (m: DemoMember) => ({ deposited: plan.council.find((seat) => seat.member === m)?.deposited ?? 0n, wallet: 0n }),
+    },
+  ];
+  const walletOf = (tokenMint: PublicKey, member: DemoMember): PublicKey =>
+    getAssociatedTokenAddressSync(tokenMint, DEMO.members[member], false, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID);
+  for (const token of tokens) {
+    put(token.mint, encodeMint({ mintAuthority: plan.governance, freezeAuthority: null, supply: token.supply, decimals: token.decimals }));
+    for (const member of DEMO_MEMBERS) {
+      const { deposited, wallet: kept } = token.holds(member);
+      put(walletOf(token.mint, member), encodeTokenAccount({ mint: token.mint, owner: DEMO.members[member], amount: deposited + kept }));
+    }
   }
 
   // Alice founds the realm; its authority moves to the governance once that exists.
@@ -148,26 +153,34 @@ export async function createGovernanceByProgram(chain: ChainWriter, plan: Govern
     alice.publicKey,
     mint,
     payer.publicKey,
-    undefined,
+    councilMint,
     MintMaxVoteWeightSource.FULL_SUPPLY_FRACTION,
     u64(DEMO_MIN_TOKENS_TO_CREATE_GOVERNANCE),
   );
   send(chain, 'CreateRealm', payer, [], ixs);
-  for (const member of DEMO_MEMBERS) {
-    ixs = [];
-    await withDepositGoverningTokens(
-      ixs,
-      program,
-      PROGRAM_VERSION,
-      plan.realm,
-      wallets[member],
-      mint,
-      DEMO.members[member],
-      DEMO.members[member],
-      payer.publicKey,
-      u64(DEMO_MEMBER_TOKENS[member].deposited),
-    );
-    send(chain, `DepositGoverningTokens (${member})`, payer, [memberKey(member)], ixs);
+  // Each member deposits their community tokens (votes), then their council seat.
+  for (const [token, amount] of [
+    [mint, (m: DemoMember) => DEMO_MEMBER_TOKENS[m].deposited],
+    [councilMint, (m: DemoMember) => plan.council.find((seat) => seat.member === m)?.deposited ?? 0n],
+  ] as const) {
+    for (const member of DEMO_MEMBERS) {
+      if (amount(member) === 0n) continue;
+      ixs = [];
+      await withDepositGoverningTokens(
+        ixs,
+        program,
+        PROGRAM_VERSION,
+        plan.realm,
+        walletOf(token, member),
+        token,
+        DEMO.members[member],
+        DEMO.members[member],
+        payer.publicKey,
+        u64(amount(member)),
+      );
+      const which = token.equals(councilMint) ? 'council' : 'community';
+      send(chain, `DepositGoverningTokens (${member}, ${which})`, payer, [memberKey(member)], ixs);
+    }
   }
   ixs = [];
   await withCreateGovernance(

@@ -4,7 +4,7 @@
 import type { PublicKey } from '@solana/web3.js';
 import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import type { ChainWriter } from '../../chain/embedded/types.js';
-import { DEMO, DEMO_REALM_NAME, GOVERNANCE_PROGRAM_ID } from '../addresses.js';
+import { DEMO, DEMO_REALM_NAME, GOVERNANCE_PROGRAM_ID, type DemoMember } from '../addresses.js';
 import {
   encodeGovernance,
   encodeProposalTransaction,
@@ -28,36 +28,39 @@ function put(chain: ChainWriter, address: PublicKey, owner: PublicKey, data: Uin
   chain.setAccount(address, { lamports: rentExemptLamports(data.length), data, owner });
 }
 
+/** A mint the DAO's governance mints, its deposits held by the realm and the rest in the members' wallets. */
+function writeGoverningToken(
+  chain: ChainWriter,
+  token: { mint: PublicKey; holding: PublicKey; decimals: number; supply: bigint },
+  members: { member: DemoMember; deposited: bigint; wallet: bigint }[],
+): void {
+  put(
+    chain,
+    token.mint,
+    TOKEN_PROGRAM_ID,
+    encodeMint({ mintAuthority: DEMO.governance, freezeAuthority: null, supply: token.supply, decimals: token.decimals }),
+  );
+  const deposited = members.reduce((total, m) => total + m.deposited, 0n);
+  put(chain, token.holding, TOKEN_PROGRAM_ID, encodeTokenAccount({ mint: token.mint, owner: DEMO.realm, amount: deposited }));
+  for (const { member, wallet } of members) {
+    const address = getAssociatedTokenAddressSync(token.mint, DEMO.members[member], false, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID);
+    put(chain, address, TOKEN_PROGRAM_ID, encodeTokenAccount({ mint: token.mint, owner: DEMO.members[member], amount: wallet }));
+  }
+}
+
 export function writeGovernanceAccounts(chain: ChainWriter, plan: GovernancePlan): void {
   // Community token: minted by the DAO itself, deposits held by the realm, the rest in wallets.
-  const deposited = DEMO_MEMBERS.reduce((total, m) => total + DEMO_MEMBER_TOKENS[m].deposited, 0n);
-  put(
+  writeGoverningToken(
     chain,
-    DEMO.communityMint,
-    TOKEN_PROGRAM_ID,
-    encodeMint({ mintAuthority: DEMO.governance, freezeAuthority: null, supply: plan.communityMint.supply, decimals: COMMUNITY_DECIMALS }),
+    { mint: DEMO.communityMint, holding: DEMO.communityTokenHolding, decimals: COMMUNITY_DECIMALS, supply: plan.communityMint.supply },
+    DEMO_MEMBERS.map((member) => ({ member, ...DEMO_MEMBER_TOKENS[member] })),
   );
-  put(
+  // Council token: every seat deposited, the wallets empty (as the program's deposits leave them).
+  writeGoverningToken(
     chain,
-    DEMO.communityTokenHolding,
-    TOKEN_PROGRAM_ID,
-    encodeTokenAccount({ mint: DEMO.communityMint, owner: DEMO.realm, amount: deposited }),
+    { mint: DEMO.councilMint, holding: DEMO.councilTokenHolding, decimals: plan.councilMint.decimals, supply: plan.councilMint.supply },
+    plan.council.map(({ member, deposited }) => ({ member, deposited, wallet: 0n })),
   );
-  for (const member of DEMO_MEMBERS) {
-    const wallet = getAssociatedTokenAddressSync(
-      DEMO.communityMint,
-      DEMO.members[member],
-      false,
-      TOKEN_PROGRAM_ID,
-      ASSOCIATED_TOKEN_PROGRAM_ID,
-    );
-    put(
-      chain,
-      wallet,
-      TOKEN_PROGRAM_ID,
-      encodeTokenAccount({ mint: DEMO.communityMint, owner: DEMO.members[member], amount: DEMO_MEMBER_TOKENS[member].wallet }),
-    );
-  }
 
   put(
     chain,
@@ -65,6 +68,7 @@ export function writeGovernanceAccounts(chain: ChainWriter, plan: GovernancePlan
     GOVERNANCE_PROGRAM_ID,
     encodeRealm({
       communityMint: DEMO.communityMint,
+      councilMint: DEMO.councilMint,
       // The realm's authority was handed to its own governance, as Realms recommends.
       authority: DEMO.governance,
       name: DEMO_REALM_NAME,
@@ -99,6 +103,22 @@ export function writeGovernanceAccounts(chain: ChainWriter, plan: GovernancePlan
         // Proposals still in Voting count as outstanding for their author.
         outstandingProposals: plan.proposals.filter((p) => p.author === member).length,
         ...(plan.delegation.member === member ? { governanceDelegate: plan.delegation.delegate } : {}),
+      }),
+    );
+  }
+
+  for (const { member, tokenOwnerRecord, deposited } of plan.council) {
+    put(
+      chain,
+      tokenOwnerRecord,
+      GOVERNANCE_PROGRAM_ID,
+      encodeTokenOwnerRecord({
+        realm: DEMO.realm,
+        governingTokenMint: DEMO.councilMint,
+        owner: DEMO.members[member],
+        depositAmount: deposited,
+        unrelinquishedVotes: 0,
+        outstandingProposals: 0,
       }),
     );
   }

@@ -1,5 +1,5 @@
-// The demo DAO's Realms governance: one description (the plan: community mint and holders,
-// realm, the treasury's governance, members' token owner records with the agent as a
+// The demo DAO's Realms governance: one description (the plan: community and council mints
+// and their holders, realm, the treasury's governance, members' token owner records with the agent as a
 // governance delegate of one of them, the open proposals with their transactions and votes)
 // and two ways to materialise it (seed-governance.ts). Where the SPL Governance program runs on the chain, the
 // program itself creates every governance account from real instructions
@@ -21,6 +21,10 @@ export const DEMO_MEMBER_TOKENS: Record<DemoMember, { deposited: bigint; wallet:
   carol: { deposited: communityTokens(5_000_000n), wallet: communityTokens(4_000_000n) },
 };
 export const DEMO_MEMBERS = Object.keys(DEMO_MEMBER_TOKENS) as DemoMember[];
+/** Council tokens are seats: 0 decimals, one token one vote. */
+export const COUNCIL_DECIMALS = 0;
+/** Council tokens each member deposited (all they hold: their wallets keep none). */
+export const DEMO_COUNCIL_TOKENS: Record<DemoMember, bigint> = { alice: 1n, bob: 1n, carol: 1n };
 /** Community tokens needed to create a governance in the realm. */
 export const DEMO_MIN_TOKENS_TO_CREATE_GOVERNANCE = communityTokens(1_000_000n);
 /** Alice made the agent key the governance delegate of her token owner record: it votes with her weight, holding no tokens. */
@@ -58,6 +62,10 @@ export interface SeededGovernance {
   realm: PublicKey;
   governance: PublicKey;
   communityMint: { address: PublicKey; decimals: number; supply: bigint };
+  /** The council's mint (0 decimals), its supply all deposited by the council members. */
+  councilMint: { address: PublicKey; decimals: number; supply: bigint };
+  /** Council seats: each member's council token owner record and deposit. */
+  council: { member: DemoMember; tokenOwnerRecord: PublicKey; deposited: bigint }[];
   /** Yes votes a proposal needs (threshold × supply, as the program computes it at finalization). */
   passingVotes: bigint;
   rules: typeof DEMO_GOVERNANCE_RULES & { votingCoolOffTime: number };
@@ -105,6 +113,12 @@ export function planGovernance(clock: ChainClock): GovernancePlan {
     realm: DEMO.realm,
     governance: DEMO.governance,
     communityMint: { address: DEMO.communityMint, decimals: COMMUNITY_DECIMALS, supply },
+    councilMint: { address: DEMO.councilMint, decimals: COUNCIL_DECIMALS, supply: sum(DEMO_MEMBERS.map((m) => DEMO_COUNCIL_TOKENS[m])) },
+    council: DEMO_MEMBERS.map((member) => ({
+      member,
+      tokenOwnerRecord: DEMO.councilTokenOwnerRecords[member],
+      deposited: DEMO_COUNCIL_TOKENS[member],
+    })),
     passingVotes: (supply * BigInt(DEMO_GOVERNANCE_RULES.thresholdPercent)) / 100n,
     rules: { ...DEMO_GOVERNANCE_RULES, votingCoolOffTime: DEMO_VOTING_COOL_OFF_SECONDS },
     delegation: { ...DEMO_VOTE_DELEGATION, tokenOwnerRecord: DEMO.tokenOwnerRecords[DEMO_VOTE_DELEGATION.member] },

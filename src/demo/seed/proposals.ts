@@ -11,7 +11,7 @@ import {
 } from '@solana/spl-token';
 import { createSetGovernanceConfig } from '@solana/spl-governance';
 import { DEMO, DEMO_MINTS, GOVERNANCE_PROGRAM_ID, type DemoMember, type DemoProposalKey } from '../addresses.js';
-import { demoGovernanceConfig } from './governance-config.js';
+import { DEMO_GOVERNANCE_RULES, demoGovernanceConfig } from './governance-config.js';
 
 export interface DemoProposal {
   key: DemoProposalKey;
@@ -84,7 +84,13 @@ export const DEMO_PROPOSALS: readonly DemoProposal[] = [
           GOVERNANCE_PROGRAM_ID,
           3,
           DEMO.governance,
-          demoGovernanceConfig({ thresholdPercent: 5, baseVotingTime: DAY, holdUpTime: 0, minTokensToPropose: 10n ** 6n }),
+          demoGovernanceConfig({
+            ...DEMO_GOVERNANCE_RULES,
+            thresholdPercent: 5,
+            baseVotingTime: DAY,
+            holdUpTime: 0,
+            minTokensToPropose: 10n ** 6n,
+          }),
         ),
       ],
     ],

@@ -1,6 +1,7 @@
 // Reads a realm's open proposals from SPL Governance accounts, with every instruction they
-// would execute, their votes, voting end and hold-up times. Batched: one getProgramAccounts
-// for the realm's governances, one per governance for its proposals, and one
+// would execute, their votes, voting end and hold-up times, and the realm's community and
+// council mints with the members' deposits. Batched: one getProgramAccounts for the realm's
+// governances and token owner records, one per governance for its proposals, and one
 // getMultipleAccounts (chunks of 100) for the realm plus every proposal transaction, whose
 // addresses are derived from the proposals (PDA seeds), never looked up one by one. For one
 // governance and up to 99 transactions that is 3 requests, however many proposals there are.
@@ -23,6 +24,7 @@ import { redactUrl } from '../../shared/index.js';
 import { summarizeGovernanceConfig } from '../decode/spl-governance.js';
 import type { GovernanceConfigSummary } from '../decode/types.js';
 import { rpcCall } from '../../chain/rpc.js';
+import { readTokenOwnerRecord, type TokenOwnerRecordFields } from './token-owner-record.js';
 
 export const DEFAULT_PROPOSAL_STATES: readonly ProposalState[] = [ProposalState.Draft, ProposalState.SigningOff, ProposalState.Voting];
 
@@ -35,13 +37,44 @@ export interface GetProposalsParams {
   programVersion?: number;
 }
 
+/** A member's deposit of one governing token in the realm (their voting power with it). */
+export interface MemberPower {
+  owner: string;
+  tokenOwnerRecord: string;
+  /** Base units, as a decimal string (JSON carries it as is). */
+  deposited: string;
+  governanceDelegate: string | null;
+}
+
+/** One of the realm's governing tokens: the mint, what is deposited with it, and by whom. */
+export interface GoverningTokenView {
+  mint: string;
+  /** From the mint account, read with the batch; null when it could not be read. */
+  decimals: number | null;
+  supply: string | null;
+  /** Sum of every token owner record's deposit of this mint in the realm. */
+  deposited: string;
+  /** Records with tokens deposited, largest first. Every one for the council; for the community, the largest ones only. */
+  members: MemberPower[];
+  /** How many records hold tokens (the community's may be more than `members` lists). */
+  holders: number;
+}
+
 export interface RealmView {
   address: string;
   name: string;
   communityMint: string;
   councilMint: string | null;
   authority: string | null;
+  community: GoverningTokenView;
+  /** Null for a realm without a council. */
+  council: GoverningTokenView | null;
 }
+
+/** Which of the realm's voting populations a proposal is put to: by its governing token mint. */
+export type GoverningTokenKind = 'community' | 'council' | 'unknown';
+/** Community members listed in a realm view: the largest deposits (a council is listed whole). */
+export const COMMUNITY_MEMBERS_LISTED = 10;
 
 export interface GovernanceView {
   address: string;
@@ -67,6 +100,8 @@ export interface ProposalView {
   descriptionLink: string;
   state: keyof typeof ProposalState;
   governingTokenMint: string;
+  /** The realm's community or council votes on it ('unknown': a mint the realm no longer names). */
+  governingToken?: GoverningTokenKind;
   /** Decimals of the governing token mint (read with the batch), so tallies show in whole tokens; null when unreadable. */
   governingTokenDecimals?: number | null;
   tokenOwnerRecord: string;
@@ -164,7 +199,11 @@ export async function getProposals(connection: Connection, params: GetProposalsP
   const governances = new Map<string, GovernanceView>();
   // Raw bytes feed the fingerprint: parsed u64 fields pass through bn.js, raw bytes do not.
   const governanceRaw = new Map<string, Buffer>();
+  // Token owner records name the realm at the same offset: members' power comes with the listing.
+  const records: Array<{ address: string; record: TokenOwnerRecordFields }> = [];
   for (const { pubkey, account } of realmAccounts.value) {
+    const record = readTokenOwnerRecord(account.data);
+    if (record?.realm.equals(realm)) records.push({ address: pubkey.toBase58(), record });
     if (!GOVERNANCE_TYPES.has(account.data[0] ?? -1)) continue;
     const governance = parse<Governance>(Governance, pubkey, account, problems);
     if (!governance) continue;
@@ -228,8 +267,14 @@ export async function getProposals(connection: Connection, params: GetProposalsP
       }
     }
   }
-  // The governing token mints ride along, so vote tallies can be shown in whole tokens.
-  const mints = [...new Set(proposals.map(({ proposal }) => proposal.governingTokenMint.toBase58()))];
+  // The governing token mints (of the proposals and of the members' records) ride along, so vote
+  // tallies and deposits can be shown in whole tokens.
+  const mints = [
+    ...new Set([
+      ...proposals.map(({ proposal }) => proposal.governingTokenMint.toBase58()),
+      ...records.map(({ record }) => record.governingTokenMint.toBase58()),
+    ]),
+  ];
   const addresses = [realm, ...wanted.map((w) => w.address), ...mints.map((mint) => new PublicKey(mint))];
   const infos: Array<AccountInfo<Buffer> | null> = [];
   for (let start = 0; start < addresses.length; start += 100) {
@@ -255,17 +300,42 @@ export async function getProposals(connection: Connection, params: GetProposalsP
     throw new StewardError('CHAIN_FAILED', `account ${realm.toBase58()} is not a readable realm`, { hint: problems.at(-1) ?? '' });
 
   const decimalsByMint = new Map<string, number>();
+  const supplyByMint = new Map<string, bigint>();
   mints.forEach((mint, i) => {
     const info = infos[1 + wanted.length + i];
-    // An SPL mint (either token program): 82 bytes or more, decimals at byte 44, initialized at 45.
+    // An SPL mint (either token program): 82 bytes or more, supply u64 at 36, decimals at 44, initialized at 45.
     if (
       info &&
       info.data.length >= 82 &&
       info.data[45] === 1 &&
       [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID].some((id) => info.owner.equals(id))
-    )
+    ) {
       decimalsByMint.set(mint, info.data[44]!);
+      supplyByMint.set(mint, info.data.readBigUInt64LE(36));
+    }
   });
+  const communityMint = realmAccount.communityMint.toBase58();
+  const councilMint = realmAccount.config.councilMint?.toBase58() ?? null;
+  const tokenView = (mint: string, listed: number): GoverningTokenView => {
+    const holding = records
+      .filter(({ record }) => record.governingTokenMint.toBase58() === mint && record.deposited > 0n)
+      .sort((a, b) => (a.record.deposited === b.record.deposited ? 0 : a.record.deposited > b.record.deposited ? -1 : 1));
+    return {
+      mint,
+      decimals: decimalsByMint.get(mint) ?? null,
+      supply: supplyByMint.get(mint)?.toString() ?? null,
+      deposited: holding.reduce((total, { record }) => total + record.deposited, 0n).toString(),
+      members: holding.slice(0, listed).map(({ address, record }) => ({
+        owner: record.owner.toBase58(),
+        tokenOwnerRecord: address,
+        deposited: record.deposited.toString(),
+        governanceDelegate: record.governanceDelegate?.toBase58() ?? null,
+      })),
+      holders: holding.length,
+    };
+  };
+  const governingToken = (mint: string): GoverningTokenKind =>
+    mint === communityMint ? 'community' : mint === councilMint ? 'council' : 'unknown';
 
   const transactionsByProposal = new Map<string, { views: ProposalTransactionView[]; missing: string[]; raw: Buffer[] }>();
   wanted.forEach((w, i) => {
@@ -316,6 +386,7 @@ export async function getProposals(connection: Connection, params: GetProposalsP
       descriptionLink: proposal.descriptionLink,
       state: ProposalState[proposal.state] as keyof typeof ProposalState,
       governingTokenMint: proposal.governingTokenMint.toBase58(),
+      governingToken: governingToken(proposal.governingTokenMint.toBase58()),
       governingTokenDecimals: decimalsByMint.get(proposal.governingTokenMint.toBase58()) ?? null,
       tokenOwnerRecord: proposal.tokenOwnerRecord.toBase58(),
       yesVotes: toBigInt(proposal.getYesVoteCount()),
@@ -335,9 +406,12 @@ export async function getProposals(connection: Connection, params: GetProposalsP
     realm: {
       address: realm.toBase58(),
       name: realmAccount.name,
-      communityMint: realmAccount.communityMint.toBase58(),
-      councilMint: realmAccount.config.councilMint?.toBase58() ?? null,
+      communityMint,
+      councilMint,
       authority: realmAccount.authority?.toBase58() ?? null,
+      community: tokenView(communityMint, COMMUNITY_MEMBERS_LISTED),
+      // A council is small: every seat is listed.
+      council: councilMint === null ? null : tokenView(councilMint, Number.MAX_SAFE_INTEGER),
     },
     governances: [...governances.values()],
     proposals: views.sort((a, b) => a.address.localeCompare(b.address)),

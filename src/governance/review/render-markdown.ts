@@ -78,7 +78,7 @@ export function renderReviewMarkdown(review: ProposalReview, options: RenderOpti
   );
   lines.push(`| voting ends | ${timeLeft(p.votingEndsAt, review.reviewedAt)} |`);
   lines.push(
-    `| votes | yes ${votes(p.yesVotes, p.governingTokenDecimals)}, no ${votes(p.noVotes, p.governingTokenDecimals)} governing tokens |`,
+    `| votes | yes ${votes(p.yesVotes, p.governingTokenDecimals)}, no ${votes(p.noVotes, p.governingTokenDecimals)} ${p.governingToken === 'community' || p.governingToken === 'council' ? `${p.governingToken} tokens` : 'governing tokens'} |`,
   );
   lines.push(`| state | ${p.state} |`, `| reviewed | ${review.reviewedAt}${review.slot === null ? '' : ` at slot ${review.slot}`} |`, '');
 

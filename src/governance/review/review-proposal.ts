@@ -229,6 +229,7 @@ export async function reviewProposal(params: ReviewProposalParams): Promise<Prop
       yesVotes: proposal.yesVotes,
       noVotes: proposal.noVotes,
       governingTokenMint: proposal.governingTokenMint ?? null,
+      governingToken: proposal.governingToken ?? null,
       governingTokenDecimals: proposal.governingTokenDecimals ?? null,
       description: proposal.descriptionLink,
     },

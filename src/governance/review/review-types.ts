@@ -7,6 +7,7 @@ import type { Recipient } from '../risk/recipients.js';
 import type { ChangeView } from './voter-view.js';
 import type { RiskFlag, Severity } from '../risk/types.js';
 import type { SimulationReport } from '../simulate/simulate-proposal.js';
+import type { GoverningTokenKind } from '../read/get-proposals.js';
 import { textExcerpt, type Truncation } from './model-view.js';
 
 export const recommendations = ['for', 'abstain', 'needs-human', 'against'] as const;
@@ -37,6 +38,8 @@ export interface ProposalSummary {
   yesVotes: bigint;
   noVotes: bigint;
   governingTokenMint: string | null;
+  /** Whose votes decide it: the realm's community or its council (null when not known). */
+  governingToken: GoverningTokenKind | null;
   /** Decimals of the governing token, so tallies read in whole tokens; null when unknown. */
   governingTokenDecimals: number | null;
   /** Untrusted text, kept verbatim for the record. */

@@ -1,11 +1,11 @@
 // Whose votes an agent key casts on a proposal: its own token owner record in the realm (with
 // tokens deposited), or a member's record that names it governance delegate (the member keeps
 // the tokens; the agent holds none). The largest deposit wins when several qualify.
-// Records are read from their bytes (v2 layout), not through bn.js: one getProgramAccounts
-// narrowed on-chain by realm and mint.
-import { GovernanceAccountType } from '@solana/spl-governance';
+// Records are read from their bytes (read/token-owner-record.ts), not through bn.js: one
+// getProgramAccounts narrowed on-chain by realm and mint.
 import { PublicKey, type Connection } from '@solana/web3.js';
 import { rpcCall } from '../../chain/rpc.js';
+import { readTokenOwnerRecord, TOKEN_OWNER_RECORD_MINT_OFFSET, TOKEN_OWNER_RECORD_REALM_OFFSET } from '../read/token-owner-record.js';
 
 export interface VotingPower {
   tokenOwnerRecord: PublicKey;
@@ -16,17 +16,6 @@ export interface VotingPower {
   via: 'own' | 'delegate';
 }
 
-// TokenOwnerRecord (v1 and v2 share the prefix): type u8, realm, governing token mint, owner,
-// deposit u64, unrelinquished votes, outstanding proposals u8, version u8, 6 reserved bytes,
-// governance delegate Option<Pubkey>.
-const REALM_OFFSET = 1;
-const MINT_OFFSET = 33;
-const OWNER_OFFSET = 65;
-const DEPOSIT_OFFSET = 97;
-const DELEGATE_TAG_OFFSET = 121;
-const MIN_SIZE = DELEGATE_TAG_OFFSET + 1 + 32;
-const RECORD_TYPES = new Set<number>([GovernanceAccountType.TokenOwnerRecordV1, GovernanceAccountType.TokenOwnerRecordV2]);
-
 /** Every record of `mint` in `realm` the agent may vote with, largest deposit first. */
 export async function findVotingPower(
   connection: Connection,
@@ -36,21 +25,19 @@ export async function findVotingPower(
     connection.getProgramAccounts(params.programId, {
       commitment: 'confirmed',
       filters: [
-        { memcmp: { offset: REALM_OFFSET, bytes: params.realm.toBase58() } },
-        { memcmp: { offset: MINT_OFFSET, bytes: params.mint.toBase58() } },
+        { memcmp: { offset: TOKEN_OWNER_RECORD_REALM_OFFSET, bytes: params.realm.toBase58() } },
+        { memcmp: { offset: TOKEN_OWNER_RECORD_MINT_OFFSET, bytes: params.mint.toBase58() } },
       ],
     }),
   );
   const power: VotingPower[] = [];
   for (const { pubkey, account } of records) {
-    const data = account.data;
-    if (data.length < MIN_SIZE || !RECORD_TYPES.has(data[0] as number)) continue;
-    const owner = new PublicKey(data.subarray(OWNER_OFFSET, OWNER_OFFSET + 32));
-    const delegate =
-      data[DELEGATE_TAG_OFFSET] === 1 ? new PublicKey(data.subarray(DELEGATE_TAG_OFFSET + 1, DELEGATE_TAG_OFFSET + 33)) : null;
+    const record = readTokenOwnerRecord(account.data);
+    if (!record) continue;
+    const { owner, governanceDelegate: delegate } = record;
     const via = owner.equals(params.agent) ? 'own' : delegate?.equals(params.agent) ? 'delegate' : null;
     if (!via) continue;
-    power.push({ tokenOwnerRecord: pubkey, owner, weight: data.readBigUInt64LE(DEPOSIT_OFFSET), via });
+    power.push({ tokenOwnerRecord: pubkey, owner, weight: record.deposited, via });
   }
   return power.sort((a, b) => (a.weight === b.weight ? 0 : a.weight > b.weight ? -1 : 1));
 }
