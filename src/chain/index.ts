@@ -2,6 +2,7 @@
 export { CLUSTER_URLS, resolveCluster, describeCluster, type ClusterTarget } from './cluster.js';
 export { createConnection, transportOf, type CreateConnectionOptions } from './connection.js';
 export { openCluster, type OpenCluster, type OpenClusterOptions } from './open-cluster.js';
+export { mayInject, setAccountOverRpc, advanceClockOverRpc, type CheatAccountState } from './cheat-rpc.js';
 export {
   KNOWN_GENESIS,
   LITESVM_GENESIS,

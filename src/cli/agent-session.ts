@@ -3,13 +3,13 @@
 import type { Keypair } from '@solana/web3.js';
 import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
 import { createRuntime, type OwnedRuntime } from '../agent/runtime.js';
-import { openCluster, type OpenCluster, createConnection, resolveCluster, type ClusterIdentity } from '../chain/index.js';
+import { openCluster, type OpenCluster, type ClusterIdentity } from '../chain/index.js';
 import { demoKeypair } from '../demo/index.js';
-import { StewardError } from '../errors/index.js';
-import { recoverPending, type ConfirmEndpoint } from '../execute/index.js';
+import { recoverPending } from '../execute/index.js';
+import { confirmEndpoint } from '../agent/confirm-endpoint.js';
 import { chainStateFileFor } from '../chain/embedded/state-file.js';
 import { policyOf } from './agents.js';
-import { redactUrl, type Logger } from '../shared/index.js';
+import type { Logger } from '../shared/index.js';
 import type { Store } from '../store/index.js';
 
 export interface AgentSession {
@@ -19,18 +19,6 @@ export interface AgentSession {
   runtime: OwnedRuntime;
   policyOf(agent: AgentConfig): PolicyConfig;
   close(): Promise<void>;
-}
-
-/** The second endpoint of --confirm-url / STEWARD_CONFIRM_URL, or undefined when none is set. */
-export function confirmEndpoint(settings: Settings): ConfirmEndpoint | undefined {
-  if (settings.confirmUrl === '') return undefined;
-  const target = resolveCluster(settings.confirmUrl);
-  if (target.kind !== 'url') {
-    throw new StewardError('OPTION_INVALID', `--confirm-url "${redactUrl(settings.confirmUrl)}" is not an RPC URL`, {
-      hint: 'give a second endpoint of the same cluster, from another provider: an http(s) URL or mainnet-beta | devnet | testnet | localhost',
-    });
-  }
-  return { connection: createConnection(target.url, { commitment: 'confirmed' }), endpoint: target.url };
 }
 
 export async function openAgentSession(options: {

@@ -11,7 +11,7 @@ import { compilePolicy } from '../policy/index.js';
 import { terminalText } from '../shared/index.js';
 import type { DriftFlag } from '../squads/index.js';
 import type { TreasurySnapshot } from '../treasury/index.js';
-import { readTreasury } from './treasury-read.js';
+import { readAgentTreasury } from '../agent/agent-treasury.js';
 
 export interface AgentSquadsDrift {
   multisig: string;
@@ -40,7 +40,7 @@ export async function readAgentSquadsDrift(
   if (!config) return null;
   const base = { multisig: config.multisig, vaultIndex: config.vaultIndex };
   try {
-    const treasury = snapshot ?? (await readTreasury(cluster, settings, agent, policy, agentKey, new Date()));
+    const treasury = snapshot ?? (await readAgentTreasury(cluster, settings, agent, policy, agentKey, new Date()));
     const key = agentKey.toBase58();
     const fence = await readSquadsFence(cluster.connection, { agent, policy: compilePolicy(policy), agentKey: key, snapshot: treasury });
     const agentLimits = fence ? fence.squads.spendingLimits.filter((limit) => limit.members.includes(key)).length : 0;

@@ -12,8 +12,8 @@ import { formatAmount, formatTokenAmount, formatTokenNumber, valueMicroUsd } fro
 import { buildTreasuryView, toJsonText } from '../../treasury/index.js';
 import { createContext, type CliIo } from '../context.js';
 import { textTable } from '../table.js';
-import { readTreasury, tokenOf, treasuryAgent } from '../treasury-read.js';
-import { agentKeyOf } from '../agents.js';
+import { readAgentTreasury, tokenOf } from '../../agent/agent-treasury.js';
+import { agentKeyOf, treasuryAgent } from '../agents.js';
 import { SUMMARY } from '../summaries.js';
 
 function amountText(value: bigint, decimals: number | null): string {
@@ -44,7 +44,7 @@ export function registerAllowance(program: Command, io: CliIo, setExit: (code: n
             hint: 'pass --agent-key ADDRESS, or configure signer.keypair / signer.env in the agent file (or STEWARD_KEYPAIR)',
           });
         }
-        const snapshot = await readTreasury(cluster, ctx.settings, agent, policy, agentKey.key, new Date());
+        const snapshot = await readAgentTreasury(cluster, ctx.settings, agent, policy, agentKey.key, new Date());
         const accounts = snapshot.tokenAccounts.map((account) => new PublicKey(account.address));
         const views = await readAllowances(cluster.connection, accounts, agentKey.key);
         const rows = views.map((view) => {

@@ -25,7 +25,7 @@ import {
   type OpenCluster,
 } from '../../chain/index.js';
 import { findForeignMemos, journalAttention, otherHostRuns, type ForeignMemo } from '../../execute/index.js';
-import { readTreasury } from '../treasury-read.js';
+import { readAgentTreasury } from '../../agent/agent-treasury.js';
 import { installId } from '../../store/index.js';
 import { toStewardError } from '../../errors/index.js';
 import { agentKeyOf, policyOf } from '../agents.js';
@@ -135,7 +135,7 @@ async function allowanceFigures(
           clusterName: view.identity?.name ?? null,
           note: 'the agent key is unknown: configure a signer (signer: in the agent file, or STEWARD_KEYPAIR)',
         };
-      const snapshot = await readTreasury(view.live, settings, agent, policy, key?.key ?? null, new Date());
+      const snapshot = await readAgentTreasury(view.live, settings, agent, policy, key?.key ?? null, new Date());
       return {
         allowances: allowanceRows(snapshot),
         source: 'live',

@@ -18,7 +18,9 @@ import { listLatestReviews } from '../../governance/index.js';
 import type { Logger } from '../../shared/index.js';
 import { pauseState, setPaused, type Db } from '../../store/index.js';
 import { observationHistory } from '../../treasury/index.js';
-import { approvableRequest, approveAndExecute, outcomeLines } from '../approve-request.js';
+import { approvableRequest, approveAndExecute } from '../../agent/approve-request.js';
+import { demoKeypair } from '../../demo/index.js';
+import { outcomeLines } from '../approval-lines.js';
 import { ConsoleObserver } from './console-observer.js';
 import { html, type Html } from './html.js';
 import { page, type Frame } from './layout.js';
@@ -286,7 +288,17 @@ export function createConsoleApp(params: ConsoleAppParams): ConsoleApp {
           `Steward is paused (${approvable.reason}); resume first. The approval of action ${id} stays pending.`,
           'error',
         );
-      const result = await approveAndExecute({ db, config, settings, cluster, request: approvable.request, by: input.by, digest });
+      const result = await approveAndExecute({
+        db,
+        config,
+        settings,
+        cluster,
+        request: approvable.request,
+        by: input.by,
+        digest,
+        // Only on the embedded demo chain: an agent without a signer signs with the demo agent key.
+        ...(cluster.demo ? { fallbackSigner: demoKeypair('agent') } : {}),
+      });
       switch (result.kind) {
         case 'paused':
           return back(

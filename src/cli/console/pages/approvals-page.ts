@@ -4,7 +4,7 @@
 // after re-checking the policy against a fresh snapshot as `steward approvals approve` does.
 // Reject takes a reason. Who decided and when is journalled and shown below the queue.
 import { actionDigest, type ActionRow, type ApprovalRow } from '../../../execute/index.js';
-import { describeAction } from '../../approve-request.js';
+import { describeAction } from '../../approval-lines.js';
 import { csrfField } from '../layout.js';
 import { html, preText, type Html } from '../html.js';
 

@@ -1,20 +1,14 @@
-// Reading an agent's treasury for the commands that show or change allowances (`allowance`,
-// `grant`, `approvals`): the agent and its policy, the treasury snapshot, token names.
+// Reading an agent's treasury for the flows that show or change allowances and limits
+// (`allowance`, `grant`, `status`, approvals): the treasury snapshot as observe reads it, and
+// token names. A run's observation (positions, analysis) is observe-treasury.ts.
 import type { PublicKey } from '@solana/web3.js';
 import { resolveCluster, type OpenCluster } from '../chain/index.js';
-import type { AgentConfig, PolicyConfig, Settings, StewardConfig } from '../config/index.js';
+import type { AgentConfig, PolicyConfig, Settings } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { getTreasurySnapshot, type TreasurySnapshot } from '../treasury/index.js';
-import { pickAgent, policyOf } from './agents.js';
-
-/** The agent named, or the first agent with the treasury task, and its policy. */
-export function treasuryAgent(config: StewardConfig, name: string | undefined): { agent: AgentConfig; policy: PolicyConfig } {
-  const agent = pickAgent(config, name, 'treasury');
-  return { agent, policy: policyOf(config, agent) };
-}
 
 /** Reads the agent's treasury as observe does (balances, token accounts, prices). */
-export async function readTreasury(
+export async function readAgentTreasury(
   cluster: OpenCluster,
   settings: Settings,
   agent: AgentConfig,

@@ -1,24 +1,24 @@
 // Approving one pending action, for `steward approvals approve` and the console alike: the
 // request must be pending and Steward not paused (checked before the cluster is read), then the
 // policy is re-run against a fresh treasury snapshot inside approveAction's write transaction
-// and, when it still passes, the action executes with the agent's key. With a digest (what the
-// person saw), only the action that still has that digest is approved.
+// and, when it still passes, the action executes with the agent's key (or the fallback signer
+// the caller gives: the demo agent key on the embedded demo chain). With a digest (what the
+// person saw), only the action that still has that digest is approved. What it returns is data;
+// the CLI and the console render it (src/cli/approval-lines.ts).
 import type { Keypair } from '@solana/web3.js';
-import { buildPolicyContext, observedContext } from '../agent/policy-context.js';
-import { loadAgentSigner } from '../agent/signer.js';
 import type { OpenCluster } from '../chain/open-cluster.js';
 import type { Settings, StewardConfig } from '../config/index.js';
-import { demoKeypair } from '../demo/index.js';
 import { StewardError } from '../errors/index.js';
 import { approveAction, executeAction, getApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../execute/index.js';
 import type { FiredRule } from '../policy/index.js';
 import { compilePolicy } from '../policy/index.js';
-import { groupDecimalText, terminalText } from '../shared/index.js';
 import { pauseState, type Db } from '../store/index.js';
 import { buildTreasuryView } from '../treasury/index.js';
-import { confirmEndpoint } from './agent-session.js';
-import { findAgent, signerSource } from './agents.js';
-import { readTreasury } from './treasury-read.js';
+import { findAgent, signerSource } from './agent-lookup.js';
+import { readAgentTreasury } from './agent-treasury.js';
+import { confirmEndpoint } from './confirm-endpoint.js';
+import { buildPolicyContext, observedContext } from './policy-context.js';
+import { loadAgentSigner } from './signer.js';
 
 export type ApproveResult =
   | { kind: 'paused'; reason: string; since: string | undefined }
@@ -59,6 +59,8 @@ export interface ApproveParams {
   request: ApprovalRow & { action: ActionRow };
   by: string;
   digest?: string;
+  /** Signs when the agent has no signer configured: the demo agent key, on the embedded demo chain only. */
+  fallbackSigner?: Keypair;
 }
 
 /** Re-checks and, when the policy still passes, executes (see the module header). */
@@ -75,8 +77,8 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
   const policy = compilePolicy(policyConfig);
   let signer: Keypair | null = loadAgentSigner(agent, process.env, settings.keypair);
   let signerNote = signer ? signerSource(agent) : '';
-  if (!signer && cluster.demo) {
-    signer = demoKeypair('agent');
+  if (!signer && cluster.demo && params.fallbackSigner) {
+    signer = params.fallbackSigner;
     signerNote = `the demo agent key (embedded chain; ${agent.signer && 'env' in agent.signer ? `$${agent.signer.env}` : 'STEWARD_KEYPAIR'} is unset)`;
   }
   if (!signer) {
@@ -89,7 +91,7 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
     );
   }
   const now = new Date();
-  const snapshot = await readTreasury(cluster, settings, agent, policyConfig, signer.publicKey, now);
+  const snapshot = await readAgentTreasury(cluster, settings, agent, policyConfig, signer.publicKey, now);
   const view = buildTreasuryView(snapshot);
   const observed = observedContext(view, now.getTime());
   const decision = approveAction(db, policy, id, by, observed, now, params.digest);
@@ -129,65 +131,4 @@ export async function approveAndExecute(params: ApproveParams): Promise<ApproveR
     signerNote,
     outcome,
   };
-}
-
-/** One line for what an action does ("12,000 USDC → ADDRESS", amounts grouped); untrusted parts are not yet escaped. */
-export function describeAction(action: ActionRow): string {
-  const payload = JSON.parse(action.payload) as Record<string, unknown>;
-  switch (action.kind) {
-    case 'transfer':
-      return `${groupDecimalText(String(payload['amount']))} ${String(payload['token'])} → ${String(payload['to'])}`;
-    case 'swap':
-      return `${groupDecimalText(String(payload['amount']))} ${String(payload['from'])} → ${String(payload['to'])}`;
-    case 'stake':
-      return `${groupDecimalText(String(payload['amount']))} SOL → validator ${String(payload['validator'])}`;
-    case 'unstake':
-      return `${String(payload['stakeAccount'])}${payload['amount'] === undefined ? '' : ` (${groupDecimalText(String(payload['amount']))} SOL)`}`;
-    case 'vote':
-      return `${String(payload['choice'])} on ${String(payload['proposal'])}`;
-    default:
-      return action.payload.slice(0, 80);
-  }
-}
-
-/** What an execution ended in, as lines (untrusted parts neutralised for a terminal). */
-export function outcomeLines(outcome: ExecutionOutcome): string[] {
-  switch (outcome.status) {
-    case 'confirmed':
-      return [
-        `Executed: confirmed in slot ${outcome.slot ?? '?'}, signature ${outcome.signature} (attempt ${outcome.attempt})`,
-        ...outcome.notes.map((note) => `  ${terminalText(note)}`),
-        `  memo ${outcome.memo}`,
-      ];
-    case 'failed':
-      return [
-        `Execution FAILED on chain: ${terminalText(outcome.error)} (signature ${outcome.signature})`,
-        ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`),
-      ];
-    case 'expired':
-      return [`Execution EXPIRED: ${terminalText(outcome.error)} (signature ${outcome.signature}); nothing landed`];
-    case 'unknown':
-      return [
-        `Sent, outcome UNKNOWN: ${terminalText(outcome.error)} (signature ${outcome.signature}). It counts as spent; \`steward status\` lists it until the endpoints agree. Do not approve again.`,
-      ];
-    case 'pending':
-      return [
-        `Sent, not settled yet: signature ${outcome.signature}. \`steward start\` (recoverPending) settles it; do not approve again.`,
-      ];
-    case 'refused':
-      return [
-        `Execution REFUSED at ${outcome.stage}: ${terminalText(outcome.reason)}`,
-        `hint: ${terminalText(outcome.hint)}`,
-        ...outcome.logs.slice(-8).map((log) => `  ${terminalText(log)}`),
-      ];
-    case 'dry-run':
-      return [`Dry run only: ${outcome.unitsConsumed} compute units; nothing was signed`];
-    case 'prepared':
-      return [
-        `PREPARED, NOT SENT: ${terminalText(outcome.reason)}`,
-        ...outcome.instructions.map((ix) => `  instruction ${ix.programId} accounts [${ix.accounts.join(', ')}] data ${ix.data} (base64)`),
-      ];
-    default:
-      return outcome satisfies never;
-  }
 }
