@@ -44,7 +44,7 @@ export interface OpenClusterOptions {
    * Run on a fork of this cluster (`--fork URL`): a fresh embedded chain reading it on first
    * access; `cacheDb`: the store whose fork cache it starts from and fills.
    */
-  fork?: { url: string; budget?: number | undefined; cacheDb?: string | undefined } | undefined;
+  fork?: { url: string; budget?: number | undefined; maxAgeSlots?: number | undefined; cacheDb?: string | undefined } | undefined;
 }
 
 /** Connects to the cluster named by `rpcUrl` ("embedded" spawns the demo chain in a child process). */

@@ -24,6 +24,7 @@ export interface GlobalOptions {
   verbose?: boolean;
   fork?: string;
   forkBudget?: string;
+  forkMaxAge?: string;
 }
 
 export interface CliContext {
@@ -35,6 +36,8 @@ export interface CliContext {
   loadConfig(): StewardConfig;
   /** A progress line on stderr, for steps over a second; silent unless stdout and stderr are terminals, and with --json. */
   progress(line: string): void;
+  /** `--fork URL` as given (checked when the cluster is opened), or null. */
+  forkUrl: string | null;
   /** The configured cluster; the embedded default continues the chain kept beside the database. */
   openCluster(options?: { counter?: RpcCounter }): Promise<OpenCluster>;
 }
@@ -43,7 +46,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 
 export function createContext(command: Command, io: CliIo): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const forkFlags = { fork: options.fork, forkBudget: options.forkBudget };
+  const forkFlags = { fork: options.fork, forkBudget: options.forkBudget, forkMaxAge: options.forkMaxAge };
   loadEnv();
   const resolved = resolveSettings({
     ...(options.config ? { configDir: options.config } : {}),
@@ -68,10 +71,11 @@ export function createContext(command: Command, io: CliIo): CliContext {
   };
   return {
     progress,
+    forkUrl: options.fork ?? null,
     openCluster: async (options = {}) => {
       const { openCluster } = await import('../chain/open-cluster.js');
       const { parseForkOptions } = await import('../chain/fork/fork-options.js');
-      const fork = parseForkOptions(forkFlags.fork, forkFlags.forkBudget);
+      const fork = parseForkOptions(forkFlags);
       return openCluster(settings.rpcUrl, {
         ...options,
         logger,

@@ -32,6 +32,10 @@ export async function buildProgram(io: CliIo, setExit: (code: number) => void, a
       'run on a fork of this cluster: a fresh embedded chain that reads it on first access and never writes to it (docs/LOCALNET.md)',
     )
     .option('--fork-budget <n>', 'upstream requests a --fork command may make (default 500)')
+    .option(
+      '--fork-max-age <slots>',
+      "with --fork: cached upstream reads older than this many slots before the fork's start are read again (default 9000, about an hour)",
+    )
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent (env STEWARD_LOG_LEVEL)')
     .option('--verbose', 'print stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')

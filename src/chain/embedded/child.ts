@@ -26,7 +26,7 @@ export interface SpawnEmbeddedChainOptions {
    * Fork this cluster (`localnet --fork URL --fork-budget N`) instead of a demo or empty chain;
    * `cacheDb`: the store whose fork cache it reads and fills (`--fork-cache-db`).
    */
-  fork?: { url: string; budget?: number | undefined; cacheDb?: string | undefined } | undefined;
+  fork?: { url: string; budget?: number | undefined; maxAgeSlots?: number | undefined; cacheDb?: string | undefined } | undefined;
   /** Receives the child's log lines (warnings and above as warn, the rest as debug). */
   logger?: Logger;
   /** How long to wait for the ready line (default 60 s: a cold tsx cache compiles the sources). */
@@ -100,6 +100,7 @@ export async function spawnEmbeddedChain(options: SpawnEmbeddedChainOptions): Pr
   if (options.stateFile) args.push('--state', options.stateFile);
   if (options.fork) {
     args.push('--fork', options.fork.url, ...(options.fork.budget === undefined ? [] : ['--fork-budget', String(options.fork.budget)]));
+    if (options.fork.maxAgeSlots !== undefined) args.push('--fork-max-age', String(options.fork.maxAgeSlots));
     args.push(...(options.fork.cacheDb === undefined ? ['--fork-no-cache'] : ['--fork-cache-db', options.fork.cacheDb]));
   }
   for (const program of options.programs ?? []) args.push('--program', `${program.id}=${program.path}`);

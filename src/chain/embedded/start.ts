@@ -23,9 +23,10 @@ export interface StartEmbeddedChainOptions extends EmbeddedChainOptions {
   logger?: Logger;
   /**
    * Fork this cluster: accounts and programs are read from it on first access, then live locally;
-   * nothing is ever sent to it (src/chain/fork). `budget`: upstream requests this process may make.
+   * nothing is ever sent to it (src/chain/fork). `budget`: upstream requests this process may make;
+   * `maxAgeSlots`: cached reads older than this many slots before the fork's start are read again.
    */
-  fork?: { url: string; budget?: number | undefined; cache?: ForkCache | null | undefined } | undefined;
+  fork?: { url: string; budget?: number | undefined; maxAgeSlots?: number | undefined; cache?: ForkCache | null | undefined } | undefined;
 }
 
 export interface RunningEmbeddedChain {
@@ -140,7 +141,13 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
   }
   const fork = options.fork ? await forkStart(options.fork) : null;
   const chain = new EmbeddedChain({ ...options, ...(fork ? { start: fork.start } : {}) });
-  const loader = fork ? createForkLoader(chain, fork.upstream, fork.start.slot, { cache: options.fork?.cache ?? null }) : null;
+  const maxAgeSlots = options.fork?.maxAgeSlots;
+  const loader = fork
+    ? createForkLoader(chain, fork.upstream, fork.start.slot, {
+        cache: options.fork?.cache ?? null,
+        ...(maxAgeSlots === undefined ? {} : { maxAgeSlots: BigInt(maxAgeSlots) }),
+      })
+    : null;
   try {
     for (const program of options.programs ?? []) {
       const id = toKey(program.id, 'program id');

@@ -1,4 +1,4 @@
-// `--fork URL [--fork-budget N]` as `steward localnet` and the commands that take it read them.
+// `--fork URL [--fork-budget N] [--fork-max-age SLOTS]` as `steward localnet` and the commands that take it read them.
 import { basename, dirname, join, resolve } from 'node:path';
 import { StewardError } from '../../errors/index.js';
 
@@ -13,24 +13,48 @@ export function forkJournalFor(db: string): string {
   return join(dirname(resolved), `${basename(resolved).replace(/\.[^.]+$/, '')}.fork.db`);
 }
 
-export function parseForkOptions(fork: string | undefined, forkBudget: string | undefined): { url: string; budget?: number } | null {
-  if (forkBudget !== undefined && !fork) {
-    throw new StewardError('OPTION_INVALID', '--fork-budget needs --fork URL', {
-      hint: 'add --fork URL, or drop --fork-budget',
-      context: { option: '--fork-budget' },
+/** A fork as the flags ask for it: the upstream, its request budget and the age limit of cached reads. */
+export interface ForkOptions {
+  url: string;
+  budget?: number;
+  /** Cached reads older than this many slots before the fork's start slot are read again. */
+  maxAgeSlots?: number;
+}
+
+export interface ForkFlags {
+  fork?: string | undefined;
+  forkBudget?: string | undefined;
+  forkMaxAge?: string | undefined;
+}
+
+/** A positive whole number given as `option` (exit 2 with what is wrong otherwise). */
+function positiveWhole(option: string, text: string, example: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new StewardError('OPTION_INVALID', `${option} "${text}" is not a positive whole number`, {
+      hint: `e.g. ${option} ${example}`,
+      context: { option, value: text },
     });
   }
-  if (!fork) return null;
-  let budget: number | undefined;
-  if (forkBudget !== undefined) {
-    budget = Number(forkBudget);
-    if (!/^\d+$/.test(forkBudget) || !Number.isSafeInteger(budget) || budget < 1) {
-      throw new StewardError('OPTION_INVALID', `--fork-budget "${forkBudget}" is not a positive whole number`, {
-        hint: 'e.g. --fork-budget 2000',
-        context: { option: '--fork-budget', value: forkBudget },
+  return value;
+}
+
+export function parseForkOptions(flags: ForkFlags): ForkOptions | null {
+  const { fork, forkBudget, forkMaxAge } = flags;
+  for (const [option, value] of [
+    ['--fork-budget', forkBudget],
+    ['--fork-max-age', forkMaxAge],
+  ] as const) {
+    if (value !== undefined && !fork) {
+      throw new StewardError('OPTION_INVALID', `${option} needs --fork URL`, {
+        hint: `add --fork URL, or drop ${option}`,
+        context: { option },
       });
     }
   }
+  if (!fork) return null;
+  const budget = forkBudget === undefined ? undefined : positiveWhole('--fork-budget', forkBudget, '2000');
+  const maxAgeSlots = forkMaxAge === undefined ? undefined : positiveWhole('--fork-max-age', forkMaxAge, '150');
   let url: URL;
   try {
     url = new URL(fork);
@@ -46,5 +70,5 @@ export function parseForkOptions(fork: string | undefined, forkBudget: string | 
       context: { option: '--fork' },
     });
   }
-  return { url: fork, ...(budget === undefined ? {} : { budget }) };
+  return { url: fork, ...(budget === undefined ? {} : { budget }), ...(maxAgeSlots === undefined ? {} : { maxAgeSlots }) };
 }

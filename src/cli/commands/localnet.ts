@@ -19,7 +19,7 @@ import type { Logger } from '../../shared/index.js';
 import { seedDemoDao, startDemoOracle, type DemoOracle } from '../../demo/index.js';
 import { StewardError } from '../../errors/index.js';
 import { createContext, type CliIo } from '../context.js';
-import { parseForkOptions } from '../../chain/fork/fork-options.js';
+import { parseForkOptions, type ForkOptions } from '../../chain/fork/fork-options.js';
 import { forkSummary } from '../../chain/fork/fork-summary.js';
 import { redactUrl } from '../../shared/redact.js';
 import { forkCacheStore, openStore, type Store } from '../../store/index.js';
@@ -34,6 +34,7 @@ interface LocalnetOptions {
   state?: string;
   fork?: string;
   forkBudget?: string;
+  forkMaxAge?: string;
   forkNoCache?: boolean;
   forkCacheDb?: string;
 }
@@ -167,8 +168,8 @@ function stopRequested(watchParent: boolean): { reason: Promise<string>; dispose
   return { reason, dispose: () => cleanups.forEach((cleanup) => cleanup()) };
 }
 
-function parseFork(options: LocalnetOptions): { url: string; budget?: number } | null {
-  const fork = parseForkOptions(options.fork, options.forkBudget);
+function parseFork(options: LocalnetOptions): ForkOptions | null {
+  const fork = parseForkOptions(options);
   if (fork && (options.demo || options.state)) {
     throw new StewardError('OPTION_INVALID', `--fork cannot be combined with ${options.demo ? '--demo' : '--state'}`, {
       hint: 'a fork reads its accounts from the upstream cluster; run it without --demo and --state',
@@ -216,12 +217,13 @@ export function registerLocalnet(program: Command, io: CliIo): void {
         const explicit = parsePrograms(options.program);
         const programs = withDemoPrograms(explicit);
         for (const line of programs.lines) say(line);
-        // --fork and --fork-budget are global options (every command that opens a cluster takes them).
-        const globals = command.optsWithGlobals<{ fork?: string; forkBudget?: string }>();
+        // --fork, --fork-budget and --fork-max-age are global options (every command that opens a cluster takes them).
+        const globals = command.optsWithGlobals<{ fork?: string; forkBudget?: string; forkMaxAge?: string }>();
         const fork = parseFork({
           ...options,
           ...(globals.fork === undefined ? {} : { fork: globals.fork }),
           ...(globals.forkBudget === undefined ? {} : { forkBudget: globals.forkBudget }),
+          ...(globals.forkMaxAge === undefined ? {} : { forkMaxAge: globals.forkMaxAge }),
         });
         const restore = stateFile ? loadChainState(stateFile) : null;
         // The fork cache lives in the store (the fork journal beside --db, or --fork-cache-db): reads of the same upstream kept across commands.
@@ -267,7 +269,7 @@ export function registerLocalnet(program: Command, io: CliIo): void {
           if (running.fork) {
             const info = running.fork.info();
             say(
-              `fork of ${info.upstream} from its slot ${info.forkSlot}: accounts are fetched on first access (at most ${info.budget} upstream requests); writes stay here`,
+              `fork of ${info.upstream} from its slot ${info.forkSlot}: accounts are fetched on first access (at most ${info.budget} upstream requests${info.cache.enabled ? `; cached reads over ${info.cache.maxAgeSlots} slots before the fork are read again` : ''}); writes stay here`,
             );
           }
           say(`embedded chain ready (slot ${running.chain.clock().slot}); Ctrl-C to stop`);
