@@ -22,6 +22,8 @@ export interface AgentRuntime {
   clusterEndpoint?: string | null;
   /** The embedded chain restarts at slot 0 with every process. */
   embedded: boolean;
+  /** A fork (`--fork`): an embedded chain reading a real cluster, where nothing is ever sent. */
+  fork?: boolean | undefined;
   logger: Logger;
   now: () => Date;
   /** The agent's chat model (shared per model file by the LLM layer). */

@@ -36,6 +36,8 @@ export interface ReadTreasuryParams {
   previous: StoredObservation | null;
   /** The embedded chain restarts at slot 0 with every process: its slots are not compared. */
   embedded: boolean;
+  /** A fork (`--fork`): prices are judged at the fork's clock when it is ahead of `now` (no refresh from the upstream). */
+  fork?: boolean | undefined;
 }
 
 export interface TreasuryRead {
@@ -75,6 +77,7 @@ function getSnapshot(
     tokens: params.policy.tokens,
     oracle: params.policy.oracle,
     now: params.now,
+    pricesAtChainClock: params.fork,
     minContextSlot: params.embedded ? undefined : params.previous?.snapshot.slot,
   });
 }

@@ -164,7 +164,7 @@ async function checkModel(
       if (testModelAllowed(agent, options)) {
         report.notes.push({
           subject: agent.name,
-          text: `model: none configured; ${options.embedded ? 'runs on the embedded chain' : 'dry runs'} use the generated test model (random weights)`,
+          text: `model: none configured; ${options.embedded ? 'runs on the embedded chain' : options.fork ? 'runs on the fork' : 'dry runs'} use the generated test model (random weights)`,
         });
       } else {
         report.problems.push(

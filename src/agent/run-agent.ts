@@ -96,7 +96,15 @@ async function observe(
 ): Promise<RunObservation> {
   const previous = latestObservation(runtime.db, agent.treasury.owners, { cluster: runtime.clusterKey });
   const read = await phases.run('observe', () =>
-    readTreasury(runtime.connection, { agent, policy: policyConfig, agentKey, now: runtime.now(), previous, embedded: runtime.embedded }),
+    readTreasury(runtime.connection, {
+      agent,
+      policy: policyConfig,
+      agentKey,
+      now: runtime.now(),
+      previous,
+      embedded: runtime.embedded,
+      fork: runtime.fork,
+    }),
   );
   const { view, analysis, positions } = await phases.run('analyze', () => analyzeTreasuryRead(agent, read, previous));
   const observationId = saveObservation(runtime.db, {

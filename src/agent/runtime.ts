@@ -15,7 +15,7 @@ import { loadAgentSigner } from './signer.js';
 
 export interface CreateRuntimeOptions {
   db: Db;
-  cluster: Pick<OpenCluster, 'connection' | 'label' | 'demo' | 'close'>;
+  cluster: Pick<OpenCluster, 'connection' | 'label' | 'demo' | 'close' | 'forkInfo'>;
   /** The cluster's identity (OpenCluster.identity()): observations are keyed by it. */
   clusterIdentity?: ClusterIdentity;
   settings: Settings;
@@ -41,7 +41,12 @@ export interface OwnedRuntime extends AgentRuntime {
 export function createRuntime(options: CreateRuntimeOptions): OwnedRuntime {
   const models = new Map<string, Promise<StewardChatModel>>();
   const env = options.env ?? process.env;
-  const fallback = { embedded: options.cluster.demo !== null, dryRun: options.dryRun ?? false, clusterLabel: options.cluster.label };
+  const fallback = {
+    embedded: options.cluster.demo !== null,
+    fork: options.cluster.forkInfo !== undefined,
+    dryRun: options.dryRun ?? false,
+    clusterLabel: options.cluster.label,
+  };
   // An agent that names no model (and no STEWARD_MODEL / endpoint is set) runs on the generated
   // test model where random decisions cannot move real funds, and is refused elsewhere.
   const openModel = async (agent: AgentConfig): Promise<StewardChatModel> => {
@@ -59,6 +64,7 @@ export function createRuntime(options: CreateRuntimeOptions): OwnedRuntime {
     clusterName: options.clusterIdentity?.name ?? null,
     clusterEndpoint: options.clusterIdentity?.endpoint ?? null,
     embedded: options.cluster.demo !== null,
+    fork: options.cluster.forkInfo !== undefined,
     logger: options.logger,
     now: options.now ?? (() => new Date()),
     reportsDir: options.settings.reportsDir,

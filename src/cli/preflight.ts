@@ -5,6 +5,7 @@ import { preflightChain } from '../agent/preflight-chain.js';
 import { describeCluster, resolveCluster } from '../chain/index.js';
 import type { StewardConfig } from '../config/index.js';
 import type { OpenCluster } from '../chain/index.js';
+import { redactUrl } from '../shared/redact.js';
 import { agentKeyOf } from './agents.js';
 import type { CliContext } from './context.js';
 
@@ -17,12 +18,15 @@ export interface CliPreflightOptions {
 
 export async function runPreflight(ctx: CliContext, config: StewardConfig, options: CliPreflightOptions): Promise<PreflightReport> {
   const target = resolveCluster(ctx.settings.rpcUrl);
-  const embedded = target.kind === 'embedded';
+  // On a fork (--fork URL) the agent signs with its own key, as `run --fork` does, and the test
+  // model may stand in as on the embedded chain: nothing reaches the real cluster.
+  const fork = ctx.forkUrl !== null;
   const report = await preflightAgents(config, ctx.settings, {
     env: process.env,
-    embedded,
+    embedded: target.kind === 'embedded' && !fork,
+    fork,
     dryRun: false,
-    clusterLabel: describeCluster(target),
+    clusterLabel: ctx.forkUrl !== null ? `a fork of ${redactUrl(ctx.forkUrl)}` : describeCluster(target),
   });
   if (!options.chain) return report;
   const cluster = options.cluster ?? (await ctx.openCluster());

@@ -52,6 +52,11 @@ export interface GetTreasurySnapshotParams {
   oracle: { maxStaleness: string; maxConfidenceBps: number };
   /** The observer's clock: prices are judged stale against it. */
   now: Date;
+  /**
+   * Judge prices at the later of `now` and the chain's Clock: on a fork, whose time moves on
+   * locally (warps included) while the price accounts it read once from the upstream do not.
+   */
+  pricesAtChainClock?: boolean | undefined;
   /** The previous snapshot's slot: an answer from an older slot is refused (RPC_STALE_SLOT). */
   minContextSlot?: bigint | undefined;
   /**
@@ -294,7 +299,9 @@ export async function getTreasurySnapshot(connection: Connection, params: GetTre
     }
   }
 
-  const nowSeconds = BigInt(Math.floor(params.now.getTime() / 1000));
+  const observerSeconds = BigInt(Math.floor(params.now.getTime() / 1000));
+  const nowSeconds =
+    params.pricesAtChainClock && chainClock && chainClock.unixTimestamp > observerSeconds ? chainClock.unixTimestamp : observerSeconds;
   const limits = { maxStalenessSeconds: durationMs(params.oracle.maxStaleness) / 1000, maxConfidenceBps: params.oracle.maxConfidenceBps };
   const prices: SnapshotPrice[] = tokens.flatMap((entry) => {
     if (!entry.pyth) return [];

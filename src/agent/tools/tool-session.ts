@@ -33,7 +33,17 @@ export interface TreasuryObservation {
 export interface ToolSessionParams {
   runtime: Pick<
     AgentRuntime,
-    'db' | 'connection' | 'clusterKey' | 'clusterName' | 'clusterEndpoint' | 'embedded' | 'now' | 'signer' | 'confirmWith' | 'jupiterUrl'
+    | 'db'
+    | 'connection'
+    | 'clusterKey'
+    | 'clusterName'
+    | 'clusterEndpoint'
+    | 'embedded'
+    | 'fork'
+    | 'now'
+    | 'signer'
+    | 'confirmWith'
+    | 'jupiterUrl'
   >;
   agent: AgentConfig;
   policy: PolicyConfig;
@@ -116,6 +126,7 @@ export class ToolSession {
         now: runtime.now(),
         previous,
         embedded: runtime.embedded,
+        fork: runtime.fork,
       });
       const { view, analysis, positions } = analyzeTreasuryRead(this.agent, read, previous);
       const observationId = saveObservation(runtime.db, {

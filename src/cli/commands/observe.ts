@@ -159,6 +159,7 @@ export function registerObserve(program: Command, io: CliIo): void {
           now: new Date(),
           previous,
           embedded: target.kind === 'embedded',
+          fork: open.forkInfo !== undefined,
         });
         const { snapshot } = read;
         const fork = open.forkInfo ? await open.forkInfo() : null;

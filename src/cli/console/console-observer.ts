@@ -54,6 +54,7 @@ export class ConsoleObserver {
       now: new Date(),
       previous,
       embedded: resolveCluster(this.settings.rpcUrl).kind === 'embedded',
+      fork: this.cluster.forkInfo !== undefined,
     });
     const { analysis, positions } = analyzeTreasuryRead(agent, read, previous);
     const observationId = saveObservation(this.db, {
