@@ -6,6 +6,7 @@ import { runAgent } from '../../agent/run-agent.js';
 import { toJsonText } from '../../treasury/index.js';
 import { openAgentSession } from '../agent-session.js';
 import { findAgent } from '../agents.js';
+import { forkRunLines } from '../fork-run-lines.js';
 import { createContext, type CliIo } from '../context.js';
 import { summarizeRun } from '../run-summary.js';
 import { SUMMARY } from '../summaries.js';
@@ -43,8 +44,14 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
             ...(options.model === false ? { noModel: true } : {}),
           });
           const reportPath = saveRunReport(result, { db: store.db, dbPath: ctx.settings.db, reportsDir: ctx.settings.reportsDir });
-          if (options.json) io.stdout(toJsonText({ ...result, reportPath }, 2));
-          else for (const line of summarizeRun(result, reportPath)) io.stdout(line);
+          // On a fork: what landed there, and what the upstream was asked (reads only).
+          const fork = session.cluster.forkInfo ? await session.cluster.forkInfo() : null;
+          if (options.json) io.stdout(toJsonText({ ...result, reportPath, ...(fork ? { fork } : {}) }, 2));
+          else {
+            for (const line of summarizeRun(result, reportPath)) io.stdout(line);
+            if (fork)
+              for (const line of forkRunLines({ db: store.db, result, tokens: session.policyOf(agent).tokens, fork })) io.stdout(line);
+          }
           // A run that failed on a bad file or setting (keypair, model file) exits 2, as bad input does.
           setExit(result.status === 'ok' ? 0 : result.errorKind === 'input' ? 2 : 1);
         } finally {
