@@ -2,7 +2,10 @@
 // what passes (HTTP requests, and JSON-RPC calls by method, batches included), lets the test
 // rewrite chosen answers (a batch's answers are tampered one by one), and can refuse requests
 // before they reach the server (`refuse`: an HTTP status such as 429 for the whole request, or a
-// JSON-RPC error for one call, e.g. -32010 for getProgramAccounts on the token programs).
+// JSON-RPC error for one call, e.g. -32010 for getProgramAccounts on the token programs), and
+// can move the upstream's slot ahead before forwarding a request (`advanceSlots`: the upstream
+// is an embedded chain, moved by its steward_advanceSlots method, so its slot and clock really
+// advance between reads as a live cluster's do).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -29,10 +32,16 @@ export interface RpcProxy {
 
 const passThrough: Tamper = (_request, answer) => answer;
 
+export interface RpcProxyOptions {
+  /** Slots to move the upstream (an embedded chain) ahead before forwarding this request; 0: none. */
+  advanceSlots?: (calls: readonly RpcRequest[], requestIndex: number) => number;
+}
+
 export async function startRpcProxy(
   upstream: () => string,
   tamper: () => Tamper = () => passThrough,
   refuse: Refuse = () => undefined,
+  options: RpcProxyOptions = {},
 ): Promise<RpcProxy> {
   let requests = 0;
   const methods = new Map<string, number>();
@@ -52,6 +61,20 @@ export async function startRpcProxy(
         if (whole) return void res.writeHead(whole.status, { 'content-type': 'text/plain' }).end(whole.text ?? 'refused');
         const forward = calls.filter((_, i) => refusals[i] === undefined);
         let answers: Record<string, unknown>[] = [];
+        const advance = forward.length > 0 ? (options.advanceSlots?.(forward, index) ?? 0) : 0;
+        if (advance > 0) {
+          // The proxy's own call: not counted among the requests it received.
+          const moved = await fetch(upstream(), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 'advance', method: 'steward_advanceSlots', params: [advance] }),
+          });
+          const answer = (await moved.json()) as { error?: { message?: string } };
+          if (answer.error)
+            return void res
+              .writeHead(500, { 'content-type': 'text/plain' })
+              .end(`steward_advanceSlots on the upstream: ${answer.error.message ?? 'failed'}`);
+        }
         if (forward.length > 0) {
           const answered = await fetch(upstream(), {
             method: 'POST',
