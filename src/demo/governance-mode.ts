@@ -11,11 +11,11 @@ export async function describeGovernanceMode(connection: Connection): Promise<{ 
   if (program?.executable) {
     return {
       mode: 'program',
-      line: `governance: SPL Governance ${GOVERNANCE_PROGRAM_ID.toBase58()} runs on this chain; the demo DAO was created by its instructions and votes are cast through it`,
+      line: `governance (program mode): SPL Governance ${GOVERNANCE_PROGRAM_ID.toBase58()} runs on this chain; the demo DAO (realm, community and council mints, governance, proposals) was created by its instructions and votes are cast through it`,
     };
   }
   return {
     mode: 'written',
-    line: `governance: SPL Governance is not on this chain (no program file in --program, STEWARD_PROGRAMS_DIR, .steward/programs or ~/.cache/steward/programs); the demo DAO's governance accounts are written as data and votes are prepared, not cast`,
+    line: `governance (written mode): SPL Governance is not on this chain (no program file in --program, STEWARD_PROGRAMS_DIR, .steward/programs or ~/.cache/steward/programs; \`steward programs pull --url mainnet-beta\` fetches it); the demo DAO's governance accounts (the same realm, community and council mints) are written as data and votes are prepared, not cast`,
   };
 }

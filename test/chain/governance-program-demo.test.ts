@@ -4,23 +4,9 @@
 // written-accounts seed. Skipped, saying why, where the program file is truly absent.
 // The chain runs in a child process, as for every command: in-process, LiteSVM corrupts bn.js
 // numbers after a CPI (LiteSVM/litesvm#171), and the seed's deposits are CPIs.
-import {
-  getGovernance,
-  getProposal,
-  getRealm,
-  getTokenOwnerRecord,
-  ProposalState,
-  Vote,
-  VoteChoice,
-  VoteKind,
-  VoteThresholdType,
-  VoteType,
-  withCastVote,
-  withCreateProposal,
-  withSignOffProposal,
-} from '@solana/spl-governance';
+import { getGovernance, getProposal, getRealm, getTokenOwnerRecord, ProposalState, VoteThresholdType } from '@solana/spl-governance';
 import { ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
-import { Connection, sendAndConfirmTransaction, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import { Connection } from '@solana/web3.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,12 +18,12 @@ import {
   DEMO_MEMBER_TOKENS,
   DEMO_PROPOSALS,
   GOVERNANCE_PROGRAM_ID,
-  demoKeypair,
   describeGovernanceMode,
   proposalTransactionAddress,
 } from '../../src/demo/index.js';
 import { getProposals, type RealmView } from '../../src/governance/index.js';
 import { runCli } from '../helpers/cli.js';
+import { createCouncilProposal } from '../helpers/council-proposal.js';
 import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
 
 describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance program ${NO_GOVERNANCE_PROGRAM}`, () => {
@@ -52,7 +38,9 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
   });
 
   it('was created by the program: realm, governance, records and proposals owned by it, as planned', async () => {
-    expect((await describeGovernanceMode(connection)).mode).toBe('program');
+    const mode = await describeGovernanceMode(connection);
+    expect(mode.mode).toBe('program');
+    expect(mode.line).toMatch(/^governance \(program mode\): .*community and council mints/);
     const realm = await getRealm(connection, DEMO.realm);
     expect(realm.owner.equals(GOVERNANCE_PROGRAM_ID)).toBe(true);
     expect(realm.account.authority?.equals(DEMO.governance)).toBe(true);
@@ -119,7 +107,9 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
     });
     try {
       const other = new Connection(written.url, 'confirmed');
-      expect((await describeGovernanceMode(other)).mode).toBe('written');
+      const mode = await describeGovernanceMode(other);
+      expect(mode.mode).toBe('written');
+      expect(mode.line).toMatch(/^governance \(written mode\): .*steward programs pull --url mainnet-beta/);
       const councilWallet = (member: 'alice' | 'bob' | 'carol') =>
         getAssociatedTokenAddressSync(DEMO.councilMint, DEMO.members[member], false, TOKEN_PROGRAM_ID, ASSOCIATED_TOKEN_PROGRAM_ID);
       const compared = {
@@ -209,62 +199,11 @@ describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance prog
 
   // Last: it adds a proposal to this file's chain.
   it('recognises a proposal put to the council: created, signed off and voted with council seats through the program', async () => {
-    const alice = demoKeypair('member/alice');
-    const bob = demoKeypair('member/bob');
-    const send = (signer: typeof alice, instructions: TransactionInstruction[]) =>
-      sendAndConfirmTransaction(connection, new Transaction().add(...instructions), [signer], { commitment: 'confirmed' });
-    let ixs: TransactionInstruction[] = [];
-    const proposal = await withCreateProposal(
-      ixs,
-      GOVERNANCE_PROGRAM_ID,
-      3,
-      DEMO.realm,
-      DEMO.governance,
-      DEMO.councilTokenOwnerRecords.alice,
-      'Council: renew the RPC provider contract',
-      'The council renews the RPC contract on the same terms.',
-      DEMO.councilMint,
-      alice.publicKey,
-      undefined,
-      VoteType.SINGLE_CHOICE,
-      ['Approve'],
-      true,
-      alice.publicKey,
+    const proposal = await createCouncilProposal(
+      connection,
+      { name: 'Council: renew the RPC provider contract', description: 'The council renews the RPC contract on the same terms.' },
+      ['bob'],
     );
-    withSignOffProposal(
-      ixs,
-      GOVERNANCE_PROGRAM_ID,
-      3,
-      DEMO.realm,
-      DEMO.governance,
-      proposal,
-      alice.publicKey,
-      undefined,
-      DEMO.councilTokenOwnerRecords.alice,
-    );
-    await send(alice, ixs);
-    ixs = [];
-    const yes = new Vote({
-      voteType: VoteKind.Approve,
-      approveChoices: [new VoteChoice({ rank: 0, weightPercentage: 100 })],
-      deny: undefined,
-      veto: undefined,
-    });
-    await withCastVote(
-      ixs,
-      GOVERNANCE_PROGRAM_ID,
-      3,
-      DEMO.realm,
-      DEMO.governance,
-      proposal,
-      DEMO.councilTokenOwnerRecords.alice,
-      DEMO.councilTokenOwnerRecords.bob,
-      bob.publicKey,
-      DEMO.councilMint,
-      yes,
-      bob.publicKey,
-    );
-    await send(bob, ixs);
 
     const snapshot = await getProposals(connection, { programId: GOVERNANCE_PROGRAM_ID, realm: DEMO.realm });
     const read = snapshot.proposals.find((p) => p.address === proposal.toBase58());

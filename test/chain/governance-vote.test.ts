@@ -4,11 +4,19 @@
 // delegated to the agent (the agent holds no governance tokens): the VoteRecord is on chain
 // with her weight and the choice, the tally moved, one attempt journalled. A second vote on the
 // same proposal, a vote on a proposal no longer in Voting, and a key without power are refused
-// before signing, naming the proposal, with nothing journalled for them.
+// before signing, naming the proposal, with nothing journalled for them. A council proposal is
+// voted with a council seat a member delegated to the agent.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getProposal, getVoteRecord, getVoteRecordAddress, ProposalState, VoteKind } from '@solana/spl-governance';
-import { Connection, Keypair } from '@solana/web3.js';
+import {
+  getProposal,
+  getVoteRecord,
+  getVoteRecordAddress,
+  ProposalState,
+  VoteKind,
+  withSetGovernanceDelegate,
+} from '@solana/spl-governance';
+import { Connection, Keypair, sendAndConfirmTransaction, Transaction, type TransactionInstruction } from '@solana/web3.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnEmbeddedChain, type EmbeddedChainChild } from '../../src/chain/index.js';
 import { DEMO, DEMO_MEMBER_TOKENS, GOVERNANCE_PROGRAM_ID, demoKeypair } from '../../src/demo/index.js';
@@ -18,6 +26,7 @@ import { openStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
 import { tempDir } from '../helpers/tmp.js';
+import { createCouncilProposal } from '../helpers/council-proposal.js';
 import { demoContext, demoPolicy } from './execute-demo-context.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -149,5 +158,49 @@ describe.skipIf(!governanceProgram)(`votes cast through the SPL Governance progr
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(`has no voting power on proposal ${setAuthority}`);
     expect(journal(powerless).attempts).toEqual([]);
+  });
+
+  it('a council proposal is voted with council seats: refused, naming the council, until bob delegates his seat; then cast once with weight 1', async () => {
+    const proposal = await createCouncilProposal(connection, {
+      name: 'Council: appoint the security contact',
+      description: 'The council appoints a security contact for the treasury.',
+    });
+    const address = proposal.toBase58();
+    const first = proposeVote(address, 'yes');
+    const refused = await cli(agentKeyFile, 'approvals', 'approve', String(first), '--by', 'tester');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`has no voting power on proposal ${address} (a council vote)`);
+    expect(refused.stdout).toContain(`for the realm's council mint ${DEMO.councilMint.toBase58()}`);
+    expect(journal(first).attempts).toEqual([]);
+
+    // Bob makes the agent the governance delegate of his council token owner record.
+    const bob = demoKeypair('member/bob');
+    const delegate: TransactionInstruction[] = [];
+    await withSetGovernanceDelegate(
+      delegate,
+      GOVERNANCE_PROGRAM_ID,
+      3,
+      DEMO.realm,
+      DEMO.councilMint,
+      bob.publicKey,
+      bob.publicKey,
+      DEMO.agent,
+    );
+    await sendAndConfirmTransaction(connection, new Transaction().add(...delegate), [bob], { commitment: 'confirmed' });
+
+    const second = proposeVote(address, 'yes');
+    const cast = await cli(agentKeyFile, 'approvals', 'approve', String(second), '--by', 'tester');
+    expect(cast.code, cast.stdout + cast.stderr).toBe(0);
+    expect(cast.stdout).toContain(
+      `with token owner record ${DEMO.councilTokenOwnerRecords.bob.toBase58()} of ${DEMO.members.bob.toBase58()}, delegated to the agent: weight 1`,
+    );
+    const record = await getVoteRecord(
+      connection,
+      await getVoteRecordAddress(GOVERNANCE_PROGRAM_ID, proposal, DEMO.councilTokenOwnerRecords.bob),
+    );
+    expect(BigInt(record.account.voterWeight!.toString())).toBe(1n);
+    expect(record.account.vote?.voteType).toBe(VoteKind.Approve);
+    expect((await tally(address)).yes).toBe(1n);
+    expect(journal(second).attempts).toHaveLength(1);
   });
 });

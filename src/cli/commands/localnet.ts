@@ -246,8 +246,8 @@ export function registerLocalnet(program: Command, io: CliIo): void {
             say(`demo DAO seeded: native treasury ${dao.addresses.nativeTreasury.toBase58()}, ${dao.accounts.length} accounts`);
             say(
               dao.governance.mode === 'program'
-                ? 'demo governance: created by the SPL Governance program from real instructions (realm, deposits, governance, native treasury, proposals signed off and voted)'
-                : 'demo governance: SPL Governance program not found, so its accounts are written as data (votes are prepared, not cast)',
+                ? 'demo governance (program mode): created by the SPL Governance program from real instructions (realm with community and council mints, deposits and council seats, governance, native treasury, proposals signed off and voted)'
+                : 'demo governance (written mode): SPL Governance program not found, so its accounts (the same realm, community and council mints) are written as data (votes are prepared, not cast; `steward programs pull --url mainnet-beta` fetches the program)',
             );
             say(
               dao.squads.mode === 'program'

@@ -6,7 +6,7 @@
 // gets that far). Where the governance program does not run on this chain (the written demo
 // seed) the action ends "prepared": the instruction is reported, never sent, never called cast.
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
-import { getGovernance, getProposal, getVoteRecordAddress, ProposalState, withRelinquishVote } from '@solana/spl-governance';
+import { getGovernance, getProposal, getRealm, getVoteRecordAddress, ProposalState, withRelinquishVote } from '@solana/spl-governance';
 // Imported from their files, not the governance index: the index pulls in the review pipeline.
 import { buildCastVoteInstruction } from '../../governance/vote/build-cast-vote.js';
 import { findVotingPower } from '../../governance/vote/voting-power.js';
@@ -63,10 +63,17 @@ export const buildVote: Builder<'vote'> = async (action, ctx): Promise<BuildResu
   const power = await call('getProgramAccounts', () => findVotingPower(ctx.connection, { programId, realm, mint, agent: ctx.agent }));
   const voter = power.find((p) => p.weight > 0n);
   if (!voter) {
+    // Whose vote it is (community or council) decides whose records could give the agent power.
+    const realmAccount = await call('getRealm', () => getRealm(ctx.connection, realm)).catch(() => null);
+    const council = realmAccount?.account.config.councilMint?.equals(mint) === true;
+    const community = realmAccount?.account.communityMint.equals(mint) === true;
+    const which = council ? "the realm's council mint" : community ? "the realm's community mint" : 'mint';
     return {
       kind: 'refused',
-      reason: `the agent ${ctx.agent.toBase58()} has no voting power on proposal ${action.proposal}: no token owner record of realm ${realm.toBase58()} for mint ${mint.toBase58()} is its own with tokens deposited or names it governance delegate`,
-      hint: 'a member delegates votes to the agent with SetGovernanceDelegate on their token owner record (Realms: "delegate"); the agent needs no tokens',
+      reason: `the agent ${ctx.agent.toBase58()} has no voting power on proposal ${action.proposal}${council ? ' (a council vote)' : ''}: no token owner record of realm ${realm.toBase58()} for ${which} ${mint.toBase58()} is its own with tokens deposited or names it governance delegate`,
+      hint: council
+        ? 'a council proposal is voted with council seats: a council member delegates their council token owner record to the agent with SetGovernanceDelegate; the agent needs no tokens'
+        : 'a member delegates votes to the agent with SetGovernanceDelegate on their token owner record (Realms: "delegate"); the agent needs no tokens',
     };
   }
   const voteRecord = await getVoteRecordAddress(programId, proposalKey, voter.tokenOwnerRecord);
