@@ -93,7 +93,8 @@ function outcomeText(action: RunResult['actions'][number]): string {
 
 export function forkRunLines(params: { db: Db; result: RunResult; tokens: PolicyConfig['tokens']; fork: ForkInfo }): string[] {
   const { db, result, tokens, fork } = params;
-  const lines = [`On the fork of ${fork.upstream} (from its slot ${fork.forkSlot}):`];
+  const spread = fork.readSlots.min === null ? 'none read' : `read at upstream slots ${fork.readSlots.min}..${fork.readSlots.max}`;
+  const lines = [`On the fork of ${fork.upstream} (from its slot ${fork.forkSlot}; ${fork.fetched} account(s) ${spread}):`];
   if (result.actions.length === 0) lines.push('  no action proposed');
   for (const action of result.actions) {
     const row = action.actionId === null ? undefined : readAction(db, action.actionId);

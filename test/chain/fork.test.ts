@@ -397,7 +397,15 @@ describe('fork of an embedded demo chain', () => {
       // What landed on the fork, per action: the amount in tokens and USD, the recipient, the fork's
       // signature and the balance changes the simulation measured; then that nothing went upstream.
       const out = result.stdout;
-      expect(out).toMatch(new RegExp(`^On the fork of ${proxy.url.replace(/[.]/g, '\\.')}/? \\(from its slot \\d+\\):$`, 'm'));
+      const header = new RegExp(
+        `^On the fork of ${proxy.url.replace(/[.]/g, '\\.')}/? \\(from its slot (\\d+); (\\d+) account\\(s\\) read at upstream slots (\\d+)\\.\\.(\\d+)\\):$`,
+        'm',
+      ).exec(out);
+      expect(header, out).not.toBeNull();
+      const [forkSlot, fetched, min, max] = header!.slice(1).map(Number) as [number, number, number, number];
+      expect(fetched).toBeGreaterThan(10);
+      expect(min).toBeGreaterThanOrEqual(forkSlot);
+      expect(max).toBeGreaterThanOrEqual(min);
       const landed = new RegExp(
         `^  action ${actions[0]!.id}: transfer 7 USDC \\(\\$7\\) to ${DEMO.grantee.toBase58()} — landed on the fork in slot \\d+, signature (\\w+)$`,
         'm',

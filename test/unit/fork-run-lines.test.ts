@@ -93,7 +93,7 @@ describe('run --fork lines', () => {
 
     const lines = forkRunLines({ db, result, tokens, fork });
     expect(lines).toEqual([
-      'On the fork of https://rpc.example/ (from its slot 1000):',
+      'On the fork of https://rpc.example/ (from its slot 1000; 40 account(s) read at upstream slots 1001..1009):',
       `  action ${transfer}: transfer 12,000.5 USDC ($12,000.50) to ${GRANTEE} — landed on the fork in slot 1042, signature SiG1`,
       '    balance changes (simulated before signing):',
       `      ${TREASURY_USDC} (owner ${AGENT}): -12,000.5 USDC`,
