@@ -32,6 +32,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnEmbeddedChain, type EmbeddedChainChild } from '../../src/chain/index.js';
 import { GOVERNANCE_PROGRAM_ID, demoGovernanceConfig } from '../../src/demo/index.js';
+import { describeRealmVoters, type RealmView } from '../../src/governance/index.js';
 import { runCli } from '../helpers/cli.js';
 import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -47,6 +48,7 @@ describe.skipIf(!governanceProgram)(`a realm created outside Steward, reviewed $
   let realm: import('@solana/web3.js').PublicKey;
   let nativeTreasury: import('@solana/web3.js').PublicKey;
   let proposal: import('@solana/web3.js').PublicKey;
+  let mint: import('@solana/web3.js').PublicKey;
 
   const send = (instructions: TransactionInstruction[]) =>
     sendAndConfirmTransaction(connection, new Transaction().add(...instructions), [founder], { commitment: 'confirmed' });
@@ -55,7 +57,7 @@ describe.skipIf(!governanceProgram)(`a realm created outside Steward, reviewed $
     chain = await spawnEmbeddedChain({ demo: false, programs: [{ id: PROGRAM.toBase58(), path: governanceProgram!.path }] });
     connection = new Connection(chain.url, { commitment: 'confirmed', wsEndpoint: chain.wsUrl });
     await connection.confirmTransaction(await connection.requestAirdrop(founder.publicKey, 200 * LAMPORTS_PER_SOL), 'confirmed');
-    const mint = await createMint(connection, founder, founder.publicKey, null, 0);
+    mint = await createMint(connection, founder, founder.publicKey, null, 0);
     const wallet = await getOrCreateAssociatedTokenAccount(connection, founder, mint, founder.publicKey);
     await mintTo(connection, founder, mint, wallet.address, founder, 1_000);
 
@@ -174,17 +176,22 @@ describe.skipIf(!governanceProgram)(`a realm created outside Steward, reviewed $
       ]);
       expect(result.code, result.stderr).toBe(0);
       const parsed = JSON.parse(result.stdout) as {
-        realm: { address: string; name: string };
+        realm: RealmView;
         reviews: {
-          proposal: { address: string; name: string };
+          proposal: { address: string; name: string; governingToken: string };
           flags: { id: string }[];
           simulation: { status: string; path?: string; ok?: boolean; changes?: { address: string; lamportsDelta: string }[] };
         }[];
       };
       expect(parsed.realm.address).toBe(realm.toBase58());
+      // No council here: the founder's community deposit is all the power there is, and the proposal is a community vote.
+      expect(parsed.realm.council).toBeNull();
+      expect(parsed.realm.community).toMatchObject({ mint: mint.toBase58(), decimals: 0, supply: '1000', deposited: '1000', holders: 1 });
+      expect(parsed.realm.community.members.map((m) => m.owner)).toEqual([founder.publicKey.toBase58()]);
+      expect(describeRealmVoters(parsed.realm).at(-1)).toBe('no council mint: only community tokens vote');
       expect(parsed.reviews).toHaveLength(1);
       const [review] = parsed.reviews;
-      expect(review?.proposal).toMatchObject({ address: proposal.toBase58(), name: 'Pay the contractor' });
+      expect(review?.proposal).toMatchObject({ address: proposal.toBase58(), name: 'Pay the contractor', governingToken: 'community' });
       expect(review?.flags.map((f) => f.id)).toContain('new-destination');
       expect(review?.simulation).toMatchObject({ status: 'simulated', path: 'program', ok: true });
       const treasuryChange = review?.simulation.changes?.find((c) => c.address === nativeTreasury.toBase58());
