@@ -3,21 +3,12 @@
 // while paused → refused before anything is consumed (exit 3 through the CLI), still pending.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
-import {
-  approveAction,
-  attemptsOf,
-  executeAction,
-  getApproval,
-  listApprovals,
-  readAction,
-  rejectApproval,
-} from '../../src/execute/index.js';
+import { approveAction, attemptsOf, getApproval, listApprovals, readAction, rejectApproval } from '../../src/execute/index.js';
 import { setPaused } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
-import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
+import { demoContext, execute, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;
-const fast = { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 500, maxWaitMs: 20_000 } };
 const large = () => ({ kind: 'transfer', token: 'USDC', amount: '12000', to: DEMO.grantee.toBase58(), reason: 'quarterly audit' });
 
 beforeAll(async () => {
@@ -38,16 +29,7 @@ describe('approvals', () => {
     expect(Date.parse(pending.find((p) => p.action_id === id)?.expires_at ?? '') - now).toBe(24 * 3600_000);
 
     // Not executable while pending.
-    const early = await executeAction({
-      db: f.store.db,
-      connection: f.connection,
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, now),
-      options: fast,
-    });
+    const early = await execute(f, id, { now });
     expect(early).toMatchObject({ status: 'refused', stage: 'state' });
 
     const before = await tokenBalance(f.connection, DEMO.granteeUsdcAccount);
@@ -55,16 +37,7 @@ describe('approvals', () => {
     expect(decision.kind).toBe('approved');
     const approval = getApproval(f.store.db, id, new Date(now + 60_000));
     expect(approval).toMatchObject({ status: 'approved', decided_by: 'alice', decided_at: new Date(now + 60_000).toISOString() });
-    const outcome = await executeAction({
-      db: f.store.db,
-      connection: f.connection,
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, now),
-      options: fast,
-    });
+    const outcome = await execute(f, id, { now });
     expect(outcome.status).toBe('confirmed');
     expect((await tokenBalance(f.connection, DEMO.granteeUsdcAccount)) - before).toBe(usdc(12_000));
   });
@@ -84,16 +57,7 @@ describe('approvals', () => {
     const later = new Date(now + 24 * 3600_000 + 1);
     expect(() => approveAction(f.store.db, f.policy, id, 'alice', demoContext(f.policy, later.getTime()), later)).toThrow(/expired/);
     expect(readAction(f.store.db, id).state).toBe('approval-expired');
-    const outcome = await executeAction({
-      db: f.store.db,
-      connection: f.connection,
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, later.getTime()),
-      options: fast,
-    });
+    const outcome = await execute(f, id, { now: later.getTime() });
     expect(outcome).toMatchObject({ status: 'refused', stage: 'state' });
     expect(attemptsOf(f.store.db, id)).toEqual([]);
   });
@@ -107,16 +71,7 @@ describe('approvals', () => {
     expect(decision.kind === 'denied-on-recheck' && decision.rules.map((r) => r.id)).toContain('limit.per-tx.usd');
     expect(readAction(f.store.db, id)).toMatchObject({ state: 'denied' });
     expect(getApproval(f.store.db, id, new Date(now))).toMatchObject({ status: 'approved', decided_by: 'alice' });
-    const outcome = await executeAction({
-      db: f.store.db,
-      connection: f.connection,
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, now),
-      options: fast,
-    });
+    const outcome = await execute(f, id, { now });
     expect(outcome).toMatchObject({ status: 'refused', stage: 'state' });
   });
 

@@ -8,12 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
 import { rentExemptLamports } from '../../src/demo/seed/rent.js';
 import { STAKE_ACCOUNT_SIZE, encodeStakeAccount } from '../../src/demo/seed/stake.js';
-import { approveAction, attemptsOf, executeAction, readAction } from '../../src/execute/index.js';
+import { approveAction, attemptsOf, readAction } from '../../src/execute/index.js';
 import { decodeStake } from '../../src/execute/builders/stake-accounts.js';
-import { agentKeypair, demoContext, propose, startFixture, type ExecFixture } from './execute-fixture.js';
+import { agentKeypair, demoContext, execute, propose, startFixture, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;
-const fast = { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 500, maxWaitMs: 20_000 } };
 const show = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 const SOL = (whole: number) => BigInt(Math.round(whole * 1e9));
 
@@ -24,17 +23,7 @@ afterAll(async () => {
   await f?.close();
 });
 
-const run = (id: number) =>
-  executeAction({
-    db: f.store.db,
-    connection: f.connection,
-    agentKeypair,
-    policy: f.policy,
-    action: id,
-    mode: 'execute',
-    context: demoContext(f.policy, Date.now()),
-    options: fast,
-  });
+const run = (id: number) => execute(f, id);
 
 /** Stake and vote always wait for a human under the demo policy: propose, approve, execute. */
 async function proposeApproveRun(payload: unknown) {

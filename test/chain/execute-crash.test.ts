@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
-import { attemptsOf, executeAction, readAction, recoverPending } from '../../src/execute/index.js';
+import { attemptsOf, readAction, recoverPending } from '../../src/execute/index.js';
 import { killPoints } from '../../src/execute/test-hooks.js';
-import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
+import { execute, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 const RUNS_PER_POINT = 2;
 let f: ExecFixture;
@@ -77,16 +77,7 @@ describe('crash safety: SIGKILL at every lifecycle point', () => {
           return;
         }
         if (state !== 'confirmed') {
-          const outcome = await executeAction({
-            db: f.store.db,
-            connection: f.connection,
-            agentKeypair,
-            policy: f.policy,
-            action: id,
-            mode: 'execute',
-            context: demoContext(f.policy, Date.now()),
-            options: fast,
-          });
+          const outcome = await execute(f, id, { options: fast });
           expect(outcome.status).toBe('confirmed');
         }
         const delta = (await tokenBalance(f.connection, DEMO.granteeUsdcAccount)) - before;

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection } from '../../src/chain/connection.js';
 import { DEMO } from '../../src/demo/addresses.js';
-import { attemptsOf, effectChecksOf, executeAction, readAction, type ExecuteOptions } from '../../src/execute/index.js';
-import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
+import { attemptsOf, effectChecksOf, readAction } from '../../src/execute/index.js';
+import { execute, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 import { startInflowProxy, type InflowProxy } from './treasury-inflow.js';
 
 let f: ExecFixture;
@@ -26,18 +26,8 @@ afterAll(async () => {
   await f?.close();
 });
 
-const fast: ExecuteOptions = { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 500, maxWaitMs: 20_000 } };
 const run = (id: number, mode: 'dry-run' | 'execute') =>
-  executeAction({
-    db: f.store.db,
-    connection: createConnection(proxy.url, { commitment: 'confirmed' }),
-    agentKeypair,
-    policy: f.policy,
-    action: id,
-    mode,
-    context: demoContext(f.policy, Date.now()),
-    options: fast,
-  });
+  execute(f, id, { connection: createConnection(proxy.url, { commitment: 'confirmed' }), mode });
 
 describe('effects from one moment (#26)', () => {
   it('a 50,000 USDC payment landing between the pre-state read and the simulation does not hide a 1,500 USDC outflow', async () => {

@@ -1,13 +1,20 @@
 // Shared setup of the execution chain tests: the embedded chain served over JSON-RPC with the
 // demo DAO seeded, the demo policy compiled, a fresh journal, and a policy context with fresh
-// prices and the treasury's addresses. Helpers record a verdict and read balances from chain.
+// prices and the treasury's addresses. Helpers record a verdict, execute it with the demo agent
+// key, and read balances from chain.
 import { join } from 'node:path';
 import type { Connection } from '@solana/web3.js';
 import { createConnection, startEmbeddedChain, type RunningEmbeddedChain } from '../../src/chain/index.js';
 import { seedDemoDao } from '../../src/demo/seed.js';
-import { recordDecision } from '../../src/execute/index.js';
+import {
+  executeAction,
+  recordDecision,
+  type ExecuteActionParams,
+  type ExecuteOptions,
+  type ExecutionOutcome,
+} from '../../src/execute/index.js';
 import { evaluatePolicy, type CompiledPolicy } from '../../src/policy/index.js';
-import { demoContext, demoPolicy } from './execute-demo-context.js';
+import { agentKeypair, demoContext, demoPolicy } from './execute-demo-context.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -65,3 +72,34 @@ export async function tokenBalance(connection: Connection, account: { toBase58()
 }
 
 export const usdc = (whole: number) => BigInt(whole) * 1_000_000n;
+
+/** Test timings: no sleep between retries, status polled every 20 ms, a rebroadcast after 500 ms. */
+export const FAST: ExecuteOptions = { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 500, maxWaitMs: 20_000 } };
+
+/** What a test changes about one execution; everything else is the fixture's. */
+export interface ExecuteRun {
+  db?: ExecuteActionParams['db'];
+  connection?: Connection;
+  mode?: ExecuteActionParams['mode'];
+  /** The moment of the demo context (default: when the helper is called). */
+  now?: number;
+  options?: ExecuteOptions;
+}
+
+/**
+ * Executes journalled action `id` with the demo agent key under the fixture's policy: on the
+ * fixture's journal and chain, in execute mode, with the demo context of `now` and FAST timings,
+ * unless the run says otherwise.
+ */
+export function execute(fixture: ExecFixture, id: number, run: ExecuteRun = {}): Promise<ExecutionOutcome> {
+  return executeAction({
+    db: run.db ?? fixture.store.db,
+    connection: run.connection ?? fixture.connection,
+    agentKeypair,
+    policy: fixture.policy,
+    action: id,
+    mode: run.mode ?? 'execute',
+    context: demoContext(fixture.policy, run.now ?? Date.now()),
+    options: run.options ?? FAST,
+  });
+}

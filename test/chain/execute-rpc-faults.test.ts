@@ -9,13 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createConnection } from '../../src/chain/connection.js';
 import { DEMO } from '../../src/demo/addresses.js';
-import { attemptsOf, executeAction, readAction, recoverPending } from '../../src/execute/index.js';
+import { attemptsOf, readAction, recoverPending } from '../../src/execute/index.js';
 import { readSpendWindows } from '../../src/execute/index.js';
-import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
+import { execute, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;
 let proxy: Server;
 let proxyUrl: string;
+const viaProxy = () => createConnection(proxyUrl, { commitment: 'confirmed' });
 const seen: Record<string, number> = {};
 // Faults per method, consumed in order: '429', '500', 'swallow' (forward, never answer), 'drop'
 // (never forward or answer), 'delay'; lies: 'null' (getSignatureStatuses: no status), 'far'
@@ -82,14 +83,8 @@ describe('RPC faults', () => {
     faults['sendTransaction'] = ['swallow', 'swallow', 'swallow', 'swallow', 'swallow', 'swallow'];
     faults['getSignatureStatuses'] = ['500'];
     for (const key of Object.keys(seen)) delete seen[key];
-    const outcome = await executeAction({
-      db: f.store.db,
-      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, Date.now()),
+    const outcome = await execute(f, id, {
+      connection: viaProxy(),
       options: {
         retry: { attempts: 4, timeoutMs: 300, sleep: async () => {} },
         confirm: { pollMs: 20, rebroadcastMs: 200, maxWaitMs: 20_000 },
@@ -113,14 +108,8 @@ describe('RPC faults', () => {
     faults['getSignatureStatuses'] = ['null'];
     faults['getBlockHeight'] = ['far'];
     let slept = 0;
-    const outcome = await executeAction({
-      db: f.store.db,
-      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, Date.now()),
+    const outcome = await execute(f, id, {
+      connection: viaProxy(),
       options: {
         retry: { sleep: async () => {} },
         confirm: { pollMs: 20, rebroadcastMs: 10_000, maxWaitMs: 20_000, expiryRecheckMs: 5_000 },
@@ -150,16 +139,7 @@ describe('RPC faults', () => {
       confirm: { pollMs: 20, rebroadcastMs: 10_000, maxWaitMs: 20_000, expiryRecheckMs: 1 },
     };
     try {
-      const outcome = await executeAction({
-        db: f.store.db,
-        connection: lying,
-        agentKeypair,
-        policy: f.policy,
-        action: id,
-        mode: 'execute',
-        context: demoContext(f.policy, now),
-        options: { ...fast, confirmWith: honest },
-      });
+      const outcome = await execute(f, id, { connection: lying, now, options: { ...fast, confirmWith: honest } });
       expect(outcome).toMatchObject({ status: 'unknown' });
       expect((await tokenBalance(f.connection, DEMO.granteeUsdcAccount)) - before).toBe(usdc(4));
       expect(readAction(f.store.db, id).state).toBe('unknown');
@@ -183,14 +163,8 @@ describe('RPC faults', () => {
     const { id } = propose(f, { kind: 'transfer', token: 'USDC', amount: '5', to: DEMO.grantee.toBase58() });
     faults['getSignatureStatuses'] = ['null', 'pass', 'null', 'null'];
     faults['getBlockHeight'] = ['far', 'far'];
-    const outcome = await executeAction({
-      db: f.store.db,
-      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, Date.now()),
+    const outcome = await execute(f, id, {
+      connection: viaProxy(),
       options: { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 10_000, maxWaitMs: 20_000, expiryRecheckMs: 1 } },
     });
     expect(outcome.status).toBe('confirmed');
@@ -203,14 +177,8 @@ describe('RPC faults', () => {
     const before = await tokenBalance(f.connection, DEMO.granteeUsdcAccount);
     const { id } = propose(f, { kind: 'transfer', token: 'USDC', amount: '6', to: DEMO.grantee.toBase58() });
     faults['sendTransaction'] = ['fake', 'fake'];
-    const outcome = await executeAction({
-      db: f.store.db,
-      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, Date.now()),
+    const outcome = await execute(f, id, {
+      connection: viaProxy(),
       options: { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 100, maxWaitMs: 20_000, expiryRecheckMs: 1 } },
     });
     expect(outcome.status).toBe('confirmed');
@@ -228,14 +196,8 @@ describe('RPC faults', () => {
     const { id } = propose(f, { kind: 'transfer', token: 'USDC', amount: '7', to: DEMO.grantee.toBase58() });
     faults['sendTransaction'] = Array.from({ length: 1_000 }, () => 'fake');
     let looks = 0;
-    const outcome = await executeAction({
-      db: f.store.db,
-      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, Date.now()),
+    const outcome = await execute(f, id, {
+      connection: viaProxy(),
       options: {
         retry: { sleep: async () => {} },
         confirm: { pollMs: 20, rebroadcastMs: 50, maxWaitMs: 30_000, expiryRecheckMs: 7 },
@@ -258,16 +220,7 @@ describe('RPC faults', () => {
     const { id } = propose(f, { kind: 'transfer', token: 'USDC', amount: '1', to: DEMO.grantee.toBase58() });
     faults['getMultipleAccounts'] = ['429', '429', '429', '429', '429'];
     for (const key of Object.keys(seen)) delete seen[key];
-    const attempt = executeAction({
-      db: f.store.db,
-      connection: createConnection(proxyUrl, { commitment: 'confirmed' }),
-      agentKeypair,
-      policy: f.policy,
-      action: id,
-      mode: 'execute',
-      context: demoContext(f.policy, Date.now()),
-      options: { retry: { attempts: 3, timeoutMs: 300, sleep: async () => {} } },
-    });
+    const attempt = execute(f, id, { connection: viaProxy(), options: { retry: { attempts: 3, timeoutMs: 300, sleep: async () => {} } } });
     await expect(attempt).rejects.toMatchObject({ code: 'RPC_RATE_LIMITED' });
     expect(seen['getMultipleAccounts']).toBe(3);
     expect(attemptsOf(f.store.db, id)).toEqual([]);

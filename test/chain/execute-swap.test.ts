@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
 import { rentExemptLamports } from '../../src/demo/seed/rent.js';
 import { encodeTokenAccount } from '../../src/demo/seed/token-layouts.js';
-import { attemptsOf, executeAction, readAction } from '../../src/execute/index.js';
-import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
+import { attemptsOf, readAction } from '../../src/execute/index.js';
+import { execute, FAST, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;
 let server: Server;
@@ -21,7 +21,6 @@ let hostile = false;
 const pool = Keypair.generate().publicKey;
 const poolUsdc = Keypair.generate().publicKey;
 const poolUsdt = Keypair.generate().publicKey;
-const fast = { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 500, maxWaitMs: 20_000 } };
 
 function injectTokenAccount(address: PublicKey, mint: PublicKey, amount: bigint, delegate?: PublicKey): void {
   const data = encodeTokenAccount({ mint, owner: pool, amount, ...(delegate ? { delegate: { address: delegate, amount } } : {}) });
@@ -92,17 +91,7 @@ afterAll(async () => {
 });
 
 const swap = () => ({ kind: 'swap', from: 'USDC', to: 'USDT', amount: '100', maxSlippageBps: 30, reason: 'rebalance' });
-const run = (id: number) =>
-  executeAction({
-    db: f.store.db,
-    connection: f.connection,
-    agentKeypair,
-    policy: f.policy,
-    action: id,
-    mode: 'execute',
-    context: demoContext(f.policy, Date.now()),
-    options: { ...fast, jupiter: { baseUrl } },
-  });
+const run = (id: number) => execute(f, id, { options: { ...FAST, jupiter: { baseUrl } } });
 
 describe('swap via a Jupiter-compatible API', () => {
   it('an honest route lands: the treasury sells exactly 100 USDC and receives the quoted USDT', async () => {

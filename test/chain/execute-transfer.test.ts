@@ -4,13 +4,12 @@
 import { getAccount } from '@solana/spl-token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
-import { attemptsOf, decisionMemo, executeAction, readAction } from '../../src/execute/index.js';
+import { attemptsOf, decisionMemo, readAction } from '../../src/execute/index.js';
 import { installId } from '../../src/store/index.js';
 import { injectAllowance } from '../helpers/inject-allowance.js';
-import { agentKeypair, demoContext, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
+import { execute, FAST, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;
-const fast = { retry: { sleep: async () => {} }, confirm: { pollMs: 20, rebroadcastMs: 500, maxWaitMs: 20_000 } };
 
 beforeAll(async () => {
   f = await startFixture();
@@ -19,17 +18,7 @@ afterAll(async () => {
   await f?.close();
 });
 
-const run = (id: number, mode: 'dry-run' | 'execute' = 'execute', extra = {}) =>
-  executeAction({
-    db: f.store.db,
-    connection: f.connection,
-    agentKeypair,
-    policy: f.policy,
-    action: id,
-    mode,
-    context: demoContext(f.policy, Date.now()),
-    options: { ...fast, ...extra },
-  });
+const run = (id: number, mode: 'dry-run' | 'execute' = 'execute', extra = {}) => execute(f, id, { mode, options: { ...FAST, ...extra } });
 
 describe('delegate transfer', () => {
   it('lands within the allowance, once, with the decision memo, and the journal matches the chain', async () => {

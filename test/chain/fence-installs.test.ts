@@ -7,14 +7,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/addresses.js';
-import { attemptsOf, decideAndRecord, executeAction, journalContext, recordDecision } from '../../src/execute/index.js';
+import { attemptsOf, decideAndRecord, journalContext, recordDecision } from '../../src/execute/index.js';
 import { recordSignedAttempt } from '../../src/execute/attempts.js';
 import { evaluatePolicy } from '../../src/policy/index.js';
 import { readSpendWindows } from '../../src/execute/index.js';
 import { installId, openStore, type Store } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { agentKeypair, demoContext, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
+import { agentKeypair, demoContext, execute, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
 
 let f: ExecFixture;
 let other: Store;
@@ -45,18 +45,7 @@ describe('two installs, one agent key', () => {
     expect(ids[0]).toBe(ids[1]);
     const outcomes = [];
     for (const db of [f.store.db, other.db]) {
-      outcomes.push(
-        await executeAction({
-          db,
-          connection: f.connection,
-          agentKeypair,
-          policy: f.policy,
-          action: ids[0] as number,
-          mode: 'execute',
-          context: demoContext(f.policy, now),
-          options: fast,
-        }),
-      );
+      outcomes.push(await execute(f, ids[0] as number, { db, now, options: fast }));
     }
     expect(outcomes.map((o) => o.status)).toEqual(['confirmed', 'confirmed']);
     const [a, b] = outcomes.map((o) => ('signature' in o ? o.signature : ''));
