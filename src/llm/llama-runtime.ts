@@ -16,6 +16,7 @@ import {
 } from 'node-llama-cpp';
 import { StewardError } from '../errors/index.js';
 import { assertLoadableModelFile } from './model-file-check.js';
+import { SharedPrefixes } from './shared-prefix.js';
 import { SequencePool } from './sequence-pool.js';
 
 export interface LoadOptions {
@@ -33,6 +34,8 @@ export interface LoadedModel {
   readonly model: LlamaModel;
   readonly context: LlamaContext;
   readonly pool: SequencePool;
+  /** The system prompt's evaluated state, shared between the pool's sequences (shared-prefix.ts). */
+  readonly prefixes: SharedPrefixes;
   readonly info: GgufFileInfo;
   readonly threads: number;
   /** Resolved once: resolving a Jinja template tries every known format and costs ~1 s per call. */
@@ -95,7 +98,7 @@ async function load(path: string, options: LoadOptions): Promise<LoadedModel> {
       contextSize: options.contextSize ?? { min: 256, max: Math.min(4096, model.trainContextSize) },
     });
     const pool = new SequencePool(Array.from({ length: sequences }, () => context.getSequence()));
-    return { path, llama, model, context, pool, info, threads, chatWrapper: resolveChatWrapper(model) };
+    return { path, llama, model, context, pool, prefixes: new SharedPrefixes(), info, threads, chatWrapper: resolveChatWrapper(model) };
   } catch (error) {
     await model.dispose();
     throw new StewardError('LLM_FAILED', `llama.cpp could not create a context for ${path}: ${(error as Error).message}`, {
@@ -143,6 +146,7 @@ export async function acquireModel(path: string, options: LoadOptions = {}): Pro
       if (held.leases > 0 || models.get(key) !== held) return;
       models.delete(key);
       loaded.pool.close();
+      loaded.prefixes.close();
       await loaded.context.dispose();
       await loaded.model.dispose();
     },

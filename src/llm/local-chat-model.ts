@@ -184,13 +184,20 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
       ? await boundedJsonGrammar(llama, toGbnfJsonSchema(options.jsonSchema))
       : undefined;
     const history = toChatHistory(messages);
+    const { chatWrapper, model, prefixes } = this.loaded;
+    const prefix = prefixes.prefixOf(history, (items) =>
+      chatWrapper.generateContextState({ chatHistory: items }).contextText.tokenize(model.tokenizer),
+    );
     return pool.use(async (sequence) => {
-      const before = sequence.contextTokens;
-      const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.loaded.chatWrapper, autoDisposeSequence: false });
+      let before = sequence.contextTokens;
+      const chat = new LlamaChat({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false });
       let completionTokens = 0;
       let firstTokenAt: number | undefined;
       const start = performance.now();
       try {
+        // The system prompt's state from another sequence when this one lacks it (a loaded prefix
+        // counts as cached; one evaluated here counts as evaluated, like the rest of the prompt).
+        if (prefix && (await prefixes.prepare(sequence, prefix)) === 'loaded') before = sequence.contextTokens;
         const seed = options.seed ?? this.settings.seed;
         const result = await chat.generateResponse(history, {
           ...(grammar ? { grammar } : {}),

@@ -82,6 +82,29 @@ describe('local chat model on the generated GGUF', () => {
     }
   });
 
+  it('evaluates a system prompt once for parallel sequences and loads its state into the others', async () => {
+    const { prefixes, pool } = model.runtime;
+    // Empty sequences, so none holds the prompt: each would otherwise evaluate it on its own.
+    await Promise.all(Array.from({ length: pool.size }, () => pool.use((sequence) => sequence.clearHistory())));
+    const before = { ...prefixes.counts };
+    const system = new SystemMessage('Rules shared by parallel reviews, evaluated once. '.repeat(20));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((i) => model.complete([system, new HumanMessage(`Review proposal ${i}.`)], { seed: i, maxTokens: 4 })),
+    );
+    expect(prefixes.counts.evaluated - before.evaluated).toBe(1);
+    expect(prefixes.counts.loaded - before.loaded).toBe(3);
+    const evaluated = results.map((r) => r.usage.promptTokens - (r.usage.cachedPromptTokens ?? 0)).sort((a, b) => a - b);
+    const prompt = results[0]?.usage.promptTokens ?? 0;
+    // One generation evaluated the whole prompt; the other three only what follows the system prompt.
+    expect(evaluated[3]).toBeGreaterThan(prompt * 0.9);
+    for (const tail of evaluated.slice(0, 3)) expect(tail).toBeLessThan(prompt * 0.1);
+    // A later prompt with the same system text on a sequence that holds it loads nothing.
+    const again = await model.complete([system, new HumanMessage('Review proposal 4.')], { seed: 4, maxTokens: 4 });
+    expect(prefixes.counts.loaded - before.loaded).toBe(3);
+    expect(again.usage.cachedPromptTokens).toBeGreaterThan(prompt * 0.9);
+    expect(pool.available).toBe(4);
+  });
+
   it('shares one loaded model between handles on the same file and frees it after the last close', async () => {
     const [a, b] = await Promise.all([LocalChatModel.open({ path }), LocalChatModel.open({ path })]);
     expect(a.runtime).toBe(b.runtime);
