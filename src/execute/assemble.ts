@@ -14,6 +14,12 @@ import { memoInstruction } from './memo.js';
 
 /** Simulation runs at the maximum so the measured units are not capped by our own limit. */
 export const SIMULATION_CU_LIMIT = 1_400_000;
+/**
+ * The blockhash of a transaction that is only simulated, with replaceRecentBlockhash (the cluster
+ * substitutes its latest): 32 zero bytes, never a blockhash a cluster issues, so such a draft can
+ * never land even if it were signed and sent by mistake.
+ */
+export const SIMULATION_PLACEHOLDER_BLOCKHASH = '11111111111111111111111111111111';
 
 export interface AssembleParams {
   payer: PublicKey;

@@ -28,7 +28,7 @@ import type { Db } from '../store/store.js';
 import { claimAction, readAction, transitionAction, type ActionRow } from './action-journal.js';
 import { readAllowanceNow } from './allowance-now.js';
 import { recheckBeforeSigning, type ObservedContext } from './fence.js';
-import { SIMULATION_CU_LIMIT, assembleTransaction, computeUnitLimitFor } from './assemble.js';
+import { SIMULATION_CU_LIMIT, SIMULATION_PLACEHOLDER_BLOCKHASH, assembleTransaction, computeUnitLimitFor } from './assemble.js';
 import { attemptsOf, recordSignedAttempt } from './attempts.js';
 import { buildStake } from './builders/stake.js';
 import { buildSwap } from './builders/swap.js';
@@ -234,10 +234,11 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
   // ---- simulate and check effects -------------------------------------------------------
   const memo = decisionMemo(installId(db), id, row.payload);
   const priorityFee = options.priorityFeeMicroLamports ?? 1_000;
-  const latest = await rpcCall('getLatestBlockhash', io.endpoint, () => connection.getLatestBlockhash('confirmed'), retry);
+  // The simulation runs against the cluster's latest blockhash (replaceRecentBlockhash), so the
+  // draft needs none of its own: the one it is signed with is read right before signing.
   const draft = assembleTransaction({
     payer: agent,
-    blockhash: latest.blockhash,
+    blockhash: SIMULATION_PLACEHOLDER_BLOCKHASH,
     instructions: built.instructions,
     lookupTables: built.lookupTables,
     computeUnitLimit: SIMULATION_CU_LIMIT,
@@ -326,9 +327,13 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
   }
 
   // ---- re-check, sign and journal in one write transaction; then send and confirm ----------
-  const latestForSend = await rpcCall('getLatestBlockhash', io.endpoint, () => connection.getLatestBlockhash('confirmed'), retry);
+  // A fresh blockhash (the longest time to land) and the allowance as it stands now: independent
+  // reads, sent together so the re-check costs one round trip.
   const solFeeReserve = options.solFeeReserveLamports ?? 10_000_000n;
-  const remainingNow = allowance && !bypass ? await readAllowanceNow(io, agent, allowance, solFeeReserve) : undefined;
+  const [latestForSend, remainingNow] = await Promise.all([
+    rpcCall('getLatestBlockhash', io.endpoint, () => connection.getLatestBlockhash('confirmed'), retry),
+    allowance && !bypass ? readAllowanceNow(io, agent, allowance, solFeeReserve) : undefined,
+  ]);
   const tx = assembleTransaction({
     payer: agent,
     blockhash: latestForSend.blockhash,

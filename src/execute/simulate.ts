@@ -116,7 +116,8 @@ export async function simulateWithEffects(
         () =>
           connection.simulateTransaction(tx, {
             sigVerify: false,
-            replaceRecentBlockhash: false,
+            // The draft carries a placeholder blockhash (execute-action.ts): simulate against the latest.
+            replaceRecentBlockhash: true,
             commitment: 'confirmed',
             minContextSlot,
             accounts: { encoding: 'base64', addresses },

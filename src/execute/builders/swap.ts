@@ -15,7 +15,7 @@ import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/index.js';
 import { rpcCall } from '../../chain/rpc.js';
 import type { Builder, BuildResult } from './types.js';
-import { findDelegatedSources, mintProgram } from './token-accounts.js';
+import { readMintWithSources, tokenProgramOfMint } from './token-accounts.js';
 
 interface Quote {
   inputMint: string;
@@ -60,19 +60,13 @@ export const buildSwap: Builder<'swap'> = async (action, ctx): Promise<BuildResu
   }
   const inputMint = new PublicKey(action.from.mint);
   const outputMint = new PublicKey(action.to.mint);
-  const [inProgram, outProgram] = [
-    await mintProgram(ctx.connection, ctx.endpoint, inputMint, ctx.retry),
-    await mintProgram(ctx.connection, ctx.endpoint, outputMint, ctx.retry),
-  ];
-  const sources = await findDelegatedSources(
-    ctx.connection,
-    ctx.endpoint,
-    ctx.context.treasuryAddresses,
-    inputMint,
-    inProgram,
-    ctx.agent,
-    ctx.retry,
-  );
+  // One request: both mints (their programs) and the treasury's accounts of the input mint.
+  const {
+    program: inProgram,
+    sources,
+    extra: [outputMintInfo],
+  } = await readMintWithSources(ctx, ctx.context.treasuryAddresses, inputMint, () => [outputMint]);
+  const outProgram = tokenProgramOfMint(outputMint, outputMintInfo ?? null);
   const source = sources.find((s) => s.delegate?.equals(ctx.agent));
   if (!source) {
     return {

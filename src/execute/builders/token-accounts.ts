@@ -50,9 +50,8 @@ export async function getMultipleAccounts(
   return out;
 }
 
-/** The mint's token program, read from chain (a mint the chain does not have is refused). */
-export async function mintProgram(connection: Connection, endpoint: string, mint: PublicKey, retry: RetryOptions): Promise<PublicKey> {
-  const [info] = await getMultipleAccounts(connection, endpoint, [mint], retry);
+/** The token program that owns `info`, the mint account (anything else is refused). */
+export function tokenProgramOfMint(mint: PublicKey, info: AccountInfo<Buffer> | null): PublicKey {
   if (!info || (!info.owner.equals(TOKEN_PROGRAM_ID) && !info.owner.equals(TOKEN_2022_PROGRAM_ID))) {
     throw new StewardError('EXECUTION_REFUSED', `mint ${mint.toBase58()} is not an SPL token mint on this cluster`, {
       hint: 'check the policy token table names the mint of this cluster',
@@ -62,16 +61,8 @@ export async function mintProgram(connection: Connection, endpoint: string, mint
   return info.owner;
 }
 
-/** Treasury token accounts of `mint` owned by a treasury address; the one delegated to `agent` with the largest allowance first. */
-export async function findDelegatedSources(
-  connection: Connection,
-  endpoint: string,
-  treasury: ReadonlySet<string>,
-  mint: PublicKey,
-  tokenProgram: PublicKey,
-  agent: PublicKey,
-  retry: RetryOptions,
-): Promise<DelegatedSource[]> {
+/** Accounts that may hold the treasury's `mint`: each treasury address and its associated token account. */
+function sourceCandidates(treasury: ReadonlySet<string>, mint: PublicKey, tokenProgram: PublicKey): PublicKey[] {
   const candidates = new Map<string, PublicKey>();
   for (const address of treasury) {
     let key: PublicKey;
@@ -84,8 +75,17 @@ export async function findDelegatedSources(
     const ata = associatedTokenAddress(mint, key, true, tokenProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
     candidates.set(ata.toBase58(), ata);
   }
-  const keys = [...candidates.values()];
-  const infos = await getMultipleAccounts(connection, endpoint, keys, retry);
+  return [...candidates.values()];
+}
+
+/** The candidates that are token accounts of `mint` owned by the treasury; the agent's largest allowance first. */
+function delegatedSources(
+  keys: readonly PublicKey[],
+  infos: readonly (AccountInfo<Buffer> | null | undefined)[],
+  treasury: ReadonlySet<string>,
+  mint: PublicKey,
+  agent: PublicKey,
+): DelegatedSource[] {
   const sources: DelegatedSource[] = [];
   keys.forEach((key, i) => {
     const info = infos[i];
@@ -96,4 +96,45 @@ export async function findDelegatedSources(
   });
   const mine = (s: DelegatedSource) => (s.delegate?.equals(agent) ? s.delegatedAmount : -1n);
   return sources.sort((a, b) => (mine(b) > mine(a) ? 1 : mine(b) < mine(a) ? -1 : 0));
+}
+
+export interface MintWithSources {
+  /** The token program that owns the mint. */
+  program: PublicKey;
+  sources: DelegatedSource[];
+  /** The accounts `extra` named for that program, in its order (null where absent). */
+  extra: (AccountInfo<Buffer> | null)[];
+}
+
+/**
+ * The mint, the treasury's accounts of it (the agent's largest allowance first) and the `extra` accounts a
+ * builder needs (a recipient and its associated account, another mint), in one request: the
+ * candidates are derived for both token programs, since which one owns the mint is only known
+ * from the same read, and those of the mint's program are kept. A build used to spend three
+ * sequential requests here (mint, sources, recipient).
+ */
+export async function readMintWithSources(
+  ctx: { connection: Connection; endpoint: string; retry: RetryOptions; agent: PublicKey },
+  treasury: ReadonlySet<string>,
+  mint: PublicKey,
+  extra: (tokenProgram: PublicKey) => readonly PublicKey[] = () => [],
+): Promise<MintWithSources> {
+  const plans = [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID].map((program) => ({
+    program,
+    candidates: sourceCandidates(treasury, mint, program),
+    extra: extra(program),
+  }));
+  const unique = new Map<string, PublicKey>([[mint.toBase58(), mint]]);
+  for (const plan of plans) for (const key of [...plan.candidates, ...plan.extra]) unique.set(key.toBase58(), key);
+  const keys = [...unique.values()];
+  const infos = await getMultipleAccounts(ctx.connection, ctx.endpoint, keys, ctx.retry);
+  const byKey = new Map(keys.map((key, i) => [key.toBase58(), infos[i] ?? null]));
+  const lookup = (key: PublicKey) => byKey.get(key.toBase58()) ?? null;
+  const program = tokenProgramOfMint(mint, lookup(mint));
+  const plan = plans.find((p) => p.program.equals(program)) as (typeof plans)[number];
+  return {
+    program,
+    sources: delegatedSources(plan.candidates, plan.candidates.map(lookup), treasury, mint, ctx.agent),
+    extra: plan.extra.map(lookup),
+  };
 }

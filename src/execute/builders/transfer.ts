@@ -11,23 +11,23 @@ import {
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import type { Builder, BuildResult } from './types.js';
-import { decodeTokenAccount, findDelegatedSources, getMultipleAccounts, mintProgram } from './token-accounts.js';
+import { decodeTokenAccount, readMintWithSources } from './token-accounts.js';
 import { buildSolTransfer } from './sol-transfer.js';
 import { buildSquadsTransfer } from './squads-transfer.js';
 
 export const buildTransfer: Builder<'transfer'> = async (action, ctx): Promise<BuildResult> => {
   if (action.token.mint === 'native') return buildSolTransfer(action, ctx);
   const mint = new PublicKey(action.token.mint);
-  const program = await mintProgram(ctx.connection, ctx.endpoint, mint, ctx.retry);
-  const sources = await findDelegatedSources(
-    ctx.connection,
-    ctx.endpoint,
-    ctx.context.treasuryAddresses,
-    mint,
+  const recipient = new PublicKey(action.to);
+  // One request: the mint (its program), the treasury's accounts of it, the recipient and its associated account.
+  const {
     program,
-    ctx.agent,
-    ctx.retry,
-  );
+    sources,
+    extra: [toInfo, ataInfo],
+  } = await readMintWithSources(ctx, ctx.context.treasuryAddresses, mint, (tokenProgram) => [
+    recipient,
+    associatedTokenAddress(mint, recipient, true, tokenProgram, ASSOCIATED_TOKEN_PROGRAM_ID),
+  ]);
   const source = sources.find((s) => s.delegate?.equals(ctx.agent));
   // A vault of a Squads multisig: the agent spends through a spending limit that names it.
   if (!source) {
@@ -42,9 +42,7 @@ export const buildTransfer: Builder<'transfer'> = async (action, ctx): Promise<B
     };
   }
 
-  const recipient = new PublicKey(action.to);
   const recipientAta = associatedTokenAddress(mint, recipient, true, program, ASSOCIATED_TOKEN_PROGRAM_ID);
-  const [toInfo, ataInfo] = await getMultipleAccounts(ctx.connection, ctx.endpoint, [recipient, recipientAta], ctx.retry);
   const toAccount = toInfo ? decodeTokenAccount(recipient, toInfo) : undefined;
   const notes: string[] = [
     `source ${source.address.toBase58()} (owner ${source.owner.toBase58()}), agent allowance ${source.delegatedAmount} base units`,
