@@ -9,7 +9,7 @@
 // node-llama-cpp directly (LlamaChat, same grammar, seed, sampling and token budget, a sequence
 // with the same cached prefix), and the run's wall time is compared with it.
 // simulate/send/confirm are timed at the executor's RPC boundary: a Connection proxy notes when
-// each getLatestBlockhash / simulateTransaction / sendRawTransaction / getSignatureStatuses call
+// each getMultipleAccountsInfoAndContext / simulateTransaction / getLatestBlockhash / sendRawTransaction / getSignatureStatuses call
 // starts and ends (no hooks in the executor needed).
 import { toChatHistory } from '../src/llm/chat-history.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +20,7 @@ import type { Connection } from '@solana/web3.js';
 import { LlamaChat, type Token } from 'node-llama-cpp';
 import { runAgent, type AgentModel, type AgentRuntime, type RunResult } from '../src/agent/run-agent.js';
 import { loadConfig } from '../src/config/index.js';
-import { openCluster } from '../src/chain/index.js';
+import { openCluster, processRpcCounter } from '../src/chain/index.js';
 import { DEMO, demoKeypair } from '../src/demo/index.js';
 import {
   boundedJsonGrammar,
@@ -66,9 +66,10 @@ export function timedConnection(connection: Connection, events: RpcEvent[]): Con
 function executionSteps(events: readonly RpcEvent[]): { simulate: number; send: number; confirm: number } | null {
   const simulation = events.findIndex((e) => e.method === 'simulateTransaction');
   if (simulation < 0) return null;
+  // The simulate step starts with the treasury read before the simulation (#26's reads around it).
   const before = events
     .slice(0, simulation)
-    .filter((e) => e.method === 'getLatestBlockhash')
+    .filter((e) => e.method === 'getMultipleAccountsInfoAndContext')
     .at(-1);
   const forSend = events.slice(simulation).find((e) => e.method === 'getLatestBlockhash');
   const sent = events.slice(simulation).find((e) => e.method === 'sendRawTransaction');
@@ -85,6 +86,8 @@ interface RunSample {
   steps: { simulate: number; send: number; confirm: number };
   directMs: number;
   directTokens: number;
+  /** HTTP requests of the run to the chain (a batch counts once) and its JSON-RPC calls by method. */
+  rpc: { requests: number; methods: Readonly<Record<string, number>> };
 }
 
 /** Figures 1 and 2 for one model file (`generated`: the cached test model, whose ratio has no target). */
@@ -171,9 +174,11 @@ export async function measureModel(path: string, generated: boolean, options: Be
     const samples: RunSample[] = [];
     for (let i = 0; i < warmups + measured; i++) {
       events.length = 0;
+      processRpcCounter.reset();
       const started = performance.now();
       const result: RunResult = await runAgent(guardian, policy, runtime, { trigger: 'cli' });
       const wallMs = performance.now() - started;
+      const rpc = { requests: processRpcCounter.requests, methods: processRpcCounter.methods };
       if (result.status !== 'ok') throw new Error(`bench run failed: ${result.error}`);
       const action = result.actions[0];
       if (action?.state !== 'confirmed') throw new Error(`the bench payment did not land: ${JSON.stringify(action)}`);
@@ -190,6 +195,7 @@ export async function measureModel(path: string, generated: boolean, options: Be
         steps,
         directMs: generatedDirectly.ms,
         directTokens: generatedDirectly.tokens,
+        rpc,
       });
     }
 
@@ -222,6 +228,18 @@ export async function measureModel(path: string, generated: boolean, options: Be
         unit: '×',
         ...(generated ? { target: '(≤ 1.02 with a real model)', met: null } : { target: '≤ 1.02', met: atMost(ratio, 1.02) }),
         method: `${how}: run wall ${wall} ms vs LlamaChat.generateResponse on the same prompt, grammar, seed and ${ANSWER_TOKENS}-token cap, same cached prefix: ${directMs} ms for ${med((s) => s.directTokens)} tokens (Steward: ${completion})`,
+      },
+      {
+        id: `overhead.rpc-requests${generated ? '' : '.given'}`,
+        group: OVERHEAD,
+        name: `RPC requests of one run (${label})`,
+        value: med((s) => s.rpc.requests),
+        unit: 'requests',
+        method: `HTTP requests to the chain during runAgent (processRpcCounter; a JSON-RPC batch counts once), ${how}; calls by method in the last run: ${Object.entries(
+          samples.at(-1)?.rpc.methods ?? {},
+        )
+          .map(([method, n]) => `${method} ${n}`)
+          .join(', ')}`,
       },
     ];
     if (!generated) return figures;
@@ -258,7 +276,7 @@ export async function measureModel(path: string, generated: boolean, options: Be
         phase(
           'simulate',
           med((s) => s.steps.simulate),
-          'RPC boundary: from the getLatestBlockhash before simulateTransaction to the one before signing (simulation + effects check)',
+          'RPC boundary: from the treasury read before simulateTransaction to the getLatestBlockhash before signing (reads around the simulation + effects check)',
         );
         phase(
           'send',
