@@ -564,7 +564,9 @@ describe('fork of an embedded demo chain', () => {
     expect(aged.tooOld).toBeGreaterThan(10);
     expect(aged.hits).toBe(0);
     expect(aged.readSlots[0]).toBeGreaterThan(cold.readSlots[1]);
-    expect(aged.requests).toBeGreaterThanOrEqual(cold.requests);
+    // Everything came from the upstream again (the request counts themselves differ by the 429s
+    // the proxy answers to every fourth request, wherever that falls).
+    expect(aged.accounts).toBeGreaterThanOrEqual(cold.accounts);
     // Under the default limit (9000 slots) the reads just made serve the next fork.
     const warm = await observeOnFork(db);
     expect(warm.tooOld).toBe(0);
