@@ -161,8 +161,21 @@ interface ForkLine {
 }
 
 /** `steward observe --fork` on the proxy with `db`, its `Fork:` line read; `extra`: more global options. */
+/** Waits until the proxy has seen no request for `quietMs` (a fork of an earlier case may still be retrying a 429). */
+async function proxyQuiet(quietMs = 1_500): Promise<void> {
+  let last = proxy.requests;
+  for (;;) {
+    await new Promise((done) => setTimeout(done, quietMs));
+    if (proxy.requests === last) return;
+    last = proxy.requests;
+  }
+}
+
 async function observeOnFork(db: string, extra: string[] = []): Promise<ForkLine> {
+  // The command's own count must equal what the proxy saw, so nothing else may be talking to it.
+  await proxyQuiet();
   const before = proxy.requests;
+  const methodsBefore = { ...proxy.methods };
   const sendsBefore = proxy.methods['sendTransaction'];
   const result = await runCli([
     '--config',
@@ -185,7 +198,10 @@ async function observeOnFork(db: string, extra: string[] = []): Promise<ForkLine
     );
   expect(line, result.stdout).not.toBeNull();
   const [, forkSlot, requests, accounts, min, max, hits, tooOld, maxAge] = line!;
-  expect(Number(requests)).toBe(proxy.requests - before);
+  const seen = Object.entries(proxy.methods)
+    .map(([method, n]) => `${method} ${n - (methodsBefore[method] ?? 0)}`)
+    .join(', ');
+  expect(Number(requests), `the proxy saw: ${seen}; the command said:\n${result.stdout}`).toBe(proxy.requests - before);
   expect(proxy.methods['sendTransaction']).toBe(sendsBefore);
   return {
     forkSlot: BigInt(forkSlot!),
