@@ -14,7 +14,7 @@ import { createConnection } from '../../src/chain/index.js';
 import { DEMO } from '../../src/demo/addresses.js';
 import { actionDigest, readAction, recordDecision } from '../../src/execute/index.js';
 import { evaluatePolicy } from '../../src/policy/index.js';
-import { formatAmount, formatUsd } from '../../src/shared/index.js';
+import { formatTokenNumber, formatUsd } from '../../src/shared/index.js';
 import { openStore } from '../../src/store/index.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { startFakeModel } from '../helpers/fake-model.js';
@@ -157,7 +157,7 @@ describe.skipIf(!CHROMIUM)('steward console in a real browser', () => {
     expect(await page.locator('#total-trusted').textContent()).toBe(formatUsd(BigInt(json.analysis.totals.trustedMicroUsd), 'cents'));
     for (const asset of json.analysis.assets) {
       const row = page.locator(`#holdings tr[data-asset="${asset.label}"]`);
-      expect(await row.locator('td.amount').textContent()).toBe(formatAmount(BigInt(asset.amount), asset.decimals));
+      expect(await row.locator('td.amount').textContent()).toBe(formatTokenNumber(BigInt(asset.amount), asset.decimals));
       expect(await row.locator('td.value').textContent()).toBe(
         asset.valueMicroUsd === null ? '-' : formatUsd(BigInt(asset.valueMicroUsd), 'cents'),
       );

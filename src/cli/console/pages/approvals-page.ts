@@ -7,6 +7,7 @@ import { actionDigest, type ActionRow, type ApprovalRow } from '../../../execute
 import { describeAction } from '../../approval-lines.js';
 import { csrfField } from '../layout.js';
 import { html, preText, type Html } from '../html.js';
+import { groupDecimalText } from '../../../shared/index.js';
 
 type Request = ApprovalRow & { action: ActionRow };
 
@@ -32,7 +33,7 @@ function pendingCard(request: Request, csrf: string, operator: string): Html {
     ${typeof payload['reason'] === 'string' ? html`<p>Agent's reason (model output, untrusted): <span class="reason">${payload['reason']}</span></p>` : ''}
     <h3>Effect if executed</h3>
     <p>
-      ${action.amount !== null && action.token !== null ? html`<strong>${action.amount} ${action.token}</strong> leaves the treasury${action.destination ? html` to <span class="mono">${action.destination}</span>` : ''}` : 'No token outflow recorded'}${action.usd === null ? '' : html`, worth ${action.usd} USD at the prices of the proposal`}.
+      ${action.amount !== null && action.token !== null ? html`<strong>${groupDecimalText(action.amount)} ${action.token}</strong> leaves the treasury${action.destination ? html` to <span class="mono">${action.destination}</span>` : ''}` : 'No token outflow recorded'}${action.usd === null ? '' : html`, worth ${groupDecimalText(action.usd)} USD at the prices of the proposal`}.
       On approval the policy is judged again on a fresh snapshot; before signing the transaction is simulated and its real balance changes
       are checked against the policy once more.
     </p>

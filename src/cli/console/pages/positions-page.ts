@@ -1,6 +1,6 @@
 // Positions: lending health with the distance to liquidation, LP ranges, liquid-staking tokens
 // at their stake-pool rate vs market, and the SOL -30% stress every run applies.
-import { formatAmount, formatUsd } from '../../../shared/index.js';
+import { formatAmount, formatTokenNumber, formatUsd } from '../../../shared/index.js';
 import { formatPpmPercent } from '../../../treasury/index.js';
 import { html, type Html } from '../html.js';
 import type { AgentRead } from '../console-observer.js';
@@ -45,7 +45,7 @@ export function positionsPage(view: AgentRead): Html {
         <td>${lst.symbol}</td>
         <td class="mono">${lst.account}</td>
         <td class="num">${formatAmount(lst.lamportsPerToken, 9)}</td>
-        <td class="num">${formatAmount(lst.amount, lst.decimals)}</td>
+        <td class="num">${formatTokenNumber(lst.amount, lst.decimals)}</td>
         <td class="num">${lst.fairMicroUsd === null ? '-' : formatUsd(lst.fairMicroUsd, 'cents')}</td>
         <td class="num">${lst.marketMicroUsd === null ? '-' : formatUsd(lst.marketMicroUsd, 'cents')}</td>
         <td>

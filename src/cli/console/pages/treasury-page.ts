@@ -1,7 +1,7 @@
 // Treasury: the holdings table (the same figures as `steward observe --json`), allocation vs
 // targets as a chart, value over time from the stored observations, flags, and the agent's
 // allowances with what remains.
-import { formatAmount, formatUsd } from '../../../shared/index.js';
+import { formatAmount, formatTokenNumber, formatUsd } from '../../../shared/index.js';
 import { formatPpmPercent, type TreasuryAnalysis } from '../../../treasury/index.js';
 import { csrfField } from '../layout.js';
 import { html, jsonData, type Html } from '../html.js';
@@ -60,7 +60,7 @@ export function treasuryPage(
     (asset) =>
       html`<tr data-asset="${asset.label}">
         <td>${asset.label}</td>
-        <td class="num amount">${formatAmount(asset.amount, asset.decimals)}</td>
+        <td class="num amount">${formatTokenNumber(asset.amount, asset.decimals)}</td>
         <td class="num">
           ${asset.price ? `$${asset.price.text}` : '-'}${asset.price && !asset.price.trusted ? html` <span class="flag warn">untrusted</span>` : ''}
         </td>
