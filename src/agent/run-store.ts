@@ -1,7 +1,7 @@
 // The journal of agent runs: one row per run with its phases and timings, and one row per
 // model decision with everything needed to reproduce or audit it.
 import { createHash } from 'node:crypto';
-import { currentProcess, redactText } from '../shared/index.js';
+import { currentProcess, redact, redactText } from '../shared/index.js';
 import { statement, type Db } from '../store/index.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'abandoned';
@@ -157,10 +157,12 @@ export function recordModelDecision(db: Db, record: DecisionRecord, now: Date): 
     record.task,
     redactText(record.modelId),
     record.modelHash,
+    // The hash names the exact prompt the model saw; what is stored has its secrets redacted (a
+    // proposal or a config value can carry a key; the model can repeat it).
     promptHash(record.prompt),
-    JSON.stringify(record.prompt),
-    record.rawOutput,
-    record.parsed === undefined ? null : JSON.stringify(record.parsed),
+    JSON.stringify(redact(record.prompt)),
+    record.rawOutput === null ? null : redactText(record.rawOutput),
+    record.parsed === undefined ? null : JSON.stringify(redact(record.parsed)),
     record.attempts,
     JSON.stringify(record.usage),
     record.error === null ? null : redactText(record.error),

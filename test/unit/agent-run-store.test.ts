@@ -12,6 +12,8 @@ import {
   startRun,
 } from '../../src/agent/run-store.js';
 import { closeCrashLeftovers, openStore } from '../../src/store/index.js';
+import { Keypair } from '@solana/web3.js';
+import { encodeBase58 } from '../../src/shared/base58.js';
 
 describe('run journal', () => {
   it('records a run with its phases, summary and decisions, and lists runs newest first', () => {
@@ -64,6 +66,42 @@ describe('run journal', () => {
     expect(listRuns(store.db).map((row) => row.id)).toEqual([second, id]);
     expect(listRuns(store.db, { agent: 'treasury-guardian' }).map((row) => row.id)).toEqual([id]);
     expect(lastRun(store.db, 'treasury-guardian')?.id).toBe(id);
+  });
+
+  it('stores the prompt, the raw output and the parsed answer of a decision with their secrets redacted', () => {
+    using store = openStore(':memory:');
+    const t0 = new Date('2026-11-25T10:00:00.000Z');
+    const id = startRun(store.db, 'treasury-guardian', 'cli', t0);
+    const leaked = Keypair.generate();
+    const secretKey = encodeBase58(leaked.secretKey);
+    const bytes = JSON.stringify([...leaked.secretKey]);
+    // A proposal that carries a key and an RPC URL with a password; the model repeats them.
+    const prompt = { system: 'rules', user: `proposal text: ${secretKey} via https://ops:hunter2@rpc.example.com/` };
+    const rawOutput = `{"reason":"use ${secretKey} and ${bytes}"}`;
+    recordModelDecision(
+      store.db,
+      {
+        runId: id,
+        task: 'treasury',
+        modelId: 'm.gguf',
+        modelHash: null,
+        prompt,
+        rawOutput,
+        parsed: { reason: `use ${secretKey}` },
+        attempts: 1,
+        usage: {},
+        error: null,
+      },
+      t0,
+    );
+    const [decision] = listDecisions(store.db, id);
+    const stored = JSON.stringify(store.db.prepare('SELECT * FROM decisions').all());
+    for (const secret of [secretKey, 'hunter2', bytes]) expect(stored).not.toContain(secret);
+    expect(decision?.prompt).toEqual({ system: 'rules', user: expect.stringContaining('proposal text: [redacted] via https://') });
+    expect(decision?.rawOutput).toBe('{"reason":"use [redacted] and [redacted]"}');
+    expect(decision?.parsed).toEqual({ reason: 'use [redacted]' });
+    // The hash still names the prompt the model was given.
+    expect(decision?.promptHash).toBe(promptHash(prompt));
   });
 
   it('records skipped ticks; a run of a live process is never closed, one of a dead process is closed as abandoned', () => {
