@@ -185,9 +185,13 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
       : undefined;
     const history = toChatHistory(messages);
     const { chatWrapper, model, prefixes } = this.loaded;
-    const prefix = prefixes.prefixOf(history, (items) =>
-      chatWrapper.generateContextState({ chatHistory: items }).contextText.tokenize(model.tokenizer),
-    );
+    // With one sequence there is nobody to share the system prompt's state with.
+    const prefix =
+      pool.size < 2
+        ? undefined
+        : prefixes.prefixOf(history, (items) =>
+            chatWrapper.generateContextState({ chatHistory: items }).contextText.tokenize(model.tokenizer),
+          );
     return pool.use(async (sequence) => {
       let before = sequence.contextTokens;
       const chat = new LlamaChat({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false });

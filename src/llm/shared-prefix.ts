@@ -14,7 +14,7 @@
 // Concurrent callers with the same prefix wait for the one evaluating it instead of evaluating it
 // themselves. Snapshots are kept per prefix (a few at most, least recently used dropped) in a
 // private temporary folder removed on close.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -23,19 +23,21 @@ import { commonPrefixLength, historyKey } from './chat-history.js';
 
 /** Prefixes shorter than this are evaluated where they are needed: a state file would cost more. */
 export const MIN_SHARED_PREFIX_TOKENS = 64;
-const MAX_SNAPSHOTS = 4;
+export const MAX_SNAPSHOTS = 4;
 const MAX_SYSTEM_RENDERINGS = 8;
 
 /** What `prepare` did for one generation (counted for the bench and tests). */
 export type PrefixOutcome = 'held' | 'loaded' | 'evaluated' | 'short';
 
 interface Snapshot {
-  readonly tokens: readonly Token[];
   /** Resolves to the state file once the prefix is evaluated and saved; rejects if that failed. */
   readonly file: Promise<string>;
+  /** Callers loading it right now: a dropped snapshot's file is removed once none is. */
+  loads: number;
+  dropped: boolean;
 }
 
-/** The part of node-llama-cpp's sequence this needs (tests give a recording fake of it). */
+/** The part of node-llama-cpp's sequence this needs. */
 export type PrefixSequence = Pick<
   LlamaContextSequence,
   | 'contextTokens'
@@ -51,33 +53,37 @@ export class SharedPrefixes {
   private folder: string | undefined;
   private saved = 0;
   private closed = false;
-  private readonly systemTokens = new Map<string, readonly Token[]>();
+  /** Per leading system messages: their prompt prefix (null: the template cannot render them alone). */
+  private readonly prefixBySystem = new Map<string, readonly Token[] | null>();
   readonly counts: Record<PrefixOutcome, number> = { held: 0, loaded: 0, evaluated: 0, short: 0 };
 
   /**
    * The tokens of `history`'s prompt that its leading system messages fix: the prompt as the chat
    * template renders it (`render`), up to where it stops agreeing with the system messages
    * rendered alone. Undefined without a leading system message or when nothing follows it.
+   * Found once per system text: later prompts with the same system messages are not rendered
+   * here again (generation renders them anyway).
    */
-  prefixOf(history: readonly ChatHistoryItem[], render: (items: ChatHistoryItem[]) => Token[]): Token[] | undefined {
+  prefixOf(history: readonly ChatHistoryItem[], render: (items: ChatHistoryItem[]) => Token[]): readonly Token[] | undefined {
     let lead = 0;
     while (lead < history.length && history[lead]?.type === 'system') lead++;
     if (lead === 0 || lead === history.length) return undefined;
     const system = history.slice(0, lead);
     const key = historyKey(system);
-    let alone = this.systemTokens.get(key);
-    if (!alone) {
+    let prefix = this.prefixBySystem.get(key);
+    if (prefix === undefined) {
       try {
-        alone = render(system);
+        const alone = render(system);
+        const full = render([...history]);
+        prefix = full.slice(0, commonPrefixLength(alone, full));
       } catch {
         // A template that cannot render system messages alone: no sharing, generation goes on.
-        return undefined;
+        prefix = null;
       }
-      this.systemTokens.set(key, alone);
-      if (this.systemTokens.size > MAX_SYSTEM_RENDERINGS) this.systemTokens.delete(this.systemTokens.keys().next().value as string);
+      this.prefixBySystem.set(key, prefix);
+      if (this.prefixBySystem.size > MAX_SYSTEM_RENDERINGS) this.prefixBySystem.delete(this.prefixBySystem.keys().next().value as string);
     }
-    const full = render([...history]);
-    return full.slice(0, commonPrefixLength(alone, full));
+    return prefix ?? undefined;
   }
 
   /**
@@ -103,6 +109,7 @@ export class SharedPrefixes {
       // Most recently used last, so the oldest is dropped first.
       this.snapshots.delete(key);
       this.snapshots.set(key, existing);
+      existing.loads++;
       try {
         const file = await existing.file;
         await sequence.loadStateFromFile(file, { acceptRisk: true });
@@ -110,10 +117,13 @@ export class SharedPrefixes {
       } catch {
         // The evaluation that was to produce it failed (its caller got that error); evaluate here.
         if (this.snapshots.get(key) === existing) this.snapshots.delete(key);
+      } finally {
+        existing.loads--;
+        removeIfUnused(existing);
       }
     }
     const file = this.evaluate(sequence, prefix, held);
-    const snapshot: Snapshot = { tokens: prefix, file };
+    const snapshot: Snapshot = { file, loads: 0, dropped: false };
     this.snapshots.set(key, snapshot);
     this.dropOldest();
     try {
@@ -137,11 +147,17 @@ export class SharedPrefixes {
 
   private dropOldest(): void {
     while (this.snapshots.size > MAX_SNAPSHOTS) {
-      const oldest = this.snapshots.keys().next().value;
-      if (oldest === undefined) return;
-      this.snapshots.delete(oldest);
-      // The file stays until close: a caller may be loading it right now.
+      const [oldest] = this.snapshots;
+      if (!oldest) return;
+      this.snapshots.delete(oldest[0]);
+      oldest[1].dropped = true;
+      removeIfUnused(oldest[1]);
     }
+  }
+
+  /** The state files on disk now (doctor and tests: at most one per kept snapshot once loads finish). */
+  stateFiles(): string[] {
+    return this.folder && existsSync(this.folder) ? readdirSync(this.folder).map((name) => join(this.folder as string, name)) : [];
   }
 
   /** Removes the saved states; later `prepare` calls leave sequences as they are. */
@@ -151,6 +167,15 @@ export class SharedPrefixes {
     if (this.folder) rmSync(this.folder, { recursive: true, force: true });
     this.folder = undefined;
   }
+}
+
+/** Removes a dropped snapshot's file once nobody is loading it (a failed one has none). */
+function removeIfUnused(snapshot: Snapshot): void {
+  if (!snapshot.dropped || snapshot.loads > 0) return;
+  snapshot.file.then(
+    (file) => rmSync(file, { force: true }),
+    () => undefined,
+  );
 }
 
 function prefixKey(prefix: readonly Token[]): string {

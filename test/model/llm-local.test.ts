@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isStewardError } from '../../src/errors/index.js';
 import { buildPrompt, decide, ensureTestModel, LocalChatModel, loadedModels, writeTestModel } from '../../src/llm/index.js';
 import { tempDir } from '../helpers/tmp.js';
+import { MAX_SNAPSHOTS } from '../../src/llm/shared-prefix.js';
 
 const decisionSchema = z.strictObject({
   action: z.enum(['hold', 'transfer', 'vote']),
@@ -103,6 +104,13 @@ describe('local chat model on the generated GGUF', () => {
     expect(prefixes.counts.loaded - before.loaded).toBe(3);
     expect(again.usage.cachedPromptTokens).toBeGreaterThan(prompt * 0.9);
     expect(pool.available).toBe(4);
+    // More system prompts than snapshots are kept: the oldest snapshots' files are removed.
+    for (let i = 0; i < MAX_SNAPSHOTS + 2; i++) {
+      const other = new SystemMessage(`Rules of agent ${i}, each its own system prompt. `.repeat(20));
+      await model.complete([other, new HumanMessage('Review.')], { seed: i, maxTokens: 1 });
+    }
+    await new Promise((done) => setTimeout(done, 50));
+    expect(prefixes.stateFiles().length).toBeLessThanOrEqual(MAX_SNAPSHOTS);
   });
 
   it('shares one loaded model between handles on the same file and frees it after the last close', async () => {
