@@ -174,11 +174,20 @@ export async function measureModel(path: string, generated: boolean, options: Be
     const samples: RunSample[] = [];
     for (let i = 0; i < warmups + measured; i++) {
       events.length = 0;
-      processRpcCounter.reset();
+      // Differences of the process-wide counter (not reset: other code reads it).
+      const requestsBefore = processRpcCounter.requests;
+      const methodsBefore = { ...processRpcCounter.methods };
       const started = performance.now();
       const result: RunResult = await runAgent(guardian, policy, runtime, { trigger: 'cli' });
       const wallMs = performance.now() - started;
-      const rpc = { requests: processRpcCounter.requests, methods: processRpcCounter.methods };
+      const rpc = {
+        requests: processRpcCounter.requests - requestsBefore,
+        methods: Object.fromEntries(
+          Object.entries(processRpcCounter.methods)
+            .map(([m, n]) => [m, n - (methodsBefore[m] ?? 0)])
+            .filter(([, n]) => n !== 0),
+        ),
+      };
       if (result.status !== 'ok') throw new Error(`bench run failed: ${result.error}`);
       const action = result.actions[0];
       if (action?.state !== 'confirmed') throw new Error(`the bench payment did not land: ${JSON.stringify(action)}`);
