@@ -17,6 +17,7 @@ import {
   openCluster,
 } from '../../chain/index.js';
 import { StewardError } from '../../errors/index.js';
+import { redactText, terminalText } from '../../shared/index.js';
 import { readFileSync } from 'node:fs';
 import { createContext, type CliIo } from '../context.js';
 import { SUMMARY } from '../summaries.js';
@@ -61,7 +62,9 @@ export function registerPrograms(program: Command, io: CliIo, setExit: (code: nu
           } catch (error) {
             if (!(error instanceof StewardError)) throw error;
             failed.push({ id: key.toBase58(), error });
-            io.stderr(`${name} ${key.toBase58()}: NOT pulled: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+            // The message quotes the RPC's answer: through the output boundary, as main prints errors.
+            const said = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+            io.stderr(`${name} ${key.toBase58()}: NOT pulled: ${terminalText(redactText(said))}`);
           }
         }
       } finally {
