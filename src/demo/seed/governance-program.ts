@@ -125,8 +125,15 @@ export async function createGovernanceByProgram(chain: ChainWriter, plan: Govern
   const put = (address: PublicKey, data: Uint8Array) =>
     chain.setAccount(address, { lamports: rentExemptLamports(data.length), data, owner: TOKEN_PROGRAM_ID });
   const tokens = [
-    { mint, decimals: COMMUNITY_DECIMALS, supply: plan.communityMint.supply, holds: (m: DemoMember) => DEMO_MEMBER_TOKENS[m] },
     {
+      kind: 'community',
+      mint,
+      decimals: COMMUNITY_DECIMALS,
+      supply: plan.communityMint.supply,
+      holds: (m: DemoMember) => DEMO_MEMBER_TOKENS[m],
+    },
+    {
+      kind: 'council',
       mint: councilMint,
       decimals: plan.councilMint.decimals,
       supply: plan.councilMint.supply,
@@ -159,27 +166,24 @@ export async function createGovernanceByProgram(chain: ChainWriter, plan: Govern
   );
   send(chain, 'CreateRealm', payer, [], ixs);
   // Each member deposits their community tokens (votes), then their council seat.
-  for (const [token, amount] of [
-    [mint, (m: DemoMember) => DEMO_MEMBER_TOKENS[m].deposited],
-    [councilMint, (m: DemoMember) => plan.council.find((seat) => seat.member === m)?.deposited ?? 0n],
-  ] as const) {
+  for (const token of tokens) {
     for (const member of DEMO_MEMBERS) {
-      if (amount(member) === 0n) continue;
+      const { deposited } = token.holds(member);
+      if (deposited === 0n) continue;
       ixs = [];
       await withDepositGoverningTokens(
         ixs,
         program,
         PROGRAM_VERSION,
         plan.realm,
-        walletOf(token, member),
-        token,
+        walletOf(token.mint, member),
+        token.mint,
         DEMO.members[member],
         DEMO.members[member],
         payer.publicKey,
-        u64(amount(member)),
+        u64(deposited),
       );
-      const which = token.equals(councilMint) ? 'council' : 'community';
-      send(chain, `DepositGoverningTokens (${member}, ${which})`, payer, [memberKey(member)], ixs);
+      send(chain, `DepositGoverningTokens (${member}, ${token.kind})`, payer, [memberKey(member)], ixs);
     }
   }
   ixs = [];
