@@ -15,35 +15,20 @@ import {
   createTransferCheckedInstruction,
   getAssociatedTokenAddressSync,
 } from '@solana/spl-token';
-import { createInstructionData, VoteType, withCreateProposal, withInsertTransaction, withSignOffProposal } from '@solana/spl-governance';
-import {
-  Connection,
-  Keypair,
-  LAMPORTS_PER_SOL,
-  PublicKey,
-  sendAndConfirmTransaction,
-  Transaction,
-  TransactionInstruction,
-} from '@solana/web3.js';
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnEmbeddedChain, type EmbeddedChainChild } from '../../src/chain/index.js';
-import {
-  DEMO,
-  DEMO_GOVERNANCE_RULES,
-  DEMO_MINTS,
-  GOVERNANCE_PROGRAM_ID,
-  demoKeypair,
-  proposalTransactionAddress,
-} from '../../src/demo/index.js';
+import { DEMO, DEMO_MINTS, GOVERNANCE_PROGRAM_ID, proposalTransactionAddress } from '../../src/demo/index.js';
 import { encodeProposalTransaction, encodeVotingProposal } from '../../src/demo/seed/governance-accounts.js';
 import { rentExemptLamports } from '../../src/demo/seed/rent.js';
 import { ensureTestModel } from '../../src/llm/index.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { lookAlikeOf } from '../helpers/look-alike.js';
+import { createProposalByProgram } from '../helpers/program-proposal.js';
 import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
 
 const usdc = (whole: bigint): bigint => whole * 10n ** BigInt(DEMO_MINTS.USDC.decimals);
@@ -149,54 +134,10 @@ const addressOf = (key: string): PublicKey => addresses.get(key) ?? written(key)
 
 /** CreateProposal, InsertTransaction for each transaction and SignOffProposal, signed by carol, through the program. */
 async function createByProgram(connection: Connection, hostile: Hostile): Promise<PublicKey> {
-  const program = GOVERNANCE_PROGRAM_ID;
-  const author = demoKeypair('member/carol');
-  const record = DEMO.tokenOwnerRecords.carol;
   const payer = Keypair.generate();
   await connection.confirmTransaction(await connection.requestAirdrop(payer.publicKey, 10 * LAMPORTS_PER_SOL), 'confirmed');
-  const send = (instructions: TransactionInstruction[]) =>
-    sendAndConfirmTransaction(connection, new Transaction().add(...instructions), [payer, author], { commitment: 'confirmed' });
-  const create: TransactionInstruction[] = [];
-  const address = await withCreateProposal(
-    create,
-    program,
-    3,
-    DEMO.realm,
-    DEMO.governance,
-    record,
-    hostile.name,
-    hostile.description,
-    DEMO.communityMint,
-    author.publicKey,
-    undefined,
-    VoteType.SINGLE_CHOICE,
-    ['Approve'],
-    true,
-    payer.publicKey,
-  );
-  await send(create);
-  for (const [index, instructions] of hostile.transactions.entries()) {
-    const insert: TransactionInstruction[] = [];
-    await withInsertTransaction(
-      insert,
-      program,
-      3,
-      DEMO.governance,
-      address,
-      record,
-      author.publicKey,
-      index,
-      0,
-      DEMO_GOVERNANCE_RULES.holdUpTime,
-      instructions.map(createInstructionData),
-      payer.publicKey,
-    );
-    await send(insert);
-  }
-  const signOff: TransactionInstruction[] = [];
-  withSignOffProposal(signOff, program, 3, DEMO.realm, DEMO.governance, address, author.publicKey, undefined, record);
-  await send(signOff);
-  return address;
+  const { name, description, transactions } = hostile;
+  return createProposalByProgram(connection, { name, description, transactions, author: 'carol', governingToken: 'community', payer });
 }
 
 type Review = {

@@ -23,7 +23,7 @@ import {
 } from '../../src/demo/index.js';
 import { getProposals, type RealmView } from '../../src/governance/index.js';
 import { runCli } from '../helpers/cli.js';
-import { createCouncilProposal } from '../helpers/council-proposal.js';
+import { createCouncilProposal } from '../helpers/program-proposal.js';
 import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
 
 describe.skipIf(!governanceProgram)(`demo DAO created by the SPL Governance program ${NO_GOVERNANCE_PROGRAM}`, () => {

@@ -26,7 +26,7 @@ import { openStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { governanceProgram, NO_GOVERNANCE_PROGRAM } from '../helpers/programs.js';
 import { tempDir } from '../helpers/tmp.js';
-import { createCouncilProposal } from '../helpers/council-proposal.js';
+import { createCouncilProposal } from '../helpers/program-proposal.js';
 import { demoContext, demoPolicy } from './execute-demo-context.js';
 
 const ROOT = join(import.meta.dirname, '../..');

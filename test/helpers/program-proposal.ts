@@ -1,7 +1,18 @@
-// A proposal put to the demo DAO's council, through the real SPL Governance program on a chain
-// that runs it: alice (one council seat) creates and signs it off with her council token owner
-// record; `voters` then cast yes with their council seats.
-import { Vote, VoteChoice, VoteKind, VoteType, withCastVote, withCreateProposal, withSignOffProposal } from '@solana/spl-governance';
+// Proposals put to the demo DAO through the real SPL Governance program, on a chain that runs it:
+// a member creates the proposal with their community or council token owner record, inserts its
+// transactions (one per InsertTransaction, with the governance's hold-up time) and signs it off;
+// `voters` then cast yes with their records of the same mint.
+import {
+  createInstructionData,
+  Vote,
+  VoteChoice,
+  VoteKind,
+  VoteType,
+  withCastVote,
+  withCreateProposal,
+  withInsertTransaction,
+  withSignOffProposal,
+} from '@solana/spl-governance';
 import {
   sendAndConfirmTransaction,
   Transaction,
@@ -10,71 +21,110 @@ import {
   type PublicKey,
   type TransactionInstruction,
 } from '@solana/web3.js';
-import { DEMO, GOVERNANCE_PROGRAM_ID, demoKeypair, type DemoMember } from '../../src/demo/index.js';
+import { DEMO, DEMO_GOVERNANCE_RULES, GOVERNANCE_PROGRAM_ID, demoKeypair, type DemoMember } from '../../src/demo/index.js';
 
-const send = (connection: Connection, signer: Keypair, instructions: TransactionInstruction[]) =>
-  sendAndConfirmTransaction(connection, new Transaction().add(...instructions), [signer], { commitment: 'confirmed' });
+export interface ProgramProposal {
+  name: string;
+  description: string;
+  author: DemoMember;
+  /** Whose vote it is: the realm's community (the demo's proposals) or its council. */
+  governingToken: 'community' | 'council';
+  /** The proposal's transactions, each inserted in its own InsertTransaction. */
+  transactions?: readonly TransactionInstruction[][];
+  /** Pays for the accounts; the author when absent. */
+  payer?: Keypair;
+  /** Members who vote yes once it is signed off. */
+  voters?: readonly DemoMember[];
+}
 
-export async function createCouncilProposal(
-  connection: Connection,
-  text: { name: string; description: string },
-  voters: readonly DemoMember[] = [],
-): Promise<PublicKey> {
-  const alice = demoKeypair('member/alice');
-  const ixs: TransactionInstruction[] = [];
+const YES = new Vote({
+  voteType: VoteKind.Approve,
+  approveChoices: [new VoteChoice({ rank: 0, weightPercentage: 100 })],
+  deny: undefined,
+  veto: undefined,
+});
+
+/** CreateProposal, InsertTransaction for each transaction, SignOffProposal, then each voter's CastVote. */
+export async function createProposalByProgram(connection: Connection, spec: ProgramProposal): Promise<PublicKey> {
+  const program = GOVERNANCE_PROGRAM_ID;
+  const author = demoKeypair(`member/${spec.author}`);
+  const payer = spec.payer ?? author;
+  const council = spec.governingToken === 'council';
+  const mint = council ? DEMO.councilMint : DEMO.communityMint;
+  const records = council ? DEMO.councilTokenOwnerRecords : DEMO.tokenOwnerRecords;
+  const record = records[spec.author];
+  const send = (instructions: TransactionInstruction[], signers: Keypair[]) =>
+    sendAndConfirmTransaction(connection, new Transaction().add(...instructions), signers, { commitment: 'confirmed' });
+  const signers = payer === author ? [author] : [payer, author];
+
+  const create: TransactionInstruction[] = [];
   const proposal = await withCreateProposal(
-    ixs,
-    GOVERNANCE_PROGRAM_ID,
+    create,
+    program,
     3,
     DEMO.realm,
     DEMO.governance,
-    DEMO.councilTokenOwnerRecords.alice,
-    text.name,
-    text.description,
-    DEMO.councilMint,
-    alice.publicKey,
+    record,
+    spec.name,
+    spec.description,
+    mint,
+    author.publicKey,
     undefined,
     VoteType.SINGLE_CHOICE,
     ['Approve'],
     true,
-    alice.publicKey,
+    payer.publicKey,
   );
-  withSignOffProposal(
-    ixs,
-    GOVERNANCE_PROGRAM_ID,
-    3,
-    DEMO.realm,
-    DEMO.governance,
-    proposal,
-    alice.publicKey,
-    undefined,
-    DEMO.councilTokenOwnerRecords.alice,
-  );
-  await send(connection, alice, ixs);
-  const yes = new Vote({
-    voteType: VoteKind.Approve,
-    approveChoices: [new VoteChoice({ rank: 0, weightPercentage: 100 })],
-    deny: undefined,
-    veto: undefined,
-  });
-  for (const member of voters) {
+  await send(create, signers);
+  for (const [index, instructions] of (spec.transactions ?? []).entries()) {
+    const insert: TransactionInstruction[] = [];
+    await withInsertTransaction(
+      insert,
+      program,
+      3,
+      DEMO.governance,
+      proposal,
+      record,
+      author.publicKey,
+      index,
+      0,
+      DEMO_GOVERNANCE_RULES.holdUpTime,
+      instructions.map(createInstructionData),
+      payer.publicKey,
+    );
+    await send(insert, signers);
+  }
+  const signOff: TransactionInstruction[] = [];
+  withSignOffProposal(signOff, program, 3, DEMO.realm, DEMO.governance, proposal, author.publicKey, undefined, record);
+  await send(signOff, signers);
+
+  for (const member of spec.voters ?? []) {
     const voter = demoKeypair(`member/${member}`);
     const cast: TransactionInstruction[] = [];
     await withCastVote(
       cast,
-      GOVERNANCE_PROGRAM_ID,
+      program,
       3,
       DEMO.realm,
       DEMO.governance,
       proposal,
-      DEMO.councilTokenOwnerRecords.alice,
-      DEMO.councilTokenOwnerRecords[member],
+      record,
+      records[member],
       voter.publicKey,
-      DEMO.councilMint,
-      yes,
+      mint,
+      YES,
       voter.publicKey,
     );
-    await send(connection, voter, cast);
+    await send(cast, [voter]);
   }
   return proposal;
+}
+
+/** A proposal put to the council: alice (one council seat) creates and signs it off; `voters` cast yes with their seats. */
+export function createCouncilProposal(
+  connection: Connection,
+  text: { name: string; description: string },
+  voters: readonly DemoMember[] = [],
+): Promise<PublicKey> {
+  return createProposalByProgram(connection, { ...text, author: 'alice', governingToken: 'council', voters });
 }
