@@ -74,7 +74,7 @@ export interface RealmView {
 /** Which of the realm's voting populations a proposal is put to: by its governing token mint. */
 export type GoverningTokenKind = 'community' | 'council' | 'unknown';
 /** Community members listed in a realm view: the largest deposits (a council is listed whole). */
-export const COMMUNITY_MEMBERS_LISTED = 10;
+const COMMUNITY_MEMBERS_LISTED = 10;
 
 export interface GovernanceView {
   address: string;
