@@ -161,19 +161,9 @@ interface ForkLine {
 }
 
 /** `steward observe --fork` on the proxy with `db`, its `Fork:` line read; `extra`: more global options. */
-/** Waits until the proxy has seen no request for `quietMs` (a fork of an earlier case may still be retrying a 429). */
-async function proxyQuiet(quietMs = 1_500): Promise<void> {
-  let last = proxy.requests;
-  for (;;) {
-    await new Promise((done) => setTimeout(done, quietMs));
-    if (proxy.requests === last) return;
-    last = proxy.requests;
-  }
-}
-
 async function observeOnFork(db: string, extra: string[] = []): Promise<ForkLine> {
-  // The command's own count must equal what the proxy saw, so nothing else may be talking to it.
-  await proxyQuiet();
+  // The command's own count must equal what the proxy saw: nothing else talks to it meanwhile (a
+  // closed fork of an earlier case asks its upstream nothing more, not even a pending retry).
   const before = proxy.requests;
   const methodsBefore = { ...proxy.methods };
   const sendsBefore = proxy.methods['sendTransaction'];

@@ -189,6 +189,8 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
     const close = async () => {
       if (closed) return;
       closed = true;
+      // The loader's work in flight (a read waiting out a retry's backoff) must not reach the upstream after this.
+      fork?.upstream.close();
       chain.close();
       await servers.close();
     };
@@ -201,6 +203,7 @@ export async function startEmbeddedChain(options: StartEmbeddedChainOptions = {}
       [Symbol.asyncDispose]: close,
     };
   } catch (error) {
+    fork?.upstream.close();
     chain.close();
     throw error;
   }

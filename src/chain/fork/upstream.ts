@@ -3,7 +3,9 @@
 // method and no generic request, and every call it makes is checked against READ_METHODS, so no
 // code path can hand it a transaction. Every request goes through the one RPC boundary
 // (src/chain/rpc.ts: deadline, bounded retries with backoff on 429/5xx) and counts against a
-// per-command budget that protects the user's RPC plan.
+// per-command budget that protects the user's RPC plan: a retry is a request too, so the budget
+// is checked before each try. Once closed (the fork with it), it asks nothing more: a retry
+// waiting out its backoff gives up instead.
 import { StewardError } from '../../errors/index.js';
 import { redactUrl } from '../../shared/redact.js';
 import { splitUrlCredentials } from '../connection.js';
@@ -50,6 +52,8 @@ export interface Upstream {
     tokenProgram: string,
   ): Promise<{ slot: bigint; accounts: Array<{ address: string; account: UpstreamAccount }> }>;
   getSlot(): Promise<bigint>;
+  /** Asks nothing more: calls after it, and retries still waiting out their backoff, fail. */
+  close(): void;
 }
 
 export interface UpstreamOptions {
@@ -65,6 +69,7 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
   const budget = options.budget ?? DEFAULT_FORK_BUDGET;
   const retry = options.retry ?? defaultRetryOptions;
   const transport = createRpcTransport(plain, { headers, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  let closed = false;
 
   const fail = (what: string, error: unknown): StewardError => {
     if (error instanceof StewardError) return error;
@@ -92,14 +97,31 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
         });
       }
     }
-    if (counter.requests >= budget) {
-      throw new StewardError('RPC_BUDGET_EXCEEDED', `this command has used its ${budget} upstream requests to ${label} (reading ${what})`, {
-        hint: 'raise it with --fork-budget N, or start from a warmer cache (a second command reads what the first one fetched from the store)',
-        context: { budget, upstream: label, what },
-      });
-    }
+    // Before the first try and before each retry (after its backoff): retries spend the budget too.
+    const mayAsk = (): void => {
+      if (closed) {
+        throw new StewardError('CHAIN_FAILED', `the fork is closed: its upstream ${label} is no longer read (${what})`, {
+          hint: 'start the fork again (a new command) to read from its upstream',
+          context: { upstream: label, what },
+        });
+      }
+      if (counter.requests >= budget) {
+        throw new StewardError('RPC_BUDGET_EXCEEDED', `this command has used its ${budget} upstream requests to ${label} (${what})`, {
+          hint: 'raise it with --fork-budget N, or start from a warmer cache (a second command reads what the first one fetched from the store)',
+          context: { budget, upstream: label, what },
+        });
+      }
+    };
+    mayAsk();
+    const checked: RetryOptions = {
+      ...retry,
+      sleep: async (ms) => {
+        await retry.sleep(ms);
+        mayAsk();
+      },
+    };
     try {
-      return await transport.batch(calls, retry, counter);
+      return await transport.batch(calls, checked, counter);
     } catch (error) {
       throw fail(what, error);
     }
@@ -123,7 +145,7 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
       for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
       const answers = await send(
         chunks.map((chunk) => ({ method: 'getMultipleAccounts', params: [chunk, { encoding: 'base64', commitment: 'confirmed' }] })),
-        `${unique.length} account(s)`,
+        `reading ${unique.length} account(s)`,
       );
       let slot = 0n;
       answers.forEach((answer, index) => {
@@ -159,7 +181,7 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
           method: 'getTokenAccountsByOwner',
           params: [owner, { programId: tokenProgram }, { encoding: 'base64', commitment: 'confirmed' }],
         })),
-        `token accounts of ${unique.length} owner(s)`,
+        `listing token accounts of ${unique.length} owner(s)`,
       );
       let slot = 0n;
       const accounts: Array<{ address: string; account: UpstreamAccount }> = [];
@@ -176,6 +198,9 @@ export function createUpstream(url: string, options: UpstreamOptions = {}): Upst
       if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0)
         throw fail('reading its slot', new Error(`not a slot: ${JSON.stringify(slot)}`));
       return BigInt(slot);
+    },
+    close() {
+      closed = true;
     },
   };
 
