@@ -9,7 +9,7 @@ import type { Keypair } from '@solana/web3.js';
 import type { OpenCluster } from '../chain/open-cluster.js';
 import type { Settings, StewardConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
-import { approveAction, executeAction, getApproval, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../execute/index.js';
+import { approveAction, executeAction, requirePending, type ActionRow, type ApprovalRow, type ExecutionOutcome } from '../execute/index.js';
 import type { FiredRule } from '../policy/index.js';
 import { compilePolicy } from '../policy/index.js';
 import { pauseState, type Db } from '../store/index.js';
@@ -32,20 +32,7 @@ export function approvableRequest(
   id: number,
   now: Date,
 ): { kind: 'ok'; request: ApprovalRow & { action: ActionRow } } | { kind: 'paused'; reason: string; since: string | undefined } {
-  const request = getApproval(db, id, now);
-  if (request.status !== 'pending') {
-    throw new StewardError(
-      'APPROVAL_INVALID',
-      `the approval of action ${id} is ${request.status}${request.decided_at ? ` (since ${request.decided_at})` : ''}, not pending`,
-      {
-        hint:
-          request.status === 'expired'
-            ? 'an expired approval never executes; the agent must propose the action again'
-            : 'nothing left to decide (`steward approvals show ID`)',
-        context: { actionId: id, status: request.status },
-      },
-    );
-  }
+  const request = requirePending(db, id, now);
   const pause = pauseState(db);
   if (pause.paused) return { kind: 'paused', reason: pause.reason ?? 'no reason given', since: pause.since };
   return { kind: 'ok', request };

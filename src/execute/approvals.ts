@@ -67,7 +67,8 @@ export function getApproval(db: Db, actionId: number, now: Date): ApprovalRow & 
   return { ...row, action: readAction(db, actionId) };
 }
 
-function requirePending(db: Db, actionId: number, now: Date): ApprovalRow {
+/** The request with its action, when it is still pending; throws APPROVAL_INVALID on an unknown id or a decided (or expired) request. */
+export function requirePending(db: Db, actionId: number, now: Date): ApprovalRow & { action: ActionRow } {
   const row = getApproval(db, actionId, now);
   if (row.status !== 'pending') {
     throw new StewardError(
@@ -77,7 +78,7 @@ function requirePending(db: Db, actionId: number, now: Date): ApprovalRow {
         hint:
           row.status === 'expired'
             ? 'an expired approval never executes; the agent must propose the action again'
-            : 'nothing left to decide',
+            : 'nothing left to decide (`steward approvals show ID`)',
         context: { actionId, status: row.status },
       },
     );

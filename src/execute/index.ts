@@ -17,6 +17,7 @@ export {
   rejectApproval,
   listApprovals,
   getApproval,
+  requirePending,
   expireApprovals,
   type ApprovalRow,
   type ApprovalDecision,
