@@ -15,7 +15,7 @@ import {
   type Connection,
   type TransactionInstruction,
 } from '@solana/web3.js';
-import { advanceClockOverRpc, mayInject, type OpenCluster } from '../chain/index.js';
+import { advanceClockOverRpc, defaultRetryOptions, mayInject, rpcCall, type OpenCluster } from '../chain/index.js';
 import type { AgentConfig, PolicyConfig, Settings } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { compilePolicy, type CompiledPolicy } from '../policy/index.js';
@@ -127,12 +127,25 @@ export interface SquadsGrantParams {
   embeddedSigners: readonly Keypair[];
 }
 
+function latestBlockhash(connection: Connection): Promise<{ blockhash: string; lastValidBlockHeight: number }> {
+  return rpcCall('getLatestBlockhash', connection.rpcEndpoint, () => connection.getLatestBlockhash('confirmed'));
+}
+
 async function sendSigned(connection: Connection, signers: Keypair[], instructions: TransactionInstruction[]): Promise<string> {
-  const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash('confirmed');
+  const endpoint = connection.rpcEndpoint;
+  const { blockhash, lastValidBlockHeight } = await latestBlockhash(connection);
   const tx = new Transaction({ feePayer: signers[0]!.publicKey, blockhash, lastValidBlockHeight }).add(...instructions);
   tx.sign(...signers);
-  const signature = await connection.sendRawTransaction(tx.serialize(), { preflightCommitment: 'confirmed' });
-  const { value } = await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, 'confirmed');
+  const signature = await rpcCall(
+    'sendTransaction',
+    endpoint,
+    () => connection.sendRawTransaction(tx.serialize(), { preflightCommitment: 'confirmed' }),
+    defaultRetryOptions,
+    { kind: 'send' },
+  );
+  const { value } = await rpcCall('confirmTransaction', endpoint, () =>
+    connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, 'confirmed'),
+  );
   if (value.err)
     throw new StewardError('EXECUTION_FAILED', `transaction ${signature} failed on chain: ${JSON.stringify(value.err)}`, {
       hint: 'read its logs with `solana confirm -v`',
@@ -211,8 +224,8 @@ async function executeControlledOnEmbedded(
   };
 }
 
-async function unsignedOf(connection: Connection, payer: PublicKey, instructions: TransactionInstruction[]): Promise<string> {
-  const { blockhash } = await connection.getLatestBlockhash('confirmed');
+/** The unsigned v0 transaction (base64); every transaction of one plan shares the blockhash read once for it. */
+function unsignedOf(blockhash: string, payer: PublicKey, instructions: TransactionInstruction[]): string {
   return Buffer.from(
     new VersionedTransaction(
       new TransactionMessage({ payerKey: payer, recentBlockhash: blockhash, instructions }).compileToV0Message(),
@@ -221,7 +234,7 @@ async function unsignedOf(connection: Connection, payer: PublicKey, instructions
 }
 
 /** A controlled multisig: one instruction per step, each signed by the authority; removals first, member and time-lock changes last, as for a config transaction. */
-async function controlledBatches(connection: Connection, fence: SquadsFence, plan: GrantPlan): Promise<SquadsGrantBatch[]> {
+function controlledBatches(blockhash: string, fence: SquadsFence, plan: GrantPlan): SquadsGrantBatch[] {
   const authority = new PublicKey(fence.squads.configAuthority!);
   const ordered = [
     ...plan.steps.filter((s) => s.change.kind === 'remove'),
@@ -236,7 +249,7 @@ async function controlledBatches(connection: Connection, fence: SquadsFence, pla
       steps: [step.what],
       instructions,
       spendingLimits: [],
-      unsigned: await unsignedOf(connection, authority, instructions),
+      unsigned: unsignedOf(blockhash, authority, instructions),
     });
   }
   return batches;
@@ -248,13 +261,7 @@ async function controlledBatches(connection: Connection, fence: SquadsFence, pla
  * removals go first, in their own transaction; member and time-lock changes go last, since they
  * invalidate transactions before them.
  */
-async function configBatches(
-  connection: Connection,
-  fence: SquadsFence,
-  plan: GrantPlan,
-  creator: PublicKey,
-  agentText: string,
-): Promise<SquadsGrantBatch[]> {
+function configBatches(blockhash: string, fence: SquadsFence, plan: GrantPlan, creator: PublicKey, agentText: string): SquadsGrantBatch[] {
   const groups = [plan.steps.filter((s) => s.change.kind === 'remove'), plan.steps.filter((s) => s.change.kind !== 'remove')].filter(
     (g) => g.length > 0,
   );
@@ -274,7 +281,7 @@ async function configBatches(
       steps: group.map((s) => s.what),
       instructions: config.create,
       spendingLimits: config.spendingLimits,
-      unsigned: await unsignedOf(connection, creator, config.create),
+      unsigned: unsignedOf(blockhash, creator, config.create),
     });
   }
   return batches;
@@ -337,14 +344,12 @@ export async function grantSquadsLimits(params: SquadsGrantParams): Promise<Squa
     newCreateKey: () => Keypair.generate().publicKey,
   });
   const controlled = fence.squads.configAuthority !== null;
-  let feePayer: PublicKey;
-  let batches: SquadsGrantBatch[];
-  if (controlled) {
-    feePayer = new PublicKey(fence.squads.configAuthority!);
-    batches = await controlledBatches(cluster.connection, fence, plan);
-  } else {
-    feePayer = creatorOf(params, fence);
-    batches = await configBatches(cluster.connection, fence, plan, feePayer, agentText);
+  const feePayer = controlled ? new PublicKey(fence.squads.configAuthority!) : creatorOf(params, fence);
+  // One blockhash for every unsigned transaction of the plan; none is read when nothing changes.
+  let batches: SquadsGrantBatch[] = [];
+  if (plan.steps.length > 0) {
+    const { blockhash } = await latestBlockhash(cluster.connection);
+    batches = controlled ? controlledBatches(blockhash, fence, plan) : configBatches(blockhash, fence, plan, feePayer, agentText);
   }
 
   let executed: SquadsGrantPlan['executed'] = null;
