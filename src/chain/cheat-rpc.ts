@@ -5,7 +5,9 @@
 import type { Connection } from '@solana/web3.js';
 import { StewardError } from '../errors/index.js';
 import { resolveCluster } from './cluster.js';
+import { transportOf } from './connection.js';
 import type { OpenCluster } from './open-cluster.js';
+import { RpcAnswerError } from './rpc.js';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -20,18 +22,18 @@ export function mayInject(rpcUrl: string, cluster: OpenCluster): boolean {
   }
 }
 
-async function cheat(
-  connection: Connection,
-  method: string,
-  params: unknown[],
-): Promise<{ response: Response; body: { error?: { code?: number; message?: string } } | null }> {
-  const response = await fetch(connection.rpcEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await response.json().catch(() => null)) as { error?: { code?: number; message?: string } } | null;
-  return { response, body };
+/**
+ * One cheat call through the connection's transport (counted, with its deadline and retries, as
+ * every RPC is). The node's JSON-RPC error comes back as `refused`; a transport failure throws.
+ */
+async function cheat(connection: Connection, method: string, params: unknown[]): Promise<{ refused: RpcAnswerError | null }> {
+  try {
+    await transportOf(connection).request(method, params);
+    return { refused: null };
+  } catch (error) {
+    if (error instanceof RpcAnswerError) return { refused: error };
+    throw error;
+  }
 }
 
 /** An account's new state, as steward_setAccount writes it. */
@@ -44,7 +46,7 @@ export interface CheatAccountState {
 
 /** Rewrites an account through steward_setAccount. False when the cluster does not know the method. */
 export async function setAccountOverRpc(connection: Connection, address: string, account: CheatAccountState): Promise<boolean> {
-  const { response, body } = await cheat(connection, 'steward_setAccount', [
+  const { refused } = await cheat(connection, 'steward_setAccount', [
     address,
     {
       lamports: account.lamports,
@@ -53,9 +55,9 @@ export async function setAccountOverRpc(connection: Connection, address: string,
       executable: account.executable,
     },
   ]);
-  if (body?.error?.code === -32601) return false;
-  if (!response.ok || !body || body.error) {
-    throw new StewardError('RPC_FAILED', `steward_setAccount on ${address} failed: ${body?.error?.message ?? `HTTP ${response.status}`}`, {
+  if (refused?.code === -32601) return false;
+  if (refused) {
+    throw new StewardError('RPC_FAILED', `steward_setAccount on ${address} failed: ${refused.message}`, {
       hint: 'the embedded chain refused the write; nothing changed',
     });
   }
@@ -64,9 +66,9 @@ export async function setAccountOverRpc(connection: Connection, address: string,
 
 /** Moves the embedded chain's clock at least `seconds` ahead (400 ms slots, plus 5) through steward_advanceSlots. */
 export async function advanceClockOverRpc(connection: Connection, seconds: number): Promise<void> {
-  const { response, body } = await cheat(connection, 'steward_advanceSlots', [Math.ceil((seconds * 1000) / 400) + 5]);
-  if (!response.ok || !body || body.error)
-    throw new StewardError('RPC_FAILED', `steward_advanceSlots failed: ${body?.error?.message ?? `HTTP ${response.status}`}`, {
+  const { refused } = await cheat(connection, 'steward_advanceSlots', [Math.ceil((seconds * 1000) / 400) + 5]);
+  if (refused)
+    throw new StewardError('RPC_FAILED', `steward_advanceSlots failed: ${refused.message}`, {
       hint: 'only the embedded chain moves its clock on request',
     });
 }
