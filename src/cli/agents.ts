@@ -9,7 +9,7 @@ import { DEMO } from '../demo/index.js';
 import { StewardError } from '../errors/index.js';
 import { isAddress } from '../shared/index.js';
 
-export { findAgent, pickAgent, policyOf, signerSource, treasuryAgent, type AgentKey } from '../agent/agent-lookup.js';
+export { findAgent, pickAgent, policyOf, treasuryAgent } from '../agent/agent-lookup.js';
 
 /**
  * The agent's public key: the explicit address, else the agent's signer (agent file or its env
