@@ -1,4 +1,4 @@
-// Simulation with the post-state of every account the transaction names, and a pre-state of the
+// Simulation with the post-state of every account the transaction may write, and a pre-state of the
 // same moment: the raw material of TransactionEffects. The pre-state is read before and again
 // after the simulation (simulateBetweenReads, src/chain); a treasury account that moved in
 // between repeats the round, and one that keeps moving leaves `unstable` set so the caller
@@ -101,11 +101,15 @@ export async function simulateWithEffects(
   options: SimulateWithEffectsOptions,
 ): Promise<SimulationResult> {
   const { retry, isTreasury } = options;
-  const keys = accountKeysOf(tx, lookupTables);
-  const addresses = keys.map((key) => key.toBase58());
+  const all = accountKeysOf(tx, lookupTables);
   const topLevel = tx.message.compiledInstructions
-    .map((ix) => keys[ix.programIdIndex]?.toBase58())
+    .map((ix) => all[ix.programIdIndex]?.toBase58())
     .filter((id): id is string => id !== undefined);
+  // Only writable accounts can change: the runtime fails a transaction that alters a read-only
+  // one. Reading (and asking the simulation for) the read-only ones too would fetch every
+  // program's executable (the token program alone is ~100 KB of base64) three times a run.
+  const keys = all.filter((_, i) => tx.message.isAccountWritable(i));
+  const addresses = keys.map((key) => key.toBase58());
 
   const round = await simulateBetweenReads({
     read: (minContextSlot) => readAccounts(connection, endpoint, keys, retry, minContextSlot),

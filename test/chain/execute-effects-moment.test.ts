@@ -6,6 +6,7 @@
 // refused, and the journal records the slots the effects came from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection } from '../../src/chain/connection.js';
+import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { DEMO } from '../../src/demo/addresses.js';
 import { attemptsOf, effectChecksOf, readAction } from '../../src/execute/index.js';
 import { execute, propose, startFixture, tokenBalance, usdc, type ExecFixture } from './execute-fixture.js';
@@ -81,5 +82,43 @@ describe('effects from one moment (#26)', () => {
     const [check] = effectChecksOf(f.store.db, id);
     expect(check).toMatchObject({ outcome: 'unstable', rounds: 3, effects: null });
     expect(check!.detail).toContain(treasuryUsdc.toBase58());
+  });
+});
+
+describe('accounts read around the simulation (#18)', () => {
+  it('are the accounts the transfer may write: no program and no read-only mint is fetched', async () => {
+    const asked: { method: string; addresses: string[] }[] = [];
+    const connection = createConnection(f.running.url, { commitment: 'confirmed' });
+    const watched = new Proxy(connection, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (property === 'getMultipleAccountsInfoAndContext' && typeof value === 'function') {
+          return (keys: { toBase58(): string }[], ...rest: unknown[]) => {
+            asked.push({ method: 'read', addresses: keys.map((k) => k.toBase58()) });
+            return (value as (...a: unknown[]) => unknown).call(target, keys, ...rest);
+          };
+        }
+        if (property === 'simulateTransaction' && typeof value === 'function') {
+          return (tx: unknown, config: { accounts?: { addresses: string[] } }) => {
+            asked.push({ method: 'simulate', addresses: config.accounts?.addresses ?? [] });
+            return (value as (...a: unknown[]) => unknown).call(target, tx, config);
+          };
+        }
+        return value;
+      },
+    });
+    const { id } = propose(f, { kind: 'transfer', token: 'USDC', amount: '3', to: DEMO.grantee.toBase58() });
+    const outcome = await execute(f, id, { connection: watched, mode: 'dry-run' });
+    expect(outcome.status).toBe('dry-run');
+    const simulation = asked.findIndex((a) => a.method === 'simulate');
+    expect(simulation).toBeGreaterThan(0);
+    const simulated = asked[simulation]!.addresses;
+    // Fee payer, the treasury's USDC account and the grantee's: what a transferChecked writes.
+    expect(simulated).toContain(treasuryUsdc.toBase58());
+    expect(simulated).toHaveLength(3);
+    for (const readOnly of [TOKEN_PROGRAM_ID.toBase58(), DEMO.mints.USDC.toBase58()]) expect(simulated).not.toContain(readOnly);
+    // The reads just before and after the simulation ask for the same accounts.
+    expect(asked[simulation - 1]).toEqual({ method: 'read', addresses: simulated });
+    expect(asked[simulation + 1]).toEqual({ method: 'read', addresses: simulated });
   });
 });
