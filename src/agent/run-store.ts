@@ -73,9 +73,10 @@ export function startRun(db: Db, agent: string, trigger: RunTrigger, now: Date):
 
 /** A tick the scheduler skipped (overlap or shutdown) is recorded as a finished, skipped run. */
 export function recordSkippedRun(db: Db, agent: string, reason: string, now: Date): number {
-  const result = db
-    .prepare("INSERT INTO runs (agent, trigger, status, started_at, finished_at, error) VALUES (?, 'cron', 'skipped', ?, ?, ?)")
-    .run(agent, now.toISOString(), now.toISOString(), redactText(reason));
+  const result = statement(
+    db,
+    "INSERT INTO runs (agent, trigger, status, started_at, finished_at, error) VALUES (?, 'cron', 'skipped', ?, ?, ?)",
+  ).run(agent, now.toISOString(), now.toISOString(), redactText(reason));
   return Number(result.lastInsertRowid);
 }
 
@@ -110,19 +111,19 @@ export function finishRun(
 }
 
 export function setRunReport(db: Db, id: number, reportPath: string, report: string): void {
-  db.prepare('UPDATE runs SET report_path = ?, report = ? WHERE id = ?').run(reportPath, report, id);
+  statement(db, 'UPDATE runs SET report_path = ?, report = ? WHERE id = ?').run(reportPath, report, id);
 }
 
 export function getRun(db: Db, id: number): RunRow | undefined {
-  const raw = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined;
+  const raw = statement(db, 'SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined;
   return raw ? toRow(raw) : undefined;
 }
 
 export function listRuns(db: Db, options: { agent?: string; limit?: number } = {}): RunRow[] {
   const limit = options.limit ?? 20;
   const rows = options.agent
-    ? (db.prepare('SELECT * FROM runs WHERE agent = ? ORDER BY id DESC LIMIT ?').all(options.agent, limit) as RawRun[])
-    : (db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]);
+    ? (statement(db, 'SELECT * FROM runs WHERE agent = ? ORDER BY id DESC LIMIT ?').all(options.agent, limit) as RawRun[])
+    : (statement(db, 'SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit) as RawRun[]);
   return rows.map(toRow);
 }
 
@@ -172,7 +173,7 @@ export function recordModelDecision(db: Db, record: DecisionRecord, now: Date): 
 }
 
 export function listDecisions(db: Db, runId: number): (DecisionRecord & { id: number; promptHash: string })[] {
-  const rows = db.prepare('SELECT * FROM decisions WHERE run_id = ? ORDER BY id').all(runId) as {
+  const rows = statement(db, 'SELECT * FROM decisions WHERE run_id = ? ORDER BY id').all(runId) as {
     id: number;
     run_id: number;
     task: string;

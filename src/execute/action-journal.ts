@@ -58,7 +58,7 @@ export function transitionAction(
     `UPDATE actions SET state = ?, updated_at = ?, error = COALESCE(?, error) WHERE id = ? AND state IN (${marks})`,
   ).run(to, now.toISOString(), error ? redactText(error) : null, id, ...from);
   if (result.changes === 1) return;
-  const row = db.prepare('SELECT state FROM actions WHERE id = ?').get(id) as { state: string } | undefined;
+  const row = statement(db, 'SELECT state FROM actions WHERE id = ?').get(id) as { state: string } | undefined;
   throw new StewardError(
     'EXECUTION_REFUSED',
     `action ${id} is ${row ? `"${row.state}"` : 'missing'}, not ${from.map((s) => `"${s}"`).join(' or ')}: cannot move it to "${to}"`,
@@ -74,7 +74,7 @@ export function claimAction(db: Db, id: number, from: readonly ActionState[], to
   db.transaction(() => {
     transitionAction(db, id, from, to, now);
     const owner = currentProcess();
-    db.prepare('UPDATE actions SET owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?').run(
+    statement(db, 'UPDATE actions SET owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?').run(
       owner.pid,
       owner.host,
       owner.started,

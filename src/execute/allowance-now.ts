@@ -7,6 +7,7 @@ import { PublicKey, SYSVAR_CLOCK_PUBKEY, type Connection } from '@solana/web3.js
 import { SQUADS_PROGRAM_ID, clockUnixTimestamp, decodeSpendingLimit, remainingAt } from '../squads/index.js';
 import { parseAmount } from '../shared/amount.js';
 import type { Db } from '../store/store.js';
+import { statement } from '../store/statements.js';
 import type { AllowanceCheck } from './builders/types.js';
 import { decodeTokenAccount, getMultipleAccounts } from './builders/token-accounts.js';
 import type { RetryOptions } from '../chain/rpc.js';
@@ -36,12 +37,11 @@ export async function readAllowanceNow(
 
 /** Base units of `mint` in transactions signed and not settled (signed, sent, unknown), other actions than `excludeActionId`. */
 export function inFlightAmount(db: Db, mint: string, excludeActionId: number): bigint {
-  const rows = db
-    .prepare(
-      `SELECT DISTINCT a.id, a.amount FROM actions a JOIN transactions t ON t.action_id = a.id
+  const rows = statement(
+    db,
+    `SELECT DISTINCT a.id, a.amount FROM actions a JOIN transactions t ON t.action_id = a.id
        WHERE a.mint = ? AND a.id != ? AND a.amount IS NOT NULL AND t.state IN ('signed', 'sent', 'unknown')`,
-    )
-    .all(mint, excludeActionId) as { id: number; amount: string }[];
+  ).all(mint, excludeActionId) as { id: number; amount: string }[];
   let total = 0n;
   for (const row of rows) {
     const amount = parseAmount(row.amount, 0);

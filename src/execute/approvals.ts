@@ -4,7 +4,7 @@
 // who approved and when is recorded either way. Expired approvals never execute.
 import { StewardError } from '../errors/index.js';
 import { evaluatePolicy, type CompiledPolicy, type FiredRule } from '../policy/index.js';
-import { pauseState } from '../store/index.js';
+import { pauseState, statement } from '../store/index.js';
 import { currentProcess } from '../shared/process-identity.js';
 import type { Db } from '../store/store.js';
 import { actionDigest } from './action-digest.js';
@@ -26,12 +26,15 @@ export function expireApprovals(db: Db, now: Date): number[] {
   const at = now.toISOString();
   return db
     .transaction(() => {
-      const due = db.prepare("SELECT action_id FROM approvals WHERE status = 'pending' AND expires_at <= ?").all(at) as {
+      const due = statement(db, "SELECT action_id FROM approvals WHERE status = 'pending' AND expires_at <= ?").all(at) as {
         action_id: number;
       }[];
       for (const { action_id } of due) {
-        db.prepare("UPDATE approvals SET status = 'expired', decided_at = ? WHERE action_id = ? AND status = 'pending'").run(at, action_id);
-        db.prepare("UPDATE actions SET state = 'approval-expired', updated_at = ? WHERE id = ? AND state = 'pending-approval'").run(
+        statement(db, "UPDATE approvals SET status = 'expired', decided_at = ? WHERE action_id = ? AND status = 'pending'").run(
+          at,
+          action_id,
+        );
+        statement(db, "UPDATE actions SET state = 'approval-expired', updated_at = ? WHERE id = ? AND state = 'pending-approval'").run(
           at,
           action_id,
         );
@@ -49,15 +52,15 @@ export function listApprovals(
   expireApprovals(db, now);
   const rows = (
     status === 'all'
-      ? db.prepare('SELECT * FROM approvals ORDER BY action_id').all()
-      : db.prepare('SELECT * FROM approvals WHERE status = ? ORDER BY action_id').all(status)
+      ? statement(db, 'SELECT * FROM approvals ORDER BY action_id').all()
+      : statement(db, 'SELECT * FROM approvals WHERE status = ? ORDER BY action_id').all(status)
   ) as ApprovalRow[];
   return rows.map((row) => ({ ...row, action: readAction(db, row.action_id) }));
 }
 
 export function getApproval(db: Db, actionId: number, now: Date): ApprovalRow & { action: ActionRow } {
   expireApprovals(db, now);
-  const row = db.prepare('SELECT * FROM approvals WHERE action_id = ?').get(actionId) as ApprovalRow | undefined;
+  const row = statement(db, 'SELECT * FROM approvals WHERE action_id = ?').get(actionId) as ApprovalRow | undefined;
   if (!row) {
     throw new StewardError('APPROVAL_INVALID', `action ${actionId} has no approval request`, {
       hint: 'list pending approvals with `steward approvals list`',
@@ -90,10 +93,11 @@ export function rejectApproval(db: Db, actionId: number, by: string, reason: str
   requirePending(db, actionId, now);
   const at = now.toISOString();
   db.transaction(() => {
-    db.prepare(
+    statement(
+      db,
       "UPDATE approvals SET status = 'rejected', decided_by = ?, decided_at = ?, reason = ? WHERE action_id = ? AND status = 'pending'",
     ).run(by, at, reason ?? null, actionId);
-    db.prepare("UPDATE actions SET state = 'rejected', updated_at = ?, error = ? WHERE id = ? AND state = 'pending-approval'").run(
+    statement(db, "UPDATE actions SET state = 'rejected', updated_at = ?, error = ? WHERE id = ? AND state = 'pending-approval'").run(
       at,
       `rejected by ${by}${reason ? `: ${reason}` : ''}`,
       actionId,
@@ -147,12 +151,12 @@ export function approveAction(
       const at = now.toISOString();
       const denied = verdict.kind === 'deny';
       const owner = currentProcess();
-      db.prepare("UPDATE approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE action_id = ? AND status = 'pending'").run(
-        by,
-        at,
-        actionId,
-      );
-      db.prepare(
+      statement(
+        db,
+        "UPDATE approvals SET status = 'approved', decided_by = ?, decided_at = ? WHERE action_id = ? AND status = 'pending'",
+      ).run(by, at, actionId);
+      statement(
+        db,
         "UPDATE actions SET state = ?, rules = ?, updated_at = ?, error = ?, owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ? AND state = 'pending-approval'",
       ).run(
         denied ? 'denied' : 'approved',

@@ -3,6 +3,7 @@
 // journal knows the signature to look for and the block height after which it cannot land.
 import { StewardError } from '../errors/index.js';
 import type { Db } from '../store/store.js';
+import { statement } from '../store/statements.js';
 
 /** 'unknown': sent, and the RPC answers could not settle it; live (re-checked by recovery), counts as spent. */
 export type AttemptState = 'signed' | 'sent' | 'unknown' | 'confirmed' | 'failed' | 'expired';
@@ -43,25 +44,26 @@ export interface NewAttempt {
 export function recordSignedAttempt(db: Db, attempt: NewAttempt, now: Date): AttemptRow {
   const at = now.toISOString();
   const write = db.transaction((): AttemptRow => {
-    const live = db
-      .prepare("SELECT signature FROM transactions WHERE action_id = ? AND state IN ('signed', 'sent', 'unknown')")
-      .get(attempt.actionId) as { signature: string } | undefined;
+    const live = statement(db, "SELECT signature FROM transactions WHERE action_id = ? AND state IN ('signed', 'sent', 'unknown')").get(
+      attempt.actionId,
+    ) as { signature: string } | undefined;
     if (live) {
       throw new StewardError('EXECUTION_REFUSED', `action ${attempt.actionId} already has a live signed transaction ${live.signature}`, {
         hint: 'run recovery (`recoverPending`) to resolve it first; a second transaction could double-spend',
         context: { actionId: attempt.actionId, signature: live.signature },
       });
     }
-    const moved = db
-      .prepare("UPDATE actions SET state = 'signed', updated_at = ? WHERE id = ? AND state = 'effects-checked'")
-      .run(at, attempt.actionId);
+    const moved = statement(db, "UPDATE actions SET state = 'signed', updated_at = ? WHERE id = ? AND state = 'effects-checked'").run(
+      at,
+      attempt.actionId,
+    );
     if (moved.changes !== 1) {
       throw new StewardError('EXECUTION_REFUSED', `action ${attempt.actionId} left "effects-checked" before it was signed`, {
         hint: 'another process touched this action; inspect it before retrying',
         context: { actionId: attempt.actionId },
       });
     }
-    const claimed = db.prepare('SELECT action_id FROM transactions WHERE signature = ?').get(attempt.signature) as
+    const claimed = statement(db, 'SELECT action_id FROM transactions WHERE signature = ?').get(attempt.signature) as
       { action_id: number } | undefined;
     if (claimed) {
       throw new StewardError(
@@ -74,46 +76,48 @@ export function recordSignedAttempt(db: Db, attempt: NewAttempt, now: Date): Att
       );
     }
     const next = (
-      db.prepare('SELECT COALESCE(MAX(attempt), 0) + 1 AS n FROM transactions WHERE action_id = ?').get(attempt.actionId) as { n: number }
+      statement(db, 'SELECT COALESCE(MAX(attempt), 0) + 1 AS n FROM transactions WHERE action_id = ?').get(attempt.actionId) as {
+        n: number;
+      }
     ).n;
-    const id = db
-      .prepare(
-        `INSERT INTO transactions (action_id, attempt, signature, tx, blockhash, last_valid_block_height, state, memo, created_at, updated_at)
+    const id = statement(
+      db,
+      `INSERT INTO transactions (action_id, attempt, signature, tx, blockhash, last_valid_block_height, state, memo, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'signed', ?, ?, ?)`,
-      )
-      .run(
-        attempt.actionId,
-        next,
-        attempt.signature,
-        Buffer.from(attempt.tx).toString('base64'),
-        attempt.blockhash,
-        Number(attempt.lastValidBlockHeight),
-        attempt.memo,
-        at,
-        at,
-      ).lastInsertRowid;
-    return db.prepare('SELECT * FROM transactions WHERE id = ?').get(id) as AttemptRow;
+    ).run(
+      attempt.actionId,
+      next,
+      attempt.signature,
+      Buffer.from(attempt.tx).toString('base64'),
+      attempt.blockhash,
+      Number(attempt.lastValidBlockHeight),
+      attempt.memo,
+      at,
+      at,
+    ).lastInsertRowid;
+    return statement(db, 'SELECT * FROM transactions WHERE id = ?').get(id) as AttemptRow;
   });
   return write.immediate();
 }
 
 export function liveAttempts(db: Db): AttemptRow[] {
-  return db.prepare("SELECT * FROM transactions WHERE state IN ('signed', 'sent', 'unknown') ORDER BY id").all() as AttemptRow[];
+  return statement(db, "SELECT * FROM transactions WHERE state IN ('signed', 'sent', 'unknown') ORDER BY id").all() as AttemptRow[];
 }
 
 export function attemptsOf(db: Db, actionId: number): AttemptRow[] {
-  return db.prepare('SELECT * FROM transactions WHERE action_id = ? ORDER BY attempt').all(actionId) as AttemptRow[];
+  return statement(db, 'SELECT * FROM transactions WHERE action_id = ? ORDER BY attempt').all(actionId) as AttemptRow[];
 }
 
 export function markSent(db: Db, id: number, now: Date): void {
   const at = now.toISOString();
   db.transaction(() => {
-    const row = db.prepare('SELECT action_id, state FROM transactions WHERE id = ?').get(id) as { action_id: number; state: string };
-    db.prepare(
+    const row = statement(db, 'SELECT action_id, state FROM transactions WHERE id = ?').get(id) as { action_id: number; state: string };
+    statement(
+      db,
       "UPDATE transactions SET state = CASE WHEN state = 'signed' THEN 'sent' ELSE state END, sends = sends + 1, updated_at = ? WHERE id = ?",
     ).run(at, id);
     if (row.state === 'signed')
-      db.prepare("UPDATE actions SET state = 'sent', updated_at = ? WHERE id = ? AND state = 'signed'").run(at, row.action_id);
+      statement(db, "UPDATE actions SET state = 'sent', updated_at = ? WHERE id = ? AND state = 'signed'").run(at, row.action_id);
   }).immediate();
 }
 
@@ -128,10 +132,10 @@ export interface AttemptResolution {
 export function resolveAttempt(db: Db, id: number, resolution: AttemptResolution, now: Date): void {
   const at = now.toISOString();
   db.transaction(() => {
-    const row = db.prepare('SELECT action_id, state FROM transactions WHERE id = ?').get(id) as
+    const row = statement(db, 'SELECT action_id, state FROM transactions WHERE id = ?').get(id) as
       { action_id: number; state: string } | undefined;
     if (!row || (row.state !== 'signed' && row.state !== 'sent' && row.state !== 'unknown')) return;
-    db.prepare('UPDATE transactions SET state = ?, slot = ?, error = ?, logs = ?, updated_at = ? WHERE id = ?').run(
+    statement(db, 'UPDATE transactions SET state = ?, slot = ?, error = ?, logs = ?, updated_at = ? WHERE id = ?').run(
       resolution.state,
       resolution.slot === undefined ? null : Number(resolution.slot),
       resolution.error ?? null,
@@ -139,7 +143,7 @@ export function resolveAttempt(db: Db, id: number, resolution: AttemptResolution
       at,
       id,
     );
-    db.prepare("UPDATE actions SET state = ?, updated_at = ?, error = ? WHERE id = ? AND state IN ('signed', 'sent', 'unknown')").run(
+    statement(db, "UPDATE actions SET state = ?, updated_at = ?, error = ? WHERE id = ? AND state IN ('signed', 'sent', 'unknown')").run(
       resolution.state,
       at,
       resolution.error ?? null,
@@ -150,5 +154,5 @@ export function resolveAttempt(db: Db, id: number, resolution: AttemptResolution
 
 /** Records what an RPC answered that cannot be true (a signature other than the signed one). */
 export function recordRpcFault(db: Db, id: number, fault: string, now: Date): void {
-  db.prepare('UPDATE transactions SET rpc_fault = ?, updated_at = ? WHERE id = ?').run(fault.slice(0, 500), now.toISOString(), id);
+  statement(db, 'UPDATE transactions SET rpc_fault = ?, updated_at = ? WHERE id = ?').run(fault.slice(0, 500), now.toISOString(), id);
 }

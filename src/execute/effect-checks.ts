@@ -2,6 +2,7 @@
 // concluded and the slots of the reads behind it, so a verdict can be traced to one moment.
 import type { TransactionEffects } from '../policy/index.js';
 import type { Db } from '../store/store.js';
+import { statement } from '../store/statements.js';
 import type { EffectsSlots } from './simulate.js';
 
 export type EffectCheckOutcome = 'passed' | 'denied' | 'unstable' | 'simulation-failed' | 'logs-truncated';
@@ -36,7 +37,8 @@ export function effectsJson(effects: TransactionEffects): string {
 }
 
 export function recordEffectCheck(db: Db, check: NewEffectCheck, now: Date): void {
-  db.prepare(
+  statement(
+    db,
     `INSERT INTO effect_checks (action_id, mode, outcome, rounds, pre_slot, simulation_slot, recheck_slot, effects, detail, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -55,5 +57,5 @@ export function recordEffectCheck(db: Db, check: NewEffectCheck, now: Date): voi
 
 /** Every effects check of action `actionId`, oldest first. */
 export function effectChecksOf(db: Db, actionId: number): EffectCheckRow[] {
-  return db.prepare('SELECT * FROM effect_checks WHERE action_id = ? ORDER BY id').all(actionId) as EffectCheckRow[];
+  return statement(db, 'SELECT * FROM effect_checks WHERE action_id = ? ORDER BY id').all(actionId) as EffectCheckRow[];
 }

@@ -8,6 +8,7 @@
 import { ledgerColumns, type CompiledPolicy, type PolicyVerdict } from '../policy/index.js';
 import type { ActionState } from '../store/action-states.js';
 import type { Db } from '../store/store.js';
+import { statement } from '../store/statements.js';
 import { currentProcess } from '../shared/process-identity.js';
 
 export interface RecordDecisionParams {
@@ -48,34 +49,33 @@ export function recordDecision(params: RecordDecisionParams): number {
   const owner = currentProcess();
   const write = db.transaction((): number => {
     const id = Number(
-      db
-        .prepare(
-          `INSERT INTO actions (run_id, agent, policy, kind, token, mint, amount, usd, destination, payload, verdict, rules, state, created_at, updated_at, owner_pid, owner_host, owner_started)
+      statement(
+        db,
+        `INSERT INTO actions (run_id, agent, policy, kind, token, mint, amount, usd, destination, payload, verdict, rules, state, created_at, updated_at, owner_pid, owner_host, owner_started)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          params.runId ?? null,
-          params.agent,
-          params.policy.name,
-          kind,
-          columns.token,
-          columns.mint,
-          columns.amount,
-          columns.usd,
-          columns.destination,
-          JSON.stringify(params.payload),
-          verdict.kind,
-          JSON.stringify(verdict.rules),
-          state,
-          at,
-          at,
-          owner.pid,
-          owner.host,
-          owner.started,
-        ).lastInsertRowid,
+      ).run(
+        params.runId ?? null,
+        params.agent,
+        params.policy.name,
+        kind,
+        columns.token,
+        columns.mint,
+        columns.amount,
+        columns.usd,
+        columns.destination,
+        JSON.stringify(params.payload),
+        verdict.kind,
+        JSON.stringify(verdict.rules),
+        state,
+        at,
+        at,
+        owner.pid,
+        owner.host,
+        owner.started,
+      ).lastInsertRowid,
     );
     if (state === 'pending-approval') {
-      db.prepare("INSERT INTO approvals (action_id, status, requested_at, expires_at) VALUES (?, 'pending', ?, ?)").run(
+      statement(db, "INSERT INTO approvals (action_id, status, requested_at, expires_at) VALUES (?, 'pending', ?, ?)").run(
         id,
         at,
         new Date(now.getTime() + params.policy.approval.expiresAfterMs).toISOString(),

@@ -3,7 +3,7 @@
 import { StewardError } from '../errors/index.js';
 import { createSpendLedger, outflowKinds, type CompiledPolicy, type LedgerEntry, type SpendWindows } from '../policy/index.js';
 import { MICRO_USD_DECIMALS, parseAmount } from '../shared/index.js';
-import { spendingStates, unsettledStates, type Db } from '../store/index.js';
+import { spendingStates, unsettledStates, type Db, statement } from '../store/index.js';
 
 interface ActionRow {
   id: number;
@@ -20,13 +20,12 @@ interface ActionRow {
 export function loadLedgerEntries(db: Db, policyName: string, since: number, excludeActionId?: number): LedgerEntry[] {
   const states = spendingStates.map(() => '?').join(', ');
   const kinds = outflowKinds.map(() => '?').join(', ');
-  const rows = db
-    .prepare(
-      `SELECT id, token, amount, usd, created_at FROM actions
+  const rows = statement(
+    db,
+    `SELECT id, token, amount, usd, created_at FROM actions
        WHERE policy = ? AND state IN (${states}) AND kind IN (${kinds}) AND created_at > ? AND amount IS NOT NULL AND token IS NOT NULL AND id IS NOT ?
        ORDER BY created_at`,
-    )
-    .all(policyName, ...spendingStates, ...outflowKinds, new Date(since).toISOString(), excludeActionId ?? null) as ActionRow[];
+  ).all(policyName, ...spendingStates, ...outflowKinds, new Date(since).toISOString(), excludeActionId ?? null) as ActionRow[];
   return rows.map((row) => {
     const at = Date.parse(row.created_at);
     const amount = parseAmount(row.amount, 0);
@@ -60,13 +59,12 @@ export function readSpendWindows(db: Db, policyName: string, policy: CompiledPol
 export function readUnsettledOutflows(db: Db, observedAt: number, excludeActionId?: number): Map<string, bigint> {
   const states = unsettledStates.map(() => '?').join(', ');
   const kinds = outflowKinds.map(() => '?').join(', ');
-  const rows = db
-    .prepare(
-      `SELECT id, mint, amount FROM actions
+  const rows = statement(
+    db,
+    `SELECT id, mint, amount FROM actions
        WHERE kind IN (${kinds}) AND mint IS NOT NULL AND amount IS NOT NULL AND id IS NOT ?
          AND (state IN (${states}) OR (state = 'confirmed' AND updated_at >= ?))`,
-    )
-    .all(...outflowKinds, excludeActionId ?? null, ...unsettledStates, new Date(observedAt).toISOString()) as {
+  ).all(...outflowKinds, excludeActionId ?? null, ...unsettledStates, new Date(observedAt).toISOString()) as {
     id: number;
     mint: string;
     amount: string;

@@ -95,11 +95,11 @@ export function latestObservation(
   on: { cluster: string } | { endpoint: string },
 ): StoredObservation | null {
   const [column, value, order] = 'cluster' in on ? ['cluster', on.cluster, 'slot DESC, id DESC'] : ['endpoint', on.endpoint, 'id DESC'];
-  const row = db
-    .prepare(
-      `SELECT id, cluster, cluster_name, endpoint, agent, slot, observed_at, snapshot, analysis FROM treasury_observations
+  const row = statement(
+    db,
+    `SELECT id, cluster, cluster_name, endpoint, agent, slot, observed_at, snapshot, analysis FROM treasury_observations
        WHERE owners_key = ? AND ${column} = ? ORDER BY ${order} LIMIT 1`,
-    )
+  )
     .safeIntegers(true)
     .get(ownersKey(owners), value) as (Omit<Row, 'id'> & { id: bigint }) | undefined;
   if (!row) return null;
@@ -134,11 +134,11 @@ export function observationHistory(
   owners: readonly string[],
   options: { cluster: string; limit?: number },
 ): { id: number; observedAt: string; slot: bigint; trustedMicroUsd: bigint }[] {
-  const rows = db
-    .prepare(
-      `SELECT id, observed_at, slot, trusted_micro_usd FROM treasury_observations
+  const rows = statement(
+    db,
+    `SELECT id, observed_at, slot, trusted_micro_usd FROM treasury_observations
        WHERE owners_key = ? AND cluster = ? ORDER BY id DESC LIMIT ?`,
-    )
+  )
     .safeIntegers(true)
     .all(ownersKey(owners), options.cluster, options.limit ?? 500) as {
     id: bigint;
