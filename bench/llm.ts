@@ -45,11 +45,16 @@ export async function measure(
   const steward = await LocalChatModel.open({ path, sequences: 4, maxTokens: decodeTokens, temperature: 0.8 });
   const { model, threads } = steward.runtime;
   const bias = steward.tokenBiasForTests;
-  const setup = `${basename(path)}, ${(model.size / 2 ** 20).toFixed(1)} MiB, threads ${threads}, GPU ${steward.runtime.llama.gpu || 'none'} (${model.gpuLayers} layers offloaded)`;
+  const setup = `${basename(path)}, ${(model.size / 2 ** 20).toFixed(1)} MiB, threads ${threads}, flash attention ${steward.runtime.flashAttention}, GPU ${steward.runtime.llama.gpu || 'none'} (${model.gpuLayers} layers offloaded)`;
   // A separate context for raw measurements, so the pool's sequences keep their history. A
   // sequence disposed after an interrupted generation may not be free again at once: one fresh
   // sequence per use (plus the direct comparison's).
-  const raw = await model.createContext({ sequences: sequenceCounts.reduce((a, b) => a + b, 1), threads, contextSize: 2048 });
+  const raw = await model.createContext({
+    sequences: sequenceCounts.reduce((a, b) => a + b, 1),
+    threads,
+    contextSize: 2048,
+    flashAttention: steward.runtime.context.flashAttention,
+  });
   try {
     const longPrompt = model.tokenize('The treasury holds USDC, SOL and JUP across several accounts. '.repeat(12), true);
     const decode = async (sequence: LlamaContextSequence, n: number, seed: number): Promise<number> => {

@@ -104,7 +104,13 @@ export async function measureModel(path: string, generated: boolean, options: Be
   const cluster = await openCluster('embedded', { logger });
   const local = await LocalChatModel.open({ path, sequences: 4, seed: SEED, temperature: TEMPERATURE, maxTokens: ANSWER_TOKENS });
   const { model: llamaModel, threads, chatWrapper, llama } = local.runtime;
-  const directContext = await llamaModel.createContext({ sequences: 1, threads, contextSize: local.runtime.context.contextSize });
+  // The same settings as the run's context, so both sides evaluate the same way.
+  const directContext = await llamaModel.createContext({
+    sequences: 1,
+    threads,
+    contextSize: local.runtime.context.contextSize,
+    flashAttention: local.runtime.context.flashAttention,
+  });
   const directSequence = directContext.getSequence();
   const bias = local.tokenBiasForTests;
   try {

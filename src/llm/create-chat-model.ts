@@ -78,6 +78,7 @@ export async function createChatModel(
         ...(config?.contextSize === undefined ? {} : { contextSize: config.contextSize }),
         ...(config?.threads === undefined ? {} : { threads: config.threads }),
         ...(config?.sequences === undefined ? {} : { sequences: config.sequences }),
+        ...(config?.flashAttention === undefined ? {} : { flashAttention: config.flashAttention }),
       });
     }
     case 'remote':

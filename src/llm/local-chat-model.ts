@@ -25,7 +25,7 @@ import type { Completion, ModelIdentity, StewardModelExtras, StructuredRequest }
 import { TEST_MODEL_NAME } from './gguf/tiny-llama.js';
 import { toGbnfJsonSchema, type JsonSchema } from './json-schema.js';
 import { parseToolAnswer, toolAnswerSchema, toolInstructions, toolSpecs, type ToolSpec } from './tool-calls.js';
-import { acquireModel, type LoadedModel, type ModelLease } from './llama-runtime.js';
+import { acquireModel, type FlashAttentionSetting, type LoadedModel, type ModelLease } from './llama-runtime.js';
 import { fileSha256 } from './model-identity.js';
 import { asciiByteTokenBias } from './utf8-guard.js';
 
@@ -39,6 +39,8 @@ export interface LocalChatModelOptions {
   sequences?: number;
   threads?: number;
   contextSize?: number;
+  /** Flash attention; default from the model size and the backend (chooseFlashAttention in llama-runtime.ts). */
+  flashAttention?: FlashAttentionSetting;
   /** Forbid byte tokens that would break UTF-8; default: on for the generated test model. */
   utf8Guard?: boolean;
 }
@@ -78,6 +80,7 @@ export class LocalChatModel extends BaseChatModel<LocalCallOptions> implements S
       ...(options.sequences === undefined ? {} : { sequences: options.sequences }),
       ...(options.threads === undefined ? {} : { threads: options.threads }),
       ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+      ...(options.flashAttention === undefined ? {} : { flashAttention: options.flashAttention }),
     });
     return new LocalChatModel(lease, options, params);
   }

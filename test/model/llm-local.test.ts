@@ -123,6 +123,28 @@ describe('local chat model on the generated GGUF', () => {
     expect(loadedModels().find((entry) => entry.path === model.runtime.path)?.leases).toBe(1);
   });
 
+  it('runs the tiny model without flash attention on a CPU, and with it when the agent file asks', async () => {
+    if (model.runtime.llama.gpu === false) {
+      expect(model.runtime.flashAttention).toBe('off');
+      expect(model.runtime.context.flashAttention).toBe(false);
+    } else {
+      expect(model.runtime.flashAttention).toBe('auto');
+    }
+    // Another file: the first loader of a file decides its context.
+    const other = await ensureTestModel({ dir: tempDir('steward-llm-fa-'), seed: 8 });
+    const withIt = await LocalChatModel.open({ path: other, sequences: 1, maxTokens: 8, flashAttention: 'on' });
+    try {
+      expect(withIt.runtime.flashAttention).toBe('on');
+      expect(withIt.runtime.context.flashAttention).toBe(true);
+      const answer = await withIt.complete([new HumanMessage('Say yes.')], {
+        jsonSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+      });
+      expect(answer.usage.completionTokens).toBeGreaterThan(0);
+    } finally {
+      await withIt.close();
+    }
+  });
+
   it('fails with LLM_OUTPUT_INVALID, keeping the raw output, when the grammar cannot enforce the schema', async () => {
     // A 20-digit numeric string cannot come out of a random model; the grammar only fixes the shape.
     const strict = z.strictObject({ amount: z.string().regex(/^\d{20}$/) });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, inspectConfig, loadConfig, validateYaml } from '../../src/config/index.js';
+import { agentSchema } from '../../src/config/schemas/agent.js';
 import { policySchema } from '../../src/config/schemas/policy.js';
 import { isStewardError } from '../../src/errors/index.js';
 import { tempTree } from '../helpers/tmp.js';
@@ -66,6 +67,16 @@ describe('config validation', () => {
     expect(problems).toEqual([
       'policies/treasury.yaml:3:73 tokens.USDC.decimals: expected number, got "six"',
       'policies/treasury.yaml:4:30 allow.actions[1]: expected one of "transfer", "swap", "stake", "unstake", "vote", "none", got "teleport"',
+    ]);
+  });
+
+  it('takes a flash-attention setting for a local model and names the allowed values otherwise', () => {
+    const agent = (fa: string) =>
+      `name: a\npolicy: treasury\ntasks: [treasury]\ninstructions: watch\ntreasury: { owners: [${USDC}] }\nmodel: { local: ./m.gguf, flashAttention: ${fa} }\n`;
+    expect(validateYaml('agents/a.yaml', agent('off'), agentSchema).ok).toBe(true);
+    const result = validateYaml('agents/a.yaml', agent('fast'), agentSchema);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      'agents/a.yaml:6:43 model.flashAttention: expected one of "auto", "on", "off", got "fast"',
     ]);
   });
 

@@ -1,5 +1,5 @@
 // Model files without llama.cpp: the GGUF writer, the header check, source parsing, offline
-// resolution of pulled hf: URIs, threads, and which backend an agent gets.
+// resolution of pulled hf: URIs, threads, flash attention, and which backend an agent gets.
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   assertLoadableModelFile,
   buildTinyLlama,
   chooseModel,
+  chooseFlashAttention,
   chooseThreads,
   ensureTestModel,
   parseModelSource,
@@ -98,6 +99,13 @@ describe('backend choice', () => {
     expect(chooseThreads(500_000, 4, 2)).toBe(1);
     expect(chooseThreads(4 * 2 ** 30, 4, 2)).toBe(2);
     expect(chooseThreads(4 * 2 ** 30, 8, 16)).toBe(8);
+  });
+
+  it('turns flash attention off for tiny models on a CPU only, and leaves the rest to llama.cpp', () => {
+    expect(chooseFlashAttention(500_000, false)).toBe('off');
+    expect(chooseFlashAttention(500_000, true)).toBe('auto');
+    expect(chooseFlashAttention(4 * 2 ** 30, false)).toBe('auto');
+    expect(chooseFlashAttention(4 * 2 ** 30, true)).toBe('auto');
   });
 });
 

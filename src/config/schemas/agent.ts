@@ -69,6 +69,11 @@ export const modelSchema = z
     threads: z.int().min(1).max(256).optional(),
     /** Local only: parallel sequences in the shared context (agents decide concurrently up to this). */
     sequences: z.int().min(1).max(64).optional(),
+    /**
+     * Local only: llama.cpp flash attention. Default: off for tiny models on a CPU (its CPU kernel
+     * decodes them 3× slower at long contexts), else 'auto' (llama.cpp's choice).
+     */
+    flashAttention: z.enum(['auto', 'on', 'off']).optional(),
   })
   .refine((model) => !(model.local && model.endpoint), {
     error: 'expected either `local` or `endpoint`, not both',
