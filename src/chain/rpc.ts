@@ -10,10 +10,13 @@
 // - request counting: every HTTP request and every JSON-RPC call in it, per process (one CLI
 //   command) and per counter a caller attaches (a bench, a test, one observation);
 // - `minContextSlot` on reads that take it (see account-reader.ts).
+// HTTP goes through `httpFetch` (http-fetch.ts: node:http with keep-alive sockets, undici's error
+// shapes), not the global fetch, which costs twice as much per round trip.
 // The raw JSON-RPC transport here also carries batches (one HTTP request, many calls), which the
 // observation's account reader uses to keep its request count independent of the owners.
 import { StewardError, type ErrorCode } from '../errors/index.js';
 import { redactUrl } from '../shared/redact.js';
+import { httpFetch } from './http-fetch.js';
 
 /** Counts HTTP requests to an RPC endpoint and the JSON-RPC methods they carried. */
 export class RpcCounter {
@@ -300,7 +303,7 @@ export function createRpcTransport(url: string, options: RpcTransportOptions = {
     processRpcCounter.record(init?.body);
     options.counter?.record(init?.body);
     const signal = init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
-    return fetch(input, { ...init, signal });
+    return httpFetch(input, { ...init, signal });
   };
   let nextId = 1;
   const post = async (body: unknown, counter?: RpcCounter): Promise<unknown> => {
