@@ -23,6 +23,8 @@ export function derivedAddress(key: string, derive: () => PublicKey): PublicKey 
   return address;
 }
 
+const bytesKey = (key: PublicKey): string => key.toBuffer().toString('latin1');
+
 /**
  * getAssociatedTokenAddressSync, derived once per argument set. An owner that is not on the curve
  * with `allowOwnerOffCurve` false still throws (errors are not cached).
@@ -34,7 +36,8 @@ export function associatedTokenAddress(
   tokenProgram: PublicKey,
   associatedTokenProgram: PublicKey = ASSOCIATED_TOKEN_PROGRAM_ID,
 ): PublicKey {
-  const key = `ata:${mint.toBase58()}:${owner.toBase58()}:${allowOwnerOffCurve ? 1 : 0}:${tokenProgram.toBase58()}:${associatedTokenProgram.toBase58()}`;
+  // The key from the raw bytes: base58-encoding four keys per lookup cost more than the lookup saved.
+  const key = `ata:${bytesKey(mint)}${bytesKey(owner)}${allowOwnerOffCurve ? 1 : 0}${bytesKey(tokenProgram)}${bytesKey(associatedTokenProgram)}`;
   return derivedAddress(key, () => getAssociatedTokenAddressSync(mint, owner, allowOwnerOffCurve, tokenProgram, associatedTokenProgram));
 }
 

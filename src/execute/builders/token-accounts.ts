@@ -7,6 +7,7 @@ import { PublicKey, type AccountInfo, type Connection } from '@solana/web3.js';
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { StewardError } from '../../errors/index.js';
 import { rpcCall, type RetryOptions } from '../../chain/rpc.js';
+import { publicKeyOf } from '../../shared/address.js';
 
 export interface DelegatedSource {
   address: PublicKey;
@@ -62,18 +63,23 @@ export function tokenProgramOfMint(mint: PublicKey, info: AccountInfo<Buffer> | 
 }
 
 /** Accounts that may hold the treasury's `mint`: each treasury address and its associated token account. */
+/** A map key for an address from its raw bytes (base58-encoding is the slow part of a PublicKey). */
+const bytesOf = (key: PublicKey): string => key.toBuffer().toString('latin1');
+
 function sourceCandidates(treasury: ReadonlySet<string>, mint: PublicKey, tokenProgram: PublicKey): PublicKey[] {
+  // Keyed by raw bytes: a treasury's addresses and their associated accounts overlap, and
+  // base58-encoding every derived address cost more than deriving it (derivations are cached).
   const candidates = new Map<string, PublicKey>();
   for (const address of treasury) {
     let key: PublicKey;
     try {
-      key = new PublicKey(address);
+      key = publicKeyOf(address);
     } catch {
       continue;
     }
-    candidates.set(address, key);
+    candidates.set(bytesOf(key), key);
     const ata = associatedTokenAddress(mint, key, true, tokenProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
-    candidates.set(ata.toBase58(), ata);
+    candidates.set(bytesOf(ata), ata);
   }
   return [...candidates.values()];
 }
@@ -124,12 +130,12 @@ export async function readMintWithSources(
     candidates: sourceCandidates(treasury, mint, program),
     extra: extra(program),
   }));
-  const unique = new Map<string, PublicKey>([[mint.toBase58(), mint]]);
-  for (const plan of plans) for (const key of [...plan.candidates, ...plan.extra]) unique.set(key.toBase58(), key);
+  const unique = new Map<string, PublicKey>([[bytesOf(mint), mint]]);
+  for (const plan of plans) for (const key of [...plan.candidates, ...plan.extra]) unique.set(bytesOf(key), key);
   const keys = [...unique.values()];
   const infos = await getMultipleAccounts(ctx.connection, ctx.endpoint, keys, ctx.retry);
-  const byKey = new Map(keys.map((key, i) => [key.toBase58(), infos[i] ?? null]));
-  const lookup = (key: PublicKey) => byKey.get(key.toBase58()) ?? null;
+  const byKey = new Map(keys.map((key, i) => [bytesOf(key), infos[i] ?? null]));
+  const lookup = (key: PublicKey) => byKey.get(bytesOf(key)) ?? null;
   const program = tokenProgramOfMint(mint, lookup(mint));
   const plan = plans.find((p) => p.program.equals(program)) as (typeof plans)[number];
   return {
