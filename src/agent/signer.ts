@@ -9,6 +9,11 @@ import type { AgentConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { redactText } from '../shared/index.js';
 
+// The file is read at every run (a rotated key takes effect at the next run), but checking that
+// its 64 bytes are a keypair derives the public key (~1.5 ms of ed25519 in JavaScript): keypairs
+// already checked are kept by the file's exact text.
+const parsedKeys = new Map<string, Keypair>();
+
 /** A value that cannot be a file path: key bytes, a base58 key, or anything long or multi-line. */
 function looksLikeKeyMaterial(value: string): boolean {
   return /[[\]{},\n\r]/.test(value) || /^[1-9A-HJ-NP-Za-km-z]{64,}$/.test(value.trim()) || value.length > 1024;
@@ -56,8 +61,13 @@ export function readKeypairFile(path: string, origin: string): Keypair {
       context: { path: full, origin },
     });
   }
+  const known = parsedKeys.get(text);
+  if (known) return known;
   try {
-    return Keypair.fromSecretKey(Uint8Array.from(bytes as number[]));
+    const keypair = Keypair.fromSecretKey(Uint8Array.from(bytes as number[]));
+    if (parsedKeys.size >= 16) parsedKeys.clear();
+    parsedKeys.set(text, keypair);
+    return keypair;
   } catch {
     throw new StewardError('KEYPAIR_INVALID', `${full} (${origin}) holds 64 bytes that are not a valid ed25519 keypair`, {
       hint: 'regenerate the keypair file',
