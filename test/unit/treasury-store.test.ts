@@ -3,7 +3,9 @@ import { PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { StewardError } from '../../src/errors/index.js';
 import type { Address } from '../../src/shared/index.js';
+import { join } from 'node:path';
 import { openStore } from '../../src/store/index.js';
+import { tempDir } from '../helpers/tmp.js';
 import { analyzeTreasury, latestObservation, ownersKey, saveObservation, type TreasurySnapshot } from '../../src/treasury/index.js';
 
 const addr = (n: number): Address => new PublicKey(Buffer.alloc(32, n)).toBase58() as Address;
@@ -79,6 +81,32 @@ describe('treasury observation store', () => {
     expect(latestObservation(store.db, owners, { endpoint: 'http://127.0.0.1:8899' })).toBeNull();
     expect(latestObservation(store.db, [addr(1)], { cluster: devnet.cluster })).toBeNull();
     expect(ownersKey([addr(2), addr(1)])).toBe(`${addr(1)},${addr(2)}`);
+  });
+
+  it('gives the observation it just saved exactly as another connection reads it back from its JSON', () => {
+    const path = join(tempDir('steward-observations-'), 'store.db');
+    using writer = openStore(path);
+    const owners = [addr(3)];
+    const saved = snapshot(77n, owners, 5n * 10n ** 9n);
+    const id = saveObservation(writer.db, {
+      snapshot: saved,
+      analysis: analyzeTreasury(saved, { depegThresholdBps: 50 }),
+      cluster: 'embedded',
+    });
+    const remembered = latestObservation(writer.db, owners, { cluster: 'embedded' });
+    using reader = openStore(path);
+    const parsed = latestObservation(reader.db, owners, { cluster: 'embedded' });
+    expect(remembered?.id).toBe(id);
+    expect(remembered).toEqual(parsed);
+    // A newer row written through the other connection is the latest for both.
+    const later = snapshot(78n, owners, 6n * 10n ** 9n);
+    const newer = saveObservation(reader.db, {
+      snapshot: later,
+      analysis: analyzeTreasury(later, { depegThresholdBps: 50 }),
+      cluster: 'embedded',
+    });
+    expect(latestObservation(writer.db, owners, { cluster: 'embedded' })?.id).toBe(newer);
+    expect(latestObservation(writer.db, owners, { cluster: 'embedded' })?.snapshot).toEqual(later);
   });
 
   it('names the row when a stored snapshot does not read back', () => {
