@@ -21,7 +21,7 @@ import {
   type PolicyContext,
   type ResolvedAction,
 } from '../policy/index.js';
-import { isPaused } from '../store/index.js';
+import { durableTransaction, isPaused } from '../store/index.js';
 import { installId } from '../store/install-id.js';
 import type { ActionState } from '../store/action-states.js';
 import type { Db } from '../store/store.js';
@@ -343,38 +343,37 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
     priorityFeeMicroLamports: priorityFee,
     memo,
   });
-  const signed = db
-    .transaction(() => {
-      if (!bypass) {
-        const refusal = recheckBeforeSigning(
-          db,
-          policy,
-          row,
-          { ...params.context, now: now().getTime() },
-          allowance && remainingNow !== undefined ? { check: allowance, remainingNow } : undefined,
-        );
-        if (refusal) {
-          transitionAction(db, id, [state], 'effects-refused', now(), `re-check before signing: ${refusal.reason}`);
-          return refusal;
-        }
-      }
-      tx.sign([params.agentKeypair]);
-      const signatureBytes = tx.signatures[0];
-      if (!signatureBytes) throw new StewardError('INTERNAL', `signing action ${id} produced no signature`);
-      return recordSignedAttempt(
+  // Synced before the send: a transaction on the wire must be in the journal even after a power cut.
+  const signed = durableTransaction(db, () => {
+    if (!bypass) {
+      const refusal = recheckBeforeSigning(
         db,
-        {
-          actionId: id,
-          signature: encodeBase58(signatureBytes),
-          tx: tx.serialize(),
-          blockhash: latestForSend.blockhash,
-          lastValidBlockHeight: BigInt(latestForSend.lastValidBlockHeight),
-          memo,
-        },
-        now(),
+        policy,
+        row,
+        { ...params.context, now: now().getTime() },
+        allowance && remainingNow !== undefined ? { check: allowance, remainingNow } : undefined,
       );
-    })
-    .immediate();
+      if (refusal) {
+        transitionAction(db, id, [state], 'effects-refused', now(), `re-check before signing: ${refusal.reason}`);
+        return refusal;
+      }
+    }
+    tx.sign([params.agentKeypair]);
+    const signatureBytes = tx.signatures[0];
+    if (!signatureBytes) throw new StewardError('INTERNAL', `signing action ${id} produced no signature`);
+    return recordSignedAttempt(
+      db,
+      {
+        actionId: id,
+        signature: encodeBase58(signatureBytes),
+        tx: tx.serialize(),
+        blockhash: latestForSend.blockhash,
+        lastValidBlockHeight: BigInt(latestForSend.lastValidBlockHeight),
+        memo,
+      },
+      now(),
+    );
+  });
   if ('reason' in signed) {
     return {
       status: 'refused',

@@ -1,4 +1,4 @@
-export { openStore, latestSchemaVersion, type Store, type Db, type OpenStoreOptions } from './store.js';
+export { openStore, durableTransaction, latestSchemaVersion, type Store, type Db, type OpenStoreOptions } from './store.js';
 export { migrations, type Migration } from './migrations/index.js';
 export { getSetting, setSetting } from './settings.js';
 export { actionStates, spendingStates, unsettledStates, unsignedInFlightStates, type ActionState } from './action-states.js';

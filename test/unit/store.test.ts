@@ -2,7 +2,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isStewardError } from '../../src/errors/index.js';
-import { getSetting, latestSchemaVersion, migrations, openStore, setSetting, type Migration } from '../../src/store/index.js';
+import {
+  durableTransaction,
+  getSetting,
+  latestSchemaVersion,
+  migrations,
+  openStore,
+  setSetting,
+  type Migration,
+} from '../../src/store/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('store', () => {
@@ -79,6 +87,29 @@ describe('store', () => {
     const store = openStore(path, { migrations: [good] });
     expect(store.schemaVersion).toBe(1);
     store.close();
+  });
+});
+
+describe('durableTransaction', () => {
+  it('syncs its own commit (synchronous FULL inside), leaves other commits at NORMAL, and rolls back on a throw', () => {
+    using store = openStore(join(tempDir('steward-durable-'), 'store.db'));
+    const level = () => store.db.pragma('synchronous', { simple: true });
+    expect(level()).toBe(1);
+    const seen = durableTransaction(store.db, () => {
+      setSetting(store.db, 'k', 'v');
+      return level();
+    });
+    expect(seen).toBe(2);
+    expect(level()).toBe(1);
+    expect(getSetting(store.db, 'k')).toBe('v');
+    expect(() =>
+      durableTransaction(store.db, () => {
+        setSetting(store.db, 'k', 'w');
+        throw new TypeError('boom');
+      }),
+    ).toThrow('boom');
+    expect(getSetting(store.db, 'k')).toBe('v');
+    expect(level()).toBe(1);
   });
 });
 
