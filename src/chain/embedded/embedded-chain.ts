@@ -266,6 +266,21 @@ export class EmbeddedChain implements ChainWriter {
   // ---- accounts -----------------------------------------------------------------------
 
   /** The account at `key` or null (a validator treats zero lamports as no account). */
+  /**
+   * `key`'s account if `program` owns it; null when it is empty (closed), undefined when another
+   * program owns it. Its data is not copied out of LiteSVM unless it matches: a scan over every
+   * address otherwise copied every program's executable (hundreds of KB each) per query.
+   */
+  readOwnedBy(key: Uint8Array, program: Uint8Array): RawAccount | null | undefined {
+    const account = this.#vm.getAccount(key);
+    if (!account) return null;
+    const lamports = account.lamports();
+    if (lamports === 0n) return null;
+    const owner = account.owner();
+    if (Buffer.compare(owner, program) !== 0) return undefined;
+    return { lamports, data: account.data(), owner, executable: account.executable() };
+  }
+
   readRaw(key: Uint8Array): RawAccount | null {
     const account = this.#vm.getAccount(key);
     if (!account) return null;

@@ -60,12 +60,12 @@ export function createRpcMethods(chain: EmbeddedChain): Record<string, RpcMethod
   function scan(program: Uint8Array, filters: Filter[], extra?: (data: Uint8Array) => boolean): { key: Uint8Array; account: RawAccount }[] {
     const out: { key: Uint8Array; account: RawAccount }[] = [];
     for (const key of chain.index.keys()) {
-      const account = read(key);
-      if (!account) {
+      const account = chain.readOwnedBy(key, program);
+      if (account === null) {
         chain.index.remove(key);
         continue;
       }
-      if (Buffer.compare(account.owner, program) !== 0) continue;
+      if (account === undefined) continue;
       if (!matches(account.data, filters)) continue;
       if (extra && !extra(account.data)) continue;
       out.push({ key, account });
