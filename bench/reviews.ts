@@ -31,6 +31,8 @@ interface Call {
   promptTokens: number;
   cachedPromptTokens: number;
   completionTokens: number;
+  prefillMs: number;
+  decodeMs: number;
 }
 
 export interface ReviewPass {
@@ -119,6 +121,8 @@ export async function measureParallelReviews(options: ParallelReviewsOptions = {
           promptTokens: completion.usage.promptTokens,
           cachedPromptTokens: completion.usage.cachedPromptTokens ?? 0,
           completionTokens: completion.usage.completionTokens,
+          prefillMs: completion.usage.prefillMs ?? 0,
+          decodeMs: completion.usage.decodeMs ?? 0,
         });
         return completion;
       },
@@ -164,8 +168,16 @@ export async function measureParallelReviews(options: ParallelReviewsOptions = {
     const suffix = options.idSuffix ?? '';
     const answered = (list: readonly Call[]) => list.reduce((n, c) => n + c.completionTokens, 0);
     const evaluated = (list: readonly Call[]) => list.reduce((n, c) => n + c.promptTokens - c.cachedPromptTokens, 0);
+    // One by one, the calls do not overlap: their prefill and decode times add up to the model's
+    // share of the pass, the part parallel sequences could share (decode) and the part they cannot
+    // on one thread (prompt evaluation).
+    const split = (pass: ReviewPass) => {
+      if (pass.sequences !== 1) return '';
+      const sum = (pick: (c: Call) => number) => round(pass.calls.reduce((n, c) => n + pick(c), 0) / 1000, 2);
+      return ` (prefill ${sum((c) => c.prefillMs)} s, decode ${sum((c) => c.decodeMs)} s)`;
+    };
     const describe = (pass: ReviewPass) =>
-      `${pass.sequences} seq: ${round(pass.ms / 1000, 2)} s wall, ${round(pass.cpuMs / 1000, 2)} CPU-s, ${evaluated(pass.calls)} prompt tokens evaluated, ${answered(pass.calls)} answer tokens in ${pass.calls.length} calls, load ${pass.load[0]}→${pass.load[1]}`;
+      `${pass.sequences} seq: ${round(pass.ms / 1000, 2)} s wall${split(pass)}, ${round(pass.cpuMs / 1000, 2)} CPU-s, ${evaluated(pass.calls)} prompt tokens evaluated, ${answered(pass.calls)} answer tokens in ${pass.calls.length} calls, load ${pass.load[0]}→${pass.load[1]}`;
     const figures: Figure[] = passes.map((pass) => {
       const ratio = serialMs / pass.ms;
       const headline = pass.sequences === HEADLINE_SEQUENCES;
@@ -177,7 +189,7 @@ export async function measureParallelReviews(options: ParallelReviewsOptions = {
         unit: '× throughput',
         ...(headline ? { target: '≥ 1.5× CPU, ≥ 3× GPU', met: atLeast(ratio, 1.5) } : {}),
         load: { before: pass.load[0], after: pass.load[1] },
-        method: `reviewRealm (decode, flags, simulation over the in-process embedded chain, model review capped at ${maxTokens} tokens) with concurrency ${pass.sequences} vs concurrency 1, one context of ${Math.max(1, ...sequenceCounts)} sequences, passes in one run after a warm-up; one by one = mean of the first and last pass. ${describe(first)}; ${describe(pass)}; ${describe(last)}. CPU-s per review: ${round(pass.cpuMs / count / 1000, 3)} vs ${round((first.cpuMs + last.cpuMs) / 2 / count / 1000, 3)} one by one`,
+        method: `reviewRealm (decode, flags, simulation over the in-process embedded chain, model review capped at ${maxTokens} tokens) with concurrency ${pass.sequences} vs concurrency 1, one context of ${Math.max(1, ...sequenceCounts)} sequences (threads ${model.runtime.threads}, flash attention ${model.runtime.flashAttention}), passes in one run after a warm-up; one by one = mean of the first and last pass. ${describe(first)}; ${describe(pass)}; ${describe(last)}. CPU-s per review: ${round(pass.cpuMs / count / 1000, 3)} vs ${round((first.cpuMs + last.cpuMs) / 2 / count / 1000, 3)} one by one`,
         details: {
           serialMs: [round(first.ms), round(last.ms)],
           parallelMs: round(pass.ms),
