@@ -42,6 +42,7 @@ import { defaultRetryOptions, rpcCall, type RetryOptions } from '../chain/rpc.js
 import { defaultConfirmOptions, settleAttempt, type ChainIo, type ConfirmEndpoint, type ConfirmOptions } from './send-and-confirm.js';
 import { recordEffectCheck, type EffectCheckOutcome } from './effect-checks.js';
 import { simulateWithEffects } from './simulate.js';
+import { signTransaction } from '../chain/sign.js';
 import { maybeKill } from './test-hooks.js';
 import { formatAmount } from '../shared/index.js';
 
@@ -358,7 +359,7 @@ export async function executeAction(params: ExecuteActionParams): Promise<Execut
         return refusal;
       }
     }
-    tx.sign([params.agentKeypair]);
+    signTransaction(tx, params.agentKeypair);
     const signatureBytes = tx.signatures[0];
     if (!signatureBytes) throw new StewardError('INTERNAL', `signing action ${id} produced no signature`);
     return recordSignedAttempt(
