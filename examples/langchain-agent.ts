@@ -6,7 +6,8 @@
 //
 // The model: an OpenAI-compatible endpoint when STEWARD_OPENAI_BASE_URL is set (with
 // STEWARD_OPENAI_MODEL), else the local GGUF named by STEWARD_MODEL (node-llama-cpp, tool calls
-// grammar-constrained). The treasury: the agent named by STEWARD_EXAMPLE_AGENT (default
+// grammar-constrained; STEWARD_CONTEXT_SIZE sets its context per sequence, default up to 4,096
+// tokens). The treasury: the agent named by STEWARD_EXAMPLE_AGENT (default
 // treasury-guardian) of the configuration in STEWARD_CONFIG_DIR or the working directory, on
 // STEWARD_RPC_URL (default: the embedded demo chain beside STEWARD_DB).
 import { createAgent } from 'langchain';
@@ -27,7 +28,10 @@ async function chooseModel(): Promise<{ model: BaseChatModel; close: () => Promi
   }
   const path = process.env.STEWARD_MODEL;
   if (!path) throw new Error('set STEWARD_OPENAI_BASE_URL (and STEWARD_OPENAI_MODEL) or STEWARD_MODEL to a GGUF file');
-  const model = await LocalChatModel.open({ path, maxTokens: 384, temperature: 0.7 });
+  const contextSize = process.env.STEWARD_CONTEXT_SIZE ? Number(process.env.STEWARD_CONTEXT_SIZE) : undefined;
+  if (contextSize !== undefined && !(Number.isInteger(contextSize) && contextSize >= 256))
+    throw new Error(`STEWARD_CONTEXT_SIZE must be a whole number of tokens, at least 256; got ${process.env.STEWARD_CONTEXT_SIZE}`);
+  const model = await LocalChatModel.open({ path, maxTokens: 384, temperature: 0.7, ...(contextSize ? { contextSize } : {}) });
   return { model, close: () => model.close() };
 }
 
