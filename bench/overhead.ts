@@ -9,8 +9,8 @@
 // node-llama-cpp directly (LlamaChat, same grammar, seed, sampling and token budget, a sequence
 // with the same cached prefix), and the run's wall time is compared with it.
 // simulate/send/confirm are timed at the executor's RPC boundary: a Connection proxy notes when
-// each getMultipleAccountsInfoAndContext / simulateTransaction / getLatestBlockhash / sendRawTransaction / getSignatureStatuses call
-// starts and ends (no hooks in the executor needed).
+// each simulateTransaction / getLatestBlockhash / sendRawTransaction / getSignatureStatuses call
+// starts and ends, and its transport's `call` each getMultipleAccounts (no hooks in the executor needed).
 import { toChatHistory } from '../src/llm/chat-history.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import type { Connection } from '@solana/web3.js';
 import { LlamaChat, type Token } from 'node-llama-cpp';
 import { runAgent, type AgentModel, type AgentRuntime, type RunResult } from '../src/agent/run-agent.js';
 import { loadConfig } from '../src/config/index.js';
-import { openCluster, processRpcCounter } from '../src/chain/index.js';
+import { openCluster, processRpcCounter, transportOf } from '../src/chain/index.js';
 import { DEMO, demoKeypair } from '../src/demo/index.js';
 import {
   boundedJsonGrammar,
@@ -62,6 +62,19 @@ export function timedConnection(connection: Connection, events: RpcEvent[]): Con
   });
 }
 
+/**
+ * The same for the calls the executor makes through the connection's transport (its account
+ * reads: rpc.ts `call`), recorded under the JSON-RPC method name.
+ */
+export function timeTransportCalls(connection: Connection, events: RpcEvent[]): void {
+  const transport = transportOf(connection);
+  const call = transport.call.bind(transport);
+  transport.call = (method, params) => {
+    const start = performance.now();
+    return call(method, params).finally(() => events.push({ method, start, end: performance.now() }));
+  };
+}
+
 /** simulate / send / confirm from the RPC events of one execution, in ms. */
 function executionSteps(events: readonly RpcEvent[]): { simulate: number; send: number; confirm: number } | null {
   const simulation = events.findIndex((e) => e.method === 'simulateTransaction');
@@ -69,7 +82,7 @@ function executionSteps(events: readonly RpcEvent[]): { simulate: number; send: 
   // The simulate step starts with the treasury read before the simulation (#26's reads around it).
   const before = events
     .slice(0, simulation)
-    .filter((e) => e.method === 'getMultipleAccountsInfoAndContext')
+    .filter((e) => e.method === 'getMultipleAccounts')
     .at(-1);
   const forSend = events.slice(simulation).find((e) => e.method === 'getLatestBlockhash');
   const sent = events.slice(simulation).find((e) => e.method === 'sendRawTransaction');
@@ -140,9 +153,11 @@ export async function measureModel(path: string, generated: boolean, options: Be
       },
       modelIdentity: () => local.modelIdentity(),
     };
+    const timed = timedConnection(cluster.connection, events);
+    timeTransportCalls(timed, events);
     const runtime: AgentRuntime = {
       db: store.db,
-      connection: timedConnection(cluster.connection, events),
+      connection: timed,
       clusterLabel: cluster.label,
       clusterKey: 'embedded',
       embedded: true,

@@ -13,6 +13,7 @@
 // credentials.
 import { PublicKey, type AccountInfo, type Commitment, type Connection, type GetProgramAccountsFilter } from '@solana/web3.js';
 import { StewardError } from '../errors/index.js';
+import { publicKeyOf } from '../shared/address.js';
 import { redactUrl } from '../shared/redact.js';
 import { transportOf } from './connection.js';
 import { classifyRpcError, RpcCounter, type RpcCall, type RpcTransport } from './rpc.js';
@@ -275,7 +276,8 @@ function contextValue(result: unknown): { slot: bigint | undefined; value: unkno
 
 function toKey(text: string): PublicKey | null {
   try {
-    return new PublicKey(text);
+    // Decoded once per address: an answer names the same few owners (token programs) again and again.
+    return publicKeyOf(text);
   } catch {
     return null;
   }
@@ -283,9 +285,16 @@ function toKey(text: string): PublicKey | null {
 
 /** An account as the RPC answered it (base64), checked field by field. */
 function parseAccount(batcher: Batcher, entry: unknown, what: string): Account | null {
+  return parseAccountEntry(entry, (detail) => badAnswer(batcher, 'getMultipleAccounts', what, detail));
+}
+
+/**
+ * One entry of a getMultipleAccounts / getAccountInfo answer in base64 encoding, checked field by
+ * field: null for an absent account, else the account; `fail(detail)` builds what is thrown.
+ */
+export function parseAccountEntry(entry: unknown, fail: (detail: string) => Error): Account | null {
   if (entry === null) return null;
   const { data, executable, lamports, owner, rentEpoch } = (entry ?? {}) as Record<string, unknown>;
-  const fail = (detail: string) => badAnswer(batcher, 'getMultipleAccounts', what, detail);
   if (!Array.isArray(data) || typeof data[0] !== 'string' || data[1] !== 'base64') throw fail('data is not [base64 text, "base64"]');
   if (typeof executable !== 'boolean') throw fail('executable is not a boolean');
   if (typeof lamports !== 'number' || !Number.isSafeInteger(lamports) || lamports < 0) throw fail('lamports is not a non-negative integer');

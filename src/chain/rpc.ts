@@ -290,6 +290,12 @@ export interface RpcTransport {
   /** One JSON-RPC request with retries as a read. */
   request(method: string, params: unknown[], retry?: RetryOptions): Promise<unknown>;
   /**
+   * One JSON-RPC request, one try: its result, or what went wrong thrown as it came (HTTP status,
+   * transport failure, the node's error object as RpcAnswerError), for callers that retry and
+   * classify through rpcCall themselves.
+   */
+  call(method: string, params: unknown[]): Promise<unknown>;
+  /**
    * Several reads in one HTTP request (a JSON-RPC batch), retried as a whole on 429/5xx/transport
    * failures. A node that refuses batches gets the calls one by one, in parallel.
    */
@@ -350,6 +356,11 @@ export function createRpcTransport(url: string, options: RpcTransportOptions = {
     url,
     headers,
     fetch: counted,
+    async call(method, params) {
+      const answer = toResult(await post({ jsonrpc: '2.0', id: nextId++, method, params }));
+      if (!answer.ok) throw answer.error;
+      return answer.result;
+    },
     async request(method, params, retry = defaultRetryOptions) {
       const answer = await one({ method, params }, retry);
       if (!answer.ok) throw answer.error;

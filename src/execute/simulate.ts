@@ -22,6 +22,7 @@ import {
 import type { TransactionEffects } from '../policy/index.js';
 import { accountKeysOf } from './assemble.js';
 import { computeEffects, programsFromLogs, tokenOwnerOf, type RawAccount } from './effects.js';
+import { fetchAccountsAt } from '../chain/accounts-at.js';
 import { rpcCall, type RetryOptions } from '../chain/rpc.js';
 
 export type EffectsSlots = BetweenReadsSlots;
@@ -64,15 +65,10 @@ async function readAccounts(
   for (let i = 0; i < keys.length; i += 100) {
     const chunk = keys.slice(i, i + 100);
     const config = { commitment: 'confirmed' as const, ...(minContextSlot !== undefined ? { minContextSlot } : {}) };
-    const answer = await rpcCall(
-      'getMultipleAccounts',
-      endpoint,
-      () => connection.getMultipleAccountsInfoAndContext([...chunk], config),
-      retry,
-    );
-    minSlot = Math.min(minSlot, answer.context.slot);
-    maxSlot = Math.max(maxSlot, answer.context.slot);
-    accounts.push(...chunk.map((_, j) => answer.value[j] ?? null));
+    const answer = await rpcCall('getMultipleAccounts', endpoint, () => fetchAccountsAt(connection, chunk, config), retry);
+    minSlot = Math.min(minSlot, answer.slot);
+    maxSlot = Math.max(maxSlot, answer.slot);
+    accounts.push(...answer.accounts);
   }
   return { accounts, minSlot: keys.length === 0 ? 0 : minSlot, maxSlot };
 }

@@ -5,7 +5,8 @@
 // inflow and the outflow vanished; now the outflow is measured in full or the action is
 // refused, and the journal records the slots the effects came from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection } from '../../src/chain/connection.js';
+import type { SimulateTransactionConfig, VersionedTransaction } from '@solana/web3.js';
+import { createConnection, transportOf } from '../../src/chain/connection.js';
 import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { DEMO } from '../../src/demo/addresses.js';
 import { attemptsOf, effectChecksOf, readAction } from '../../src/execute/index.js';
@@ -88,25 +89,19 @@ describe('effects from one moment (#26)', () => {
 describe('accounts read around the simulation (#18)', () => {
   it('are the accounts the transfer may write: no program and no read-only mint is fetched', async () => {
     const asked: { method: string; addresses: string[] }[] = [];
-    const connection = createConnection(f.running.url, { commitment: 'confirmed' });
-    const watched = new Proxy(connection, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (property === 'getMultipleAccountsInfoAndContext' && typeof value === 'function') {
-          return (keys: { toBase58(): string }[], ...rest: unknown[]) => {
-            asked.push({ method: 'read', addresses: keys.map((k) => k.toBase58()) });
-            return (value as (...a: unknown[]) => unknown).call(target, keys, ...rest);
-          };
-        }
-        if (property === 'simulateTransaction' && typeof value === 'function') {
-          return (tx: unknown, config: { accounts?: { addresses: string[] } }) => {
-            asked.push({ method: 'simulate', addresses: config.accounts?.addresses ?? [] });
-            return (value as (...a: unknown[]) => unknown).call(target, tx, config);
-          };
-        }
-        return value;
-      },
-    });
+    const watched = createConnection(f.running.url, { commitment: 'confirmed' });
+    // The executor reads accounts through the connection's transport and simulates through web3.js.
+    const transport = transportOf(watched);
+    const call = transport.call.bind(transport);
+    transport.call = (method, params) => {
+      if (method === 'getMultipleAccounts') asked.push({ method: 'read', addresses: params[0] as string[] });
+      return call(method, params);
+    };
+    const simulate = watched.simulateTransaction.bind(watched);
+    watched.simulateTransaction = ((tx: VersionedTransaction, config?: SimulateTransactionConfig) => {
+      asked.push({ method: 'simulate', addresses: config?.accounts?.addresses ?? [] });
+      return simulate(tx, config);
+    }) as typeof watched.simulateTransaction;
     const { id } = propose(f, { kind: 'transfer', token: 'USDC', amount: '3', to: DEMO.grantee.toBase58() });
     const outcome = await execute(f, id, { connection: watched, mode: 'dry-run' });
     expect(outcome.status).toBe('dry-run');

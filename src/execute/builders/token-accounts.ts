@@ -6,6 +6,7 @@ import { ASSOCIATED_TOKEN_PROGRAM_ID, AccountLayout, ACCOUNT_SIZE, TOKEN_2022_PR
 import { PublicKey, type AccountInfo, type Connection } from '@solana/web3.js';
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { StewardError } from '../../errors/index.js';
+import { fetchAccountsAt } from '../../chain/accounts-at.js';
 import { rpcCall, type RetryOptions } from '../../chain/rpc.js';
 import { publicKeyOf } from '../../shared/address.js';
 
@@ -46,7 +47,13 @@ export async function getMultipleAccounts(
   const out: (AccountInfo<Buffer> | null)[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     const chunk = keys.slice(i, i + 100);
-    out.push(...(await rpcCall('getMultipleAccounts', endpoint, () => connection.getMultipleAccountsInfo([...chunk], 'confirmed'), retry)));
+    const answer = await rpcCall(
+      'getMultipleAccounts',
+      endpoint,
+      () => fetchAccountsAt(connection, chunk, { commitment: 'confirmed' }),
+      retry,
+    );
+    out.push(...answer.accounts);
   }
   return out;
 }
