@@ -9,7 +9,6 @@ import type {
   AccountInfo,
   AddressLookupTableAccount,
   Connection,
-  PublicKey,
   SimulatedTransactionResponse,
   VersionedTransaction,
 } from '@solana/web3.js';
@@ -22,7 +21,7 @@ import {
 import type { TransactionEffects } from '../policy/index.js';
 import { accountKeysOf } from './assemble.js';
 import { computeEffects, programsFromLogs, tokenOwnerOf, type RawAccount } from './effects.js';
-import { fetchAccountsAt } from '../chain/accounts-at.js';
+import { readAccountsAt } from '../chain/accounts-at.js';
 import { rpcCall, type RetryOptions } from '../chain/rpc.js';
 
 export type EffectsSlots = BetweenReadsSlots;
@@ -51,27 +50,6 @@ export interface SimulateWithEffectsOptions {
 }
 
 export const DEFAULT_EFFECTS_ROUNDS = DEFAULT_SIMULATION_ROUNDS;
-
-async function readAccounts(
-  connection: Connection,
-  endpoint: string,
-  keys: readonly PublicKey[],
-  retry: RetryOptions,
-  minContextSlot: number | undefined,
-): Promise<AccountsRead> {
-  const accounts: (AccountInfo<Buffer> | null)[] = [];
-  let minSlot = Number.MAX_SAFE_INTEGER;
-  let maxSlot = 0;
-  for (let i = 0; i < keys.length; i += 100) {
-    const chunk = keys.slice(i, i + 100);
-    const config = { commitment: 'confirmed' as const, ...(minContextSlot !== undefined ? { minContextSlot } : {}) };
-    const answer = await rpcCall('getMultipleAccounts', endpoint, () => fetchAccountsAt(connection, chunk, config), retry);
-    minSlot = Math.min(minSlot, answer.slot);
-    maxSlot = Math.max(maxSlot, answer.slot);
-    accounts.push(...answer.accounts);
-  }
-  return { accounts, minSlot: keys.length === 0 ? 0 : minSlot, maxSlot };
-}
 
 const rawOf = (info: AccountInfo<Buffer> | null | undefined): RawAccount | null =>
   info ? { lamports: BigInt(info.lamports), owner: info.owner.toBase58(), data: info.data } : null;
@@ -108,7 +86,7 @@ export async function simulateWithEffects(
   const addresses = keys.map((key) => key.toBase58());
 
   const round = await simulateBetweenReads({
-    read: (minContextSlot) => readAccounts(connection, endpoint, keys, retry, minContextSlot),
+    read: (minContextSlot) => readAccountsAt(connection, endpoint, keys, retry, minContextSlot),
     simulate: async (minContextSlot) => {
       const response = await rpcCall(
         'simulateTransaction',

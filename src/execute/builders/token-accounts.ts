@@ -6,9 +6,9 @@ import { ASSOCIATED_TOKEN_PROGRAM_ID, AccountLayout, ACCOUNT_SIZE, TOKEN_2022_PR
 import { PublicKey, type AccountInfo, type Connection } from '@solana/web3.js';
 import { associatedTokenAddress } from '../../chain/derived-address.js';
 import { StewardError } from '../../errors/index.js';
-import { fetchAccountsAt } from '../../chain/accounts-at.js';
-import { rpcCall, type RetryOptions } from '../../chain/rpc.js';
-import { publicKeyOf } from '../../shared/address.js';
+import { readAccountsAt } from '../../chain/accounts-at.js';
+import type { RetryOptions } from '../../chain/rpc.js';
+import { addressBytesKey, publicKeyOf } from '../../shared/address.js';
 
 export interface DelegatedSource {
   address: PublicKey;
@@ -38,24 +38,14 @@ export function decodeTokenAccount(address: PublicKey, info: AccountInfo<Buffer>
   };
 }
 
+/** `keys`' accounts (null where absent), 100 per request (readAccountsAt). */
 export async function getMultipleAccounts(
   connection: Connection,
   endpoint: string,
   keys: readonly PublicKey[],
   retry: RetryOptions,
 ): Promise<(AccountInfo<Buffer> | null)[]> {
-  const out: (AccountInfo<Buffer> | null)[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    const chunk = keys.slice(i, i + 100);
-    const answer = await rpcCall(
-      'getMultipleAccounts',
-      endpoint,
-      () => fetchAccountsAt(connection, chunk, { commitment: 'confirmed' }),
-      retry,
-    );
-    out.push(...answer.accounts);
-  }
-  return out;
+  return (await readAccountsAt(connection, endpoint, keys, retry)).accounts;
 }
 
 /** The token program that owns `info`, the mint account (anything else is refused). */
@@ -70,9 +60,6 @@ export function tokenProgramOfMint(mint: PublicKey, info: AccountInfo<Buffer> | 
 }
 
 /** Accounts that may hold the treasury's `mint`: each treasury address and its associated token account. */
-/** A map key for an address from its raw bytes (base58-encoding is the slow part of a PublicKey). */
-const bytesOf = (key: PublicKey): string => key.toBuffer().toString('latin1');
-
 function sourceCandidates(treasury: ReadonlySet<string>, mint: PublicKey, tokenProgram: PublicKey): PublicKey[] {
   // Keyed by raw bytes: a treasury's addresses and their associated accounts overlap, and
   // base58-encoding every derived address cost more than deriving it (derivations are cached).
@@ -84,9 +71,9 @@ function sourceCandidates(treasury: ReadonlySet<string>, mint: PublicKey, tokenP
     } catch {
       continue;
     }
-    candidates.set(bytesOf(key), key);
+    candidates.set(addressBytesKey(key), key);
     const ata = associatedTokenAddress(mint, key, true, tokenProgram, ASSOCIATED_TOKEN_PROGRAM_ID);
-    candidates.set(bytesOf(ata), ata);
+    candidates.set(addressBytesKey(ata), ata);
   }
   return [...candidates.values()];
 }
@@ -137,12 +124,12 @@ export async function readMintWithSources(
     candidates: sourceCandidates(treasury, mint, program),
     extra: extra(program),
   }));
-  const unique = new Map<string, PublicKey>([[bytesOf(mint), mint]]);
-  for (const plan of plans) for (const key of [...plan.candidates, ...plan.extra]) unique.set(bytesOf(key), key);
+  const unique = new Map<string, PublicKey>([[addressBytesKey(mint), mint]]);
+  for (const plan of plans) for (const key of [...plan.candidates, ...plan.extra]) unique.set(addressBytesKey(key), key);
   const keys = [...unique.values()];
   const infos = await getMultipleAccounts(ctx.connection, ctx.endpoint, keys, ctx.retry);
-  const byKey = new Map(keys.map((key, i) => [bytesOf(key), infos[i] ?? null]));
-  const lookup = (key: PublicKey) => byKey.get(bytesOf(key)) ?? null;
+  const byKey = new Map(keys.map((key, i) => [addressBytesKey(key), infos[i] ?? null]));
+  const lookup = (key: PublicKey) => byKey.get(addressBytesKey(key)) ?? null;
   const program = tokenProgramOfMint(mint, lookup(mint));
   const plan = plans.find((p) => p.program.equals(program)) as (typeof plans)[number];
   return {
