@@ -5,6 +5,7 @@
 // result is a pure function of the seeds, so a bounded map keeps them.
 import { getAssociatedTokenAddressSync, ASSOCIATED_TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import type { PublicKey } from '@solana/web3.js';
+import { addressBytesKey } from '../shared/address.js';
 
 /** Entries kept before the map is emptied (a demo run uses ~100; a big treasury a few thousand). */
 const LIMIT = 20_000;
@@ -23,8 +24,6 @@ export function derivedAddress(key: string, derive: () => PublicKey): PublicKey 
   return address;
 }
 
-const bytesKey = (key: PublicKey): string => key.toBuffer().toString('latin1');
-
 /**
  * getAssociatedTokenAddressSync, derived once per argument set. An owner that is not on the curve
  * with `allowOwnerOffCurve` false still throws (errors are not cached).
@@ -37,7 +36,7 @@ export function associatedTokenAddress(
   associatedTokenProgram: PublicKey = ASSOCIATED_TOKEN_PROGRAM_ID,
 ): PublicKey {
   // The key from the raw bytes: base58-encoding four keys per lookup cost more than the lookup saved.
-  const key = `ata:${bytesKey(mint)}${bytesKey(owner)}${allowOwnerOffCurve ? 1 : 0}${bytesKey(tokenProgram)}${bytesKey(associatedTokenProgram)}`;
+  const key = `ata:${addressBytesKey(mint)}${addressBytesKey(owner)}${allowOwnerOffCurve ? 1 : 0}${addressBytesKey(tokenProgram)}${addressBytesKey(associatedTokenProgram)}`;
   return derivedAddress(key, () => getAssociatedTokenAddressSync(mint, owner, allowOwnerOffCurve, tokenProgram, associatedTokenProgram));
 }
 
