@@ -46,7 +46,11 @@ export async function fetchAccountsAt(
   if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0) throw fail('no valid context slot');
   if (!Array.isArray(value)) throw fail('value is not a list');
   if (value.length !== keys.length) throw fail(`${value.length} accounts for ${keys.length} keys`);
-  return { slot, accounts: value.map((entry) => parseAccountEntry(entry, fail)) };
+  return {
+    slot,
+    // A bad entry names the account it was for.
+    accounts: value.map((entry, i) => parseAccountEntry(entry, (detail) => fail(`${keys[i]?.toBase58() ?? `entry ${i}`}: ${detail}`))),
+  };
 }
 
 /**

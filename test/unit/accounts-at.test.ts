@@ -75,7 +75,7 @@ describe('fetchAccountsAt', () => {
   it('refuses answers that are not getMultipleAccounts answers, once each, naming what is wrong', async () => {
     const cases: [unknown, unknown, RegExp][] = [
       [[account], 9, /1 accounts for 2 keys/],
-      [[account, { ...account, data: 'AQID' }], 9, /data is not \[base64 text, "base64"\]/],
+      [[account, { ...account, data: 'AQID' }], 9, new RegExp(`${keys[1]!.toBase58()}: data is not \\[base64 text, "base64"\\]`)],
       [[{ ...account, lamports: -1 }, null], 9, /lamports is not a non-negative integer/],
       [[{ ...account, owner: 'not-a-key' }, null], 9, /owner is not an address/],
       [[account, null], '9', /no valid context slot/],
